@@ -1,0 +1,42 @@
+"""Ed25519 signing primitives (`cryptography`) shared by checkpoints, grants and orders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+
+@dataclass(frozen=True)
+class Signer:
+    """An Ed25519 private key with the identity it signs as."""
+
+    name: str
+    private_key: Ed25519PrivateKey
+
+    @classmethod
+    def generate(cls, name: str) -> Signer:
+        """A fresh key pair (for tests and `baton keys init`)."""
+        return cls(name, Ed25519PrivateKey.generate())
+
+    @property
+    def public_hex(self) -> str:
+        """The raw 32-byte public key as hex: how keys appear in grants, orders and checkpoints."""
+        raw = self.private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return raw.hex()
+
+    def sign(self, data: bytes) -> str:
+        """Signature over `data`, as hex."""
+        return self.private_key.sign(data).hex()
+
+
+def verify_signature(public_hex: str, data: bytes, signature_hex: str) -> bool:
+    """True when `signature_hex` is a valid Ed25519 signature of `data` by `public_hex`."""
+    try:
+        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex))
+        key.verify(bytes.fromhex(signature_hex), data)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Qt applications (console, station, replay) and the `baton` command line."""

@@ -1,0 +1,7 @@
+"""`python -m ui` runs the `baton` command line."""
+
+import sys
+
+from ui.cli import main
+
+sys.exit(main())
