@@ -1,0 +1,49 @@
+"""The after-action report: response times per agency and the HTML it renders."""
+
+from __future__ import annotations
+
+from command.review.record import build_record
+from command.review.report import Plot, build_report, render_html, response_times
+from tests.command.review.events import incident_events
+
+PNG = b"\x89PNG\r\n\x1a\nfake"
+
+
+def test_response_times_are_medians_per_station() -> None:
+    times = {a.station: a for a in response_times(build_record(incident_events()))}
+    assert times["security"].to_accept_s == 10.0
+    assert times["security"].to_complete_s == 230.0
+    assert times["security"].completed == 1
+    assert times["lighting"].declined == 1
+    assert times["lighting"].to_accept_s is None
+
+
+def test_html_report_has_every_section() -> None:
+    report = build_report(
+        build_record(incident_events()),
+        integrity="intact: 10 events, 0 checkpoints",
+        integrity_ok=True,
+        plots=[Plot("Crowd density", PNG)],
+    )
+    page = render_html(report)
+    for heading in (
+        "Summary",
+        "Response times per agency",
+        "Key metrics",
+        "Escalations",
+        "Timeline of decisions and orders",
+    ):
+        assert f"<h2>{heading}</h2>" in page
+    assert "intact: 10 events" in page
+    assert "data:image/png;base64," in page
+    assert "<s>Hold entry at Chenyi gates" in page
+    assert "3.8 min" in page  # 230 s accepted→completed
+
+
+def test_html_escapes_what_people_typed() -> None:
+    events = incident_events()
+    rec = build_record(events)
+    rec.decisions["d-o1"].decision = {**rec.decisions["d-o1"].decision, "decision": "<b>x</b>"}
+    page = render_html(build_report(rec, integrity="ok", integrity_ok=True))
+    assert "<b>x</b>" not in page
+    assert "&lt;b&gt;x&lt;/b&gt;" in page
