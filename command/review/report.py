@@ -191,7 +191,8 @@ def render_html(report: ReportContent) -> str:
         for plot in report.plots:
             data = base64.b64encode(plot.png).decode("ascii")
             parts.append(
-                f"<h3>{e(plot.title)}</h3><img width='640' src='data:image/png;base64,{data}'/>"
+                f"<p><img width='640' alt='{e(plot.title)}' "
+                f"src='data:image/png;base64,{data}'/></p>"
             )
     parts.append("<h2>Escalations</h2>")
     if report.escalations:
