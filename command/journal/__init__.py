@@ -1,0 +1,24 @@
+"""The journal (DESIGN §5): append-only hash-chained events, projections, outbox, observations.
+
+Import from here: `from command.journal import Journal, Event, verify_journal, ...`.
+"""
+
+from command.journal.chain import GENESIS
+from command.journal.journal import IssuedOrder, Journal
+from command.journal.projections import fold
+from command.journal.records import DecisionRow, Event, OrderRow, OutMessage, StationRow
+from command.journal.verify import VerifyResult, verify_journal
+
+__all__ = [
+    "GENESIS",
+    "DecisionRow",
+    "Event",
+    "IssuedOrder",
+    "Journal",
+    "OrderRow",
+    "OutMessage",
+    "StationRow",
+    "VerifyResult",
+    "fold",
+    "verify_journal",
+]

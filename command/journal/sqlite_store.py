@@ -1,0 +1,419 @@
+"""The SQLite store: one file, WAL, `synchronous=FULL`, one writer connection.
+
+Every SQLite failure leaves this module as a `JournalError` whose text is one line naming the
+file, the cause and the fix. Tables are created with sqlite-utils; the hot paths use the
+connection directly.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from command.canonical import canonical_text
+from command.errors import JournalError
+from command.journal.store import PROJECTION_TABLES, EventRow, ObservationRow, OutboxRow
+
+APPLICATION_ID = 0x4241544E  # "BATN": marks a SQLite file as a Baton journal
+SCHEMA_VERSION = "1"
+
+_EVENT_COLUMNS = "seq, ts, actor, kind, incident, body, prev_hash, hash"
+
+
+def describe_error(path: Path | str, action: str, err: BaseException) -> JournalError:
+    """A one-line `JournalError` for a SQLite failure: file, cause and fix."""
+    text = str(err).lower()
+    if "readonly" in text or "read-only" in text:
+        cause, fix = "the file or its folder is read-only", "make it writable or use another path"
+    elif "full" in text:
+        cause, fix = "the disk is full", "free some space or use a journal on another disk"
+    elif "locked" in text or "busy" in text:
+        cause = "another program holds the journal locked"
+        fix = "close the other program using it or use another path"
+    elif "not a database" in text or "malformed" in text or "encrypted" in text:
+        cause, fix = "the file is not a Baton journal", "give a journal file or a new path"
+    elif "unable to open" in text:
+        cause = "the file cannot be opened or created"
+        fix = "check that its folder exists and is writable, or use another path"
+    else:
+        cause, fix = f"SQLite error ({err})", "check the file and the disk"
+    line = f"cannot {action} journal {path}: {cause}; {fix}"
+    return JournalError(" ".join(line.split()))
+
+
+class SqliteStore:
+    """A journal file. Use it from one thread at a time (the engine thread owns the writer)."""
+
+    def __init__(self, path: Path | str, *, readonly: bool = False, timeout: float = 5.0) -> None:
+        self.path: Path | None = Path(path)
+        self.readonly = readonly
+        self._name = str(path)
+        try:
+            self.connection = self._connect(Path(path), readonly, timeout)
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "open", err) from None
+        try:
+            self._prepare()
+        except sqlite3.Error as err:
+            self.connection.close()
+            raise describe_error(self._name, "open", err) from None
+        except JournalError:
+            self.connection.close()
+            raise
+
+    @staticmethod
+    def _connect(path: Path, readonly: bool, timeout: float) -> sqlite3.Connection:
+        if readonly:
+            if not path.is_file():
+                raise sqlite3.OperationalError("unable to open database file")
+            uri = path.resolve().as_uri() + "?mode=ro"
+        else:
+            uri = path.resolve().as_uri() + "?mode=rwc"
+        # check_same_thread=False only lets the opener hand the journal to the engine thread;
+        # the journal is still used from one thread at a time.
+        conn = sqlite3.connect(
+            uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+        )
+        return conn
+
+    def _prepare(self) -> None:
+        conn = self.connection
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id == 0 and tables == 0:
+            if self.readonly:
+                raise JournalError(
+                    f"cannot open journal {self._name}: the file is empty, not a Baton journal; "
+                    "give the path of a journal"
+                )
+            self._create_schema()
+        elif app_id != APPLICATION_ID:
+            raise JournalError(
+                f"cannot open journal {self._name}: the file is a SQLite database but not a "
+                "Baton journal; give a journal file or a new path"
+            )
+        version = self.get_meta("schema_version")
+        if version != SCHEMA_VERSION:
+            raise JournalError(
+                f"cannot open journal {self._name}: schema version {version} is not "
+                f"{SCHEMA_VERSION}; open it with the Baton version that wrote it"
+            )
+        if self.readonly:
+            conn.execute("PRAGMA query_only=1")
+        else:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+
+    def _create_schema(self) -> None:
+        conn = self.connection
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        db.enable_wal()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            db.create_table("meta", {"key": str, "value": str}, pk="key")
+            db.create_table(
+                "events",
+                {
+                    "seq": int,
+                    "ts": float,
+                    "actor": str,
+                    "kind": str,
+                    "incident": str,
+                    "body": str,
+                    "prev_hash": str,
+                    "hash": str,
+                },
+                pk="seq",
+                not_null=["ts", "actor", "kind", "incident", "body", "prev_hash", "hash"],
+            )
+            db.table("events").create_index(["kind"])
+            for name in ("update", "delete"):
+                conn.execute(
+                    f"CREATE TRIGGER events_no_{name} BEFORE {name.upper()} ON events "
+                    "BEGIN SELECT RAISE(ABORT, 'journal events are append-only'); END"
+                )
+            db.create_table(
+                "observations",
+                {
+                    "ts": float,
+                    "feed": str,
+                    "zone": str,
+                    "metric": str,
+                    "value": float,
+                    "source": str,
+                    "batch": int,
+                },
+            )
+            db.table("observations").create_index(["zone", "metric", "ts"])
+            db.table("observations").create_index(["ts"])
+            for table, indexed in PROJECTION_TABLES.items():
+                columns: dict[str, Any] = {"key": str, "doc": str}
+                columns.update({name: int if name == "open" else str for name in indexed})
+                db.create_table(table, columns, pk="key", not_null=["doc"])
+                for name in indexed:
+                    db.table(table).create_index([name])
+            db.create_table(
+                "outbox",
+                {
+                    "msg_id": str,
+                    "peer": str,
+                    "msg_type": str,
+                    "body": str,
+                    "seq": int,
+                    "created_at": float,
+                    "acked_at": float,
+                },
+                pk="msg_id",
+            )
+            conn.execute("CREATE INDEX outbox_pending ON outbox(peer, seq) WHERE acked_at IS NULL")
+            db.create_table("inbox", {"msg_id": str, "peer": str, "seq": int}, pk="msg_id")
+            db.create_table("presence", {"station": str, "last_heard": float}, pk="station")
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            self.set_meta("schema_version", SCHEMA_VERSION)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as err:
+            raise describe_error(self._name, action, err) from None
+
+    def _read_only_error(self) -> JournalError:
+        return JournalError(
+            f"cannot write journal {self._name}: it was opened read-only; "
+            "open it with Journal.open to write"
+        )
+
+    def begin(self) -> None:
+        """BEGIN IMMEDIATE: take the write lock now, so a locked journal fails before any work."""
+        if self.readonly:
+            raise self._read_only_error()
+        with self._guard("write"):
+            self.connection.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        """COMMIT (durable: WAL with synchronous=FULL)."""
+        with self._guard("write"):
+            self.connection.execute("COMMIT")
+
+    def rollback(self) -> None:
+        """ROLLBACK, if a transaction is still open (SQLite may have rolled back already)."""
+        if self.connection.in_transaction:
+            with self._guard("write"):
+                self.connection.execute("ROLLBACK")
+
+    def savepoint(self, name: str) -> None:
+        """Open a nested savepoint inside the current transaction."""
+        with self._guard("write"):
+            self.connection.execute(f"SAVEPOINT {name}")
+
+    def release(self, name: str) -> None:
+        """Keep what was done since the savepoint (it commits with the outer transaction)."""
+        with self._guard("write"):
+            self.connection.execute(f"RELEASE {name}")
+
+    def rollback_to(self, name: str) -> None:
+        """Undo what was done since the savepoint, keeping the outer transaction open."""
+        if self.connection.in_transaction:
+            with self._guard("write"):
+                self.connection.execute(f"ROLLBACK TO {name}")
+                self.connection.execute(f"RELEASE {name}")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+    def get_meta(self, key: str) -> str | None:
+        """A meta value."""
+        with self._guard("read"):
+            row = self.connection.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a meta value."""
+        with self._guard("write"):
+            self.connection.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (key, value),
+            )
+
+    def last_event(self) -> tuple[int, str] | None:
+        """(seq, hash) of the last event."""
+        with self._guard("read"):
+            row = self.connection.execute(
+                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def insert_event(self, row: EventRow) -> None:
+        """Append one event."""
+        with self._guard("write"):
+            self.connection.execute(
+                f"INSERT INTO events({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row
+            )
+
+    def select_events(self, after_seq: int, kinds: Sequence[str] | None) -> Iterator[EventRow]:
+        """Events after `after_seq` in seq order, fetched in chunks."""
+        sql = f"SELECT {_EVENT_COLUMNS} FROM events WHERE seq > ?"
+        params: list[Any] = [after_seq]
+        if kinds is not None:
+            sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+            params.extend(kinds)
+        with self._guard("read"):
+            cursor = self.connection.execute(sql + " ORDER BY seq", params)
+            while chunk := cursor.fetchmany(1000):
+                yield from (EventRow(*r) for r in chunk)
+
+    def get_row(self, table: str, key: str) -> dict[str, Any] | None:
+        """One projection row."""
+        _check_table(table)
+        with self._guard("read"):
+            row = self.connection.execute(f"SELECT doc FROM {table} WHERE key=?", (key,)).fetchone()
+        return None if row is None else _loads(row[0])
+
+    def put_row(self, table: str, key: str, row: dict[str, Any]) -> None:
+        """Upsert one projection row, keeping its rowid (so its order) on update."""
+        indexed = PROJECTION_TABLES[table]
+        names = ["key", "doc", *indexed]
+        values = [key, canonical_text(row), *(row.get(n) for n in indexed)]
+        updates = ", ".join(f"{n}=excluded.{n}" for n in names[1:])
+        with self._guard("write"):
+            self.connection.execute(
+                f"INSERT INTO {table}({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+                f"ON CONFLICT(key) DO UPDATE SET {updates}",
+                values,
+            )
+
+    def select_rows(self, table: str, **where: Any) -> list[dict[str, Any]]:
+        """Rows in insertion order, filtered on indexed fields."""
+        indexed = PROJECTION_TABLES[table]
+        for name in where:
+            if name not in indexed:
+                raise KeyError(f"{table} has no indexed field {name!r}")
+        clause = " AND ".join(f"{n}=?" for n in where) or "1"
+        with self._guard("read"):
+            rows = self.connection.execute(
+                f"SELECT doc FROM {table} WHERE {clause} ORDER BY rowid", list(where.values())
+            ).fetchall()
+        return [_loads(r[0]) for r in rows]
+
+    def insert_observations(self, rows: Sequence[ObservationRow]) -> None:
+        """Append observations with one executemany."""
+        with self._guard("write"):
+            self.connection.executemany(
+                "INSERT INTO observations(ts, feed, zone, metric, value, source, batch) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def select_observations(
+        self,
+        since: float | None,
+        until: float | None,
+        zone: str | None,
+        metric: str | None,
+    ) -> list[ObservationRow]:
+        """Matching observations by ts, then insertion order."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for sql, value in (
+            ("ts >= ?", since),
+            ("ts <= ?", until),
+            ("zone = ?", zone),
+            ("metric = ?", metric),
+        ):
+            if value is not None:
+                clauses.append(sql)
+                params.append(value)
+        where = " AND ".join(clauses) or "1"
+        with self._guard("read"):
+            rows = self.connection.execute(
+                "SELECT ts, feed, zone, metric, value, source, batch FROM observations "
+                f"WHERE {where} ORDER BY ts, rowid",
+                params,
+            ).fetchall()
+        return [ObservationRow(*r) for r in rows]
+
+    def insert_outbox(self, row: OutboxRow) -> None:
+        """Queue a message."""
+        with self._guard("write"):
+            self.connection.execute(
+                "INSERT INTO outbox(msg_id, peer, msg_type, body, seq, created_at, acked_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+
+    def select_outbox(
+        self, peer: str | None, msg_type: str | None, pending_only: bool
+    ) -> list[OutboxRow]:
+        """Queued messages in seq order."""
+        clauses = ["acked_at IS NULL"] if pending_only else []
+        params: list[Any] = []
+        if peer is not None:
+            clauses.append("peer = ?")
+            params.append(peer)
+        if msg_type is not None:
+            clauses.append("msg_type = ?")
+            params.append(msg_type)
+        where = " AND ".join(clauses) or "1"
+        with self._guard("read"):
+            rows = self.connection.execute(
+                "SELECT msg_id, peer, msg_type, body, seq, created_at, acked_at FROM outbox "
+                f"WHERE {where} ORDER BY seq, rowid",
+                params,
+            ).fetchall()
+        return [OutboxRow(*r) for r in rows]
+
+    def ack_outbox(self, msg_id: str, ts: float) -> bool:
+        """Mark acknowledged once."""
+        with self._guard("write"):
+            cur = self.connection.execute(
+                "UPDATE outbox SET acked_at=? WHERE msg_id=? AND acked_at IS NULL", (ts, msg_id)
+            )
+        return cur.rowcount == 1
+
+    def insert_inbox(self, msg_id: str, peer: str, seq: int) -> bool:
+        """Remember a message id once."""
+        with self._guard("write"):
+            cur = self.connection.execute(
+                "INSERT OR IGNORE INTO inbox(msg_id, peer, seq) VALUES (?, ?, ?)",
+                (msg_id, peer, seq),
+            )
+        return cur.rowcount == 1
+
+    def touch(self, station: str, ts: float) -> None:
+        """Keep the latest time a station was heard."""
+        with self._guard("write"):
+            self.connection.execute(
+                "INSERT INTO presence(station, last_heard) VALUES (?, ?) "
+                "ON CONFLICT(station) DO UPDATE "
+                "SET last_heard=max(last_heard, excluded.last_heard)",
+                (station, ts),
+            )
+
+    def presence(self) -> dict[str, float]:
+        """station -> last heard."""
+        with self._guard("read"):
+            rows = self.connection.execute("SELECT station, last_heard FROM presence").fetchall()
+        return {str(s): float(t) for s, t in rows}
+
+
+def _check_table(table: str) -> None:
+    if table not in PROJECTION_TABLES:
+        raise KeyError(f"no projection table {table!r}")
+
+
+def _loads(text: str) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads(text)
+    return value

@@ -1,0 +1,318 @@
+"""`verify_journal`: recompute the hash chain of a journal file and report the first problem.
+
+The file is opened read-only and events are streamed in seq order. For each event the chain link
+is checked first (does its prev_hash name the previous event's hash?), then its own hash. A broken
+link is classified by looking at its neighbours, so each kind of edit is reported at the seq
+where it happened:
+
+- changed: an event's hash does not match its content (or an event was rewritten and rehashed,
+  so the next one links to a hash that no longer exists: reported at the rewritten event);
+- missing: seq numbers skip and the link names an event that is not there (reported at the first
+  absent seq);
+- inserted: an event does not link to its predecessor, but its successor links past it (or it
+  links correctly but its successor links past it);
+- reordered: an event links to the hash of an event stored after it;
+- bad checkpoint signature / checkpoint does not match chain;
+- observations do not match their digest (reported at the `observations.batch` event).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from command.errors import JournalError
+from command.journal.chain import GENESIS, checkpoint_payload
+from command.journal.sqlite_store import APPLICATION_ID, describe_error
+from command.signing import verify_signature
+
+Progress = Callable[[int, int], None]
+"""Called as progress(events_done, events_total) every few thousand events."""
+
+CHANGED = "changed"
+MISSING = "missing"
+INSERTED = "inserted"
+REORDERED = "reordered"
+BAD_SIGNATURE = "bad checkpoint signature"
+CHECKPOINT_MISMATCH = "checkpoint does not match chain"
+OBSERVATIONS = "observations do not match their digest"
+
+_CHUNK = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """What `verify_journal` found. `problem` is "" when the journal is intact."""
+
+    ok: bool
+    events: int
+    checkpoints: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+    detail: str = ""
+    observations: int = 0
+    seconds: float = 0.0
+    observation_seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        """Events verified per second (hash chain and checkpoints)."""
+        return self.events / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def observation_rate(self) -> float:
+        """Observations re-digested per second."""
+        t = self.observation_seconds
+        return self.observations / t if t > 0 else 0.0
+
+    def summary(self, path: Path | str) -> str:
+        """One line for people."""
+        if self.ok:
+            return (
+                f"journal {path} is intact: {self.events} events, {self.checkpoints} "
+                f"checkpoints, {self.observations} observations "
+                f"({self.rate:,.0f} events/s, {self.observation_rate:,.0f} observations/s)"
+            )
+        return f"journal {path}: seq {self.first_bad_seq} {self.problem}: {self.detail}"
+
+
+class _Problem(Exception):
+    def __init__(self, seq: int, problem: str, detail: str) -> None:
+        super().__init__(problem)
+        self.seq, self.problem, self.detail = seq, problem, detail
+
+
+def verify_journal(path: Path | str, progress: Progress | None = None) -> VerifyResult:
+    """Verify the journal file at `path` (read-only). Raises `JournalError` if it cannot be
+    read or is not a journal; a damaged journal is a result with `ok=False`, not an error."""
+    p = Path(path)
+    if not p.is_file():
+        raise JournalError(
+            f"cannot read journal {path}: no such file; give the path of a journal file"
+        )
+    try:
+        conn = sqlite3.connect(p.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error as err:
+        raise describe_error(path, "read", err) from None
+    try:
+        return _verify(conn, str(path), progress)
+    except sqlite3.Error as err:
+        raise describe_error(path, "read", err) from None
+    finally:
+        conn.close()
+
+
+def _verify(conn: sqlite3.Connection, name: str, progress: Progress | None) -> VerifyResult:
+    conn.execute("PRAGMA query_only=1")
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise JournalError(
+            f"cannot read journal {name}: the file is not a Baton journal; give a journal file"
+        )
+    conn.execute("BEGIN")  # one read snapshot for events and observations alike
+    started = time.perf_counter()
+    digests, obs_count = _observation_digests(conn)
+    obs_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    total = conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+    state = _Walk(conn, digests)
+    problem: _Problem | None = None
+    try:
+        state.run(total, progress)
+        state.leftover_batches()
+    except _Problem as bad:
+        problem = bad
+    finally:
+        conn.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    if problem is None:
+        return VerifyResult(
+            True, state.count, state.checkpoints, None, "", "", obs_count, seconds, obs_seconds
+        )
+    return VerifyResult(
+        False,
+        max(0, problem.seq - 1),
+        state.checkpoints,
+        problem.seq,
+        problem.problem,
+        problem.detail,
+        obs_count,
+        seconds,
+        obs_seconds,
+    )
+
+
+def _observation_digests(conn: sqlite3.Connection) -> tuple[dict[int, tuple[int, str]], int]:
+    """batch seq -> (row count, digest) recomputed from the observation rows.
+
+    Rows are read in insertion order, so a batch's rows normally come in one run; a row that
+    names an earlier batch (an edit) starts a second run for it, which still ends in its digest.
+    """
+    runs: dict[int, list[str]] = {}
+    enc: dict[str, str] = {}
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+    def q(text: Any) -> str:
+        try:
+            return enc[text]
+        except KeyError:
+            try:
+                enc[text] = dumps(text)
+            except TypeError:  # a blob in an edited row: it will not match its digest
+                enc[text] = repr(text)
+            return enc[text]
+
+    total = 0
+    current: int | None = None
+    parts: list[str] = []
+    cursor = conn.execute(
+        "SELECT batch, ts, feed, zone, metric, value, source FROM observations ORDER BY rowid"
+    )
+    while chunk := cursor.fetchmany(_CHUNK):
+        for batch, ts, feed, zone, metric, value, source in chunk:
+            if batch != current:
+                current = batch
+                parts = runs.setdefault(batch, [])
+            parts.append(f"[{ts!r},{q(feed)},{q(zone)},{q(metric)},{value!r},{q(source)}]")
+        total += len(chunk)
+    out = {}
+    for batch, rows in runs.items():
+        text = "[" + ",".join(rows) + "]"
+        out[batch] = (len(rows), hashlib.sha256(text.encode()).hexdigest())
+    return out, total
+
+
+class _Walk:
+    """The streaming pass over events."""
+
+    def __init__(self, conn: sqlite3.Connection, digests: dict[int, tuple[int, str]]) -> None:
+        self.conn = conn
+        self.digests = digests
+        self.count = 0
+        self.checkpoints = 0
+        self.batches: set[int] = set()
+
+    def run(self, total: int, progress: Progress | None) -> None:
+        conn = self.conn
+        sha256 = hashlib.sha256
+        enc: dict[str, str] = {}
+        dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+        def q(text: Any) -> str:
+            try:
+                return enc[text]
+            except KeyError:
+                try:
+                    enc[text] = dumps(text)
+                except TypeError:  # an edited column holding a blob: it will not hash right
+                    enc[text] = repr(text)
+                return enc[text]
+
+        prev_hash, prev2_hash, prev_seq = GENESIS, GENESIS, 0
+        cursor = conn.execute(
+            "SELECT seq, ts, actor, kind, incident, body, prev_hash, hash FROM events ORDER BY seq"
+        )
+        rows = cursor.fetchmany(_CHUNK)
+        while rows:
+            following = cursor.fetchmany(_CHUNK)
+            last = len(rows) - 1
+            for i, row in enumerate(rows):
+                seq, ts, actor, kind, incident, body, link, digest = row
+                text = (
+                    f'{link}{{"actor":{q(actor)},"body":{body},"incident":{q(incident)},'
+                    f'"kind":{q(kind)},"seq":{seq},"ts":{ts!r}}}'
+                )
+                intact = sha256(text.encode()).hexdigest() == digest
+                if link != prev_hash:
+                    nxt = rows[i + 1] if i < last else (following[0] if following else None)
+                    self._broken_link(row, nxt, prev_seq, prev_hash, prev2_hash, intact)
+                if not intact:
+                    raise _Problem(seq, CHANGED, "its hash does not match its content")
+                if seq != prev_seq + 1:
+                    raise _Problem(seq, CHANGED, f"its seq does not follow seq {prev_seq}")
+                if kind == "checkpoint" or kind == "observations.batch":
+                    try:
+                        self._special(seq, kind, body, prev_seq, prev_hash)
+                    except (KeyError, TypeError, ValueError) as err:
+                        raise _Problem(seq, CHANGED, f"its body is malformed ({err!r})") from None
+                prev2_hash, prev_hash, prev_seq = prev_hash, digest, seq
+            self.count += len(rows)
+            if progress is not None:
+                progress(self.count, total)
+            rows = following
+
+    def _broken_link(
+        self,
+        row: tuple[Any, ...],
+        nxt: tuple[Any, ...] | None,
+        prev_seq: int,
+        prev_hash: str,
+        prev2_hash: str,
+        intact: bool,
+    ) -> None:
+        seq, link = row[0], row[6]
+        later = self.conn.execute(
+            "SELECT seq FROM events WHERE hash = ? AND seq > ? LIMIT 1", (link, seq)
+        ).fetchone()
+        if later is not None:
+            raise _Problem(seq, REORDERED, f"it links to the event stored at seq {later[0]}")
+        if nxt is not None and nxt[6] == prev_hash:
+            raise _Problem(seq, INSERTED, f"the next event links past it to seq {prev_seq}")
+        if prev_seq > 0 and link == prev2_hash:
+            raise _Problem(
+                prev_seq, INSERTED, f"the next event links past it to seq {prev_seq - 1}"
+            )
+        if seq > prev_seq + 1:
+            first = prev_seq + 1
+            span = f"seq {first}" if seq == first + 1 else f"seq {first} to {seq - 1}"
+            raise _Problem(first, MISSING, f"{span} is not in the journal")
+        if not intact or prev_seq == 0:
+            raise _Problem(seq, CHANGED, "its link and hash do not match its content")
+        raise _Problem(prev_seq, CHANGED, "the next event links to a different version of it")
+
+    def _special(self, seq: int, kind: str, body_text: str, prev_seq: int, prev_hash: str) -> None:
+        body = json.loads(body_text)
+        if kind == "checkpoint":
+            self.checkpoints += 1
+            head_seq, head_hash = int(body["head_seq"]), str(body["head_hash"])
+            payload = checkpoint_payload(head_seq, head_hash)
+            if not verify_signature(str(body["key"]), payload, str(body["signature"])):
+                raise _Problem(seq, BAD_SIGNATURE, f"signature by key {body['key'][:16]}…")
+            if head_seq == prev_seq:
+                actual: str | None = prev_hash
+            elif head_seq == 0:
+                actual = GENESIS
+            else:
+                found = self.conn.execute(
+                    "SELECT hash FROM events WHERE seq = ?", (head_seq,)
+                ).fetchone()
+                actual = None if found is None or head_seq >= seq else found[0]
+            if actual != head_hash:
+                raise _Problem(
+                    seq, CHECKPOINT_MISMATCH, f"its head hash is not the hash of seq {head_seq}"
+                )
+            return
+        self.batches.add(seq)
+        found_batch = self.digests.get(seq)
+        count, digest = found_batch if found_batch else (0, "")
+        if count != body["count"]:
+            raise _Problem(
+                seq,
+                OBSERVATIONS,
+                f"the batch event counts {body['count']} observations, the table holds {count}",
+            )
+        if digest != body["digest"]:
+            raise _Problem(seq, OBSERVATIONS, "an observation of this batch was edited")
+
+    def leftover_batches(self) -> None:
+        """Observation rows that name no batch event at all."""
+        stray = sorted(set(self.digests) - self.batches)
+        if stray:
+            raise _Problem(
+                stray[0], OBSERVATIONS, "observation rows name a batch event that does not exist"
+            )
