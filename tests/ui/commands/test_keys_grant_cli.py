@@ -1,0 +1,187 @@
+"""`baton keys` and `baton grant` end to end in a temporary directory."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from ui.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run `baton ARGV...`; (exit code, stdout, stderr)."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def keydir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """Keys for city (authority), district (console), site (console) and ic (console)."""
+    keys = tmp_path / "keys"
+    for name, role in (("city", "authority"), ("district", "console"), ("site", "station")):
+        code, out, err = run(capsys, "keys", "init", str(keys), "--role", role, "--name", name)
+        assert code == 0, err
+        assert name in out
+    return keys
+
+
+def test_keys_init_writes_private_secrets(keydir: Path) -> None:
+    names = sorted(p.name for p in keydir.iterdir())
+    assert names == sorted(
+        ["city.sign", "city.sign.pub"]
+        + [
+            f"{n}.{s}"
+            for n in ("district", "site")
+            for s in ("sign", "sign.pub", "key", "key_secret")
+        ]
+    )
+    for secret in ("city.sign", "district.sign", "site.sign", "site.key_secret"):
+        assert stat.S_IMODE((keydir / secret).stat().st_mode) == 0o600
+
+
+def test_keys_init_refuses_to_overwrite(keydir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "keys", "init", str(keydir), "--role", "station", "--name", "site")
+    assert code == 2
+    assert err.startswith("baton: ") and "already exists" in err and err.count("\n") == 1
+
+
+def test_issue_narrow_show_revoke_show(
+    keydir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    k = keydir
+    trust = tmp_path / "trust.yaml"
+    assert run(capsys, "keys", "trust", str(k / "city.sign.pub"), "-o", str(trust))[0] == 0
+    root = tmp_path / "district.grant"
+    code, _, err = run(
+        capsys,
+        "grant", "issue", "--key", str(k / "city.sign"), "--to", "district",
+        "--to-key", str(k / "district.sign.pub"), "--incident", "INC-7",
+        "--stations", "fire,police,water", "--kinds", "evacuate,close_road",
+        "--zones", "z1,z2", "--hours", "8", "--depth", "1", "-o", str(root),
+    )  # fmt: skip
+    assert code == 0, err
+    site = tmp_path / "site.grant"
+    code, _, err = run(
+        capsys,
+        "grant", "narrow", "--parent", str(root), "--key", str(k / "district.sign"),
+        "--to", "site", "--to-key", str(k / "site.sign.pub"), "--stations", "fire",
+        "--zones", "z1", "--hours", "2", "-o", str(site),
+    )  # fmt: skip
+    assert code == 0, err
+    chain = json.loads(site.read_text())["chain"]
+    assert [g["delegate"] for g in chain] == ["district", "site"]
+
+    code, out, _ = run(capsys, "grant", "show", str(site), "--trust", str(trust))
+    assert code == 0
+    assert "city [" in out and "→ district [" in out and "→ site [" in out
+    assert "stations:    fire\n" in out and "zones:       z1\n" in out
+    assert "UTC" in out and "left" in out and "may redelegate 0 more" in out
+    assert out.rstrip().endswith("Status: VALID (root city is in the trust file)")
+
+    rev = tmp_path / "site.rev"
+    code, _, err = run(
+        capsys,
+        "grant", "revoke", str(site), "--key", str(k / "district.sign"),
+        "--reason", "stood down", "-o", str(rev),
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run(
+        capsys, "grant", "show", str(site), "--trust", str(trust), "--revocations", str(rev)
+    )
+    assert code == 1
+    status = out.rstrip().splitlines()[-1]
+    assert status.startswith("Status: REVOKED") and "stood down" in status
+
+
+def test_show_without_trust_and_with_a_foreign_root(
+    keydir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    k = keydir
+    grant = tmp_path / "g"
+    run(
+        capsys,
+        "grant", "issue", "--key", str(k / "city.sign"), "--to", "site",
+        "--to-key", str(k / "site.sign.pub"), "--incident", "I", "--stations", "fire",
+        "--kinds", "evacuate", "--zones", "z1", "--from", "2020-01-01T00:00Z",
+        "--until", "2020-01-02T00:00", "-o", str(grant),
+    )  # fmt: skip
+    code, out, _ = run(capsys, "grant", "show", str(grant))
+    assert code == 1 and "Status: EXPIRED" in out and "ended" in out
+    other = tmp_path / "other.yaml"
+    run(capsys, "keys", "trust", str(k / "site.sign.pub"), "-o", str(other))
+    code, out, _ = run(capsys, "grant", "show", str(grant), "--trust", str(other))
+    assert code == 1 and "Status: UNKNOWN ROOT" in out
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["--hours", "0"], "--hours must be positive"),
+        (["--until", "tomorrow"], "not an ISO 8601 time"),
+        (["--stations", ",", "--hours", "1"], "--stations needs at least one name"),
+        ([], "say how long the grant lasts"),
+    ],
+)
+def test_issue_user_errors_are_one_line(
+    keydir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
+    base = {
+        "--key": str(keydir / "city.sign"),
+        "--to": "site",
+        "--to-key": str(keydir / "site.sign.pub"),
+        "--incident": "I",
+        "--stations": "fire",
+        "--kinds": "evacuate",
+        "--zones": "z1",
+        "-o": str(tmp_path / "g"),
+    }
+    extra = dict(zip(argv[::2], argv[1::2], strict=True))
+    flat = [x for kv in {**base, **extra}.items() for x in kv]
+    code, _, err = run(capsys, "grant", "issue", *flat)
+    assert code == 2
+    assert message in err and err.count("\n") == 1
+
+
+def test_narrow_with_the_wrong_key_and_wider_scope(
+    keydir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    k = keydir
+    root = tmp_path / "root"
+    run(
+        capsys,
+        "grant", "issue", "--key", str(k / "city.sign"), "--to", "district",
+        "--to-key", str(k / "district.sign.pub"), "--incident", "I", "--stations", "fire",
+        "--kinds", "evacuate", "--zones", "z1", "--hours", "1", "--depth", "1", "-o", str(root),
+    )  # fmt: skip
+    common = ["--to", "site", "--to-key", str(k / "site.sign.pub"), "-o", str(tmp_path / "n")]
+    code, _, err = run(
+        capsys, "grant", "narrow", "--parent", str(root), "--key", str(k / "site.sign"), *common
+    )
+    assert code == 2 and "not the delegate key" in err
+    code, _, err = run(
+        capsys,
+        "grant", "narrow", "--parent", str(root), "--key", str(k / "district.sign"),
+        "--stations", "fire,army", *common,
+    )  # fmt: skip
+    assert code == 2 and "army not in the parent" in err
+
+
+def test_loose_key_file_is_refused(
+    keydir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (keydir / "city.sign").chmod(0o644)
+    code, _, err = run(
+        capsys,
+        "grant", "issue", "--key", str(keydir / "city.sign"), "--to", "x",
+        "--to-key", str(keydir / "site.sign.pub"), "--incident", "I", "--stations", "a",
+        "--kinds", "b", "--zones", "c", "--hours", "1", "-o", str(tmp_path / "g"),
+    )  # fmt: skip
+    assert code == 2 and f"chmod 600 {keydir / 'city.sign'}" in err
