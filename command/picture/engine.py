@@ -1,0 +1,129 @@
+"""The picture engine: fusion → risk → playbooks for one incident, journaling what it sees.
+
+The console post (or a headless driver) feeds it observation batches and signals and calls
+`tick(now)`; it returns level changes, new suggestions and a snapshot. It never sends orders.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from command.clock import Clock
+from command.model import Observation, RiskLevel, Signal
+from command.picture.fusion import Fusion
+from command.picture.playbooks import EventSink, PlaybookEngine, Suggestion, SuggestionBook
+from command.picture.risk import LevelChange, RiskBoard
+from command.picture.snapshot import picture_snapshot
+
+if TYPE_CHECKING:
+    from command.scenarios.scenario import Scenario
+
+
+class JournalLike(EventSink, Protocol):
+    """The journal methods the engine uses (`Journal` of the shared contract has them)."""
+
+    def add_observations(self, batch: Sequence[Observation]) -> object:
+        """Store a batch of observations."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PictureUpdate:
+    """What changed at one tick: zone level changes and newly proposed suggestions."""
+
+    ts: float
+    level_changes: tuple[LevelChange, ...]
+    suggestions: tuple[Suggestion, ...]
+
+
+def signal_body(signal: Signal) -> dict[str, Any]:
+    """The `signal.received` journal body."""
+    return {
+        "signal": {
+            "id": signal.id,
+            "ts": signal.ts,
+            "source": signal.source,
+            "kind": signal.kind,
+            "headline": signal.headline,
+            "zone": signal.zone,
+            "body": dict(signal.body),
+        }
+    }
+
+
+class PictureEngine:
+    """Owns one incident's Fusion, RiskBoard, PlaybookEngine and SuggestionBook."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        clock: Clock,
+        journal: JournalLike | None = None,
+        actor: str = "picture",
+    ) -> None:
+        self.scenario = scenario
+        self.clock = clock
+        self.journal = journal
+        self.actor = actor
+        inc = scenario.incident
+        self.fusion = Fusion(
+            scenario.metric_specs(),
+            areas=scenario.areas(),
+            derived=scenario.derived,
+            trend_window_s=scenario.trend_window_s,
+            stale_factor=scenario.stale_factor,
+        )
+        self.board = RiskBoard(scenario.thresholds, [z.id for z in inc.zones])
+        self.playbooks = PlaybookEngine(scenario.playbooks, inc.zones)
+        self.book = SuggestionBook(
+            incident=inc.id, stations=inc.stations, clock=clock, journal=journal
+        )
+
+    def ingest(self, batch: Sequence[Observation]) -> int:
+        """Fuse a batch and store it in the journal (one `observations.batch` event)."""
+        accepted = self.fusion.ingest(batch)
+        if accepted != len(batch):  # the journal stores finite values only, like fusion
+            batch = [o for o in batch if math.isfinite(o.value)]
+        if self.journal is not None and batch:
+            self.journal.add_observations(batch)
+        return accepted
+
+    def signal(self, signal: Signal) -> list[Suggestion]:
+        """Journal an incoming signal and propose what its playbooks suggest."""
+        if self.journal is not None:
+            self.journal.append(
+                "signal.received",
+                signal_body(signal),
+                actor=signal.source,
+                incident=self.scenario.incident.id,
+                ts=signal.ts,
+            )
+        return [self.book.propose(s) for s in self.playbooks.on_signal(signal, signal.ts)]
+
+    def tick(self, now: float) -> PictureUpdate:
+        """Re-rate the zones at `now`, journal level changes, propose level-triggered playbooks."""
+        changes = self.board.update(self.fusion.indicators(now), now)
+        if self.journal is not None:
+            for change in changes:
+                self.journal.append(
+                    "picture.level",
+                    change.to_body(),
+                    actor=self.actor,
+                    incident=self.scenario.incident.id,
+                    ts=now,
+                )
+        suggestions = [self.book.propose(s) for s in self.playbooks.on_levels(self._level, now)]
+        return PictureUpdate(now, tuple(changes), tuple(suggestions))
+
+    def _level(self, zone: str, indicator: str | None) -> RiskLevel:
+        if indicator is None:
+            return self.board.level(zone)
+        return self.board.indicator_level(zone, indicator)
+
+    def snapshot(self, now: float) -> dict[str, Any]:
+        """The JSON-ready picture at `now` (for decision entries and the console)."""
+        return picture_snapshot(self.scenario.incident.zones, self.fusion, self.board, now)

@@ -1,0 +1,367 @@
+"""Playbooks: rules that propose pre-filled draft orders, and the book of suggestions.
+
+A playbook triggers on a fused indicator's level (e.g. a zone's density ≥ orange) or on an
+incoming signal kind (e.g. `ferry_suspension`), fires once per trigger episode and re-arms when
+the condition clears. It never sends anything: approving a suggestion only returns the draft
+orders for the commander's post to issue. Every outcome is journaled with who and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from command.clock import Clock
+from command.errors import BatonError, ValidationError
+from command.ids import new_id
+from command.model import JSON, Priority, RiskLevel, Signal, Station, Zone
+
+ZONE_PLACEHOLDER = "{zone}"
+
+
+class SuggestionError(BatonError):
+    """A suggestion cannot be approved, edited or dismissed as asked."""
+
+
+class EventSink(Protocol):
+    """What the book needs from the journal: `Journal.append` of the shared contract."""
+
+    def append(
+        self,
+        kind: str,
+        body: dict[str, Any],
+        *,
+        actor: str | None = None,
+        incident: str = "",
+        ts: float | None = None,
+    ) -> object:
+        """Journal one event."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class DraftOrder:
+    """A pre-filled order a playbook proposes; the commander's post turns it into an Order."""
+
+    station: str
+    kind: str
+    params: dict[str, JSON]
+    zone: str
+    priority: Priority = Priority.URGENT
+    text: str = ""
+
+    def to_dict(self) -> dict[str, JSON]:
+        """JSON-ready form (journal bodies)."""
+        return {
+            "station": self.station,
+            "kind": self.kind,
+            "params": dict(self.params),
+            "zone": self.zone,
+            "priority": int(self.priority),
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_dict(cls, body: Mapping[str, JSON]) -> DraftOrder:
+        """Rebuild from `to_dict` output."""
+        try:
+            return cls(
+                station=str(body["station"]),
+                kind=str(body["kind"]),
+                params=dict(body.get("params") or {}),
+                zone=str(body["zone"]),
+                priority=Priority(int(body.get("priority", int(Priority.URGENT)))),
+                text=str(body.get("text", "")),
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise ValidationError(f"draft order is malformed: {err!r}") from None
+
+    def with_params(self, **changes: JSON) -> DraftOrder:
+        """A copy with some parameters changed (for an edited suggestion)."""
+        return replace(self, params={**self.params, **changes})
+
+    def for_zone(self, zone: Zone) -> DraftOrder:
+        """Fill `{zone}` / `{zone_name}` placeholders for the zone that triggered."""
+
+        def fill(text: str) -> str:
+            return text.replace("{zone_name}", zone.name).replace(ZONE_PLACEHOLDER, zone.id)
+
+        params = {k: fill(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        return replace(self, zone=fill(self.zone), text=fill(self.text), params=params)
+
+
+@dataclass(frozen=True, slots=True)
+class LevelTrigger:
+    """Fires when `indicator` of `zone` ("*": any zone, each its own episode) is ≥ `at_least`.
+
+    Without an indicator the zone's overall level is used.
+    """
+
+    at_least: RiskLevel
+    zone: str = "*"
+    indicator: str | None = None
+
+    def describe(self) -> str:
+        """Human-readable condition."""
+        what = self.indicator or "risk level"
+        where = "any zone" if self.zone == "*" else self.zone
+        return f"{what} in {where} at {self.at_least.label} or above"
+
+
+@dataclass(frozen=True, slots=True)
+class SignalTrigger:
+    """Fires once for each incoming signal of `kind` (optionally only for one zone)."""
+
+    kind: str
+    zone: str | None = None
+
+    def describe(self) -> str:
+        """Human-readable condition."""
+        return f"signal {self.kind}" + (f" for {self.zone}" if self.zone else "")
+
+
+Trigger = LevelTrigger | SignalTrigger
+
+
+@dataclass(frozen=True, slots=True)
+class Playbook:
+    """A rule: when `trigger` holds, propose `orders` with `reason`."""
+
+    id: str
+    title: str
+    trigger: Trigger
+    orders: tuple[DraftOrder, ...]
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """One proposal made by a playbook at `ts` (scenario time) for `zone` or a `signal`."""
+
+    id: str
+    playbook: str
+    title: str
+    ts: float
+    reason: str
+    orders: tuple[DraftOrder, ...]
+    zone: str | None = None
+    signal: str | None = None
+    trigger: dict[str, JSON] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, JSON]:
+        """JSON-ready form."""
+        return {
+            "id": self.id,
+            "playbook": self.playbook,
+            "title": self.title,
+            "ts": self.ts,
+            "reason": self.reason,
+            "orders": [o.to_dict() for o in self.orders],
+            "zone": self.zone,
+            "signal": self.signal,
+            "trigger": dict(self.trigger),
+        }
+
+
+LevelLookup = Callable[[str, str | None], RiskLevel]
+
+
+class PlaybookEngine:
+    """Evaluates playbooks against risk levels and signals, once per trigger episode."""
+
+    def __init__(
+        self,
+        playbooks: Iterable[Playbook],
+        zones: Sequence[Zone],
+        *,
+        id_factory: Callable[[float], str] = new_id,
+    ) -> None:
+        self.playbooks = tuple(playbooks)
+        self._zones = {z.id: z for z in zones}
+        self._new_id = id_factory
+        self._active: set[tuple[str, str]] = set()  # (playbook, zone) episodes under way
+        self._signals_seen: set[tuple[str, str]] = set()
+
+    def on_levels(self, level: LevelLookup, now: float) -> list[Suggestion]:
+        """Check level triggers; `level(zone, indicator_or_None)` gives the current level."""
+        out: list[Suggestion] = []
+        for pb in self.playbooks:
+            trig = pb.trigger
+            if not isinstance(trig, LevelTrigger):
+                continue
+            zones = sorted(self._zones) if trig.zone == "*" else [trig.zone]
+            for zone_id in zones:
+                current = level(zone_id, trig.indicator)
+                episode = (pb.id, zone_id)
+                if current >= trig.at_least:
+                    if episode not in self._active:
+                        self._active.add(episode)
+                        out.append(self._suggest(pb, now, zone_id, None, current, trig))
+                else:
+                    self._active.discard(episode)  # condition cleared: re-arm
+        return out
+
+    def on_signal(self, signal: Signal, now: float) -> list[Suggestion]:
+        """Playbooks triggered by this signal (each signal id fires a playbook once)."""
+        out: list[Suggestion] = []
+        for pb in self.playbooks:
+            trig = pb.trigger
+            if not isinstance(trig, SignalTrigger) or trig.kind != signal.kind:
+                continue
+            if trig.zone is not None and signal.zone not in (None, trig.zone):
+                continue
+            seen = (pb.id, signal.id)
+            if seen in self._signals_seen:
+                continue
+            self._signals_seen.add(seen)
+            out.append(self._suggest(pb, now, signal.zone, signal, None, trig))
+        return out
+
+    def _suggest(
+        self,
+        pb: Playbook,
+        now: float,
+        zone_id: str | None,
+        signal: Signal | None,
+        level: RiskLevel | None,
+        trig: Trigger,
+    ) -> Suggestion:
+        zone = self._zones.get(zone_id or "")
+        orders = tuple(o.for_zone(zone) if zone else o for o in pb.orders)
+        reason = pb.reason or pb.title
+        if zone is not None:
+            reason = reason.replace("{zone_name}", zone.name).replace(ZONE_PLACEHOLDER, zone.id)
+        info: dict[str, JSON] = {"condition": trig.describe()}
+        if level is not None:
+            info["level"] = level.label
+        if signal is not None:
+            info["signal_kind"] = signal.kind
+            info["headline"] = signal.headline
+            reason = f"{reason} ({signal.headline})" if signal.headline else reason
+        return Suggestion(
+            id=self._new_id(now),
+            playbook=pb.id,
+            title=pb.title,
+            ts=now,
+            reason=reason,
+            orders=orders,
+            zone=zone_id,
+            signal=signal.id if signal else None,
+            trigger=info,
+        )
+
+
+class SuggestionBook:
+    """Open suggestions and their outcomes; every outcome is journaled with who and why.
+
+    Nothing is sent from here: `approve` and `edit` return the draft orders to issue.
+    """
+
+    def __init__(
+        self,
+        *,
+        incident: str,
+        stations: Iterable[Station],
+        clock: Clock,
+        journal: EventSink | None = None,
+    ) -> None:
+        self._incident = incident
+        self._stations = {s.id: s for s in stations}
+        self._clock = clock
+        self._journal = journal
+        self._all: dict[str, Suggestion] = {}
+        self._status: dict[str, str] = {}
+
+    def propose(self, suggestion: Suggestion) -> Suggestion:
+        """Record a new suggestion as open and journal `suggestion.proposed`."""
+        self._all[suggestion.id] = suggestion
+        self._status[suggestion.id] = "open"
+        self._log("proposed", suggestion, suggestion.orders, by="playbook", why=suggestion.reason)
+        return suggestion
+
+    def open(self) -> list[Suggestion]:
+        """Suggestions still awaiting the commander, oldest first."""
+        return [s for s in self._all.values() if self._status[s.id] == "open"]
+
+    def all(self) -> list[Suggestion]:
+        """Every suggestion ever proposed, oldest first."""
+        return list(self._all.values())
+
+    def status(self, suggestion_id: str) -> str:
+        """open, approved, edited or dismissed."""
+        return self._status[self._get(suggestion_id).id]
+
+    def approve(self, suggestion_id: str, *, by: str, why: str = "") -> tuple[DraftOrder, ...]:
+        """Accept the suggestion as proposed; returns its draft orders for the post to issue."""
+        s = self._take(suggestion_id)
+        self._close(s, "approved", s.orders, by=by, why=why or "approved as proposed")
+        return s.orders
+
+    def edit(
+        self, suggestion_id: str, orders: Sequence[DraftOrder], *, by: str, why: str
+    ) -> tuple[DraftOrder, ...]:
+        """Accept with changes; each edited order is checked against its station's catalogue."""
+        s = self._take(suggestion_id)
+        if not why.strip():
+            raise SuggestionError(f"suggestion {suggestion_id}: say why it was edited")
+        if not orders:
+            raise SuggestionError(f"suggestion {suggestion_id}: an edit keeps at least one order")
+        checked = tuple(self._validated(o) for o in orders)
+        self._close(s, "edited", checked, by=by, why=why)
+        return checked
+
+    def dismiss(self, suggestion_id: str, *, by: str, why: str) -> None:
+        """Turn the suggestion down; a reason is required."""
+        s = self._take(suggestion_id)
+        if not why.strip():
+            raise SuggestionError(f"suggestion {suggestion_id}: say why it was dismissed")
+        self._close(s, "dismissed", (), by=by, why=why)
+
+    def _validated(self, order: DraftOrder) -> DraftOrder:
+        station = self._stations.get(order.station)
+        if station is None:
+            raise SuggestionError(f"draft order names unknown station {order.station!r}")
+        params = station.kind(order.kind).validate_params(order.params)
+        return replace(order, params=params)
+
+    def _get(self, suggestion_id: str) -> Suggestion:
+        s = self._all.get(suggestion_id)
+        if s is None:
+            raise SuggestionError(f"no suggestion {suggestion_id}")
+        return s
+
+    def _take(self, suggestion_id: str) -> Suggestion:
+        s = self._get(suggestion_id)
+        status = self._status[s.id]
+        if status != "open":
+            raise SuggestionError(f"suggestion {suggestion_id} was already {status}")
+        return s
+
+    def _close(
+        self, s: Suggestion, outcome: str, orders: Sequence[DraftOrder], *, by: str, why: str
+    ) -> None:
+        self._log(outcome, s, orders, by=by, why=why)
+        self._status[s.id] = outcome
+
+    def _log(
+        self, outcome: str, s: Suggestion, orders: Sequence[DraftOrder], *, by: str, why: str
+    ) -> None:
+        if self._journal is None:
+            return
+        body: dict[str, Any] = {
+            "suggestion_id": s.id,
+            "playbook": s.playbook,
+            "reason": s.reason,
+            "orders": [o.to_dict() for o in orders],
+            "by": by,
+            "why": why,
+        }
+        if outcome == "proposed":
+            body.update(title=s.title, zone=s.zone, signal=s.signal, trigger=dict(s.trigger))
+        if outcome == "edited":
+            body["original"] = [o.to_dict() for o in s.orders]
+        ts = s.ts if outcome == "proposed" else self._clock.now()
+        self._journal.append(
+            f"suggestion.{outcome}", body, actor=by, incident=self._incident, ts=ts
+        )

@@ -1,0 +1,60 @@
+"""The picture engine journals what it sees and never sends anything itself."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from command.clock import ManualClock
+from command.model import Observation
+from command.picture.engine import PictureEngine
+from command.scenarios.loader import load_scenario
+
+
+class Recorder:
+    """A journal stand-in: append + add_observations."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.observations: list[Observation] = []
+
+    def append(
+        self,
+        kind: str,
+        body: dict[str, Any],
+        *,
+        actor: str | None = None,
+        incident: str = "",
+        ts: float | None = None,
+    ) -> None:
+        self.events.append((kind, body))
+
+    def add_observations(self, batch: Sequence[Observation]) -> None:
+        assert batch
+        self.observations.extend(batch)
+
+
+def test_engine_rates_zones_and_proposes_without_sending() -> None:
+    sc = load_scenario("bund")
+    rec = Recorder()
+    clock = ManualClock(sc.start)
+    eng = PictureEngine(sc, clock=clock, journal=rec)
+    now = sc.ts(60)
+    crowd = [
+        Observation(now, "chenyi.crowd", "chenyi", "crowd", 50_000.0, s)
+        for s in ("video", "wifi", "carrier")
+    ]
+    bad = Observation(now, "chenyi.crowd", "chenyi", "crowd", float("nan"), "video")
+    assert eng.ingest([*crowd, bad]) == 3
+    assert len(rec.observations) == 3  # the non-finite value is not journaled
+    update = eng.tick(now)
+    assert [(c.zone, c.level.label) for c in update.level_changes] == [("chenyi", "orange")]
+    assert [s.playbook for s in update.suggestions] == ["density_orange_hold_entry"]
+    kinds = [k for k, _ in rec.events]
+    assert kinds == ["picture.level", "suggestion.proposed"]
+    assert eng.tick(now + 10).suggestions == ()  # same episode: not proposed again
+    snap = eng.snapshot(now)
+    assert snap["zones"]["chenyi"]["level"] == "orange"
+    assert snap["zones"]["huangpu_park"]["indicators"]["crowd"]["stale"] is True
+    # only journaling, no order anywhere
+    assert not any(k.startswith("order.") for k, _ in rec.events)

@@ -1,0 +1,169 @@
+"""Playbooks fire once per episode; the suggestion book journals every outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from command.clock import ManualClock
+from command.errors import ValidationError
+from command.model import OrderKind, ParamSpec, Priority, RiskLevel, Signal, Station, Zone
+from command.picture.playbooks import (
+    DraftOrder,
+    LevelTrigger,
+    Playbook,
+    PlaybookEngine,
+    SignalTrigger,
+    SuggestionBook,
+    SuggestionError,
+)
+
+ZONES = [Zone("a", "Zone A", 100.0), Zone("b", "Zone B", 100.0)]
+HOLD = DraftOrder(
+    "security",
+    "hold_entry",
+    {"gates": "gates of {zone_name}", "minutes": 20},
+    "{zone}",
+    Priority.IMMEDIATE,
+    "Hold entry at {zone_name}",
+)
+STATIONS = [
+    Station(
+        "security",
+        "Security",
+        "Police",
+        (
+            OrderKind(
+                "hold_entry",
+                "Hold entry",
+                (
+                    ParamSpec("gates", "str"),
+                    ParamSpec("minutes", "int", minimum=1, maximum=120),
+                ),
+            ),
+        ),
+    ),
+]
+
+
+class Recorder:
+    """A journal stand-in that keeps appended events."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict[str, Any], str | None]] = []
+
+    def append(
+        self,
+        kind: str,
+        body: dict[str, Any],
+        *,
+        actor: str | None = None,
+        incident: str = "",
+        ts: float | None = None,
+    ) -> None:
+        self.events.append((kind, body, actor))
+
+
+def engine() -> PlaybookEngine:
+    pbs = [
+        Playbook(
+            "hold",
+            "Hold entry",
+            LevelTrigger(RiskLevel.ORANGE, "*", "density"),
+            (HOLD,),
+            "Density orange in {zone_name}",
+        ),
+        Playbook(
+            "tunnel",
+            "Open lane",
+            SignalTrigger("ferry_suspension"),
+            (DraftOrder("police", "open_lane", {}, "tunnel"),),
+        ),
+    ]
+    return PlaybookEngine(pbs, ZONES)
+
+
+def test_level_trigger_fires_once_per_episode_and_rearms() -> None:
+    eng = engine()
+    levels = {"a": RiskLevel.GREEN, "b": RiskLevel.GREEN}
+    look = lambda zone, ind: levels[zone]  # noqa: E731
+    assert eng.on_levels(look, 1.0) == []
+    levels["a"] = RiskLevel.ORANGE
+    first = eng.on_levels(look, 2.0)
+    assert [(s.playbook, s.zone) for s in first] == [("hold", "a")]
+    o = first[0].orders[0]
+    assert o.zone == "a" and o.params["gates"] == "gates of Zone A" and o.text.endswith("Zone A")
+    assert first[0].reason == "Density orange in Zone A"
+    levels["a"] = RiskLevel.RED
+    assert eng.on_levels(look, 3.0) == []  # same episode
+    levels["a"] = RiskLevel.YELLOW
+    assert eng.on_levels(look, 4.0) == []  # cleared: re-armed
+    levels["a"] = RiskLevel.ORANGE
+    assert len(eng.on_levels(look, 5.0)) == 1
+
+
+def test_signal_trigger_fires_once_per_signal() -> None:
+    eng = engine()
+    sig = Signal("cap-1", 10.0, "water", "ferry_suspension", "Ferries suspended")
+    got = eng.on_signal(sig, 10.0)
+    assert [s.playbook for s in got] == ["tunnel"] and got[0].signal == "cap-1"
+    assert eng.on_signal(sig, 11.0) == []
+    assert eng.on_signal(Signal("x", 12.0, "met", "other", "h"), 12.0) == []
+
+
+def book() -> tuple[SuggestionBook, Recorder, str]:
+    rec = Recorder()
+    b = SuggestionBook(incident="inc", stations=STATIONS, clock=ManualClock(100.0), journal=rec)
+    eng = engine()
+    s = eng.on_levels(lambda z, i: RiskLevel.ORANGE if z == "a" else RiskLevel.GREEN, 50.0)[0]
+    b.propose(s)
+    return b, rec, s.id
+
+
+def test_approve_returns_drafts_and_journals_who_and_why() -> None:
+    b, rec, sid = book()
+    orders = b.approve(sid, by="commander", why="crowd building fast")
+    assert orders[0].station == "security"
+    assert [e[0] for e in rec.events] == ["suggestion.proposed", "suggestion.approved"]
+    body = rec.events[1][1]
+    assert body["suggestion_id"] == sid and body["by"] == "commander"
+    assert body["why"] == "crowd building fast" and body["orders"][0]["kind"] == "hold_entry"
+    assert b.open() == [] and b.status(sid) == "approved"
+    with pytest.raises(SuggestionError, match="already approved"):
+        b.dismiss(sid, by="commander", why="changed my mind")
+
+
+def test_edit_validates_changed_params_and_journals_them() -> None:
+    b, rec, sid = book()
+    draft = b.open()[0].orders[0]
+    with pytest.raises(ValidationError, match="at most 120"):
+        b.edit(sid, [draft.with_params(minutes=500)], by="commander", why="longer")
+    assert b.status(sid) == "open"
+    edited = b.edit(sid, [draft.with_params(minutes=45)], by="commander", why="longer hold")
+    assert edited[0].params["minutes"] == 45
+    kind, body, actor = rec.events[-1]
+    assert kind == "suggestion.edited" and actor == "commander"
+    assert body["orders"][0]["params"]["minutes"] == 45
+    assert body["original"][0]["params"]["minutes"] == 20
+
+
+def test_dismiss_needs_a_reason() -> None:
+    b, rec, sid = book()
+    with pytest.raises(SuggestionError, match="say why"):
+        b.dismiss(sid, by="commander", why=" ")
+    b.dismiss(sid, by="commander", why="gates already closed")
+    assert rec.events[-1][0] == "suggestion.dismissed"
+    assert rec.events[-1][1]["orders"] == [] and rec.events[-1][1]["why"] == "gates already closed"
+
+
+def test_unknown_suggestion() -> None:
+    b, _, _ = book()
+    with pytest.raises(SuggestionError, match="no suggestion"):
+        b.approve("nope", by="c")
+
+
+def test_draft_order_round_trip() -> None:
+    assert DraftOrder.from_dict(HOLD.to_dict()) == HOLD
+    with pytest.raises(ValidationError):
+        DraftOrder.from_dict({"station": "x"})
