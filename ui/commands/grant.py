@@ -1,4 +1,4 @@
-"""`baton grant`: issue, narrow, revoke and show delegation grants.
+"""`baton grant`: issue, narrow, revoke, hand over and show delegation grants.
 
     baton grant issue  --key AUTH.sign --to NAME --to-key NAME.sign.pub --incident ID
                        --stations a,b --kinds x,y --zones z1,z2
@@ -7,6 +7,8 @@
                        [--stations ...] [--kinds ...] [--zones ...] [--from/--until/--hours]
                        [--depth N] -o FILE
     baton grant revoke FILE --key ISSUER.sign --reason TEXT [--at ISO] [--grant ID] -o REVFILE
+    baton grant handover --chain FILE --key ISSUER.sign --to NAME --to-key PUB --at ISO
+                       -o NEW.grant [--revocation-out REVFILE] [--reason TEXT]
     baton grant show   FILE [--trust TRUSTFILE] [--revocations REVFILE...]
                        (exit 0 when the chain is valid now, 1 when it is not)
 
@@ -31,6 +33,7 @@ from command.authority.documents import (
 )
 from command.authority.errors import AuthorityError
 from command.authority.grants import Grant, issue_grant, narrow_grant, revoke_grant
+from command.authority.handover import hand_over
 from command.authority.keys import fingerprint, load_public_key, load_signer, load_trust
 from command.authority.revocation import RevocationSet
 from command.authority.scope import Scope
@@ -74,6 +77,35 @@ def register(subparsers: Any) -> None:
     revoke.add_argument("--grant", help="grant id in the chain (default: the last one)")
     revoke.add_argument("-o", "--output", type=Path, required=True, metavar="REVFILE")
     revoke.set_defaults(func=_revoke)
+
+    handover = sub.add_parser(
+        "handover",
+        help="hand a commander's authority to a successor",
+        description="The issuer of the last grant in --chain gives NAME a grant with the same "
+        "scope, window and depth, and revokes the predecessor's grant from --at on. Orders the "
+        "predecessor issued before then stay valid. Nothing is written if either output exists.",
+    )
+    handover.add_argument(
+        "--chain", type=Path, required=True, metavar="FILE", help="the predecessor's grant file"
+    )
+    handover.add_argument(
+        "--key",
+        type=Path,
+        required=True,
+        metavar="ISSUER.sign",
+        help="key of whoever issued the predecessor's grant",
+    )
+    _delegate_args(handover)
+    handover.add_argument("--at", required=True, help="handover time, ISO 8601")
+    handover.add_argument("--reason", default="", help="default: 'handover from A to B'")
+    handover.add_argument("-o", "--output", type=Path, required=True, metavar="NEW.grant")
+    handover.add_argument(
+        "--revocation-out",
+        type=Path,
+        metavar="REVFILE",
+        help="the predecessor's revocation (default: NEW.grant with .rev)",
+    )
+    handover.set_defaults(func=_handover)
 
     show = sub.add_parser("show", help="show a grant chain and whether it is valid now")
     show.add_argument("file", type=Path, metavar="FILE")
@@ -211,6 +243,59 @@ def _revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def revocation_path(output: Path) -> Path:
+    """Where `grant handover` writes the revocation by default: OUTPUT with suffix `.rev`."""
+    path = output.with_suffix(".rev")
+    return path if path != output else output.with_name(output.name + ".rev")
+
+
+def _handover(args: argparse.Namespace) -> int:
+    now = SystemClock().now()
+    rev_path: Path = args.revocation_out or revocation_path(args.output)
+    if rev_path.resolve() == args.output.resolve():
+        raise AuthorityError("--revocation-out must differ from -o: they are two documents")
+    for path in (args.output, rev_path):
+        if path.exists():
+            raise AuthorityError(f"{path} already exists: refusing to overwrite (choose another)")
+        if not path.parent.is_dir():
+            raise AuthorityError(f"{path.parent} is not a directory: create it first")
+    chain = load_chain(args.chain)
+    old = chain[-1]
+    issuer = load_signer(args.key)
+    at = parse_time(args.at, "--at")
+    done = hand_over(
+        old,
+        issuer,
+        successor=args.to,
+        successor_key=load_public_key(args.to_key),
+        effective_at=at,
+        issued_at=now,
+        reason=args.reason,
+    )
+    new = done.new
+    save_chain(args.output, [*chain[:-1], new])
+    save_revocation(rev_path, done.revocation)
+    print(
+        f"Handover for incident {old.incident}, signed by {_who(issuer.name, issuer.public_hex)}:"
+    )
+    print(
+        f"  {_who(old.delegate, old.delegate_key)} hands command to "
+        f"{_who(new.delegate, new.delegate_key)} at {_utc(at)} ({_local(at)})"
+    )
+    print(
+        f"  new grant {new.id} for {new.delegate}: same scope; valid until {_utc(new.not_after)}; "
+        f"may redelegate {new.redelegate_depth} more level(s)"
+    )
+    print(f"    written to {args.output}")
+    print(f"  grant {old.id} of {old.delegate} revoked from {_utc(at)}: {done.revocation.reason}")
+    print(f"    written to {rev_path}")
+    print(
+        f"Orders {old.delegate} issued before then stay valid. Give {rev_path} to the console\n"
+        "and every station so that later orders under the old grant are refused."
+    )
+    return 0
+
+
 def _show(args: argparse.Namespace) -> int:
     now = SystemClock().now()
     chain = load_chain(args.file)
@@ -302,6 +387,7 @@ def describe_chain(
     else:
         assert result.reason is not None
         label = result.reason.value.replace("_", " ").upper()
-        where = f" (grant {result.grant_id})" if result.grant_id not in result.detail else ""
+        gid = result.grant_id
+        where = f" (grant {gid})" if gid and gid not in result.detail else ""
         lines.append(f"Status: {label}: {result.detail}{where}")
     return lines

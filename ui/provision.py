@@ -1,0 +1,504 @@
+"""Keys, grants, trust and allow-list files for a demo run of one scenario (`baton demo`).
+
+`provision(scenario, data_dir, now_scenario=...)` makes, under ``data_dir/<scenario name>/``::
+
+    authorities/  shanghai_ops.sign(.pub)  AUTHORITY.sign(.pub)   city root and the district
+    console/      COMMANDER.sign(.pub)  console.key(_secret)  allow.yaml
+    grants/       district.grant (city → district)  commander.grant (city → district → commander)
+    stations/ID/  ID.key(_secret)  console.key  trust.yaml        one folder per station
+    trust.yaml    the city root (for `baton grant show --trust`)
+
+It is idempotent: existing keys are loaded and reused (a public file that does not match its
+secret is rewritten), derived files are rewritten only when their content changes, and the grant
+chain is kept while it still verifies at `now_scenario` for the current keys and scope, else both
+grants are issued again. Grant windows are in scenario time: from 30 min before the scenario
+starts to `window_min` after; when `now_scenario` lies outside that (a run started well into or
+after the window), the window is anchored at `now_scenario` instead.
+
+Scopes: the district gets the whole incident (every station, every catalogue order kind, every
+zone); the commander gets the scenario's `delegation.scope` (order kinds default to every kind in
+the catalogues of the stations in scope). Depth: commander as the scenario says, district one more.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import platformdirs
+import yaml
+from zmq.utils import z85
+
+from command.authority.chain import verify_chain
+from command.authority.documents import load_chain, save_chain
+from command.authority.errors import AuthorityError, KeyFileError
+from command.authority.grants import Grant, issue_grant, narrow_grant
+from command.authority.keys import (
+    TrustedRoot,
+    check_name,
+    create_signing_keypair,
+    fingerprint,
+    load_signer,
+    write_trust,
+)
+from command.authority.scope import Scope
+from command.errors import BatonError
+from command.scenarios.scenario import Scenario
+from command.signing import Signer
+from protocols.certs import (
+    CurveKeys,
+    create_curve_keypair,
+    load_curve_keys,
+    load_curve_public,
+)
+
+ROOT_AUTHORITY = "shanghai_ops"
+ROOT_AUTHORITY_NAME = "Shanghai City Operations Centre"
+CONSOLE_CURVE_NAME = "console"
+LEAD_IN_S = 30 * 60.0
+
+
+class ProvisionError(BatonError):
+    """Demo keys or grants cannot be set up; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class StationFiles:
+    """What one station process needs (the arguments of `baton station`)."""
+
+    id: str
+    directory: Path
+    curve_secret: Path
+    curve_public: Path
+    console_public: Path
+    trust: Path
+
+    def station_args(self) -> list[str]:
+        """`baton station` options pointing at these files."""
+        return [
+            "--id",
+            self.id,
+            "--keys",
+            str(self.directory),
+            "--console-key",
+            str(self.console_public),
+            "--trust",
+            str(self.trust),
+        ]
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    """Every path a console or station process needs for one scenario, and what was changed."""
+
+    scenario: str
+    incident: str
+    directory: Path
+    root_key: Path
+    root_public: Path
+    authority_key: Path
+    console_signing_key: Path
+    commander: str
+    console_curve_secret: Path
+    console_curve_public: Path
+    district_grant: Path
+    grant_chain: Path
+    chain_ids: tuple[str, ...]
+    allow_list: Path
+    trust: Path
+    stations: tuple[StationFiles, ...]
+    not_before: float
+    not_after: float
+    changes: tuple[str, ...]
+    summary: tuple[str, ...]
+
+    def station(self, station_id: str) -> StationFiles:
+        """The files of station `station_id`."""
+        for s in self.stations:
+            if s.id == station_id:
+                return s
+        known = ", ".join(s.id for s in self.stations)
+        raise ProvisionError(f"no station {station_id!r} in {self.scenario} (known: {known})")
+
+    def describe(self) -> list[str]:
+        """Lines for the demo's start-up banner."""
+        return list(self.summary)
+
+
+def default_data_dir() -> Path:
+    """Where `baton demo` keeps keys and grants unless `--data-dir` says otherwise."""
+    return Path(platformdirs.user_data_dir("baton"))
+
+
+# -- files ----------------------------------------------------------------------------------
+
+
+def _install(path: Path, write: Callable[[Path], None]) -> bool:
+    """Write `path` through `write(tmp)` + rename, only when the content changes; True if it did.
+
+    `write` must create its file (the authority writers refuse to overwrite), so a stale
+    temporary file is removed first.
+    """
+    tmp = path.with_name(f".{path.name}.new")
+    tmp.unlink(missing_ok=True)
+    write(tmp)
+    if path.is_file() and path.read_bytes() == tmp.read_bytes():
+        tmp.unlink()
+        return False
+    os.replace(tmp, path)
+    return True
+
+
+def _write_bytes(data: bytes, mode: int = 0o644) -> Callable[[Path], None]:
+    def write(tmp: Path) -> None:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+
+    return write
+
+
+def _private_dir(path: Path) -> Path:
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+class _Run:
+    """One provisioning run: the scenario folder and the list of what it changed."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.changes: list[str] = []
+
+    def fail(self, err: BatonError) -> ProvisionError:
+        return ProvisionError(f"{err} (or delete {self.directory} to provision afresh)")
+
+    def signer(self, folder: Path, name: str) -> Signer:
+        """Load `folder/name.sign`, creating the pair when missing; repairs the public file."""
+        secret = folder / f"{name}.sign"
+        public = folder / f"{name}.sign.pub"
+        if not secret.exists():
+            public.unlink(missing_ok=True)
+            create_signing_keypair(folder, name)
+            self.changes.append(f"new signing key {name}")
+        try:
+            signer = load_signer(secret)
+        except KeyFileError as err:
+            raise self.fail(err) from None
+        if _install(public, _write_bytes((signer.public_hex + "\n").encode())):
+            self.changes.append(f"rewrote {public.name}")
+        return signer
+
+    def curve(self, folder: Path, name: str) -> CurveKeys:
+        """Load `folder/name.key_secret`, creating the pair when missing or mismatched."""
+        secret = folder / f"{name}.key_secret"
+        public = folder / f"{name}.key"
+        if secret.exists():
+            try:
+                keys = load_curve_keys(secret)
+            except KeyFileError as err:
+                raise self.fail(err) from None
+            try:
+                if load_curve_public(public) == keys.public:
+                    return keys
+            except KeyFileError:
+                pass
+            secret.unlink()  # the public half is lost or wrong: make a fresh pair
+        public.unlink(missing_ok=True)
+        create_curve_keypair(folder, name)
+        self.changes.append(f"new transport key {name}")
+        return load_curve_keys(secret)
+
+    def install(self, path: Path, write: Callable[[Path], None], what: str) -> None:
+        """Write a derived file when its content changed, noting it."""
+        if _install(path, write):
+            self.changes.append(what)
+
+
+# -- allow-list -----------------------------------------------------------------------------
+
+
+def write_allow_list(path: Path, keys: Mapping[str, bytes]) -> None:
+    """Write a console allow-list (YAML `stations: {station id: Z85 CURVE public key}`)."""
+    body = {"stations": {sid: key.decode("ascii") for sid, key in sorted(keys.items())}}
+    text = "# CURVE public keys (Z85) of the stations this console admits\n"
+    _write_bytes((text + yaml.safe_dump(body, sort_keys=True)).encode())(path)
+
+
+def load_allow_list(path: Path) -> dict[bytes, str]:
+    """Read an allow-list: Z85 public key → station id (what the console's ZAP handler takes)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProvisionError(f"{path}: no such allow-list file") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise ProvisionError(f"{path} is not a readable allow-list: {type(err).__name__}") from None
+    stations = data.get("stations") if isinstance(data, dict) else None
+    if not isinstance(stations, dict) or not stations:
+        raise ProvisionError(f"{path}: expected 'stations:' mapping station id to public key")
+    allowed: dict[bytes, str] = {}
+    for sid, key in stations.items():
+        raw = str(key).encode("ascii", "replace")
+        try:
+            ok = len(raw) == 40 and len(z85.decode(raw)) == 32
+        except (ValueError, KeyError, TypeError):
+            ok = False
+        if not ok:
+            raise ProvisionError(f"{path}: station {sid!r}: not a Z85 CURVE public key")
+        if raw in allowed:
+            raise ProvisionError(f"{path}: stations {allowed[raw]!r} and {sid!r} share one key")
+        allowed[raw] = str(sid)
+    return allowed
+
+
+# -- scopes and windows ---------------------------------------------------------------------
+
+
+def district_scope(scenario: Scenario) -> Scope:
+    """The whole incident: every station, every catalogue order kind, every zone."""
+    inc = scenario.incident
+    return Scope.of(
+        [s.id for s in inc.stations],
+        [k.name for s in inc.stations for k in s.catalogue],
+        [z.id for z in inc.zones],
+    )
+
+
+def commander_scope(scenario: Scenario) -> Scope:
+    """The scenario's delegation scope; order kinds default to those stations' catalogues."""
+    d = scenario.delegation
+    inc = scenario.incident
+    stations = d.stations or tuple(s.id for s in inc.stations)
+    zones = d.zones or tuple(z.id for z in inc.zones)
+    kinds = d.order_kinds or tuple(
+        k.name for s in inc.stations if s.id in stations for k in s.catalogue
+    )
+    if not kinds:
+        raise ProvisionError(
+            f"{scenario.name}: the stations in delegation.scope have no order kinds in their "
+            "catalogues: add some or list delegation.scope.order_kinds"
+        )
+    scope = Scope.of(stations, kinds, zones)
+    wider = scope.wider_part(district_scope(scenario))
+    if wider:
+        raise ProvisionError(f"{scenario.name}: delegation.scope: {wider} of the incident")
+    return scope
+
+
+def grant_window(scenario: Scenario, now_scenario: float) -> tuple[float, float]:
+    """[start − 30 min, start + window_min], re-anchored at `now_scenario` if it lies outside."""
+    length = scenario.delegation.window_min * 60.0
+    anchor = scenario.start
+    if not anchor - LEAD_IN_S <= now_scenario <= anchor + length:
+        anchor = now_scenario
+    return anchor - LEAD_IN_S, anchor + length
+
+
+# -- grants ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Parties:
+    root: Signer
+    district: Signer
+    commander: Signer
+
+
+def _chain_still_good(
+    chain: list[Grant], parties: _Parties, scenario: Scenario, now: float
+) -> bool:
+    if len(chain) != 2:
+        return False
+    top, leaf = chain
+    d = scenario.delegation
+    return (
+        verify_chain(chain, roots={parties.root.public_hex}, now=now).ok
+        and top.delegate == parties.district.name
+        and top.delegate_key == parties.district.public_hex
+        and leaf.delegate == parties.commander.name
+        and leaf.delegate_key == parties.commander.public_hex
+        and leaf.incident == scenario.incident.id
+        and top.scope == district_scope(scenario)
+        and leaf.scope == commander_scope(scenario)
+        and top.redelegate_depth == d.depth + 1
+        and leaf.redelegate_depth == d.depth
+    )
+
+
+def _issue_chain(scenario: Scenario, parties: _Parties, now: float) -> list[Grant]:
+    nb, na = grant_window(scenario, now)
+    d = scenario.delegation
+    top = issue_grant(
+        parties.root,
+        delegate=parties.district.name,
+        delegate_key=parties.district.public_hex,
+        incident=scenario.incident.id,
+        scope=district_scope(scenario),
+        not_before=nb,
+        not_after=na,
+        redelegate_depth=d.depth + 1,
+        issued_at=nb,
+    )
+    leaf = narrow_grant(
+        top,
+        parties.district,
+        delegate=parties.commander.name,
+        delegate_key=parties.commander.public_hex,
+        scope=commander_scope(scenario),
+        not_before=nb,
+        not_after=na,
+        redelegate_depth=d.depth,
+        issued_at=nb,
+    )
+    return [top, leaf]
+
+
+def _grants(
+    run: _Run, folder: Path, scenario: Scenario, parties: _Parties, now: float
+) -> list[Grant]:
+    path = folder / "commander.grant"
+    try:
+        chain = load_chain(path) if path.exists() else []
+    except AuthorityError:
+        chain = []
+    if not _chain_still_good(chain, parties, scenario, now):
+        chain = _issue_chain(scenario, parties, now)
+        run.install(path, lambda tmp: save_chain(tmp, chain), "new grants")
+    run.install(folder / "district.grant", lambda tmp: save_chain(tmp, chain[:1]), "district grant")
+    return chain
+
+
+# -- the whole thing ------------------------------------------------------------------------
+
+
+def _check_names(scenario: Scenario) -> None:
+    d = scenario.delegation
+    names = [ROOT_AUTHORITY, d.authority, d.commander]
+    try:
+        for n in names:
+            check_name(n)
+        for s in scenario.incident.stations:
+            check_name(s.id)
+    except KeyFileError as err:
+        raise ProvisionError(f"{scenario.name}: {err}") from None
+    if len(set(names)) != 3:
+        raise ProvisionError(
+            f"{scenario.name}: delegation.authority and delegation.commander must differ from "
+            f"each other and from the city root {ROOT_AUTHORITY!r}"
+        )
+
+
+def provision(scenario: Scenario, data_dir: Path, *, now_scenario: float) -> Provisioned:
+    """Create or reuse everything a demo run of `scenario` needs under `data_dir/<name>/`."""
+    _check_names(scenario)
+    base = _private_dir(Path(data_dir) / scenario.name)
+    run = _Run(base)
+    d = scenario.delegation
+    auth_dir = _private_dir(base / "authorities")
+    console_dir = _private_dir(base / "console")
+    grants_dir = _private_dir(base / "grants")
+    parties = _Parties(
+        run.signer(auth_dir, ROOT_AUTHORITY),
+        run.signer(auth_dir, d.authority),
+        run.signer(console_dir, d.commander),
+    )
+    console_keys = run.curve(console_dir, CONSOLE_CURVE_NAME)
+    console_public = console_dir / f"{CONSOLE_CURVE_NAME}.key"
+    roots = [TrustedRoot(ROOT_AUTHORITY, parties.root.public_hex)]
+    trust = base / "trust.yaml"
+    run.install(trust, lambda tmp: write_trust(tmp, roots), "trust file")
+
+    stations: list[StationFiles] = []
+    allowed: dict[str, bytes] = {}
+    for st in scenario.incident.stations:
+        folder = _private_dir(_private_dir(base / "stations") / st.id)
+        allowed[st.id] = run.curve(folder, st.id).public
+        files = StationFiles(
+            id=st.id,
+            directory=folder,
+            curve_secret=folder / f"{st.id}.key_secret",
+            curve_public=folder / f"{st.id}.key",
+            console_public=folder / f"{CONSOLE_CURVE_NAME}.key",
+            trust=folder / "trust.yaml",
+        )
+        run.install(
+            files.console_public,
+            _write_bytes(console_public.read_bytes()),
+            f"console key for {st.id}",
+        )
+        run.install(files.trust, lambda tmp: write_trust(tmp, roots), f"trust file for {st.id}")
+        stations.append(files)
+    allow = console_dir / "allow.yaml"
+    run.install(allow, lambda tmp: write_allow_list(tmp, allowed), "allow-list")
+
+    chain = _grants(run, grants_dir, scenario, parties, now_scenario)
+    return Provisioned(
+        scenario=scenario.name,
+        incident=scenario.incident.id,
+        directory=base,
+        root_key=auth_dir / f"{ROOT_AUTHORITY}.sign",
+        root_public=auth_dir / f"{ROOT_AUTHORITY}.sign.pub",
+        authority_key=auth_dir / f"{d.authority}.sign",
+        console_signing_key=console_dir / f"{d.commander}.sign",
+        commander=d.commander,
+        console_curve_secret=console_dir / f"{CONSOLE_CURVE_NAME}.key_secret",
+        console_curve_public=console_public,
+        district_grant=grants_dir / "district.grant",
+        grant_chain=grants_dir / "commander.grant",
+        chain_ids=tuple(g.id for g in chain),
+        allow_list=allow,
+        trust=trust,
+        stations=tuple(stations),
+        not_before=chain[-1].not_before,
+        not_after=chain[-1].not_after,
+        changes=tuple(run.changes),
+        summary=tuple(_summary(scenario, base, chain, parties, console_keys, run.changes)),
+    )
+
+
+def _when(ts: float, tz: ZoneInfo) -> str:
+    return datetime.fromtimestamp(ts, UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _listing(names: Iterable[str]) -> str:
+    items = list(names)
+    return f"{len(items)} ({', '.join(items)})"
+
+
+def _summary(
+    scenario: Scenario,
+    base: Path,
+    chain: list[Grant],
+    parties: _Parties,
+    console: CurveKeys,
+    changes: list[str],
+) -> list[str]:
+    d = scenario.delegation
+    leaf = chain[-1]
+    tz = ZoneInfo(scenario.incident.timezone)
+    keys = sum(1 for c in changes if c.startswith(("new signing key", "new transport key")))
+    grants = "new grants" in changes
+    other = len(changes) - keys - grants
+    parts = [f"{keys} new key(s)"] * bool(keys) + ["new grants"] * grants
+    parts += [f"{other} file(s) written"] * bool(other)
+    done = ", ".join(parts) or "reused as they are"
+    authority = f"{d.authority_name} ({d.authority})" if d.authority_name else d.authority
+    commander = f"{d.commander_name} ({d.commander})" if d.commander_name else d.commander
+    position = f", {d.position}" if d.position else ""
+    return [
+        f"Keys and grants: {base} ({done})",
+        f"Delegation: {ROOT_AUTHORITY_NAME} ({ROOT_AUTHORITY}) → {authority} → "
+        f"{commander}{position}",
+        f"  stations {_listing(leaf.scope.stations)}; {len(leaf.scope.order_kinds)} order "
+        f"kinds; zones {_listing(leaf.scope.zones)}",
+        f"  valid {_when(leaf.not_before, tz)} – {_when(leaf.not_after, tz)} "
+        f"{scenario.incident.timezone} (scenario time); may redelegate "
+        f"{leaf.redelegate_depth} more level(s); grant {leaf.id}",
+        f"Stations trust {ROOT_AUTHORITY} [{fingerprint(parties.root.public_hex)}]; "
+        f"commander key [{fingerprint(parties.commander.public_hex)}]; console transport key "
+        f"{console.public[:8].decode('ascii')}…",
+    ]
