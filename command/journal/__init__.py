@@ -4,7 +4,7 @@ Import from here: `from command.journal import Journal, Event, verify_journal, .
 """
 
 from command.journal.chain import GENESIS
-from command.journal.journal import IssuedOrder, Journal
+from command.journal.journal import Incoming, IssuedOrder, Journal, StepRequest
 from command.journal.projections import fold
 from command.journal.records import DecisionRow, Event, OrderRow, OutMessage, StationRow
 from command.journal.verify import VerifyResult, verify_journal
@@ -13,11 +13,13 @@ __all__ = [
     "GENESIS",
     "DecisionRow",
     "Event",
+    "Incoming",
     "IssuedOrder",
     "Journal",
     "OrderRow",
     "OutMessage",
     "StationRow",
+    "StepRequest",
     "VerifyResult",
     "fold",
     "verify_journal",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from command.canonical import canonical_bytes
@@ -20,6 +21,11 @@ GENESIS = "0" * 64
 """The `prev_hash` of the first event of every journal."""
 
 _dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+canonical_encode = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+).encode
+"""`canonical_text` with one encoder made once (the journal's hot paths call it a lot)."""
 
 
 def json_string(text: str) -> str:
@@ -50,13 +56,6 @@ def checkpoint_payload(head_seq: int, head_hash: str) -> bytes:
     return canonical_bytes({"head_hash": head_hash, "head_seq": head_seq})
 
 
-def observation_row(
-    ts: float, feed: str, zone: str, metric: str, value: float, source: str
-) -> list[Any]:
-    """One observation as the list that enters its batch digest."""
-    return [float(ts), feed, zone, metric, float(value), source]
-
-
-def batch_digest(rows: list[list[Any]]) -> str:
+def batch_digest(rows: Sequence[Sequence[Any]]) -> str:
     """SHA-256 (hex) of the canonical JSON list of a batch's observation rows."""
-    return hashlib.sha256(canonical_bytes(rows)).hexdigest()
+    return hashlib.sha256(canonical_encode(rows).encode("utf-8")).hexdigest()

@@ -1,9 +1,10 @@
 """The journal: an append-only, hash-chained event log with projections, outbox and inbox.
 
 Every write goes through `transaction()`; events, their projection rows, outbox entries and
-observation rows written inside one transaction commit together or not at all. Use a journal from
-one thread at a time (the engine thread owns the writer); viewers open their own read-only
-journal with `Journal.open_readonly`.
+observation rows written inside one transaction commit together or not at all. Group commit:
+`issue_orders`, `receive_orders` and `record_steps` journal a whole batch in ONE commit (one
+fsync), all of it or none of it. Use a journal from one thread at a time (the engine thread
+owns the writer); viewers open their own read-only journal with `Journal.open_readonly`.
 """
 
 from __future__ import annotations
@@ -12,16 +13,24 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from command.canonical import canonical_text
 from command.clock import Clock, SystemClock
 from command.errors import JournalError, ValidationError
 from command.ids import new_id
 from command.journal import projections
-from command.journal.chain import GENESIS, batch_digest, checkpoint_payload, event_hash
-from command.journal.chain import observation_row as _obs_row
+from command.journal.bodies import decision_body, order_body
+from command.journal.chain import (
+    GENESIS,
+    batch_digest,
+    canonical_encode,
+    checkpoint_payload,
+    event_hash,
+)
+from command.journal.chain import json_string as _quote
 from command.journal.memory_store import MemoryStore
 from command.journal.records import (
     DecisionRow,
@@ -31,7 +40,7 @@ from command.journal.records import (
     StationRow,
 )
 from command.journal.sqlite_store import SqliteStore
-from command.journal.store import EventRow, ObservationRow, OutboxRow, Store
+from command.journal.store import EventRow, ObservationValues, OutboxRow, Store
 from command.lifecycle import OrderState, Step, next_state
 from command.model import (
     Decision,
@@ -55,6 +64,28 @@ _STILL_APPLIES: dict[str, frozenset[OrderState]] = {
     ),
     EscalationKind.OVERDUE.value: frozenset({OrderState.ACCEPTED, OrderState.IN_PROGRESS}),
 }
+
+
+class Incoming(NamedTuple):
+    """An order a station received: what `receive_orders` journals (`ts` defaults to now)."""
+
+    order: Order
+    msg_id: str
+    peer: str
+    ts: float | None = None
+
+
+class StepRequest(NamedTuple):
+    """One lifecycle step for `record_steps` (`ts` defaults to now)."""
+
+    order_id: str
+    step: Step
+    actor: str
+    detail: dict[str, Any] | None = None
+    ts: float | None = None
+
+
+_OBSERVATION_FIELDS = attrgetter("ts", "feed", "zone", "metric", "value", "source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,17 +265,33 @@ class Journal:
         ts: float | None = None,
     ) -> Event:
         try:
-            body_text = canonical_text(body)
+            body_text = canonical_encode(body)
         except (TypeError, ValueError) as err:
             raise ValidationError(f"event {kind!r} has a body that is not JSON: {err}") from None
+        return self._append_text(
+            kind, json.loads(body_text), body_text, actor=actor, incident=incident, ts=ts
+        )
+
+    def _append_text(
+        self,
+        kind: str,
+        body: dict[str, Any],
+        body_text: str,
+        *,
+        actor: str | None,
+        incident: str,
+        ts: float | None,
+    ) -> Event:
+        """Append an event whose canonical body text is already made; `body` must be JSON-equal
+        to it and only read (projections canonicalise what they store)."""
         seq = self._head[0] + 1
         prev = self._head[1]
         when = float(self.clock.now() if ts is None else ts)
         who = self.owner if actor is None else actor
         digest = event_hash(prev, seq, when, who, kind, incident, body_text)
-        event = Event(seq, when, who, kind, incident, json.loads(body_text), prev, digest)
         self._store.insert_event(EventRow(seq, when, who, kind, incident, body_text, prev, digest))
         self._head = (seq, digest)
+        event = Event(seq, when, who, kind, incident, body, prev, digest)
         try:
             projections.apply(self._store, event)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
@@ -282,8 +329,39 @@ class Journal:
         Only after the commit does the caller get the `IssuedOrder` it needs to send. Runs its
         own transaction, so it cannot be called inside `transaction()`.
         """
+        return self.issue_orders([(order, decision)])[0]
+
+    def issue_orders(self, pairs: Sequence[tuple[Order, Decision]]) -> list[IssuedOrder]:
+        """Journal many signed orders, each with its decision entry and outbox message, in ONE
+        commit (group commit): all of them or, if any is refused, none.
+
+        The `IssuedOrder`s, needed to send, exist only after that commit. Runs its own
+        transaction, so it cannot be called inside `transaction()`.
+        """
         if self._depth:
-            raise RuntimeError("issue_order commits on its own: call it outside transaction()")
+            raise RuntimeError("issue_orders commits on its own: call it outside transaction()")
+        if not pairs:
+            return []
+        seen: set[str] = set()
+        for order, decision in pairs:
+            self._check_issuable(order, decision)
+            if order.id in seen:
+                raise ValidationError(f"order {order.id} appears twice in one batch")
+            seen.add(order.id)
+        known = self._store.existing_keys("orders", [order.id for order, _ in pairs])
+        if known:
+            first = next(order.id for order, _ in pairs if order.id in known)
+            raise ValidationError(f"order {first} is already in the journal")
+        decisions = self._store.existing_keys("decisions", [d.id for _, d in pairs])
+        now = self.clock.now()
+        done: list[tuple[Order, str, int]] = []
+        with self.transaction():
+            for order, decision in pairs:
+                msg_id = new_id(now)
+                done.append((order, msg_id, self._issue(order, decision, msg_id, decisions)))
+        return [IssuedOrder(order, msg_id, seq, _COMMITTED) for order, msg_id, seq in done]
+
+    def _check_issuable(self, order: Order, decision: Decision) -> None:
         if not order.signature:
             raise ValidationError(
                 f"order {order.id} is not signed: sign it with the commander's key first"
@@ -292,54 +370,87 @@ class Journal:
             raise ValidationError(
                 f"order {order.id} names decision {order.decision_id}, not {decision.id}"
             )
-        if self._store.get_row("orders", order.id) is not None:
-            raise ValidationError(f"order {order.id} is already in the journal")
-        msg_id = new_id(self.clock.now())
-        with self.transaction():
-            known = self._store.get_row("decisions", decision.id)
-            if known is None:
-                self._append(
+
+    def _issue(self, order: Order, decision: Decision, msg_id: str, decisions: set[str]) -> int:
+        """Append decision (unless in `decisions`, which it joins), order and outbox row;
+        the order event's seq."""
+        try:
+            if decision.id not in decisions:
+                decisions.add(decision.id)
+                body = {"decision": decision_body(decision)}
+                self._append_text(
                     "decision.added",
-                    {"decision": decision.to_dict()},
+                    body,
+                    canonical_encode(body),
                     actor=decision.author,
                     incident=decision.incident,
+                    ts=None,
                 )
-            event = self._append(
-                "order.issued",
-                {"order": order.to_dict(), "msg_id": msg_id},
-                actor=order.commander,
-                incident=order.incident,
+            order_dict = order_body(order)
+            order_text = canonical_encode(order_dict)
+        except (TypeError, ValueError) as err:
+            raise ValidationError(
+                f"order {order.id} holds a value that is not JSON: {err}"
+            ) from None
+        event = self._append_text(
+            "order.issued",
+            {"order": order_dict, "msg_id": msg_id},
+            f'{{"msg_id":{_quote(msg_id)},"order":{order_text}}}',
+            actor=order.commander,
+            incident=order.incident,
+            ts=None,
+        )
+        self._store.insert_outbox(
+            OutboxRow(
+                msg_id,
+                order.station,
+                "order",
+                f'{{"order":{order_text}}}',
+                event.seq,
+                event.ts,
+                None,
             )
-            self._store.insert_outbox(
-                OutboxRow(
-                    msg_id,
-                    order.station,
-                    "order",
-                    canonical_text({"order": order.to_dict()}),
-                    event.seq,
-                    event.ts,
-                    None,
-                )
-            )
-        return IssuedOrder(order, msg_id, event.seq, _COMMITTED)
+        )
+        return event.seq
 
     def receive_order(
         self, order: Order, *, msg_id: str, peer: str, ts: float | None = None
     ) -> OrderRow | None:
         """Station side: journal a received order once (None for a duplicate message or order)."""
+        return self.receive_orders([Incoming(order, msg_id, peer, ts)])[0]
+
+    def receive_orders(self, items: Sequence[Incoming]) -> list[OrderRow | None]:
+        """Station side: journal many received orders in ONE commit; for each, its row, or None
+        for a duplicate message or order. A malformed one rolls back the whole batch."""
+        out: list[OrderRow | None] = []
+        if not items:
+            return out
         with self.transaction():
-            if not self._store.insert_inbox(msg_id, peer, self._head[0] + 1):
-                return None
-            if self._store.get_row("orders", order.id) is not None:
-                return None
-            self._append(
-                "order.received",
-                {"order": order.to_dict(), "msg_id": msg_id, "peer": peer},
-                actor=peer,
-                incident=order.incident,
-                ts=ts,
-            )
-        return self.order(order.id)
+            for order, msg_id, peer, ts in items:
+                out.append(self._receive(order, msg_id, peer, ts))
+        return out
+
+    def _receive(self, order: Order, msg_id: str, peer: str, ts: float | None) -> OrderRow | None:
+        if not self._store.insert_inbox(msg_id, peer, self._head[0] + 1):
+            return None
+        if self._store.get_row("orders", order.id) is not None:
+            return None
+        try:
+            order_dict = order_body(order)
+            order_text = canonical_encode(order_dict)
+        except (TypeError, ValueError) as err:
+            raise ValidationError(
+                f"order {order.id} holds a value that is not JSON: {err}"
+            ) from None
+        event = self._append_text(
+            "order.received",
+            {"order": order_dict, "msg_id": msg_id, "peer": peer},
+            f'{{"msg_id":{_quote(msg_id)},"order":{order_text},"peer":{_quote(peer)}}}',
+            actor=peer,
+            incident=order.incident,
+            ts=ts,
+        )
+        return OrderRow(order, OrderState.DELIVERED, event.ts, {}, msg_id)
 
     def record_step(
         self,
@@ -359,20 +470,68 @@ class Journal:
             raise ValidationError(f"order {order_id} is not in this journal")
         new = next_state(order_id, OrderState(row["state"]), step)
         with self.transaction():
-            self._append(
-                f"order.{step.value}",
-                {"order_id": order_id, "state": new.value, "detail": dict(detail or {})},
-                actor=actor,
-                incident=row["order"]["incident"],
-                ts=ts,
-            )
-            self._resolve_moot(order_id, new, ts)
+            self._step(order_id, row, new, step, actor, detail, ts, self._open_escalations())
         return new
 
-    def _resolve_moot(self, order_id: str, state: OrderState, ts: float | None) -> None:
-        for esc in self._store.select_rows("escalations", order_id=order_id, open=True):
-            if state not in _STILL_APPLIES.get(esc["kind"], frozenset()):
+    def record_steps(self, items: Sequence[StepRequest]) -> list[OrderState]:
+        """Journal many lifecycle steps in ONE commit (steps of one order apply in turn); the
+        new state of each. An unknown order or an illegal step rolls back the whole batch."""
+        out: list[OrderState] = []
+        if not items:
+            return out
+        with self.transaction():
+            escalations = self._open_escalations()
+            for order_id, step, actor, detail, ts in items:
+                row = self._store.get_row("orders", order_id)
+                if row is None:
+                    raise ValidationError(f"order {order_id} is not in this journal")
+                new = next_state(order_id, OrderState(row["state"]), step)
+                self._step(order_id, row, new, step, actor, detail, ts, escalations)
+                out.append(new)
+        return out
+
+    def _step(
+        self,
+        order_id: str,
+        row: dict[str, Any],
+        new: OrderState,
+        step: Step,
+        actor: str,
+        detail: dict[str, Any] | None,
+        ts: float | None,
+        escalations: dict[str, list[dict[str, Any]]],
+    ) -> None:
+        self._append(
+            f"order.{step.value}",
+            {"order_id": order_id, "state": new.value, "detail": dict(detail or {})},
+            actor=actor,
+            incident=row["order"]["incident"],
+            ts=ts,
+        )
+        self._resolve_moot(order_id, new, ts, escalations)
+
+    def _open_escalations(self) -> dict[str, list[dict[str, Any]]]:
+        """Open escalations by order id (few: read once per batch of steps)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for esc in self._store.select_rows("escalations", open=True):
+            out.setdefault(esc["order_id"], []).append(esc)
+        return out
+
+    def _resolve_moot(
+        self,
+        order_id: str,
+        state: OrderState,
+        ts: float | None,
+        escalations: dict[str, list[dict[str, Any]]],
+    ) -> None:
+        still_open = []
+        for esc in escalations.get(order_id, ()):
+            if state in _STILL_APPLIES.get(esc["kind"], frozenset()):
+                still_open.append(esc)
+            else:
                 self._append("escalation.resolved", {"id": esc["id"]}, ts=ts)
+        if order_id in escalations:
+            escalations[order_id] = still_open
 
     def order(self, order_id: str) -> OrderRow | None:
         """The order and its current state, or None."""
@@ -590,14 +749,24 @@ class Journal:
     # -- observations -----------------------------------------------------------------------
 
     def add_observations(self, batch: Sequence[Observation]) -> Event:
-        """Store a batch of feed values plus one `observations.batch` event with its digest."""
+        """Store a batch of feed values plus one `observations.batch` event with its digest.
+
+        The digest is SHA-256 of the canonical JSON list of `[ts, feed, zone, metric, value,
+        source]` rows; `baton verify` recomputes it from the stored rows.
+        """
         if not batch:
             raise ValidationError("an observation batch needs at least one observation")
-        rows = [_obs_row(o.ts, o.feed, o.zone, o.metric, o.value, o.source) for o in batch]
+        rows: list[ObservationValues] = list(map(_OBSERVATION_FIELDS, batch))
+        if not all(type(r[0]) is float and type(r[4]) is float for r in rows):
+            rows = [(float(r[0]), r[1], r[2], r[3], float(r[4]), r[5]) for r in rows]
         try:
             digest = batch_digest(rows)
         except ValueError:
             raise ValidationError("an observation batch holds a value that is not finite") from None
+        except TypeError as err:
+            raise ValidationError(
+                f"an observation batch holds a value that is not JSON: {err}"
+            ) from None
         times = [r[0] for r in rows]
         with self.transaction():
             event = self._append(
@@ -609,9 +778,7 @@ class Journal:
                     "digest": digest,
                 },
             )
-            self._store.insert_observations(
-                [ObservationRow(r[0], r[1], r[2], r[3], r[4], r[5], event.seq) for r in rows]
-            )
+            self._store.insert_observations(event.seq, rows)
         return event
 
     def observations(

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from command.canonical import canonical_text
-from command.journal.store import PROJECTION_TABLES, EventRow, ObservationRow, OutboxRow
+from command.journal.store import (
+    PROJECTION_TABLES,
+    EventRow,
+    ObservationRow,
+    ObservationValues,
+    OutboxRow,
+)
 
 
 class MemoryStore:
@@ -108,6 +114,11 @@ class MemoryStore:
         row = self.rows[table].get(key)
         return None if row is None else copy.deepcopy(row)
 
+    def existing_keys(self, table: str, keys: Sequence[str]) -> set[str]:
+        """Which of `keys` have a row in projection `table`."""
+        rows = self.rows[table]
+        return {k for k in keys if k in rows}
+
     def put_row(self, table: str, key: str, row: dict[str, Any]) -> None:
         """Store a JSON round-tripped copy, as the SQLite store would."""
         rows = self.rows[table]
@@ -126,10 +137,10 @@ class MemoryStore:
             if all(row.get(name) == value for name, value in where.items())
         ]
 
-    def insert_observations(self, rows: Sequence[ObservationRow]) -> None:
+    def insert_observations(self, batch: int, rows: Iterable[ObservationValues]) -> None:
         """Append observations."""
         before = len(self.observations)
-        self.observations.extend(rows)
+        self.observations.extend(ObservationRow(*r, batch) for r in rows)
         self._record(lambda: self.observations.__delitem__(slice(before, None)))
 
     def select_observations(

@@ -8,17 +8,23 @@ connection directly.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from command.canonical import canonical_text
 from command.errors import JournalError
-from command.journal.store import PROJECTION_TABLES, EventRow, ObservationRow, OutboxRow
+from command.journal.chain import canonical_encode
+from command.journal.store import (
+    PROJECTION_TABLES,
+    EventRow,
+    ObservationRow,
+    ObservationValues,
+    OutboxRow,
+)
 
 APPLICATION_ID = 0x4241544E  # "BATN": marks a SQLite file as a Baton journal
 SCHEMA_VERSION = "1"
@@ -53,7 +59,12 @@ class SqliteStore:
     def __init__(self, path: Path | str, *, readonly: bool = False, timeout: float = 5.0) -> None:
         self.path: Path | None = Path(path)
         self.readonly = readonly
+        self.immutable = False
         self._name = str(path)
+        # The writer's own projection docs (table, key) -> canonical text, so a read-modify-
+        # write of a row costs no SELECT. Only this connection writes the file; a rollback
+        # clears it. Readers never cache: another connection is writing.
+        self._docs: dict[tuple[str, str], str] = {}
         try:
             self.connection = self._connect(Path(path), readonly, timeout)
         except sqlite3.Error as err:
@@ -67,12 +78,19 @@ class SqliteStore:
             self.connection.close()
             raise
 
-    @staticmethod
-    def _connect(path: Path, readonly: bool, timeout: float) -> sqlite3.Connection:
+    def _connect(self, path: Path, readonly: bool, timeout: float) -> sqlite3.Connection:
         if readonly:
-            if not path.is_file():
-                raise sqlite3.OperationalError("unable to open database file")
+            if not path.exists():
+                raise JournalError(
+                    f"cannot open journal {self._name}: it does not exist; "
+                    "give the path of an existing journal file"
+                )
             uri = path.resolve().as_uri() + "?mode=ro"
+            # A read-only reader of a WAL journal needs to create the -shm file next to it;
+            # in a folder nobody may write, read the file as it is (immutable) instead.
+            if not folder_writable(path.parent) and not Path(f"{path}-shm").exists():
+                uri += "&immutable=1"
+                self.immutable = True
         else:
             uri = path.resolve().as_uri() + "?mode=rwc"
         # check_same_thread=False only lets the opener hand the journal to the engine thread;
@@ -181,13 +199,6 @@ class SqliteStore:
             conn.execute("ROLLBACK")
             raise
 
-    @contextmanager
-    def _guard(self, action: str) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.Error as err:
-            raise describe_error(self._name, action, err) from None
-
     def _read_only_error(self) -> JournalError:
         return JournalError(
             f"cannot write journal {self._name}: it was opened read-only; "
@@ -198,36 +209,50 @@ class SqliteStore:
         """BEGIN IMMEDIATE: take the write lock now, so a locked journal fails before any work."""
         if self.readonly:
             raise self._read_only_error()
-        with self._guard("write"):
+        try:
             self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "write", err) from None
 
     def commit(self) -> None:
         """COMMIT (durable: WAL with synchronous=FULL)."""
-        with self._guard("write"):
+        try:
             self.connection.execute("COMMIT")
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "write", err) from None
 
     def rollback(self) -> None:
         """ROLLBACK, if a transaction is still open (SQLite may have rolled back already)."""
+        self._docs.clear()
         if self.connection.in_transaction:
-            with self._guard("write"):
+            try:
                 self.connection.execute("ROLLBACK")
+            except sqlite3.Error as err:
+                raise describe_error(self._name, "write", err) from None
 
     def savepoint(self, name: str) -> None:
         """Open a nested savepoint inside the current transaction."""
-        with self._guard("write"):
+        try:
             self.connection.execute(f"SAVEPOINT {name}")
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "write", err) from None
 
     def release(self, name: str) -> None:
         """Keep what was done since the savepoint (it commits with the outer transaction)."""
-        with self._guard("write"):
+        try:
             self.connection.execute(f"RELEASE {name}")
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "write", err) from None
 
     def rollback_to(self, name: str) -> None:
         """Undo what was done since the savepoint, keeping the outer transaction open."""
+        self._docs.clear()
         if self.connection.in_transaction:
-            with self._guard("write"):
+            try:
                 self.connection.execute(f"ROLLBACK TO {name}")
                 self.connection.execute(f"RELEASE {name}")
+            except sqlite3.Error as err:
+                raise describe_error(self._name, "write", err) from None
 
     def close(self) -> None:
         """Close the connection."""
@@ -235,33 +260,41 @@ class SqliteStore:
 
     def get_meta(self, key: str) -> str | None:
         """A meta value."""
-        with self._guard("read"):
+        try:
             row = self.connection.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "read", err) from None
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
         """Set a meta value."""
-        with self._guard("write"):
+        try:
             self.connection.execute(
                 "INSERT INTO meta(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                 (key, value),
             )
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "write", err) from None
 
     def last_event(self) -> tuple[int, str] | None:
         """(seq, hash) of the last event."""
-        with self._guard("read"):
+        try:
             row = self.connection.execute(
                 "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
             ).fetchone()
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "read", err) from None
         return None if row is None else (int(row[0]), str(row[1]))
 
     def insert_event(self, row: EventRow) -> None:
         """Append one event."""
-        with self._guard("write"):
+        try:
             self.connection.execute(
                 f"INSERT INTO events({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row
             )
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "write", err) from None
 
     def select_events(self, after_seq: int, kinds: Sequence[str] | None) -> Iterator[EventRow]:
         """Events after `after_seq` in seq order, fetched in chunks."""
@@ -270,30 +303,59 @@ class SqliteStore:
         if kinds is not None:
             sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
             params.extend(kinds)
-        with self._guard("read"):
+        try:
             cursor = self.connection.execute(sql + " ORDER BY seq", params)
             while chunk := cursor.fetchmany(1000):
                 yield from (EventRow(*r) for r in chunk)
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "read", err) from None
 
     def get_row(self, table: str, key: str) -> dict[str, Any] | None:
         """One projection row."""
         _check_table(table)
-        with self._guard("read"):
+        text = self._docs.get((table, key))
+        if text is not None:
+            return _loads(text)
+        try:
             row = self.connection.execute(f"SELECT doc FROM {table} WHERE key=?", (key,)).fetchone()
-        return None if row is None else _loads(row[0])
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "read", err) from None
+        if row is None:
+            return None
+        if not self.readonly:
+            self._remember(table, key, row[0])
+        return _loads(row[0])
+
+    def _remember(self, table: str, key: str, text: str) -> None:
+        if len(self._docs) >= _DOC_CACHE:
+            self._docs.clear()
+        self._docs[(table, key)] = text
+
+    def existing_keys(self, table: str, keys: Sequence[str]) -> set[str]:
+        """Which of `keys` have a row in projection `table`."""
+        _check_table(table)
+        found: set[str] = set()
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                rows = self.connection.execute(
+                    f"SELECT key FROM {table} WHERE key IN ({', '.join('?' * len(chunk))})", chunk
+                ).fetchall()
+                found.update(str(r[0]) for r in rows)
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "read", err) from None
+        return found
 
     def put_row(self, table: str, key: str, row: dict[str, Any]) -> None:
         """Upsert one projection row, keeping its rowid (so its order) on update."""
-        indexed = PROJECTION_TABLES[table]
-        names = ["key", "doc", *indexed]
-        values = [key, canonical_text(row), *(row.get(n) for n in indexed)]
-        updates = ", ".join(f"{n}=excluded.{n}" for n in names[1:])
-        with self._guard("write"):
-            self.connection.execute(
-                f"INSERT INTO {table}({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
-                f"ON CONFLICT(key) DO UPDATE SET {updates}",
-                values,
-            )
+        sql, indexed = _UPSERT[table]
+        text = canonical_encode(row)
+        try:
+            self.connection.execute(sql, (key, text, *[row.get(n) for n in indexed]))
+        except sqlite3.Error as err:
+            self._docs.pop((table, key), None)
+            raise describe_error(self._name, "write", err) from None
+        self._remember(table, key, text)
 
     def select_rows(self, table: str, **where: Any) -> list[dict[str, Any]]:
         """Rows in insertion order, filtered on indexed fields."""
@@ -302,20 +364,25 @@ class SqliteStore:
             if name not in indexed:
                 raise KeyError(f"{table} has no indexed field {name!r}")
         clause = " AND ".join(f"{n}=?" for n in where) or "1"
-        with self._guard("read"):
+        try:
             rows = self.connection.execute(
                 f"SELECT doc FROM {table} WHERE {clause} ORDER BY rowid", list(where.values())
             ).fetchall()
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "read", err) from None
         return [_loads(r[0]) for r in rows]
 
-    def insert_observations(self, rows: Sequence[ObservationRow]) -> None:
-        """Append observations with one executemany."""
-        with self._guard("write"):
-            self.connection.executemany(
-                "INSERT INTO observations(ts, feed, zone, metric, value, source, batch) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+    def insert_observations(self, batch: int, rows: Iterable[ObservationValues]) -> None:
+        """Append observations of batch `batch` with one executemany."""
+        # the batch seq is an int literal in the SQL, so the rows go in as they are
+        sql = (
+            "INSERT INTO observations(ts, feed, zone, metric, value, source, batch) "
+            f"VALUES (?, ?, ?, ?, ?, ?, {int(batch)})"
+        )
+        try:
+            self.connection.executemany(sql, rows)
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "write", err) from None
 
     def select_observations(
         self,
@@ -337,22 +404,26 @@ class SqliteStore:
                 clauses.append(sql)
                 params.append(value)
         where = " AND ".join(clauses) or "1"
-        with self._guard("read"):
+        try:
             rows = self.connection.execute(
                 "SELECT ts, feed, zone, metric, value, source, batch FROM observations "
                 f"WHERE {where} ORDER BY ts, rowid",
                 params,
             ).fetchall()
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "read", err) from None
         return [ObservationRow(*r) for r in rows]
 
     def insert_outbox(self, row: OutboxRow) -> None:
         """Queue a message."""
-        with self._guard("write"):
+        try:
             self.connection.execute(
                 "INSERT INTO outbox(msg_id, peer, msg_type, body, seq, created_at, acked_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "write", err) from None
 
     def select_outbox(
         self, peer: str | None, msg_type: str | None, pending_only: bool
@@ -367,46 +438,76 @@ class SqliteStore:
             clauses.append("msg_type = ?")
             params.append(msg_type)
         where = " AND ".join(clauses) or "1"
-        with self._guard("read"):
+        try:
             rows = self.connection.execute(
                 "SELECT msg_id, peer, msg_type, body, seq, created_at, acked_at FROM outbox "
                 f"WHERE {where} ORDER BY seq, rowid",
                 params,
             ).fetchall()
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "read", err) from None
         return [OutboxRow(*r) for r in rows]
 
     def ack_outbox(self, msg_id: str, ts: float) -> bool:
         """Mark acknowledged once."""
-        with self._guard("write"):
+        try:
             cur = self.connection.execute(
                 "UPDATE outbox SET acked_at=? WHERE msg_id=? AND acked_at IS NULL", (ts, msg_id)
             )
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "write", err) from None
         return cur.rowcount == 1
 
     def insert_inbox(self, msg_id: str, peer: str, seq: int) -> bool:
         """Remember a message id once."""
-        with self._guard("write"):
+        try:
             cur = self.connection.execute(
                 "INSERT OR IGNORE INTO inbox(msg_id, peer, seq) VALUES (?, ?, ?)",
                 (msg_id, peer, seq),
             )
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "write", err) from None
         return cur.rowcount == 1
 
     def touch(self, station: str, ts: float) -> None:
         """Keep the latest time a station was heard."""
-        with self._guard("write"):
+        try:
             self.connection.execute(
                 "INSERT INTO presence(station, last_heard) VALUES (?, ?) "
                 "ON CONFLICT(station) DO UPDATE "
                 "SET last_heard=max(last_heard, excluded.last_heard)",
                 (station, ts),
             )
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "write", err) from None
 
     def presence(self) -> dict[str, float]:
         """station -> last heard."""
-        with self._guard("read"):
+        try:
             rows = self.connection.execute("SELECT station, last_heard FROM presence").fetchall()
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "read", err) from None
         return {str(s): float(t) for s, t in rows}
+
+
+def folder_writable(folder: Path) -> bool:
+    """Whether this process may create files in `folder`."""
+    return os.access(folder, os.W_OK)
+
+
+def _upsert(table: str) -> tuple[str, tuple[str, ...]]:
+    indexed = PROJECTION_TABLES[table]
+    names = ["key", "doc", *indexed]
+    updates = ", ".join(f"{n}=excluded.{n}" for n in names[1:])
+    sql = (
+        f"INSERT INTO {table}({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+        f"ON CONFLICT(key) DO UPDATE SET {updates}"
+    )
+    return sql, indexed
+
+
+_UPSERT = {table: _upsert(table) for table in PROJECTION_TABLES}
+_DOC_CACHE = 20_000  # projection docs the writer keeps; past that it starts again
 
 
 def _check_table(table: str) -> None:

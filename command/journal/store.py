@@ -37,6 +37,10 @@ class ObservationRow(NamedTuple):
     batch: int
 
 
+ObservationValues = tuple[float, str, str, str, float, str]
+"""An observation as stored and digested: (ts, feed, zone, metric, value, source)."""
+
+
 class OutboxRow(NamedTuple):
     """One durable outgoing message; `body` is canonical JSON text."""
 
@@ -110,6 +114,9 @@ class Store(Protocol):
     def get_row(self, table: str, key: str) -> dict[str, Any] | None:
         """One projection row by key."""
 
+    def existing_keys(self, table: str, keys: Sequence[str]) -> set[str]:
+        """Which of `keys` have a row in projection `table` (one query for a whole batch)."""
+
     def put_row(self, table: str, key: str, row: dict[str, Any]) -> None:
         """Insert or replace one projection row (its position in `select_rows` is kept)."""
 
@@ -117,8 +124,8 @@ class Store(Protocol):
         """Projection rows in insertion order, filtered by equality on indexed fields."""
 
     # observations
-    def insert_observations(self, rows: Sequence[ObservationRow]) -> None:
-        """Append observation rows."""
+    def insert_observations(self, batch: int, rows: Iterable[ObservationValues]) -> None:
+        """Append the observation rows of the `observations.batch` event at seq `batch`."""
 
     def select_observations(
         self,

@@ -1,4 +1,4 @@
-"""`baton verify JOURNAL`: recompute a journal's hash chain and checkpoints.
+"""`baton verify JOURNAL [--trust KEYFILE...]`: recompute a journal's hash chain and checkpoints.
 
 Exit 0 with a one-line summary when intact; exit 1 naming the first bad seq and what is wrong.
 A journal that cannot be read is a one-line `baton: ...` error (exit 2, from the dispatcher).
@@ -13,6 +13,7 @@ from typing import Any
 from tqdm import tqdm
 
 from command.journal import verify_journal
+from command.journal.verify import read_trusted_keys
 
 _BAR_FROM = 100_000  # events: shorter journals verify in well under a second
 
@@ -27,6 +28,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("journal", metavar="JOURNAL", help="path of the journal file")
     parser.add_argument(
+        "--trust",
+        metavar="KEYFILE",
+        action="append",
+        help="file of trusted checkpoint public keys (hex, one a line); repeatable. "
+        "Without it, checkpoint signatures are checked but not who made them",
+    )
+    parser.add_argument(
         "--quiet", "-q", action="store_true", help="no progress bar, only the result line"
     )
     parser.set_defaults(func=run)
@@ -34,6 +42,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Verify and print the result line."""
+    trusted = None if not args.trust else read_trusted_keys(args.trust)
     bar: tqdm[Any] | None = None
 
     def progress(done: int, total: int) -> None:
@@ -45,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         bar.update(done - bar.n)
 
     try:
-        result = verify_journal(args.journal, progress)
+        result = verify_journal(args.journal, progress, trusted=trusted)
     finally:
         if bar is not None:
             bar.close()

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from command.clock import ManualClock
+from command.decisions import order_decision
 from command.errors import IllegalTransition, ValidationError
-from command.journal import Journal, fold, verify_journal
+from command.journal import Incoming, Journal, StepRequest, fold, verify_journal
 from command.lifecycle import Step
 from command.model import Escalation, EscalationKind
 from tests.command.journal.helpers import issue, make_decision, make_order
@@ -32,6 +33,11 @@ OPS = st.one_of(
     st.tuples(st.just("timers"), st.floats(min_value=0, max_value=400)),
     st.tuples(st.just("receive"), _index),
     st.tuples(st.just("abort"), _index),
+    st.tuples(st.just("issue_many"), st.lists(st.sampled_from(STATIONS), max_size=4)),
+    st.tuples(
+        st.just("steps"), st.lists(st.tuples(_index, st.sampled_from(list(Step))), max_size=4)
+    ),
+    st.tuples(st.just("receive_many"), st.lists(_index, max_size=4)),
 )
 
 
@@ -75,6 +81,20 @@ def run(journal: Journal, clock: ManualClock, ops: list[tuple[Any, ...]]) -> Non
             elif name == "receive":
                 order = make_order(clock)
                 journal.receive_order(order, msg_id=f"m{op[1]}", peer="console")
+            elif name == "issue_many":
+                pairs = []
+                for station in op[1]:
+                    order = make_order(clock, station=station, ack_s=60, due_s=200)
+                    pairs.append((order, order_decision(order, rationale="r", snapshot={})))
+                orders.extend(i.order.id for i in journal.issue_orders(pairs))
+            elif name == "steps":
+                journal.record_steps(
+                    [StepRequest(pick(orders, i), step, "x", {"n": i}) for i, step in op[1]]
+                )
+            elif name == "receive_many":
+                journal.receive_orders(
+                    [Incoming(make_order(clock), f"m{i}", "console") for i in op[1]]
+                )
             elif name == "abort":
                 with journal.transaction():
                     journal.add_decision(make_decision(clock))

@@ -10,7 +10,7 @@ import pytest
 
 from command.clock import ManualClock
 from command.errors import JournalError
-from command.journal import Journal, fold, verify_journal
+from command.journal import Journal, fold, sqlite_store, verify_journal
 from tests.command.journal.helpers import issue, make_decision
 
 as_root = pytest.mark.skipif(
@@ -188,4 +188,35 @@ def test_open_readonly_reads_but_never_writes(tmp_path: Path, clock: ManualClock
 def test_open_readonly_of_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(JournalError) as err:
         Journal.open_readonly(tmp_path / "nope")
-    assert_one_line(err.value, tmp_path / "nope")
+    assert_one_line(err.value, tmp_path / "nope", "does not exist")
+    assert "created" not in str(err.value)
+    assert not (tmp_path / "nope").exists()
+
+
+def test_open_readonly_in_a_read_only_folder_reads_the_file_as_it_is(
+    tmp_path: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "j"
+    writer = open_journal(path, clock)
+    issued = issue(writer, clock)
+    writer.close()
+    assert not Path(f"{path}-shm").exists()
+    monkeypatch.setattr(sqlite_store, "folder_writable", lambda folder: False)
+    reader = Journal.open_readonly(path, clock=clock)
+    assert reader._store.immutable  # type: ignore[attr-defined]
+    assert [r.order for r in reader.orders()] == [issued.order]
+    assert not Path(f"{path}-shm").exists()
+    reader.close()
+
+
+def test_open_readonly_in_a_writable_folder_follows_the_writer(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    path = tmp_path / "j"
+    writer = open_journal(path, clock)
+    reader = Journal.open_readonly(path, clock=clock)
+    assert not reader._store.immutable  # type: ignore[attr-defined]
+    issue(writer, clock)
+    assert len(reader.orders()) == 1
+    reader.close()
+    writer.close()

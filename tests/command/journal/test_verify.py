@@ -14,7 +14,7 @@ import pytest
 
 from command.canonical import canonical_text
 from command.clock import ManualClock
-from command.errors import JournalError
+from command.errors import JournalError, ValidationError
 from command.journal import Journal, verify_journal
 from command.journal.chain import checkpoint_payload, event_hash
 from command.journal.verify import (
@@ -25,6 +25,8 @@ from command.journal.verify import (
     MISSING,
     OBSERVATIONS,
     REORDERED,
+    UNTRUSTED,
+    read_trusted_keys,
 )
 from command.signing import Signer
 from tests.command.journal.helpers import build_file_journal, rechain, tamper
@@ -262,3 +264,64 @@ def test_not_a_journal(tmp_path: Path) -> None:
     sqlite3.connect(other).execute("CREATE TABLE t(x)").connection.close()
     with pytest.raises(JournalError, match="not a Baton journal"):
         verify_journal(other)
+
+
+# -- trust list of checkpoint keys -------------------------------------------------------------
+
+
+def test_without_a_trust_list_the_summary_says_keys_were_not_checked(path: Path) -> None:
+    result = verify_journal(path)
+    assert result.ok and not result.trust_checked
+    assert "not checked against a trust list" in result.summary(path)
+
+
+def test_trusted_checkpoint_keys_pass(path: Path, signer: Signer) -> None:
+    other = Signer.generate("deputy")
+    result = verify_journal(path, trusted=[other.public_hex, signer.public_hex.upper()])
+    assert result.ok and result.trust_checked
+    assert "checkpoint keys are all trusted" in result.summary(path)
+
+
+def test_untrusted_checkpoint_key_fails_at_the_first_checkpoint(path: Path) -> None:
+    stranger = Signer.generate("stranger")
+    result = verify_journal(path, trusted=[stranger.public_hex])
+    assert not result.ok
+    assert (result.first_bad_seq, result.problem) == (3, UNTRUSTED)
+    assert "seq 3 untrusted checkpoint key" in result.summary(path)
+
+
+def test_a_checkpoint_signed_by_another_valid_key_is_untrusted(path: Path, signer: Signer) -> None:
+    forger = Signer.generate("forger")
+    body = json.loads(str(row(path, 13)[5]))
+    body.update(
+        key=forger.public_hex,
+        signature=forger.sign(checkpoint_payload(body["head_seq"], body["head_hash"])),
+    )
+    tamper(path, ("UPDATE events SET body=? WHERE seq=13", (canonical_text(body),)))
+    rechain(path, 13)
+    assert verify_journal(path).ok  # a valid signature, by someone
+    result = verify_journal(path, trusted=[signer.public_hex])
+    assert (result.first_bad_seq, result.problem) == (13, UNTRUSTED)
+
+
+def test_read_trusted_keys(tmp_path: Path, signer: Signer) -> None:
+    keys = tmp_path / "keys.txt"
+    keys.write_text(f"# commanders\n\n{signer.public_hex}  # cmd\n{'AB' * 32}\n")
+    assert read_trusted_keys([keys]) == {signer.public_hex, "ab" * 32}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not-a-key\n", "line 1 is not an Ed25519 public key"),
+        ("# only a comment\n", "holds no public key"),
+        (None, "cannot read trust file"),
+    ],
+)
+def test_bad_trust_files(tmp_path: Path, text: str | None, message: str) -> None:
+    keys = tmp_path / "keys.txt"
+    if text is not None:
+        keys.write_text(text)
+    with pytest.raises(ValidationError, match=message) as err:
+        read_trusted_keys([keys])
+    assert "\n" not in str(err.value)

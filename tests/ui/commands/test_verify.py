@@ -102,3 +102,22 @@ def test_progress_bar_for_long_journals(
     assert "intact" in captured.out and "ev" in captured.err
     assert main(["verify", "--quiet", str(path)]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_trust_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    signer = Signer.generate("cmd")
+    path = tmp_path / "console.journal"
+    build_file_journal(path, ManualClock(), signer)
+    trusted = tmp_path / "trusted.keys"
+    trusted.write_text(signer.public_hex + "\n")
+    stranger = tmp_path / "stranger.keys"
+    stranger.write_text(Signer.generate("x").public_hex + "\n")
+    assert main(["verify", str(path)]) == 0
+    assert "not checked against a trust list" in capsys.readouterr().out
+    assert main(["verify", str(path), "--trust", str(stranger), "--trust", str(trusted)]) == 0
+    assert "checkpoint keys are all trusted" in capsys.readouterr().out
+    assert main(["verify", str(path), "--trust", str(stranger)]) == 1
+    assert capsys.readouterr().out.startswith(f"journal {path}: seq 3 untrusted checkpoint key")
+    assert main(["verify", str(path), "--trust", str(tmp_path / "none.keys")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("baton: cannot read trust file") and err.count("\n") == 1
