@@ -1,0 +1,385 @@
+"""StationDesk: the station's application core (Qt-free, zmq-free).
+
+Receiving: an order is deduplicated by message id, checked against the station's authority book
+(delegation chain, scope, window, signature), and journaled as `order.received` or
+`order.rejected` in one transaction; the wire acks only after that commit. Rejections go back to
+the console as a REPORT with step "rejected" and the machine-readable reason.
+
+Operator actions (acknowledge, accept, decline, progress, complete, fail) journal the step and
+queue the REPORT to the console in the same transaction, so a report is never lost or invented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol
+
+from command.authority.book import AuthorityBook
+from command.authority.grants import Grant, Revocation
+from command.clock import Clock
+from command.errors import BatonError, IllegalTransition, ValidationError
+from command.journal import Journal, OrderRow
+from command.lifecycle import TRANSITIONS, Step
+from command.model import Order
+
+JSON = Any
+
+
+def _core(order: Order) -> dict[str, JSON]:
+    """What a re-chained copy keeps: everything but the chain, the commander and the signature."""
+    body = order.signing_payload()
+    del body["grant_chain"], body["commander"]
+    return body
+
+
+class OrderVerifier(Protocol):
+    """What the desk needs from the authority book."""
+
+    def check(self, order: Order, now: float) -> tuple[str, str] | None:
+        """None when `order` may be executed here now, else (reason code, one-line text)."""
+        ...
+
+    def add_documents(self, documents: Sequence[Mapping[str, JSON]]) -> list[str]:
+        """Learn grant/revocation documents sent by the console; returns problems, if any."""
+        ...
+
+
+class AcceptAll:
+    """A verifier that only checks the order is signed (for tests of the wire, not authority)."""
+
+    def check(self, order: Order, now: float) -> tuple[str, str] | None:
+        """Refuse unsigned orders, accept the rest."""
+        if not order.signature:
+            return ("unsigned", f"order {order.id} carries no signature")
+        return None
+
+    def add_documents(self, documents: Sequence[Mapping[str, JSON]]) -> list[str]:
+        """Nothing to learn."""
+        return []
+
+
+class BookVerifier:
+    """Adapts the delegation helper's `AuthorityBook` to what the desk needs."""
+
+    def __init__(self, book: AuthorityBook) -> None:
+        self.book = book
+
+    def check(self, order: Order, now: float) -> tuple[str, str] | None:
+        """The book's verdict as (reason code, text), None when the order may be executed."""
+        verdict = self.book.check(order, now)
+        if verdict.ok:
+            return None
+        code = verdict.reason.value if verdict.reason is not None else "refused"
+        return (code, verdict.detail)
+
+    def add_documents(self, documents: Sequence[Mapping[str, JSON]]) -> list[str]:
+        """Grants (have `delegate`) and revocations (have `effective_at`); forgeries refused."""
+        problems: list[str] = []
+        for doc in documents:
+            try:
+                if "effective_at" in doc:
+                    self.book.add_revocation(Revocation.from_dict(doc))
+                else:
+                    self.book.add_grant(Grant.from_dict(doc))
+            except BatonError as err:
+                problems.append(str(err))
+        return problems
+
+
+class Receipt(Enum):
+    """What receiving one ORDER message did (the wire acks all three)."""
+
+    RECEIVED = "received"
+    DUPLICATE = "duplicate"  # already journaled under this message id: re-ack, do nothing
+    REJECTED = "rejected"  # journaled as order.rejected; the console is told why
+    RECHAINED = "rechained"  # a held order under a successor's chain (handover)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveResult:
+    """Outcome of `StationDesk.receive_order`."""
+
+    receipt: Receipt
+    order_id: str = ""
+    reason: str = ""
+
+
+class StationDesk:
+    """The station's core: inbox of orders, the operator's answers, reports to the console."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        clock: Clock,
+        station_id: str,
+        verifier: OrderVerifier,
+        *,
+        console: str = "console",
+    ) -> None:
+        self.journal = journal
+        self.clock = clock
+        self.station_id = station_id
+        self.verifier = verifier
+        self.console = console
+        for event in journal.events(kinds=["grants.received"]):
+            verifier.add_documents(event.body.get("documents", []))
+
+    # -- from the console -------------------------------------------------------------------
+
+    def receive_order(self, body: Mapping[str, JSON], *, msg_id: str, peer: str) -> ReceiveResult:
+        """Journal an ORDER message once: received, rejected (with reason) or duplicate."""
+        now = self.clock.now()
+        with self.journal.transaction():
+            try:
+                order = Order.from_dict(body)
+            except ValidationError as err:
+                order_id = str(body.get("id", "")) if isinstance(body, Mapping) else ""
+                return self._reject(msg_id, peer, order_id, "malformed", str(err))
+            if order.station != self.station_id:
+                return self._reject(
+                    msg_id,
+                    peer,
+                    order.id,
+                    "wrong_station",
+                    f"order {order.id} is for {order.station}, this is {self.station_id}",
+                )
+            held = self.journal.order(order.id)
+            if held is not None:
+                if (
+                    _core(held.order) == _core(order)
+                    and held.order.grant_chain != order.grant_chain
+                ):
+                    return self._rechain(order, msg_id, peer, now)
+                # Same message again: duplicate. Same order under a new message id: a replay.
+                return self._reject(
+                    msg_id, peer, order.id, "replayed", f"order {order.id} was already received"
+                )
+            verdict = self.verifier.check(order, now)
+            if verdict is not None:
+                return self._reject(msg_id, peer, order.id, verdict[0], verdict[1])
+            row = self.journal.receive_order(order, msg_id=msg_id, peer=peer, ts=now)
+            if row is None:
+                return ReceiveResult(Receipt.DUPLICATE, order.id)
+            return ReceiveResult(Receipt.RECEIVED, order.id)
+
+    def _rechain(self, order: Order, msg_id: str, peer: str, now: float) -> ReceiveResult:
+        """A held order re-signed under a successor's chain (handover): verified like a new
+        order, journaled as `order.rechained`; its state and the operator's work carry on."""
+        verdict = self.verifier.check(order, now)
+        if verdict is not None:
+            return self._reject(msg_id, peer, order.id, verdict[0], verdict[1])
+        if not self.journal.mark_received(msg_id, peer):
+            return ReceiveResult(Receipt.DUPLICATE, order.id)
+        self.journal.append(
+            "order.rechained",
+            {
+                "order_id": order.id,
+                "grant_chain": list(order.grant_chain),
+                "commander": order.commander,
+                "signature": order.signature,
+                "msg_id": msg_id,
+            },
+            actor=peer,
+            incident=order.incident,
+        )
+        return ReceiveResult(Receipt.RECHAINED, order.id)
+
+    def _reject(self, msg_id: str, peer: str, order_id: str, code: str, text: str) -> ReceiveResult:
+        if not self.journal.mark_received(msg_id, peer):
+            return ReceiveResult(Receipt.DUPLICATE, order_id)
+        self.journal.append(
+            "order.rejected", {"order_id": order_id, "reason": code, "detail": text}, actor=peer
+        )
+        self.journal.enqueue(
+            self.console,
+            "REPORT",
+            {
+                "order_id": order_id,
+                "step": "rejected",
+                "ts": self.clock.now(),
+                "detail": {"reason": code, "text": text},
+            },
+        )
+        return ReceiveResult(Receipt.REJECTED, order_id, code)
+
+    def cancel(self, order_id: str, reason: str, *, msg_id: str, peer: str) -> bool:
+        """Apply the commander's CANCEL once; False when a duplicate or nothing to cancel."""
+        with self.journal.transaction():
+            if not self.journal.mark_received(msg_id, peer):
+                return False
+            row = self.journal.order(order_id)
+            if row is None or row.state.terminal:
+                return False
+            self.journal.record_step(order_id, Step.CANCEL, actor=peer, detail={"reason": reason})
+            return True
+
+    def learn_grants(
+        self, documents: Sequence[Mapping[str, JSON]], *, msg_id: str, peer: str
+    ) -> list[str]:
+        """Hand GRANTS documents to the authority book once and journal them
+        (`grants.received` {documents, problems}) so the book is rebuilt after a restart."""
+        with self.journal.transaction():
+            if not self.journal.mark_received(msg_id, peer):
+                return []
+            problems = self.verifier.add_documents(documents)
+            self.journal.append(
+                "grants.received",
+                {"documents": [dict(d) for d in documents], "problems": problems},
+                actor=peer,
+            )
+            return problems
+
+    # -- the operator -----------------------------------------------------------------------
+
+    def acknowledge(self, order_id: str) -> None:
+        """The operator has seen the order."""
+        self._act(order_id, Step.ACKNOWLEDGE, {})
+
+    def accept(self, order_id: str, note: str = "") -> None:
+        """The station will carry the order out (acknowledging it first if need be)."""
+        row = self._row(order_id)
+        if row.state.value == "delivered":
+            self._act(order_id, Step.ACKNOWLEDGE, {})
+        self._act(order_id, Step.ACCEPT, {"note": note} if note else {})
+
+    def decline(self, order_id: str, reason: str) -> None:
+        """The station will not carry it out; `reason` is required."""
+        if not reason.strip():
+            raise ValidationError(f"declining order {order_id} needs a reason")
+        row = self._row(order_id)
+        if row.state.value == "delivered":
+            self._act(order_id, Step.ACKNOWLEDGE, {})
+        self._act(order_id, Step.DECLINE, {"reason": reason})
+
+    def progress(self, order_id: str, percent: float | None = None, note: str = "") -> None:
+        """A progress report."""
+        detail: dict[str, JSON] = {"note": note}
+        if percent is not None:
+            detail["percent"] = percent
+        self._act(order_id, Step.PROGRESS, detail)
+
+    def start(self, order_id: str) -> None:
+        """Work on the order has begun."""
+        self._act(order_id, Step.START, {})
+
+    def step(self, order_id: str, step: Step, detail: Mapping[str, JSON] | None = None) -> None:
+        """Take any operator step (used by simulated operators)."""
+        self._act(order_id, step, dict(detail or {}))
+
+    def complete(self, order_id: str, note: str = "") -> None:
+        """Done."""
+        self._act(order_id, Step.COMPLETE, {"note": note} if note else {})
+
+    def fail(self, order_id: str, reason: str) -> None:
+        """Could not be done; `reason` is required."""
+        if not reason.strip():
+            raise ValidationError(f"failing order {order_id} needs a reason")
+        self._act(order_id, Step.FAIL, {"reason": reason})
+
+    def inbox(self, *, open_only: bool = True) -> list[OrderRow]:
+        """This station's orders."""
+        return self.journal.orders(station=self.station_id, open_only=open_only)
+
+    def _row(self, order_id: str) -> OrderRow:
+        row = self.journal.order(order_id)
+        if row is None:
+            raise ValidationError(f"no order {order_id} at station {self.station_id}")
+        return row
+
+    def _act(self, order_id: str, step: Step, detail: dict[str, JSON]) -> None:
+        self._row(order_id)
+        now = self.clock.now()
+        with self.journal.transaction():
+            try:
+                self.journal.record_step(
+                    order_id, step, actor=self.station_id, detail=detail, ts=now
+                )
+            except IllegalTransition:
+                raise
+            self.journal.enqueue(
+                self.console,
+                "REPORT",
+                {"order_id": order_id, "step": step.value, "ts": now, "detail": detail},
+            )
+
+
+class TimedOperator:
+    """A stand-in station operator: acknowledges at once, accepts after `accept_after_s`,
+    completes after `complete_after_s` more. Driven by `tick(now)`; resumes open orders from the
+    journal after a restart, so every order is still completed exactly once."""
+
+    def __init__(
+        self, desk: StationDesk, accept_after_s: float = 1.0, complete_after_s: float = 2.0
+    ) -> None:
+        self.desk = desk
+        self.accept_after_s = accept_after_s
+        self.complete_after_s = complete_after_s
+        self._due: dict[str, float] = {}
+        now = desk.clock.now()
+        for row in desk.inbox(open_only=True):
+            self._due[row.order.id] = now
+
+    def on_order(self, order_id: str) -> None:
+        """A new order arrived: acknowledge it now, act on it later."""
+        self.desk.acknowledge(order_id)
+        self._due[order_id] = self.desk.clock.now() + self.accept_after_s
+
+    def tick(self, now: float) -> None:
+        """Take every step that is due."""
+        for order_id, at in sorted(self._due.items(), key=lambda kv: kv[1]):
+            if at > now:
+                continue
+            row = self.desk.journal.order(order_id)
+            if row is None or row.state.terminal:
+                del self._due[order_id]
+                continue
+            state = row.state.value
+            if state == "delivered":
+                self.desk.acknowledge(order_id)
+                continue
+            if state == "acknowledged":
+                self.desk.accept(order_id)
+                self._due[order_id] = now + self.complete_after_s
+            elif state in ("accepted", "in_progress"):
+                self.desk.complete(order_id)
+                del self._due[order_id]
+
+
+PlanFn = Callable[[str], Sequence[tuple[float, Step, Mapping[str, JSON]]]]
+"""order id → the operator's steps as (delay after receipt in seconds, step, detail)."""
+
+
+class PlannedOperator:
+    """A simulated operator that follows a plan per order (e.g. the scenario's
+    `SimulatedOperator.plan`). After a restart it picks open orders up again from the journal,
+    skipping steps their state no longer allows, so nothing is done twice."""
+
+    def __init__(self, desk: StationDesk, plan: PlanFn) -> None:
+        self.desk = desk
+        self.plan = plan
+        self._due: list[tuple[float, str, Step, dict[str, JSON]]] = []
+        received = {
+            e.body["order"]["id"]: e.ts for e in desk.journal.events(kinds=["order.received"])
+        }
+        for row in desk.inbox(open_only=True):
+            self._schedule(row.order.id, received.get(row.order.id, desk.clock.now()))
+
+    def _schedule(self, order_id: str, at: float) -> None:
+        for delay, step, detail in self.plan(order_id):
+            self._due.append((at + delay, order_id, step, dict(detail)))
+        self._due.sort(key=lambda item: item[0])
+
+    def on_order(self, order_id: str) -> None:
+        """A new order arrived: plan its steps from now."""
+        self._schedule(order_id, self.desk.clock.now())
+
+    def tick(self, now: float) -> None:
+        """Take the steps that are due (illegal ones are skipped: already done or moot)."""
+        while self._due and self._due[0][0] <= now:
+            _, order_id, step, detail = self._due.pop(0)
+            row = self.desk.journal.order(order_id)
+            if row is None or (row.state, step) not in TRANSITIONS:
+                continue
+            self.desk.step(order_id, step, detail)

@@ -1,0 +1,362 @@
+"""CommandPost: the console's application core (Qt-free, zmq-free).
+
+It turns the commander's intentions into journaled facts (log before send: an order exists only
+once its decision, its `order.issued` event and its outbox message are committed together), and
+turns what stations report into lifecycle steps. The wire layer calls it; it never touches a
+socket. Every method runs in the engine thread, which owns the journal writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from command.authority.orders import sign_order
+from command.clock import Clock
+from command.errors import IllegalTransition, ValidationError
+from command.ids import new_id
+from command.journal import IssuedOrder, Journal
+from command.lifecycle import OrderState, Step, catch_up
+from command.model import Decision, DecisionKind, Escalation, Incident, Order, Priority
+from command.signing import Signer
+
+JSON = Any
+
+REPORT_STEPS = frozenset(
+    {
+        Step.ACKNOWLEDGE,
+        Step.ACCEPT,
+        Step.DECLINE,
+        Step.START,
+        Step.PROGRESS,
+        Step.COMPLETE,
+        Step.FAIL,
+    }
+)
+"""Steps a station may report; anything else in a report is refused."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDraft:
+    """What the commander fills in before issuing; deadlines default to the catalogue's."""
+
+    station: str
+    kind: str
+    zone: str
+    params: dict[str, JSON] = field(default_factory=dict)
+    priority: Priority = Priority.ROUTINE
+    text: str = ""
+    ack_deadline_s: float | None = None
+    due_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOutcome:
+    """What a station report did: `applied` steps, or why nothing was applied."""
+
+    duplicate: bool = False
+    applied: tuple[Step, ...] = ()
+    refused: str = ""
+
+
+class CommandPost:
+    """The console's core: issue, cancel, decide; apply acks and station reports; presence."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        clock: Clock,
+        signer: Signer,
+        grant_chain: tuple[str, ...],
+        incident: Incident,
+        *,
+        commander: str | None = None,
+        snapshot: Callable[[], dict[str, JSON]] | None = None,
+        signer_fn: Callable[[Order, Signer], Order] = sign_order,
+    ) -> None:
+        self.journal = journal
+        self.clock = clock
+        self.signer = signer
+        self.grant_chain = grant_chain
+        self.incident = incident
+        self.commander = commander or signer.name
+        self._snapshot = snapshot or dict
+        self._sign = signer_fn
+
+    # -- commander actions ---------------------------------------------------------------
+
+    def issue_order(
+        self,
+        draft: OrderDraft,
+        *,
+        decision: str,
+        rationale: str,
+        information: str = "",
+        risk_assessment: str = "",
+        powers_policy: str = "",
+        options: str = "",
+        kind: DecisionKind = DecisionKind.ORDER,
+    ) -> IssuedOrder:
+        """Validate, sign and journal an order with its decision entry; it is sent from there.
+
+        Raises `ValidationError` (unknown station, kind, zone or bad parameter) or `JournalError`
+        (nothing is sent when nothing could be logged).
+        """
+        station = self.incident.station(draft.station)
+        order_kind = station.kind(draft.kind)
+        self.incident.zone(draft.zone)
+        params = order_kind.validate_params(draft.params)
+        if not decision.strip():
+            raise ValidationError("a decision needs a text saying what was decided")
+        now = self.clock.now()
+        order_id = new_id(now)
+        decision_id = new_id(now)
+        ack_s = (
+            draft.ack_deadline_s if draft.ack_deadline_s is not None else order_kind.ack_deadline_s
+        )
+        due_s = draft.due_s if draft.due_s is not None else order_kind.due_s
+        order = Order(
+            id=order_id,
+            incident=self.incident.id,
+            station=station.id,
+            kind=order_kind.name,
+            params=params,
+            zone=draft.zone,
+            priority=draft.priority,
+            issued_at=now,
+            ack_deadline=now + ack_s,
+            due=now + due_s,
+            text=draft.text,
+            grant_chain=self.grant_chain,
+            decision_id=decision_id,
+            commander=self.commander,
+        )
+        order = self._sign(order, self.signer)
+        entry = Decision(
+            id=decision_id,
+            incident=self.incident.id,
+            ts=now,
+            author=self.commander,
+            decision=decision,
+            rationale=rationale,
+            information=information,
+            risk_assessment=risk_assessment,
+            powers_policy=powers_policy,
+            options=options,
+            kind=kind,
+            order_ids=(order_id,),
+            snapshot=self._snapshot(),
+        )
+        return self.journal.issue_order(order, entry)
+
+    def cancel_order(self, order_id: str, reason: str) -> str:
+        """Cancel an open order and queue the CANCEL for its station; returns the message id."""
+        row = self.journal.order(order_id)
+        if row is None:
+            raise ValidationError(f"no order {order_id}: check the id in the orders table")
+        if not reason.strip():
+            raise ValidationError(f"cancelling order {order_id} needs a reason")
+        with self.journal.transaction():
+            self.journal.record_step(
+                order_id, Step.CANCEL, actor=self.commander, detail={"reason": reason}
+            )
+            return self.journal.enqueue(
+                row.order.station, "CANCEL", {"order_id": order_id, "reason": reason}
+            )
+
+    def send_grants(self, station: str, documents: list[dict[str, JSON]]) -> str:
+        """Queue grant/revocation documents for a station; returns the message id."""
+        return self.journal.enqueue(station, "GRANTS", {"documents": documents})
+
+    def send_handover(
+        self,
+        documents: list[dict[str, JSON]],
+        rechained: list[Order],
+        *,
+        signer: Signer | None = None,
+        grant_chain: tuple[str, ...] | None = None,
+    ) -> list[str]:
+        """After a handover (journaled by the delegation desk): queue the new grant and the
+        revocation for every station, then each open order re-signed under the new chain, in
+        one transaction. New orders are signed with `signer` under `grant_chain` from now on.
+        Returns the message ids."""
+        ids: list[str] = []
+        with self.journal.transaction():
+            for station in self.incident.stations:
+                ids.append(self.journal.enqueue(station.id, "GRANTS", {"documents": documents}))
+            for order in rechained:
+                ids.append(
+                    self.journal.enqueue(
+                        order.station, "ORDER", {"order": order.to_dict(), "rechain": True}
+                    )
+                )
+        if signer is not None:
+            self.signer = signer
+            self.commander = signer.name
+        if grant_chain is not None:
+            self.grant_chain = grant_chain
+        return ids
+
+    def add_decision(self, decision: str, rationale: str, **fields: JSON) -> Decision:
+        """Journal a manual decision entry (JDM fields as keywords) with the current snapshot."""
+        if not decision.strip():
+            raise ValidationError("a decision needs a text saying what was decided")
+        now = self.clock.now()
+        entry = Decision(
+            id=new_id(now),
+            incident=self.incident.id,
+            ts=now,
+            author=self.commander,
+            decision=decision,
+            rationale=rationale,
+            snapshot=self._snapshot(),
+            **fields,
+        )
+        self.journal.add_decision(entry)
+        return entry
+
+    def correct_decision(
+        self, original_id: str, decision: str, rationale: str, reason: str
+    ) -> Decision:
+        """Strike an earlier entry through with a corrected one (never erased)."""
+        if not reason.strip():
+            raise ValidationError(f"correcting decision {original_id} needs a reason")
+        now = self.clock.now()
+        entry = Decision(
+            id=new_id(now),
+            incident=self.incident.id,
+            ts=now,
+            author=self.commander,
+            decision=decision,
+            rationale=rationale,
+            kind=DecisionKind.CORRECTION,
+            snapshot=self._snapshot(),
+            corrects=original_id,
+            correction_reason=reason,
+        )
+        self.journal.correct_decision(original_id, entry, reason)
+        return entry
+
+    # -- what the wire brings -----------------------------------------------------------
+
+    def on_ack(self, station: str, msg_id: str, *, msg_type: str, body: Mapping[str, JSON]) -> bool:
+        """A station journaled our message `msg_id`; an acked ORDER becomes delivered.
+
+        Returns False when the ack was already known (duplicate ack).
+        """
+        with self.journal.transaction():
+            if not self.journal.mark_acked(msg_id):
+                return False
+            if msg_type.upper() == "ORDER":
+                order_id = _order_id(body)
+                row = self.journal.order(order_id) if order_id else None
+                if row is not None and row.state is OrderState.ISSUED:
+                    self.journal.record_step(
+                        order_id, Step.DELIVER, actor=station, detail={"msg_id": msg_id}
+                    )
+        return True
+
+    def on_nack(self, station: str, msg_id: str, code: str, text: str) -> None:
+        """A station refused our message: journal why and stop retrying it."""
+        with self.journal.transaction():
+            self.journal.append(
+                "message.rejected",
+                {"peer": station, "msg_id": msg_id, "code": code, "text": text, "by": station},
+                actor=station,
+            )
+            self.journal.mark_acked(msg_id)
+
+    def on_report(
+        self,
+        station: str,
+        msg_id: str,
+        *,
+        order_id: str,
+        step: str,
+        ts: float,
+        detail: Mapping[str, JSON],
+    ) -> ReportOutcome:
+        """Apply a station report once (dedupe by `msg_id`, in the same transaction)."""
+        with self.journal.transaction():
+            if not self.journal.mark_received(msg_id, station):
+                return ReportOutcome(duplicate=True)
+            refused = self._check_report(station, order_id, step)
+            if refused:
+                self._refuse(station, msg_id, order_id, step, refused)
+                return ReportOutcome(refused=refused)
+            row = self.journal.order(order_id)
+            assert row is not None
+            if step == "rejected":
+                target = Step.DECLINE
+                code = str(detail.get("reason", "unknown"))
+                final_detail: dict[str, JSON] = {
+                    "reason": f"authority:{code}",
+                    "text": str(detail.get("text", "")),
+                }
+            else:
+                target = Step(step)
+                final_detail = dict(detail)
+            path = catch_up(row.state, target)
+            if not path:
+                refused = f"illegal: order is {row.state.value}, cannot {target.value}"
+                self._refuse(station, msg_id, order_id, step, refused)
+                return ReportOutcome(refused=refused)
+            for s in path:
+                try:
+                    self.journal.record_step(
+                        order_id,
+                        s,
+                        actor=station,
+                        detail=final_detail if s is target else {"implied_by": target.value},
+                        ts=ts,
+                    )
+                except IllegalTransition as err:  # pragma: no cover - catch_up said legal
+                    self._refuse(station, msg_id, order_id, step, str(err))
+                    return ReportOutcome(refused=str(err))
+            return ReportOutcome(applied=path)
+
+    def _check_report(self, station: str, order_id: str, step: str) -> str:
+        row = self.journal.order(order_id)
+        if row is None:
+            return "unknown_order"
+        if row.order.station != station:
+            return "not_your_order"
+        if step != "rejected" and step not in {s.value for s in REPORT_STEPS}:
+            return "unknown_step"
+        return ""
+
+    def _refuse(self, station: str, msg_id: str, order_id: str, step: str, why: str) -> None:
+        self.journal.append(
+            "message.rejected",
+            {
+                "peer": station,
+                "msg_id": msg_id,
+                "code": "report_refused",
+                "text": f"report {step} for order {order_id}: {why}",
+            },
+            actor=station,
+        )
+
+    def station_online(self, station: str, *, detail: str = "") -> None:
+        """A station said HELLO or was heard again after being offline."""
+        self.journal.set_station_status(station, True, detail=detail)
+
+    def station_offline(self, station: str, *, detail: str = "") -> None:
+        """A station has been silent for three heartbeat intervals."""
+        self.journal.set_station_status(station, False, detail=detail)
+
+    def heard(self, station: str, ts: float) -> None:
+        """Record when a station was last heard (presence table, not an event)."""
+        self.journal.touch_station(station, ts)
+
+    def check_timers(self, now: float) -> list[Escalation]:
+        """Raise due escalations (undelivered after 30 s, not accepted, overdue) and expire."""
+        return self.journal.check_timers(now)
+
+
+def _order_id(body: Mapping[str, JSON]) -> str:
+    order = body.get("order")
+    if isinstance(order, Mapping):
+        return str(order.get("id", ""))
+    return str(body.get("order_id", ""))

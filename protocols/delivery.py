@@ -1,0 +1,499 @@
+"""Delivery semantics over any `Transport`: at-least-once from the journal, idempotent receipt.
+
+`ConsoleWire` and `StationWire` sit between a transport (ZeroMQ link or its in-memory twin) and
+an application core (`CommandPost`, `StationDesk`). They decode strictly (refusals get a NACK and a
+`message.rejected` journal line), check that a peer is who its key says, ack only after the
+effect is committed, resend pending messages in journal order (3 s, doubling to 60 s, forever; all
+at once after every reconnection), send heartbeats when idle and track presence.
+
+Both are driven by `pump()` (drain incoming) and `tick(now)` (timers), from one thread.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from command.clock import Clock
+from command.desk import Receipt, StationDesk
+from command.ids import new_id
+from command.journal import Journal, OutMessage
+from command.post import CommandPost
+from protocols.codec import MAX_MESSAGE_BYTES, DecodeError, decode, encode, peek_msg_id
+from protocols.messages import (
+    Ack,
+    Body,
+    Cancel,
+    Grants,
+    Header,
+    Heartbeat,
+    Hello,
+    Message,
+    Nack,
+    NackCode,
+    OrderMsg,
+    Report,
+)
+from protocols.transport import Incoming, LinkEvent, SendResult, Transport
+
+JSON = Any
+
+
+@dataclass(frozen=True, slots=True)
+class WireConfig:
+    """Timings of the order link (seconds of the injected clock)."""
+
+    heartbeat_s: float = 1.0
+    offline_after: int = 3  # silent heartbeat intervals before a peer is offline
+    retry_first_s: float = 3.0
+    retry_max_s: float = 60.0
+    timers_every_s: float = 0.5  # how often order timers (journal.check_timers) run
+    max_bytes: int = MAX_MESSAGE_BYTES
+    auth_log_every_s: float = 60.0  # one auth.rejected line per cause and minute, not per retry
+    reload_every_s: float = 2.0  # re-read a peer's pending messages at most this often
+
+
+@dataclass
+class _Retry:
+    attempt: int
+    next_at: float
+
+
+def _body_for(message: OutMessage) -> Body:
+    body = message.body
+    kind = message.msg_type.upper()
+    if kind == "ORDER":
+        return OrderMsg(order=dict(body["order"]))
+    if kind == "CANCEL":
+        return Cancel(order_id=str(body["order_id"]), reason=str(body.get("reason", "")))
+    if kind == "GRANTS":
+        return Grants(documents=list(body["documents"]))
+    if kind == "REPORT":
+        return Report(
+            order_id=str(body["order_id"]),
+            step=str(body["step"]),
+            ts=float(body["ts"]),
+            detail=dict(body.get("detail") or {}),
+        )
+    raise ValueError(f"no wire form for outbox message type {message.msg_type!r}")
+
+
+class _Wire:
+    """What both ends share: framing, the retry schedule, heartbeats, rejection lines."""
+
+    def __init__(
+        self, journal: Journal, transport: Transport, clock: Clock, config: WireConfig
+    ) -> None:
+        self.journal = journal
+        self.transport = transport
+        self.clock = clock
+        self.config = config
+        self.name = transport.name
+        self._retries: dict[str, _Retry] = {}
+        # In-memory copy of the journal's pending messages per peer (journal order), so timers
+        # do not re-read the journal; reloaded after a command queues something and on reconnect.
+        self._outbox: dict[str, dict[str, OutMessage]] = {}
+        self._next_due: dict[str, float] = {}
+        self._loaded_at: dict[str, float] = {}
+        self._loaded_head: dict[str, tuple[int, str]] = {}
+        self._last_sent: dict[str, float] = {}
+        self._last_heard: dict[str, float] = {}
+        self._seq = 0
+        self.received = 0
+        self.received_from: Counter[str] = Counter()
+
+    def _message(
+        self, body: Body, *, ack_of: str = "", seq: int = 0, attempt: int = 1, msg_id: str = ""
+    ) -> Message:
+        now = self.clock.now()
+        if not seq:
+            self._seq += 1
+            seq = self._seq
+        header = Header(
+            msg_id=msg_id or new_id(now),
+            sender=self.name,
+            seq=seq,
+            ack_of=ack_of,
+            sent_ts=now,
+            attempt=attempt,
+        )
+        return Message(header, body)
+
+    def _send(self, peer: str, message: Message) -> SendResult:
+        result = self.transport.send(peer, encode(message))
+        if result is SendResult.SENT:
+            self._last_sent[peer] = self.clock.now()
+        return result
+
+    def _reply(self, peer: str, body: Body, ack_of: str) -> None:
+        self._send(peer, self._message(body, ack_of=ack_of))
+
+    def _backoff(self, attempt: int) -> float:
+        delay: float = self.config.retry_first_s * 2.0 ** max(0, attempt - 1)
+        return min(delay, self.config.retry_max_s)
+
+    def _pending(self, peer: str, *, reload: bool = False) -> list[OutMessage]:
+        now = self.clock.now()
+        if (
+            not reload
+            and peer in self._outbox
+            and now - self._loaded_at.get(peer, now) >= self.config.reload_every_s
+            and self.journal.head != self._loaded_head.get(peer)
+        ):
+            reload = True  # safety net for messages queued without a flush()
+        if reload or peer not in self._outbox:
+            self._outbox[peer] = {m.msg_id: m for m in self.journal.pending(peer)}
+            self._loaded_at[peer] = now
+            self._loaded_head[peer] = self.journal.head
+        return list(self._outbox[peer].values())
+
+    def _settled(self, peer: str, msg_id: str) -> OutMessage | None:
+        """Forget a message the peer acked or refused; returns it if it was pending here."""
+        self._retries.pop(msg_id, None)
+        if peer not in self._outbox:
+            self._pending(peer)
+        return self._outbox[peer].pop(msg_id, None)
+
+    def _send_pending(self, peer: str, *, force: bool = False, reload: bool = False) -> None:
+        """Send due (or, with `force`, all) pending messages to `peer` in journal order."""
+        now = self.clock.now()
+        if (
+            not (force or reload)
+            and now < self._next_due.get(peer, 0.0)
+            and now - self._loaded_at.get(peer, now) < self.config.reload_every_s
+        ):
+            return
+        pending = self._pending(peer, reload=force or reload)
+        next_due = float("inf")
+        for out in pending:
+            state = self._retries.get(out.msg_id)
+            if state is not None and not force and state.next_at > now:
+                next_due = min(next_due, state.next_at)
+                continue
+            attempt = 1 if state is None else state.attempt + 1
+            try:
+                body = _body_for(out)
+            except (KeyError, TypeError, ValueError) as err:
+                self._drop_unsendable(out, str(err))
+                continue
+            message = self._message(body, seq=out.seq, attempt=attempt, msg_id=out.msg_id)
+            result = self._send(peer, message)
+            if result is not SendResult.SENT:
+                # Keep journal order: nothing later goes out before this one does.
+                self._retries[out.msg_id] = _Retry(attempt - 1, now + self.config.retry_first_s)
+                self._next_due[peer] = now + self.config.retry_first_s
+                return
+            retry = _Retry(attempt, now + self._backoff(attempt))
+            self._retries[out.msg_id] = retry
+            next_due = min(next_due, retry.next_at)
+        self._next_due[peer] = next_due
+
+    def _drop_unsendable(self, out: OutMessage, why: str) -> None:
+        with self.journal.transaction():
+            self.journal.append(
+                "message.rejected",
+                {"peer": out.peer, "msg_id": out.msg_id, "code": "unsendable", "text": why},
+                actor=self.name,
+            )
+            self.journal.mark_acked(out.msg_id)
+        self._settled(out.peer, out.msg_id)
+
+    def _rejected(self, peer: str, code: NackCode | str, text: str, msg_id: str) -> None:
+        self.journal.append(
+            "message.rejected",
+            {"peer": peer, "msg_id": msg_id, "code": str(code), "text": text[:500]},
+            actor=peer or "unknown",
+        )
+
+    def _decode(self, item: Incoming) -> Message | None:
+        try:
+            return decode(item.frames, self.config.max_bytes)
+        except DecodeError as err:
+            msg_id = err.msg_id or peek_msg_id(item.frames)
+            self._rejected(item.claimed, err.code, err.text, msg_id)
+            self._reply(item.claimed, Nack(code=err.code.value, text=err.text[:200]), msg_id)
+            return None
+
+    def _heartbeat(self, peer: str, now: float) -> None:
+        if now - self._last_sent.get(peer, 0.0) >= self.config.heartbeat_s:
+            self._send(peer, self._message(Heartbeat()))
+
+    def pump(self, limit: int = 1000) -> int:
+        """Handle what the transport has now (at most `limit` items); returns how many."""
+        count = 0
+        while count < limit:
+            item = self.transport.recv()
+            if item is None:
+                break
+            count += 1
+            if isinstance(item, LinkEvent):
+                self.on_link_event(item)
+            else:
+                self.on_incoming(item)
+        return count
+
+    def on_link_event(self, event: LinkEvent) -> None:  # pragma: no cover - overridden
+        """React to a link event."""
+
+    def on_incoming(self, item: Incoming) -> None:  # pragma: no cover - overridden
+        """React to a frame set."""
+
+
+class ConsoleWire(_Wire):
+    """The console's side of delivery (see module doc)."""
+
+    def __init__(
+        self,
+        post: CommandPost,
+        transport: Transport,
+        clock: Clock,
+        config: WireConfig | None = None,
+    ) -> None:
+        super().__init__(post.journal, transport, clock, config or WireConfig())
+        self.post = post
+        self._online: set[str] = {row.station for row in post.journal.stations() if row.online}
+        self._ready: set[str] = set()  # stations we may send to on the current connection
+        self._auth_logged: dict[str, float] = {}
+        self._next_timers = 0.0
+        self._next_presence = 0.0
+        self._heard_dirty: set[str] = set()
+        now = clock.now()
+        for station in self._online:
+            self._last_heard[station] = now  # give them three intervals to show up again
+
+    # -- incoming ---------------------------------------------------------------------------
+
+    def on_link_event(self, event: LinkEvent) -> None:
+        """Journal refused handshakes (rate-limited per cause)."""
+        if event.kind != "auth_rejected":
+            return
+        cause = f"{event.detail.get('reason')}:{event.detail.get('key', event.detail.get('errno'))}"
+        now = self.clock.now()
+        if now - self._auth_logged.get(cause, -1e18) < self.config.auth_log_every_s:
+            return
+        self._auth_logged[cause] = now
+        self.journal.append("auth.rejected", dict(event.detail), actor="link")
+
+    def on_incoming(self, item: Incoming) -> None:
+        """Authenticate, decode and dispatch one message from a station."""
+        if item.peer != item.claimed:
+            text = (
+                f"peer claims to be {item.claimed!r} but its key belongs to "
+                f"{item.peer or 'nobody'!r}"
+            )
+            cause = f"impostor:{item.peer}:{item.claimed}"
+            now = self.clock.now()
+            if now - self._auth_logged.get(cause, -1e18) >= self.config.auth_log_every_s:
+                self._auth_logged[cause] = now
+                self.journal.append(
+                    "auth.rejected",
+                    {
+                        "reason": "identity_mismatch",
+                        "claimed": item.claimed,
+                        "key_owner": item.peer,
+                    },
+                    actor="link",
+                )
+            # The claimed id may now route to the impostor (handover): stop sending there until
+            # the real station speaks again.
+            self._ready.discard(item.claimed)
+            self._reply(
+                item.claimed, Nack(code=NackCode.AUTH.value, text=text), peek_msg_id(item.frames)
+            )
+            return
+        station = item.peer
+        message = self._decode(item)
+        if message is None:
+            return
+        self.received += 1
+        self.received_from[station] += 1
+        now = self.clock.now()
+        self._last_heard[station] = now
+        self._heard_dirty.add(station)
+        body = message.body
+        reconnected = station not in self._ready
+        if station not in self._online:
+            self._online.add(station)
+            self.post.station_online(station, detail=type(body).__name__)
+        if isinstance(body, Hello) or reconnected:
+            self._ready.add(station)
+            self._send_pending(station, force=True)
+        if isinstance(body, Report):
+            outcome = self.post.on_report(
+                station,
+                message.header.msg_id,
+                order_id=body.order_id,
+                step=body.step,
+                ts=body.ts,
+                detail=body.detail,
+            )
+            if outcome.refused and not outcome.duplicate:
+                self._reply(
+                    station,
+                    Nack(code=NackCode.INVALID.value, text=outcome.refused[:200]),
+                    message.header.msg_id,
+                )
+            else:
+                self._reply(station, Ack(), message.header.msg_id)
+        elif isinstance(body, Ack):
+            self._acked(station, message.header.ack_of)
+        elif isinstance(body, Nack):
+            if message.header.ack_of:
+                self._settled(station, message.header.ack_of)
+                self.post.on_nack(station, message.header.ack_of, body.code, body.text)
+        elif isinstance(body, Hello | Heartbeat):
+            pass
+        else:
+            self._rejected(
+                station,
+                NackCode.UNEXPECTED,
+                f"{message.type} is not for the console",
+                message.header.msg_id,
+            )
+            self._reply(
+                station,
+                Nack(code=NackCode.UNEXPECTED.value, text=f"{message.type} not accepted"),
+                message.header.msg_id,
+            )
+
+    def _acked(self, station: str, msg_id: str) -> None:
+        out = self._settled(station, msg_id)
+        if out is not None:
+            self.post.on_ack(station, msg_id, msg_type=out.msg_type, body=out.body)
+
+    # -- outgoing and timers ------------------------------------------------------------------
+
+    def flush(self, station: str) -> None:
+        """Send what is newly pending for `station` now (after a command queued something)."""
+        if station in self._ready:
+            self._send_pending(station, reload=True)
+        else:
+            self._outbox.pop(station, None)  # reloaded when it is back
+
+    def tick(self, now: float) -> None:
+        """Retries, heartbeats, presence and order timers."""
+        for station in sorted(self._ready):
+            self._send_pending(station)
+            self._heartbeat(station, now)
+        silent_for = self.config.heartbeat_s * self.config.offline_after
+        for station in sorted(self._online):
+            if now - self._last_heard.get(station, now) > silent_for:
+                self._online.discard(station)
+                self._ready.discard(station)
+                self.post.station_offline(
+                    station, detail=f"silent for {self.config.offline_after} heartbeat intervals"
+                )
+        if self._heard_dirty and now >= self._next_presence:
+            # One transaction for every station heard since the last write, not one each.
+            self._next_presence = now + self.config.heartbeat_s
+            with self.journal.transaction():
+                for station in sorted(self._heard_dirty):
+                    self.post.heard(station, self._last_heard[station])
+            self._heard_dirty.clear()
+        if now >= self._next_timers:
+            self._next_timers = now + self.config.timers_every_s
+            self.post.check_timers(now)
+
+    def online(self) -> set[str]:
+        """Stations currently online."""
+        return set(self._online)
+
+
+class StationWire(_Wire):
+    """A station's side of delivery (see module doc)."""
+
+    def __init__(
+        self,
+        desk: StationDesk,
+        transport: Transport,
+        clock: Clock,
+        config: WireConfig | None = None,
+        *,
+        on_order: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(desk.journal, transport, clock, config or WireConfig())
+        self.desk = desk
+        self.console = desk.console
+        self._connected = False
+        self._console_up = False
+        self._on_order = on_order
+
+    def on_link_event(self, event: LinkEvent) -> None:
+        """After every handshake: HELLO, then everything pending, in order."""
+        if event.kind == "connected":
+            self._connected = True
+            self._send(self.console, self._message(Hello(role="station", name=self.name)))
+            self._send_pending(self.console, force=True)
+        elif event.kind == "disconnected":
+            self._connected = False
+
+    def on_incoming(self, item: Incoming) -> None:
+        """Decode and dispatch one message from the console; ack after the effect commits."""
+        message = self._decode(item)
+        if message is None:
+            return
+        self.received += 1
+        now = self.clock.now()
+        self._last_heard[self.console] = now
+        if not self._console_up:
+            self._console_up = True
+            self.journal.append("link.up", {"peer": self.console}, actor=self.name)
+        body = message.body
+        msg_id = message.header.msg_id
+        if isinstance(body, OrderMsg):
+            result = self.desk.receive_order(body.order, msg_id=msg_id, peer=self.console)
+            self._reply(self.console, Ack(), msg_id)
+            if result.receipt is Receipt.RECEIVED and self._on_order is not None:
+                self._on_order(result.order_id)
+            if result.receipt is not Receipt.DUPLICATE:
+                self.flush()
+        elif isinstance(body, Cancel):
+            self.desk.cancel(body.order_id, body.reason, msg_id=msg_id, peer=self.console)
+            self._reply(self.console, Ack(), msg_id)
+        elif isinstance(body, Grants):
+            self.desk.learn_grants(body.documents, msg_id=msg_id, peer=self.console)
+            self._reply(self.console, Ack(), msg_id)
+        elif isinstance(body, Ack):
+            self._settled(self.console, message.header.ack_of)
+            self.journal.mark_acked(message.header.ack_of)
+        elif isinstance(body, Nack):
+            if message.header.ack_of:
+                self._settled(self.console, message.header.ack_of)
+                with self.journal.transaction():
+                    self._rejected(
+                        self.console,
+                        body.code,
+                        f"console refused: {body.text}",
+                        message.header.ack_of,
+                    )
+                    self.journal.mark_acked(message.header.ack_of)
+        elif isinstance(body, Hello | Heartbeat):
+            pass
+        else:
+            self._rejected(
+                self.console, NackCode.UNEXPECTED, f"{message.type} is not for a station", msg_id
+            )
+            self._reply(
+                self.console,
+                Nack(code=NackCode.UNEXPECTED.value, text=f"{message.type} not accepted"),
+                msg_id,
+            )
+
+    def flush(self) -> None:
+        """Send newly queued reports now."""
+        self._send_pending(self.console, reload=True)
+
+    def tick(self, now: float) -> None:
+        """Retries, heartbeats and the console's presence."""
+        self._send_pending(self.console)
+        self._heartbeat(self.console, now)
+        silent_for = self.config.heartbeat_s * self.config.offline_after
+        if self._console_up and now - self._last_heard.get(self.console, now) > silent_for:
+            self._console_up = False
+            self.journal.append(
+                "link.down",
+                {"peer": self.console, "detail": "console silent for 3 heartbeat intervals"},
+                actor=self.name,
+            )

@@ -1,0 +1,265 @@
+"""The engine: ONE thread with a zmq.Poller loop that owns every socket and the journal writer.
+
+A `Node` (console or station, see `protocols.nodes`) is built *inside* the engine thread by the
+factory given to `Engine` (so the journal's SQLite connection and every socket live and die in
+that thread). Other threads talk to it only through `Engine.call` (a command queue plus a wake-up
+byte on an inproc PAIR socket) and hear from it through the `on_batch` callback, called from the
+engine thread with the journal events appended since the last batch (a Qt bridge turns that into
+a queued signal).
+
+Shutdown is clean and bounded: the node stops (its outbox is already safe in the journal), every
+socket is closed with linger 0 and the context is destroyed; `stop()` never hangs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import zmq
+
+from command.clock import Clock
+from command.errors import BatonError
+from command.journal import Event, Journal
+
+_ids = itertools.count(1)
+_log = logging.getLogger(__name__)
+
+
+class EngineError(BatonError):
+    """The engine could not start or is not running."""
+
+
+class Node(Protocol):
+    """What the engine drives: sockets to poll, input handling, timers and commands."""
+
+    journal: Journal
+
+    def sockets(self) -> list[zmq.Socket[Any]]:
+        """Sockets whose input `pump` handles."""
+        ...
+
+    def pump(self) -> int:
+        """Handle whatever input is ready; returns how many items."""
+        ...
+
+    def tick(self, now: float) -> None:
+        """Run timers (retries, heartbeats, presence, order timers, feed staleness)."""
+        ...
+
+    def commands(self) -> Mapping[str, Callable[..., Any]]:
+        """Command name → handler, run in the engine thread."""
+        ...
+
+    def close(self) -> None:
+        """Close sockets and the journal (linger 0, never blocks)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class EngineBatch:
+    """What the engine reports after a loop turn: new journal events and other updates."""
+
+    events: list[Event]
+    updates: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Command:
+    name: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    future: Future[Any]
+
+
+class Engine:
+    """Runs a `Node` on its own thread (see module doc)."""
+
+    def __init__(
+        self,
+        factory: Callable[[zmq.Context[Any]], Node],
+        clock: Clock,
+        *,
+        on_batch: Callable[[EngineBatch], None] | None = None,
+        tick_s: float = 0.05,
+        name: str = "baton-engine",
+        replay_history: bool = False,
+    ) -> None:
+        self._factory = factory
+        self._clock = clock
+        self._on_batch = on_batch
+        self._tick_s = tick_s
+        self._name = name
+        self._replay_history = replay_history  # first batch: the whole journal (a new window)
+        self._address = f"inproc://baton-engine-{next(_ids)}"
+        self._queue: queue.SimpleQueue[_Command] = queue.SimpleQueue()
+        self._ready = threading.Event()
+        self._startup_error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._context: zmq.Context[Any] | None = None
+        self._wake: zmq.Socket[Any] | None = None
+        self._wake_lock = threading.Lock()
+        self._stopping = False
+        self.node: Node | None = None  # for tests and diagnostics: only touch from the engine
+        self.errors = 0  # exceptions caught (and logged) in the loop
+
+    # -- outside the engine thread -------------------------------------------------------------
+
+    def start(self, timeout: float = 10.0) -> Engine:
+        """Start the thread and wait until the node is built (or raise why it could not be)."""
+        self._context = zmq.Context()
+        self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise EngineError(f"{self._name} did not start within {timeout:g} s")
+        if self._startup_error is not None:
+            self._thread.join(timeout)
+            self._thread = None
+            self._context.destroy(linger=0)
+            self._context = None
+            if isinstance(self._startup_error, BatonError):
+                raise self._startup_error
+            raise EngineError(f"{self._name} failed to start: {self._startup_error!r}")
+        wake = self._context.socket(zmq.PAIR)
+        wake.linger = 0
+        wake.connect(self._address)
+        self._wake = wake
+        return self
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Run command `name` in the engine thread; the future holds its result or error."""
+        future: Future[Any] = Future()
+        if self._wake is None or self._stopping:
+            future.set_exception(EngineError(f"{self._name} is not running"))
+            return future
+        self._queue.put(_Command(name, args, kwargs, future))
+        # On zmq.Again wake-ups are already queued: the engine will see this command too.
+        with self._wake_lock, contextlib.suppress(zmq.Again):
+            self._wake.send(b"!", zmq.NOBLOCK)
+        return future
+
+    def call_sync(self, name: str, *args: Any, timeout: float = 10.0, **kwargs: Any) -> Any:
+        """`call` and wait for the result."""
+        return self.call(name, *args, **kwargs).result(timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Shut the engine down; bounded by `timeout`, never hangs."""
+        if self._thread is None:
+            return
+        if self._wake is not None and not self._stopping:
+            self.call("shutdown")
+        self._stopping = True
+        self._thread.join(timeout)
+        if self._wake is not None:
+            with self._wake_lock:
+                self._wake.close(linger=0)
+            self._wake = None
+        if self._context is not None and not self._thread.is_alive():
+            self._context.destroy(linger=0)
+            self._context = None
+        self._thread = None
+
+    @property
+    def running(self) -> bool:
+        """True while the engine thread runs."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def __enter__(self) -> Engine:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- inside the engine thread --------------------------------------------------------------
+
+    def _run(self) -> None:
+        assert self._context is not None
+        command_socket = self._context.socket(zmq.PAIR)
+        command_socket.linger = 0
+        command_socket.bind(self._address)
+        try:
+            node = self._factory(self._context)
+        except BaseException as err:  # reported to start()
+            self._startup_error = err
+            command_socket.close(linger=0)
+            self._ready.set()
+            return
+        self.node = node
+        self._ready.set()
+        poller = zmq.Poller()
+        poller.register(command_socket, zmq.POLLIN)
+        for sock in node.sockets():
+            poller.register(sock, zmq.POLLIN)
+        handlers = dict(node.commands())
+        last_seq = 0 if self._replay_history else node.journal.head[0]
+        next_tick = 0.0
+        running = True
+        try:
+            while running:
+                wait_ms = max(0, int((next_tick - time.monotonic()) * 1000))
+                ready = dict(poller.poll(wait_ms))
+                if command_socket in ready:
+                    while command_socket.poll(0):
+                        command_socket.recv()
+                    running = self._run_commands(handlers)
+                try:
+                    node.pump()
+                    if time.monotonic() >= next_tick:
+                        next_tick = time.monotonic() + self._tick_s
+                        node.tick(self._clock.now())
+                    last_seq = self._emit(node, last_seq)
+                except Exception:  # one bad message or hook must not stop the engine
+                    self.errors += 1
+                    _log.exception("%s: error in the engine loop (continuing)", self._name)
+        finally:
+            self._drain_after_stop()
+            try:
+                node.close()
+            finally:
+                command_socket.close(linger=0)
+
+    def _run_commands(self, handlers: Mapping[str, Callable[..., Any]]) -> bool:
+        while True:
+            try:
+                cmd = self._queue.get_nowait()
+            except queue.Empty:
+                return True
+            if cmd.name == "shutdown":
+                cmd.future.set_result(None)
+                return False
+            handler = handlers.get(cmd.name)
+            if handler is None:
+                cmd.future.set_exception(EngineError(f"unknown engine command {cmd.name!r}"))
+                continue
+            try:
+                cmd.future.set_result(handler(*cmd.args, **cmd.kwargs))
+            except Exception as err:  # the caller gets it through the future
+                cmd.future.set_exception(err)
+
+    def _drain_after_stop(self) -> None:
+        while True:
+            try:
+                cmd = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if not cmd.future.done():
+                cmd.future.set_exception(EngineError(f"{self._name} stopped"))
+
+    def _emit(self, node: Node, last_seq: int) -> int:
+        head = node.journal.head[0]
+        drain = getattr(node, "drain_updates", None)
+        updates: dict[str, Any] = drain() if drain is not None else {}
+        if head <= last_seq and not updates:
+            return last_seq
+        if self._on_batch is not None:
+            events = list(node.journal.events(after_seq=last_seq)) if head > last_seq else []
+            self._on_batch(EngineBatch(events, updates))
+        return max(head, last_seq)

@@ -1,0 +1,259 @@
+"""Wire messages (DESIGN §6): a header common to every message and one frozen body type per kind.
+
+A message travels as four frames ``[b"BTN1", type, header, body]`` (see `protocols.codec`). Each
+body class lists its fields with their JSON types in `FIELDS`, which the codec uses to decode
+strictly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar, Final
+
+JSON = Any
+
+MAGIC: Final = b"BTN1"
+SCHEMA_VERSION: Final = 1
+SUPPORTED_SCHEMAS: Final = frozenset({1})
+
+
+class MsgType(StrEnum):
+    """The kinds of message on the order link and on the feed bus."""
+
+    HELLO = "HELLO"
+    HEARTBEAT = "HEARTBEAT"
+    ORDER = "ORDER"
+    CANCEL = "CANCEL"
+    GRANTS = "GRANTS"
+    ACK = "ACK"
+    NACK = "NACK"
+    REPORT = "REPORT"
+    FEED = "FEED"
+    SNAPSHOT_REQUEST = "SNAPSHOT_REQUEST"
+    SNAPSHOT = "SNAPSHOT"
+
+
+class NackCode(StrEnum):
+    """Machine-readable reasons a message is refused (in NACKs and `message.rejected` lines)."""
+
+    BAD_MAGIC = "bad_magic"
+    FRAME_COUNT = "frame_count"
+    UNKNOWN_TYPE = "unknown_type"
+    UNKNOWN_SCHEMA = "unknown_schema"
+    BAD_HEADER = "bad_header"
+    BAD_BODY = "bad_body"
+    MISSING_FIELD = "missing_field"
+    WRONG_TYPE = "wrong_type"
+    OVERSIZED = "oversized"
+    AUTH = "auth"  # the peer's key belongs to another station id
+    UNEXPECTED = "unexpected"  # a well-formed message this side does not accept
+    INVALID = "invalid"  # well-formed, but its content is not a valid order/report
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What every message carries besides its body.
+
+    `seq` numbers a sender's messages (per publisher on the feed bus); `ack_of` names the message an
+    ACK/NACK answers ("" otherwise); `attempt` counts retries of the same `msg_id` from 1.
+    """
+
+    msg_id: str
+    sender: str
+    seq: int
+    ack_of: str
+    sent_ts: float
+    attempt: int
+    schema: int = SCHEMA_VERSION
+
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {
+        "msg_id": (str,),
+        "sender": (str,),
+        "seq": (int,),
+        "ack_of": (str,),
+        "sent_ts": (float, int),
+        "attempt": (int,),
+        "schema": (int,),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Hello:
+    """First message after every (re)connection: who I am and what I am."""
+
+    role: str
+    name: str
+
+    TYPE: ClassVar[MsgType] = MsgType.HELLO
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {"role": (str,), "name": (str,)}
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    """Sent when a link has been idle for one heartbeat interval."""
+
+    TYPE: ClassVar[MsgType] = MsgType.HEARTBEAT
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class OrderMsg:
+    """A signed order (`Order.to_dict()`), console → station."""
+
+    order: dict[str, JSON]
+
+    TYPE: ClassVar[MsgType] = MsgType.ORDER
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {"order": (dict,)}
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    """The commander cancels an order, console → station."""
+
+    order_id: str
+    reason: str
+
+    TYPE: ClassVar[MsgType] = MsgType.CANCEL
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {"order_id": (str,), "reason": (str,)}
+
+
+@dataclass(frozen=True, slots=True)
+class Grants:
+    """Grant and revocation documents a station needs to verify orders, console → station."""
+
+    documents: list[dict[str, JSON]]
+
+    TYPE: ClassVar[MsgType] = MsgType.GRANTS
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {"documents": (list,)}
+
+
+@dataclass(frozen=True, slots=True)
+class Ack:
+    """The message named in the header's `ack_of` is safely journaled by the receiver."""
+
+    TYPE: ClassVar[MsgType] = MsgType.ACK
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Nack:
+    """The message named in `ack_of` (may be "" if unreadable) was refused, with a reason."""
+
+    code: str
+    text: str
+
+    TYPE: ClassVar[MsgType] = MsgType.NACK
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {"code": (str,), "text": (str,)}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Station → console: what became of an order.
+
+    `step` is a lifecycle step name (acknowledge, accept, decline, progress, complete, fail) or
+    "rejected" (failed delegation check; `detail` has `reason` = machine code and `text`).
+    """
+
+    order_id: str
+    step: str
+    ts: float
+    detail: dict[str, JSON] = field(default_factory=dict)
+
+    TYPE: ClassVar[MsgType] = MsgType.REPORT
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {
+        "order_id": (str,),
+        "step": (str,),
+        "ts": (float, int),
+        "detail": (dict,),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class FeedBatch:
+    """A batch of observations (rows `[ts, feed, zone, metric, value, source]`) and signals.
+
+    Numbered per publisher by the header's `seq`.
+    """
+
+    publisher: str
+    observations: list[list[JSON]]
+    signals: list[dict[str, JSON]] = field(default_factory=list)
+
+    TYPE: ClassVar[MsgType] = MsgType.FEED
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {
+        "publisher": (str,),
+        "observations": (list,),
+        "signals": (list,),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRequest:
+    """A subscriber that joined late or saw a gap asks a publisher for its current values."""
+
+    publisher: str
+
+    TYPE: ClassVar[MsgType] = MsgType.SNAPSHOT_REQUEST
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {"publisher": (str,)}
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Current value per (feed, zone, metric, source), valid as of publisher sequence `as_of`."""
+
+    publisher: str
+    as_of: int
+    observations: list[list[JSON]]
+
+    TYPE: ClassVar[MsgType] = MsgType.SNAPSHOT
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {
+        "publisher": (str,),
+        "as_of": (int,),
+        "observations": (list,),
+    }
+
+
+Body = (
+    Hello
+    | Heartbeat
+    | OrderMsg
+    | Cancel
+    | Grants
+    | Ack
+    | Nack
+    | Report
+    | FeedBatch
+    | SnapshotRequest
+    | Snapshot
+)
+
+BODY_TYPES: Final[dict[MsgType, type[Body]]] = {
+    cls.TYPE: cls
+    for cls in (
+        Hello,
+        Heartbeat,
+        OrderMsg,
+        Cancel,
+        Grants,
+        Ack,
+        Nack,
+        Report,
+        FeedBatch,
+        SnapshotRequest,
+        Snapshot,
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One wire message: header plus typed body."""
+
+    header: Header
+    body: Body
+
+    @property
+    def type(self) -> MsgType:
+        """The message kind, from its body class."""
+        return self.body.TYPE

@@ -1,0 +1,107 @@
+"""The station end of the order link: a CURVE-client DEALER whose routing id is the station id.
+
+`IMMEDIATE` is set so nothing queues towards a connection that is not up: while disconnected,
+`send` reports BUSY and the message stays in the station's journal outbox. Every completed
+handshake is reported as a "connected" event so the station says HELLO and resends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import deque
+from typing import Any
+
+import zmq
+from zmq.utils.monitor import parse_monitor_message
+
+from protocols.console_link import tune
+from protocols.security import KeyPair, configure_client
+from protocols.transport import Incoming, LinkEvent, SendResult
+
+_WATCHED = zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED
+
+
+class StationLink:
+    """DEALER transport of a station (see module doc). Create and use in one thread only."""
+
+    def __init__(
+        self,
+        context: zmq.Context[Any],
+        *,
+        station_id: str,
+        keys: KeyPair,
+        console_public: bytes,
+        address: str,
+        console_name: str = "console",
+        heartbeat_s: float = 1.0,
+    ) -> None:
+        self._name = station_id
+        self._console = console_name
+        self.socket: zmq.Socket[Any] = context.socket(zmq.DEALER)
+        tune(self.socket, heartbeat_s)
+        self.socket.setsockopt(zmq.ROUTING_ID, station_id.encode())
+        self.socket.setsockopt(zmq.IMMEDIATE, 1)
+        self.socket.setsockopt(zmq.RECONNECT_IVL, 100)
+        self.socket.setsockopt(zmq.RECONNECT_IVL_MAX, 2000)
+        configure_client(self.socket, keys, console_public)
+        self.monitor: zmq.Socket[Any] = self.socket.get_monitor_socket(_WATCHED)
+        self.monitor.linger = 0
+        self.socket.connect(address)
+        self._events: deque[LinkEvent] = deque()
+        self._poller = zmq.Poller()
+        self._poller.register(self.socket, zmq.POLLIN)
+        self._poller.register(self.monitor, zmq.POLLIN)
+        self._closed = False
+
+    @property
+    def name(self) -> str:
+        """This station's id."""
+        return self._name
+
+    def sockets(self) -> list[zmq.Socket[Any]]:
+        """Sockets the engine should poll for input."""
+        return [self.socket, self.monitor]
+
+    def send(self, peer: str, frames: list[bytes]) -> SendResult:
+        """Send to the console without blocking (`peer` is always the console)."""
+        try:
+            self.socket.send_multipart(frames, flags=zmq.NOBLOCK, copy=False)
+        except zmq.Again:
+            return SendResult.BUSY
+        return SendResult.SENT
+
+    def _drain_monitor(self) -> None:
+        while self.monitor.poll(0):
+            event = parse_monitor_message(self.monitor.recv_multipart())
+            if event["event"] == zmq.EVENT_HANDSHAKE_SUCCEEDED:
+                self._events.append(LinkEvent("connected"))
+            elif event["event"] == zmq.EVENT_DISCONNECTED:
+                self._events.append(LinkEvent("disconnected"))
+
+    def recv(self) -> Incoming | LinkEvent | None:
+        """Next message from the console or link event, never blocking."""
+        if not self._events:
+            self._drain_monitor()
+        if self._events:
+            return self._events.popleft()
+        try:
+            parts = self.socket.recv_multipart(zmq.NOBLOCK)
+        except zmq.Again:
+            return None
+        return Incoming(self._console, self._console, list(parts))
+
+    def wait(self, timeout_s: float) -> None:
+        """Block until a message or monitor event may be readable."""
+        if self._events:
+            return
+        self._poller.poll(int(timeout_s * 1000))
+
+    def close(self) -> None:
+        """Close the sockets (never blocks)."""
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
+        with contextlib.suppress(zmq.ZMQError):
+            self.socket.disable_monitor()
+        self.monitor.close(linger=0)
+        self.socket.close(linger=0)

@@ -1,0 +1,169 @@
+"""CommandPost: log before send, acks and reports applied once, refusals journaled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from command.canonical import canonical_bytes
+from command.clock import ManualClock
+from command.errors import JournalError, ValidationError
+from command.journal import Journal
+from command.lifecycle import OrderState, Step
+from command.post import CommandPost
+from command.signing import Signer, verify_signature
+from tests.protocols.wiring import draft, incident, kinds
+
+
+@pytest.fixture
+def post() -> CommandPost:
+    clock = ManualClock()
+    journal = Journal.in_memory(clock=clock, owner="console", role="console")
+    return CommandPost(journal, clock, Signer.generate("commander"), ("g1",), incident())
+
+
+def test_issue_order_is_signed_and_journaled_with_its_decision(post: CommandPost) -> None:
+    issued = post.issue_order(
+        draft("st-a", officers=3), decision="patrol z1", rationale="crowd", information="count 9000"
+    )
+    order = issued.order
+    assert order.params == {"officers": 3} and order.grant_chain == ("g1",)
+    assert verify_signature(
+        post.signer.public_hex, canonical_bytes(order.signing_payload()), order.signature
+    )
+    decision = kinds(post.journal, "decision.added")[0]["decision"]
+    assert decision["order_ids"] == [order.id] and decision["information"] == "count 9000"
+    assert [m.msg_id for m in post.journal.pending("st-a")] == [issued.msg_id]
+    assert order.ack_deadline == order.issued_at + 120.0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"station": "st-x"}, "no station"),
+        ({"kind": "launch"}, "no order kind"),
+        ({"zone": "z9"}, "no zone"),
+        ({"params": {"officers": 0}}, "at least"),
+    ],
+)
+def test_bad_drafts_are_refused_and_nothing_is_journaled(
+    post: CommandPost, change: dict[str, object], message: str
+) -> None:
+    from dataclasses import replace
+
+    bad = replace(draft("st-a"), **change)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=message):
+        post.issue_order(bad, decision="d", rationale="r")
+    assert post.journal.head[0] == 0
+
+
+def test_an_order_needs_a_decision_text(post: CommandPost) -> None:
+    with pytest.raises(ValidationError, match="decision"):
+        post.issue_order(draft("st-a"), decision="  ", rationale="r")
+
+
+def test_ack_delivers_once(post: CommandPost) -> None:
+    issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
+    out = post.journal.pending("st-a")[0]
+    assert post.on_ack("st-a", issued.msg_id, msg_type=out.msg_type, body=out.body)
+    assert not post.on_ack("st-a", issued.msg_id, msg_type=out.msg_type, body=out.body)
+    row = post.journal.order(issued.order.id)
+    assert row is not None and row.state is OrderState.DELIVERED
+    assert len(kinds(post.journal, "order.deliver")) == 1
+
+
+def test_report_catches_up_and_is_applied_once(post: CommandPost) -> None:
+    issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
+    outcome = post.on_report(
+        "st-a", "r1", order_id=issued.order.id, step="accept", ts=5.0, detail={"note": "ok"}
+    )
+    assert outcome.applied == (Step.DELIVER, Step.ACKNOWLEDGE, Step.ACCEPT)
+    assert post.on_report(
+        "st-a", "r1", order_id=issued.order.id, step="accept", ts=5.0, detail={}
+    ).duplicate
+    assert len(kinds(post.journal, "order.accept")) == 1
+
+
+def test_reports_that_must_not_apply_are_refused(post: CommandPost) -> None:
+    issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
+    other = post.on_report("st-b", "r1", order_id=issued.order.id, step="accept", ts=1.0, detail={})
+    assert other.refused == "not_your_order"
+    assert (
+        post.on_report("st-a", "r2", order_id="nope", step="accept", ts=1.0, detail={}).refused
+        == "unknown_order"
+    )
+    assert (
+        post.on_report(
+            "st-a", "r3", order_id=issued.order.id, step="cancel", ts=1.0, detail={}
+        ).refused
+        == "unknown_step"
+    )
+    post.cancel_order(issued.order.id, "no longer needed")
+    late = post.on_report(
+        "st-a", "r4", order_id=issued.order.id, step="complete", ts=1.0, detail={}
+    )
+    assert late.refused.startswith("illegal")
+    assert len(kinds(post.journal, "message.rejected")) == 4
+    row = post.journal.order(issued.order.id)
+    assert row is not None and row.state is OrderState.CANCELLED
+
+
+def test_rejection_by_the_station_is_a_decline_with_an_authority_reason(post: CommandPost) -> None:
+    issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
+    post.on_report(
+        "st-a",
+        "r1",
+        order_id=issued.order.id,
+        step="rejected",
+        ts=1.0,
+        detail={"reason": "expired", "text": "grant g1 expired"},
+    )
+    decline = kinds(post.journal, "order.decline")[0]
+    assert decline["detail"] == {"reason": "authority:expired", "text": "grant g1 expired"}
+
+
+def test_cancel_queues_a_cancel_message(post: CommandPost) -> None:
+    issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
+    msg_id = post.cancel_order(issued.order.id, "wrong zone")
+    pending = post.journal.pending("st-a")
+    assert [m.msg_type for m in pending][-1] == "CANCEL" and pending[-1].msg_id == msg_id
+    with pytest.raises(ValidationError, match="reason"):
+        post.cancel_order(issued.order.id, "")
+
+
+def test_undelivered_order_escalates_after_30_s(post: CommandPost) -> None:
+    issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
+    assert post.check_timers(post.clock.now() + 29) == []
+    raised = post.check_timers(post.clock.now() + 31)
+    assert [(e.order_id, e.kind.value) for e in raised] == [(issued.order.id, "undelivered")]
+
+
+def test_decisions_are_corrected_not_erased(post: CommandPost) -> None:
+    first = post.add_decision("evacuate pier 2", "wind 20 m/s")
+    post.correct_decision(first.id, "evacuate pier 3", "wind 20 m/s", "wrong pier")
+    rows = post.journal.decisions()
+    assert rows[0].struck_by is not None and rows[0].struck_reason == "wrong pier"
+
+
+def test_presence(post: CommandPost) -> None:
+    post.station_online("st-a")
+    post.station_online("st-a")
+    post.station_offline("st-a")
+    assert [e.kind for e in post.journal.events(kinds=["station.online", "station.offline"])] == [
+        "station.online",
+        "station.offline",
+    ]
+
+
+def test_unwritable_journal_refuses_to_issue(tmp_path: Path) -> None:
+    clock = ManualClock()
+    Journal.open(tmp_path / "c.db", clock=clock, owner="console", role="console").close()
+    readonly = Journal.open_readonly(tmp_path / "c.db", clock=clock)
+    try:
+        post = CommandPost(readonly, clock, Signer.generate("commander"), ("g1",), incident())
+        with pytest.raises(JournalError):
+            post.issue_order(draft("st-a"), decision="d", rationale="r")
+        assert readonly.pending() == []
+    finally:
+        readonly.close()

@@ -1,0 +1,269 @@
+"""The engine thread: commands over inproc, batched events, and a clean, bounded shutdown."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import zmq
+
+from command.clock import ManualClock
+from command.desk import AcceptAll
+from command.errors import ValidationError
+from command.lifecycle import OrderState
+from command.signing import Signer
+from protocols.delivery import WireConfig
+from protocols.engine import Engine, EngineBatch, EngineError
+from protocols.nodes import ConsoleNode, ConsoleSettings, StationNode, StationSettings
+from protocols.security import CurveKeys
+from tests.protocols.wiring import draft, incident
+
+
+def _wait(cond: Any, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not cond():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.01)
+
+
+def test_console_and_station_engines_round_trip(tmp_path: Path) -> None:
+    clock = ManualClock()
+    server, station_keys = CurveKeys.generate(), CurveKeys.generate()
+    batches: list[EngineBatch] = []
+    console = Engine(
+        lambda ctx: ConsoleNode(
+            ctx,
+            ConsoleSettings(
+                name="console",
+                journal_path=tmp_path / "console.db",
+                clock=clock,
+                signer=Signer.generate("commander"),
+                grant_chain=("g1",),
+                incident=incident(("st-a",)),
+                keys=server,
+                allowed={station_keys.public: "st-a"},
+                address="tcp://127.0.0.1:*",
+            ),
+        ),
+        clock,
+        on_batch=batches.append,
+    ).start()
+    station = None
+    try:
+        address = console.call_sync("address")
+        station = Engine(
+            lambda ctx: StationNode(
+                ctx,
+                StationSettings(
+                    station_id="st-a",
+                    journal_path=tmp_path / "st-a.db",
+                    clock=clock,
+                    verifier=AcceptAll(),
+                    keys=station_keys,
+                    console_public=server.public,
+                    address=address,
+                ),
+            ),
+            clock,
+        ).start()
+        _wait(lambda: console.call_sync("status")["online"] == ["st-a"])
+        issued = console.call_sync("issue_order", draft("st-a"), decision="patrol", rationale="r")
+        kinds = lambda: [e.kind for b in batches for e in b.events]  # noqa: E731
+        _wait(lambda: "order.deliver" in kinds())
+        # The operator answers through engine commands (as the station window does).
+        station.call_sync("answer", issued.order.id, "accept", {"note": "on it"})
+        station.call_sync("answer", issued.order.id, "progress", {"percent": 50, "note": "half"})
+        station.call_sync("answer", issued.order.id, "complete", {})
+        with pytest.raises(Exception, match="cannot"):
+            station.call_sync("answer", issued.order.id, "fail", {"reason": "late"})
+        _wait(lambda: "order.complete" in kinds())
+        assert kinds().index("order.issued") < kinds().index("order.deliver")
+        assert issued.order.station == "st-a"
+        with pytest.raises(ValidationError):
+            console.call_sync("issue_order", draft("st-nowhere"), decision="x", rationale="r")
+        with pytest.raises(EngineError):
+            console.call_sync("no_such_command")
+    finally:
+        if station is not None:
+            station.stop()
+        console.stop()
+    assert not console.running
+    from command.journal import Journal
+
+    j = Journal.open_readonly(tmp_path / "console.db")
+    row = j.order(issued.order.id)
+    assert row is not None and row.state is OrderState.COMPLETED
+    assert [e.kind for e in j.events(kinds=["checkpoint"])] == ["checkpoint"]
+    j.close()
+
+
+def test_engine_start_failure_is_reported_and_leaves_no_thread(tmp_path: Path) -> None:
+    def broken(ctx: zmq.Context[Any]) -> Any:
+        raise ValidationError("broken node")
+
+    before = threading.active_count()
+    with pytest.raises(ValidationError, match="broken node"):
+        Engine(broken, ManualClock()).start()
+    _wait(lambda: threading.active_count() == before)
+
+
+def test_stop_never_hangs_even_with_a_busy_port(tmp_path: Path) -> None:
+    clock = ManualClock()
+    engine = Engine(
+        lambda ctx: StationNode(
+            ctx,
+            StationSettings(
+                station_id="st-a",
+                journal_path=None,
+                clock=clock,
+                verifier=AcceptAll(),
+                keys=CurveKeys.generate(),
+                console_public=CurveKeys.generate().public,
+                address="tcp://127.0.0.1:9",  # nobody there: reconnect forever
+                wire=WireConfig(heartbeat_s=0.1),
+            ),
+        ),
+        clock,
+    ).start()
+    started = time.monotonic()
+    engine.stop(timeout=5)
+    assert not engine.running
+    assert time.monotonic() - started < 5
+    assert engine.call("inbox").exception() is not None
+
+
+def test_console_engine_journals_feed_batches(tmp_path: Path) -> None:
+    from command.model import Observation
+    from protocols.feedbus import FeedPublisher
+
+    clock = ManualClock()
+    seen: list[Any] = []
+    batches: list[EngineBatch] = []
+    console = Engine(
+        lambda ctx: ConsoleNode(
+            ctx,
+            ConsoleSettings(
+                name="console",
+                journal_path=None,
+                clock=clock,
+                signer=Signer.generate("commander"),
+                grant_chain=("g1",),
+                incident=incident(("st-a",)),
+                keys=CurveKeys.generate(),
+                allowed={},
+                address="tcp://127.0.0.1:*",
+                feed_address="tcp://127.0.0.1:*",
+                snapshot_address="tcp://127.0.0.1:*",
+                on_feed=lambda pub, obs, sig: seen.append((pub, obs)) or {"zones": len(obs)},
+            ),
+        ),
+        clock,
+        on_batch=batches.append,
+    ).start()
+    context: zmq.Context[Any] = zmq.Context()
+    try:
+        node = console.node
+        assert isinstance(node, ConsoleNode) and node.feeds is not None
+        publisher = FeedPublisher(
+            context,
+            "sim",
+            feed_address=node.feeds.feed_address,
+            snapshot_address=node.feeds.snapshot_address,
+        )
+        try:
+            deadline = time.monotonic() + 10
+            n = 0
+            while not any(e.kind == "observations.batch" for b in batches for e in b.events):
+                assert time.monotonic() < deadline, "no observations journaled"
+                n += 1
+                publisher.publish([Observation(clock.now(), "crowd", "z1", "count", n, "cam")])
+                time.sleep(0.02)
+        finally:
+            publisher.close()
+        assert seen and seen[0][0] == "sim"
+        _wait(lambda: any("picture" in b.updates for b in batches))
+        assert console.errors == 0
+    finally:
+        console.stop()
+        context.destroy(linger=0)
+
+
+def test_console_engine_runs_the_picture_and_approves_suggestions(tmp_path: Path) -> None:
+    from command.model import Signal
+    from command.picture.engine import PictureEngine
+    from command.scenarios.loader import load_scenario
+    from protocols.feedbus import FeedPublisher
+
+    scenario = load_scenario("typhoon")
+    clock = ManualClock(scenario.start if hasattr(scenario, "start") else 1_760_000_000.0)
+    batches: list[EngineBatch] = []
+    console = Engine(
+        lambda ctx: ConsoleNode(
+            ctx,
+            ConsoleSettings(
+                name="console",
+                journal_path=tmp_path / "console.db",
+                clock=clock,
+                signer=Signer.generate("commander"),
+                grant_chain=("g1",),
+                incident=scenario.incident,
+                keys=CurveKeys.generate(),
+                allowed={},
+                address="tcp://127.0.0.1:*",
+                feed_address="tcp://127.0.0.1:*",
+                snapshot_address="tcp://127.0.0.1:*",
+                picture_factory=lambda j: PictureEngine(scenario, clock=clock, journal=j),
+            ),
+        ),
+        clock,
+        on_batch=batches.append,
+    ).start()
+    context: zmq.Context[Any] = zmq.Context()
+    try:
+        node = console.node
+        assert isinstance(node, ConsoleNode) and node.feeds is not None
+        publisher = FeedPublisher(
+            context,
+            "water",
+            feed_address=node.feeds.feed_address,
+            snapshot_address=node.feeds.snapshot_address,
+        )
+        try:
+            deadline = time.monotonic() + 10
+            n = 0
+            while not any("suggestions" in b.updates for b in batches):
+                assert time.monotonic() < deadline, "no suggestion proposed"
+                n += 1
+                publisher.publish_signal(
+                    Signal(
+                        f"sig-{n}", clock.now(), "water", "ferry_suspension", "Ferries suspended"
+                    )
+                )
+                time.sleep(0.05)
+        finally:
+            publisher.close()
+        suggestion = next(
+            b.updates["suggestions"][0] for b in batches if "suggestions" in b.updates
+        )
+        issued = console.call_sync("approve_suggestion", suggestion.id, why="as planned")
+        assert issued and all(i.order.station for i in issued)
+        with pytest.raises(Exception, match="already approved"):
+            console.call_sync("approve_suggestion", suggestion.id)
+        assert console.errors == 0
+    finally:
+        console.stop()
+        context.destroy(linger=0)
+    from command.journal import Journal
+
+    j = Journal.open_readonly(tmp_path / "console.db")
+    try:
+        kinds = [e.kind for e in j.events()]
+        assert "signal.received" in kinds and "suggestion.approved" in kinds
+        decisions = [e.body["decision"]["kind"] for e in j.events(kinds=["decision.added"])]
+        assert decisions and set(decisions) == {"suggestion"}
+    finally:
+        j.close()

@@ -1,0 +1,187 @@
+"""Test wiring shared by the protocol tests: an incident, keys, and console/station pairs on
+either transport (in-memory twin or ZeroMQ on loopback with CURVE)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import zmq
+
+from command.clock import ManualClock
+from command.desk import AcceptAll, OrderVerifier, StationDesk
+from command.journal import Journal
+from command.model import Incident, OrderKind, ParamSpec, Station, Zone
+from command.post import CommandPost, OrderDraft
+from command.signing import Signer
+from protocols.console_link import ConsoleLink
+from protocols.delivery import ConsoleWire, StationWire, WireConfig
+from protocols.memory import MemoryNetwork
+from protocols.security import CurveKeys
+from protocols.station_link import StationLink
+from protocols.transport import Transport
+
+PATROL = OrderKind("patrol", "Patrol", params=(ParamSpec("officers", "int", minimum=1),))
+CLOSE = OrderKind("close_road", "Close road", params=())
+
+
+def incident(station_ids: tuple[str, ...] = ("st-a", "st-b")) -> Incident:
+    """A small incident with one zone and stations offering patrol and close_road."""
+    return Incident(
+        id="inc-1",
+        name="Test incident",
+        timezone="UTC",
+        zones=(Zone("z1", "Zone 1", 10_000.0),),
+        stations=tuple(Station(s, s.upper(), "police", (PATROL, CLOSE)) for s in station_ids),
+    )
+
+
+def draft(station: str = "st-a", officers: int = 2, kind: str = "patrol") -> OrderDraft:
+    """An order draft for `station`."""
+    params = {"officers": officers} if kind == "patrol" else {}
+    return OrderDraft(station=station, kind=kind, zone="z1", params=params)
+
+
+def kinds(journal: Journal, kind: str) -> list[dict[str, Any]]:
+    """Bodies of the events of one kind."""
+    return [e.body for e in journal.events(kinds=[kind])]
+
+
+@dataclass
+class Side:
+    """One station under test."""
+
+    desk: StationDesk
+    wire: StationWire
+    transport: Transport
+
+
+@dataclass
+class Rig:
+    """A console and its stations, pumped by hand."""
+
+    kind: str
+    clock: ManualClock
+    post: CommandPost
+    console: ConsoleWire
+    stations: dict[str, Side]
+    network: MemoryNetwork | None = None
+    context: zmq.Context[Any] | None = None
+    closers: list[Callable[[], None]] = field(default_factory=list)
+    keys: dict[str, CurveKeys] = field(default_factory=dict)  # zmq only: station keys, "console"
+    address: str = ""
+
+    def wires(self) -> list[ConsoleWire | StationWire]:
+        return [self.console, *(s.wire for s in self.stations.values())]
+
+    def pump(self, until: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Move messages until `until()` holds (bounded in wall time)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            moved = 0
+            for wire in self.wires():
+                moved += wire.pump()
+            if until():
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError("condition not reached in time")
+            if not moved:
+                if self.kind == "zmq":
+                    self.console.transport.wait(0.005)
+                for wire in self.wires():
+                    wire.tick(self.clock.now())
+
+    def settle(self, rounds: int = 20) -> None:
+        """Pump a little while without a condition (for 'nothing more happens' checks)."""
+        for _ in range(rounds):
+            for wire in self.wires():
+                wire.pump()
+            if self.kind == "zmq":
+                time.sleep(0.005)
+
+    def close(self) -> None:
+        for closer in reversed(self.closers):
+            closer()
+        self.post.journal.close()
+        for side in self.stations.values():
+            side.desk.journal.close()
+
+
+@contextmanager
+def rig(
+    kind: str,
+    station_ids: tuple[str, ...] = ("st-a", "st-b"),
+    verifier: OrderVerifier | None = None,
+    config: WireConfig | None = None,
+    directory: Path | None = None,
+) -> Iterator[Rig]:
+    """Build a console and stations on the `kind` transport ("memory" or "zmq").
+
+    Journals are files in `directory` when given, else in memory.
+    """
+    clock = ManualClock()
+    inc = incident(station_ids)
+
+    def journal(owner: str, role: str) -> Journal:
+        if directory is None:
+            return Journal.in_memory(clock=clock, owner=owner, role=role)  # type: ignore[arg-type]
+        return Journal.open(directory / f"{owner}.db", clock=clock, owner=owner, role=role)  # type: ignore[arg-type]
+
+    console_journal = journal("console", "console")
+    post = CommandPost(console_journal, clock, Signer.generate("commander"), ("g1",), inc)
+    stations: dict[str, Side] = {}
+    if kind == "memory":
+        network = MemoryNetwork()
+        console_t: Transport = network.console()
+        built = Rig(kind, clock, post, ConsoleWire(post, console_t, clock, config), {}, network)
+        for sid in station_ids:
+            transport: Transport = network.station(sid)
+            desk = StationDesk(
+                journal(sid, "station"),
+                clock,
+                sid,
+                verifier or AcceptAll(),
+            )
+            stations[sid] = Side(desk, StationWire(desk, transport, clock, config), transport)
+    else:
+        context: zmq.Context[Any] = zmq.Context()
+        server = CurveKeys.generate()
+        station_keys = {sid: CurveKeys.generate() for sid in station_ids}
+        link = ConsoleLink(
+            context,
+            name="console",
+            keys=server,
+            allowed={k.public: sid for sid, k in station_keys.items()},
+            address="tcp://127.0.0.1:*",
+        )
+        built = Rig(kind, clock, post, ConsoleWire(post, link, clock, config), {}, None, context)
+        built.closers.append(lambda: context.destroy(linger=0))
+        built.closers.append(link.close)
+        built.keys = {**station_keys, "console": server}
+        built.address = link.address
+        for sid in station_ids:
+            slink = StationLink(
+                context,
+                station_id=sid,
+                keys=station_keys[sid],
+                console_public=server.public,
+                address=link.address,
+            )
+            built.closers.append(slink.close)
+            desk = StationDesk(
+                journal(sid, "station"),
+                clock,
+                sid,
+                verifier or AcceptAll(),
+            )
+            stations[sid] = Side(desk, StationWire(desk, slink, clock, config), slink)
+    built.stations = stations
+    try:
+        built.pump(lambda: built.console.online() == set(station_ids))
+        yield built
+    finally:
+        built.close()

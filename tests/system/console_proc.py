@@ -1,0 +1,75 @@
+"""A test console process: sends the grant to every station, then issues orders round-robin
+until the journal holds N, and keeps running (delivering, retrying) until killed.
+
+Restartable: the number already issued is read back from its journal.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from command.authority.keys import load_signer
+from command.clock import SystemClock
+from protocols.certs import load_curve_keys, load_curve_public
+from protocols.delivery import WireConfig
+from protocols.engine import Engine
+from protocols.nodes import ConsoleNode, ConsoleSettings
+from tests.protocols.wiring import draft, incident
+
+
+def main(directory: Path, port: int, orders: int, heartbeat: float, interval: float) -> int:
+    stations: list[str] = json.loads((directory / "stations.json").read_text())
+    keys = directory / "keys"
+    grant = json.loads((directory / "grant.json").read_text())
+    clock = SystemClock()
+    settings = ConsoleSettings(
+        name="console",
+        journal_path=directory / "console.db",
+        clock=clock,
+        signer=load_signer(keys / "commander.sign"),
+        grant_chain=(grant["id"],),
+        incident=incident(tuple(stations)),
+        keys=load_curve_keys(keys / "console.key_secret"),
+        allowed={load_curve_public(keys / f"{s}.key"): s for s in stations},
+        address=f"tcp://127.0.0.1:{port}",
+        wire=WireConfig(heartbeat_s=heartbeat),
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    engine = Engine(lambda ctx: ConsoleNode(ctx, settings), clock, name="console").start()
+    try:
+        issued = engine.call_sync("count_issued")
+        if issued == 0:
+            for sid in stations:
+                engine.call_sync("send_grants", sid, [grant])
+        for n in range(issued, orders):
+            engine.call_sync(
+                "issue_order",
+                draft(stations[n % len(stations)], officers=n + 1),
+                decision=f"order {n}",
+                rationale="system test",
+            )
+            if interval:
+                stop.wait(interval)
+        print(f"issued up to {orders}", flush=True)
+        while not stop.wait(0.2):
+            pass
+    finally:
+        engine.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(
+        main(
+            Path(sys.argv[1]),
+            int(sys.argv[2]),
+            int(sys.argv[3]),
+            float(sys.argv[4]),
+            float(sys.argv[5]) if len(sys.argv) > 5 else 0.0,
+        )
+    )
