@@ -2,12 +2,16 @@
 
 - `SystemClock`: wall time, for production.
 - `SimulatedClock`: scenario time that runs `speed` times faster than the wall, from a chosen start.
+  `SimulatedClock.from_origin` pins it to a shared wall-clock origin (`time.time()`), so separate
+  processes given the same (start, speed, origin) agree on scenario time.
 - `ManualClock`: advances only when told to, for deterministic tests.
 """
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 
@@ -35,14 +39,47 @@ class SystemClock:
 
 
 class SimulatedClock:
-    """Scenario time: starts at `start` and runs `speed` times faster than the wall clock."""
+    """Scenario time: starts at `start` and runs `speed` times faster than the wall clock.
 
-    def __init__(self, start: float, speed: float = 1.0) -> None:
-        if speed <= 0:
-            raise ValueError(f"clock speed must be positive, got {speed}")
+    scenario time = start + (wall() - wall_origin) × speed. By default the wall is
+    `time.monotonic` and the origin is the moment of construction (one process); `from_origin`
+    uses `time.time` and an origin shared between processes.
+    """
+
+    def __init__(
+        self,
+        start: float,
+        speed: float = 1.0,
+        *,
+        wall: Callable[[], float] = time.monotonic,
+        wall_origin: float | None = None,
+    ) -> None:
+        if not math.isfinite(speed) or speed <= 0:
+            raise ValueError(f"clock speed must be a positive number, got {speed}")
+        if not math.isfinite(start):
+            raise ValueError(f"clock start must be a finite time, got {start}")
+        if wall_origin is not None and not math.isfinite(wall_origin):
+            raise ValueError(f"wall origin must be a finite time, got {wall_origin}")
         self._start = start
         self._speed = speed
-        self._wall0 = time.monotonic()
+        self._wall = wall
+        self._wall0 = wall() if wall_origin is None else wall_origin
+
+    @classmethod
+    def from_origin(
+        cls,
+        start: float,
+        speed: float,
+        wall_origin: float,
+        *,
+        wall: Callable[[], float] = time.time,
+    ) -> SimulatedClock:
+        """A clock shared across processes: at wall time `wall_origin` (epoch seconds, as from
+        `time.time()`) the scenario is at `start`; each wall second adds `speed` scenario seconds.
+
+        The origin may lie in the past (joining a running scenario) or the future (not begun).
+        """
+        return cls(start, speed, wall=wall, wall_origin=wall_origin)
 
     @property
     def speed(self) -> float:
@@ -54,9 +91,22 @@ class SimulatedClock:
         """Scenario time at which the clock was started."""
         return self._start
 
+    @property
+    def wall_origin(self) -> float:
+        """The wall time (in this clock's wall base) at which scenario time was `start`."""
+        return self._wall0
+
     def now(self) -> float:
         """Current scenario time."""
-        return self._start + (time.monotonic() - self._wall0) * self._speed
+        return self.at_wall(self._wall())
+
+    def at_wall(self, wall_ts: float) -> float:
+        """Scenario time at wall time `wall_ts` (in this clock's wall base)."""
+        return self._start + (wall_ts - self._wall0) * self._speed
+
+    def wall_at(self, ts: float) -> float:
+        """Wall time (in this clock's wall base) at which the scenario reaches `ts`."""
+        return self._wall0 + (ts - self._start) / self._speed
 
     def wall_seconds(self, clock_seconds: float) -> float:
         """How long `clock_seconds` of scenario time take on the wall."""

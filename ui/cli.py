@@ -17,6 +17,7 @@ SUBCOMMANDS = (
     "demo",
     "console",
     "station",
+    "simulate",
     "keys",
     "grant",
     "replay",
