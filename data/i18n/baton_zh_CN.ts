@@ -1,0 +1,782 @@
+<?xml version='1.0' encoding='UTF-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AnswerDialog</name>
+    <message>
+        <location filename="../../ui/station/window.py" line="177"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="178"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="180"/>
+        <source>Required: why, in a few words</source>
+        <translation>必填：简述原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="181"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleColumns</name>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="210"/>
+        <source>Order</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="211"/>
+        <location filename="../../ui/console/qtmodels.py" line="268"/>
+        <source>Station</source>
+        <translation>站点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="212"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="213"/>
+        <source>Zone</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="215"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="220"/>
+        <source>Issued</source>
+        <translation>下达</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="225"/>
+        <source>Age</source>
+        <translation>已过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="231"/>
+        <source>Overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="237"/>
+        <source>Last report</source>
+        <translation>最近回报</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="260"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="261"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="271"/>
+        <source>Link</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="273"/>
+        <source>Last heard</source>
+        <translation>最近联络</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="279"/>
+        <source>Open</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="285"/>
+        <source>Late</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="313"/>
+        <location filename="../../ui/console/qtmodels.py" line="390"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="318"/>
+        <source>Decision</source>
+        <translation>决策</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="322"/>
+        <source>Rationale</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="326"/>
+        <source>Author</source>
+        <translation>记录人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="330"/>
+        <source>Correction</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="394"/>
+        <source>Playbook</source>
+        <translation>预案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="395"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="396"/>
+        <source>Orders</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="397"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleWindow</name>
+    <message>
+        <location filename="../../ui/console/window.py" line="242"/>
+        <source>Baton — command console</source>
+        <translation>Baton — 现场指挥台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="244"/>
+        <source>Stations</source>
+        <translation>站点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="245"/>
+        <source>Orders</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="246"/>
+        <source>Suggestions</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="247"/>
+        <source>Decision log</source>
+        <translation>决策日志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="248"/>
+        <source>Live metrics</source>
+        <translation>实时指标</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="252"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="253"/>
+        <source>&amp;Command</source>
+        <translation>指挥(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="254"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="255"/>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="256"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="257"/>
+        <source>&amp;Light</source>
+        <translation>浅色(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="258"/>
+        <source>&amp;Dark</source>
+        <translation>深色(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="259"/>
+        <source>New &amp;order…</source>
+        <translation>新建指令(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="260"/>
+        <source>New &amp;decision…</source>
+        <translation>新建决策(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="261"/>
+        <source>&amp;Approve selected suggestion</source>
+        <translation>批准所选建议(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="262"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="264"/>
+        <source>Focus zone %1</source>
+        <translation>聚焦区域 %1</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionDialog</name>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="106"/>
+        <source>New decision</source>
+        <translation>新建决策</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="108"/>
+        <source>Correct decision</source>
+        <translation>更正决策</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="110"/>
+        <source>Entry corrected:</source>
+        <translation>被更正条目：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="111"/>
+        <source>Reason for &amp;correction:</source>
+        <translation>更正原因(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="112"/>
+        <source>&amp;Information:</source>
+        <translation>信息(&amp;I)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="113"/>
+        <source>&amp;Risk assessment:</source>
+        <translation>风险评估(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="114"/>
+        <source>&amp;Powers and policy:</source>
+        <translation>权限与政策(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="115"/>
+        <source>O&amp;ptions:</source>
+        <translation>备选方案(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="116"/>
+        <source>&amp;Decision:</source>
+        <translation>决策(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="117"/>
+        <source>Ra&amp;tionale:</source>
+        <translation>理由(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="121"/>
+        <source>What was decided</source>
+        <translation>决定了什么</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="122"/>
+        <source>Why, given what was known</source>
+        <translation>依据当时掌握的信息，为何如此决定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="123"/>
+        <source>Why the earlier entry is corrected</source>
+        <translation>为何更正先前的条目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="134"/>
+        <source>A correction needs a reason.</source>
+        <translation>更正必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="136"/>
+        <source>Write the decision.</source>
+        <translation>请填写决策。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="138"/>
+        <source>Write the rationale.</source>
+        <translation>请填写理由。</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionFields</name>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="356"/>
+        <source>Information</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="357"/>
+        <source>Risk assessment</source>
+        <translation>风险评估</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="358"/>
+        <source>Powers and policy</source>
+        <translation>权限与政策</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="359"/>
+        <source>Options</source>
+        <translation>备选方案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="360"/>
+        <source>Decision</source>
+        <translation>决策</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="361"/>
+        <source>Rationale</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="373"/>
+        <source>Struck through</source>
+        <translation>已划除</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionsPanel</name>
+    <message>
+        <location filename="../../ui/console/panels.py" line="430"/>
+        <source>&amp;New entry…</source>
+        <translation>新建条目(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="431"/>
+        <source>New decision (Ctrl+D)</source>
+        <translation>新建决策 (Ctrl+D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="432"/>
+        <source>&amp;Correct…</source>
+        <translation>更正(&amp;C)…</translation>
+    </message>
+</context>
+<context>
+    <name>EscalationBanner</name>
+    <message numerus="yes">
+        <location filename="../../ui/console/panels.py" line="179"/>
+        <source>%n open escalation(s)</source>
+        <translation><numerusform>%n 项未处理的升级告警</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>IncidentHeader</name>
+    <message>
+        <location filename="../../ui/console/panels.py" line="115"/>
+        <source>No incident</source>
+        <translation>无事件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="117"/>
+        <source>Delegation REVOKED by %1</source>
+        <translation>授权已被 %1 撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="122"/>
+        <source>Delegated by %1 · scope %2 · %3 left</source>
+        <translation>授权方 %1 · 范围 %2 · 剩余 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="124"/>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="128"/>
+        <source>No delegation received</source>
+        <translation>尚未收到授权</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="133"/>
+        <source>Link: —</source>
+        <translation>连接：—</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="136"/>
+        <source>Link: online</source>
+        <translation>连接：在线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="139"/>
+        <source>Link: OFFLINE</source>
+        <translation>连接：离线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="141"/>
+        <source>Outbox: %1</source>
+        <translation>待发：%1</translation>
+    </message>
+</context>
+<context>
+    <name>OrderComposer</name>
+    <message>
+        <location filename="../../ui/console/composer.py" line="260"/>
+        <source>This station offers nothing the delegation allows.</source>
+        <translation>该站点没有授权范围内可下达的指令。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="319"/>
+        <source>Choose a station and an order kind.</source>
+        <translation>请选择站点和指令类型。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="321"/>
+        <source>The delegation does not allow this order.</source>
+        <translation>授权范围不允许此指令。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="327"/>
+        <source>Choose a zone.</source>
+        <translation>请选择区域。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="329"/>
+        <source>Write the rationale: every order is logged with why it was given.</source>
+        <translation>请填写理由：每条指令都会连同下达理由记入日志。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="364"/>
+        <source>New order</source>
+        <translation>新建指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="368"/>
+        <source>&amp;Station:</source>
+        <translation>站点(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="369"/>
+        <source>&amp;Order:</source>
+        <translation>指令(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="370"/>
+        <source>&amp;Zone:</source>
+        <translation>区域(&amp;Z)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="371"/>
+        <source>&amp;Priority:</source>
+        <translation>优先级(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="372"/>
+        <source>D&amp;ue in (min):</source>
+        <translation>限时（分钟）(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="373"/>
+        <source>&amp;Text:</source>
+        <translation>说明(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="374"/>
+        <source>&amp;Rationale:</source>
+        <translation>理由(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="382"/>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="383"/>
+        <source>Why this order, given what is known</source>
+        <translation>依据当前信息，为何下达此指令</translation>
+    </message>
+</context>
+<context>
+    <name>OrderState</name>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="48"/>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="49"/>
+        <source>issued</source>
+        <translation>已下达</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="50"/>
+        <source>delivered</source>
+        <translation>已送达</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="51"/>
+        <source>acknowledged</source>
+        <translation>已查阅</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="52"/>
+        <source>accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="53"/>
+        <source>declined</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="54"/>
+        <source>in progress</source>
+        <translation>执行中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="55"/>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="56"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="57"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="58"/>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersPanel</name>
+    <message>
+        <location filename="../../ui/console/panels.py" line="251"/>
+        <source>Filter orders: station, kind, zone, state…</source>
+        <translation>筛选指令：站点、类型、区域、状态…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="252"/>
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="255"/>
+        <source>Open only</source>
+        <translation>仅未完成</translation>
+    </message>
+</context>
+<context>
+    <name>Priority</name>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="67"/>
+        <source>routine</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="68"/>
+        <source>urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="69"/>
+        <source>immediate</source>
+        <translation>立即</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="198"/>
+        <source>Dismiss suggestion</source>
+        <translation>驳回建议</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="199"/>
+        <source>&amp;Reason:</source>
+        <translation>原因(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/dialogs.py" line="210"/>
+        <source>Give a reason.</source>
+        <translation>请填写原因。</translation>
+    </message>
+</context>
+<context>
+    <name>RiskLevel</name>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="34"/>
+        <source>green</source>
+        <translation>绿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="35"/>
+        <source>blue</source>
+        <translation>蓝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="36"/>
+        <source>yellow</source>
+        <translation>黄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="37"/>
+        <source>orange</source>
+        <translation>橙</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="38"/>
+        <source>red</source>
+        <translation>红</translation>
+    </message>
+</context>
+<context>
+    <name>StationWindow</name>
+    <message>
+        <location filename="../../ui/station/window.py" line="306"/>
+        <source>Baton station — %1</source>
+        <translation>Baton 站点 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="310"/>
+        <source>&amp;Accept</source>
+        <translation>接受(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="311"/>
+        <source>&amp;Decline…</source>
+        <translation>拒绝(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="312"/>
+        <source>&amp;Progress…</source>
+        <translation>进展(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="313"/>
+        <source>&amp;Complete</source>
+        <translation>完成(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="314"/>
+        <source>&amp;Fail…</source>
+        <translation>失败(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="373"/>
+        <source>Decline order</source>
+        <translation>拒绝指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="374"/>
+        <source>Report failure</source>
+        <translation>报告失败</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="375"/>
+        <source>Report progress</source>
+        <translation>报告进展</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="407"/>
+        <source>connected to console</source>
+        <translation>已连接指挥台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="407"/>
+        <source>console unreachable</source>
+        <translation>无法连接指挥台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="409"/>
+        <source>reports waiting: %1</source>
+        <translation>待发回报：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="420"/>
+        <source>No order selected</source>
+        <translation>未选择指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="425"/>
+        <source>Orders from the commander appear on the left, most urgent first. Select one to answer it.</source>
+        <translation>指挥员的指令显示在左侧，最紧急的在前。选择一条进行答复。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="439"/>
+        <source>valid until %1 (%2 left)</source>
+        <translation>有效至 %1（剩余 %2）</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionStatus</name>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="61"/>
+        <source>proposed</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="62"/>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="63"/>
+        <source>edited</source>
+        <translation>已修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="64"/>
+        <source>dismissed</source>
+        <translation>已驳回</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionsPanel</name>
+    <message>
+        <location filename="../../ui/console/panels.py" line="360"/>
+        <source>&amp;Approve</source>
+        <translation>批准(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="361"/>
+        <source>Approve the selected suggestion (Ctrl+Enter)</source>
+        <translation>批准所选建议 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="362"/>
+        <source>&amp;Edit…</source>
+        <translation>修改(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="363"/>
+        <source>Dis&amp;miss…</source>
+        <translation>驳回(&amp;M)…</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,106 @@
+"""Fixtures for console tests: isolated QSettings, theme and language reset, event makers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from command.model import Decision, Incident, Order, OrderKind, ParamSpec, Priority, Station, Zone
+from ui import i18n, theme
+from ui.console.demo import EventMaker
+
+DATA = Path(__file__).parent / "data"
+T0 = 1_751_371_200.0
+
+
+@pytest.fixture(autouse=True)
+def isolated_look(qapp: QApplication, tmp_path: Path) -> Iterator[None]:
+    """Every test starts light, in English, with settings under tmp_path."""
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    theme.apply_theme(qapp, "light")
+    i18n.set_language(qapp, "en")
+    yield
+    theme.apply_theme(qapp, "light")
+    i18n.set_language(qapp, "en")
+
+
+@pytest.fixture
+def mk() -> EventMaker:
+    """An event maker for incident 'inc'."""
+    return EventMaker("inc")
+
+
+def order(
+    oid: str = "O1", station: str = "police", *, issued: float = T0, due_s: float = 600.0
+) -> Order:
+    """A plain unsigned order."""
+    return Order(
+        id=oid,
+        incident="inc",
+        station=station,
+        kind="close_road",
+        params={"lanes": 1},
+        zone="north",
+        priority=Priority.URGENT,
+        issued_at=issued,
+        ack_deadline=issued + 120,
+        due=issued + due_s,
+        text="close it",
+        grant_chain=("G1",),
+        decision_id="D-" + oid,
+        commander="cmd",
+    )
+
+
+def decision(did: str = "D1", *, ts: float = T0, text: str = "Close the road") -> Decision:
+    """A manual decision entry."""
+    return Decision(
+        id=did, incident="inc", ts=ts, author="cmd", decision=text, rationale="crowd at exit"
+    )
+
+
+@pytest.fixture
+def incident() -> Incident:
+    """Two stations (one with typed parameters), three zones."""
+    police = Station(
+        "police",
+        "Traffic police",
+        "PSB",
+        (
+            OrderKind(
+                "close_road",
+                "Close road",
+                (
+                    ParamSpec("road", "str", "Road", default="Zhongshan Rd"),
+                    ParamSpec("lanes", "int", "Lanes", minimum=1, maximum=4, default=1),
+                    ParamSpec("speed", "float", "Speed", "km/h", 5, 60, default=30.0),
+                    ParamSpec("side", "choice", "Side", choices=("east", "west"), default="east"),
+                    ParamSpec("escort", "bool", "Escort", required=False, default=False),
+                ),
+            ),
+            OrderKind("hold_entry", "Hold entry"),
+        ),
+    )
+    metro = Station(
+        "metro",
+        "Metro",
+        "Metro",
+        (
+            OrderKind(
+                "skip",
+                "Skip station",
+                (ParamSpec("minutes", "int", minimum=5, maximum=60, default=10),),
+            ),
+        ),
+    )
+    zones = (
+        Zone("north", "North terrace", 1000),
+        Zone("south", "South terrace", 1000),
+        Zone("plaza", "Plaza", 2000),
+    )
+    return Incident("inc", "Test incident", "Asia/Shanghai", zones, (police, metro))

@@ -1,0 +1,106 @@
+"""Order composer: catalogue-driven typed editors, delegation filter, validation."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
+from pytestqt.qtbot import QtBot
+
+from command.errors import ValidationError
+from command.model import Incident, Priority
+from ui.console.composer import OrderComposer
+
+
+def composer(qtbot: QtBot, incident: Incident, **kw) -> OrderComposer:  # type: ignore[no-untyped-def]
+    dialog = OrderComposer(incident.stations, incident.zones, **kw)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_editors_follow_the_param_specs(qtbot: QtBot, incident: Incident) -> None:
+    c = composer(qtbot, incident)
+    assert c.offered_kinds() == ["close_road", "hold_entry"]
+    ed = c.editors
+    assert isinstance(ed["road"], QLineEdit) and ed["road"].text() == "Zhongshan Rd"
+    assert isinstance(ed["lanes"], QSpinBox)
+    assert (ed["lanes"].minimum(), ed["lanes"].maximum(), ed["lanes"].value()) == (1, 4, 1)
+    assert isinstance(ed["speed"], QDoubleSpinBox) and ed["speed"].maximum() == 60
+    assert isinstance(ed["side"], QComboBox) and ed["side"].currentText() == "east"
+    assert isinstance(ed["escort"], QCheckBox)
+    c.station_box.setCurrentIndex(1)  # metro
+    assert c.offered_kinds() == ["skip"] and list(c.editors) == ["minutes"]
+
+
+def test_only_kinds_and_zones_the_delegation_allows(qtbot: QtBot, incident: Incident) -> None:
+    c = composer(
+        qtbot,
+        incident,
+        allows=lambda station, kind: kind != "hold_entry",
+        allows_zone=lambda zone: zone != "plaza",
+    )
+    assert c.offered_kinds() == ["close_road"]
+    assert [c.zone_box.itemData(i) for i in range(c.zone_box.count())] == ["north", "south"]
+    nothing = composer(qtbot, incident, allows=lambda s, k: False)
+    assert nothing.offered_kinds() == [] and "nothing the delegation allows" in nothing.error.text()
+    assert nothing.problem() == "Choose a station and an order kind."
+
+
+def test_valid_order_emits_a_typed_draft(qtbot: QtBot, incident: Incident) -> None:
+    c = composer(qtbot, incident)
+    c.editors["lanes"].setValue(3)  # type: ignore[union-attr]
+    c.editors["escort"].setChecked(True)  # type: ignore[union-attr]
+    c.zone_box.setCurrentIndex(1)
+    c.priority_box.setCurrentIndex(2)
+    assert c.problem().startswith("Write the rationale")
+    c.rationale_box.setPlainText("crowd backing up at the exit")
+    with qtbot.wait_signal(c.composed) as sig:
+        c.accept()
+    draft = sig.args[0]
+    assert draft.station == "police" and draft.kind == "close_road" and draft.zone == "south"
+    assert draft.params == {
+        "road": "Zhongshan Rd",
+        "lanes": 3,
+        "speed": 30.0,
+        "side": "east",
+        "escort": True,
+    }
+    assert draft.priority is Priority.IMMEDIATE
+    assert draft.rationale == "crowd backing up at the exit" and draft.due_s == 900.0
+
+
+def test_out_of_range_value_is_refused(qtbot: QtBot, incident: Incident) -> None:
+    c = composer(qtbot, incident)
+    c.rationale_box.setPlainText("why")
+    # the spin box cannot go past its range…
+    c.editors["lanes"].setValue(99)  # type: ignore[union-attr]
+    assert c.values()["lanes"] == 4
+    # …and a suggested value outside it is kept and refused until the user changes it
+    c.prefill({"station": "police", "kind": "close_road", "params": {"lanes": 9}})
+    assert c.values()["lanes"] == 9
+    assert c.problem() == "order kind 'close_road': parameter 'lanes' must be at most 4, got 9"
+    with pytest.raises(ValidationError):
+        c.draft()
+    c.accept()
+    assert c.result() == 0 and "at most 4" in c.error.text()
+    c.editors["lanes"].setValue(2)  # type: ignore[union-attr]
+    assert c.problem() == ""
+    assert c.draft().params["lanes"] == 2
+
+
+def test_prefill_from_a_suggestion(qtbot: QtBot, incident: Incident) -> None:
+    c = composer(qtbot, incident)
+    c.prefill(
+        {
+            "station": "metro",
+            "kind": "skip",
+            "zone": "plaza",
+            "priority": 2,
+            "text": "skip it",
+            "params": {"minutes": 15},
+        }
+    )
+    assert c.station().id == "metro"  # type: ignore[union-attr]
+    assert c.values() == {"minutes": 15}
+    assert c.zone_box.currentData() == "plaza" and c.text_box.text() == "skip it"
+    c.prefill({"params": {"bogus": 1}})
+    assert "has no parameter 'bogus'" in c.problem()

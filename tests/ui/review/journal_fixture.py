@@ -1,0 +1,116 @@
+"""A small real console journal (bund-like) for review tests: feeds, an order, a correction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from command.canonical import canonical_bytes
+from command.clock import ManualClock
+from command.journal import Journal
+from command.lifecycle import Step
+from command.model import Decision, DecisionKind, Observation, Order, Priority
+from command.signing import Signer
+
+START = 1_760_000_000.0
+
+OPENED = {
+    "incident": {
+        "id": "bund",
+        "name": "Bund light show",
+        "timezone": "Asia/Shanghai",
+        "zones": [{"id": "chenyi", "name": "Chenyi Square", "area_m2": 12000}],
+        "stations": [{"id": "security", "name": "On-site security", "agency": "Huangpu police"}],
+    },
+    "commander": "chief-li",
+    "position": "Incident Commander",
+    "agency": "Huangpu police station",
+    "feeds": [{"zone": "chenyi", "metric": "density", "interval_s": 10}],
+    "key_metrics": [
+        {
+            "zone": "chenyi",
+            "metric": "density",
+            "title": "Chenyi Square — crowd density",
+            "unit": "people/m²",
+            "thresholds": {"blue": 1, "yellow": 2, "orange": 3, "red": 4},
+        }
+    ],
+}
+
+
+def build_journal(path: Path) -> Path:
+    """Write the journal at `path`: 10 minutes of density, one order completed, a correction."""
+    clock = ManualClock(START)
+    signer = Signer.generate("chief-li")
+    j = Journal.open(path, clock=clock, owner="chief-li", role="console")
+    j.append("incident.opened", OPENED, actor="chief-li", incident="bund")
+    j.append("station.online", {"station": "security", "detail": ""}, actor="security")
+    for i in range(60):
+        clock.advance(10)
+        j.add_observations(
+            [Observation(clock.now(), "cam", "chenyi", "density", 1 + i * 0.05, "cam1")]
+        )
+        if i == 40:
+            j.append(
+                "picture.level",
+                {
+                    "zone": "chenyi",
+                    "level": "yellow",
+                    "previous": "blue",
+                    "indicator": "density",
+                    "value": 3.0,
+                },
+                actor="fusion",
+            )
+    t = clock.now()
+    draft = Order(
+        id="01ORDER1",
+        incident="bund",
+        station="security",
+        kind="hold_entry",
+        params={"gates": 2},
+        zone="chenyi",
+        priority=Priority.URGENT,
+        issued_at=t,
+        ack_deadline=t + 120,
+        due=t + 900,
+        text="Hold entry at the Chenyi gates",
+        grant_chain=("g1",),
+        decision_id="d1",
+        commander="chief-li",
+    )
+    signature = signer.sign(canonical_bytes(draft.signing_payload()))
+    order = Order.from_dict({**draft.to_dict(), "signature": signature})
+    decision = Decision(
+        id="d1",
+        incident="bund",
+        ts=t,
+        author="chief-li",
+        decision="Hold entry at Chenyi",
+        rationale="density rising",
+        kind=DecisionKind.ORDER,
+        order_ids=("01ORDER1",),
+    )
+    j.issue_order(order, decision)
+    for step, wait in (
+        (Step.DELIVER, 1),
+        (Step.ACKNOWLEDGE, 5),
+        (Step.ACCEPT, 5),
+        (Step.COMPLETE, 200),
+    ):
+        clock.advance(wait)
+        j.record_step("01ORDER1", step, actor="security")
+    clock.advance(10)
+    fixed = Decision(
+        id="d2",
+        incident="bund",
+        ts=clock.now(),
+        author="chief-li",
+        decision="Hold entry at Chenyi and Jinling",
+        rationale="both gates",
+        kind=DecisionKind.CORRECTION,
+        corrects="d1",
+        correction_reason="Jinling gate left out",
+    )
+    j.correct_decision("d1", fixed, "Jinling gate left out")
+    j.close(signer)
+    return path

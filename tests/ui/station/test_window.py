@@ -1,0 +1,183 @@
+"""The station window: inbox order, verification badge, answers emitted for the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from command.lifecycle import OrderState, Step
+from ui.station.models import InboxModel
+from ui.station.window import StationWindow
+
+NOW = 1_760_000_000.0
+
+
+@dataclass(frozen=True)
+class Ev:
+    seq: int
+    ts: float
+    kind: str
+    body: dict[str, Any] = field(default_factory=dict)
+    actor: str = "traffic"
+    incident: str = "typhoon"
+
+
+def _order(oid: str, priority: int, kind: str = "open_tunnel_lane") -> dict[str, Any]:
+    return {
+        "id": oid,
+        "incident": "typhoon",
+        "station": "traffic",
+        "kind": kind,
+        "params": {"lane": 1, "batch_size": 40},
+        "zone": "tunnel",
+        "priority": priority,
+        "issued_at": NOW,
+        "ack_deadline": NOW + 120,
+        "due": NOW + 900,
+        "text": "Open one lane to riders in escorted batches",
+        "grant_chain": ["g1", "g2"],
+        "decision_id": "d1",
+        "commander": "chief-wang",
+        "signature": "ab",
+    }
+
+
+VERIFIED = {
+    "ok": True,
+    "chain": ["City EOC", "Pudong centre", "chief-wang"],
+    "scope": "traffic: open_tunnel_lane · zones tunnel",
+    "valid_until": NOW + 6 * 3600,
+}
+
+
+def _received(seq: int, oid: str, priority: int) -> Ev:
+    return Ev(
+        seq,
+        NOW + seq,
+        "order.received",
+        {"order": _order(oid, priority), "msg_id": f"m{seq}", "verification": VERIFIED},
+    )
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> StationWindow:
+    win = StationWindow(
+        "traffic",
+        "Traffic police",
+        "Pudong traffic",
+        clock=lambda: NOW + 10,
+        timezone="Asia/Shanghai",
+        kind_titles={"open_tunnel_lane": "Open tunnel lane"},
+    )
+    qtbot.addWidget(win)
+    return win
+
+
+def test_inbox_shows_most_urgent_first(window: StationWindow) -> None:
+    window.apply_events(
+        [_received(1, "o-routine", 1), _received(2, "o-immediate", 3), _received(3, "o-urgent", 2)]
+    )
+    order = [
+        window.table_model.row_at(window.proxy.mapToSource(window.proxy.index(r, 0)).row()).order_id
+        for r in range(window.proxy.rowCount())
+    ]
+    assert order == ["o-immediate", "o-urgent", "o-routine"]
+
+
+def test_inserts_are_incremental_not_resets(window: StationWindow, qtbot: QtBot) -> None:
+    window.apply_events([_received(1, "o1", 2)])
+    with qtbot.wait_signal(window.table_model.rowsInserted, timeout=1000):
+        window.apply_events([_received(2, "o2", 2)])
+    resets: list[bool] = []
+    window.table_model.modelReset.connect(lambda: resets.append(True))
+    window.apply_events(
+        [Ev(3, NOW + 3, "order.acknowledge", {"order_id": "o1", "state": "acknowledged"})]
+    )
+    assert resets == []
+
+
+def test_selecting_acknowledges_and_accept_is_emitted(window: StationWindow, qtbot: QtBot) -> None:
+    window.apply_events([_received(1, "o1", 2)])
+    with qtbot.wait_signal(window.action_requested, timeout=1000) as ack:
+        window.select("o1")
+    assert ack.args == ["o1", "acknowledge", {}]
+    assert "Authority verified" in window.badge.text()
+    assert "City EOC → Pudong centre → chief-wang" in window.badge.text()
+    assert "CST" in window.badge.text()  # times in the incident's zone
+    assert window.order_title.text() == "Open tunnel lane — tunnel"
+    assert window.buttons[Step.ACCEPT].isEnabled()
+    with qtbot.wait_signal(window.action_requested, timeout=1000) as acc:
+        window.buttons[Step.ACCEPT].click()
+    assert acc.args == ["o1", "accept", {}]
+
+
+def test_decline_needs_a_reason(
+    window: StationWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.apply_events([_received(1, "o1", 2)])
+    window.select("o1")
+    monkeypatch.setattr(window, "ask", lambda step: None)  # operator cancels the dialog
+    with qtbot.assert_not_emitted(window.action_requested):
+        window.answer(Step.DECLINE)
+    monkeypatch.setattr(window, "ask", lambda step: {"reason": "no officers free"})
+    with qtbot.wait_signal(window.action_requested, timeout=1000) as sig:
+        window.answer(Step.DECLINE)
+    assert sig.args == ["o1", "decline", {"reason": "no officers free"}]
+
+
+def test_rejected_order_shows_why_and_offers_nothing(window: StationWindow) -> None:
+    window.apply_events(
+        [
+            Ev(
+                1,
+                NOW,
+                "order.rejected",
+                {
+                    "order_id": "o9",
+                    "order": _order("o9", 3),
+                    "reason": "expired",
+                    "detail": "grant g2 ended at 18:00 UTC",
+                },
+            ),
+        ]
+    )
+    window.select("o9")
+    assert "Rejected: not executed" in window.badge.text()
+    assert "expired" in window.badge.text()
+    row = window.inbox.row_of("o9")
+    assert row is not None
+    assert window.table_model.index(row, 4).data() == "rejected"
+    assert window.table_model.index(row, 5).data() == ""  # no countdown on a rejected order
+    assert not any(b.isEnabled() for b in window.buttons.values())
+
+
+def test_progress_and_completion_follow_state(window: StationWindow) -> None:
+    events = [
+        _received(1, "o1", 2),
+        Ev(2, NOW + 2, "order.acknowledge", {"order_id": "o1", "state": "acknowledged"}),
+        Ev(3, NOW + 3, "order.accept", {"order_id": "o1", "state": "accepted"}),
+    ]
+    window.apply_events(events)
+    window.select("o1")
+    assert window.inbox.get("o1").state is OrderState.ACCEPTED  # type: ignore[union-attr]
+    assert not window.buttons[Step.ACCEPT].isEnabled()
+    assert window.buttons[Step.PROGRESS].isEnabled()
+    assert window.buttons[Step.COMPLETE].isEnabled()
+
+
+def test_link_state_is_shown(window: StationWindow) -> None:
+    window.apply_events([Ev(1, NOW, "link.up", {"detail": "console 127.0.0.1:7701"})])
+    assert "connected" in window.link_label.text()
+    window.set_outbox(2)
+    assert "reports waiting: 2" in window.link_label.text()
+    window.apply_events([Ev(2, NOW + 5, "link.down", {"detail": "3 heartbeats missed"})])
+    assert "unreachable" in window.link_label.text()
+
+
+def test_plain_inbox_model_ignores_steps_for_unknown_orders() -> None:
+    inbox = InboxModel()
+    assert not inbox.apply(Ev(1, NOW, "order.accept", {"order_id": "nope", "state": "accepted"}))
+    assert len(inbox) == 0

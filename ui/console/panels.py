@@ -1,0 +1,438 @@
+"""The console's panels: incident header, escalation banner, stations, orders, suggestions, log.
+
+Panels show the Qt table models and emit signals carrying ids or drafts; they never talk to the
+engine themselves (the window routes the signals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from command.lifecycle import OrderState
+from ui import theme
+from ui.console.dialogs import DecisionDialog, ReasonDialog
+from ui.console.models import EscalationsModel, HeaderModel
+from ui.console.qtmodels import (
+    KEY_ROLE,
+    DecisionsTableModel,
+    OrdersFilterProxy,
+    OrdersTableModel,
+    StationsTableModel,
+    SuggestionsTableModel,
+    duration,
+    state_text,
+)
+
+
+def make_table(
+    model: QAbstractItemModel, name: str, *, stretch: int | tuple[int, ...] = -1
+) -> QTableView:
+    """A read-only, row-selecting, sortable table view over `model` (or a proxy)."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setHighlightSections(False)
+    stretched = (stretch,) if isinstance(stretch, int) else stretch
+    if stretched and stretched[0] >= 0:
+        header.setStretchLastSection(False)
+        for column in stretched:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    else:
+        header.setStretchLastSection(True)
+    return view
+
+
+def selected_key(view: QTableView) -> str | None:
+    """The key (id) of the selected row of `view`, or None."""
+    rows = view.selectionModel().selectedRows() if view.selectionModel() else []
+    if not rows:
+        return None
+    key = rows[0].data(KEY_ROLE)
+    return None if key is None else str(key)
+
+
+class IncidentHeader(QFrame):
+    """Incident name, delegation (issuer, scope, time left), link state and outbox size."""
+
+    def __init__(self, model: HeaderModel, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self.setObjectName("incidentHeader")
+        self.model = model
+        self.clock = clock
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.incident = QLabel()
+        self.incident.setObjectName("headerIncident")
+        font = self.incident.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.incident.setFont(font)
+        self.delegation = QLabel()
+        self.delegation.setObjectName("headerDelegation")
+        self.delegation.setWordWrap(True)
+        self.delegation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.link = QLabel()
+        self.link.setObjectName("headerLink")
+        layout = QGridLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setVerticalSpacing(2)
+        layout.addWidget(self.incident, 0, 0)
+        layout.addWidget(self.link, 0, 1, Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.delegation, 1, 0, 1, 2)
+        layout.setColumnStretch(0, 1)
+        theme.notifier().theme_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self, *_: object) -> None:
+        """Re-read the header model (also on every tick: time left changes)."""
+        m = self.model
+        self.incident.setText(m.incident_name or m.incident or self.tr("No incident"))
+        if m.revoked:
+            deleg = self.tr("Delegation REVOKED by %1").replace("%1", m.issuer or "?")
+        elif m.issuer:
+            left = m.time_left(self.clock())
+            scope = m.scope_text()
+            deleg = (
+                self.tr("Delegated by %1 · scope %2 · %3 left")
+                .replace("%1", m.issuer)
+                .replace("%2", scope or self.tr("all"))
+                .replace("%3", duration(left) if left is not None else "∞")
+            )
+        else:
+            deleg = self.tr("No delegation received")
+        self.delegation.setText(deleg)
+        self.delegation.setToolTip(deleg)
+        th = theme.current()
+        if m.link_up is None:
+            link = self.tr("Link: —")
+            colour = th.muted
+        elif m.link_up:
+            link = self.tr("Link: online")
+            colour = th.risk[0]
+        else:
+            link = self.tr("Link: OFFLINE")
+            colour = th.risk[4]
+        self.link.setText(f"{link}  ·  " + self.tr("Outbox: %1").replace("%1", str(m.outbox)))
+        self.link.setStyleSheet(f"color: {colour}; font-weight: bold;")
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Retranslate on language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.refresh()
+        super().changeEvent(event)
+
+
+class EscalationBanner(QFrame):
+    """A red banner, visible while escalations are open: their count and the newest message."""
+
+    def __init__(self, model: EscalationsModel) -> None:
+        super().__init__()
+        self.setObjectName("escalationBanner")
+        self.model = model
+        self.label = QLabel()
+        self.label.setObjectName("escalationText")
+        self.label.setWordWrap(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 10, 4)
+        layout.addWidget(self.label)
+        theme.notifier().theme_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self, *_: object) -> None:
+        """Show or hide from the model."""
+        open_ = self.model.open()
+        self.setVisible(bool(open_))
+        th = theme.current()
+        self.setStyleSheet(
+            f"#escalationBanner {{ background: {th.banner_bg}; }}"
+            f"#escalationText {{ color: {th.banner_text}; font-weight: bold; }}"
+        )
+        if open_:
+            newest = open_[-1]
+            self.label.setText(
+                self.tr("%n open escalation(s)", "", len(open_))
+                + f" — {newest.station}: {newest.message}"
+            )
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Retranslate on language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.refresh()
+        super().changeEvent(event)
+
+
+class StationsPanel(QWidget):
+    """The stations list."""
+
+    def __init__(self, model: StationsTableModel) -> None:
+        super().__init__()
+        self.model = model
+        self.table = make_table(model, "stationsTable", stretch=0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        self.table.resizeColumnsToContents()
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for names and counts."""
+        return QSize(400, 260)
+
+
+class OrdersPanel(QWidget):
+    """The orders table with a text filter, a state filter and an open-only switch."""
+
+    def __init__(self, model: OrdersTableModel) -> None:
+        super().__init__()
+        self.model = model
+        self.proxy = OrdersFilterProxy()
+        self.proxy.setSourceModel(model)
+        self.filter = QLineEdit()
+        self.filter.setObjectName("ordersFilter")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.set_text)
+        self.state = QComboBox()
+        self.state.setObjectName("ordersState")
+        self.state.addItem("", None)
+        for s in OrderState:
+            if s is not OrderState.DRAFT:
+                self.state.addItem("", s.value)
+        self.state.currentIndexChanged.connect(self._state_changed)
+        self.open_only = QCheckBox()
+        self.open_only.toggled.connect(self.proxy.set_open_only)
+        self.table = make_table(self.proxy, "ordersTable", stretch=8)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter, 1)
+        bar.addWidget(self.state)
+        bar.addWidget(self.open_only)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        self.retranslate()
+
+    def sizeHint(self) -> QSize:
+        """A wide, low strip under the map."""
+        return QSize(900, 230)
+
+    def _state_changed(self) -> None:
+        value = self.state.currentData()
+        self.proxy.set_states(None if value is None else frozenset({OrderState(value)}))
+
+    def retranslate(self) -> None:
+        """(Re)read every visible string."""
+        self.filter.setPlaceholderText(self.tr("Filter orders: station, kind, zone, state…"))
+        self.state.setItemText(0, self.tr("All states"))
+        for i in range(1, self.state.count()):
+            self.state.setItemText(i, state_text(OrderState(self.state.itemData(i))))
+        self.open_only.setText(self.tr("Open only"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Retranslate on language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class SuggestionsPanel(QWidget):
+    """Playbook suggestions with approve / edit / dismiss (with reason) buttons."""
+
+    approve_requested = Signal(str)
+    edit_requested = Signal(str)
+    dismiss_requested = Signal(str, str)
+
+    def __init__(self, model: SuggestionsTableModel) -> None:
+        super().__init__()
+        self.model = model
+        self.table = make_table(model, "suggestionsTable", stretch=2)
+        self.approve = QPushButton()
+        self.approve.setObjectName("approveSuggestion")
+        self.edit = QPushButton()
+        self.edit.setObjectName("editSuggestion")
+        self.dismiss = QPushButton()
+        self.dismiss.setObjectName("dismissSuggestion")
+        self.approve.clicked.connect(self.approve_selected)
+        self.edit.clicked.connect(self.edit_selected)
+        self.dismiss.clicked.connect(self.dismiss_selected)
+        self.ask_reason: Callable[[str], str | None] = self._ask_reason
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        model.dataChanged.connect(self._update_buttons)
+        model.rowsInserted.connect(self._select_first_pending)
+        bar = QHBoxLayout()
+        bar.addWidget(self.approve)
+        bar.addWidget(self.edit)
+        bar.addWidget(self.dismiss)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(bar)
+        self.retranslate()
+        self._update_buttons()
+
+    def sizeHint(self) -> QSize:
+        """Room for the reason column."""
+        return QSize(400, 260)
+
+    def selected(self) -> str | None:
+        """The selected suggestion id when it is still pending."""
+        key = selected_key(self.table)
+        row = None if key is None else self.model.source.get(key)
+        return key if row is not None and row.pending else None
+
+    def select(self, suggestion_id: str) -> None:
+        """Select the row of `suggestion_id`."""
+        i = self.model.source.row_of(suggestion_id)
+        if i is not None:
+            self.table.selectionModel().select(
+                self.model.index(i, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def _select_first_pending(self) -> None:
+        if self.selected() is None:
+            for row in self.model.source.rows:
+                if row.pending:
+                    self.select(row.suggestion_id)
+                    break
+
+    def _update_buttons(self, *_: object) -> None:
+        ok = self.selected() is not None
+        for b in (self.approve, self.edit, self.dismiss):
+            b.setEnabled(ok)
+
+    def approve_selected(self) -> None:
+        """Emit `approve_requested` for the selected pending suggestion."""
+        key = self.selected()
+        if key:
+            self.approve_requested.emit(key)
+
+    def edit_selected(self) -> None:
+        """Emit `edit_requested` for the selected pending suggestion."""
+        key = self.selected()
+        if key:
+            self.edit_requested.emit(key)
+
+    def dismiss_selected(self) -> None:
+        """Ask for a reason, then emit `dismiss_requested(id, reason)`."""
+        key = self.selected()
+        if not key:
+            return
+        reason = self.ask_reason(key)
+        if reason:
+            self.dismiss_requested.emit(key, reason)
+
+    def _ask_reason(self, key: str) -> str | None:
+        row = self.model.source.get(key)
+        dialog = ReasonDialog(self, subject=getattr(row, "reason", ""))
+        return dialog.text() if dialog.exec() else None
+
+    def retranslate(self) -> None:
+        """(Re)read every visible string."""
+        self.approve.setText(self.tr("&Approve"))
+        self.approve.setToolTip(self.tr("Approve the selected suggestion (Ctrl+Enter)"))
+        self.edit.setText(self.tr("&Edit…"))
+        self.dismiss.setText(self.tr("Dis&miss…"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Retranslate on language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class DecisionsPanel(QWidget):
+    """The decision log with New entry and Correct buttons; emits the drafts written."""
+
+    decision_written = Signal(object)  # DecisionDraft
+    correction_written = Signal(object)  # CorrectionDraft
+
+    def __init__(self, model: DecisionsTableModel) -> None:
+        super().__init__()
+        self.model = model
+        self.table = make_table(model, "decisionsTable", stretch=(1, 2))
+        self.table.setWordWrap(True)
+        self.new = QPushButton()
+        self.new.setObjectName("newDecision")
+        self.correct = QPushButton()
+        self.correct.setObjectName("correctDecision")
+        self.new.clicked.connect(self.new_entry)
+        self.correct.clicked.connect(self.correct_selected)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        model.dataChanged.connect(self._update_buttons)
+        self.open_dialog: Callable[[DecisionDialog], bool] = lambda d: bool(d.exec())
+        bar = QHBoxLayout()
+        bar.addWidget(self.new)
+        bar.addWidget(self.correct)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(bar)
+        self.retranslate()
+        self._update_buttons()
+
+    def sizeHint(self) -> QSize:
+        """Room for decision and rationale."""
+        return QSize(480, 400)
+
+    def _update_buttons(self, *_: object) -> None:
+        key = selected_key(self.table)
+        row = None if key is None else self.model.source.get(key)
+        self.correct.setEnabled(row is not None and not row.struck)
+
+    def new_entry(self) -> None:
+        """Open the decision dialog; emit `decision_written` when accepted."""
+        dialog = DecisionDialog(self)
+        if self.open_dialog(dialog):
+            self.decision_written.emit(dialog.draft())
+
+    def correct_selected(self) -> None:
+        """Open the correction dialog for the selected entry; emit `correction_written`."""
+        key = selected_key(self.table)
+        row = None if key is None else self.model.source.get(key)
+        if row is None or row.struck:
+            return
+        dialog = DecisionDialog(self, correcting=row)
+        if self.open_dialog(dialog):
+            self.correction_written.emit(dialog.correction())
+
+    def retranslate(self) -> None:
+        """(Re)read every visible string."""
+        self.new.setText(self.tr("&New entry…"))
+        self.new.setToolTip(self.tr("New decision (Ctrl+D)"))
+        self.correct.setText(self.tr("&Correct…"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Retranslate on language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,291 @@
+"""Live plots of key metrics: one plot per metric, one curve per zone, threshold lines per level.
+
+Curves are created once per series and fed from NumPy ring buffers; appending only marks a series
+dirty, and a fixed-rate QTimer (default 30 Hz) pushes dirty series with `setData`. Curves use
+automatic downsampling and clip-to-view, so the cost of a frame follows the pixels, not the data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ui import theme
+
+LEGEND_MAX = 8
+ZONE_COLOURS = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#7f7f7f",
+    "#bcbd22",
+    "#d62728",
+)
+
+
+class RingBuffer:
+    """A fixed-capacity series of (t, y) with a contiguous, copy-free view of the last values.
+
+    Each value is written twice (at i and i + capacity) so `view()` is always one slice.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._t = np.zeros(2 * capacity, dtype=np.float64)
+        self._y = np.zeros(2 * capacity, dtype=np.float64)
+        self._next = 0
+        self.size = 0
+
+    def append(self, t: float, y: float) -> None:
+        """Add one point, dropping the oldest when full."""
+        i = self._next
+        self._t[i] = self._t[i + self.capacity] = t
+        self._y[i] = self._y[i + self.capacity] = y
+        self._next = (i + 1) % self.capacity
+        self.size = min(self.size + 1, self.capacity)
+
+    def extend(self, ts: Sequence[float], ys: Sequence[float]) -> None:
+        """Add several points in order."""
+        for t, y in zip(ts, ys, strict=True):
+            self.append(t, y)
+
+    def view(self) -> tuple[np.ndarray, np.ndarray]:
+        """The stored points, oldest first (views into the buffer, not copies)."""
+        end = self._next + self.capacity if self.size == self.capacity else self._next
+        start = end - self.size
+        return self._t[start:end], self._y[start:end]
+
+
+class LivePlots(QWidget):
+    """The plots panel: `append(zone, metric, t, value)`; redraws dirty curves at `fps`."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        fps: float = 30.0,
+        capacity: int = 3600,
+        columns: int = 2,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("livePlots")
+        self.capacity = capacity
+        self.columns = columns
+        self._graphics = pg.GraphicsLayoutWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._graphics)
+        self._plots: dict[str, pg.PlotItem] = {}
+        self._titles: dict[str, str] = {}
+        self._curves: dict[tuple[str, str], pg.PlotDataItem] = {}
+        self._buffers: dict[tuple[str, str], RingBuffer] = {}
+        self._thresholds: dict[str, list[tuple[float, int, pg.InfiniteLine]]] = {}
+        self._zone_colour: dict[str, str] = {}
+        self._dirty: set[tuple[str, str]] = set()
+        self._ranges: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {}
+        self._pending: dict[str, list[tuple[float, int]]] = {}
+        self.frames = 0
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self.redraw)
+        self.set_fps(fps)
+        self.timer.start()
+        theme.notifier().theme_changed.connect(self.restyle)
+        self.restyle()
+
+    def sizeHint(self) -> QSize:
+        """Room for readable curves."""
+        return QSize(480, 420)
+
+    def set_fps(self, fps: float) -> None:
+        """Redraw rate in frames per second (clamped to 1..120)."""
+        self.timer.setInterval(int(1000 / min(120.0, max(1.0, fps))))
+
+    # ---- structure
+    def plot(self, metric: str, title: str = "") -> pg.PlotItem:
+        """The plot of `metric`, created on first use."""
+        plot = self._plots.get(metric)
+        if plot is None:
+            n = len(self._plots)
+            axis = pg.DateAxisItem(orientation="bottom", utcOffset=0)
+            plot = self._graphics.addPlot(
+                row=n // self.columns, col=n % self.columns, axisItems={"bottom": axis}
+            )
+            # no grid: its lines cost as much to paint as 200 curves; threshold lines remain
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            # Ranges follow the data, computed once per frame from the ring buffers in
+            # `redraw`: pyqtgraph's auto-range would re-scan every curve on every setData.
+            plot.disableAutoRange()
+            plot.setMouseEnabled(x=False, y=False)
+            legend = plot.addLegend(offset=(5, 5), labelTextSize="8pt", colCount=4)
+            legend.setZValue(20)
+            self._plots[metric] = plot
+            self._titles[metric] = title or metric
+            plot.setTitle(self._titles[metric], size="9pt")
+            self.restyle()
+            if metric in self._pending:
+                self._place_thresholds(metric)
+        return plot
+
+    def series(self, zone: str, metric: str) -> pg.PlotDataItem:
+        """The curve of (zone, metric), created once."""
+        key = (zone, metric)
+        curve = self._curves.get(key)
+        if curve is None:
+            colour = self._zone_colour.setdefault(
+                zone, ZONE_COLOURS[len(self._zone_colour) % len(ZONE_COLOURS)]
+            )
+            # width 1 keeps Qt's fast cosmetic-line path (wider pens cost several times more)
+            plot = self.plot(metric)
+            shown = sum(1 for z, m in self._curves if m == metric)
+            # a legend of dozens of zones is noise (and costs text drawing on every frame)
+            name = zone if shown < LEGEND_MAX else None
+            # peak downsampling keeps min and max per pixel column: nothing visible is lost
+            curve = plot.plot(name=name, pen=pg.mkPen(colour, width=1), autoDownsampleFactor=1.0)
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+            curve.setSkipFiniteCheck(True)  # the ring buffers only hold finite values
+            self._curves[key] = curve
+            self._buffers[key] = RingBuffer(self.capacity)
+        return curve
+
+    def set_thresholds(self, metric: str, thresholds: Iterable[tuple[float, int]]) -> None:
+        """Horizontal lines at each (value, level) on the metric's plot, coloured by level.
+
+        The plot itself appears with the metric's first series (no empty plots).
+        """
+        self._pending[metric] = list(thresholds)
+        if metric in self._plots:
+            self._place_thresholds(metric)
+
+    def _place_thresholds(self, metric: str) -> None:
+        plot = self._plots[metric]
+        thresholds = self._pending.get(metric, [])
+        for _, _, line in self._thresholds.get(metric, []):
+            plot.removeItem(line)
+        lines = []
+        for value, level in thresholds:
+            line = pg.InfiniteLine(pos=value, angle=0, movable=False)
+            plot.addItem(line, ignoreBounds=True)
+            lines.append((float(value), int(level), line))
+        self._thresholds[metric] = lines
+        self._style_thresholds(metric)
+
+    def thresholds(self, metric: str) -> list[tuple[float, int]]:
+        """The thresholds of `metric` as (value, level) (drawn once the metric has data)."""
+        return list(self._pending.get(metric, []))
+
+    def metrics(self) -> list[str]:
+        """The metrics plotted, in order."""
+        return list(self._plots)
+
+    # ---- data
+    def append(self, zone: str, metric: str, t: float, value: float) -> None:
+        """Add one point to the series (drawn on the next frame)."""
+        key = (zone, metric)
+        if key not in self._buffers:
+            self.series(zone, metric)
+        self._buffers[key].append(t, value)
+        self._dirty.add(key)
+
+    def extend(self, zone: str, metric: str, ts: Sequence[float], values: Sequence[float]) -> None:
+        """Add several points to one series."""
+        key = (zone, metric)
+        if key not in self._buffers:
+            self.series(zone, metric)
+        self._buffers[key].extend(ts, values)
+        self._dirty.add(key)
+
+    def redraw(self) -> None:
+        """Push every dirty series to its curve and re-range their plots (the fixed-rate frame)."""
+        dirty, self._dirty = self._dirty, set()
+        for key in dirty:
+            t, y = self._buffers[key].view()
+            self._curves[key].setData(t, y)
+        for metric in {m for _, m in dirty}:
+            self._follow(metric)
+        self.frames += 1
+
+    def data_range(self, metric: str) -> tuple[float, float, float, float] | None:
+        """(t0, t1, ymin, ymax) over the metric's series, or None when empty."""
+        t0 = t1 = y0 = y1 = math.nan
+        for (_, m), buf in self._buffers.items():
+            if m != metric or not buf.size:
+                continue
+            t, y = buf.view()
+            t0, t1 = np.fmin(t0, t[0]), np.fmax(t1, t[-1])
+            y0, y1 = np.fmin(y0, y.min()), np.fmax(y1, y.max())
+        if math.isnan(t0):
+            return None
+        return float(t0), float(t1), float(y0), float(y1)
+
+    def _follow(self, metric: str) -> None:
+        """Keep the data in view, moving the range in steps rather than on every point.
+
+        A range change makes every curve of the plot recompute its display data and the axes
+        re-lay their ticks, so the range only moves when the data leaves it (with 10% headroom
+        in time) or fills less than half of it. The next threshold above the data is kept in
+        view when it is near.
+        """
+        bounds = self.data_range(metric)
+        if bounds is None:
+            return
+        t0, t1, y0, y1 = bounds
+        span = max(y1 - y0, abs(y1) * 0.05, 1e-9)
+        above = [v for v, _, _ in self._thresholds.get(metric, []) if v > y1]
+        if above and min(above) <= y1 + span:
+            y1 = min(above)
+        width = max(t1 - t0, 1.0)
+        current = self._ranges.get(metric)
+        if current is not None:
+            (x0, x1), (r0, r1) = current
+            x_ok = x0 <= t0 and t1 <= x1 and (t0 - x0) <= 0.1 * width
+            y_ok = r0 <= y0 and y1 <= r1 and (y1 - y0) >= 0.5 * (r1 - r0)
+            if x_ok and y_ok:
+                return
+        pad = 0.05 * (y1 - y0 or span)
+        new = ((t0, t1 + 0.1 * width), (y0 - pad, y1 + pad))
+        self._ranges[metric] = new
+        self._plots[metric].setRange(xRange=new[0], yRange=new[1], padding=0)
+
+    def points(self, zone: str, metric: str) -> int:
+        """How many points the series holds."""
+        buf = self._buffers.get((zone, metric))
+        return 0 if buf is None else buf.size
+
+    def series_count(self) -> int:
+        """How many curves exist."""
+        return len(self._curves)
+
+    # ---- look
+    def restyle(self, *_: object) -> None:
+        """Apply the current theme's plot colours."""
+        th = theme.current()
+        self._graphics.setBackground(th.plot_bg)
+        for metric, plot in self._plots.items():
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                axis.setPen(pg.mkPen(th.plot_fg))
+                axis.setTextPen(pg.mkPen(th.plot_fg))
+            plot.setTitle(self._titles[metric], size="9pt", color=th.plot_fg)
+            if plot.legend is not None:
+                bg = pg.mkColor(th.plot_bg)
+                bg.setAlpha(190)
+                plot.legend.setBrush(pg.mkBrush(bg))
+                plot.legend.setLabelTextColor(th.plot_fg)
+            self._style_thresholds(metric)
+
+    def _style_thresholds(self, metric: str) -> None:
+        th = theme.current()
+        for _, level, line in self._thresholds.get(metric, []):
+            line.setPen(pg.mkPen(th.risk[level], width=1.5, style=Qt.PenStyle.DashLine))

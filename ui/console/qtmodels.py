@@ -1,0 +1,455 @@
+"""Thin Qt adapters over the plain view models: table models and the orders filter proxy.
+
+Each adapter listens to its `RowModel` and turns its notifications into `beginInsertRows` /
+`endInsertRows` and `dataChanged` (never a reset for incremental updates). Time-dependent columns
+(age, overdue) refresh on `tick()` with one `dataChanged` over those columns.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QFont
+
+from command.lifecycle import OrderState
+from ui import theme
+from ui.console.models import (
+    DecisionsModel,
+    DecisionView,
+    OrdersModel,
+    OrderView,
+    RowModel,
+    StationsModel,
+    StationView,
+    SuggestionsModel,
+    SuggestionView,
+)
+from ui.i18n import marked
+
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 3
+
+STATE_NAMES = {
+    OrderState.DRAFT: marked(QT_TRANSLATE_NOOP("OrderState", "draft")),
+    OrderState.ISSUED: marked(QT_TRANSLATE_NOOP("OrderState", "issued")),
+    OrderState.DELIVERED: marked(QT_TRANSLATE_NOOP("OrderState", "delivered")),
+    OrderState.ACKNOWLEDGED: marked(QT_TRANSLATE_NOOP("OrderState", "acknowledged")),
+    OrderState.ACCEPTED: marked(QT_TRANSLATE_NOOP("OrderState", "accepted")),
+    OrderState.DECLINED: marked(QT_TRANSLATE_NOOP("OrderState", "declined")),
+    OrderState.IN_PROGRESS: marked(QT_TRANSLATE_NOOP("OrderState", "in progress")),
+    OrderState.COMPLETED: marked(QT_TRANSLATE_NOOP("OrderState", "completed")),
+    OrderState.FAILED: marked(QT_TRANSLATE_NOOP("OrderState", "failed")),
+    OrderState.CANCELLED: marked(QT_TRANSLATE_NOOP("OrderState", "cancelled")),
+    OrderState.EXPIRED: marked(QT_TRANSLATE_NOOP("OrderState", "expired")),
+}
+SUGGESTION_STATUS = {
+    "proposed": marked(QT_TRANSLATE_NOOP("SuggestionStatus", "proposed")),
+    "approved": marked(QT_TRANSLATE_NOOP("SuggestionStatus", "approved")),
+    "edited": marked(QT_TRANSLATE_NOOP("SuggestionStatus", "edited")),
+    "dismissed": marked(QT_TRANSLATE_NOOP("SuggestionStatus", "dismissed")),
+}
+PRIORITY_NAMES = {
+    1: marked(QT_TRANSLATE_NOOP("Priority", "routine")),
+    2: marked(QT_TRANSLATE_NOOP("Priority", "urgent")),
+    3: marked(QT_TRANSLATE_NOOP("Priority", "immediate")),
+}
+
+
+def state_text(state: OrderState) -> str:
+    """The order state in the current language."""
+    return QCoreApplication.translate("OrderState", STATE_NAMES[state])
+
+
+def hhmm(ts: float | None) -> str:
+    """A UTC time of day for tables, '—' when unknown."""
+    if ts is None:
+        return "—"
+    return datetime.fromtimestamp(ts, UTC).strftime("%H:%M:%S")
+
+
+def duration(seconds: float | None) -> str:
+    """A short duration: 45s, 12m05s, 2h03m."""
+    if seconds is None:
+        return "—"
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{(s % 3600) // 60:02d}m"
+
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class Column(Generic[R]):
+    """One column: a translatable title (in translation `context`) and how to read a row."""
+
+    title: str
+    display: Callable[[R, float], str]
+    sort: Callable[[R, float], Any] | None = None
+    timed: bool = False  # changes with time alone (refreshed by tick)
+    context: str = "ConsoleColumns"
+
+
+class RowTableModel(QAbstractTableModel, Generic[R]):
+    """A QAbstractTableModel over a plain `RowModel`, notified incrementally."""
+
+    def __init__(
+        self,
+        rows: RowModel[R],
+        columns: list[Column[R]],
+        clock: Callable[[], float] | None = None,
+        key: Callable[[R], str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.source = rows
+        self.columns = columns
+        self.clock = clock or time.time
+        self._key = key
+        rows.listener = self
+
+    # --- RowListener
+    def rows_about_to_be_inserted(self, first: int, last: int) -> None:
+        """Announce appended rows."""
+        self.beginInsertRows(QModelIndex(), first, last)
+
+    def rows_inserted(self) -> None:
+        """Finish the announced insert."""
+        self.endInsertRows()
+
+    def row_changed(self, row: int) -> None:
+        """Signal one changed row."""
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+
+    def about_to_reset(self) -> None:
+        """Begin a reset (replay seeking back only)."""
+        self.beginResetModel()
+
+    def reset_done(self) -> None:
+        """End a reset."""
+        self.endResetModel()
+
+    # --- time
+    def tick(self) -> None:
+        """Refresh time-dependent columns (age, overdue colouring) of every row."""
+        if not self.source.rows:
+            return
+        last = len(self.source.rows) - 1
+        timed = [i for i, c in enumerate(self.columns) if c.timed]
+        first_col = min(timed) if timed else 0
+        self.dataChanged.emit(self.index(0, first_col), self.index(last, len(self.columns) - 1))
+
+    # --- QAbstractTableModel
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of rows."""
+        return 0 if parent.isValid() else len(self.source.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of columns."""
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Translated column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            column = self.columns[section]
+            return QCoreApplication.translate(column.context, column.title)
+        return None
+
+    def row_at(self, row: int) -> R:
+        """The plain row object at `row`."""
+        return self.source.rows[row]
+
+    def style(self, row: R, now: float, role: int) -> Any:
+        """Per-row styling (background, foreground, font); overridden by subclasses."""
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cell values, sort keys and styling."""
+        if not index.isValid():
+            return None
+        row = self.source.rows[index.row()]
+        col = self.columns[index.column()]
+        now = self.clock()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return col.display(row, now)
+        if role == SORT_ROLE:
+            return (col.sort or col.display)(row, now)
+        if role == KEY_ROLE and self._key is not None:
+            return self._key(row)
+        return self.style(row, now, role)
+
+
+def _c(title: str, display: Callable[[Any, float], str], **kw: Any) -> Column[Any]:
+    return Column(title, display, **kw)
+
+
+class OrdersTableModel(RowTableModel[OrderView]):
+    """The orders table: id, station, kind, zone, state (translated), issued, age, detail."""
+
+    def __init__(self, rows: OrdersModel, clock: Callable[[], float] | None = None) -> None:
+        columns = [
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Order")), lambda r, n: r.order_id[-6:]),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Station")), lambda r, n: r.station),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Kind")), lambda r, n: r.kind),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Zone")), lambda r, n: r.zone),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "State")),
+                lambda r, n: state_text(r.state),
+                sort=lambda r, n: list(OrderState).index(r.state),
+            ),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Issued")),
+                lambda r, n: hhmm(r.issued_at),
+                sort=lambda r, n: r.issued_at,
+            ),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Age")),
+                lambda r, n: duration(r.age(n)),
+                sort=lambda r, n: r.age(n),
+                timed=True,
+            ),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Overdue")),
+                lambda r, n: "⚠" if r.overdue(n) else "",
+                sort=lambda r, n: int(r.overdue(n)),
+                timed=True,
+            ),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Last report")),
+                lambda r, n: r.last_detail,
+            ),
+        ]
+        super().__init__(rows, columns, clock, key=lambda r: r.order_id)
+
+    def style(self, row: OrderView, now: float, role: int) -> Any:
+        """Overdue rows are coloured with the theme's warning colours."""
+        if role == OVERDUE_ROLE:
+            return row.overdue(now)
+        if row.overdue(now):
+            th = theme.current()
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(th.color("overdue_bg"))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(th.color("overdue_text"))
+        return None
+
+
+class StationsTableModel(RowTableModel[StationView]):
+    """The stations list: name, online, last heard, open and late orders."""
+
+    def __init__(self, rows: StationsModel, clock: Callable[[], float] | None = None) -> None:
+        yes = marked(QT_TRANSLATE_NOOP("ConsoleColumns", "online"))
+        no = marked(QT_TRANSLATE_NOOP("ConsoleColumns", "offline"))
+
+        def online(r: StationView, n: float) -> str:
+            return QCoreApplication.translate("ConsoleColumns", yes if r.online else no)
+
+        columns = [
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Station")),
+                lambda r, n: r.name or r.station,
+            ),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Link")), online),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Last heard")),
+                lambda r, n: duration(None if r.last_heard is None else n - r.last_heard),
+                sort=lambda r, n: r.last_heard or 0.0,
+                timed=True,
+            ),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Open")),
+                lambda r, n: str(rows.open_count(r.station)),
+                sort=lambda r, n: rows.open_count(r.station),
+                timed=True,
+            ),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Late")),
+                lambda r, n: str(rows.late_count(r.station, n)),
+                sort=lambda r, n: rows.late_count(r.station, n),
+                timed=True,
+            ),
+        ]
+        super().__init__(rows, columns, clock, key=lambda r: r.station)
+        self.stations = rows
+
+    def style(self, row: StationView, now: float, role: int) -> Any:
+        """Offline stations in the muted colour; stations with late orders in warning colours."""
+        th = theme.current()
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if self.stations.late_count(row.station, now):
+                return QBrush(th.color("overdue_text"))
+            if not row.online:
+                return QBrush(th.color("muted"))
+        if role == Qt.ItemDataRole.BackgroundRole and self.stations.late_count(row.station, now):
+            return QBrush(th.color("overdue_bg"))
+        return None
+
+
+class DecisionsTableModel(RowTableModel[DecisionView]):
+    """The decision log: time, decision, rationale, author; struck entries drawn struck through."""
+
+    def __init__(self, rows: DecisionsModel, clock: Callable[[], float] | None = None) -> None:
+        columns = [
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Time")),
+                lambda r, n: hhmm(r.decision.ts),
+                sort=lambda r, n: r.decision.ts,
+            ),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Decision")),
+                lambda r, n: r.decision.decision,
+            ),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Rationale")),
+                lambda r, n: r.decision.rationale,
+            ),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Author")),
+                lambda r, n: r.decision.author,
+            ),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Correction")),
+                lambda r, n: r.struck_reason or r.decision.correction_reason,
+            ),
+        ]
+        super().__init__(rows, columns, clock, key=lambda r: r.decision.id)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """As the base, with the whole Joint Decision Model entry as the tooltip."""
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+            return jdm_text(self.row_at(index.row()))
+        return super().data(index, role)
+
+    def style(self, row: DecisionView, now: float, role: int) -> Any:
+        """Struck-through font and muted colour for corrected entries."""
+        if not row.struck:
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(theme.current().color("muted"))
+        return None
+
+
+JDM_FIELDS = (
+    ("information", marked(QT_TRANSLATE_NOOP("DecisionFields", "Information"))),
+    ("risk_assessment", marked(QT_TRANSLATE_NOOP("DecisionFields", "Risk assessment"))),
+    ("powers_policy", marked(QT_TRANSLATE_NOOP("DecisionFields", "Powers and policy"))),
+    ("options", marked(QT_TRANSLATE_NOOP("DecisionFields", "Options"))),
+    ("decision", marked(QT_TRANSLATE_NOOP("DecisionFields", "Decision"))),
+    ("rationale", marked(QT_TRANSLATE_NOOP("DecisionFields", "Rationale"))),
+)
+
+
+def jdm_text(row: DecisionView) -> str:
+    """The entry's Joint Decision Model fields, one per line (empty ones left out)."""
+    lines = []
+    for name, title in JDM_FIELDS:
+        value = getattr(row.decision, name)
+        if value:
+            lines.append(f"{QCoreApplication.translate('DecisionFields', title)}: {value}")
+    if row.struck:
+        reason = QCoreApplication.translate("DecisionFields", "Struck through")
+        lines.append(f"{reason}: {row.struck_reason}")
+    return "\n".join(lines)
+
+
+class SuggestionsTableModel(RowTableModel[SuggestionView]):
+    """Playbook suggestions: time, playbook, reason, orders proposed, status."""
+
+    def __init__(self, rows: SuggestionsModel, clock: Callable[[], float] | None = None) -> None:
+        def status(r: SuggestionView, n: float) -> str:
+            return QCoreApplication.translate("SuggestionStatus", SUGGESTION_STATUS[r.status])
+
+        def orders(r: SuggestionView, n: float) -> str:
+            return ", ".join(f"{o.get('station', '?')}:{o.get('kind', '?')}" for o in r.orders)
+
+        columns = [
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Time")),
+                lambda r, n: hhmm(r.proposed_at),
+                sort=lambda r, n: r.proposed_at,
+            ),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Playbook")), lambda r, n: r.playbook),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Reason")), lambda r, n: r.reason),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Orders")), orders),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Status")), status),
+        ]
+        super().__init__(rows, columns, clock, key=lambda r: r.suggestion_id)
+
+    def style(self, row: SuggestionView, now: float, role: int) -> Any:
+        """Answered suggestions in the muted colour."""
+        if role == Qt.ItemDataRole.ForegroundRole and not row.pending:
+            return QBrush(theme.current().color("muted"))
+        if role == Qt.ItemDataRole.FontRole and row.pending:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+class OrdersFilterProxy(QSortFilterProxyModel):
+    """Filters orders by free text (station, kind, zone, id…), state and open-only; sorts by key."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._text = ""
+        self._states: frozenset[OrderState] | None = None
+        self._open_only = False
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_text(self, text: str) -> None:
+        """Keep rows whose station, kind, zone, id, state or detail contains `text`."""
+        self.beginFilterChange()
+        self._text = text.strip().casefold()
+        self.endFilterChange()
+
+    def set_states(self, states: frozenset[OrderState] | None) -> None:
+        """Keep only rows in these states (None: all)."""
+        self.beginFilterChange()
+        self._states = states
+        self.endFilterChange()
+
+    def set_open_only(self, open_only: bool) -> None:
+        """Keep only open orders."""
+        self.beginFilterChange()
+        self._open_only = open_only
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        """Apply the text, state and open-only filters."""
+        model = self.sourceModel()
+        assert isinstance(model, OrdersTableModel)
+        row = model.row_at(source_row)
+        if self._open_only and not row.state.open:
+            return False
+        if self._states is not None and row.state not in self._states:
+            return False
+        if not self._text:
+            return True
+        hay = " ".join(
+            (row.order_id, row.station, row.kind, row.zone, row.state.value, state_text(row.state))
+        ).casefold()
+        return all(word in hay for word in self._text.split())

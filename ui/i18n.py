@@ -1,0 +1,60 @@
+"""Translations: English (the source strings) and Simplified Chinese, through Qt's QTranslator.
+
+`set_language(app, "zh_CN")` installs the compiled catalogue `data/i18n/baton_zh_CN.qm`; Qt then
+sends `QEvent.LanguageChange` to every widget, and Baton widgets re-read their strings in
+`retranslate()`. `set_language(app, "en")` removes it again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+from command.errors import BatonError
+
+I18N_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
+LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+_installed: list[QTranslator] = []
+_language: list[str] = ["en"]
+
+
+def qm_path(language: str) -> Path:
+    """Where the compiled catalogue of `language` lives."""
+    return I18N_DIR / f"baton_{language}.qm"
+
+
+def current_language() -> str:
+    """The language code in use ("en" or "zh_CN")."""
+    return _language[0]
+
+
+def set_language(app: QCoreApplication, language: str) -> None:
+    """Switch the running application to `language`; widgets retranslate on LanguageChange."""
+    if language not in LANGUAGES:
+        raise BatonError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
+    if language != "en":
+        path = qm_path(language)
+        translator = QTranslator(app)
+        if not translator.load(str(path)):
+            raise BatonError(
+                f"cannot load translations {path}: run pyside6-lrelease on data/i18n/*.ts"
+            )
+        app.installTranslator(translator)
+        _installed.append(translator)
+        # Qt's own strings (OK, Cancel, context menus), when the Qt build ships them
+        qt = QTranslator(app)
+        if qt.load(
+            f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        ):
+            app.installTranslator(qt)
+            _installed.append(qt)
+    _language[0] = language
+
+
+def marked(text: object) -> str:
+    """Type a `QT_TRANSLATE_NOOP(ctx, text)` result as the `str` it is (the stubs say object)."""
+    return str(text)

@@ -1,0 +1,1 @@
+"""The reviewer's side in Qt: replay window, report plots and PDF printing."""

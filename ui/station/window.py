@@ -1,0 +1,475 @@
+"""The station operator's window: inbox (most urgent first), verification badge, answers.
+
+A thin Qt view over `InboxModel` and `LinkStatus`. It never talks to the network: every answer is
+emitted as `action_requested(order_id, step, detail)` for the station's engine to journal and send.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from command.lifecycle import OrderState, Step
+from ui import theme
+from ui.console.models import EventLike
+from ui.console.qtmodels import (
+    PRIORITY_NAMES,
+    SORT_ROLE,
+    Column,
+    RowTableModel,
+    duration,
+    state_text,
+)
+from ui.station.models import InboxModel, InboxView, LinkStatus
+
+Index = QModelIndex | QPersistentModelIndex
+CTX = "StationColumns"
+
+
+def _col(title: str, display: Callable[[InboxView, float], str], **kw: Any) -> Column[InboxView]:
+    return Column(title, display, **kw)
+
+
+class InboxTableModel(RowTableModel[InboxView]):
+    """The inbox table: priority, received, kind, zone, state, time left, authority."""
+
+    def __init__(
+        self,
+        rows: InboxModel,
+        clock: Callable[[], float] | None = None,
+        tz: ZoneInfo | None = None,
+        kind_titles: dict[str, str] | None = None,
+    ) -> None:
+        self.tz = tz or ZoneInfo("UTC")
+        titles = kind_titles or {}
+        columns = [
+            _col(
+                QT_TRANSLATE_NOOP(CTX, "Priority"),
+                lambda r, n: QCoreApplication.translate("Priority", PRIORITY_NAMES[r.priority]),
+                sort=lambda r, n: int(r.priority),
+            ),
+            _col(
+                QT_TRANSLATE_NOOP(CTX, "Received"),
+                lambda r, n: local_hms(r.received_at, self.tz),
+            ),
+            _col(QT_TRANSLATE_NOOP(CTX, "Order"), lambda r, n: titles.get(r.kind, r.kind)),
+            _col(QT_TRANSLATE_NOOP(CTX, "Zone"), lambda r, n: r.zone),
+            _col(QT_TRANSLATE_NOOP(CTX, "State"), lambda r, n: shown_state(r)),
+            _col(
+                QT_TRANSLATE_NOOP(CTX, "Time left"),
+                lambda r, n: duration(max(0.0, _deadline(r) - n)) if _open(r) else "",
+                timed=True,
+            ),
+            _col(
+                QT_TRANSLATE_NOOP(CTX, "Authority"),
+                lambda r, n: "✔" if r.authority.ok else "✘ " + r.authority.reason,
+            ),
+        ]
+        super().__init__(rows, columns, clock, key=lambda r: r.order_id)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Translated column titles (context StationColumns)."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return QCoreApplication.translate(CTX, self.columns[section].title)
+        return None
+
+    def style(self, row: InboxView, now: float, role: int) -> Any:
+        """Rejected orders in the warning colours; open urgent orders in bold."""
+        th = theme.current()
+        if not row.authority.ok:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(th.color("overdue_bg"))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(th.color("overdue_text"))
+        if role == Qt.ItemDataRole.FontRole and row.state.open and int(row.priority) >= 2:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+def _open(row: InboxView) -> bool:
+    return row.state.open and row.authority.ok
+
+
+def shown_state(row: InboxView) -> str:
+    """The state as the operator reads it: a rejected order is "rejected", whatever came before."""
+    if not row.authority.ok:
+        return QCoreApplication.translate(CTX, "rejected")
+    return state_text(row.state)
+
+
+def local_hms(ts: float, tz: ZoneInfo) -> str:
+    """Time of day in the incident's zone."""
+    return datetime.fromtimestamp(ts, UTC).astimezone(tz).strftime("%H:%M:%S")
+
+
+def _deadline(row: InboxView) -> float:
+    if row.state in (OrderState.ACCEPTED, OrderState.IN_PROGRESS):
+        return row.due
+    return row.ack_deadline
+
+
+class UrgencyProxy(QSortFilterProxyModel):
+    """Sorts the inbox most urgent first: open, higher priority, nearest deadline, newest."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self._clock = clock
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        """Compare whole rows by urgency, then by time received."""
+        src = self.sourceModel()
+        assert isinstance(src, InboxTableModel)
+        a, b = src.row_at(left.row()), src.row_at(right.row())
+        now = self._clock()
+        return (a.urgency(now), a.received_at) < (b.urgency(now), b.received_at)
+
+
+class AnswerDialog(QDialog):
+    """Asks for a reason (decline, fail) or a progress report (percent and note)."""
+
+    def __init__(self, title: str, *, with_percent: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        form = QFormLayout(self)
+        self.text = QLineEdit()
+        self.percent = QSpinBox()
+        self.percent.setRange(0, 100)
+        self.percent.setSuffix(" %")
+        if with_percent:
+            form.addRow(self.tr("Done"), self.percent)
+            form.addRow(self.tr("Note"), self.text)
+        else:
+            self.text.setPlaceholderText(self.tr("Required: why, in a few words"))
+            form.addRow(self.tr("Reason"), self.text)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self._ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if not with_percent:
+            self._ok.setEnabled(False)
+            self.text.textChanged.connect(lambda t: self._ok.setEnabled(bool(t.strip())))
+        form.addRow(buttons)
+
+
+class StationWindow(QMainWindow):
+    """The station operator's window."""
+
+    action_requested = Signal(str, str, object)  # order id, step, detail dict
+
+    def __init__(
+        self,
+        station_id: str,
+        station_name: str = "",
+        agency: str = "",
+        clock: Callable[[], float] | None = None,
+        parent: QWidget | None = None,
+        *,
+        timezone: str = "UTC",
+        kind_titles: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("StationWindow")
+        self.station_id = station_id
+        self.station_name = station_name or station_id
+        self.agency = agency
+        self.clock = clock or time.time
+        self.inbox = InboxModel()
+        self.link = LinkStatus()
+        self.tz = ZoneInfo(timezone)
+        self.kind_titles = dict(kind_titles or {})
+        self.table_model = InboxTableModel(self.inbox, self.clock, self.tz, self.kind_titles)
+        self.proxy = UrgencyProxy(self.clock)
+        self.proxy.setSourceModel(self.table_model)
+        self._build()
+        self.retranslate()
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        head = QHBoxLayout()
+        self.title_label = QLabel()
+        font = self.title_label.font()
+        font.setPointSize(font.pointSize() + 4)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.link_label = QLabel()
+        self.link_label.setObjectName("linkState")
+        self.link_label.setMargin(4)
+        head.addWidget(self.title_label, 1)
+        head.addWidget(self.link_label)
+        outer.addLayout(head)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.table = QTableView()
+        self.table.setObjectName("inbox")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        split.addWidget(self.table)
+
+        detail = QWidget()
+        dl = QVBoxLayout(detail)
+        self.order_title = QLabel()
+        self.order_title.setWordWrap(True)
+        tfont = self.order_title.font()
+        tfont.setPointSize(tfont.pointSize() + 2)
+        tfont.setBold(True)
+        self.order_title.setFont(tfont)
+        self.badge = QLabel()
+        self.badge.setObjectName("badge")
+        self.badge.setWordWrap(True)
+        self.badge.setMargin(6)
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.RichText)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignTop)
+        dl.addWidget(self.order_title)
+        dl.addWidget(self.badge)
+        dl.addWidget(self.body, 1)
+        buttons = QHBoxLayout()
+        self.buttons: dict[Step, QPushButton] = {}
+        for step, key in (
+            (Step.ACCEPT, "A"),
+            (Step.DECLINE, "D"),
+            (Step.PROGRESS, "P"),
+            (Step.COMPLETE, "C"),
+            (Step.FAIL, "F"),
+        ):
+            button = QPushButton()
+            button.setObjectName(f"button_{step.value}")
+            button.clicked.connect(lambda _=False, s=step: self.answer(s))
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(lambda s=step: self.answer(s))
+            self.buttons[step] = button
+            buttons.addWidget(button)
+        dl.addLayout(buttons)
+        split.addWidget(detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        outer.addWidget(split, 1)
+        self.setCentralWidget(central)
+        self.resize(1100, 600)
+        self._show_detail(None)
+
+    def retranslate(self) -> None:
+        """Set every visible string in the current language."""
+        self.setWindowTitle(self.tr("Baton station — %1").replace("%1", self.station_name))
+        agency = f" · {self.agency}" if self.agency else ""
+        self.title_label.setText(f"{self.station_name}{agency}")
+        names = {
+            Step.ACCEPT: self.tr("&Accept"),
+            Step.DECLINE: self.tr("&Decline…"),
+            Step.PROGRESS: self.tr("&Progress…"),
+            Step.COMPLETE: self.tr("&Complete"),
+            Step.FAIL: self.tr("&Fail…"),
+        }
+        for step, button in self.buttons.items():
+            button.setText(names[step])
+        self._show_link()
+        self._show_detail(self.current())
+
+    def changeEvent(self, event: Any) -> None:
+        """Re-translate on a language change."""
+        if event.type() == event.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # ------------------------------------------------------------------ feeding
+    def apply_events(self, batch: Sequence[EventLike]) -> None:
+        """Fold a batch of the station journal's events into the window."""
+        link_changed = False
+        for ev in batch:
+            self.inbox.apply(ev)
+            link_changed |= self.link.apply(ev)
+        if link_changed:
+            self._show_link()
+        self.proxy.sort(0, Qt.SortOrder.DescendingOrder)
+        self._show_detail(self.current())
+
+    def set_outbox(self, pending: int) -> None:
+        """Show how many reports wait to be delivered."""
+        self.link.outbox = pending
+        self._show_link()
+
+    # ------------------------------------------------------------------ selection
+    def current(self) -> InboxView | None:
+        """The order selected in the inbox."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.table_model.row_at(self.proxy.mapToSource(index).row())
+
+    def select(self, order_id: str) -> None:
+        """Select an order by id."""
+        row = self.inbox.row_of(order_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.table_model.index(row, 0))
+        self.table.setCurrentIndex(index)
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.current()
+        self._show_detail(row)
+        # Opening an order is the operator seeing it: acknowledge it.
+        if row is not None and row.authority.ok and row.state is OrderState.DELIVERED:
+            self.action_requested.emit(row.order_id, Step.ACKNOWLEDGE.value, {})
+
+    # ------------------------------------------------------------------ answers
+    def ask(self, step: Step) -> dict[str, Any] | None:
+        """Ask the operator for what `step` needs; None when they cancel."""
+        if step in (Step.ACCEPT, Step.COMPLETE):
+            return {}
+        title = {
+            Step.DECLINE: self.tr("Decline order"),
+            Step.FAIL: self.tr("Report failure"),
+            Step.PROGRESS: self.tr("Report progress"),
+        }[step]
+        dialog = AnswerDialog(title, with_percent=step is Step.PROGRESS, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        text = dialog.text.text().strip()
+        if step is Step.PROGRESS:
+            return {"percent": dialog.percent.value(), "note": text}
+        return {"reason": text}
+
+    def answer(self, step: Step) -> None:
+        """Answer the selected order with `step`, if it may take it now."""
+        row = self.current()
+        if row is None:
+            return
+        steps = row.actionable
+        effective = step
+        if step is Step.ACCEPT and Step.ACKNOWLEDGE in steps:
+            steps = (*steps, Step.ACCEPT)  # accepting implies having seen it
+        if step is Step.DECLINE and Step.ACKNOWLEDGE in steps:
+            steps = (*steps, Step.DECLINE)
+        if effective not in steps:
+            return
+        detail = self.ask(step)
+        if detail is None:
+            return
+        self.action_requested.emit(row.order_id, step.value, detail)
+
+    # ------------------------------------------------------------------ drawing
+    def _show_link(self) -> None:
+        th = theme.current()
+        online = self.link.online
+        text = self.tr("connected to console") if online else self.tr("console unreachable")
+        if self.link.outbox:
+            text += " · " + self.tr("reports waiting: %1").replace("%1", str(self.link.outbox))
+        bg = th.risk[0] if online else th.risk[4]
+        fg = th.risk_text[0] if online else th.risk_text[4]
+        self.link_label.setText(text)
+        self.link_label.setStyleSheet(
+            f"background:{bg};color:{fg};border-radius:4px;font-weight:bold"
+        )
+
+    def _show_detail(self, row: InboxView | None) -> None:
+        th = theme.current()
+        if row is None:
+            self.order_title.setText(self.tr("No order selected"))
+            self.badge.setText("")
+            self.badge.setStyleSheet("")
+            self.body.setText(
+                self.tr(
+                    "Orders from the commander appear on the left, most urgent "
+                    "first. Select one to answer it."
+                )
+            )
+            for button in self.buttons.values():
+                button.setEnabled(False)
+            return
+        self.order_title.setText(f"{self.kind_titles.get(row.kind, row.kind)} — {row.zone}")
+        auth = row.authority
+        if auth.ok:
+            chain = " → ".join(auth.chain) if auth.chain else row.commander
+            until = ""
+            if auth.valid_until is not None:
+                left = duration(max(0.0, auth.valid_until - self.clock()))
+                until = " · " + self.tr("valid until %1 (%2 left)").replace(
+                    "%1", self._when(auth.valid_until)
+                ).replace("%2", left)
+            scope = f"<br/>{self.tr('Scope')}: {auth.scope}" if auth.scope else ""
+            self.badge.setText(f"✔ <b>{self.tr('Authority verified')}</b>: {chain}{until}{scope}")
+            bg, fg = th.risk[0], th.risk_text[0]
+        else:
+            self.badge.setText(
+                f"✘ <b>{self.tr('Rejected: not executed')}</b> — {auth.reason}"
+                + (f"<br/>{auth.detail}" if auth.detail else "")
+            )
+            bg, fg = th.risk[4], th.risk_text[4]
+        self.badge.setStyleSheet(f"background:{bg};color:{fg};border-radius:4px")
+        params = "".join(f"<li>{k}: <b>{v}</b></li>" for k, v in sorted(row.params.items()))
+        report = ""
+        for key in ("reason", "note"):
+            if row.detail.get(key):
+                report = f"<p><i>{self.tr('Last report')}: {row.detail[key]}</i></p>"
+        self.body.setText(
+            f"<p style='font-size:larger'>{row.text}</p>"
+            f"<ul>{params}</ul>"
+            f"<p>{self.tr('From')}: {row.commander} · {self.tr('State')}: "
+            f"<b>{state_text(row.state)}</b><br/>"
+            f"{self.tr('Accept by')}: {self._when(row.ack_deadline)} · "
+            f"{self.tr('Due')}: {self._when(row.due)}</p>{report}"
+        )
+        allowed = set(row.actionable)
+        if Step.ACKNOWLEDGE in allowed:
+            allowed |= {Step.ACCEPT, Step.DECLINE}
+        for step, button in self.buttons.items():
+            button.setEnabled(step in allowed)
+
+    def _when(self, ts: float) -> str:
+        return datetime.fromtimestamp(ts, UTC).astimezone(self.tz).strftime("%H:%M:%S %Z")
+
+    def _tick(self) -> None:
+        self.table_model.tick()
