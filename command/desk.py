@@ -1,8 +1,9 @@
 """StationDesk: the station's application core (Qt-free, zmq-free).
 
 Receiving: an order is deduplicated by message id, checked against the station's authority book
-(delegation chain, scope, window, signature), and journaled as `order.received` or
-`order.rejected` in one transaction; the wire acks only after that commit. Rejections go back to
+(delegation chain, scope, window, signature), and journaled as `order.received` (with the
+book's verification summary, `verification`, when the verifier gives one) or `order.rejected` in
+one transaction; the wire acks only after that commit. Rejections go back to
 the console as a REPORT with step "rejected" and the machine-readable reason.
 
 Operator actions (acknowledge, accept, decline, progress, complete, fail) journal the step and
@@ -46,6 +47,14 @@ class OrderVerifier(Protocol):
         ...
 
 
+class SummarizingVerifier(OrderVerifier, Protocol):
+    """A verifier that also says what it checked, for the station window's badge."""
+
+    def summarize(self, order: Order, now: float) -> tuple[tuple[str, str] | None, dict[str, JSON]]:
+        """(`check`'s answer, the verification summary journaled with the order)."""
+        ...
+
+
 class AcceptAll:
     """A verifier that only checks the order is signed (for tests of the wire, not authority)."""
 
@@ -73,6 +82,16 @@ class BookVerifier:
             return None
         code = verdict.reason.value if verdict.reason is not None else "refused"
         return (code, verdict.detail)
+
+    def summarize(self, order: Order, now: float) -> tuple[tuple[str, str] | None, dict[str, JSON]]:
+        """Check once; the verdict as `check` gives it and `AuthorityBook.summary` (chain root →
+        commander, scope, valid until) for the `order.received` body."""
+        verdict = self.book.check(order, now)
+        summary = self.book.summary(order, verdict)
+        if verdict.ok:
+            return None, summary
+        code = verdict.reason.value if verdict.reason is not None else "refused"
+        return (code, verdict.detail), summary
 
     def add_documents(self, documents: Sequence[Mapping[str, JSON]]) -> list[str]:
         """Grants (have `delegate`) and revocations (have `effective_at`); forgeries refused."""
@@ -156,12 +175,28 @@ class StationDesk:
                 return self._reject(
                     msg_id, peer, order.id, "replayed", f"order {order.id} was already received"
                 )
-            verdict = self.verifier.check(order, now)
+            summarize = getattr(self.verifier, "summarize", None)
+            if summarize is None:
+                verdict = self.verifier.check(order, now)
+                if verdict is not None:
+                    return self._reject(msg_id, peer, order.id, verdict[0], verdict[1])
+                row = self.journal.receive_order(order, msg_id=msg_id, peer=peer, ts=now)
+                if row is None:
+                    return ReceiveResult(Receipt.DUPLICATE, order.id)
+                return ReceiveResult(Receipt.RECEIVED, order.id)
+            verdict, summary = summarize(order, now)
             if verdict is not None:
                 return self._reject(msg_id, peer, order.id, verdict[0], verdict[1])
-            row = self.journal.receive_order(order, msg_id=msg_id, peer=peer, ts=now)
-            if row is None:
+            # The order with what was verified about its authority (the station window's badge).
+            if not self.journal.mark_received(msg_id, peer):
                 return ReceiveResult(Receipt.DUPLICATE, order.id)
+            self.journal.append(
+                "order.received",
+                {"order": order.to_dict(), "msg_id": msg_id, "peer": peer, "verification": summary},
+                actor=peer,
+                incident=order.incident,
+                ts=now,
+            )
             return ReceiveResult(Receipt.RECEIVED, order.id)
 
     def _rechain(self, order: Order, msg_id: str, peer: str, now: float) -> ReceiveResult:

@@ -8,7 +8,7 @@ socket. Every method runs in the engine thread, which owns the journal writer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,6 +103,36 @@ class CommandPost:
         Raises `ValidationError` (unknown station, kind, zone or bad parameter) or `JournalError`
         (nothing is sent when nothing could be logged).
         """
+        return self.journal.issue_order(
+            *self._prepare(
+                draft,
+                decision=decision,
+                rationale=rationale,
+                information=information,
+                risk_assessment=risk_assessment,
+                powers_policy=powers_policy,
+                options=options,
+                kind=kind,
+            )
+        )
+
+    def issue_orders(self, drafts: Sequence[OrderDraft], **decision: Any) -> list[IssuedOrder]:
+        """Like `issue_order` for several drafts (same decision fields), in ONE commit: all of
+        them or, if any is refused, none."""
+        return self.journal.issue_orders([self._prepare(d, **decision) for d in drafts])
+
+    def _prepare(
+        self,
+        draft: OrderDraft,
+        *,
+        decision: str,
+        rationale: str,
+        information: str = "",
+        risk_assessment: str = "",
+        powers_policy: str = "",
+        options: str = "",
+        kind: DecisionKind = DecisionKind.ORDER,
+    ) -> tuple[Order, Decision]:
         station = self.incident.station(draft.station)
         order_kind = station.kind(draft.kind)
         self.incident.zone(draft.zone)
@@ -148,7 +178,7 @@ class CommandPost:
             order_ids=(order_id,),
             snapshot=self._snapshot(),
         )
-        return self.journal.issue_order(order, entry)
+        return order, entry
 
     def cancel_order(self, order_id: str, reason: str) -> str:
         """Cancel an open order and queue the CANCEL for its station; returns the message id."""

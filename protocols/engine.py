@@ -3,9 +3,13 @@
 A `Node` (console or station, see `protocols.nodes`) is built *inside* the engine thread by the
 factory given to `Engine` (so the journal's SQLite connection and every socket live and die in
 that thread). Other threads talk to it only through `Engine.call` (a command queue plus a wake-up
-byte on an inproc PAIR socket) and hear from it through the `on_batch` callback, called from the
-engine thread with the journal events appended since the last batch (a Qt bridge turns that into
-a queued signal).
+byte on an inproc PUSH → PULL pipe) and hear from it through the `on_batch` callback, called from
+the engine thread with the journal events appended since the last batch (a Qt bridge turns that
+into a queued signal).
+
+A zmq socket is never shared between threads: every thread that calls `Engine.call` gets its own
+PUSH socket (created on its first call, kept in a `threading.local`); the engine's PULL socket
+receives from all of them.
 
 Shutdown is clean and bounded: the node stops (its outbox is already safe in the journal), every
 socket is closed with linger 0 and the context is destroyed; `stop()` never hangs.
@@ -16,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import math
 import queue
 import threading
 import time
@@ -105,8 +110,10 @@ class Engine:
         self._startup_error: BaseException | None = None
         self._thread: threading.Thread | None = None
         self._context: zmq.Context[Any] | None = None
-        self._wake: zmq.Socket[Any] | None = None
-        self._wake_lock = threading.Lock()
+        self._local = threading.local()  # .wake: this thread's own PUSH socket
+        self._wakers: dict[int, zmq.Socket[Any]] = {}  # thread id → its PUSH; stop() closes
+        self._wakers_lock = threading.Lock()  # guards the list, never a socket's use
+        self._accepting = False
         self._stopping = False
         self.node: Node | None = None  # for tests and diagnostics: only touch from the engine
         self.errors = 0  # exceptions caught (and logged) in the loop
@@ -128,22 +135,42 @@ class Engine:
             if isinstance(self._startup_error, BatonError):
                 raise self._startup_error
             raise EngineError(f"{self._name} failed to start: {self._startup_error!r}")
-        wake = self._context.socket(zmq.PAIR)
-        wake.linger = 0
-        wake.connect(self._address)
-        self._wake = wake
+        self._accepting = True
         return self
+
+    def _waker(self) -> zmq.Socket[Any] | None:
+        """This thread's PUSH socket to the engine (made on first use), or None when stopped."""
+        wake: zmq.Socket[Any] | None = getattr(self._local, "wake", None)
+        if wake is not None and not wake.closed:
+            return wake
+        with self._wakers_lock:
+            if not self._accepting or self._context is None:
+                return None
+            # Sockets of threads that ended (or whose id this thread now reuses) are unused.
+            me = threading.get_ident()
+            alive = {t.ident for t in threading.enumerate()} - {me}
+            for ident in [i for i in self._wakers if i not in alive]:
+                self._wakers.pop(ident).close(linger=0)
+            wake = self._context.socket(zmq.PUSH)
+            wake.linger = 0
+            wake.sndhwm = 1  # one pending wake-up is enough: the engine drains the whole queue
+            wake.connect(self._address)
+            self._wakers[me] = wake
+        self._local.wake = wake
+        return wake
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Future[Any]:
         """Run command `name` in the engine thread; the future holds its result or error."""
         future: Future[Any] = Future()
-        if self._wake is None or self._stopping:
+        wake = None if self._stopping else self._waker()
+        if wake is None:
             future.set_exception(EngineError(f"{self._name} is not running"))
             return future
         self._queue.put(_Command(name, args, kwargs, future))
-        # On zmq.Again wake-ups are already queued: the engine will see this command too.
-        with self._wake_lock, contextlib.suppress(zmq.Again):
-            self._wake.send(b"!", zmq.NOBLOCK)
+        # On zmq.Again a wake-up is already queued: the engine will see this command too.
+        # ZMQError: stop() closed the socket meanwhile (the command fails as "stopped").
+        with contextlib.suppress(zmq.ZMQError):
+            wake.send(b"!", zmq.NOBLOCK)
         return future
 
     def call_sync(self, name: str, *args: Any, timeout: float = 10.0, **kwargs: Any) -> Any:
@@ -154,14 +181,17 @@ class Engine:
         """Shut the engine down; bounded by `timeout`, never hangs."""
         if self._thread is None:
             return
-        if self._wake is not None and not self._stopping:
+        if self._accepting and not self._stopping:
             self.call("shutdown")
         self._stopping = True
         self._thread.join(timeout)
-        if self._wake is not None:
-            with self._wake_lock:
-                self._wake.close(linger=0)
-            self._wake = None
+        with self._wakers_lock:
+            self._accepting = False
+            # Each PUSH was only ever used by its own thread; closing it here, after the engine
+            # stopped accepting, is a hand-over (the lock is the memory barrier zmq asks for).
+            for wake in self._wakers.values():
+                wake.close(linger=0)
+            self._wakers.clear()
         if self._context is not None and not self._thread.is_alive():
             self._context.destroy(linger=0)
             self._context = None
@@ -182,7 +212,7 @@ class Engine:
 
     def _run(self) -> None:
         assert self._context is not None
-        command_socket = self._context.socket(zmq.PAIR)
+        command_socket = self._context.socket(zmq.PULL)
         command_socket.linger = 0
         command_socket.bind(self._address)
         try:
@@ -204,7 +234,8 @@ class Engine:
         running = True
         try:
             while running:
-                wait_ms = max(0, int((next_tick - time.monotonic()) * 1000))
+                # Round up: int() would poll(0) and spin through the tick's last millisecond.
+                wait_ms = max(0, math.ceil((next_tick - time.monotonic()) * 1000))
                 ready = dict(poller.poll(wait_ms))
                 if command_socket in ready:
                     while command_socket.poll(0):

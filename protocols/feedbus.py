@@ -5,17 +5,28 @@ connects a PUB and a DEALER whose routing id is its name (zguide "Clone" pattern
 number their batches (header `seq`, per publisher). A subscriber that meets a publisher for the
 first time or sees a gap asks that publisher for a SNAPSHOT of its current values instead of
 re-requesting what it missed; batches that arrive meanwhile are held and applied after the
-snapshot if they are newer than it.
+snapshot if they are newer than it. A snapshot carries every signal the publisher sent so far as
+well, and the subscriber drops signals it already has (by id), so a console that joins late or
+after a gap still learns of earlier alerts, exactly once.
+
+Two clocks: transport timers (snapshot retries) run on wall-clock monotonic time, whatever the
+scenario speed; a publisher's silence is judged in scenario time (`stale_after_s` of the clock
+given) but never sooner than `stale_after_wall_s` of wall time, so a healthy publisher (it sends
+at least every 250 ms of wall time) is never reported stale at 600× scenario speed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import zmq
+from zmq.utils.monitor import recv_monitor_message
 
 from command.ids import new_id
 from command.model import Observation, Signal
@@ -24,6 +35,7 @@ from protocols.messages import FeedBatch, Header, Message, Snapshot, SnapshotReq
 
 DEFAULT_FEED_ADDRESS = "tcp://127.0.0.1:7702"
 DEFAULT_SNAPSHOT_ADDRESS = "tcp://127.0.0.1:7703"
+_monitors = itertools.count(1)
 
 JSON = Any
 FeedSink = Callable[[str, list[Observation], list[Signal]], None]
@@ -81,8 +93,10 @@ class FeedPublisher:
     ) -> None:
         self.name = name
         self.seq = 0
+        self.feed_address = feed_address
         self._now = clock or (lambda: 0.0)
         self._current: dict[tuple[str, str, str, str], Observation] = {}
+        self._signals: dict[str, Signal] = {}  # every signal sent, by id (snapshots carry them)
         self.pub: zmq.Socket[Any] = context.socket(zmq.PUB)
         self.pub.linger = 0
         self.pub.sndhwm = 100_000
@@ -98,6 +112,8 @@ class FeedPublisher:
         self.seq += 1
         for o in batch:
             self._current[(o.feed, o.zone, o.metric, o.source)] = o
+        for sig in signals:
+            self._signals[sig.id] = sig
         body = FeedBatch(
             publisher=self.name,
             observations=[observation_row(o) for o in batch],
@@ -125,6 +141,7 @@ class FeedPublisher:
                     publisher=self.name,
                     as_of=self.seq,
                     observations=[observation_row(o) for o in self._current.values()],
+                    signals=[signal_dict(sig) for sig in self._signals.values()],
                 )
                 self.snap.send_multipart(encode(self._message(snapshot, self.seq)), zmq.NOBLOCK)
                 answered += 1
@@ -134,9 +151,49 @@ class FeedPublisher:
         now = self._now()
         return Message(Header(new_id(now), self.name, seq, "", now, 1), body)
 
-    def close(self) -> None:
-        """Close both sockets (linger 0)."""
-        self.pub.close(linger=0)
+    def wait_connected(self, timeout: float, stop: threading.Event | None = None) -> bool:
+        """Wait (at most `timeout` wall seconds, or until `stop` is set) until the PUB socket has
+        completed a handshake with the subscriber; True when it did.
+
+        Batches published before that are lost to the slow-joiner effect (the subscriber gets a
+        snapshot instead), so a publisher that wants its first batches seen waits here first.
+        """
+        if timeout <= 0:
+            return False
+        stop = stop or threading.Event()
+        # A fresh inproc address each time: pyzmq's default one cannot be bound twice.
+        monitor = self.pub.get_monitor_socket(
+            zmq.EVENT_HANDSHAKE_SUCCEEDED, addr=f"inproc://baton-feed-monitor-{next(_monitors)}"
+        )
+        try:
+            # The PUB connected before the monitor existed, so its handshake may already be gone
+            # unseen: connect again to watch a fresh one.
+            try:
+                self.pub.disconnect(self.feed_address)
+            except zmq.ZMQError:
+                pass  # not connected under that name: watch whatever comes
+            else:
+                self.pub.connect(self.feed_address)
+            deadline = time.monotonic() + timeout
+            while not stop.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                if monitor.poll(int(min(left, 0.05) * 1000) + 1):
+                    event = recv_monitor_message(monitor)
+                    if event["event"] == zmq.EVENT_HANDSHAKE_SUCCEEDED:
+                        # The peer's subscription follows its handshake: let it land.
+                        stop.wait(min(0.05, max(0.0, deadline - time.monotonic())))
+                        return True
+            return False
+        finally:
+            self.pub.disable_monitor()
+            monitor.close(linger=0)
+
+    def close(self, linger_ms: int = 0) -> None:
+        """Close both sockets; `linger_ms` > 0 gives batches still queued on the PUB that long
+        to leave (the context's term waits for them), 0 drops them."""
+        self.pub.close(linger=max(0, int(linger_ms)))
         self.snap.close(linger=0)
 
 
@@ -146,12 +203,17 @@ class _Source:
     syncing: bool = False
     requested_at: float = 0.0
     held: list[Message] = field(default_factory=list)
-    last_heard: float = 0.0
+    last_heard: float = 0.0  # scenario time (the subscriber's clock)
+    heard_wall: float = 0.0  # wall-clock monotonic time
     stale: bool = False
 
 
 class FeedSubscriber:
-    """The console's side of the feed bus. Create and use in the engine thread."""
+    """The console's side of the feed bus. Create and use in the engine thread.
+
+    `clock` is the scenario clock (staleness, `tick(now)` takes its time); `wall` the monotonic
+    wall clock for transport timers (`resync_after_s`, `stale_after_wall_s`).
+    """
 
     def __init__(
         self,
@@ -163,12 +225,17 @@ class FeedSubscriber:
         snapshot_address: str = DEFAULT_SNAPSHOT_ADDRESS,
         stale_after_s: float = 10.0,
         resync_after_s: float = 2.0,
+        stale_after_wall_s: float = 2.0,
+        wall: Callable[[], float] = time.monotonic,
         on_rejected: Callable[[str, str], None] | None = None,
     ) -> None:
         self._sink = sink
         self._now = clock
+        self._wall = wall
         self.stale_after_s = stale_after_s
         self.resync_after_s = resync_after_s
+        self.stale_after_wall_s = stale_after_wall_s
+        self.signals_seen: set[str] = set()
         self._on_rejected = on_rejected
         self.sources: dict[str, _Source] = {}
         self.snapshots_requested = 0
@@ -221,8 +288,7 @@ class FeedSubscriber:
             return
         name = message.body.publisher
         source = self.sources.setdefault(name, _Source())
-        source.last_heard = self._now()
-        source.stale = False
+        self._heard(source)
         seq = message.header.seq
         if source.syncing:
             source.held.append(message)
@@ -236,6 +302,20 @@ class FeedSubscriber:
             return
         self._apply(name, source, message.body, seq)
 
+    def _heard(self, source: _Source) -> None:
+        source.last_heard = self._now()
+        source.heard_wall = self._wall()
+        source.stale = False
+
+    def _new_signals(self, signals: list[Signal]) -> list[Signal]:
+        """Signals not delivered before (a snapshot repeats those already sent)."""
+        fresh = []
+        for sig in signals:
+            if sig.id not in self.signals_seen:
+                self.signals_seen.add(sig.id)
+                fresh.append(sig)
+        return fresh
+
     def _apply(self, name: str, source: _Source, body: FeedBatch, seq: int) -> None:
         try:
             observations = [observation_from_row(r) for r in body.observations]
@@ -245,6 +325,7 @@ class FeedSubscriber:
                 self._on_rejected("bad_body", f"feed batch {seq} from {name}: {err!r}")
             observations, signals = [], []
         source.last_seq = seq
+        signals = self._new_signals(signals)
         if observations or signals:
             self._sink(name, observations, signals)
 
@@ -256,7 +337,7 @@ class FeedSubscriber:
         with contextlib.suppress(zmq.ZMQError):
             self.snap.send_multipart([name.encode(), *encode(message)], zmq.NOBLOCK)
         source.syncing = True
-        source.requested_at = now
+        source.requested_at = self._wall()
         self.snapshots_requested += 1
 
     def _on_snapshot(self, frames: list[bytes]) -> None:
@@ -267,14 +348,17 @@ class FeedSubscriber:
         source = self.sources.setdefault(body.publisher, _Source())
         try:
             observations = [observation_from_row(r) for r in body.observations]
-        except (ValueError, TypeError) as err:
+            signals = [signal_from_dict(s) for s in body.signals]
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
             if self._on_rejected is not None:
                 self._on_rejected("bad_body", f"snapshot from {body.publisher}: {err!r}")
             return
+        self._heard(source)
         source.syncing = False
         source.last_seq = body.as_of
-        if observations:
-            self._sink(body.publisher, observations, [])
+        signals = self._new_signals(sorted(signals, key=lambda s: s.ts))
+        if observations or signals:
+            self._sink(body.publisher, observations, signals)
         held, source.held = source.held, []
         for m in sorted(held, key=lambda m: m.header.seq):
             if m.header.seq == source.last_seq + 1 and isinstance(m.body, FeedBatch):
@@ -285,12 +369,22 @@ class FeedSubscriber:
                 return
 
     def tick(self, now: float) -> list[str]:
-        """Re-ask unanswered snapshots; returns publishers that just went stale."""
+        """Re-ask unanswered snapshots; returns publishers that just went stale.
+
+        `now` is scenario time (the subscriber's clock). A publisher is stale once silent for
+        more than `stale_after_s` of scenario time AND `stale_after_wall_s` of wall time; the
+        snapshot retry runs on wall time only.
+        """
+        wall = self._wall()
         went_stale: list[str] = []
         for name, source in self.sources.items():
-            if source.syncing and now - source.requested_at >= self.resync_after_s:
+            if source.syncing and wall - source.requested_at >= self.resync_after_s:
                 self._request(name, source)
-            if not source.stale and now - source.last_heard > self.stale_after_s:
+            if (
+                not source.stale
+                and now - source.last_heard > self.stale_after_s
+                and wall - source.heard_wall > self.stale_after_wall_s
+            ):
                 source.stale = True
                 went_stale.append(name)
         return went_stale

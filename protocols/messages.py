@@ -200,17 +200,20 @@ class SnapshotRequest:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """Current value per (feed, zone, metric, source), valid as of publisher sequence `as_of`."""
+    """Current value per (feed, zone, metric, source) and the signals sent so far, valid as of
+    publisher sequence `as_of` (a late joiner learns of earlier alerts too)."""
 
     publisher: str
     as_of: int
     observations: list[list[JSON]]
+    signals: list[dict[str, JSON]] = field(default_factory=list)  # every signal sent so far
 
     TYPE: ClassVar[MsgType] = MsgType.SNAPSHOT
     FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {
         "publisher": (str,),
         "as_of": (int,),
         "observations": (list,),
+        "signals": (list,),
     }
 
 

@@ -177,6 +177,7 @@ class ConsoleNode:
         """What the GUI and tests may ask for."""
         return {
             "issue_order": self.issue_order,
+            "issue_orders": self.issue_orders,
             "cancel": self.cancel,
             "add_decision": self.post.add_decision,
             "correct_decision": self.post.correct_decision,
@@ -194,6 +195,13 @@ class ConsoleNode:
         """Journal, then send at once if the station is connected."""
         issued = self.post.issue_order(draft, **decision)
         self.wire.flush(draft.station)
+        return issued
+
+    def issue_orders(self, drafts: list[OrderDraft], **decision: Any) -> list[IssuedOrder]:
+        """Journal several orders in one commit (each with its decision), then send them."""
+        issued = self.post.issue_orders(drafts, **decision)
+        for station in sorted({d.station for d in drafts}):
+            self.wire.flush(station)
         return issued
 
     def cancel(self, order_id: str, reason: str) -> str:

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import zmq
-from zmq.utils.monitor import recv_monitor_message
 
 from command.clock import Clock
 from command.errors import BatonError
@@ -91,39 +90,6 @@ class SimulatorStats:
 def batch_period(speed: float) -> float:
     """Wall seconds between batches for a clock `speed`: 100–250 ms, shorter when faster."""
     return min(MAX_PERIOD_S, max(MIN_PERIOD_S, TARGET_BATCH_SCENARIO_S / speed))
-
-
-def _wait_connected(
-    socket: zmq.Socket[Any], address: str, timeout_s: float, stop: threading.Event
-) -> bool:
-    """Wait (bounded) until `socket`, connected to `address`, completes a handshake."""
-    if timeout_s <= 0:
-        return False
-    monitor = socket.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
-    try:
-        # The publisher connected before the monitor existed, so its handshake may already be
-        # gone unseen: connect again to watch a fresh one.
-        try:
-            socket.disconnect(address)
-        except zmq.ZMQError:
-            pass  # not connected under that name: watch whatever comes
-        else:
-            socket.connect(address)
-        deadline = time.monotonic() + timeout_s
-        while not stop.is_set():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            if monitor.poll(int(min(left, 0.05) * 1000) + 1):
-                event = recv_monitor_message(monitor)
-                if event["event"] == zmq.EVENT_HANDSHAKE_SUCCEEDED:
-                    # The peer's subscription follows its handshake: give it a moment to land.
-                    stop.wait(0.05)
-                    return True
-        return False
-    finally:
-        socket.disable_monitor()
-        monitor.close(linger=0)
 
 
 class _Run:
@@ -206,18 +172,14 @@ def run_simulator(
         began = time.monotonic()
         deadline = began + config.duration_s if config.duration_s > 0 else math.inf
         run = _Run(scenario, clock, config, pub)
-        run.stats.connected = _wait_connected(
-            pub.pub, config.feed_address, config.connect_wait_s, stop
-        )
+        run.stats.connected = pub.wait_connected(config.connect_wait_s, stop)
         _loop(run, stop, deadline, on_started)
         flush = run.stats.reason != "stopped"
         return run.stats
     finally:
         if pub is not None:
-            if flush and config.flush_s > 0:
-                # Let the last batches leave; the context's term waits at most this long.
-                pub.pub.close(linger=int(config.flush_s * 1000))
-            pub.close()
+            # At a normal end let the last batches leave; the context's term waits that long.
+            pub.close(linger_ms=int(config.flush_s * 1000) if flush else 0)
         if context is None:
             if flush:
                 ctx.term()

@@ -42,7 +42,7 @@ class StationLink:
         self.socket.setsockopt(zmq.ROUTING_ID, station_id.encode())
         self.socket.setsockopt(zmq.IMMEDIATE, 1)
         self.socket.setsockopt(zmq.RECONNECT_IVL, 100)
-        self.socket.setsockopt(zmq.RECONNECT_IVL_MAX, 2000)
+        self.socket.setsockopt(zmq.RECONNECT_IVL_MAX, 1000)
         configure_client(self.socket, keys, console_public)
         self.monitor: zmq.Socket[Any] = self.socket.get_monitor_socket(_WATCHED)
         self.monitor.linger = 0

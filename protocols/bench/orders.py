@@ -1,0 +1,231 @@
+"""P1 and P2 over the real engines and links: a console engine and station engines in this
+process, each in its own thread with its own zmq context, CURVE on, file journals with
+synchronous=FULL, loopback TCP.
+
+P1 (round trip): the caller asks the console engine to issue an order; the console journals it
+and sends it; the station journals the receipt and acks; the console journals "delivered"
+(`order.deliver`). The clock stops when the console's batch callback sees that event.
+
+P2 (burst): 1,000 orders to 50 stations issued in one console command (one commit), counted as
+durably acknowledged when the console has journaled every `order.deliver`.
+"""
+
+from __future__ import annotations
+
+import queue
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import zmq
+
+from command.clock import SystemClock
+from command.desk import AcceptAll
+from command.journal import Journal
+from command.model import Incident, OrderKind, ParamSpec, Station, Zone
+from command.post import OrderDraft
+from command.signing import Signer
+from protocols.bench.stats import Latency, Rate
+from protocols.delivery import WireConfig
+from protocols.engine import Engine, EngineBatch
+from protocols.nodes import ConsoleNode, ConsoleSettings, StationNode, StationSettings
+from protocols.security import CurveKeys
+
+PATROL = OrderKind("patrol", "Patrol", params=(ParamSpec("officers", "int", minimum=1),))
+
+
+def bench_incident(stations: list[str]) -> Incident:
+    """One zone and `stations`, each offering a patrol."""
+    return Incident(
+        id="bench",
+        name="Bench incident",
+        timezone="UTC",
+        zones=(Zone("z1", "Zone 1", 10_000.0),),
+        stations=tuple(Station(s, s.upper(), "police", (PATROL,)) for s in stations),
+    )
+
+
+def draft(station: str, n: int) -> OrderDraft:
+    """A small patrol order for `station`."""
+    return OrderDraft(station=station, kind="patrol", zone="z1", params={"officers": 1 + n % 5})
+
+
+@dataclass
+class OrderRig:
+    """A running console engine and its station engines (see module doc)."""
+
+    console: Engine
+    stations: dict[str, Engine]
+    delivered: queue.SimpleQueue[tuple[str, float]]
+
+    def issue(self, station: str, n: int) -> str:
+        """Issue one order (returns its id once journaled and sent)."""
+        issued = self.console.call_sync(
+            "issue_order", draft(station, n), decision=f"bench {n}", rationale="bench"
+        )
+        return str(issued.order.id)
+
+    def wait_delivered(self, order_id: str, timeout: float = 10.0) -> float:
+        """perf_counter time at which the console saw `order_id` delivered."""
+        deadline = time.monotonic() + timeout
+        while True:
+            got, at = self.delivered.get(timeout=max(0.001, deadline - time.monotonic()))
+            if got == order_id:
+                return at
+
+
+@contextmanager
+def order_rig(
+    directory: Path, station_ids: list[str], *, heartbeat_s: float = 1.0
+) -> Iterator[OrderRig]:
+    """Console + stations as engines in this process, connected over CURVE on loopback."""
+    clock = SystemClock()
+    wire = WireConfig(heartbeat_s=heartbeat_s)
+    server = CurveKeys.generate()
+    keys = {sid: CurveKeys.generate() for sid in station_ids}
+    delivered: queue.SimpleQueue[tuple[str, float]] = queue.SimpleQueue()
+
+    def on_batch(batch: EngineBatch) -> None:
+        now = time.perf_counter()
+        for e in batch.events:
+            if e.kind == "order.deliver":
+                delivered.put((str(e.body["order_id"]), now))
+
+    settings = ConsoleSettings(
+        name="console",
+        journal_path=directory / "console.db",
+        clock=clock,
+        signer=Signer.generate("commander"),
+        grant_chain=("bench-grant",),
+        incident=bench_incident(station_ids),
+        keys=server,
+        allowed={k.public: sid for sid, k in keys.items()},
+        address="tcp://127.0.0.1:*",
+        wire=wire,
+    )
+    console = Engine(lambda ctx: ConsoleNode(ctx, settings), clock, on_batch=on_batch)
+    console.start()
+    stations: dict[str, Engine] = {}
+    try:
+        address = str(console.call_sync("address"))
+        for sid in station_ids:
+            st = StationSettings(
+                station_id=sid,
+                journal_path=directory / f"{sid}.db",
+                clock=clock,
+                verifier=AcceptAll(),
+                keys=keys[sid],
+                console_public=server.public,
+                address=address,
+                wire=wire,
+            )
+            stations[sid] = Engine(
+                partial(_station_node, settings=st), clock, name=f"station-{sid}"
+            ).start()
+        deadline = time.monotonic() + 30
+        while set(console.call_sync("status")["online"]) != set(station_ids):
+            if time.monotonic() > deadline:
+                raise RuntimeError("stations did not come online within 30 s")
+            time.sleep(0.02)
+        yield OrderRig(console, stations, delivered)
+    finally:
+        for engine in stations.values():
+            engine.stop()
+        console.stop()
+
+
+def round_trip(n: int = 500, warmup: int = 50, directory: Path | None = None) -> Latency:
+    """P1: issue → station journaled → ack → console journaled delivered, one at a time."""
+    return round_trip_stages(n, warmup, directory)[0]
+
+
+STAGES = {
+    "caller → engine, validate + sign": "until the console appends order.issued",
+    "console commit, send, station decode + verify": "until the station appends order.received",
+    "station commit, ack, console handles ack": "until the console appends order.deliver",
+    "console commit, batch callback → caller": "until the caller sees it",
+}
+
+
+def round_trip_stages(
+    n: int = 500, warmup: int = 50, directory: Path | None = None
+) -> tuple[Latency, dict[str, float]]:
+    """P1 with where the time goes: medians (ms) of four stages between the caller's clock and
+    the journal timestamps of order.issued (console), order.received (station) and
+    order.deliver (console), read back from the journals after the run."""
+    with tempfile.TemporaryDirectory(dir=directory) as tmp:
+        folder = Path(tmp)
+        samples = []
+        walls: dict[str, tuple[float, float]] = {}
+        with order_rig(folder, ["st-1"]) as rig:
+            for i in range(warmup + n):
+                w0, t0 = time.time(), time.perf_counter()
+                order_id = rig.issue("st-1", i)
+                t1 = rig.wait_delivered(order_id)
+                if i >= warmup:
+                    samples.append(t1 - t0)
+                    walls[order_id] = (w0, w0 + (t1 - t0))
+        issued = _stamps(folder / "console.db", "order.issued", lambda b: b["order"]["id"])
+        delivered = _stamps(folder / "console.db", "order.deliver", lambda b: b["order_id"])
+        received = _stamps(folder / "st-1.db", "order.received", lambda b: b["order"]["id"])
+    cuts: list[list[float]] = [[], [], [], []]
+    for order_id, (w0, w1) in walls.items():
+        points = [w0, issued[order_id], received[order_id], delivered[order_id], w1]
+        for k in range(4):
+            cuts[k].append((points[k + 1] - points[k]) * 1000.0)
+    stages = {name: statistics.median(c) for name, c in zip(STAGES, cuts, strict=True)}
+    return Latency.of_seconds(samples), stages
+
+
+def _stamps(path: Path, kind: str, key: Callable[[dict[str, Any]], Any]) -> dict[str, float]:
+    journal = Journal.open_readonly(path)
+    try:
+        return {str(key(e.body)): e.ts for e in journal.events(kinds=[kind])}
+    finally:
+        journal.close()
+
+
+def burst(
+    orders: int = 1000, stations: int = 50, runs: int = 3, directory: Path | None = None
+) -> dict[str, Any]:
+    """P2: `orders` orders round-robin to `stations` stations in one console command; the rate
+    at which the console journals them delivered (durably acknowledged)."""
+    ids = [f"st-{i:03d}" for i in range(stations)]
+    rates = []
+    with tempfile.TemporaryDirectory(dir=directory) as tmp, order_rig(Path(tmp), ids) as rig:
+        for run in range(runs):
+            drafts = [draft(ids[i % stations], i) for i in range(orders)]
+            t0 = time.perf_counter()
+            issued = rig.console.call_sync(
+                "issue_orders", drafts, decision=f"burst {run}", rationale="bench", timeout=60
+            )
+            waiting = {str(i.order.id) for i in issued}
+            last = t0
+            deadline = time.monotonic() + 120
+            while waiting:
+                got, at = rig.delivered.get(timeout=max(0.001, deadline - time.monotonic()))
+                if got in waiting:
+                    waiting.discard(got)
+                    last = at
+            rates.append(orders / (last - t0))
+    return {
+        "rate": asdict(Rate.of_runs("orders/s", rates)),
+        "threads": 1 + stations,
+        "processes": 1,
+    }
+
+
+def threads_now() -> int:
+    """Python threads alive now (for the report)."""
+    return threading.active_count()
+
+
+def _station_node(context: zmq.Context[Any], settings: StationSettings) -> StationNode:
+    return StationNode(context, settings)

@@ -1,0 +1,77 @@
+"""The wire benches (P1, P2, P5, P6) run on small sizes and report sane, complete results.
+Not timed: speed is what `baton bench` prints, not what tests assert."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from protocols.bench.orders import STAGES, burst, order_rig, round_trip_stages
+from protocols.bench.recovery import bench_recovery
+from protocols.bench.scale import bench_scale
+
+
+def test_round_trip_reports_every_sample_and_its_stages(tmp_path: Path) -> None:
+    latency, stages = round_trip_stages(5, warmup=1, directory=tmp_path)
+    assert latency.n == 5 and latency.p50_ms > 0
+    assert set(stages) == set(STAGES)
+
+
+def test_burst_counts_every_order_delivered(tmp_path: Path) -> None:
+    result = burst(orders=20, stations=4, runs=1, directory=tmp_path)
+    assert result["rate"]["median"] > 0 and len(result["rate"]["runs"]) == 1
+    assert result["threads"] == 5
+
+
+def test_engine_calls_from_many_threads_use_their_own_sockets(tmp_path: Path) -> None:
+    results: list[Any] = []
+    sockets: list[Any] = []
+    errors: list[BaseException] = []
+    together = threading.Barrier(4, timeout=30)
+    with order_rig(tmp_path, ["st-1"]) as rig:
+
+        def caller(k: int) -> None:
+            try:
+                results.append(rig.issue("st-1", k))
+                rig.console.call_sync("status")
+                sockets.append(rig.console._local.wake)
+                together.wait()  # all four threads (and their sockets) alive at once
+            except BaseException as err:  # reported below
+                errors.append(err)
+
+        threads = [threading.Thread(target=caller, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert not errors and len(set(results)) == 4
+        assert len({id(s) for s in sockets}) == 4  # one PUSH per calling thread
+        late = threading.Thread(target=rig.console.call_sync, args=("status",))
+        late.start()  # a new thread's first call closes the sockets of threads that ended
+        late.join(30)
+        assert all(s.closed for s in sockets)
+    assert not rig.console._wakers  # stop() closed what was left
+
+
+def test_call_after_stop_fails_cleanly(tmp_path: Path) -> None:
+    with order_rig(tmp_path, ["st-1"]) as rig:
+        engine = rig.console
+    with pytest.raises(Exception, match="not running"):
+        engine.call_sync("status")
+
+
+def test_scale_bench_connects_every_station() -> None:
+    result = bench_scale(stations=8, window_s=0.5)
+    assert result["connected"] == 8 and result["online_in_journal"] == 8
+    assert result["cpu_cores"] >= 0
+
+
+def test_recovery_bench_loses_and_doubles_nothing() -> None:
+    result = bench_recovery(orders=60, stations=2, chunk=5)
+    assert result["issued"] == 60
+    assert result["received_once"] == 60 and result["delivered_once"] == 60
+    assert result["lost"] == 0 and result["doubled"] == 0
+    assert result["resume_s"] > 0
