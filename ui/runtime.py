@@ -1,0 +1,496 @@
+"""The live console runtime: one scenario's console engine, wired from provisioned files.
+
+`ConsoleRuntime(options).start()` builds the console engine (DESIGN §2: one thread owning the
+sockets and the journal writer) from what `ui.provision.provision` made: the commander's signing
+key, the console's CURVE secret, the stations' allow-list and the grant chain. In the engine
+thread it then journals `incident.opened` (once per journal), journals the grant chain the console
+acts under (so the header and the review know the delegation) and queues the grant documents for
+every station. With `autopilot_delay_s` the playbooks' suggestions are approved in the engine
+thread after that delay (the headless demo's commander). `stop()` is bounded and closes the
+journal with a signed checkpoint; `summary()` then reads the journal back read-only.
+
+`run_console_window(options)` opens the commander's window on top of a runtime (Qt is imported
+there only, so headless runs never load it).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import zmq
+
+from command.authority.documents import load_chain
+from command.authority.grants import Grant
+from command.authority.keys import load_signer
+from command.autopilot import Autopilot
+from command.clock import SimulatedClock
+from command.errors import BatonError
+from command.journal import Journal, verify_journal
+from command.model import DecisionKind
+from command.picture.engine import PictureEngine
+from command.post import OrderDraft
+from command.scenarios.scenario import Scenario
+from protocols.certs import load_curve_keys
+from protocols.delivery import WireConfig
+from protocols.engine import Engine, EngineBatch
+from protocols.nodes import ConsoleNode, ConsoleSettings
+from ui.provision import Provisioned, load_allow_list
+
+JSON = Any
+STOP_TIMEOUT_S = 10.0
+HISTORY_S = 30 * 60.0  # how much of the key metrics a window opened mid-incident is shown
+
+
+class ConsoleRuntimeError(BatonError):
+    """The console runtime cannot start or was used out of order."""
+
+
+@dataclass(frozen=True)
+class ConsoleOptions:
+    """Everything a live console run needs (see the module docstring)."""
+
+    scenario: Scenario
+    provisioned: Provisioned
+    journal: Path
+    origin: float  # wall epoch (time.time()) of scenario minute 0
+    speed: float = 1.0
+    orders_bind: str = "tcp://127.0.0.1:7701"
+    feeds_bind: str = "tcp://127.0.0.1:7702"
+    snapshots_bind: str = "tcp://127.0.0.1:7703"
+    autopilot_delay_s: float | None = None  # headless demo: approve suggestions after this delay
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a console run did, read back from its journal (the headless demo prints it)."""
+
+    journal: Path
+    orders_issued: int
+    accepted: int
+    completed: int
+    declined: int
+    late: int
+    escalations: int
+    decisions: int
+    suggestions: int
+    verified: bool
+    verify_detail: str
+
+    def lines(self) -> list[str]:
+        """Human-readable lines for a terminal."""
+        verdict = "intact" if self.verified else f"BROKEN ({self.verify_detail})"
+        return [
+            f"Orders issued {self.orders_issued}: accepted {self.accepted}, completed "
+            f"{self.completed}, declined {self.declined}, late {self.late}",
+            f"Escalations {self.escalations}; decisions {self.decisions}; "
+            f"suggestions {self.suggestions}",
+            f"Journal {self.journal}: baton verify says {verdict}",
+        ]
+
+
+# -- incident.opened ------------------------------------------------------------------------
+
+
+def _title(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def key_metrics(scenario: Scenario) -> list[dict[str, JSON]]:
+    """The scenario's metrics that have thresholds, per zone: {zone, metric, title, unit,
+    thresholds: {blue, yellow, orange, red}}."""
+    units: dict[tuple[str, str], str] = {(f.zone, f.metric): f.unit for f in scenario.feeds}
+    for d in scenario.derived:
+        for f in scenario.feeds:
+            if f.metric == d.metric:
+                units.setdefault((f.zone, d.name), d.unit)
+    out: list[dict[str, JSON]] = []
+    for t in scenario.thresholds:
+        zones = [z for (z, m) in units if m == t.indicator]
+        if t.zones:
+            zones = [z for z in zones if z in t.zones]
+        for zone in dict.fromkeys(zones):
+            out.append(
+                {
+                    "zone": zone,
+                    "metric": t.indicator,
+                    "title": _title(t.indicator),
+                    "unit": units[(zone, t.indicator)],
+                    "thresholds": {
+                        "blue": t.blue,
+                        "yellow": t.yellow,
+                        "orange": t.orange,
+                        "red": t.red,
+                    },
+                }
+            )
+    return out
+
+
+def incident_opened_body(options: ConsoleOptions) -> dict[str, JSON]:
+    """The `incident.opened` event body (review, replay and exports read it)."""
+    sc = options.scenario
+    inc = sc.incident
+    d = sc.delegation
+    return {
+        "incident": {
+            "id": inc.id,
+            "name": inc.name,
+            "timezone": inc.timezone,
+            "zones": [{"id": z.id, "name": z.name, "area_m2": z.area_m2} for z in inc.zones],
+            "stations": [
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "agency": s.agency,
+                    "kinds": [{"name": k.name, "title": k.title} for k in s.catalogue],
+                }
+                for s in inc.stations
+            ],
+        },
+        "commander": d.commander_name or d.commander,
+        "position": d.position,
+        "agency": d.authority_name or d.authority,
+        "scenario": sc.name,
+        "speed": options.speed,
+        "origin": options.origin,
+        "feeds": [
+            {"zone": f.zone, "metric": f.metric, "interval_s": f.interval_s} for f in sc.feeds
+        ],
+        "key_metrics": key_metrics(sc),
+    }
+
+
+def wire_config(speed: float, heartbeat_s: float = 1.0) -> WireConfig:
+    """Link timings in seconds of the scenario clock: at `speed` times faster, heartbeats,
+    retries and timers keep their wall-clock pace (as `baton station --speed` does)."""
+    base = WireConfig(heartbeat_s=heartbeat_s)
+    return replace(
+        base,
+        heartbeat_s=base.heartbeat_s * speed,
+        retry_first_s=base.retry_first_s * speed,
+        retry_max_s=base.retry_max_s * speed,
+        timers_every_s=base.timers_every_s * speed,
+        auth_log_every_s=base.auth_log_every_s * speed,
+        reload_every_s=base.reload_every_s * speed,
+    )
+
+
+def metric_history(
+    scenario: Scenario, journal: Journal, since: float, until: float
+) -> list[dict[str, JSON]]:
+    """The key metrics' recent values from the journal's observations, for a window opened in
+    mid-incident: per zone and feed interval, the median over sources (divided by the zone's
+    area for a derived indicator such as density). Dicts {zone, metric, ts, value}."""
+    derived = {d.name: d for d in scenario.derived}
+    areas = scenario.areas()
+    intervals = {(f.zone, f.metric): f.interval_s for f in scenario.feeds}
+    out: list[dict[str, JSON]] = []
+    for km in key_metrics(scenario):
+        zone, metric = str(km["zone"]), str(km["metric"])
+        spec = derived.get(metric)
+        fed = spec.metric if spec is not None else metric
+        step = intervals.get((zone, fed), 60.0)
+        buckets: dict[float, list[float]] = {}
+        for o in journal.observations(since=since, until=until, zone=zone, metric=fed):
+            buckets.setdefault(math.floor(o.ts / step) * step, []).append(o.value)
+        for ts, values in sorted(buckets.items()):
+            value = statistics.median(values)
+            if spec is not None:
+                area = areas.get(zone) or 0.0
+                if area <= 0:
+                    continue
+                value /= area
+            out.append({"zone": zone, "metric": metric, "ts": ts, "value": value})
+    return out
+
+
+# -- the engine node --------------------------------------------------------------------------
+
+
+class RuntimeNode(ConsoleNode):
+    """A ConsoleNode that opens the incident, ships the grants, runs the autopilot and reports
+    its status (online stations, outbox size) to the GUI when it changes."""
+
+    def __init__(
+        self,
+        context: zmq.Context[Any],
+        settings: ConsoleSettings,
+        *,
+        opened: dict[str, JSON],
+        chain: Sequence[Grant],
+        autopilot_delay_s: float | None,
+        scenario: Scenario | None = None,
+        history_s: float = 0.0,
+    ) -> None:
+        super().__init__(context, settings)
+        self._last_status: dict[str, Any] | None = None
+        self.autopilot: Autopilot | None = None
+        try:
+            self._open_incident(opened, chain)
+            if scenario is not None and history_s > 0:
+                now = settings.clock.now()
+                history = metric_history(scenario, self.journal, now - history_s, now)
+                if history:
+                    self._updates["history"] = history
+            if autopilot_delay_s is not None and self.picture is not None:
+                self.autopilot = Autopilot(
+                    self.picture.book,
+                    clock=settings.clock,
+                    commander=self.post.commander,
+                    delay_s=autopilot_delay_s,
+                )
+        except BaseException:
+            self.close()
+            raise
+
+    def _open_incident(self, opened: dict[str, JSON], chain: Sequence[Grant]) -> None:
+        journal = self.journal
+        incident = self.settings.incident.id
+        known_grants = {
+            str(e.body.get("grant", {}).get("id"))
+            for e in journal.events(kinds=["grant.issued", "grant.narrowed"])
+        }
+        has_opened = next(iter(journal.events(kinds=["incident.opened"])), None) is not None
+        new_chain = chain and chain[-1].id not in known_grants
+        if has_opened and not new_chain:
+            return
+        with journal.transaction():
+            if not has_opened:
+                journal.append(
+                    "incident.opened", opened, actor=self.post.commander, incident=incident
+                )
+            if new_chain:
+                for i, g in enumerate(chain):
+                    if g.id in known_grants:
+                        continue
+                    kind = "grant.issued" if i == 0 else "grant.narrowed"
+                    journal.append(kind, {"grant": g.to_dict()}, actor=g.issuer, incident=incident)
+                documents = [g.to_dict() for g in chain]
+                for station in self.settings.incident.stations:
+                    self.post.send_grants(station.id, documents)
+        if new_chain:
+            for station in self.settings.incident.stations:
+                self.wire.flush(station.id)
+
+    def tick(self, now: float) -> None:
+        """The console's timers, then the autopilot, then a status update when it changed."""
+        super().tick(now)
+        if self.autopilot is not None:
+            for approval in self.autopilot.step(now):
+                s = approval.suggestion
+                why = s.reason or s.title
+                for d in approval.orders:
+                    draft = OrderDraft(
+                        d.station, d.kind, d.zone, dict(d.params), d.priority, d.text
+                    )
+                    try:
+                        self.issue_order(
+                            draft,
+                            decision=f"{self._kind_title(d.station, d.kind)} "
+                            f"({d.station}, {d.zone}) — playbook {s.playbook}",
+                            rationale=f"{why} ({approval.why})",
+                            kind=DecisionKind.SUGGESTION,
+                        )
+                    except BatonError as err:  # one refused draft must not lose the others
+                        failed = self._updates.setdefault("failed", [])
+                        failed.append({"command": "autopilot", "text": str(err)})
+        status = self.status()
+        if status != self._last_status:
+            self._last_status = status
+            self._updates["status"] = status
+
+    def _kind_title(self, station: str, kind: str) -> str:
+        try:
+            return self.settings.incident.station(station).kind(kind).title or kind
+        except BatonError:
+            return kind
+
+    def status(self) -> dict[str, Any]:
+        """Online stations, outbox size and when each station was last heard."""
+        status = super().status()
+        status["heard"] = {r.station: r.last_heard for r in self.journal.stations()}
+        return status
+
+    def commands(self) -> Mapping[str, Callable[..., Any]]:
+        """ConsoleNode's commands plus `snapshot` (the picture now, for a new window)."""
+        commands = dict(super().commands())
+        picture = self.picture
+        if picture is not None:
+            commands["snapshot"] = lambda: picture.snapshot(self.settings.clock.now())
+        return commands
+
+
+# -- the runtime ------------------------------------------------------------------------------
+
+
+class ConsoleRuntime:
+    """A live console engine for one scenario (see the module docstring)."""
+
+    def __init__(
+        self, options: ConsoleOptions, on_batch: Callable[[EngineBatch], None] | None = None
+    ) -> None:
+        if not math.isfinite(options.speed) or options.speed <= 0:
+            raise ConsoleRuntimeError(f"--speed must be a positive number, got {options.speed}")
+        self.options = options
+        self.clock = SimulatedClock.from_origin(
+            options.scenario.start, options.speed, options.origin
+        )
+        p = options.provisioned
+        self._signer = load_signer(p.console_signing_key)
+        self._chain = load_chain(p.grant_chain)
+        keys = load_curve_keys(p.console_curve_secret)
+        scenario = options.scenario
+        clock = self.clock
+        self.settings = ConsoleSettings(
+            name=p.commander,
+            journal_path=options.journal,
+            clock=clock,
+            signer=self._signer,
+            grant_chain=tuple(g.id for g in self._chain),
+            incident=scenario.incident,
+            keys=keys,
+            allowed=load_allow_list(p.allow_list),
+            address=options.orders_bind,
+            feed_address=options.feeds_bind,
+            snapshot_address=options.snapshots_bind,
+            picture_factory=lambda journal: PictureEngine(scenario, clock=clock, journal=journal),
+            wire=wire_config(options.speed),
+            feed_stale_after_s=10.0 * options.speed,
+            picture_every_s=max(1.0, 0.5 * options.speed),
+        )
+        opened = incident_opened_body(options)
+        self.engine = Engine(
+            lambda ctx: RuntimeNode(
+                ctx,
+                self.settings,
+                opened=opened,
+                chain=self._chain,
+                autopilot_delay_s=options.autopilot_delay_s,
+                scenario=scenario,
+                history_s=HISTORY_S if on_batch is not None else 0.0,
+            ),
+            clock,
+            on_batch=on_batch,
+            name="baton-console",
+            replay_history=on_batch is not None,
+        )
+        self._started = False
+        self._stopped = False
+
+    @property
+    def journal_path(self) -> Path:
+        """The console journal file."""
+        return self.options.journal
+
+    def start(self) -> ConsoleRuntime:
+        """Start the engine (opens the journal, journals incident.opened, ships the grants)."""
+        if self._started:
+            raise ConsoleRuntimeError("this console runtime was already started")
+        self._started = True
+        self.options.journal.parent.mkdir(parents=True, exist_ok=True)
+        self.engine.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the engine (bounded); the journal is closed with a signed checkpoint."""
+        if self._started and not self._stopped:
+            self._stopped = True
+            self.engine.stop(STOP_TIMEOUT_S)
+
+    def summary(self) -> RunSummary:
+        """What the run did, read from the journal (call after `stop`)."""
+        if not self.options.journal.exists():
+            raise ConsoleRuntimeError(
+                f"no journal at {self.options.journal}: the console never started"
+            )
+        return summarize(self.options.journal)
+
+    def __enter__(self) -> ConsoleRuntime:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def summarize(path: Path) -> RunSummary:
+    """A `RunSummary` of the console journal at `path` (read-only)."""
+    journal = Journal.open_readonly(path)
+    try:
+        return _summarize(path, journal.events())
+    finally:
+        journal.close()
+
+
+def _summarize(path: Path, events: Iterable[Any]) -> RunSummary:
+    due: dict[str, float] = {}
+    reached: dict[str, dict[str, float]] = {}
+    escalations = decisions = suggestions = 0
+    overdue: set[str] = set()
+    last_ts = 0.0
+    for ev in events:
+        last_ts = max(last_ts, ev.ts)
+        kind, body = ev.kind, ev.body
+        if kind == "order.issued":
+            due[str(body["order"]["id"])] = float(body["order"]["due"])
+        elif kind.startswith("order.") and "order_id" in body:
+            reached.setdefault(str(body["order_id"]), {}).setdefault(kind[6:], ev.ts)
+        elif kind == "escalation.raised":
+            escalations += 1
+            esc = body.get("escalation", {})
+            if esc.get("kind") == "overdue":
+                overdue.add(str(esc.get("order_id")))
+        elif kind in ("decision.added", "decision.corrected"):
+            decisions += 1
+        elif kind == "suggestion.proposed":
+            suggestions += 1
+
+    def count(step: str) -> int:
+        return sum(1 for oid in due if step in reached.get(oid, {}))
+
+    late = 0
+    for oid, deadline in due.items():
+        steps = reached.get(oid, {})
+        done = steps.get("complete")
+        if oid in overdue or (done is not None and done > deadline):
+            late += 1
+    result = verify_journal(path)
+    return RunSummary(
+        journal=path,
+        orders_issued=len(due),
+        accepted=count("accept"),
+        completed=count("complete"),
+        declined=count("decline"),
+        late=late,
+        escalations=escalations,
+        decisions=decisions,
+        suggestions=suggestions,
+        verified=result.ok,
+        verify_detail=result.problem or result.detail,
+    )
+
+
+def run_console_window(
+    options: ConsoleOptions,
+    *,
+    screenshot_dir: Path | None = None,
+    screenshot_times_s: Sequence[float] = (),
+    quit_after_s: float | None = None,
+) -> int:
+    """Open the commander's window on a live runtime; returns the exit code.
+
+    `screenshot_times_s` are wall seconds after start at which the window is saved as
+    `screenshot_dir/console-NN-TTs.png`; `quit_after_s` closes the window after that long.
+    """
+    from ui.console.controller import run_window
+
+    return run_window(
+        options,
+        screenshot_dir=screenshot_dir,
+        screenshot_times_s=screenshot_times_s,
+        quit_after_s=quit_after_s,
+    )
