@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@touch $(STAMP)
 
+# `make demo ARGS='typhoon --headless'`: the arguments go to `baton demo` (see `baton demo --help`).
 demo: $(STAMP)
-	$(BIN)/baton demo $(ARGS)
+	@$(BIN)/baton demo $(ARGS)
 
 test: $(STAMP) lint typecheck layers pytest
 

@@ -2,12 +2,18 @@
 
 Headless, the station runs the engine (DEALER link, its own journal, the authority book) with a
 simulated operator that acknowledges at once, accepts after `--accept-after` seconds and completes
-after `--complete-after` more. It stops cleanly on SIGTERM/SIGINT or after `--duration` seconds.
+after `--complete-after` more. Without `--headless` the station window opens instead
+(`ui.station.live`): the journal's history, the inbox with verification badges, the operator's
+answers, the link state and the reports waiting. Either stops cleanly on SIGTERM/SIGINT (headless)
+or SIGTERM / closing the window, or after `--duration` seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import math
+import os
 import signal
 import sys
 import threading
@@ -16,12 +22,13 @@ from typing import Any
 
 from command.authority.book import AuthorityBook
 from command.authority.keys import load_trust
-from command.clock import SystemClock
+from command.clock import Clock, SimulatedClock, SystemClock
 from command.desk import BookVerifier
 from command.errors import BatonError
 from command.lifecycle import Step
 from command.scenarios.loader import load_scenario
 from command.scenarios.operator import SimulatedOperator
+from command.scenarios.scenario import Scenario
 from protocols.certs import load_curve_keys, load_curve_public
 from protocols.console_link import DEFAULT_ORDERS_ADDRESS
 from protocols.delivery import WireConfig
@@ -80,6 +87,20 @@ def register(subparsers: Any) -> None:
         metavar="NAME|FILE",
         help="answer like this scenario's simulated operator for the station",
     )
+    parser.add_argument(
+        "--origin",
+        type=float,
+        metavar="WALL_TS",
+        help="run on the scenario clock: wall time (epoch seconds) of scenario minute 0, shared "
+        "with the console and the simulator (needs --scenario)",
+    )
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        metavar="N",
+        help="scenario seconds per wall second with --origin (default 1)",
+    )
     parser.add_argument("--accept-after", type=float, default=1.0, metavar="S")
     parser.add_argument("--complete-after", type=float, default=2.0, metavar="S")
     parser.add_argument("--heartbeat", type=float, default=1.0, metavar="S")
@@ -104,10 +125,13 @@ def run(args: argparse.Namespace) -> int:
     keys = load_curve_keys(secret)
     console_public = load_curve_public(args.console_key)
     book = AuthorityBook(load_trust(args.trust), actor=args.id)
-    clock = SystemClock()
+    clock: Clock = SystemClock()
     plan = None
-    if args.scenario:
-        operator = SimulatedOperator(load_scenario(args.scenario).operator(args.id))
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    if args.origin is not None:
+        clock = _scenario_clock(scenario, args.origin, args.speed)
+    if scenario is not None:
+        operator = SimulatedOperator(scenario.operator(args.id))
 
         def plan(order_id: str) -> list[tuple[float, Step, dict[str, Any]]]:
             return [(p.delay_s, p.step, dict(p.detail)) for p in operator.plan(order_id)]
@@ -120,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
         keys=keys,
         console_public=console_public,
         address=args.connect,
-        wire=WireConfig(heartbeat_s=args.heartbeat),
+        wire=_wire_config(args.heartbeat, args.speed if args.origin is not None else 1.0),
         accept_after_s=args.accept_after if args.headless else None,
         complete_after_s=args.complete_after,
         operator_plan=plan if args.headless else None,
@@ -144,40 +168,67 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _wire_config(heartbeat_s: float, speed: float) -> WireConfig:
+    """Link timings in seconds of the station's clock: on a scenario clock running `speed`
+    times faster, heartbeats, retries and timers keep their wall-clock pace."""
+    base = WireConfig(heartbeat_s=heartbeat_s)
+    return dataclasses.replace(
+        base,
+        heartbeat_s=base.heartbeat_s * speed,
+        retry_first_s=base.retry_first_s * speed,
+        retry_max_s=base.retry_max_s * speed,
+        timers_every_s=base.timers_every_s * speed,
+        auth_log_every_s=base.auth_log_every_s * speed,
+        reload_every_s=base.reload_every_s * speed,
+    )
+
+
+def _scenario_clock(scenario: Scenario | None, origin: float, speed: float) -> Clock:
+    """The shared scenario clock (`--origin`, `--speed`), as the console and simulator run it."""
+    if scenario is None:
+        raise BatonError("--origin needs --scenario (the scenario's start is minute 0)")
+    if not math.isfinite(origin):
+        raise BatonError(f"--origin must be epoch seconds, got {origin}")
+    if not math.isfinite(speed) or speed <= 0:
+        raise BatonError(f"--speed must be a positive number, got {speed}")
+    return SimulatedClock.from_origin(scenario.start, speed, origin)
+
+
 def _run_window(args: argparse.Namespace, settings: StationSettings) -> int:
     """The station window: the engine journals and sends what the operator answers."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
-    from ui.bridge import EngineBridge
-    from ui.station.window import StationWindow
+    from ui.qtapp import ensure_app
+    from ui.station.live import LiveStation, window_for
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    bridge = EngineBridge()
-    window = StationWindow(args.id, clock=settings.clock.now)
-    bridge.events.connect(window.apply_events)
-    engine = Engine(
-        lambda ctx: StationNode(ctx, settings),
-        settings.clock,
-        on_batch=lambda batch: bridge.post_events(batch.events),
-        name=f"station-{args.id}",
-        replay_history=True,
-    )
-    engine.start()
-
-    def answer(order_id: str, step: str, detail: object) -> None:
-        future = engine.call("answer", order_id, step, detail)
-        future.add_done_callback(
-            lambda f: f.exception() and print(f"baton: {f.exception()}", file=sys.stderr)
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
+        raise BatonError(
+            "no display for the station window: run with --headless, or set "
+            "QT_QPA_PLATFORM=offscreen"
         )
-
-    window.action_requested.connect(answer)
+    app = ensure_app(offscreen=False)
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    window = window_for(args.id, scenario, settings.clock.now)
+    live = LiveStation(window, settings)
+    live.start()
+    print(f"baton station {args.id}: window open, console at {args.connect}", file=sys.stderr)
     window.show()
     if args.duration > 0:
         QTimer.singleShot(int(args.duration * 1000), app.quit)
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    previous = signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    # Python handles signals only between bytecodes: let it run now and then.
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
     try:
         app.exec()
     finally:
-        engine.stop()
+        wake.stop()
+        live.stop()
+        window.close()
+        signal.signal(signal.SIGTERM, previous)
     return 0

@@ -1,0 +1,274 @@
+"""`baton demo`: arguments and defaults, port fallback, the no-display message, and a SIGTERM in
+the middle of a headless run leaving nothing behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from command.errors import BatonError
+from command.journal import verify_journal
+from tests.system.demo_procs import ROOT, finish, kill_marked, marked, new_mark, start_demo
+from ui.cli import build_parser
+from ui.demo import (
+    DEFAULT_PORTS,
+    HEADLESS_HINT,
+    HEADLESS_SPEED,
+    WINDOW_SPEED,
+    DemoArgs,
+    DemoError,
+    Ports,
+    display_problem,
+    pick_ports,
+    plan_demo,
+    port_free,
+    simulator_argv,
+    station_argv,
+)
+from ui.provision import provision
+
+DISPLAY = {"DISPLAY": ":0"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _listening() -> Iterator[int]:
+    """A loopback port someone listens on for the duration."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        yield int(s.getsockname()[1])
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        pause.wait(0.2)
+    return predicate()
+
+
+# -- arguments ------------------------------------------------------------------------------
+
+
+def test_parser_defaults_to_bund_and_leaves_speed_to_the_mode() -> None:
+    args = build_parser().parse_args(["demo"])
+    assert args.scenario == "bund"
+    assert args.speed is None and args.duration is None and not args.headless
+    assert args.station_windows == 0
+    args = build_parser().parse_args(
+        ["demo", "typhoon", "--headless", "--speed", "120", "--duration", "60"]
+    )
+    assert (args.scenario, args.headless, args.speed, args.duration) == (
+        "typhoon",
+        True,
+        120.0,
+        60.0,
+    )
+
+
+def test_headless_defaults_run_the_whole_scenario_at_60x(tmp_path: Path) -> None:
+    plan = plan_demo(DemoArgs(headless=True, data_dir=tmp_path), env={})
+    assert plan.scenario.name == "bund" and plan.mode == "headless"
+    assert plan.speed == HEADLESS_SPEED
+    assert plan.duration_s == pytest.approx(plan.scenario.duration_min * 60 / HEADLESS_SPEED)
+    assert plan.journal.is_relative_to(tmp_path / "bund" / "runs")
+    assert plan.station_journal("police").parent == plan.journal.parent / "stations"
+
+
+def test_window_defaults_to_10x_until_closed(tmp_path: Path) -> None:
+    plan = plan_demo(DemoArgs("typhoon", data_dir=tmp_path), env=DISPLAY)
+    assert (plan.mode, plan.speed, plan.duration_s) == ("window", WINDOW_SPEED, None)
+
+
+def test_screenshot_mode_spreads_three_shots_over_the_run(tmp_path: Path) -> None:
+    args = DemoArgs("typhoon", data_dir=tmp_path, screenshot=tmp_path / "shots", duration=30)
+    plan = plan_demo(args, env={})  # no display needed: it renders offscreen
+    assert plan.mode == "screenshot" and plan.speed == HEADLESS_SPEED
+    times = plan.screenshot_times()
+    assert len(times) == 3 and times == sorted(times) and times[-1] < 30 + 10
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (DemoArgs(headless=True, speed=0), "--speed must be a positive number"),
+        (DemoArgs(headless=True, speed=float("nan")), "--speed"),
+        (DemoArgs(headless=True, duration=-1), "--duration"),
+        (DemoArgs(headless=True, station_windows=-1), "--station-windows"),
+        (DemoArgs("typhoon", headless=True, station_windows=9), "has only 5 stations"),
+        (DemoArgs(headless=True, screenshot=Path("x")), "drop --headless"),
+    ],
+)
+def test_bad_arguments_are_one_clear_line(args: DemoArgs, message: str, tmp_path: Path) -> None:
+    args = DemoArgs(**{**args.__dict__, "data_dir": tmp_path})
+    with pytest.raises(DemoError, match=message) as info:
+        plan_demo(args, env=DISPLAY)
+    assert "\n" not in str(info.value)
+
+
+def test_unknown_scenario_names_the_choices(tmp_path: Path) -> None:
+    with pytest.raises(BatonError, match="bund"):
+        plan_demo(DemoArgs("atlantis", headless=True, data_dir=tmp_path), env={})
+
+
+def test_an_existing_journal_is_not_reused(tmp_path: Path) -> None:
+    journal = tmp_path / "console.sqlite"
+    journal.write_bytes(b"")
+    with pytest.raises(DemoError, match="already exists"):
+        plan_demo(DemoArgs(headless=True, journal=journal, data_dir=tmp_path), env={})
+
+
+def test_children_share_the_clock_and_the_ports(tmp_path: Path) -> None:
+    plan = plan_demo(DemoArgs("typhoon", headless=True, speed=120, data_dir=tmp_path), env={})
+    files = provision(plan.scenario, tmp_path, now_scenario=plan.scenario.start)
+    ports = Ports(9001, 9002, 9003)
+    station = station_argv(plan, files.station("water"), ports, 1234.5, window=False)
+    assert station[station.index("--connect") + 1] == "tcp://127.0.0.1:9001"
+    assert station[station.index("--origin") + 1] == "1234.5"
+    assert station[station.index("--speed") + 1] == "120"
+    assert station[station.index("--journal") + 1] == str(plan.station_journal("water"))
+    assert "--headless" in station
+    window = station_argv(plan, files.station("water"), ports, 1234.5, window=True)
+    assert "--headless" not in window
+    sim = simulator_argv(plan, ports, 1234.5)
+    assert sim[sim.index("--feeds") + 1] == "tcp://127.0.0.1:9002"
+    assert sim[sim.index("--snapshots") + 1] == "tcp://127.0.0.1:9003"
+    assert sim[sim.index("--origin") + 1] == "1234.5"
+
+
+# -- ports ----------------------------------------------------------------------------------
+
+
+def test_free_default_ports_are_kept() -> None:
+    ports = [_free_port() for _ in range(3)]
+    picked = pick_ports(ports)
+    assert (picked.orders, picked.feeds, picked.snapshots) == tuple(ports)
+    assert not picked.fallback and "busy" not in picked.describe()
+
+
+def test_busy_default_ports_fall_back_to_free_ones() -> None:
+    with _listening() as busy:
+        assert not port_free(busy)
+        picked = pick_ports([busy, _free_port(), _free_port()])
+        chosen = {picked.orders, picked.feeds, picked.snapshots}
+        assert picked.fallback and busy not in chosen and len(chosen) == 3
+        assert all(port_free(p) for p in chosen)
+        assert "busy" in picked.describe()
+
+
+def test_default_ports_are_the_documented_ones() -> None:
+    assert DEFAULT_PORTS == (7701, 7702, 7703)
+
+
+# -- no display -----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland check")
+def test_display_problem() -> None:
+    message = display_problem({})
+    assert message is not None and HEADLESS_HINT in message and "\n" not in message
+    assert display_problem(DISPLAY) is None
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}) is None
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland check")
+def test_demo_without_display_says_so_in_one_line(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "demo", "--data-dir", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "no display" in lines[0]
+    assert "make demo ARGS=--headless" in lines[0] and "baton demo --headless" in lines[0]
+    assert not (tmp_path / "bund").exists()  # nothing provisioned or started
+
+
+def test_make_demo_passes_args() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    assert "baton demo $(ARGS)" in recipe
+
+
+# -- stopping -------------------------------------------------------------------------------
+
+
+@pytest.mark.system
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_a_headless_demo_leaves_nothing_behind(
+    signum: signal.Signals, tmp_path: Path
+) -> None:
+    mark = new_mark()
+    console = tmp_path / "run" / "console.sqlite"
+    argv = ["typhoon", "--headless", "--speed", "120", "--duration", "60"]
+    argv += ["--data-dir", str(tmp_path / "data"), "--journal", str(console)]
+    process = start_demo(argv, mark, tmp_path / "demo.log")
+    try:
+        # Up: the demo, five stations and the simulator; the console and station journals open.
+        stations = console.parent / "stations"
+
+        def up() -> bool:
+            return len(marked(mark)) >= 7 and len(list(stations.glob("*.sqlite"))) == 5
+
+        assert _wait_for(lambda: up() and console.exists(), 60), marked(mark)
+        process.send_signal(signum)
+        code = finish(process, 40)
+        output = (tmp_path / "demo.log").read_text(encoding="utf-8", errors="replace")
+        assert code == 128 + signum, output
+        assert f"Stopped by {signum.name}" in output
+        assert "Summary of the typhoon demo:" in output
+        assert marked(mark) == []
+    finally:
+        kill_marked(mark)
+    assert verify_journal(console).ok
+
+
+@pytest.mark.system
+def test_screenshots_then_the_window_closes_and_everything_stops(tmp_path: Path) -> None:
+    mark = new_mark()
+    shots = tmp_path / "shots"
+    argv = ["typhoon", "--screenshot", str(shots), "--duration", "6", "--speed", "300"]
+    argv += ["--data-dir", str(tmp_path / "data"), "--journal", str(tmp_path / "c.sqlite")]
+    process = start_demo(argv, mark, tmp_path / "demo.log")
+    try:
+        code = finish(process, 90)
+        output = (tmp_path / "demo.log").read_text(encoding="utf-8", errors="replace")
+        assert code == 0, output
+        assert marked(mark) == []
+    finally:
+        kill_marked(mark)
+    pngs = sorted(shots.glob("*.png"))
+    assert len(pngs) == 3, output
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+    assert "Saved 3 screenshot(s)" in output
+    assert verify_journal(tmp_path / "c.sqlite").ok

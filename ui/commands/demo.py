@@ -1,0 +1,101 @@
+"""`baton demo [bund|typhoon|disney] [--headless] ...`: run a whole scenario with one command.
+
+See ui/demo.py for what runs; this module only reads the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ui.demo import (
+    DEFAULT_SCENARIO,
+    HEADLESS_SPEED,
+    SCENARIOS,
+    WINDOW_SPEED,
+    DemoArgs,
+    run_demo,
+)
+
+
+def register(subparsers: Any) -> None:
+    """Add the `demo` subcommand."""
+    parser = subparsers.add_parser(
+        "demo",
+        help="run a scenario end to end on loopback: console, stations, feed simulator",
+        description=(
+            "Provision keys and grants, start every station (headless) and the feed simulator, "
+            "and run the console: the window, or --headless with the playbooks' suggestions "
+            "approved automatically and a summary at the end. Ctrl-C stops everything."
+        ),
+    )
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        default=DEFAULT_SCENARIO,
+        metavar="SCENARIO",
+        help=f"{' | '.join(SCENARIOS)} or a scenario YAML file (default {DEFAULT_SCENARIO})",
+    )
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="no window: the autopilot approves suggestions; print a summary at the end",
+    )
+    parser.add_argument(
+        "--speed",
+        type=float,
+        metavar="N",
+        help=f"scenario seconds per wall second (default {HEADLESS_SPEED:g} headless or with "
+        f"--screenshot, {WINDOW_SPEED:g} with the window)",
+    )
+    parser.add_argument(
+        "--duration",
+        type=float,
+        metavar="S",
+        help="stop after S wall seconds (default: the whole scenario headless, until the "
+        "window closes otherwise)",
+    )
+    parser.add_argument(
+        "--journal",
+        type=Path,
+        metavar="PATH",
+        help="the console journal, a new file; station journals go to its folder's stations/ "
+        "(default: a fresh run folder in the data directory)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="where keys, grants and runs are kept (default: the user data directory)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="DIR",
+        help="save PNGs of the console at three moments of the run into DIR, then exit",
+    )
+    parser.add_argument(
+        "--station-windows",
+        type=int,
+        default=0,
+        metavar="N",
+        help="open the first N stations as windows (default 0: all headless)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demo."""
+    return run_demo(
+        DemoArgs(
+            scenario=args.scenario,
+            headless=args.headless,
+            speed=args.speed,
+            duration=args.duration,
+            journal=args.journal,
+            data_dir=args.data_dir,
+            screenshot=args.screenshot,
+            station_windows=args.station_windows,
+        )
+    )

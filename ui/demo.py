@@ -1,0 +1,622 @@
+"""`baton demo`: one command that runs a whole scenario on loopback.
+
+It provisions keys and grants (ui.provision), picks the console's three ports, starts one
+`baton station` per station and the feed simulator (`baton simulate`) under a `Supervisor`, all on
+one scenario clock (the same `--origin` and `--speed`), then runs the console in this process:
+headless with the autopilot approving suggestions (`ConsoleRuntime`), or as the console window
+(`run_console_window`). Whatever ends the run (the scenario's end, `--duration`, closing the
+window, Ctrl-C, SIGTERM), every child is stopped and the console journal closed.
+
+Defaults: scenario `bund`; speed 60x headless (or with `--screenshot`), 10x with the window;
+headless runs the whole scenario at that speed, the window runs until it is closed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any, Literal, TextIO
+
+from command.errors import BatonError
+from command.journal import Journal, verify_journal
+from command.scenarios.loader import load_scenario
+from command.scenarios.scenario import Scenario
+from ui.provision import Provisioned, StationFiles, default_data_dir, provision
+from ui.supervisor import Supervisor
+
+if TYPE_CHECKING:
+    from ui.runtime import ConsoleOptions, RunSummary
+
+SCENARIOS = ("bund", "typhoon", "disney")
+DEFAULT_SCENARIO = "bund"
+HEADLESS_SPEED = 60.0  # bund's 150 minutes in 2.5 minutes
+WINDOW_SPEED = 10.0  # slow enough to watch and to answer at a station window
+START_LEAD_S = 5.0  # scenario minute 0 this many wall seconds after launch: children are up
+AUTOPILOT_DELAY_S = 20.0  # scenario seconds the headless commander takes to approve
+HOST = "127.0.0.1"
+DEFAULT_PORTS = (7701, 7702, 7703)  # orders, feeds, snapshots
+SCREENSHOT_AT = (0.3, 0.6, 0.9)  # fractions of the run
+STOP_TIMEOUT_S = 5.0
+HEADLESS_HINT = "run headless with 'make demo ARGS=--headless' or 'baton demo --headless'"
+
+Mode = Literal["headless", "window", "screenshot"]
+
+
+class DemoError(BatonError):
+    """The demo cannot start as asked; the message names the option or file and the fix."""
+
+
+@dataclass(frozen=True)
+class DemoArgs:
+    """What the user asked for on the command line (None: the default)."""
+
+    scenario: str = DEFAULT_SCENARIO
+    headless: bool = False
+    speed: float | None = None
+    duration: float | None = None
+    journal: Path | None = None
+    data_dir: Path | None = None
+    screenshot: Path | None = None
+    station_windows: int = 0
+
+
+@dataclass(frozen=True)
+class Ports:
+    """The console's three loopback ports; `fallback` when the defaults were busy."""
+
+    orders: int
+    feeds: int
+    snapshots: int
+    fallback: bool = False
+    host: str = HOST
+
+    def address(self, port: int) -> str:
+        """`tcp://host:port`."""
+        return f"tcp://{self.host}:{port}"
+
+    def describe(self) -> str:
+        """One line for the banner."""
+        line = (
+            f"Console on {self.host}: orders {self.orders}, feeds {self.feeds}, "
+            f"snapshots {self.snapshots}"
+        )
+        if self.fallback:
+            busy = ", ".join(str(p) for p in DEFAULT_PORTS)
+            line += f" (the default ports {busy} are busy: using free ones)"
+        return line
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    """A checked demo run: scenario, mode, clock speed, how long, and where files go."""
+
+    scenario: Scenario
+    mode: Mode
+    speed: float
+    duration_s: float | None  # wall seconds from scenario minute 0; None: until the window closes
+    journal: Path
+    data_dir: Path
+    station_windows: int
+    screenshot_dir: Path | None = None
+
+    @property
+    def run_dir(self) -> Path:
+        """The folder of this run's console journal."""
+        return self.journal.parent
+
+    @property
+    def stations_dir(self) -> Path:
+        """Where the station journals go (next to the console journal)."""
+        return self.run_dir / "stations"
+
+    @property
+    def log_dir(self) -> Path:
+        """Where the children's output goes."""
+        return self.run_dir / "logs"
+
+    def station_journal(self, station_id: str) -> Path:
+        """The journal file of one station."""
+        return self.stations_dir / f"{station_id}.sqlite"
+
+    @property
+    def scenario_wall_s(self) -> float:
+        """Wall seconds the whole scenario takes at this speed."""
+        return self.scenario.duration_min * 60.0 / self.speed
+
+    def screenshot_times(self) -> list[float]:
+        """Wall seconds (after the console starts) at which to save screenshots."""
+        length = self.duration_s if self.duration_s is not None else self.scenario_wall_s
+        return [round(START_LEAD_S + f * length, 1) for f in SCREENSHOT_AT]
+
+
+# -- checks ---------------------------------------------------------------------------------
+
+
+def display_problem(env: Mapping[str, str]) -> str | None:
+    """Why no window can open here (one line with the headless alternative), or None."""
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if platform.split(":")[0] in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or not sys.platform.startswith("linux"):
+        return None
+    return f"no display (DISPLAY and WAYLAND_DISPLAY are unset): {HEADLESS_HINT}"
+
+
+def _positive(value: float | None, option: str, *, zero_ok: bool = False) -> None:
+    if value is None:
+        return
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
+        what = "zero or more" if zero_ok else "a positive number"
+        raise DemoError(f"{option} must be {what}, got {value:g}")
+
+
+def _fresh_journal(scenario: str, data_dir: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    base = data_dir / scenario / "runs"
+    run = base / stamp
+    n = 1
+    while run.exists():
+        n += 1
+        run = base / f"{stamp}-{n}"
+    return run / "console.sqlite"
+
+
+def plan_demo(args: DemoArgs, env: Mapping[str, str] | None = None) -> DemoPlan:
+    """Check the arguments and settle the defaults; raises DemoError with the fix."""
+    env = os.environ if env is None else env
+    _positive(args.speed, "--speed")
+    _positive(args.duration, "--duration")
+    if args.station_windows < 0:
+        raise DemoError(f"--station-windows must be zero or more, got {args.station_windows}")
+    mode: Mode = "headless" if args.headless else "window"
+    if args.screenshot is not None:
+        if args.headless:
+            raise DemoError("--screenshot takes pictures of the console window: drop --headless")
+        mode = "screenshot"
+    scenario = load_scenario(args.scenario)
+    stations = len(scenario.incident.stations)
+    if args.station_windows > stations:
+        raise DemoError(
+            f"--station-windows {args.station_windows}: {scenario.name} has only {stations} "
+            "stations"
+        )
+    if mode == "window" or args.station_windows:
+        problem = display_problem(env)
+        if problem:
+            raise DemoError(problem)
+    speed = args.speed or (WINDOW_SPEED if mode == "window" else HEADLESS_SPEED)
+    duration = args.duration
+    if duration is None and mode != "window":
+        duration = scenario.duration_min * 60.0 / speed
+    data_dir = (args.data_dir or default_data_dir()).expanduser()
+    journal = args.journal.expanduser() if args.journal else _fresh_journal(scenario.name, data_dir)
+    plan = DemoPlan(
+        scenario=scenario,
+        mode=mode,
+        speed=speed,
+        duration_s=duration,
+        journal=journal.absolute(),
+        data_dir=data_dir.absolute(),
+        station_windows=args.station_windows,
+        screenshot_dir=args.screenshot.absolute() if args.screenshot else None,
+    )
+    taken = [plan.journal] + [plan.station_journal(s.id) for s in scenario.incident.stations]
+    clash = next((p for p in taken if p.exists()), None)
+    if clash is not None:
+        raise DemoError(
+            f"{clash} already exists: a demo starts a fresh incident; give --journal a new "
+            "path (station journals go to its folder's stations/) or delete the old run"
+        )
+    return plan
+
+
+# -- ports ----------------------------------------------------------------------------------
+
+
+def port_free(port: int, host: str = HOST) -> bool:
+    """True when nobody listens on `host:port` (probed like ZeroMQ binds, SO_REUSEADDR)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _any_free_ports(n: int, host: str) -> list[int]:
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            socks.append(s)
+            s.bind((host, 0))
+        return [int(s.getsockname()[1]) for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+def pick_ports(defaults: Sequence[int] = DEFAULT_PORTS, host: str = HOST) -> Ports:
+    """The default ports when all three are free, else three free loopback ports."""
+    orders, feeds, snapshots = defaults
+    if all(port_free(p, host) for p in defaults):
+        return Ports(orders, feeds, snapshots, fallback=False, host=host)
+    orders, feeds, snapshots = _any_free_ports(3, host)
+    return Ports(orders, feeds, snapshots, fallback=True, host=host)
+
+
+# -- command lines --------------------------------------------------------------------------
+
+
+def _baton() -> list[str]:
+    return [sys.executable, "-m", "ui.cli"]
+
+
+def station_argv(
+    plan: DemoPlan, files: StationFiles, ports: Ports, origin: float, *, window: bool
+) -> list[str]:
+    """`baton station` for one station on the shared scenario clock."""
+    argv = [
+        *_baton(),
+        "station",
+        *files.station_args(),
+        "--connect",
+        ports.address(ports.orders),
+        "--journal",
+        str(plan.station_journal(files.id)),
+        "--scenario",
+        str(plan.scenario.path),
+        "--origin",
+        repr(origin),
+        "--speed",
+        f"{plan.speed:g}",
+    ]
+    return argv if window else [*argv, "--headless"]
+
+
+def simulator_argv(plan: DemoPlan, ports: Ports, origin: float) -> list[str]:
+    """`baton simulate` on the shared scenario clock."""
+    return [
+        *_baton(),
+        "simulate",
+        str(plan.scenario.path),
+        "--feeds",
+        ports.address(ports.feeds),
+        "--snapshots",
+        ports.address(ports.snapshots),
+        "--origin",
+        repr(origin),
+        "--speed",
+        f"{plan.speed:g}",
+    ]
+
+
+def console_options(
+    plan: DemoPlan, provisioned: Provisioned, ports: Ports, origin: float
+) -> ConsoleOptions:
+    """The console runtime's options for this run."""
+    from ui.runtime import ConsoleOptions
+
+    return ConsoleOptions(
+        scenario=plan.scenario,
+        provisioned=provisioned,
+        journal=plan.journal,
+        origin=origin,
+        speed=plan.speed,
+        orders_bind=ports.address(ports.orders),
+        feeds_bind=ports.address(ports.feeds),
+        snapshots_bind=ports.address(ports.snapshots),
+        autopilot_delay_s=AUTOPILOT_DELAY_S if plan.mode == "headless" else None,
+    )
+
+
+# -- the summary ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """`baton verify`'s verdict on one journal."""
+
+    name: str
+    path: Path
+    ok: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What a headless run did, read back from its journals."""
+
+    scenario: str
+    counts: Mapping[str, int]
+    verdicts: tuple[Verdict, ...]
+    journal: Path
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Every journal verifies and nothing went wrong."""
+        return bool(self.verdicts) and all(v.ok for v in self.verdicts) and not self.problems
+
+    def lines(self) -> list[str]:
+        """The printed summary."""
+        c = self.counts
+        out = [
+            f"Summary of the {self.scenario} demo:",
+            f"  orders: {c['issued']} issued, {c['accepted']} accepted, {c['completed']} "
+            f"completed, {c['declined']} declined, {c['late']} late",
+            f"  escalations: {c['escalations']}; decisions: {c['decisions']}; suggestions: "
+            f"{c['proposed']} proposed, {c['approved']} approved; signals: {c['signals']}",
+            f"  console journal: {self.journal}",
+            "  baton verify:",
+        ]
+        width = max((len(v.name) for v in self.verdicts), default=0)
+        out += [f"    {v.name:<{width}}  {v.text}" for v in self.verdicts]
+        out += [f"  problem: {p}" for p in self.problems]
+        out.append("All journals verify." if self.ok else "NOT everything verifies: see above.")
+        return out
+
+
+COUNT_KEYS = (
+    "issued",
+    "accepted",
+    "completed",
+    "declined",
+    "late",
+    "escalations",
+    "decisions",
+    "proposed",
+    "approved",
+    "signals",
+)
+
+
+def console_counts(path: Path, run: RunSummary | None = None) -> Counter[str]:
+    """The summary's figures: orders, escalations and decisions as the console runtime counts
+    them (`RunSummary`), plus suggestions and signals read from the journal."""
+    from ui.runtime import summarize
+
+    run = run or summarize(path)
+    counts: Counter[str] = Counter(dict.fromkeys(COUNT_KEYS, 0))
+    counts.update(
+        issued=run.orders_issued,
+        accepted=run.accepted,
+        completed=run.completed,
+        declined=run.declined,
+        late=run.late,
+        escalations=run.escalations,
+        decisions=run.decisions,
+    )
+    kinds = {"suggestion.proposed": "proposed", "suggestion.approved": "approved"}
+    kinds["signal.received"] = "signals"
+    journal = Journal.open_readonly(path)
+    try:
+        for event in journal.events(kinds=list(kinds)):
+            counts[kinds[event.kind]] += 1
+    finally:
+        journal.close()
+    return counts
+
+
+def verdict(name: str, path: Path) -> Verdict:
+    """Verify one journal (a missing or unreadable one is a failed verdict, not a crash)."""
+    if not path.exists():
+        return Verdict(name, path, False, f"{path}: missing (the process never wrote it)")
+    try:
+        result = verify_journal(path)
+    except BatonError as err:
+        return Verdict(name, path, False, f"{path}: {err}")
+    if result.ok:
+        text = f"intact: {result.events} events, {result.checkpoints} checkpoints ({path})"
+    else:
+        text = f"BROKEN at seq {result.first_bad_seq}: {result.problem} {result.detail} ({path})"
+    return Verdict(name, path, result.ok, text)
+
+
+def summarise(
+    plan: DemoPlan, problems: Sequence[str] = (), run: RunSummary | None = None
+) -> DemoSummary:
+    """Counts from the console journal and a verdict for every journal of the run."""
+    verdicts = [verdict("console", plan.journal)]
+    verdicts += [verdict(s.id, plan.station_journal(s.id)) for s in plan.scenario.incident.stations]
+    try:
+        counts = console_counts(plan.journal, run)
+    except (BatonError, OSError) as err:
+        counts = Counter(dict.fromkeys(COUNT_KEYS, 0))
+        problems = [*problems, f"cannot read {plan.journal}: {err}"]
+    return DemoSummary(plan.scenario.name, counts, tuple(verdicts), plan.journal, tuple(problems))
+
+
+# -- running --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Stop:
+    """Set by SIGINT/SIGTERM (or the window closing); remembers which signal."""
+
+    event: threading.Event = field(default_factory=threading.Event)
+    signum: int | None = None
+    on_signal: Callable[[], None] | None = None
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        self.signum = signum
+        self.event.set()
+        if self.on_signal is not None:
+            self.on_signal()
+
+
+@contextlib.contextmanager
+def _signals(stop: _Stop) -> Iterator[None]:
+    sigs = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, stop.handle) for s in sigs}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _start_children(
+    plan: DemoPlan, provisioned: Provisioned, ports: Ports, origin: float, sup: Supervisor
+) -> None:
+    plan.stations_dir.mkdir(parents=True, exist_ok=True)
+    for n, files in enumerate(provisioned.stations):
+        window = n < plan.station_windows
+        sup.start(f"station-{files.id}", station_argv(plan, files, ports, origin, window=window))
+    sup.start("simulator", simulator_argv(plan, ports, origin))
+
+
+def _crashed(sup: Supervisor) -> list[str]:
+    """Children that ended with an error (the simulator ends with 0 at the scenario's end)."""
+    return [
+        f"{c.name} exited with code {c.process.returncode} (log: {c.log_path})"
+        for c in sup.exited()
+        if c.process.returncode not in (0, None, -signal.SIGTERM)
+    ]
+
+
+def run_demo(
+    args: DemoArgs, *, env: Mapping[str, str] | None = None, out: TextIO | None = None
+) -> int:
+    """Run the demo as asked; returns the exit code."""
+    out = out or sys.stdout
+    plan = plan_demo(args, env)
+    if plan.mode == "screenshot" and display_problem(os.environ if env is None else env):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # screenshots need no screen
+    plan.journal.parent.mkdir(parents=True, exist_ok=True)
+    provisioned = provision(plan.scenario, plan.data_dir, now_scenario=plan.scenario.start)
+    ports = pick_ports()
+    say = _printer(out)
+    for line in provisioned.describe():
+        say(line)
+    say(ports.describe())
+    say(_run_line(plan))
+    stop = _Stop()
+    sup = Supervisor(plan.log_dir)
+    with _signals(stop):
+        try:
+            origin = time.time() + START_LEAD_S
+            _start_children(plan, provisioned, ports, origin, sup)
+            options = console_options(plan, provisioned, ports, origin)
+            if plan.mode == "headless":
+                return _run_headless(plan, options, sup, stop, say)
+            return _run_window(plan, options, sup, stop, say)
+        finally:
+            sup.stop_all(STOP_TIMEOUT_S)
+
+
+def _printer(out: TextIO) -> Callable[[str], None]:
+    def say(line: str) -> None:
+        print(line, file=out, flush=True)
+
+    return say
+
+
+def _run_line(plan: DemoPlan) -> str:
+    stations = len(plan.scenario.incident.stations)
+    how = {
+        "headless": "headless (the autopilot approves every suggestion after "
+        f"{AUTOPILOT_DELAY_S:g} scenario seconds)",
+        "window": "with the console window",
+        "screenshot": f"taking screenshots into {plan.screenshot_dir}",
+    }[plan.mode]
+    length = (
+        f"for {plan.duration_s:g} s" if plan.duration_s is not None else "until the window closes"
+    )
+    return (
+        f"Running {plan.scenario.name} at {plan.speed:g}x {length}, {how}; {stations} stations "
+        f"({plan.station_windows} as windows) and the feed simulator; journals in {plan.run_dir}"
+    )
+
+
+def _run_headless(
+    plan: DemoPlan,
+    options: ConsoleOptions,
+    sup: Supervisor,
+    stop: _Stop,
+    say: Callable[[str], None],
+) -> int:
+    from ui.runtime import ConsoleRuntime
+
+    assert plan.duration_s is not None
+    problems: list[str] = []
+    runtime = ConsoleRuntime(options)
+    runtime.start()
+    try:
+        deadline = options.origin + plan.duration_s
+        while not stop.event.is_set():
+            left = deadline - time.time()
+            if left <= 0:
+                break
+            problems = _crashed(sup)
+            if problems:
+                break
+            stop.event.wait(min(0.5, left))
+    finally:
+        sup.stop_all(STOP_TIMEOUT_S)
+        runtime.stop()
+    if stop.signum is not None:
+        say(f"Stopped by {signal.Signals(stop.signum).name}: everything shut down.")
+    try:
+        run = runtime.summary()
+    except BatonError as err:
+        run, problems = None, [*problems, str(err)]
+    summary = summarise(plan, problems, run)
+    for line in summary.lines():
+        say(line)
+    if stop.signum is not None:
+        return 128 + stop.signum
+    return 0 if summary.ok else 1
+
+
+def _run_window(
+    plan: DemoPlan,
+    options: ConsoleOptions,
+    sup: Supervisor,
+    stop: _Stop,
+    say: Callable[[str], None],
+) -> int:
+    from ui.runtime import run_console_window
+
+    def quit_qt() -> None:
+        from PySide6.QtCore import QCoreApplication
+
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.quit()
+
+    stop.on_signal = quit_qt
+    kwargs: dict[str, Any] = {"quit_after_s": plan.duration_s}
+    if plan.mode == "screenshot":
+        assert plan.screenshot_dir is not None
+        plan.screenshot_dir.mkdir(parents=True, exist_ok=True)
+        times = plan.screenshot_times()
+        kwargs.update(
+            screenshot_dir=plan.screenshot_dir,
+            screenshot_times_s=times,
+            quit_after_s=times[-1] + 1.0,
+        )
+    if stop.event.is_set():  # stopped while the children were starting
+        return 128 + (stop.signum or 0)
+    code = run_console_window(options, **kwargs)
+    sup.stop_all(STOP_TIMEOUT_S)
+    if plan.mode == "screenshot":
+        shots = sorted(plan.screenshot_dir.glob("*.png")) if plan.screenshot_dir else []
+        say(f"Saved {len(shots)} screenshot(s) in {plan.screenshot_dir}")
+    say(f"Console journal: {plan.journal}")
+    if stop.signum is not None:
+        return 128 + stop.signum
+    return code
