@@ -22,25 +22,53 @@ class Authority:
     ok: bool
     reason: str = ""
     detail: str = ""
-    chain: tuple[str, ...] = ()  # "issuer → delegate" per link, root first
+    chain: tuple[str, ...] = ()  # names, root first, the commander last
     scope: str = ""
     valid_until: float | None = None
+    links: tuple[str, ...] = ()  # "issuer [key] → delegate [key]" per grant, as verified
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any] | None) -> Authority:
-        """Read a verification summary as the station desk journals it (tolerant of gaps)."""
+        """Read a verification summary as the station desk journals it (tolerant of gaps).
+
+        `chain` may hold names (root → commander) or, as `AuthorityBook.summary` writes it, one
+        "issuer [fingerprint] → delegate [fingerprint]" string per grant; both give the names.
+        """
         if not body:
             return cls(ok=True, detail="verified")
-        chain = tuple(str(link) for link in body.get("chain", ()))
+        raw = tuple(str(link) for link in body.get("chain", ()))
         until = body.get("valid_until")
         return cls(
             ok=bool(body.get("ok", True)),
             reason=str(body.get("reason", "")),
             detail=str(body.get("detail", "")),
-            chain=chain,
+            chain=chain_names(raw),
             scope=str(body.get("scope", "")),
             valid_until=float(until) if until is not None else None,
+            links=tuple(link for link in raw if ARROW in link),
         )
+
+
+ARROW = " → "
+
+
+def _name(part: str) -> str:
+    """A name without its trailing " [fingerprint]"."""
+    part = part.strip()
+    if part.endswith("]") and " [" in part:
+        part = part[: part.rindex(" [")]
+    return part
+
+
+def chain_names(links: tuple[str, ...]) -> tuple[str, ...]:
+    """Names root → commander from per-grant links ("a [k] → b [k]") or from plain names."""
+    names: list[str] = []
+    for link in links:
+        for part in link.split(ARROW) if ARROW in link else [link]:
+            name = _name(part)
+            if name and (not names or names[-1] != name):
+                names.append(name)
+    return tuple(names)
 
 
 @dataclass(frozen=True, slots=True)

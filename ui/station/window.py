@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMainWindow,
     QPushButton,
     QSpinBox,
@@ -56,6 +57,9 @@ from ui.station.models import InboxModel, InboxView, LinkStatus
 
 Index = QModelIndex | QPersistentModelIndex
 CTX = "StationColumns"
+ORDER_COLUMN = 2
+ZONE_COLUMN = 3
+JOURNAL_LINES = 300
 
 
 def _col(title: str, display: Callable[[InboxView, float], str], **kw: Any) -> Column[InboxView]:
@@ -71,29 +75,36 @@ class InboxTableModel(RowTableModel[InboxView]):
         clock: Callable[[], float] | None = None,
         tz: ZoneInfo | None = None,
         kind_titles: dict[str, str] | None = None,
+        zone_names: dict[str, str] | None = None,
     ) -> None:
         self.tz = tz or ZoneInfo("UTC")
         titles = kind_titles or {}
+        zones = zone_names or {}
         columns = [
             _col(
-                QT_TRANSLATE_NOOP(CTX, "Priority"),
+                QT_TRANSLATE_NOOP("StationColumns", "Priority"),
                 lambda r, n: QCoreApplication.translate("Priority", PRIORITY_NAMES[r.priority]),
                 sort=lambda r, n: int(r.priority),
             ),
             _col(
-                QT_TRANSLATE_NOOP(CTX, "Received"),
+                QT_TRANSLATE_NOOP("StationColumns", "Received"),
                 lambda r, n: local_hms(r.received_at, self.tz),
             ),
-            _col(QT_TRANSLATE_NOOP(CTX, "Order"), lambda r, n: titles.get(r.kind, r.kind)),
-            _col(QT_TRANSLATE_NOOP(CTX, "Zone"), lambda r, n: r.zone),
-            _col(QT_TRANSLATE_NOOP(CTX, "State"), lambda r, n: shown_state(r)),
             _col(
-                QT_TRANSLATE_NOOP(CTX, "Time left"),
-                lambda r, n: duration(max(0.0, _deadline(r) - n)) if _open(r) else "",
+                QT_TRANSLATE_NOOP("StationColumns", "Order"),
+                lambda r, n: titles.get(r.kind, r.kind),
+            ),
+            _col(
+                QT_TRANSLATE_NOOP("StationColumns", "Zone"), lambda r, n: zones.get(r.zone, r.zone)
+            ),
+            _col(QT_TRANSLATE_NOOP("StationColumns", "State"), lambda r, n: shown_state(r)),
+            _col(
+                QT_TRANSLATE_NOOP("StationColumns", "Time left"),
+                lambda r, n: time_left(r, n),
                 timed=True,
             ),
             _col(
-                QT_TRANSLATE_NOOP(CTX, "Authority"),
+                QT_TRANSLATE_NOOP("StationColumns", "Authority"),
                 lambda r, n: "✔" if r.authority.ok else "✘ " + r.authority.reason,
             ),
         ]
@@ -122,6 +133,16 @@ class InboxTableModel(RowTableModel[InboxView]):
         return None
 
 
+def time_left(row: InboxView, now: float) -> str:
+    """Time to the order's next deadline (answer, then done), "overdue" past it, "" if closed."""
+    if not _open(row):
+        return ""
+    left = _deadline(row) - now
+    if left < 0:
+        return "⚠ " + QCoreApplication.translate("StationColumns", "overdue")
+    return duration(left)
+
+
 def _open(row: InboxView) -> bool:
     return row.state.open and row.authority.ok
 
@@ -129,7 +150,7 @@ def _open(row: InboxView) -> bool:
 def shown_state(row: InboxView) -> str:
     """The state as the operator reads it: a rejected order is "rejected", whatever came before."""
     if not row.authority.ok:
-        return QCoreApplication.translate(CTX, "rejected")
+        return QCoreApplication.translate("StationColumns", "rejected")
     return state_text(row.state)
 
 
@@ -206,6 +227,8 @@ class StationWindow(QMainWindow):
         *,
         timezone: str = "UTC",
         kind_titles: dict[str, str] | None = None,
+        zone_names: dict[str, str] | None = None,
+        param_titles: dict[str, dict[str, str]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("StationWindow")
@@ -217,7 +240,11 @@ class StationWindow(QMainWindow):
         self.link = LinkStatus()
         self.tz = ZoneInfo(timezone)
         self.kind_titles = dict(kind_titles or {})
-        self.table_model = InboxTableModel(self.inbox, self.clock, self.tz, self.kind_titles)
+        self.zone_names = dict(zone_names or {})
+        self.param_titles = {k: dict(v) for k, v in (param_titles or {}).items()}
+        self.table_model = InboxTableModel(
+            self.inbox, self.clock, self.tz, self.kind_titles, self.zone_names
+        )
         self.proxy = UrgencyProxy(self.clock)
         self.proxy.setSourceModel(self.table_model)
         self._build()
@@ -252,10 +279,34 @@ class StationWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(False)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The order title takes what is left (elided), so state, time left and authority always
+        # show without scrolling sideways.
+        header.setSectionResizeMode(ORDER_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(ZONE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
-        split.addWidget(self.table)
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.table)
+        journal_box = QWidget()
+        jl = QVBoxLayout(journal_box)
+        jl.setContentsMargins(0, 4, 0, 0)
+        self.journal_title = QLabel()
+        self.journal_title.setObjectName("journalTitle")
+        self.journal_list = QListWidget()
+        self.journal_list.setObjectName("journal")
+        self.journal_list.setWordWrap(True)
+        self.journal_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        jl.addWidget(self.journal_title)
+        jl.addWidget(self.journal_list, 1)
+        left.addWidget(journal_box)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+        split.addWidget(left)
 
         detail = QWidget()
         dl = QVBoxLayout(detail)
@@ -298,6 +349,7 @@ class StationWindow(QMainWindow):
         split.setStretchFactor(1, 2)
         outer.addWidget(split, 1)
         self.setCentralWidget(central)
+        self.statusBar()  # made now, so the first error message does not shift the layout
         self.resize(1100, 600)
         self._show_detail(None)
 
@@ -315,6 +367,7 @@ class StationWindow(QMainWindow):
         }
         for step, button in self.buttons.items():
             button.setText(names[step])
+        self.journal_title.setText("<b>" + self.tr("Station journal") + "</b>")
         self._show_link()
         self._show_detail(self.current())
 
@@ -328,18 +381,66 @@ class StationWindow(QMainWindow):
     def apply_events(self, batch: Sequence[EventLike]) -> None:
         """Fold a batch of the station journal's events into the window."""
         link_changed = False
+        lines: list[str] = []
         for ev in batch:
             self.inbox.apply(ev)
             link_changed |= self.link.apply(ev)
+            line = self.journal_line(ev)
+            if line:
+                lines.append(f"{local_hms(ev.ts, self.tz)}  {line}")
+        if lines:
+            self.journal_list.insertItems(0, lines[::-1][:JOURNAL_LINES])  # newest first
+            while self.journal_list.count() > JOURNAL_LINES:
+                self.journal_list.takeItem(self.journal_list.count() - 1)
         if link_changed:
             self._show_link()
         self.proxy.sort(0, Qt.SortOrder.DescendingOrder)
         self._show_detail(self.current())
 
+    def journal_line(self, ev: EventLike) -> str:
+        """One line of the station journal panel for `ev` ("" for events not shown there)."""
+        body = ev.body
+        if ev.kind == "order.received":
+            order = body.get("order", {})
+            return (
+                self.tr("Order received: %1 (%2), authority verified")
+                .replace("%1", self._title(str(order.get("kind", ""))))
+                .replace(
+                    "%2",
+                    self.zone_names.get(str(order.get("zone", "")), str(order.get("zone", ""))),
+                )
+            )
+        if ev.kind == "order.rejected":
+            return self.tr("Order refused: %1").replace("%1", str(body.get("reason", "")))
+        if ev.kind == "link.up":
+            return self.tr("Connected to the console")
+        if ev.kind == "link.down":
+            return self.tr("Lost the console")
+        if ev.kind == "grants.received":
+            return self.tr("Delegation documents received: %1").replace(
+                "%1", str(len(body.get("documents", [])))
+            )
+        if ev.kind.startswith("order.") and "state" in body:
+            row = self.inbox.get(str(body.get("order_id", "")))
+            what = self._title(row.kind) if row is not None else str(body.get("order_id", ""))
+            detail = body.get("detail") or {}
+            note = str(detail.get("reason") or detail.get("note") or "")
+            text = f"{what}: {state_text(OrderState(str(body['state'])))}"
+            return f"{text} — {note}" if note else text
+        return ""
+
+    def _title(self, kind: str) -> str:
+        return self.kind_titles.get(kind, kind)
+
     def set_outbox(self, pending: int) -> None:
         """Show how many reports wait to be delivered."""
-        self.link.outbox = pending
-        self._show_link()
+        if pending != self.link.outbox:
+            self.link.outbox = pending
+            self._show_link()
+
+    def show_error(self, text: str) -> None:
+        """Show why an answer was refused, in one line of the status bar."""
+        self.statusBar().showMessage("✘ " + text, 15_000)
 
     # ------------------------------------------------------------------ selection
     def current(self) -> InboxView | None:
@@ -429,7 +530,8 @@ class StationWindow(QMainWindow):
             for button in self.buttons.values():
                 button.setEnabled(False)
             return
-        self.order_title.setText(f"{self.kind_titles.get(row.kind, row.kind)} — {row.zone}")
+        zone = self.zone_names.get(row.zone, row.zone)
+        self.order_title.setText(f"{self.kind_titles.get(row.kind, row.kind)} — {zone}")
         auth = row.authority
         if auth.ok:
             chain = " → ".join(auth.chain) if auth.chain else row.commander
@@ -439,17 +541,32 @@ class StationWindow(QMainWindow):
                 until = " · " + self.tr("valid until %1 (%2 left)").replace(
                     "%1", self._when(auth.valid_until)
                 ).replace("%2", left)
-            scope = f"<br/>{self.tr('Scope')}: {auth.scope}" if auth.scope else ""
+            scope = ""
+            if auth.scope:
+                # The whole scope can be long: the badge says what of it this order uses (the
+                # book checked it is inside); the tooltip holds the scope and each grant.
+                scope = (
+                    "<br/><small>"
+                    + self.tr("Within the delegated scope: %1 in %2 (hover for the whole scope)")
+                    .replace("%1", self._title(row.kind))
+                    .replace("%2", zone)
+                    + "</small>"
+                )
             self.badge.setText(f"✔ <b>{self.tr('Authority verified')}</b>: {chain}{until}{scope}")
+            self.badge.setToolTip("\n".join([*auth.links, auth.scope]))
             bg, fg = th.risk[0], th.risk_text[0]
         else:
+            self.badge.setToolTip(auth.detail)
             self.badge.setText(
                 f"✘ <b>{self.tr('Rejected: not executed')}</b> — {auth.reason}"
                 + (f"<br/>{auth.detail}" if auth.detail else "")
             )
             bg, fg = th.risk[4], th.risk_text[4]
         self.badge.setStyleSheet(f"background:{bg};color:{fg};border-radius:4px")
-        params = "".join(f"<li>{k}: <b>{v}</b></li>" for k, v in sorted(row.params.items()))
+        names = self.param_titles.get(row.kind, {})
+        params = "".join(
+            f"<li>{names.get(k) or k}: <b>{v}</b></li>" for k, v in sorted(row.params.items())
+        )
         report = ""
         for key in ("reason", "note"):
             if row.detail.get(key):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -36,39 +38,67 @@ def test_missing_key_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFix
     assert err.count("\n") == 0 and "st-a.key_secret" in err and "baton keys init" in err
 
 
-@pytest.mark.parametrize("headless", [True, False], ids=["headless", "window"])
-def test_run_is_bounded_and_clean(tmp_path: Path, headless: bool) -> None:
+def _station_args(tmp_path: Path, station: str = "st-a") -> list[str]:
     keys = tmp_path / "keys"
     create_curve_keypair(keys, "console")
-    create_curve_keypair(keys, "st-a")
+    create_curve_keypair(keys, station)
     write_trust(tmp_path / "trust.yaml", [TrustedRoot("city", Signer.generate("city").public_hex)])
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ui.cli",
-            "station",
-            "--id",
-            "st-a",
-            "--headless",
-            "--connect",
-            "tcp://127.0.0.1:9",
-            "--journal",
-            str(tmp_path / "st-a.db"),
-            "--keys",
-            str(keys),
-            "--console-key",
-            str(keys / "console.key"),
-            "--trust",
-            str(tmp_path / "trust.yaml"),
-            "--duration",
-            "1",
-        ],
+    return [
+        "station",
+        "--id",
+        station,
+        "--connect",
+        "tcp://127.0.0.1:9",
+        "--journal",
+        str(tmp_path / f"{station}.db"),
+        "--keys",
+        str(keys),
+        "--console-key",
+        str(keys / "console.key"),
+        "--trust",
+        str(tmp_path / "trust.yaml"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "mode",
+    [["--headless"], [], ["--scenario", "typhoon"]],
+    ids=["headless", "window", "window-scenario"],
+)
+def test_run_is_bounded_and_clean(tmp_path: Path, mode: list[str]) -> None:
+    station = "traffic_police" if "typhoon" in mode else "st-a"
+    args = [*_station_args(tmp_path, station), *mode, "--duration", "1"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", *args],
         cwd=ROOT,
-        capture_output=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=30,
-        check=False,
+        start_new_session=True,
     )
-    assert result.returncode == 0, result.stderr
-    assert (tmp_path / "st-a.db").exists()
+    try:
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:  # never leave it behind
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+    assert proc.returncode == 0, err
+    with pytest.raises(ProcessLookupError):  # nothing of its process group is left running
+        os.killpg(proc.pid, 0)
+    assert (tmp_path / f"{station}.db").exists()
+    if "--headless" not in mode:
+        assert "window open" in err
+    assert "Traceback" not in err
+
+
+def test_window_without_a_display_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    code = main([*_station_args(tmp_path), "--duration", "1"])
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--headless" in err and "display" in err
