@@ -1,25 +1,25 @@
-<?xml version='1.0' encoding='UTF-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/station/window.py" line="177"/>
+        <location filename="../../ui/station/window.py" line="198"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="178"/>
+        <location filename="../../ui/station/window.py" line="199"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="180"/>
+        <location filename="../../ui/station/window.py" line="201"/>
         <source>Required: why, in a few words</source>
         <translation>必填：简述原因</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="181"/>
+        <location filename="../../ui/station/window.py" line="202"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -27,126 +27,134 @@
 <context>
     <name>ConsoleColumns</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="210"/>
+        <location filename="../../ui/console/qtmodels.py" line="219"/>
         <source>Order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="211"/>
-        <location filename="../../ui/console/qtmodels.py" line="268"/>
+        <location filename="../../ui/console/qtmodels.py" line="220"/>
+        <location filename="../../ui/console/qtmodels.py" line="277"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="212"/>
+        <location filename="../../ui/console/qtmodels.py" line="221"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="213"/>
+        <location filename="../../ui/console/qtmodels.py" line="222"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="215"/>
+        <location filename="../../ui/console/qtmodels.py" line="224"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="220"/>
+        <location filename="../../ui/console/qtmodels.py" line="229"/>
         <source>Issued</source>
         <translation>下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="225"/>
+        <location filename="../../ui/console/qtmodels.py" line="234"/>
         <source>Age</source>
         <translation>已过</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="231"/>
+        <location filename="../../ui/console/qtmodels.py" line="240"/>
         <source>Overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="237"/>
+        <location filename="../../ui/console/qtmodels.py" line="246"/>
         <source>Last report</source>
         <translation>最近回报</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="260"/>
+        <location filename="../../ui/console/qtmodels.py" line="269"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="261"/>
+        <location filename="../../ui/console/qtmodels.py" line="270"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="271"/>
+        <location filename="../../ui/console/qtmodels.py" line="280"/>
         <source>Link</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="273"/>
+        <location filename="../../ui/console/qtmodels.py" line="282"/>
         <source>Last heard</source>
         <translation>最近联络</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="279"/>
+        <location filename="../../ui/console/qtmodels.py" line="288"/>
         <source>Open</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="285"/>
+        <location filename="../../ui/console/qtmodels.py" line="294"/>
         <source>Late</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="313"/>
-        <location filename="../../ui/console/qtmodels.py" line="390"/>
+        <location filename="../../ui/console/qtmodels.py" line="322"/>
+        <location filename="../../ui/console/qtmodels.py" line="399"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="318"/>
+        <location filename="../../ui/console/qtmodels.py" line="327"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="322"/>
+        <location filename="../../ui/console/qtmodels.py" line="331"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="326"/>
+        <location filename="../../ui/console/qtmodels.py" line="335"/>
         <source>Author</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="330"/>
+        <location filename="../../ui/console/qtmodels.py" line="339"/>
         <source>Correction</source>
         <translation>更正</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="394"/>
+        <location filename="../../ui/console/qtmodels.py" line="403"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="395"/>
+        <location filename="../../ui/console/qtmodels.py" line="404"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="396"/>
+        <location filename="../../ui/console/qtmodels.py" line="405"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="397"/>
+        <location filename="../../ui/console/qtmodels.py" line="406"/>
         <source>Status</source>
         <translation>状态</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleController</name>
+    <message>
+        <location filename="../../ui/console/controller.py" line="208"/>
+        <source>Could not %1: %2</source>
+        <translation>无法%1：%2</translation>
     </message>
 </context>
 <context>
@@ -328,37 +336,37 @@
 <context>
     <name>DecisionFields</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="356"/>
+        <location filename="../../ui/console/qtmodels.py" line="365"/>
         <source>Information</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="357"/>
+        <location filename="../../ui/console/qtmodels.py" line="366"/>
         <source>Risk assessment</source>
         <translation>风险评估</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="358"/>
+        <location filename="../../ui/console/qtmodels.py" line="367"/>
         <source>Powers and policy</source>
         <translation>权限与政策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="359"/>
+        <location filename="../../ui/console/qtmodels.py" line="368"/>
         <source>Options</source>
         <translation>备选方案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="360"/>
+        <location filename="../../ui/console/qtmodels.py" line="369"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="361"/>
+        <location filename="../../ui/console/qtmodels.py" line="370"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="373"/>
+        <location filename="../../ui/console/qtmodels.py" line="382"/>
         <source>Struck through</source>
         <translation>已划除</translation>
     </message>
@@ -386,7 +394,9 @@
     <message numerus="yes">
         <location filename="../../ui/console/panels.py" line="179"/>
         <source>%n open escalation(s)</source>
-        <translation><numerusform>%n 项未处理的升级告警</numerusform></translation>
+        <translation>
+            <numerusform>%n 项未处理的升级告警</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -628,6 +638,126 @@
     </message>
 </context>
 <context>
+    <name>ReplayWindow</name>
+    <message>
+        <location filename="../../ui/review/window.py" line="172"/>
+        <location filename="../../ui/review/window.py" line="507"/>
+        <source>Escalations</source>
+        <translation>升级告警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="173"/>
+        <location filename="../../ui/review/window.py" line="508"/>
+        <source>Decision snapshot</source>
+        <translation>决策快照</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="389"/>
+        <source>open</source>
+        <translation>未解除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="417"/>
+        <source>Select a decision to see the picture it stored.</source>
+        <translation>选择一条决策，查看其保存的态势快照。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="422"/>
+        <source>“%1” at %2 by %3</source>
+        <translation>“%1”，%2，%3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="442"/>
+        <source>not stored</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="465"/>
+        <source>Integrity: checking…</source>
+        <translation>完整性：校验中…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="488"/>
+        <source>✔ Integrity: intact</source>
+        <translation>✔ 完整性：完好</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="491"/>
+        <source>✖ Integrity: NOT intact — %1</source>
+        <translation>✖ 完整性：已损坏 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="506"/>
+        <source>Baton — replay of %1</source>
+        <translation>Baton — 回放：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="509"/>
+        <source>Key metrics</source>
+        <translation>关键指标</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="510"/>
+        <source>Timeline</source>
+        <translation>时间轴</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="511"/>
+        <source>Play / pause</source>
+        <translation>播放 / 暂停</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="514"/>
+        <source>Raised</source>
+        <translation>发出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="515"/>
+        <source>Station</source>
+        <translation>站点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="516"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="517"/>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="518"/>
+        <source>Resolved</source>
+        <translation>解除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="523"/>
+        <source>Zone</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="524"/>
+        <source>Seen</source>
+        <translation>当时所见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="525"/>
+        <source>Replay</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="526"/>
+        <source>Indicators seen</source>
+        <translation>当时指标</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="527"/>
+        <source>Values in replay</source>
+        <translation>回放数值</translation>
+    </message>
+</context>
+<context>
     <name>RiskLevel</name>
     <message>
         <location filename="../../ui/console/mapview.py" line="34"/>
@@ -656,81 +786,164 @@
     </message>
 </context>
 <context>
+    <name>StationColumns</name>
+    <message>
+        <location filename="../../ui/station/window.py" line="85"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="90"/>
+        <source>Received</source>
+        <translation>接收时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="94"/>
+        <source>Order</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="98"/>
+        <source>Zone</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="100"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="102"/>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="107"/>
+        <source>Authority</source>
+        <translation>授权</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="142"/>
+        <source>overdue</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="153"/>
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+</context>
+<context>
     <name>StationWindow</name>
     <message>
-        <location filename="../../ui/station/window.py" line="306"/>
+        <location filename="../../ui/station/window.py" line="357"/>
         <source>Baton station — %1</source>
         <translation>Baton 站点 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="310"/>
+        <location filename="../../ui/station/window.py" line="361"/>
         <source>&amp;Accept</source>
         <translation>接受(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="311"/>
+        <location filename="../../ui/station/window.py" line="362"/>
         <source>&amp;Decline…</source>
         <translation>拒绝(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="312"/>
+        <location filename="../../ui/station/window.py" line="363"/>
         <source>&amp;Progress…</source>
         <translation>进展(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="313"/>
+        <location filename="../../ui/station/window.py" line="364"/>
         <source>&amp;Complete</source>
         <translation>完成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="314"/>
+        <location filename="../../ui/station/window.py" line="365"/>
         <source>&amp;Fail…</source>
         <translation>失败(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="373"/>
+        <location filename="../../ui/station/window.py" line="369"/>
+        <source>Station journal</source>
+        <translation>站点日志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="405"/>
+        <source>Order received: %1 (%2), authority verified</source>
+        <translation>收到指令：%1（%2），授权已验证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="413"/>
+        <source>Order refused: %1</source>
+        <translation>已拒收指令：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="415"/>
+        <source>Connected to the console</source>
+        <translation>已连接指挥台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="417"/>
+        <source>Lost the console</source>
+        <translation>与指挥台失去连接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="419"/>
+        <source>Delegation documents received: %1</source>
+        <translation>已收到授权文件：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="473"/>
         <source>Decline order</source>
         <translation>拒绝指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="374"/>
+        <location filename="../../ui/station/window.py" line="474"/>
         <source>Report failure</source>
         <translation>报告失败</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="375"/>
+        <location filename="../../ui/station/window.py" line="475"/>
         <source>Report progress</source>
         <translation>报告进展</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="407"/>
+        <location filename="../../ui/station/window.py" line="507"/>
         <source>connected to console</source>
         <translation>已连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="407"/>
+        <location filename="../../ui/station/window.py" line="507"/>
         <source>console unreachable</source>
         <translation>无法连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="409"/>
+        <location filename="../../ui/station/window.py" line="509"/>
         <source>reports waiting: %1</source>
         <translation>待发回报：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="420"/>
+        <location filename="../../ui/station/window.py" line="520"/>
         <source>No order selected</source>
         <translation>未选择指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="425"/>
+        <location filename="../../ui/station/window.py" line="525"/>
         <source>Orders from the commander appear on the left, most urgent first. Select one to answer it.</source>
         <translation>指挥员的指令显示在左侧，最紧急的在前。选择一条进行答复。</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="439"/>
+        <location filename="../../ui/station/window.py" line="540"/>
         <source>valid until %1 (%2 left)</source>
         <translation>有效至 %1（剩余 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="549"/>
+        <source>Within the delegated scope: %1 in %2 (hover for the whole scope)</source>
+        <translation>在授权范围内：%1，%2（悬停查看完整范围）</translation>
     </message>
 </context>
 <context>
@@ -777,6 +990,34 @@
         <location filename="../../ui/console/panels.py" line="363"/>
         <source>Dis&amp;miss…</source>
         <translation>驳回(&amp;M)…</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineBar</name>
+    <message>
+        <location filename="../../ui/review/timeline.py" line="225"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/timeline.py" line="225"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/timeline.py" line="226"/>
+        <source>Play or pause the replay (Space)</source>
+        <translation>播放或暂停回放（空格键）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/timeline.py" line="227"/>
+        <source>Replay speed: incident seconds per second</source>
+        <translation>回放速度：每秒对应的事件秒数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/timeline.py" line="230"/>
+        <source>Drag to any time. Ticks: orders (top row), decisions, escalations (bottom row)</source>
+        <translation>拖动到任意时刻。刻度：指令（上行）、决策、升级告警（下行）</translation>
     </message>
 </context>
 </TS>

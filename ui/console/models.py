@@ -112,6 +112,15 @@ class RowModel(Generic[T]):
             self.listener.row_changed(i)
         return i
 
+    def adopt(self, other: RowModel[T]) -> None:
+        """Take `other`'s rows in one reset (replay seeking back to a state folded aside)."""
+        if self.listener:
+            self.listener.about_to_reset()
+        self.rows = list(other.rows)
+        self._index = dict(other._index)
+        if self.listener:
+            self.listener.reset_done()
+
     def clear(self) -> None:
         """Drop every row (a reset: only for replay seeking back)."""
         if self.listener:

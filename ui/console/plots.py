@@ -54,9 +54,25 @@ class RingBuffer:
         self.size = min(self.size + 1, self.capacity)
 
     def extend(self, ts: Sequence[float], ys: Sequence[float]) -> None:
-        """Add several points in order."""
-        for t, y in zip(ts, ys, strict=True):
-            self.append(t, y)
+        """Add several points in order (vectorised: a replay seek refills thousands at once)."""
+        t = np.asarray(ts, dtype=np.float64).ravel()
+        y = np.asarray(ys, dtype=np.float64).ravel()
+        if t.size != y.size:
+            raise ValueError(f"extend: {t.size} times but {y.size} values; give one per time")
+        n = t.size
+        if n == 0:
+            return
+        cap = self.capacity
+        if n > cap:  # only the last `capacity` points survive
+            skipped = n - cap
+            t, y = t[skipped:], y[skipped:]
+            self._next = (self._next + skipped) % cap
+            n = cap
+        idx = (self._next + np.arange(n)) % cap
+        self._t[idx] = self._t[idx + cap] = t
+        self._y[idx] = self._y[idx + cap] = y
+        self._next = (self._next + n) % cap
+        self.size = min(self.size + n, cap)
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
         """The stored points, oldest first (views into the buffer, not copies)."""
@@ -205,6 +221,14 @@ class LivePlots(QWidget):
             self.series(zone, metric)
         self._buffers[key].extend(ts, values)
         self._dirty.add(key)
+
+    def clear_data(self) -> None:
+        """Empty every series (replay seeking back); curves and thresholds stay."""
+        for key, buf in self._buffers.items():
+            buf.size = 0
+            buf._next = 0
+            self._dirty.add(key)
+        self._ranges.clear()
 
     def redraw(self) -> None:
         """Push every dirty series to its curve and re-range their plots (the fixed-rate frame)."""

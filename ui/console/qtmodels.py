@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -75,11 +75,20 @@ def state_text(state: OrderState) -> str:
     return QCoreApplication.translate("OrderState", STATE_NAMES[state])
 
 
+_display_zone: tzinfo = UTC
+
+
+def set_display_zone(zone: tzinfo) -> None:
+    """Show table times in `zone` (the replay window uses the incident's zone; default UTC)."""
+    global _display_zone
+    _display_zone = zone
+
+
 def hhmm(ts: float | None) -> str:
-    """A UTC time of day for tables, '—' when unknown."""
+    """A time of day for tables (UTC unless `set_display_zone` was called), '—' when unknown."""
     if ts is None:
         return "—"
-    return datetime.fromtimestamp(ts, UTC).strftime("%H:%M:%S")
+    return datetime.fromtimestamp(ts, UTC).astimezone(_display_zone).strftime("%H:%M:%S")
 
 
 def duration(seconds: float | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -64,3 +65,52 @@ def test_range_follows_data_and_shows_the_next_threshold(qtbot: QtBot) -> None:
     (x0, x1), (y0, y1) = plots.plot("density").viewRange()
     assert x0 <= 0.0 and x1 >= 60.0
     assert y0 <= 1.0 and 2.0 <= y1 < 9.0  # the near threshold is in view, the far one not
+
+
+def test_ring_buffer_extend_matches_append_across_wraps() -> None:
+    one, many = RingBuffer(5), RingBuffer(5)
+    batches = [[], [0.0, 1.0], [2.0, 3.0, 4.0], [5.0], list(np.arange(6.0, 18.0)), [18.0, 19.0]]
+    for batch in batches:
+        for t in batch:
+            one.append(t, -t)
+        many.extend(batch, [-t for t in batch])
+        assert one.size == many.size
+        assert one.view()[0].tolist() == many.view()[0].tolist()
+        assert one.view()[1].tolist() == many.view()[1].tolist()
+    assert many.view()[0].tolist() == [15.0, 16.0, 17.0, 18.0, 19.0]
+
+
+def test_ring_buffer_extend_rejects_mismatched_lengths() -> None:
+    buf = RingBuffer(4)
+    with pytest.raises(ValueError, match="2 times but 1 values"):
+        buf.extend([1.0, 2.0], [3.0])
+    assert buf.size == 0
+
+
+def test_redraw_pushes_only_the_series_that_changed(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plots = LivePlots(fps=1, capacity=50)
+    qtbot.addWidget(plots)
+    plots.timer.stop()
+    for zone in ("north", "south", "east"):
+        plots.extend(zone, "density", [1.0, 2.0], [1.0, 2.0])
+    plots.redraw()
+    pushed: list[str] = []
+    for zone in ("north", "south", "east"):
+        curve = plots.series(zone, "density")
+        original = curve.setData
+
+        def counting(*args: object, _zone: str = zone, _orig=original, **kwargs: object) -> None:
+            pushed.append(_zone)
+            _orig(*args, **kwargs)
+
+        monkeypatch.setattr(curve, "setData", counting)
+    plots.redraw()
+    assert pushed == []  # nothing changed: no curve is touched
+    plots.append("south", "density", 3.0, 5.0)
+    plots.redraw()
+    assert pushed == ["south"]
+    assert plots.series("south", "density").xData.tolist() == [1.0, 2.0, 3.0]
+    plots.redraw()
+    assert pushed == ["south"]

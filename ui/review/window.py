@@ -1,0 +1,765 @@
+"""The replay window (`baton replay JOURNAL`): the console's panels showing a journal at time T.
+
+`ReplayWindow` is a read-only `ConsoleWindow` (the same map, plots, tables and view models) with a
+timeline at the bottom. Seeking forward folds only the events between the old and the new T into
+the live models (incremental row updates); seeking back folds the prefix into a fresh
+`ConsoleState` aside and hands its rows to the models in one reset. Plots show the key metrics'
+observations up to T. Selecting a decision shows the fused picture it stored beside the replayed
+state at its time. The integrity badge comes from `baton verify`, computed off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import bisect
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QTabBar,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from command.review.replay import ReplayIndex
+from command.review.timefmt import local_time, zone_or_utc
+from ui import theme
+from ui.console.mapview import ZoneShape, level_text, read_zones
+from ui.console.models import ConsoleState, EventLike, _level
+from ui.console.picture import number
+from ui.console.qtmodels import hhmm, set_display_zone
+from ui.console.window import ConsoleWindow
+from ui.review.series import latest_values, plot_series, series_points
+from ui.review.timeline import TimelineBar, marker_kind
+
+LEVEL_KEYS = ("blue", "yellow", "orange", "red")
+SAVE_EVERY = 500  # events between two saved states (seeking back folds at most this many)
+BULK_EVENTS = 300  # a forward jump longer than this folds without row signals
+PLOT_WINDOW_S = 2 * 3600.0  # the plots show the two hours before T
+Verdict = tuple[bool, str]
+
+
+class _VerdictRelay(QObject):
+    """Carries the verify verdict from the worker thread to the GUI thread."""
+
+    done = Signal(bool, str)
+
+
+class ReplayWindow(ConsoleWindow):
+    """A journal replayed: every console panel at time T, a timeline, snapshots, integrity."""
+
+    def __init__(
+        self,
+        events: Sequence[EventLike],
+        index: ReplayIndex,
+        *,
+        source: str = "",
+        verdict: Callable[[], Verdict] | Verdict | None = None,
+        settings_org: str = "Baton",
+        settings_app: str = "replay",
+        plot_fps: float = 10.0,
+    ) -> None:
+        self.events = list(events)
+        self.index = index
+        self.opened: Mapping[str, Any] = next(
+            (e.body for e in self.events if e.kind == "incident.opened"), {}
+        )
+        inc = dict(self.opened.get("incident") or {})
+        self.tz = zone_or_utc(inc.get("timezone"))
+        set_display_zone(self.tz)
+        # events are in seq order; times can step back a little between machines, so seek on
+        # their running maximum (the prefix folded is always a prefix of the journal)
+        self._times: list[float] = []
+        top = float("-inf")
+        for ev in self.events:
+            top = max(top, ev.ts)
+            self._times.append(top)
+        self.start_ts = self._times[0] if self._times else time.time()
+        self.end_ts = self._times[-1] if self._times else self.start_ts
+        self._now = [self.start_ts]
+        self._pos = 0
+        self._plot_t: float | None = None
+        self._sized_columns = False
+        self._shown_once = False
+        self.last_seek_ms = 0.0
+        self.source = source
+        super().__init__(
+            None,
+            clock=lambda: self._now[0],
+            commander=str(self.opened.get("commander", "")),
+            settings_org=settings_org,
+            settings_app=settings_app,
+            plot_fps=plot_fps,
+        )
+        self.setObjectName("replayWindow")
+        self._incident = inc
+        self._reset_header(self.state)
+        for s in inc.get("stations", []):
+            self.state.stations.add_station(str(s["id"]), str(s.get("name") or s["id"]))
+        self._saved: dict[int, ConsoleState] = {0: clone_state(self._initial_state())}
+        self._saved_at: list[int] = [0]
+        # fold the whole journal once, aside, keeping a state every SAVE_EVERY events
+        self._fold_aside(self._initial_state(), 0, len(self.events))
+        self._read_only()
+        self._build_timeline()  # before the docks: a later toolbar orphans a dock tab bar
+        self._build_replay_docks()
+        self._load_map()
+        self._load_plots()
+        self._verdict_relay = _VerdictRelay(self)
+        self._verdict_relay.done.connect(self.set_verdict)
+        self._verify_thread: threading.Thread | None = None
+        self.on_close: Callable[[], None] | None = None  # e.g. release the journal
+        self.verdict: Verdict | None = None
+        if callable(verdict):
+            self.start_verify(verdict)
+        elif verdict is not None:
+            self.set_verdict(*verdict)
+        self.retranslate()
+        self.seek(self.start_ts)
+
+    # ---------------------------------------------------------------- structure
+    def _read_only(self) -> None:
+        """No editing in replay: composer, approve and new decision are absent."""
+        for action in (self.new_order_action, self.new_decision_action, self.approve_action):
+            action.setEnabled(False)
+            self.removeAction(action)
+        self.menuBar().removeAction(self.command_menu.menuAction())
+        for button in (
+            self.suggestions_panel.approve,
+            self.suggestions_panel.edit,
+            self.suggestions_panel.dismiss,
+            self.decisions_panel.new,
+            self.decisions_panel.correct,
+        ):
+            button.setEnabled(False)
+            button.hide()
+
+    def compose_order(self) -> None:
+        """Never in replay."""
+        return None
+
+    def edit_suggestion(self, suggestion_id: str) -> None:
+        """Never in replay."""
+
+    def _build_replay_docks(self) -> None:
+        area = Qt.DockWidgetArea
+        self.escalations_table = _table("escalationsTable", 5, stretch=3)
+        self.snapshot_title = QLabel()
+        self.snapshot_title.setObjectName("snapshotTitle")
+        self.snapshot_title.setWordWrap(True)
+        self.snapshot_table = _table("snapshotTable", 5, stretch=(3, 4))
+        zone_col = self.snapshot_table.horizontalHeader()
+        zone_col.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.snapshot_table.setColumnWidth(0, 130)
+        self.snapshot_table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.snapshot_table.setWordWrap(True)
+        snapshot = QWidget()
+        lay = QVBoxLayout(snapshot)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.snapshot_title)
+        lay.addWidget(self.snapshot_table, 1)
+        self._dock("escalationsDock", self.escalations_table, area.LeftDockWidgetArea)
+        self._dock("snapshotDock", snapshot, area.RightDockWidgetArea)
+        # replay layout: stations over plots on the left; the log (tabbed with suggestions) over
+        # the snapshot on the right; orders and escalations tabbed along the bottom
+        self.docks["escalationsDock"].setWindowTitle(self.tr("Escalations"))
+        self.docks["snapshotDock"].setWindowTitle(self.tr("Decision snapshot"))
+        for name in ("plotsDock", "decisionsDock"):
+            self.removeDockWidget(self.docks[name])
+        self.splitDockWidget(
+            self.docks["stationsDock"], self.docks["plotsDock"], Qt.Orientation.Vertical
+        )
+        self.addDockWidget(area.RightDockWidgetArea, self.docks["decisionsDock"])
+        self.splitDockWidget(
+            self.docks["decisionsDock"], self.docks["snapshotDock"], Qt.Orientation.Vertical
+        )
+        self.tabifyDockWidget(self.docks["ordersDock"], self.docks["escalationsDock"])
+        self.tabifyDockWidget(self.docks["decisionsDock"], self.docks["suggestionsDock"])
+        for name in ("plotsDock", "decisionsDock"):
+            self.docks[name].show()
+        self.view_menu.addAction(self.docks["escalationsDock"].toggleViewAction())
+        self.view_menu.addAction(self.docks["snapshotDock"].toggleViewAction())
+        rows = self.decisions_panel.table.verticalHeader()
+        rows.setDefaultSectionSize(2 * self.fontMetrics().lineSpacing() + 8)
+        self.decisions_panel.table.selectionModel().selectionChanged.connect(
+            self._decision_selected
+        )
+        self.selected_decision: str | None = None
+
+    def default_dock_sizes(self) -> None:
+        """Useful first sizes for the replay layout."""
+        w, h = self.width(), self.height()
+        self.resizeDocks(
+            [self.docks["stationsDock"], self.docks["decisionsDock"]],
+            [max(360, w // 4), max(480, w * 34 // 100)],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks(
+            [self.docks["stationsDock"], self.docks["plotsDock"]],
+            [h // 4, h // 2],
+            Qt.Orientation.Vertical,
+        )
+        self.resizeDocks(
+            [self.docks["decisionsDock"], self.docks["snapshotDock"]],
+            [h // 3, h // 3],
+            Qt.Orientation.Vertical,
+        )
+        self.resizeDocks([self.docks["ordersDock"]], [max(180, h // 5)], Qt.Orientation.Vertical)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """As the console; then drop dock tab bars Qt left behind from the first layout."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self._first_layout)
+
+    def _first_layout(self) -> None:
+        self._hide_orphan_tab_bars()
+        self.docks["ordersDock"].raise_()
+        self.docks["decisionsDock"].raise_()
+
+    def _hide_orphan_tab_bars(self) -> None:
+        """Hide dock tab bars that duplicate a newer one (children come oldest first).
+
+        Re-arranging the console's docks before the window is shown makes Qt create the bottom
+        tab bar twice; the stale copy keeps painting over the dock area.
+        """
+        bars = [
+            b
+            for b in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if b.isVisible() and b.count() and b.x() >= 0
+        ]
+        for i, bar in enumerate(bars):
+            if any(_tabs(newer) == _tabs(bar) for newer in bars[i + 1 :]):
+                bar.hide()
+
+    def _build_timeline(self) -> None:
+        markers = [
+            (self._times[i], k) for i, e in enumerate(self.events) if (k := marker_kind(e.kind))
+        ]
+        self.timeline = TimelineBar(self.start_ts, self.end_ts, timezone=self.tz, markers=markers)
+        self.timeline.time_changed.connect(self.seek)
+        self.badge = QLabel()
+        self.badge.setObjectName("integrityBadge")
+        self.badge.setMargin(4)
+        bar = QToolBar(self)
+        bar.setObjectName("timelineToolBar")
+        bar.setMovable(False)
+        bar.addWidget(self.timeline)
+        bar.addWidget(self.badge)
+        self.timeline_bar = bar
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)
+        self.play_action = QAction(self)
+        self.play_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        self.play_action.triggered.connect(self.timeline.play_button.toggle)
+        self.addAction(self.play_action)
+        theme.notifier().theme_changed.connect(self._style_badge)
+
+    def _load_map(self) -> None:
+        self.set_zone_shapes(zone_shapes(self.opened))
+
+    def _load_plots(self) -> None:
+        for km in self.opened.get("key_metrics", []):
+            metric = str(km["metric"])
+            title = str(km.get("title") or metric)
+            unit = km.get("unit")
+            if metric not in self.plots.metrics():
+                self.plots.plot(metric, f"{title} ({unit})" if unit else title)
+                self._zone_axis(metric)
+            th = km.get("thresholds") or {}
+            lines = [(float(th[k]), i) for i, k in enumerate(LEVEL_KEYS, 1) if k in th]
+            if lines:
+                self.set_thresholds(metric, lines)
+        self.plot_series = plot_series(self.opened, scenario_derived(self.opened))
+        for s in self.plot_series:
+            if s.metric not in self.plots.metrics():
+                self.plots.plot(s.metric)
+                self._zone_axis(s.metric)
+
+    def _zone_axis(self, metric: str) -> None:
+        """Plot times in the incident's zone."""
+        offset = self.tz.utcoffset(datetime.fromtimestamp(self.start_ts, UTC))
+        axis = self.plots.plot(metric).getAxis("bottom")
+        axis.utcOffset = -int(offset.total_seconds()) if offset is not None else 0
+
+    # ---------------------------------------------------------------- seeking
+    def time(self) -> float:
+        """The replay time T."""
+        return self._now[0]
+
+    def seek(self, t: float) -> None:
+        """Show every panel as it was at `t` (forward: apply new events; back: rebuild)."""
+        began = time.perf_counter()
+        k = bisect.bisect_right(self._times, t)
+        self._now[0] = t
+        rebuilt = k < self._pos or k - self._pos > SAVE_EVERY
+        if rebuilt:
+            # back, or far ahead: the nearest saved state at or before k, plus the events after
+            base = bisect.bisect_right(self._saved_at, k) - 1
+            at = self._saved_at[base]
+            fresh = self._fold_aside(clone_state(self._saved[at]), at, k)
+            self._adopt(fresh)
+            changed = {"escalations", "decisions", "zones"}
+        elif k - self._pos > BULK_EVENTS:
+            # a long jump forward: fold without row signals, then one reset per table
+            changed = self._fold_detached(self._pos, k)
+        else:
+            changed = self.apply_events(self.events[self._pos : k])
+        self._pos = k
+        self._seek_plots(t)
+        self._show_figures(t)
+        if "escalations" in changed:
+            self._fill_escalations()
+        gone = self.selected_decision is not None and (
+            self.state.decisions.get(self.selected_decision) is None
+        )
+        if "decisions" in changed and gone:
+            self.show_snapshot(None)
+        if self.timeline.t != t and self.timeline.start <= t <= self.timeline.end:
+            self.timeline.seek(t)  # keeps the slider in step when seeking from code
+        self.tick()
+        if not self._sized_columns:
+            table = self.stations_panel.table
+            for column in range(1, table.model().columnCount()):
+                table.resizeColumnToContents(column)
+            self._sized_columns = True
+        self.last_seek_ms = (time.perf_counter() - began) * 1000
+
+    def _initial_state(self) -> ConsoleState:
+        state = ConsoleState()
+        self._reset_header(state)
+        for s in self._incident.get("stations", []):
+            state.stations.add_station(str(s["id"]), str(s.get("name") or s["id"]))
+        return state
+
+    def _fold_aside(self, state: ConsoleState, start: int, end: int) -> ConsoleState:
+        """Fold events[start:end] into `state` (no listeners), saving a copy every SAVE_EVERY."""
+        i = start
+        while i < end:
+            stop = min(end, (i // SAVE_EVERY + 1) * SAVE_EVERY)
+            state.apply_all(self.events[i:stop])
+            i = stop
+            if i % SAVE_EVERY == 0 and i not in self._saved:
+                self._saved[i] = clone_state(state)
+                bisect.insort(self._saved_at, i)
+        return state
+
+    def _fold_detached(self, start: int, end: int) -> set[str]:
+        """Fold events[start:end] into the live models with their Qt listeners off, then reset."""
+        models = [
+            getattr(self.state, n)
+            for n in ("orders", "stations", "decisions", "escalations", "suggestions", "zones")
+        ]
+        listeners = [m.listener for m in models]
+        for m in models:
+            m.listener = None
+        try:
+            changed = self.state.apply_all(self.events[start:end])
+        finally:
+            for m, listener in zip(models, listeners, strict=True):
+                m.listener = listener
+        for listener in listeners:
+            if listener is not None:
+                listener.about_to_reset()
+                listener.reset_done()
+        levels = {row.zone: row.level for row in self.state.zones.rows}
+        for zone in self.map.zones():
+            self.map.set_level(zone, levels.get(zone, 0))
+        self.header.refresh()
+        self.banner.refresh()
+        return changed
+
+    def _reset_header(self, state: ConsoleState) -> None:
+        h = state.header
+        h.me = ""  # the replay shows the last grant journaled: the commander's own
+        h.incident = str(self._incident_dict().get("id", ""))
+        h.incident_name = str(self._incident_dict().get("name", ""))
+
+    def _incident_dict(self) -> Mapping[str, Any]:
+        return dict(self.opened.get("incident") or {})
+
+    def _adopt(self, fresh: ConsoleState) -> None:
+        """Take a state folded aside: models reset once each, header copied field by field."""
+        s = self.state
+        for name in ("orders", "stations", "decisions", "escalations", "suggestions", "zones"):
+            getattr(s, name).adopt(getattr(fresh, name))
+        for f in fields(fresh.header):
+            setattr(s.header, f.name, getattr(fresh.header, f.name))
+        s.last_seq, s.last_ts = fresh.last_seq, fresh.last_ts
+        levels = {row.zone: row.level for row in s.zones.rows}
+        for zone in self.map.zones():
+            self.map.set_level(zone, levels.get(zone, 0))
+        self.header.refresh()
+        self.banner.refresh()
+
+    def _seek_plots(self, t: float) -> None:
+        """Key metrics over the PLOT_WINDOW_S before T: new intervals only when moving ahead a
+        little, the whole window again otherwise (one observations query either way)."""
+        source = self.index.observations
+        if source is None or not self.plot_series:
+            return
+        last = self._plot_t
+        fresh = last is None or t < last or t - last > PLOT_WINDOW_S
+        if fresh:
+            self.plots.clear_data()
+        for s, (ts, values) in zip(
+            self.plot_series,
+            series_points(self.plot_series, source, None if fresh else last, t, PLOT_WINDOW_S),
+            strict=True,
+        ):
+            if ts:
+                self.plots.extend(s.zone, s.metric, ts, values)
+        self._plot_t = t
+
+    def _show_figures(self, t: float) -> None:
+        values = latest_values(self.index, t)
+        units = {
+            (str(k["zone"]), str(k["metric"])): str(k.get("unit") or "")
+            for k in self.opened.get("key_metrics", [])
+        }
+        for zone in self.map.zones():
+            shown = ""
+            for metric, value in sorted(values.get(zone, {}).items()):
+                if (zone, metric) in units or not shown:
+                    shown = f"{number(value)} {units.get((zone, metric), '')}".strip()
+            self.map.set_figure(zone, shown)
+
+    def _fill_escalations(self) -> None:
+        rows = sorted(self.state.escalations.rows, key=lambda r: r.raised_at, reverse=True)
+        table = self.escalations_table
+        table.setRowCount(len(rows))
+        muted = theme.current().color("muted")
+        for i, r in enumerate(rows):
+            resolved = hhmm(r.resolved_at) if r.resolved_at is not None else self.tr("open")
+            for j, text in enumerate((hhmm(r.raised_at), r.station, r.kind, r.message, resolved)):
+                item = QTableWidgetItem(text)
+                if r.resolved_at is not None:
+                    item.setForeground(muted)
+                table.setItem(i, j, item)
+
+    # ---------------------------------------------------------------- decisions and snapshots
+    def _decision_selected(self, *_: object) -> None:
+        rows = self.decisions_panel.table.selectionModel().selectedRows()
+        key = rows[0].data(Qt.ItemDataRole.UserRole + 2) if rows else None
+        self.show_snapshot(None if key is None else str(key))
+
+    def select_decision(self, decision_id: str) -> bool:
+        """Select a decision in the log (as a click would); False when it is not shown at T."""
+        i = self.state.decisions.row_of(decision_id)
+        if i is None:
+            return False
+        self.decisions_panel.table.selectRow(i)
+        return True
+
+    def show_snapshot(self, decision_id: str | None) -> None:
+        """Fill the snapshot panel: what the decision stored beside the replay at its time."""
+        self.selected_decision = decision_id
+        row = None if decision_id is None else self.state.decisions.get(decision_id)
+        table = self.snapshot_table
+        if row is None:
+            self.selected_decision = None
+            self.snapshot_title.setText(self.tr("Select a decision to see the picture it stored."))
+            table.setRowCount(0)
+            return
+        d = row.decision
+        self.snapshot_title.setText(
+            self.tr("“%1” at %2 by %3")
+            .replace("%1", d.decision)
+            .replace("%2", local_time(d.ts, self.tz, "%H:%M:%S"))
+            .replace("%3", d.author)
+        )
+        stored = snapshot_zones(d.snapshot)
+        replayed = {z["zone"]: z for z in self.index.state_at(d.ts).zones}
+        order = list(replayed) + [z for z in stored if z not in replayed]
+        table.setRowCount(len(order))
+        th = theme.current()
+        for i, zone in enumerate(order):
+            seen = stored.get(zone)
+            live = replayed.get(zone, {})
+            seen_level = (
+                None if seen is None or seen.get("level") is None else _level(seen["level"])
+            )
+            live_level = _level(live["level"]) if live.get("level") is not None else None
+            name = str(live.get("name") or (seen or {}).get("name") or zone)
+            cells = (
+                name,
+                level_text(seen_level) if seen_level is not None else self.tr("not stored"),
+                level_text(live_level) if live_level is not None else "—",
+                indicators_text(seen or {}),
+                values_text(live.get("values") or {}),
+            )
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if j in (1, 2):
+                    level = seen_level if j == 1 else live_level
+                    if level is not None:
+                        item.setBackground(th.risk_color(level))
+                        item.setForeground(th.risk_text_color(level))
+                if j == 2 and seen_level is not None and live_level not in (None, seen_level):
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                table.setItem(i, j, item)
+        _fit_rows(table, lines=4)
+
+    # ---------------------------------------------------------------- integrity
+    def start_verify(self, fn: Callable[[], Verdict]) -> None:
+        """Run `fn` (the journal's verify) on a worker thread; the badge shows its verdict."""
+        self.badge.setText(self.tr("Integrity: checking…"))
+
+        def work() -> None:
+            try:
+                ok, line = fn()
+            except Exception as err:  # a broken file is a verdict too, not a crash
+                ok, line = False, str(err)
+            self._verdict_relay.done.emit(ok, line)
+
+        self._verify_thread = threading.Thread(target=work, name="replay-verify", daemon=True)
+        self._verify_thread.start()
+
+    def set_verdict(self, ok: bool, line: str) -> None:
+        """Show a verify verdict on the badge."""
+        self.verdict = (ok, line)
+        self._style_badge()
+
+    def _style_badge(self, *_: object) -> None:
+        th = theme.current()
+        if self.verdict is None:
+            return
+        ok, line = self.verdict
+        if ok:
+            self.badge.setText(self.tr("✔ Integrity: intact"))
+        else:
+            detail = line.removeprefix("NOT intact: ")
+            self.badge.setText(self.tr("✖ Integrity: NOT intact — %1").replace("%1", detail))
+        self.badge.setToolTip(line)
+        colour = th.risk[0] if ok else th.risk[4]
+        self.badge.setStyleSheet(
+            f"#integrityBadge {{ background: {colour}; color: white; font-weight: bold;"
+            " border-radius: 4px; }"
+        )
+
+    # ---------------------------------------------------------------- text and lifetime
+    def retranslate(self) -> None:
+        """The console's strings, then the replay's own."""
+        super().retranslate()
+        if not hasattr(self, "timeline"):
+            return
+        name = self._incident_dict().get("name") or self.source
+        self.setWindowTitle(self.tr("Baton — replay of %1").replace("%1", str(name)))
+        self.docks["escalationsDock"].setWindowTitle(self.tr("Escalations"))
+        self.docks["snapshotDock"].setWindowTitle(self.tr("Decision snapshot"))
+        self.docks["plotsDock"].setWindowTitle(self.tr("Key metrics"))
+        self.timeline_bar.setWindowTitle(self.tr("Timeline"))
+        self.play_action.setText(self.tr("Play / pause"))
+        self.escalations_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Raised"),
+                self.tr("Station"),
+                self.tr("Kind"),
+                self.tr("Message"),
+                self.tr("Resolved"),
+            ]
+        )
+        self.snapshot_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Zone"),
+                self.tr("Seen"),
+                self.tr("Replay"),
+                self.tr("Indicators seen"),
+                self.tr("Values in replay"),
+            ]
+        )
+        self._style_badge()
+        if hasattr(self, "selected_decision"):
+            self.show_snapshot(self.selected_decision)
+            self._fill_escalations()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Retranslate on language change."""
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop playing; wait briefly for the verify worker."""
+        self.timeline.pause()
+        if self._verify_thread is not None:
+            self._verify_thread.join(timeout=5.0)
+        super().closeEvent(event)
+        if self.on_close is not None:
+            done, self.on_close = self.on_close, None
+            done()
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def clone_state(state: ConsoleState) -> ConsoleState:
+    """An independent copy of a folded state (rows are immutable; lists and sets are copied)."""
+    copy = ConsoleState()
+    for name in ("orders", "stations", "decisions", "escalations", "suggestions", "zones"):
+        getattr(copy, name).adopt(getattr(state, name))
+    for f in fields(state.header):
+        value = getattr(state.header, f.name)
+        setattr(copy.header, f.name, value.copy() if isinstance(value, set | dict) else value)
+    copy.last_seq, copy.last_ts = state.last_seq, state.last_ts
+    return copy
+
+
+def _fit_rows(table: QTableView, lines: int) -> None:
+    """Rows as tall as their wrapped text, up to `lines` lines (the tooltip has the rest)."""
+    table.resizeRowsToContents()
+    cap = lines * table.fontMetrics().lineSpacing() + 8
+    for row in range(table.model().rowCount()):
+        if table.rowHeight(row) > cap:
+            table.setRowHeight(row, cap)
+
+
+def _tabs(bar: QTabBar) -> list[str]:
+    return [bar.tabText(i) for i in range(bar.count())]
+
+
+def _table(name: str, columns: int, *, stretch: int | tuple[int, ...]) -> QTableWidget:
+    table = QTableWidget(0, columns)
+    table.setObjectName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    for column in (stretch,) if isinstance(stretch, int) else stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def zone_shapes(opened: Mapping[str, Any]) -> list[ZoneShape]:
+    """Zone outlines for an incident.opened body: the scenario's GeoJSON, else a made-up grid."""
+    from command.scenarios.loader import ZONES_DIR
+    from ui.console.demo import _grid_zones
+
+    inc = dict(opened.get("incident") or {})
+    zones = [(str(z["id"]), str(z.get("name") or z["id"])) for z in inc.get("zones", [])]
+    ids = {z for z, _ in zones}
+    scenario = str(opened.get("scenario") or inc.get("id") or "")
+    shapes: list[ZoneShape] = []
+    if scenario:
+        geo = ZONES_DIR / f"{Path(scenario).stem}.geojson"
+        if geo.exists():
+            names = dict(zones)
+            shapes = [
+                ZoneShape(s.zone, names.get(s.zone, s.name), s.rings)
+                for s in read_zones(geo)
+                if s.zone in ids
+            ]
+    have = {s.zone for s in shapes}
+    missing = [(z, n) for z, n in zones if z not in have]
+    if missing and not shapes:
+        shapes = _grid_zones(missing)
+    return shapes
+
+
+def scenario_derived(opened: Mapping[str, Any]) -> dict[str, str] | None:
+    """Derived indicators of the journal's scenario ({name: observed metric}), if it is shipped."""
+    name = opened.get("scenario")
+    if not name:
+        return None
+    try:
+        from command.scenarios.loader import load_scenario
+
+        return {d.name: d.metric for d in load_scenario(str(name)).derived}
+    except Exception:  # not shipped here, or renamed: density from crowd is the default
+        return None
+
+
+def snapshot_zones(snapshot: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per zone of a decision's stored picture: {level, indicators: {name: value or entry}}.
+
+    Accepts `picture_snapshot` output ({ts, zones: {id: {...}}}) and a bare {zone: {...}} map.
+    """
+    zones = snapshot.get("zones", snapshot)
+    out: dict[str, dict[str, Any]] = {}
+    if isinstance(zones, Mapping):
+        for zone, body in zones.items():
+            if isinstance(body, Mapping):
+                out[str(zone)] = dict(body)
+    elif isinstance(zones, list):
+        for body in zones:
+            if isinstance(body, Mapping) and "zone" in body:
+                out[str(body["zone"])] = dict(body)
+    return out
+
+
+def indicators_text(zone: Mapping[str, Any]) -> str:
+    """'density 3.10 p/m² (yellow) · flow 120' from a stored zone entry."""
+    entries = zone.get("indicators", zone.get("metrics"))
+    if not isinstance(entries, Mapping):
+        entries = {k: v for k, v in zone.items() if isinstance(v, int | float) and k != "level"}
+    parts = []
+    for name, e in sorted(entries.items()):
+        if isinstance(e, int | float):
+            parts.append(f"{name} {number(float(e))}")
+        elif isinstance(e, Mapping) and e.get("value") is not None:
+            text = f"{name} {number(float(e['value']))} {e.get('unit') or ''}".strip()
+            if e.get("stale"):
+                text += " ⏸"
+            parts.append(text)
+    return " · ".join(parts) or "—"
+
+
+def values_text(values: Mapping[str, float]) -> str:
+    """'density 3.10 · flow 120' from the replay's values at T."""
+    return " · ".join(f"{k} {number(float(v))}" for k, v in sorted(values.items())) or "—"
+
+
+def open_replay_window(path: Path) -> ReplayWindow:
+    """Load `path` read-only and show its replay window (verify runs on a worker thread).
+
+    Raises `JournalError` (one line) when the file is not a journal. The journal is released
+    when the window closes.
+    """
+    from command.review.loading import load_journal
+    from ui import i18n
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    loaded = load_journal(path)
+    try:
+        theme.apply_theme(app, theme.current().name)
+        i18n.set_language(app, i18n.current_language())
+        window = ReplayWindow(
+            loaded.events, loaded.replay(), source=path.name, verdict=loaded.verdict
+        )
+    except BaseException:
+        loaded.close()
+        raise
+    window.on_close = loaded.close
+    window.restore_layout()
+    window.show()
+    return window
+
+
+def run_replay_window(path: Path) -> int:
+    """`baton replay JOURNAL`: the replay window until it is closed; the exit code."""
+    window = open_replay_window(path)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        return int(app.exec())
+    finally:
+        window.close()
