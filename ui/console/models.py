@@ -17,6 +17,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from command.lifecycle import OrderState
 from command.model import Decision, Order, Priority
+from command.review.record import EventLike
 
 STEP_KINDS = frozenset(
     f"order.{step}"
@@ -34,23 +35,6 @@ STEP_KINDS = frozenset(
     )
 )
 LATE_BEFORE_ACCEPT = (OrderState.ISSUED, OrderState.DELIVERED, OrderState.ACKNOWLEDGED)
-
-
-class EventLike(Protocol):
-    """The fields of a journal event the view models read."""
-
-    @property
-    def seq(self) -> int: ...
-    @property
-    def ts(self) -> float: ...
-    @property
-    def actor(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def incident(self) -> str: ...
-    @property
-    def body(self) -> Mapping[str, Any]: ...
 
 
 class RowListener(Protocol):
