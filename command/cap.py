@@ -305,3 +305,58 @@ def validate_cap(xml: bytes, xsd_path: str | Path) -> list[str]:
     if schema.validate(doc):
         return []
     return [f"line {e.line}: {e.message}" for e in schema.error_log]
+
+
+_STATUS = {"Actual", "Exercise", "System", "Test", "Draft"}
+_MSG_TYPES = {"Alert", "Update", "Cancel", "Ack", "Error"}
+_SCOPES = {"Public", "Restricted", "Private"}
+_CATEGORIES = {
+    "Geo",
+    "Met",
+    "Safety",
+    "Security",
+    "Rescue",
+    "Fire",
+    "Health",
+    "Env",
+    "Transport",
+    "Infra",
+    "CBRNE",
+    "Other",
+}
+_URGENCY = {"Immediate", "Expected", "Future", "Past", "Unknown"}
+_SEVERITY = {"Extreme", "Severe", "Moderate", "Minor", "Unknown"}
+_CERTAINTY = {"Observed", "Likely", "Possible", "Unlikely", "Unknown"}
+
+
+def received_alert(signal: Mapping[str, Any], timezone: str = "UTC") -> PublicAlert | None:
+    """The CAP alert a received signal came from (its journaled `cap` fields), or None."""
+    cap = dict(signal.get("body", {}).get("cap") or {})
+    if not cap:
+        return None
+
+    def pick(value: Any, allowed: set[str], default: str) -> str:
+        return value if value in allowed else default
+
+    categories = [c for c in cap.get("category", []) if c in _CATEGORIES]
+    areas = cap.get("areas") or []
+    return PublicAlert(
+        identifier=str(cap.get("identifier") or signal.get("id")),
+        sender=str(cap.get("sender") or signal.get("source") or "unknown"),
+        sent=float(signal.get("ts", 0.0)),
+        event=str(cap.get("event") or signal.get("kind") or "alert"),
+        headline=str(signal.get("headline") or cap.get("event") or ""),
+        description=str(cap.get("description", "")),
+        area_desc="; ".join(str(a.get("desc")) for a in areas if a.get("desc")) or "unspecified",
+        instruction=str(cap.get("instruction", "")),
+        category=categories[0] if categories else "Other",
+        urgency=pick(cap.get("urgency"), _URGENCY, "Unknown"),
+        severity=pick(cap.get("severity"), _SEVERITY, "Unknown"),
+        certainty=pick(cap.get("certainty"), _CERTAINTY, "Unknown"),
+        status=pick(cap.get("status"), _STATUS, "Actual"),
+        msg_type=pick(cap.get("msgType"), _MSG_TYPES, "Alert"),
+        scope=pick(cap.get("scope"), _SCOPES, "Public"),
+        sender_name=str(cap.get("senderName", "")),
+        timezone=timezone,
+        parameters={str(k): str(v) for k, v in dict(cap.get("parameters") or {}).items()},
+    )

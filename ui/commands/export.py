@@ -109,19 +109,30 @@ def report_html(loaded: LoadedJournal) -> str:
 
 
 def export_cap(loaded: LoadedJournal, directory: Path) -> int:
-    """Write each public alert in the journal as its own CAP 1.2 file; returns how many."""
-    from command.cap import alert_to_cap_xml
+    """Write each alert in the journal as its own CAP 1.2 file; returns how many.
+
+    The commander's public alerts (`alert.issued`) are written as `issued-ID.xml`; CAP alerts
+    received from other agencies (`signal.received` carrying CAP fields) as `received-ID.xml`.
+    """
+    from command.cap import PublicAlert, export_cap, received_alert
 
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise BatonError(f"cannot create {directory}: {err.strerror}; choose another -o") from None
+    timezone = str(loaded.record().incident.get("timezone") or "UTC")
     count = 0
     for ev in loaded.events:
-        if ev.kind != "alert.issued":
+        alert: PublicAlert | None = None
+        prefix = "issued"
+        if ev.kind == "alert.issued":
+            alert = PublicAlert.from_dict(dict(ev.body.get("alert", ev.body)))
+        elif ev.kind == "signal.received":
+            alert = received_alert(dict(ev.body.get("signal", {})), timezone)
+            prefix = "received"
+        if alert is None:
             continue
-        alert = dict(ev.body.get("alert", ev.body))
-        name = str(alert.get("identifier", f"alert-{ev.seq}")).replace("/", "_")
-        (directory / f"{name}.xml").write_bytes(alert_to_cap_xml(alert))
+        name = "".join(c if c.isalnum() or c in "-_." else "_" for c in alert.identifier)
+        (directory / f"{prefix}-{name}.xml").write_bytes(export_cap(alert))
         count += 1
     return count

@@ -93,3 +93,39 @@ def test_report_of_a_tampered_journal_says_so(journal: Path, tmp_path: Path) -> 
     out = tmp_path / "report.html"
     assert main(["export", str(copy), "-f", "html", "-o", str(out)]) == 0
     assert "NOT intact: changed" in out.read_text(encoding="utf-8")
+
+
+def test_export_cap_writes_each_alert_valid_against_the_schema(tmp_path: Path) -> None:
+    from dataclasses import asdict
+
+    from command.cap import PublicAlert, load_cap, validate_cap
+    from command.clock import ManualClock
+    from command.journal import Journal
+    from data import DATA_DIR
+
+    xsd = Path(__file__).resolve().parents[3].parent / "shared" / "standards" / "CAP-v1.2.xsd"
+    if not xsd.exists():
+        pytest.skip("shared/standards is not beside the checkout")
+    path = tmp_path / "alerts.sqlite"
+    signal = load_cap(DATA_DIR / "scenarios" / "typhoon-ferry-suspension.xml")
+    alert = PublicAlert(
+        identifier="baton-typhoon-0001",
+        sender="traffic_duty_chief@huangpu.example",
+        sent=START + 60,
+        event="Road tunnel lane opened to riders",
+        headline="Fuxing East Road tunnel: one lane open to riders in escorted batches",
+        description="Ferries suspended; riders cross by the tunnel in escorted batches.",
+        area_desc="Fuxing East Road Tunnel",
+        timezone="Asia/Shanghai",
+    )
+    with Journal.open(path, clock=ManualClock(START), owner="chief", role="console") as j:
+        sig = asdict(signal)
+        j.append("signal.received", {"signal": sig}, actor="feeds")
+        j.append("alert.issued", {"alert": alert.to_dict()}, actor="chief")
+    out = tmp_path / "cap"
+    assert main(["export", str(path), "-f", "cap", "-o", str(out)]) == 0
+    files = sorted(p.name for p in out.iterdir())
+    assert len(files) == 2
+    assert files[0].startswith("issued-") and files[1].startswith("received-")
+    for f in out.iterdir():
+        assert validate_cap(f.read_bytes(), xsd) == [], f.name
