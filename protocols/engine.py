@@ -134,6 +134,12 @@ class Engine:
             self._context = None
             if isinstance(self._startup_error, BatonError):
                 raise self._startup_error
+            if isinstance(self._startup_error, zmq.ZMQError):
+                # Most often a port someone else holds: say so in words, not a repr.
+                raise EngineError(
+                    f"{self._name} cannot start: {self._startup_error}; choose another address "
+                    "or stop the program using it"
+                )
             raise EngineError(f"{self._name} failed to start: {self._startup_error!r}")
         self._accepting = True
         return self

@@ -267,3 +267,34 @@ def test_console_engine_runs_the_picture_and_approves_suggestions(tmp_path: Path
         assert decisions and set(decisions) == {"suggestion"}
     finally:
         j.close()
+
+
+def test_a_port_in_use_is_one_clear_line() -> None:
+    import socket as sockets
+
+    holder = sockets.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+
+    class Binder:
+        journal: Any = None
+
+        def __init__(self, ctx: zmq.Context[Any]) -> None:
+            self.sock = ctx.socket(zmq.ROUTER)
+            self.sock.linger = 0
+            try:
+                self.sock.bind(f"tcp://127.0.0.1:{port}")
+            except zmq.ZMQError:
+                self.sock.close(0)
+                raise
+
+    try:
+        with pytest.raises(EngineError) as err:
+            Engine(Binder, ManualClock(), name="test-console").start()  # type: ignore[arg-type]
+        text = str(err.value)
+        assert "\n" not in text
+        assert text.startswith("test-console cannot start: Address already in use")
+        assert "choose another address" in text
+    finally:
+        holder.close()

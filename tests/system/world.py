@@ -32,6 +32,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def free_port_pair() -> int:
+    """A loopback port p with p and p + 1 both free now (feeds and their snapshot port)."""
+    for _ in range(50):
+        port = free_port()
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no two consecutive free loopback ports")
+
+
 def make_world(directory: Path, stations: list[str]) -> None:
     """Keys for the authority, commander, console and stations; a grant; a trust file."""
     keys = directory / "keys"

@@ -152,7 +152,7 @@ def test_autopilot_approves_a_signalled_suggestion_and_issues_its_order(tmp_path
 def test_baton_console_headless_runs_bounded_and_prints_a_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.system.world import free_port
+    from tests.system.world import free_port, free_port_pair
     from ui.cli import main
 
     journal = tmp_path / "c.db"
@@ -167,7 +167,7 @@ def test_baton_console_headless_runs_bounded_and_prints_a_summary(
         "--orders",
         f"tcp://127.0.0.1:{free_port()}",
         "--feeds",
-        f"tcp://127.0.0.1:{free_port()}",
+        f"tcp://127.0.0.1:{free_port_pair()}",
         "--speed",
         "60",
         "--headless",
