@@ -152,7 +152,7 @@
 <context>
     <name>ConsoleController</name>
     <message>
-        <location filename="../../ui/console/controller.py" line="208"/>
+        <location filename="../../ui/console/controller.py" line="230"/>
         <source>Could not %1: %2</source>
         <translation>无法%1：%2</translation>
     </message>
@@ -374,17 +374,17 @@
 <context>
     <name>DecisionsPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="430"/>
+        <location filename="../../ui/console/panels.py" line="450"/>
         <source>&amp;New entry…</source>
         <translation>新建条目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="431"/>
+        <location filename="../../ui/console/panels.py" line="451"/>
         <source>New decision (Ctrl+D)</source>
         <translation>新建决策 (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="432"/>
+        <location filename="../../ui/console/panels.py" line="452"/>
         <source>&amp;Correct…</source>
         <translation>更正(&amp;C)…</translation>
     </message>
@@ -392,7 +392,7 @@
 <context>
     <name>EscalationBanner</name>
     <message numerus="yes">
-        <location filename="../../ui/console/panels.py" line="179"/>
+        <location filename="../../ui/console/panels.py" line="199"/>
         <source>%n open escalation(s)</source>
         <translation>
             <numerusform>%n 项未处理的升级告警</numerusform>
@@ -402,47 +402,54 @@
 <context>
     <name>IncidentHeader</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="115"/>
+        <location filename="../../ui/console/panels.py" line="135"/>
         <source>No incident</source>
         <translation>无事件</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="117"/>
+        <location filename="../../ui/console/panels.py" line="137"/>
         <source>Delegation REVOKED by %1</source>
         <translation>授权已被 %1 撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="122"/>
+        <location filename="../../ui/console/panels.py" line="141"/>
         <source>Delegated by %1 · scope %2 · %3 left</source>
         <translation>授权方 %1 · 范围 %2 · 剩余 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="124"/>
+        <location filename="../../ui/console/panels.py" line="120"/>
+        <location filename="../../ui/console/panels.py" line="121"/>
+        <location filename="../../ui/console/panels.py" line="143"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="128"/>
+        <location filename="../../ui/console/panels.py" line="126"/>
+        <source>%1 stations · %2 order kinds · %3 zones</source>
+        <translation>%1 个站点 · %2 类指令 · %3 个区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="147"/>
         <source>No delegation received</source>
         <translation>尚未收到授权</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="133"/>
+        <location filename="../../ui/console/panels.py" line="153"/>
         <source>Link: —</source>
         <translation>连接：—</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="136"/>
+        <location filename="../../ui/console/panels.py" line="156"/>
         <source>Link: online</source>
         <translation>连接：在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="139"/>
+        <location filename="../../ui/console/panels.py" line="159"/>
         <source>Link: OFFLINE</source>
         <translation>连接：离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="141"/>
+        <location filename="../../ui/console/panels.py" line="161"/>
         <source>Outbox: %1</source>
         <translation>待发：%1</translation>
     </message>
@@ -586,17 +593,17 @@
 <context>
     <name>OrdersPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="251"/>
+        <location filename="../../ui/console/panels.py" line="271"/>
         <source>Filter orders: station, kind, zone, state…</source>
         <translation>筛选指令：站点、类型、区域、状态…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="252"/>
+        <location filename="../../ui/console/panels.py" line="272"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="255"/>
+        <location filename="../../ui/console/panels.py" line="275"/>
         <source>Open only</source>
         <translation>仅未完成</translation>
     </message>
@@ -640,119 +647,119 @@
 <context>
     <name>ReplayWindow</name>
     <message>
-        <location filename="../../ui/review/window.py" line="172"/>
-        <location filename="../../ui/review/window.py" line="507"/>
+        <location filename="../../ui/review/window.py" line="180"/>
+        <location filename="../../ui/review/window.py" line="566"/>
         <source>Escalations</source>
         <translation>升级告警</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="173"/>
-        <location filename="../../ui/review/window.py" line="508"/>
+        <location filename="../../ui/review/window.py" line="181"/>
+        <location filename="../../ui/review/window.py" line="567"/>
         <source>Decision snapshot</source>
         <translation>决策快照</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="389"/>
+        <location filename="../../ui/review/window.py" line="448"/>
         <source>open</source>
         <translation>未解除</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="417"/>
+        <location filename="../../ui/review/window.py" line="476"/>
         <source>Select a decision to see the picture it stored.</source>
         <translation>选择一条决策，查看其保存的态势快照。</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="422"/>
+        <location filename="../../ui/review/window.py" line="481"/>
         <source>“%1” at %2 by %3</source>
         <translation>“%1”，%2，%3</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="442"/>
+        <location filename="../../ui/review/window.py" line="501"/>
         <source>not stored</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="465"/>
+        <location filename="../../ui/review/window.py" line="524"/>
         <source>Integrity: checking…</source>
         <translation>完整性：校验中…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="488"/>
+        <location filename="../../ui/review/window.py" line="547"/>
         <source>✔ Integrity: intact</source>
         <translation>✔ 完整性：完好</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="491"/>
+        <location filename="../../ui/review/window.py" line="550"/>
         <source>✖ Integrity: NOT intact — %1</source>
         <translation>✖ 完整性：已损坏 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="506"/>
+        <location filename="../../ui/review/window.py" line="565"/>
         <source>Baton — replay of %1</source>
         <translation>Baton — 回放：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="509"/>
+        <location filename="../../ui/review/window.py" line="568"/>
         <source>Key metrics</source>
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="510"/>
+        <location filename="../../ui/review/window.py" line="569"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="511"/>
+        <location filename="../../ui/review/window.py" line="570"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="514"/>
+        <location filename="../../ui/review/window.py" line="573"/>
         <source>Raised</source>
         <translation>发出</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="515"/>
+        <location filename="../../ui/review/window.py" line="574"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="516"/>
+        <location filename="../../ui/review/window.py" line="575"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="517"/>
+        <location filename="../../ui/review/window.py" line="576"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="518"/>
+        <location filename="../../ui/review/window.py" line="577"/>
         <source>Resolved</source>
         <translation>解除</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="523"/>
+        <location filename="../../ui/review/window.py" line="582"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="524"/>
+        <location filename="../../ui/review/window.py" line="583"/>
         <source>Seen</source>
         <translation>当时所见</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="525"/>
+        <location filename="../../ui/review/window.py" line="584"/>
         <source>Replay</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="526"/>
+        <location filename="../../ui/review/window.py" line="585"/>
         <source>Indicators seen</source>
         <translation>当时指标</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="527"/>
+        <location filename="../../ui/review/window.py" line="586"/>
         <source>Values in replay</source>
         <translation>回放数值</translation>
     </message>
@@ -836,112 +843,112 @@
 <context>
     <name>StationWindow</name>
     <message>
-        <location filename="../../ui/station/window.py" line="357"/>
+        <location filename="../../ui/station/window.py" line="358"/>
         <source>Baton station — %1</source>
         <translation>Baton 站点 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="361"/>
+        <location filename="../../ui/station/window.py" line="362"/>
         <source>&amp;Accept</source>
         <translation>接受(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="362"/>
+        <location filename="../../ui/station/window.py" line="363"/>
         <source>&amp;Decline…</source>
         <translation>拒绝(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="363"/>
+        <location filename="../../ui/station/window.py" line="364"/>
         <source>&amp;Progress…</source>
         <translation>进展(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="364"/>
+        <location filename="../../ui/station/window.py" line="365"/>
         <source>&amp;Complete</source>
         <translation>完成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="365"/>
+        <location filename="../../ui/station/window.py" line="366"/>
         <source>&amp;Fail…</source>
         <translation>失败(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="369"/>
+        <location filename="../../ui/station/window.py" line="370"/>
         <source>Station journal</source>
         <translation>站点日志</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="405"/>
+        <location filename="../../ui/station/window.py" line="406"/>
         <source>Order received: %1 (%2), authority verified</source>
         <translation>收到指令：%1（%2），授权已验证</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="413"/>
+        <location filename="../../ui/station/window.py" line="414"/>
         <source>Order refused: %1</source>
         <translation>已拒收指令：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="415"/>
+        <location filename="../../ui/station/window.py" line="416"/>
         <source>Connected to the console</source>
         <translation>已连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="417"/>
+        <location filename="../../ui/station/window.py" line="418"/>
         <source>Lost the console</source>
         <translation>与指挥台失去连接</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="419"/>
+        <location filename="../../ui/station/window.py" line="420"/>
         <source>Delegation documents received: %1</source>
         <translation>已收到授权文件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="473"/>
+        <location filename="../../ui/station/window.py" line="474"/>
         <source>Decline order</source>
         <translation>拒绝指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="474"/>
+        <location filename="../../ui/station/window.py" line="475"/>
         <source>Report failure</source>
         <translation>报告失败</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="475"/>
+        <location filename="../../ui/station/window.py" line="476"/>
         <source>Report progress</source>
         <translation>报告进展</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="507"/>
+        <location filename="../../ui/station/window.py" line="508"/>
         <source>connected to console</source>
         <translation>已连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="507"/>
+        <location filename="../../ui/station/window.py" line="508"/>
         <source>console unreachable</source>
         <translation>无法连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="509"/>
+        <location filename="../../ui/station/window.py" line="510"/>
         <source>reports waiting: %1</source>
         <translation>待发回报：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="520"/>
+        <location filename="../../ui/station/window.py" line="521"/>
         <source>No order selected</source>
         <translation>未选择指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="525"/>
+        <location filename="../../ui/station/window.py" line="526"/>
         <source>Orders from the commander appear on the left, most urgent first. Select one to answer it.</source>
         <translation>指挥员的指令显示在左侧，最紧急的在前。选择一条进行答复。</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="540"/>
+        <location filename="../../ui/station/window.py" line="541"/>
         <source>valid until %1 (%2 left)</source>
         <translation>有效至 %1（剩余 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="549"/>
+        <location filename="../../ui/station/window.py" line="550"/>
         <source>Within the delegated scope: %1 in %2 (hover for the whole scope)</source>
         <translation>在授权范围内：%1，%2（悬停查看完整范围）</translation>
     </message>
@@ -972,22 +979,22 @@
 <context>
     <name>SuggestionsPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="360"/>
+        <location filename="../../ui/console/panels.py" line="380"/>
         <source>&amp;Approve</source>
         <translation>批准(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="361"/>
+        <location filename="../../ui/console/panels.py" line="381"/>
         <source>Approve the selected suggestion (Ctrl+Enter)</source>
         <translation>批准所选建议 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="362"/>
+        <location filename="../../ui/console/panels.py" line="382"/>
         <source>&amp;Edit…</source>
         <translation>修改(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="363"/>
+        <location filename="../../ui/console/panels.py" line="383"/>
         <source>Dis&amp;miss…</source>
         <translation>驳回(&amp;M)…</translation>
     </message>

@@ -109,6 +109,26 @@ class IncidentHeader(QFrame):
         theme.notifier().theme_changed.connect(self.refresh)
         self.refresh()
 
+    def _scope_summary(self) -> str:
+        """Counts per axis of the delegation scope ("all" for an axis given as "*")."""
+        scope = self.model.scope
+
+        def count(*keys: str) -> str:
+            for key in keys:
+                values = scope.get(key)
+                if values:
+                    return self.tr("all") if "*" in values else str(len(values))
+            return self.tr("all")
+
+        if not scope:
+            return ""
+        return (
+            self.tr("%1 stations · %2 order kinds · %3 zones")
+            .replace("%1", count("stations"))
+            .replace("%2", count("order_kinds", "kinds"))
+            .replace("%3", count("zones"))
+        )
+
     def refresh(self, *_: object) -> None:
         """Re-read the header model (also on every tick: time left changes)."""
         m = self.model
@@ -117,17 +137,17 @@ class IncidentHeader(QFrame):
             deleg = self.tr("Delegation REVOKED by %1").replace("%1", m.issuer or "?")
         elif m.issuer:
             left = m.time_left(self.clock())
-            scope = m.scope_text()
             deleg = (
                 self.tr("Delegated by %1 · scope %2 · %3 left")
                 .replace("%1", m.issuer)
-                .replace("%2", scope or self.tr("all"))
+                .replace("%2", self._scope_summary() or self.tr("all"))
                 .replace("%3", duration(left) if left is not None else "∞")
             )
         else:
             deleg = self.tr("No delegation received")
         self.delegation.setText(deleg)
-        self.delegation.setToolTip(deleg)
+        # The header stays one short line; the full scope is one hover away.
+        self.delegation.setToolTip(f"{deleg}\n{m.scope_text()}" if m.issuer else deleg)
         th = theme.current()
         if m.link_up is None:
             link = self.tr("Link: —")
