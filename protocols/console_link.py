@@ -17,6 +17,7 @@ import zmq
 from zmq.utils.monitor import parse_monitor_message
 
 from protocols.codec import MAX_MESSAGE_BYTES
+from protocols.framing import PACKING_OVERHEAD, frames_of, pack
 from protocols.security import KeyPair, StationAuthenticator, configure_server
 from protocols.transport import Incoming, LinkEvent, SendResult
 
@@ -32,7 +33,8 @@ _FAILED_HANDSHAKE = (
 def tune(socket: zmq.Socket[Any], heartbeat_s: float = 1.0) -> None:
     """Options every order-link socket gets: no linger, size limit, ZMTP heartbeats."""
     socket.linger = 0
-    socket.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    # Packing (protocols.framing) adds 4 bytes per part; the codec refuses oversize with a reason.
+    socket.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES + PACKING_OVERHEAD)
     ivl = max(100, int(heartbeat_s * 1000))
     socket.setsockopt(zmq.HEARTBEAT_IVL, ivl)
     socket.setsockopt(zmq.HEARTBEAT_TIMEOUT, ivl * 3)
@@ -88,7 +90,7 @@ class ConsoleLink:
     def send(self, peer: str, frames: list[bytes]) -> SendResult:
         """Send to station `peer` without blocking."""
         try:
-            self.socket.send_multipart([peer.encode(), *frames], flags=zmq.NOBLOCK, copy=False)
+            self.socket.send_multipart([peer.encode(), pack(frames)], flags=zmq.NOBLOCK, copy=False)
         except zmq.ZMQError as err:
             if err.errno == errno.EHOSTUNREACH:
                 return SendResult.UNREACHABLE
@@ -133,7 +135,7 @@ class ConsoleLink:
                 user_id = str(parts[1].get("User-Id") or "")
             except zmq.ZMQError:
                 user_id = ""
-        return Incoming(user_id, claimed, [p.bytes for p in parts[1:]])
+        return Incoming(user_id, claimed, frames_of([p.bytes for p in parts[1:]]))
 
     def wait(self, timeout_s: float) -> None:
         """Block until a message or monitor event may be readable."""

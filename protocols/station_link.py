@@ -15,6 +15,7 @@ import zmq
 from zmq.utils.monitor import parse_monitor_message
 
 from protocols.console_link import tune
+from protocols.framing import frames_of, pack
 from protocols.security import KeyPair, configure_client
 from protocols.transport import Incoming, LinkEvent, SendResult
 
@@ -65,7 +66,7 @@ class StationLink:
     def send(self, peer: str, frames: list[bytes]) -> SendResult:
         """Send to the console without blocking (`peer` is always the console)."""
         try:
-            self.socket.send_multipart(frames, flags=zmq.NOBLOCK, copy=False)
+            self.socket.send(pack(frames), flags=zmq.NOBLOCK, copy=False)
         except zmq.Again:
             return SendResult.BUSY
         return SendResult.SENT
@@ -88,7 +89,7 @@ class StationLink:
             parts = self.socket.recv_multipart(zmq.NOBLOCK)
         except zmq.Again:
             return None
-        return Incoming(self._console, self._console, list(parts))
+        return Incoming(self._console, self._console, frames_of(parts))
 
     def wait(self, timeout_s: float) -> None:
         """Block until a message or monitor event may be readable."""
