@@ -31,6 +31,7 @@ from zmq.utils.monitor import recv_monitor_message
 from command.ids import new_id
 from command.model import Observation, Signal
 from protocols.codec import MAX_MESSAGE_BYTES, DecodeError, decode, encode
+from protocols.framing import PACKING_OVERHEAD, frames_of, pack
 from protocols.messages import FeedBatch, Header, Message, Snapshot, SnapshotRequest
 
 DEFAULT_FEED_ADDRESS = "tcp://127.0.0.1:7702"
@@ -104,7 +105,7 @@ class FeedPublisher:
         self.snap: zmq.Socket[Any] = context.socket(zmq.DEALER)
         self.snap.linger = 0
         self.snap.setsockopt(zmq.ROUTING_ID, name.encode())
-        self.snap.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        self.snap.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES + PACKING_OVERHEAD)
         self.snap.connect(snapshot_address)
 
     def publish(self, batch: Sequence[Observation], signals: Sequence[Signal] = ()) -> int:
@@ -119,7 +120,7 @@ class FeedPublisher:
             observations=[observation_row(o) for o in batch],
             signals=[signal_dict(s) for s in signals],
         )
-        self.pub.send_multipart(encode(self._message(body, self.seq)))
+        self.pub.send(pack(encode(self._message(body, self.seq))))
         self.serve()
         return self.seq
 
@@ -131,7 +132,7 @@ class FeedPublisher:
         """Answer pending snapshot requests with the current values; returns how many."""
         answered = 0
         while self.snap.poll(0):
-            frames = self.snap.recv_multipart()
+            frames = frames_of(self.snap.recv_multipart())
             try:
                 message = decode(frames)
             except DecodeError:
@@ -143,7 +144,7 @@ class FeedPublisher:
                     observations=[observation_row(o) for o in self._current.values()],
                     signals=[signal_dict(sig) for sig in self._signals.values()],
                 )
-                self.snap.send_multipart(encode(self._message(snapshot, self.seq)), zmq.NOBLOCK)
+                self.snap.send(pack(encode(self._message(snapshot, self.seq))), zmq.NOBLOCK)
                 answered += 1
         return answered
 
@@ -242,12 +243,12 @@ class FeedSubscriber:
         self.sub: zmq.Socket[Any] = context.socket(zmq.SUB)
         self.sub.linger = 0
         self.sub.rcvhwm = 100_000
-        self.sub.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        self.sub.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES + PACKING_OVERHEAD)
         self.sub.setsockopt(zmq.SUBSCRIBE, b"")
         self.snap: zmq.Socket[Any] = context.socket(zmq.ROUTER)
         self.snap.linger = 0
         self.snap.setsockopt(zmq.ROUTER_MANDATORY, 1)
-        self.snap.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        self.snap.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES + PACKING_OVERHEAD)
         try:
             self.sub.bind(feed_address)
             self.snap.bind(snapshot_address)
@@ -267,11 +268,11 @@ class FeedSubscriber:
         while count < limit and self.snap.poll(0):
             frames = self.snap.recv_multipart()
             count += 1
-            self._on_snapshot(frames[1:])
+            self._on_snapshot(frames_of(frames[1:]))
         while count < limit and self.sub.poll(0):
             frames = self.sub.recv_multipart()
             count += 1
-            self._on_batch(frames)
+            self._on_batch(frames_of(frames))
         return count
 
     def _decode(self, frames: list[bytes]) -> Message | None:
@@ -335,7 +336,7 @@ class FeedSubscriber:
         message = Message(Header(new_id(now), "console", 0, "", now, 1), request)
         # On failure the publisher's snapshot channel is not connected yet: `tick` asks again.
         with contextlib.suppress(zmq.ZMQError):
-            self.snap.send_multipart([name.encode(), *encode(message)], zmq.NOBLOCK)
+            self.snap.send_multipart([name.encode(), pack(encode(message))], zmq.NOBLOCK)
         source.syncing = True
         source.requested_at = self._wall()
         self.snapshots_requested += 1

@@ -1,4 +1,4 @@
-"""One ZeroMQ frame per Baton message on the order links.
+"""One ZeroMQ frame per Baton message on the order links and the feed bus.
 
 libzmq asserts (and aborts the process) when a peer vanishes in the middle of a multipart message
 (`!_more` in fq.cpp / lb.cpp; libzmq issues #1338, #1588, #3663): a console SIGKILLed mid-burst
