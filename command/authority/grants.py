@@ -20,8 +20,30 @@ from command.signing import Signer, verify_signature
 JSON = Any
 
 
+class SignedDocument:
+    """What grants and revocations share: canonical signing bytes and the signature check."""
+
+    __slots__ = ()
+    issuer_key: str
+    signature: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field, JSON-ready (the subclass says how)."""
+        raise NotImplementedError
+
+    def signing_bytes(self) -> bytes:
+        """The canonical bytes the signature covers: every field but the signature."""
+        body = self.to_dict()
+        del body["signature"]
+        return canonical_bytes(body)
+
+    def signature_ok(self) -> bool:
+        """True when `signature` is `issuer_key`'s signature over this document."""
+        return verify_signature(self.issuer_key, self.signing_bytes(), self.signature)
+
+
 @dataclass(frozen=True, slots=True)
-class Grant:
+class Grant(SignedDocument):
     """Authority delegated by `issuer` to `delegate` for one incident, scope and time window."""
 
     id: str
@@ -57,16 +79,6 @@ class Grant:
             "signature": self.signature,
         }
 
-    def signing_bytes(self) -> bytes:
-        """The canonical bytes the signature covers: every field but the signature."""
-        body = self.to_dict()
-        del body["signature"]
-        return canonical_bytes(body)
-
-    def signature_ok(self) -> bool:
-        """True when `signature` is `issuer_key`'s signature over this grant."""
-        return verify_signature(self.issuer_key, self.signing_bytes(), self.signature)
-
     def covers(self, ts: float) -> bool:
         """True when `ts` lies inside [not_before, not_after]."""
         return self.not_before <= ts <= self.not_after
@@ -96,7 +108,7 @@ class Grant:
 
 
 @dataclass(frozen=True, slots=True)
-class Revocation:
+class Revocation(SignedDocument):
     """A signed statement by a grant's issuer that the grant ends at `effective_at`."""
 
     grant_id: str
@@ -118,16 +130,6 @@ class Revocation:
             "issued_at": float(self.issued_at),
             "signature": self.signature,
         }
-
-    def signing_bytes(self) -> bytes:
-        """The canonical bytes the signature covers."""
-        body = self.to_dict()
-        del body["signature"]
-        return canonical_bytes(body)
-
-    def signature_ok(self) -> bool:
-        """True when `signature` is `issuer_key`'s signature over this revocation."""
-        return verify_signature(self.issuer_key, self.signing_bytes(), self.signature)
 
     def valid_for(self, grant: Grant) -> bool:
         """True when this revocation is about `grant` and signed by the grant's issuer."""
