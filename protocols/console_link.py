@@ -7,17 +7,15 @@ Sends never block: an unknown peer (`ROUTER_MANDATORY`) or a full pipe is report
 
 from __future__ import annotations
 
-import contextlib
 import errno
-from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
 import zmq
 from zmq.utils.monitor import parse_monitor_message
 
-from protocols.codec import MAX_MESSAGE_BYTES
-from protocols.framing import PACKING_OVERHEAD, frames_of, pack
+from protocols.framing import frames_of, pack
+from protocols.link_base import MonitoredLink, tune
 from protocols.security import KeyPair, StationAuthenticator, configure_server
 from protocols.transport import Incoming, LinkEvent, SendResult
 
@@ -30,20 +28,7 @@ _FAILED_HANDSHAKE = (
 )
 
 
-def tune(socket: zmq.Socket[Any], heartbeat_s: float = 1.0) -> None:
-    """Options every order-link socket gets: no linger, size limit, ZMTP heartbeats."""
-    socket.linger = 0
-    # Packing (protocols.framing) adds 4 bytes per part; the codec refuses oversize with a reason.
-    socket.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES + PACKING_OVERHEAD)
-    ivl = max(100, int(heartbeat_s * 1000))
-    socket.setsockopt(zmq.HEARTBEAT_IVL, ivl)
-    socket.setsockopt(zmq.HEARTBEAT_TIMEOUT, ivl * 3)
-    socket.setsockopt(zmq.HEARTBEAT_TTL, ivl * 3)
-    socket.sndhwm = 10_000
-    socket.rcvhwm = 10_000
-
-
-class ConsoleLink:
+class ConsoleLink(MonitoredLink):
     """ROUTER transport of the console (see module doc). Create and use in one thread only."""
 
     def __init__(
@@ -64,28 +49,13 @@ class ConsoleLink:
         self.socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
         self.socket.setsockopt(zmq.ROUTER_HANDOVER, 1)
         configure_server(self.socket, keys)
-        self.monitor: zmq.Socket[Any] = self.socket.get_monitor_socket(_FAILED_HANDSHAKE)
-        self.monitor.linger = 0
+        self._watch(self.socket, _FAILED_HANDSHAKE)
         try:
             self.socket.bind(address)
         except zmq.ZMQError:
             self.close()
             raise
         self.address = self.socket.getsockopt_string(zmq.LAST_ENDPOINT)
-        self._events: deque[LinkEvent] = deque()
-        self._poller = zmq.Poller()
-        self._poller.register(self.socket, zmq.POLLIN)
-        self._poller.register(self.monitor, zmq.POLLIN)
-        self._closed = False
-
-    @property
-    def name(self) -> str:
-        """The console's name."""
-        return self._name
-
-    def sockets(self) -> list[zmq.Socket[Any]]:
-        """Sockets the engine should poll for input."""
-        return [self.socket, self.monitor]
 
     def send(self, peer: str, frames: list[bytes]) -> SendResult:
         """Send to station `peer` without blocking."""
@@ -137,19 +107,6 @@ class ConsoleLink:
                 user_id = ""
         return Incoming(user_id, claimed, frames_of([p.bytes for p in parts[1:]]))
 
-    def wait(self, timeout_s: float) -> None:
-        """Block until a message or monitor event may be readable."""
-        if self._events:
-            return
-        self._poller.poll(int(timeout_s * 1000))
-
-    def close(self) -> None:
-        """Close the sockets and stop the authenticator (never blocks)."""
-        if getattr(self, "_closed", False):
-            return
-        self._closed = True
-        with contextlib.suppress(zmq.ZMQError):
-            self.socket.disable_monitor()
-        self.monitor.close(linger=0)
-        self.socket.close(linger=0)
+    def _release(self) -> None:
+        """Stop the authenticator."""
         self.auth.stop()

@@ -7,22 +7,20 @@ handshake is reported as a "connected" event so the station says HELLO and resen
 
 from __future__ import annotations
 
-import contextlib
-from collections import deque
 from typing import Any
 
 import zmq
 from zmq.utils.monitor import parse_monitor_message
 
-from protocols.console_link import tune
 from protocols.framing import frames_of, pack
+from protocols.link_base import MonitoredLink, tune
 from protocols.security import KeyPair, configure_client
 from protocols.transport import Incoming, LinkEvent, SendResult
 
 _WATCHED = zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED
 
 
-class StationLink:
+class StationLink(MonitoredLink):
     """DEALER transport of a station (see module doc). Create and use in one thread only."""
 
     def __init__(
@@ -45,23 +43,8 @@ class StationLink:
         self.socket.setsockopt(zmq.RECONNECT_IVL, 100)
         self.socket.setsockopt(zmq.RECONNECT_IVL_MAX, 1000)
         configure_client(self.socket, keys, console_public)
-        self.monitor: zmq.Socket[Any] = self.socket.get_monitor_socket(_WATCHED)
-        self.monitor.linger = 0
+        self._watch(self.socket, _WATCHED)
         self.socket.connect(address)
-        self._events: deque[LinkEvent] = deque()
-        self._poller = zmq.Poller()
-        self._poller.register(self.socket, zmq.POLLIN)
-        self._poller.register(self.monitor, zmq.POLLIN)
-        self._closed = False
-
-    @property
-    def name(self) -> str:
-        """This station's id."""
-        return self._name
-
-    def sockets(self) -> list[zmq.Socket[Any]]:
-        """Sockets the engine should poll for input."""
-        return [self.socket, self.monitor]
 
     def send(self, peer: str, frames: list[bytes]) -> SendResult:
         """Send to the console without blocking (`peer` is always the console)."""
@@ -90,19 +73,3 @@ class StationLink:
         except zmq.Again:
             return None
         return Incoming(self._console, self._console, frames_of(parts))
-
-    def wait(self, timeout_s: float) -> None:
-        """Block until a message or monitor event may be readable."""
-        if self._events:
-            return
-        self._poller.poll(int(timeout_s * 1000))
-
-    def close(self) -> None:
-        """Close the sockets (never blocks)."""
-        if getattr(self, "_closed", False):
-            return
-        self._closed = True
-        with contextlib.suppress(zmq.ZMQError):
-            self.socket.disable_monitor()
-        self.monitor.close(linger=0)
-        self.socket.close(linger=0)
