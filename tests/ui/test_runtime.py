@@ -131,8 +131,8 @@ def test_autopilot_approves_a_signalled_suggestion_and_issues_its_order(tmp_path
             deadline = time.monotonic() + 20
             while runtime.engine.call_sync("count_issued") == 0:
                 assert time.monotonic() < deadline, "the autopilot issued nothing"
+                publisher.snap.poll(50)  # wait for a snapshot request, then answer it
                 publisher.serve()
-                time.sleep(0.05)
     finally:
         publisher.close()
         context.destroy(linger=0)
