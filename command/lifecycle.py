@@ -1,7 +1,8 @@
-"""The order lifecycle of DESIGN §4 as an explicit transition table, plus per-state timers.
+"""The order lifecycle as an explicit transition table, plus per-state timers.
 
 States: draft → issued → delivered → acknowledged → accepted | declined → in_progress →
-completed | failed, plus cancelled (by the commander) and expired (not accepted by its due time).
+completed | failed, plus cancelled (by the commander), expired (not accepted by its due time) and
+rejected (refused by the station: authority or a malformed order).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class OrderState(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    REJECTED = "rejected"  # refused by the station for authority or as malformed
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
     FAILED = "failed"
@@ -46,6 +48,7 @@ class Step(StrEnum):
     ACKNOWLEDGE = "acknowledge"  # station operator has seen it
     ACCEPT = "accept"
     DECLINE = "decline"
+    REJECT = "reject"  # the station refused the order (authority, malformed): not an operator's no
     START = "start"
     PROGRESS = "progress"
     COMPLETE = "complete"
@@ -55,7 +58,7 @@ class Step(StrEnum):
 
 
 S = OrderState
-TERMINAL_STATES = frozenset({S.DECLINED, S.COMPLETED, S.FAILED, S.CANCELLED, S.EXPIRED})
+TERMINAL_STATES = frozenset({S.DECLINED, S.REJECTED, S.COMPLETED, S.FAILED, S.CANCELLED, S.EXPIRED})
 _CANCELLABLE = (S.DRAFT, S.ISSUED, S.DELIVERED, S.ACKNOWLEDGED, S.ACCEPTED, S.IN_PROGRESS)
 _EXPIRABLE = (S.ISSUED, S.DELIVERED, S.ACKNOWLEDGED)
 
@@ -76,6 +79,7 @@ _table: dict[tuple[OrderState, Step], OrderState] = {
 }
 _table.update({(state, Step.CANCEL): S.CANCELLED for state in _CANCELLABLE})
 _table.update({(state, Step.EXPIRE): S.EXPIRED for state in _EXPIRABLE})
+_table.update({(state, Step.REJECT): S.REJECTED for state in _EXPIRABLE})
 
 TRANSITIONS: MappingProxyType[tuple[OrderState, Step], OrderState] = MappingProxyType(_table)
 """(state, step) → next state. Anything not in this table is illegal."""

@@ -1,0 +1,120 @@
+"""The zone picture: each zone's risk level and fused indicator values, and their series."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from command.fold.rows import RowModel
+from command.vocabulary import LEVEL_NAMES, EventLike, PictureLevel, PictureValues
+
+
+def level_index(value: Any) -> int:
+    """A risk level given as int, RiskLevel or colour name, clamped to 0..4."""
+    if isinstance(value, str):
+        return LEVEL_NAMES.index(value.lower()) if value.lower() in LEVEL_NAMES else 0
+    try:
+        return min(4, max(0, int(value)))
+    except (TypeError, ValueError):
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneView:
+    """A zone's latest risk level (and the indicator that set it) and its fused values.
+
+    `values` holds the fused estimate per indicator as last journaled; `stale` names the
+    indicators whose feeds went silent (their value is the last known, not a fresh one);
+    `has_data` is False until any value arrived, and a view then shows "no data", not a colour.
+    """
+
+    zone: str
+    name: str = ""
+    level: int = 0
+    indicator: str = ""
+    value: float | None = None
+    since: float | None = None
+    values: Mapping[str, float] = field(default_factory=dict)
+    stale: frozenset[str] = frozenset()
+    values_at: float | None = None
+
+    @property
+    def has_data(self) -> bool:
+        """True once any fused value or level change was journaled for the zone."""
+        return bool(self.values) or self.since is not None
+
+    @property
+    def level_name(self) -> str:
+        """green … red."""
+        return LEVEL_NAMES[self.level]
+
+
+@dataclass
+class MetricSeries:
+    """One zone indicator's fused values over time (x: epoch seconds)."""
+
+    times: list[float] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+
+    def add(self, ts: float, value: float) -> None:
+        """Append a point (events arrive in journal order)."""
+        self.times.append(ts)
+        self.values.append(value)
+
+
+class ZonesModel(RowModel[ZoneView]):
+    """Zone levels from `picture.level`, fused values from `picture.values`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.series: dict[tuple[str, str], MetricSeries] = {}
+
+    def add_zone(self, zone: str, name: str = "") -> None:
+        """Make a zone known before anything is measured (from the incident's list)."""
+        if zone and self.row_of(zone) is None:
+            self._insert(zone, ZoneView(zone, name=name or zone))
+
+    def _set(self, zone: str, **changes: Any) -> None:
+        self.add_zone(zone)
+        row = self.get(zone)
+        assert row is not None
+        self._update(zone, replace(row, **changes))
+
+    def apply(self, ev: EventLike, body: object) -> bool:
+        """Fold one decoded event; True when it touched this model."""
+        if isinstance(body, PictureLevel):
+            self._set(
+                body.zone,
+                level=level_index(body.level),
+                indicator=body.indicator,
+                value=body.value,
+                since=ev.ts,
+            )
+            return True
+        if isinstance(body, PictureValues):
+            stale_by_zone: dict[str, set[str]] = {}
+            for item in body.stale:
+                zone, _, indicator = item.partition("/")
+                stale_by_zone.setdefault(zone, set()).add(indicator)
+            was_stale = {r.zone for r in self.rows if r.stale}
+            for zone in sorted(set(body.values) | set(stale_by_zone) | was_stale):
+                row = self.get(zone)
+                values = dict(row.values) if row else {}
+                for indicator, value in body.values.get(zone, {}).items():
+                    if math.isfinite(value):
+                        values[indicator] = value
+                        self.series.setdefault((zone, indicator), MetricSeries()).add(ev.ts, value)
+                self._set(
+                    zone,
+                    values=values,
+                    stale=frozenset(stale_by_zone.get(zone, ())),
+                    values_at=ev.ts,
+                )
+            return True
+        return False
+
+    def series_of(self, zone: str, indicator: str) -> MetricSeries:
+        """The fused series of one indicator (empty when never measured)."""
+        return self.series.get((zone, indicator), MetricSeries())
