@@ -1,11 +1,11 @@
 """Delegation of authority (DESIGN §3): keys, grants, chains, revocations, signed orders.
 
-Console side: `DelegationDesk` (journals every document). Station side: `AuthorityBook`.
+The console journals the grant chain it acts under when it opens the incident and ships it to
+every station (`protocols.nodes`); a station checks orders with `AuthorityBook`.
 """
 
 from command.authority.book import AuthorityBook
 from command.authority.chain import ChainResult, ChainVerifier, verify_chain
-from command.authority.desk import DelegationDesk, HandoverResult
 from command.authority.errors import AuthorityError, KeyFileError
 from command.authority.grants import (
     Grant,
@@ -35,10 +35,8 @@ __all__ = [
     "AuthorityError",
     "ChainResult",
     "ChainVerifier",
-    "DelegationDesk",
     "Grant",
     "Handover",
-    "HandoverResult",
     "KeyFileError",
     "Reason",
     "Revocation",

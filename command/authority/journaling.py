@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Protocol
 
 
@@ -20,12 +19,3 @@ class Appender(Protocol):
     ) -> Any:
         """Append one event."""
         ...
-
-
-def transaction(journal: Appender) -> AbstractContextManager[Any]:
-    """The journal's transaction when it has one (events then commit together), else a no-op."""
-    begin = getattr(journal, "transaction", None)
-    if begin is None:
-        return nullcontext()
-    ctx: AbstractContextManager[Any] = begin()
-    return ctx
