@@ -2,15 +2,18 @@
 
 Import keeps identifier, sender, sent, headline and areas; the signal kind comes from a
 `baton:kind` parameter when present, else from the event name (`Ferry Suspension` →
-`ferry_suspension`). Export builds XML that validates against CAP-v1.2.xsd.
+`ferry_suspension`). Export builds XML and validates it against the OASIS CAP 1.2 schema shipped
+in `data/standards/CAP-v1.2.xsd` before returning it, so an invalid alert is never written.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +22,7 @@ from lxml import etree
 
 from command.errors import BatonError
 from command.model import Signal
+from data import CAP_XSD
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 KIND_PARAM = "baton:kind"
@@ -32,6 +36,22 @@ class CapError(BatonError):
 
 def _parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+_SCHEMA_LOCK = threading.Lock()  # a schema's error log belongs to its last validation
+
+
+@cache
+def _schema(xsd_path: Path) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(xsd_path), _parser()))
+
+
+def _schema_errors(doc: Any, xsd_path: str | Path) -> list[str]:
+    schema = _schema(Path(xsd_path).resolve())
+    with _SCHEMA_LOCK:
+        if schema.validate(doc):
+            return []
+        return [f"line {e.line}: {e.message}" for e in schema.error_log]
 
 
 def load_cap(path: str | Path) -> Signal:
@@ -287,6 +307,11 @@ def export_cap(alert: PublicAlert) -> bytes:
     sub(area, "areaDesc", alert.area_desc)
     for ring in alert.polygons:
         sub(area, "polygon", cap_polygon(ring))
+    errors = _schema_errors(root, CAP_XSD)
+    if errors:
+        raise CapError(
+            "CAP alert does not validate against the CAP schema (1.2): " + "; ".join(errors)
+        )
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
@@ -295,16 +320,14 @@ def alert_to_cap_xml(body: Mapping[str, Any]) -> bytes:
     return export_cap(PublicAlert.from_dict(body))
 
 
-def validate_cap(xml: bytes, xsd_path: str | Path) -> list[str]:
-    """Schema errors of a CAP document against the XSD at `xsd_path` (empty when valid)."""
-    schema = etree.XMLSchema(etree.parse(str(xsd_path), _parser()))
+def validate_cap(xml: bytes, xsd_path: str | Path = CAP_XSD) -> list[str]:
+    """Schema errors of a CAP document (empty when valid), against the shipped CAP 1.2 schema
+    unless another XSD is given."""
     try:
         doc = etree.fromstring(xml, _parser())
     except etree.XMLSyntaxError as err:
         return [f"not well-formed XML: {err}"]
-    if schema.validate(doc):
-        return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+    return _schema_errors(doc, xsd_path)
 
 
 _STATUS = {"Actual", "Exercise", "System", "Test", "Draft"}

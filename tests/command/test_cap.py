@@ -22,11 +22,10 @@ from command.cap import (
     validate_cap,
 )
 from command.scenarios.loader import SCENARIOS_DIR, load_scenario
+from data import CAP_EXAMPLE as EXAMPLE
+from data import CAP_XSD as XSD
 
 REPO = Path(__file__).resolve().parents[2]
-STANDARDS = REPO.parent / "shared" / "standards"
-XSD = STANDARDS / "CAP-v1.2.xsd"
-EXAMPLE = STANDARDS / "cap-1.2-example-amber-alert.xml"
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +110,18 @@ def test_invalid_export_fields_are_refused() -> None:
         export_cap(alert(severity="Huge"))
     with pytest.raises(CapError, match="identifier and sender"):
         export_cap(alert(identifier="has space"))
+
+
+def test_export_refuses_an_alert_the_schema_rejects() -> None:
+    # Not one of the checked fields: only the run-time schema validation catches it.
+    with pytest.raises(CapError, match="does not validate against the CAP schema"):
+        export_cap(alert(language="not a language"))
+
+
+def test_the_schema_ships_inside_the_project() -> None:
+    assert XSD.is_file() and REPO in XSD.resolve().parents
+    assert EXAMPLE.is_file() and REPO in EXAMPLE.resolve().parents
+    assert validate_cap(export_cap(alert())) == []  # the shipped schema by default
 
 
 @pytest.mark.parametrize(
