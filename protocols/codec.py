@@ -146,3 +146,16 @@ def peek_msg_id(frames: Sequence[bytes]) -> str:
     if isinstance(obj, dict) and isinstance(obj.get("msg_id"), str):
         return str(obj["msg_id"])[:64]
     return ""
+
+
+def peek_sender(frames: Sequence[bytes]) -> str:
+    """Best-effort sender a frame set's header claims, before decoding ("" when unreadable)."""
+    if len(frames) < 3:
+        return ""
+    try:
+        obj = json.loads(bytes(frames[2]))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return ""
+    if isinstance(obj, dict) and isinstance(obj.get("sender"), str):
+        return str(obj["sender"])[:64]
+    return ""

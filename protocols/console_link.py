@@ -1,7 +1,13 @@
 """The console end of the order link: a CURVE-server ROUTER that stations' DEALERs connect to.
 
 Only keys on the allow-list pass the ZAP handshake; each message carries the ZAP User-Id (the
-station id owning the key), reported as `Incoming.peer` next to the routing id the peer claims.
+station id owning the key), reported as `Incoming.peer` next to the station id the peer claims
+(its header's sender).
+
+Routing is by authenticated key, never by a peer-chosen routing id: stations set no routing id,
+so the ROUTER gives every connection a fresh one, and `ROUTER_HANDOVER` is off, so no connection
+can take over another's. The route to station X is the connection of the latest message whose
+key belongs to X and which claims to be X; a message claiming someone else moves no route.
 Sends never block: an unknown peer (`ROUTER_MANDATORY`) or a full pipe is reported, not waited on.
 """
 
@@ -14,6 +20,7 @@ from typing import Any
 import zmq
 from zmq.utils.monitor import parse_monitor_message
 
+from protocols.codec import peek_sender
 from protocols.framing import frames_of, pack
 from protocols.link_base import MonitoredLink, tune
 from protocols.security import KeyPair, StationAuthenticator, configure_server
@@ -47,7 +54,9 @@ class ConsoleLink(MonitoredLink):
         self.socket: zmq.Socket[Any] = context.socket(zmq.ROUTER)
         tune(self.socket, heartbeat_s)
         self.socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
-        self.socket.setsockopt(zmq.ROUTER_HANDOVER, 1)
+        # Off: a peer choosing an id already in use is ignored rather than handed the route.
+        self.socket.setsockopt(zmq.ROUTER_HANDOVER, 0)
+        self._routes: dict[str, bytes] = {}  # station id → routing id of its current connection
         configure_server(self.socket, keys)
         self._watch(self.socket, _FAILED_HANDSHAKE)
         try:
@@ -57,10 +66,17 @@ class ConsoleLink(MonitoredLink):
             raise
         self.address = self.socket.getsockopt_string(zmq.LAST_ENDPOINT)
 
+    def route(self, station: str) -> bytes | None:
+        """Routing id of the connection `station` last spoke on with its own key (None: none)."""
+        return self._routes.get(station)
+
     def send(self, peer: str, frames: list[bytes]) -> SendResult:
-        """Send to station `peer` without blocking."""
+        """Send to station `peer` (over its authenticated route) without blocking."""
+        routing_id = self._routes.get(peer)
+        if routing_id is None:
+            return SendResult.UNREACHABLE
         try:
-            self.socket.send_multipart([peer.encode(), pack(frames)], flags=zmq.NOBLOCK, copy=False)
+            self.socket.send_multipart([routing_id, pack(frames)], flags=zmq.NOBLOCK, copy=False)
         except zmq.ZMQError as err:
             if err.errno == errno.EHOSTUNREACH:
                 return SendResult.UNREACHABLE
@@ -98,14 +114,18 @@ class ConsoleLink(MonitoredLink):
             parts = self.socket.recv_multipart(zmq.NOBLOCK, copy=False)
         except zmq.Again:
             return None
-        claimed = parts[0].bytes.decode("utf-8", "replace")
         user_id = ""
         if len(parts) > 1:
             try:
                 user_id = str(parts[1].get("User-Id") or "")
             except zmq.ZMQError:
                 user_id = ""
-        return Incoming(user_id, claimed, frames_of([p.bytes for p in parts[1:]]))
+        frames = frames_of([p.bytes for p in parts[1:]])
+        # An unreadable header claims nothing: the key alone says who it is (decoding refuses it).
+        claimed = peek_sender(frames) or user_id
+        if user_id and claimed == user_id:
+            self._routes[user_id] = parts[0].bytes  # its own key: this connection is its route
+        return Incoming(user_id, claimed, frames)
 
     def _release(self) -> None:
         """Stop the authenticator."""

@@ -159,11 +159,17 @@ class _Wire:
         return list(self._outbox[peer].values())
 
     def _settled(self, peer: str, msg_id: str) -> OutMessage | None:
-        """Forget a message the peer acked or refused; returns it if it was pending here."""
-        self._retries.pop(msg_id, None)
+        """Forget a message `peer` acked or refused; returns it if it was pending to `peer`.
+
+        An id that names no message pending to `peer` (a duplicate ack, or another peer's
+        message) changes nothing and returns None.
+        """
         if peer not in self._outbox:
             self._pending(peer)
-        return self._outbox[peer].pop(msg_id, None)
+        out = self._outbox[peer].pop(msg_id, None)
+        if out is not None:
+            self._retries.pop(msg_id, None)
+        return out
 
     def _send_pending(self, peer: str, *, force: bool = False, reload: bool = False) -> None:
         """Send due (or, with `force`, all) pending messages to `peer` in journal order."""
@@ -328,10 +334,6 @@ class ConsoleWire(_Wire):
     def on_incoming(self, item: Incoming) -> None:
         """Authenticate, decode and dispatch one message from a station."""
         if item.peer != item.claimed:
-            text = (
-                f"peer claims to be {item.claimed!r} but its key belongs to "
-                f"{item.peer or 'nobody'!r}"
-            )
             cause = f"impostor:{item.peer}:{item.claimed}"
             now = self.clock.now()
             if now - self._auth_logged.get(cause, -1e18) >= self.config.auth_log_every_s:
@@ -345,12 +347,8 @@ class ConsoleWire(_Wire):
                     },
                     actor="link",
                 )
-            # The claimed id may now route to the impostor (handover): stop sending there until
-            # the real station speaks again.
-            self._ready.discard(item.claimed)
-            self._reply(
-                item.claimed, Nack(code=NackCode.AUTH.value, text=text), peek_msg_id(item.frames)
-            )
+            # Dropped unanswered: the transport routes by key, so the claimed station's route is
+            # untouched, and a reply would go to that station, not to the impostor.
             return
         station = item.peer
         message = self._decode(item)
@@ -389,8 +387,8 @@ class ConsoleWire(_Wire):
         elif isinstance(body, Ack):
             self._acked(station, message.header.ack_of)
         elif isinstance(body, Nack):
-            if message.header.ack_of:
-                self._settled(station, message.header.ack_of)
+            # Only a message sent to this station can be refused by it.
+            if message.header.ack_of and self._settled(station, message.header.ack_of):
                 self.post.on_nack(station, message.header.ack_of, body.code, body.text)
         elif isinstance(body, Hello | Heartbeat):
             pass

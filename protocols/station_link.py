@@ -1,4 +1,8 @@
-"""The station end of the order link: a CURVE-client DEALER whose routing id is the station id.
+"""The station end of the order link: a CURVE-client DEALER; its key says which station it is.
+
+No routing id is set: the console's ROUTER gives each connection a fresh one and routes to a
+station by the key it authenticated with (see `protocols.console_link`); the station id travels
+as every message's sender.
 
 `IMMEDIATE` is set so nothing queues towards a connection that is not up: while disconnected,
 `send` reports BUSY and the message stays in the station's journal outbox. Every completed
@@ -38,7 +42,6 @@ class StationLink(MonitoredLink):
         self._console = console_name
         self.socket: zmq.Socket[Any] = context.socket(zmq.DEALER)
         tune(self.socket, heartbeat_s)
-        self.socket.setsockopt(zmq.ROUTING_ID, station_id.encode())
         self.socket.setsockopt(zmq.IMMEDIATE, 1)
         self.socket.setsockopt(zmq.RECONNECT_IVL, 100)
         self.socket.setsockopt(zmq.RECONNECT_IVL_MAX, 1000)

@@ -25,7 +25,8 @@ class Incoming:
     """A frame set from a peer.
 
     `peer` is the identity the transport authenticated (CURVE key → station id, the ZAP User-Id);
-    `claimed` is the identity the peer claims (its routing id). They differ for an impostor.
+    `claimed` is the identity the peer claims (its header's sender). They differ for an impostor,
+    whose messages a console transport delivers without letting them move any route.
     """
 
     peer: str

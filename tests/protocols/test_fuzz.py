@@ -23,7 +23,7 @@ MAX_BYTES = 2048
 
 
 def _valid() -> list[bytes]:
-    header = Header("m-valid", "x", 1, "", 1.0, 1)
+    header = Header("m-valid", "st-a", 1, "", 1.0, 1)  # claims the key's station
     return encode(Message(header, Report(order_id="o", step="accept", ts=1.0)))
 
 

@@ -14,16 +14,18 @@ import zmq
 
 from command.clock import ManualClock
 from command.desk import AcceptAll, OrderVerifier, StationDesk
+from command.drafts import OrderDraft
 from command.journal import Journal
 from command.model import Incident, OrderKind, ParamSpec, Station, Zone
-from command.post import CommandPost, OrderDraft
+from command.post import CommandPost
 from command.signing import Signer
 from protocols.console_link import ConsoleLink
 from protocols.delivery import ConsoleWire, StationWire, WireConfig
-from protocols.memory import MemoryNetwork
+from protocols.memory import MemoryNetwork, MemoryStation
 from protocols.security import CurveKeys
 from protocols.station_link import StationLink
-from protocols.transport import Transport
+from protocols.transport import Incoming, LinkEvent, Transport
+from tests.waiting import wait_for
 
 PATROL = OrderKind("patrol", "Patrol", params=(ParamSpec("officers", "int", minimum=1),))
 CLOSE = OrderKind("close_road", "Close road", params=())
@@ -44,6 +46,21 @@ def draft(station: str = "st-a", officers: int = 2, kind: str = "patrol") -> Ord
     """An order draft for `station`."""
     params = {"officers": officers} if kind == "patrol" else {}
     return OrderDraft(station=station, kind=kind, zone="z1", params=params)
+
+
+def received_by(transport: Transport, seconds: float = 0.3) -> list[Incoming]:
+    """Every message (not link event) `transport` receives within `seconds` of wall time."""
+    got: list[Incoming] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        item = transport.recv()
+        if isinstance(item, Incoming):
+            got.append(item)
+        elif item is None:
+            if isinstance(transport, MemoryStation):
+                break  # the twin has everything at once
+            transport.wait(0.005)
+    return got
 
 
 def kinds(journal: Journal, kind: str) -> list[dict[str, Any]]:
@@ -88,7 +105,7 @@ class Rig:
             if until():
                 return
             if time.monotonic() > deadline:
-                raise AssertionError("condition not reached in time")
+                raise AssertionError(f"condition not reached in {timeout:g} s")
             if not moved:
                 if self.kind == "zmq":
                     self.console.transport.wait(0.005)
@@ -101,7 +118,45 @@ class Rig:
             for wire in self.wires():
                 wire.pump()
             if self.kind == "zmq":
-                time.sleep(0.005)
+                self.console.transport.wait(0.005)
+
+    def pump_console(self, until: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Drain only the console's incoming messages until `until()` holds (no timers run, no
+        station moves), bounded in wall time."""
+
+        def moved() -> bool:
+            self.console.pump()
+            if until():
+                return True
+            if self.kind == "zmq":
+                self.console.transport.wait(0.005)
+            return False
+
+        wait_for(moved, timeout=timeout, message="the console to receive what was awaited")
+
+    def impostor(self, claims: str, key_of: str) -> Transport:
+        """A raw station end claiming to be `claims` while holding `key_of`'s allow-listed key,
+        connected (handshake done) when returned; closed with the rig."""
+        if self.network is not None:
+            return self.network.station(claims, authenticated_as=key_of)
+        assert self.context is not None
+        link = StationLink(
+            self.context,
+            station_id=claims,
+            keys=self.keys[key_of],
+            console_public=self.keys["console"].public,
+            address=self.address,
+        )
+        self.closers.append(link.close)
+
+        def connected() -> bool:
+            item = link.recv()
+            if item is None:
+                link.wait(0.005)
+            return isinstance(item, LinkEvent) and item.kind == "connected"
+
+        wait_for(connected, message=f"the impostor claiming {claims} to connect")
+        return link
 
     def close(self) -> None:
         for closer in reversed(self.closers):
