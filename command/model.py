@@ -175,7 +175,7 @@ class Incident:
 
 @dataclass(frozen=True, slots=True)
 class Order:
-    """An order from the commander to one station (DESIGN §4).
+    """An order from the commander to one station, moving through `command.lifecycle`'s states.
 
     `signature` is the commander's Ed25519 signature (hex) over `signing_payload()`; it is empty
     until signed.

@@ -1,4 +1,4 @@
-"""Per-state order timers (DESIGN §4): which escalations are due, and when an order expires."""
+"""Per-state order timers: which escalations are due, and when an order expires."""
 
 from __future__ import annotations
 

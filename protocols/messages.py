@@ -1,4 +1,4 @@
-"""Wire messages (DESIGN §6): a header common to every message and one frozen body type per kind.
+"""Wire messages: a header common to every message and one frozen body type per kind.
 
 A message travels as four frames ``[b"BTN1", type, header, body]`` (see `protocols.codec`). Each
 body class lists its fields with their JSON types in `FIELDS`, which the codec uses to decode

@@ -1,4 +1,8 @@
-"""Delegation of authority (DESIGN §3): keys, grants, chains, revocations, signed orders.
+"""Delegation of authority: keys, grants, chains, revocations, signed orders.
+
+A commander acts under a chain of signed grants from a trusted root, each narrowing the one above
+it (scope, time window, redelegation depth); a station carries out an order only if its chain
+verifies, every grant's window holds, and no grant was revoked when the order was issued.
 
 The console journals the grant chain it acts under when it opens the incident and ships it to
 every station (`protocols.nodes`); a station checks orders with `AuthorityBook`.

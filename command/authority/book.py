@@ -1,7 +1,8 @@
 """The station's authority book: trusted roots, grants and revocations received, order checks.
 
 Every refused order is journaled at the station as `order.rejected`
-`{order_id, reason, detail, grant_id, order}` (the last two are additions to the contract body).
+`{order_id, reason, detail, grant_id, order}`: `grant_id` names the grant that failed the check
+(None when no grant was at fault) and `order` is the refused order as received.
 """
 
 from __future__ import annotations

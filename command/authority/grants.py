@@ -1,4 +1,4 @@
-"""Grants and revocations (DESIGN §3): frozen, signed documents and the functions that make them.
+"""Grants and revocations of authority: frozen, signed documents and the functions that make them.
 
 A grant's signature is the issuer's Ed25519 signature (hex) over the canonical JSON of every
 other field (`command.canonical`). A revocation is signed by the revoked grant's issuer; it cuts

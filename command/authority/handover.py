@@ -1,6 +1,7 @@
 """Handing a commander's authority to a successor, and moving open orders to the new chain.
 
-Decisions (DESIGN §3 "open orders carry on under the new chain"):
+The rule: orders still open at a handover carry on under the successor's chain (they are neither
+cancelled nor re-issued). How:
 
 - The issuer of the predecessor's grant issues the successor a grant with the same parent,
   incident, scope, depth and window (so every open order's `issued_at` lies inside it), and

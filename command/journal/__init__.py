@@ -1,4 +1,4 @@
-"""The journal (DESIGN §5): append-only hash-chained events, projections, outbox, observations.
+"""The journal: append-only hash-chained events, projections, outbox, observations.
 
 Import from here: `from command.journal import Journal, Event, verify_journal, ...`.
 """

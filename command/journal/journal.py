@@ -107,7 +107,7 @@ class IssuedOrder:
 
 
 class Journal:
-    """The journal of one console or station (DESIGN §5); see the shared contract."""
+    """The journal of one console or station: one writer, every change an event in the chain."""
 
     def __init__(self, store: Store, *, clock: Clock, owner: str, role: Role) -> None:
         """Wrap an opened store; use `open`, `in_memory` or `open_readonly` instead."""

@@ -1,1 +1,1 @@
-"""The fused picture: fusion of feeds, five-level risk, playbooks and snapshots (DESIGN §7)."""
+"""The fused picture: fusion of feeds, five-level risk, playbooks and snapshots."""

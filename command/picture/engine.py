@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class JournalLike(EventSink, Protocol):
-    """The journal methods the engine uses (`Journal` of the shared contract has them)."""
+    """The journal methods the engine uses (`command.journal.Journal` has them)."""
 
     def add_observations(self, batch: Sequence[Observation]) -> object:
         """Store a batch of observations."""

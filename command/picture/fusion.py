@@ -1,5 +1,5 @@
 """Feed fusion: per zone and metric the latest robust value, its trend, source agreement and
-staleness, plus derived indicators such as crowd density (DESIGN §7).
+staleness, plus derived indicators such as crowd density.
 
 Ingest is the hot path (≥ 100,000 observations/s with the journal): it only records the latest
 value of each source and, once per touched series and batch, the fused estimate for the trend.

@@ -25,7 +25,7 @@ class SuggestionError(BatonError):
 
 
 class EventSink(Protocol):
-    """What the book needs from the journal: `Journal.append` of the shared contract."""
+    """What the book needs from the journal: `command.journal.Journal.append`."""
 
     def append(
         self,

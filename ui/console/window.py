@@ -53,7 +53,7 @@ LAYOUT_VERSION = 1
 
 
 class ConsoleWindow(QMainWindow):
-    """The console main window (DESIGN §8): header, banner, map and five docks."""
+    """The console main window: header, banner, map and five docks."""
 
     order_composed = Signal(object)  # OrderDraft
     decision_written = Signal(object)  # DecisionDraft
