@@ -33,8 +33,8 @@ from command.errors import BatonError
 from command.journal import Journal, verify_journal
 from command.scenarios.loader import load_scenario
 from command.scenarios.scenario import Scenario
+from protocols.runtime.supervisor import Supervisor
 from ui.provision import Provisioned, StationFiles, default_data_dir, provision
-from ui.supervisor import Supervisor
 
 if TYPE_CHECKING:
     from ui.runtime import ConsoleOptions, RunSummary

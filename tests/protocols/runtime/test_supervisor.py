@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from ui.supervisor import Supervisor
+from protocols.runtime.supervisor import Supervisor
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SLEEPER = [sys.executable, "-c", "import signal\nsignal.pause()"]
 STUBBORN = [
     sys.executable,
@@ -67,7 +67,7 @@ def test_children_die_when_the_parent_is_killed(tmp_path: Path) -> None:
         f"""
         import signal, sys
         sys.path.insert(0, {str(REPO)!r})
-        from ui.supervisor import Supervisor
+        from protocols.runtime.supervisor import Supervisor
         child = Supervisor().start("c", {SLEEPER!r})
         open({str(pid_file)!r}, "w").write(str(child.process.pid))
         signal.pause()
