@@ -3,9 +3,10 @@ and the signals sent so far, each delivered once), not history; transport timers
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from protocols.feedbus import (
 )
 from protocols.messages import FeedBatch, Header, Message
 from protocols.simulator import SimulatorConfig, run_simulator
+from tests.waiting import wait_for
 
 
 class Sink:
@@ -49,16 +51,33 @@ def context() -> Iterator[zmq.Context[Any]]:
 
 
 def _pump_until(sub: FeedSubscriber, pub: FeedPublisher, cond: Any, seconds: float = 5) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
+    def pumped() -> bool:
         pub.serve()
         sub.pump()
         sub.tick(time.monotonic())
-        if cond():
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.005)
+        return bool(cond())
+
+    wait_for(pumped, timeout=seconds, message="the feed condition")
+
+
+def _publish_until(
+    sub: FeedSubscriber,
+    pub: FeedPublisher,
+    cond: Callable[[], bool],
+    batch: Callable[[int], list[Observation]],
+    what: str,
+) -> None:
+    """Publish `batch(n)`, n = 0, 1, ..., and pump until `cond()` (the slow joiner's wait)."""
+    count = itertools.count()
+
+    def published() -> bool:
+        pub.publish(batch(next(count)))
+        pub.serve()
+        sub.pump()
+        sub.tick(time.monotonic())
+        return cond()
+
+    wait_for(published, timeout=5, interval=0.01, message=what)
 
 
 def test_late_joiner_gets_current_values_then_the_stream(context: zmq.Context[Any]) -> None:
@@ -78,13 +97,9 @@ def test_late_joiner_gets_current_values_then_the_stream(context: zmq.Context[An
         pub.publish([_obs(1.0), _obs(5.0, "z2")])
         pub.publish([_obs(2.0)])
         # Keep publishing until something arrives; the first one seen is not seq 1.
-        n = 3.0
-        deadline = time.monotonic() + 5
-        while not sink.items and time.monotonic() < deadline:
-            pub.publish([_obs(n)])
-            n += 1
-            _pump_until(sub, pub, lambda: True)
-            time.sleep(0.01)
+        _publish_until(
+            sub, pub, lambda: bool(sink.items), lambda n: [_obs(3.0 + n)], "the first batch"
+        )
         _pump_until(sub, pub, lambda: not sub.sources["sim"].syncing)
         assert sub.snapshots_requested >= 1
         first = sink.items[0][1]
@@ -114,11 +129,7 @@ def test_a_gap_triggers_a_snapshot(context: zmq.Context[Any]) -> None:
         context, "sim", feed_address=sub.feed_address, snapshot_address=sub.snapshot_address
     )
     try:
-        deadline = time.monotonic() + 5
-        while not sink.items and time.monotonic() < deadline:
-            pub.publish([_obs(1.0)])
-            _pump_until(sub, pub, lambda: True)
-            time.sleep(0.01)
+        _publish_until(sub, pub, lambda: bool(sink.items), lambda n: [_obs(1.0)], "the first batch")
         _pump_until(sub, pub, lambda: not sub.sources["sim"].syncing)
         requested = sub.snapshots_requested
         pub.seq += 3  # three batches lost
@@ -178,11 +189,9 @@ def test_a_late_joiner_gets_earlier_signals_once(context: zmq.Context[Any]) -> N
         # Sent before the subscription is up: lost on the wire, but part of every snapshot.
         pub.publish([_obs(1.0)], [Signal("cap-1", 5.0, "water", "ferry_suspended", "Ferries stop")])
         assert pub.wait_connected(5.0)
-        deadline = time.monotonic() + 5
-        while "sim" not in sub.sources and time.monotonic() < deadline:
-            pub.publish([_obs(2.0)])
-            _pump_until(sub, pub, lambda: True)
-            time.sleep(0.01)
+        _publish_until(
+            sub, pub, lambda: "sim" in sub.sources, lambda n: [_obs(2.0)], "the source to be known"
+        )
         _pump_until(sub, pub, lambda: not sub.sources["sim"].syncing)
         assert _signals(sink) == ["cap-1"]
         # A gap: a second snapshot repeats the signal; the subscriber drops the repeat.
@@ -323,11 +332,7 @@ def test_wait_connected_and_close_with_linger(context: zmq.Context[Any]) -> None
         assert not lonely.wait_connected(5.0, stop)  # asked to stop: returns at once
         # The SUB forwards its subscription only when its own thread touches it: keep pumping
         # until the stream flows, as the console's engine does.
-        deadline = time.monotonic() + 5
-        while not sink.items and time.monotonic() < deadline:
-            pub.publish([_obs(1.0)])
-            _pump_until(sub, pub, lambda: True)
-            time.sleep(0.01)
+        _publish_until(sub, pub, lambda: bool(sink.items), lambda n: [_obs(1.0)], "the first batch")
         _pump_until(sub, pub, lambda: not sub.sources["sim"].syncing)
         pub.publish([_obs(50.0)])
         pub.publish([_obs(51.0)])

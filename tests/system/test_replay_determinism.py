@@ -23,6 +23,7 @@ import pytest
 from command.journal import Journal
 from command.scenarios.loader import load_scenario
 from tests.system.world import PYTHON, free_port, kill, spawn
+from tests.waiting import wait_for
 from ui import cli
 from ui.provision import provision
 from ui.runtime import ConsoleOptions, ConsoleRuntime
@@ -122,9 +123,14 @@ def test_replay_at_recorded_instants_matches_the_live_journal(
         children.append(spawn(sim, tmp_path / "simulate.log"))
         began = time.monotonic()
         for i in range(SAMPLES):
-            # instants spread over the run (no sleeps needed for correctness: pacing only)
-            while time.monotonic() - began < RUN_S * (i + 1) / SAMPLES:
-                time.sleep(0.1)
+            # instants spread over the run (pacing only, not a condition of correctness)
+            instant = began + RUN_S * (i + 1) / SAMPLES
+            wait_for(
+                lambda: time.monotonic() >= instant,  # noqa: B023 - used at once, in this turn
+                timeout=RUN_S + 5,
+                interval=0.1,
+                message=f"sampling instant {i + 1} of {SAMPLES}",
+            )
             for _ in range(20):
                 state = snapshot(options.journal)
                 if state is not None:

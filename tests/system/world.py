@@ -20,6 +20,7 @@ from command.authority.scope import Scope
 from command.errors import JournalError
 from command.journal import Journal
 from protocols.certs import create_curve_keypair
+from tests import waiting
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -197,11 +198,13 @@ def wait_for(
     alive: list[subprocess.Popen[bytes]] | None = None,
 ) -> None:
     """Poll `cond` until true, failing after `seconds` or when a child died."""
-    deadline = time.monotonic() + seconds
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+
+    def holds() -> bool:
+        if cond():
+            return True
         for p in alive or []:
             if p.poll() is not None:
-                raise AssertionError(f"a child exited ({p.args}) while waiting for {what}")
-        time.sleep(0.2)
+                raise AssertionError(f"a child exited ({p.args!r}) while waiting for {what}")
+        return False
+
+    waiting.wait_for(holds, timeout=seconds, interval=0.2, message=what)
