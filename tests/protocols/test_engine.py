@@ -20,14 +20,11 @@ from protocols.engine import Engine, EngineBatch, EngineError
 from protocols.nodes import ConsoleNode, ConsoleSettings, StationNode, StationSettings
 from protocols.security import CurveKeys
 from tests.protocols.wiring import draft, incident
+from tests.waiting import wait_for
 
 
 def _wait(cond: Any, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.01)
+    wait_for(cond, timeout=seconds, interval=0.01, message="the engine condition")
 
 
 def test_console_and_station_engines_round_trip(tmp_path: Path) -> None:
@@ -175,13 +172,17 @@ def test_console_engine_journals_feed_batches(tmp_path: Path) -> None:
             snapshot_address=node.feeds.snapshot_address,
         )
         try:
-            deadline = time.monotonic() + 10
             n = 0
-            while not any(e.kind == "observations.batch" for b in batches for e in b.events):
-                assert time.monotonic() < deadline, "no observations journaled"
+
+            def fed() -> bool:
+                nonlocal n
+                if any(e.kind == "observations.batch" for b in batches for e in b.events):
+                    return True
                 n += 1
                 publisher.publish([Observation(clock.now(), "crowd", "z1", "count", n, "cam")])
-                time.sleep(0.02)
+                return False
+
+            wait_for(fed, timeout=10, interval=0.02, message="observations journaled")
         finally:
             publisher.close()
         assert seen and seen[0][0] == "sim"
@@ -233,17 +234,21 @@ def test_console_engine_runs_the_picture_and_approves_suggestions(tmp_path: Path
             snapshot_address=node.feeds.snapshot_address,
         )
         try:
-            deadline = time.monotonic() + 10
             n = 0
-            while not any("suggestions" in b.updates for b in batches):
-                assert time.monotonic() < deadline, "no suggestion proposed"
+
+            def fed() -> bool:
+                nonlocal n
+                if any("suggestions" in b.updates for b in batches):
+                    return True
                 n += 1
                 publisher.publish_signal(
                     Signal(
                         f"sig-{n}", clock.now(), "water", "ferry_suspension", "Ferries suspended"
                     )
                 )
-                time.sleep(0.05)
+                return False
+
+            wait_for(fed, timeout=10, interval=0.05, message="suggestion proposed")
         finally:
             publisher.close()
         suggestion = next(

@@ -4,7 +4,6 @@ issue order, each once."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +18,24 @@ from protocols.engine import Engine, EngineBatch
 from protocols.nodes import ConsoleNode, ConsoleSettings, StationNode, StationSettings
 from protocols.security import CurveKeys
 from tests.protocols.wiring import draft, incident
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.system]
 
 
 def _wait(cond: Any, seconds: float = 15.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + seconds
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
+    wait_for(cond, timeout=seconds, interval=0.02, message=what)
+
+
+class _TickedConsole(ConsoleNode):
+    """The console node, remembering the clock time of its last tick (for the test to wait on)."""
+
+    last_tick = float("-inf")
+
+    def tick(self, now: float) -> None:
+        """Tick, then note `now`."""
+        super().tick(now)
+        self.last_tick = now
 
 
 def test_station_down_ten_minutes(tmp_path: Path) -> None:
@@ -43,7 +50,7 @@ def test_station_down_ten_minutes(tmp_path: Path) -> None:
         return [e.body for e in list(events) if e.kind == kind]
 
     console = Engine(
-        lambda ctx: ConsoleNode(
+        lambda ctx: _TickedConsole(
             ctx,
             ConsoleSettings(
                 name="console",
@@ -100,9 +107,13 @@ def test_station_down_ten_minutes(tmp_path: Path) -> None:
         raised = [b["escalation"] for b in seen("escalation.raised")]
         assert [e["order_id"] for e in raised] == ids
         assert {e["kind"] for e in raised} == {"undelivered"}
-        for _ in range(19):  # ten simulated minutes in all
+        node = console.node
+        assert isinstance(node, _TickedConsole)
+        for _ in range(19):  # ten simulated minutes in all, the console's timers at every step
             clock.advance(30)
-            time.sleep(0.06)
+            reached = clock.now()
+            _wait(lambda now=reached: node.last_tick >= now, what="a console tick at +30 s")
+        _wait(lambda: len(seen("escalation.raised")) >= 40, what="the 120 s escalations")
         kinds = [b["escalation"]["kind"] for b in seen("escalation.raised")]
         # Each raised once: undelivered at 30 s, not accepted at the 120 s deadline.
         assert sorted(kinds) == ["not_accepted"] * 20 + ["undelivered"] * 20
