@@ -201,6 +201,10 @@ class LivePlots(QWidget):
         """The thresholds of `metric` as (value, level) (drawn once the metric has data)."""
         return list(self._pending.get(metric, []))
 
+    def threshold_lines(self, metric: str) -> list[pg.InfiniteLine]:
+        """The threshold lines drawn on `metric`'s plot, in the order of `thresholds`."""
+        return [line for _, _, line in self._thresholds.get(metric, [])]
+
     def metrics(self) -> list[str]:
         """The metrics plotted, in order."""
         return list(self._plots)

@@ -20,7 +20,7 @@ def test_ring_buffer_keeps_the_last_values_in_order() -> None:
     t, y = buf.view()
     assert t.tolist() == [2.0, 3.0, 4.0, 5.0]
     assert y.tolist() == [20.0, 30.0, 40.0, 50.0]
-    assert np.shares_memory(t, buf._t)  # a view, not a copy
+    assert np.shares_memory(t, buf.view()[0])  # views of one buffer, not copies
 
 
 def test_curves_are_created_once_and_redrawn_on_the_timer(qtbot: QtBot) -> None:
@@ -47,13 +47,13 @@ def test_threshold_lines_are_coloured_by_level(qtbot: QtBot, qapp: QApplication)
     assert plots.metrics() == []  # no empty plot before data arrives
     plots.append("north", "density", 1.0, 1.5)
     assert plots.metrics() == ["density"]
-    lines = plots._thresholds["density"]
-    assert lines[1][2].pen.color() == QColor(theme.LIGHT.risk[4])
+    lines = plots.threshold_lines("density")
+    assert lines[1].pen.color() == QColor(theme.LIGHT.risk[4])
     theme.apply_theme(qapp, "dark")
-    assert lines[1][2].pen.color() == QColor(theme.DARK.risk[4])
+    assert lines[1].pen.color() == QColor(theme.DARK.risk[4])
     plots.set_thresholds("density", [(3.0, 3)])
     assert plots.thresholds("density") == [(3.0, 3)]
-    assert [v for v, _, _ in plots._thresholds["density"]] == [3.0]
+    assert [line.value() for line in plots.threshold_lines("density")] == [3.0]
 
 
 def test_range_follows_data_and_shows_the_next_threshold(qtbot: QtBot) -> None:
