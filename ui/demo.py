@@ -1,8 +1,9 @@
 """`baton demo`: one command that runs a whole scenario on loopback.
 
-It provisions keys and grants (ui.provision), picks the console's three ports, starts one
-`baton station` per station and the feed simulator (`baton simulate`) under a `Supervisor`, all on
-one scenario clock (the same `--origin` and `--speed`), then runs the console in this process:
+It provisions keys and grants (protocols.runtime.provision), picks the console's three ports,
+starts one `baton station` per station and the feed simulator (`baton simulate`) under a
+`Supervisor`, all on one scenario clock (the same `--origin` and `--speed`), then runs the console
+in this process:
 headless with the autopilot approving suggestions (`ConsoleRuntime`), or as the console window
 (`run_console_window`). Whatever ends the run (the scenario's end, `--duration`, closing the
 window, Ctrl-C, SIGTERM), every child is stopped and the console journal closed.
@@ -33,8 +34,8 @@ from command.errors import BatonError
 from command.journal import Journal, verify_journal
 from command.scenarios.loader import load_scenario
 from command.scenarios.scenario import Scenario
+from protocols.runtime.provision import Provisioned, StationFiles, default_data_dir, provision
 from protocols.runtime.supervisor import Supervisor
-from ui.provision import Provisioned, StationFiles, default_data_dir, provision
 
 if TYPE_CHECKING:
     from ui.runtime import ConsoleOptions, RunSummary

@@ -39,7 +39,7 @@ from protocols.certs import load_curve_keys
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch
 from protocols.nodes import ConsoleNode, ConsoleSettings
-from ui.provision import Provisioned, load_allow_list
+from protocols.runtime.provision import Provisioned, load_allow_list
 
 JSON = Any
 STOP_TIMEOUT_S = 10.0

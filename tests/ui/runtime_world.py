@@ -13,8 +13,8 @@ from pathlib import Path
 
 from command.scenarios.loader import load_scenario
 from command.scenarios.scenario import Scenario
+from protocols.runtime.provision import Provisioned, provision
 from tests.system.world import PYTHON, free_port
-from ui.provision import Provisioned, provision
 from ui.runtime import ConsoleOptions
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from command.errors import BatonError
 from command.journal import verify_journal
+from protocols.runtime.provision import provision
 from tests.system.demo_procs import ROOT, finish, kill_marked, marked, new_mark, start_demo
 from ui.cli import build_parser
 from ui.demo import (
@@ -35,7 +36,6 @@ from ui.demo import (
     simulator_argv,
     station_argv,
 )
-from ui.provision import provision
 
 DISPLAY = {"DISPLAY": ":0"}
 

@@ -1,4 +1,4 @@
-"""Keys, grants, trust and allow-list files for a demo run of one scenario (`baton demo`).
+"""Keys, grants, trust and allow-list files for a live run of one scenario (`baton demo`).
 
 `provision(scenario, data_dir, now_scenario=...)` makes, under ``data_dir/<scenario name>/``::
 
@@ -10,14 +10,10 @@
 
 It is idempotent: existing keys are loaded and reused (a public file that does not match its
 secret is rewritten), derived files are rewritten only when their content changes, and the grant
-chain is kept while it still verifies at `now_scenario` for the current keys and scope, else both
-grants are issued again. Grant windows are in scenario time: from 30 min before the scenario
-starts to `window_min` after; when `now_scenario` lies outside that (a run started well into or
-after the window), the window is anchored at `now_scenario` instead.
-
-Scopes: the district gets the whole incident (every station, every catalogue order kind, every
-zone); the commander gets the scenario's `delegation.scope` (order kinds default to every kind in
-the catalogues of the stations in scope). Depth: commander as the scenario says, district one more.
+chain is kept while it still fits (`command.authority.provisioning.chain_fits`: it verifies at
+`now_scenario` for the current keys and scope), else both grants are issued again. Which scopes,
+depths and window the grants carry is decided in `command.authority.provisioning`; this module
+only reads and writes the files.
 """
 
 from __future__ import annotations
@@ -33,19 +29,25 @@ import platformdirs
 import yaml
 from zmq.utils import z85
 
-from command.authority.chain import verify_chain
 from command.authority.documents import load_chain, save_chain
 from command.authority.errors import AuthorityError, KeyFileError
-from command.authority.grants import Grant, issue_grant, narrow_grant
+from command.authority.grants import Grant
 from command.authority.keys import (
     TrustedRoot,
-    check_name,
     create_signing_keypair,
     fingerprint,
     load_signer,
     write_trust,
 )
-from command.authority.scope import Scope
+from command.authority.provisioning import (
+    ROOT_AUTHORITY,
+    ROOT_AUTHORITY_NAME,
+    Parties,
+    ProvisionError,
+    chain_fits,
+    check_names,
+    issue_chain,
+)
 from command.errors import BatonError
 from command.scenarios.scenario import Scenario
 from command.signing import Signer
@@ -56,14 +58,7 @@ from protocols.certs import (
     load_curve_public,
 )
 
-ROOT_AUTHORITY = "shanghai_ops"
-ROOT_AUTHORITY_NAME = "Shanghai City Operations Centre"
 CONSOLE_CURVE_NAME = "console"
-LEAD_IN_S = 30 * 60.0
-
-
-class ProvisionError(BatonError):
-    """Demo keys or grants cannot be set up; the message names the file and the fix."""
 
 
 @dataclass(frozen=True)
@@ -255,118 +250,19 @@ def load_allow_list(path: Path) -> dict[bytes, str]:
     return allowed
 
 
-# -- scopes and windows ---------------------------------------------------------------------
-
-
-def district_scope(scenario: Scenario) -> Scope:
-    """The whole incident: every station, every catalogue order kind, every zone."""
-    inc = scenario.incident
-    return Scope.of(
-        [s.id for s in inc.stations],
-        [k.name for s in inc.stations for k in s.catalogue],
-        [z.id for z in inc.zones],
-    )
-
-
-def commander_scope(scenario: Scenario) -> Scope:
-    """The scenario's delegation scope; order kinds default to those stations' catalogues."""
-    d = scenario.delegation
-    inc = scenario.incident
-    stations = d.stations or tuple(s.id for s in inc.stations)
-    zones = d.zones or tuple(z.id for z in inc.zones)
-    kinds = d.order_kinds or tuple(
-        k.name for s in inc.stations if s.id in stations for k in s.catalogue
-    )
-    if not kinds:
-        raise ProvisionError(
-            f"{scenario.name}: the stations in delegation.scope have no order kinds in their "
-            "catalogues: add some or list delegation.scope.order_kinds"
-        )
-    scope = Scope.of(stations, kinds, zones)
-    wider = scope.wider_part(district_scope(scenario))
-    if wider:
-        raise ProvisionError(f"{scenario.name}: delegation.scope: {wider} of the incident")
-    return scope
-
-
-def grant_window(scenario: Scenario, now_scenario: float) -> tuple[float, float]:
-    """[start − 30 min, start + window_min], re-anchored at `now_scenario` if it lies outside."""
-    length = scenario.delegation.window_min * 60.0
-    anchor = scenario.start
-    if not anchor - LEAD_IN_S <= now_scenario <= anchor + length:
-        anchor = now_scenario
-    return anchor - LEAD_IN_S, anchor + length
-
-
 # -- grants ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Parties:
-    root: Signer
-    district: Signer
-    commander: Signer
-
-
-def _chain_still_good(
-    chain: list[Grant], parties: _Parties, scenario: Scenario, now: float
-) -> bool:
-    if len(chain) != 2:
-        return False
-    top, leaf = chain
-    d = scenario.delegation
-    return (
-        verify_chain(chain, roots={parties.root.public_hex}, now=now).ok
-        and top.delegate == parties.district.name
-        and top.delegate_key == parties.district.public_hex
-        and leaf.delegate == parties.commander.name
-        and leaf.delegate_key == parties.commander.public_hex
-        and leaf.incident == scenario.incident.id
-        and top.scope == district_scope(scenario)
-        and leaf.scope == commander_scope(scenario)
-        and top.redelegate_depth == d.depth + 1
-        and leaf.redelegate_depth == d.depth
-    )
-
-
-def _issue_chain(scenario: Scenario, parties: _Parties, now: float) -> list[Grant]:
-    nb, na = grant_window(scenario, now)
-    d = scenario.delegation
-    top = issue_grant(
-        parties.root,
-        delegate=parties.district.name,
-        delegate_key=parties.district.public_hex,
-        incident=scenario.incident.id,
-        scope=district_scope(scenario),
-        not_before=nb,
-        not_after=na,
-        redelegate_depth=d.depth + 1,
-        issued_at=nb,
-    )
-    leaf = narrow_grant(
-        top,
-        parties.district,
-        delegate=parties.commander.name,
-        delegate_key=parties.commander.public_hex,
-        scope=commander_scope(scenario),
-        not_before=nb,
-        not_after=na,
-        redelegate_depth=d.depth,
-        issued_at=nb,
-    )
-    return [top, leaf]
-
-
 def _grants(
-    run: _Run, folder: Path, scenario: Scenario, parties: _Parties, now: float
+    run: _Run, folder: Path, scenario: Scenario, parties: Parties, now: float
 ) -> list[Grant]:
     path = folder / "commander.grant"
     try:
         chain = load_chain(path) if path.exists() else []
     except AuthorityError:
         chain = []
-    if not _chain_still_good(chain, parties, scenario, now):
-        chain = _issue_chain(scenario, parties, now)
+    if not chain_fits(chain, parties, scenario, now):
+        chain = issue_chain(scenario, parties, now)
         run.install(path, lambda tmp: save_chain(tmp, chain), "new grants")
     run.install(folder / "district.grant", lambda tmp: save_chain(tmp, chain[:1]), "district grant")
     return chain
@@ -375,33 +271,16 @@ def _grants(
 # -- the whole thing ------------------------------------------------------------------------
 
 
-def _check_names(scenario: Scenario) -> None:
-    d = scenario.delegation
-    names = [ROOT_AUTHORITY, d.authority, d.commander]
-    try:
-        for n in names:
-            check_name(n)
-        for s in scenario.incident.stations:
-            check_name(s.id)
-    except KeyFileError as err:
-        raise ProvisionError(f"{scenario.name}: {err}") from None
-    if len(set(names)) != 3:
-        raise ProvisionError(
-            f"{scenario.name}: delegation.authority and delegation.commander must differ from "
-            f"each other and from the city root {ROOT_AUTHORITY!r}"
-        )
-
-
 def provision(scenario: Scenario, data_dir: Path, *, now_scenario: float) -> Provisioned:
     """Create or reuse everything a demo run of `scenario` needs under `data_dir/<name>/`."""
-    _check_names(scenario)
+    check_names(scenario)
     base = _private_dir(Path(data_dir) / scenario.name)
     run = _Run(base)
     d = scenario.delegation
     auth_dir = _private_dir(base / "authorities")
     console_dir = _private_dir(base / "console")
     grants_dir = _private_dir(base / "grants")
-    parties = _Parties(
+    parties = Parties(
         run.signer(auth_dir, ROOT_AUTHORITY),
         run.signer(auth_dir, d.authority),
         run.signer(console_dir, d.commander),
@@ -473,7 +352,7 @@ def _summary(
     scenario: Scenario,
     base: Path,
     chain: list[Grant],
-    parties: _Parties,
+    parties: Parties,
     console: CurveKeys,
     changes: list[str],
 ) -> list[str]:

@@ -1,4 +1,7 @@
-"""Demo provisioning: keys, the city → district → commander chain, trust and allow-list files."""
+"""Provisioning files: keys, the city → district → commander chain, trust and allow-list files.
+
+The policy those grants carry is tested in tests/command/authority/test_provisioning.py.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +15,13 @@ from command.authority.chain import ChainVerifier, verify_chain
 from command.authority.documents import load_chain
 from command.authority.keys import load_public_key, load_signer, load_trust
 from command.authority.orders import sign_order, verify_order
+from command.authority.provisioning import ROOT_AUTHORITY, ProvisionError
 from command.model import Order, Priority
 from command.scenarios.loader import load_scenario, scenario_names
 from command.scenarios.scenario import Scenario
 from protocols.certs import load_curve_keys, load_curve_public
-from ui.provision import (
-    ROOT_AUTHORITY,
+from protocols.runtime.provision import (
     Provisioned,
-    ProvisionError,
     default_data_dir,
     load_allow_list,
     provision,
@@ -91,10 +93,10 @@ def test_fresh_chain_verifies_and_authorises_a_catalogue_order_per_station(
     in_scope = [s for s in scenario.incident.stations if s.id in leaf.scope.stations]
     assert {s.id for s in in_scope} == set(d.stations)
     verifier = ChainVerifier(roots)
-    for st in in_scope:
-        kind = st.catalogue[0].name
+    for station in in_scope:
+        kind = station.catalogue[0].name
         assert kind in leaf.scope.order_kinds
-        order = an_order(p, scenario, st.id, kind, leaf.scope.zones[0])
+        order = an_order(p, scenario, station.id, kind, leaf.scope.zones[0])
         verdict = verify_order(order, chain, scenario.start + 60, verifier)
         assert verdict.ok, verdict.detail
 
