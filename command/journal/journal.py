@@ -183,6 +183,11 @@ class Journal:
         return self._store.path
 
     @property
+    def store(self) -> Store:
+        """The storage backend the journal reads and writes through (for checks and tests)."""
+        return self._store
+
+    @property
     def head(self) -> tuple[int, str]:
         """(seq, hash) of the last event; (0, GENESIS) when there is none."""
         if self._readonly:  # another connection is writing: always ask the file

@@ -102,7 +102,7 @@ def test_a_failure_inside_the_commit_rolls_back_the_whole_batch(
     journal: Journal, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = snapshot(journal)
-    store = journal._store
+    store = journal.store
     real = store.insert_outbox
     calls = []
 
@@ -128,13 +128,13 @@ def test_nothing_is_visible_to_a_reader_before_the_commit(
     writer = Journal.open(path, clock=clock, owner="cmd", role="console")
     reader = Journal.open_readonly(path, clock=clock)
     seen: list[tuple[int, int, int]] = []
-    real_commit = writer._store.commit
+    real_commit = writer.store.commit
 
     def commit() -> None:
         seen.append((reader.head[0], len(reader.orders()), len(reader.pending())))
         real_commit()
 
-    monkeypatch.setattr(writer._store, "commit", commit)
+    monkeypatch.setattr(writer.store, "commit", commit)
     writer.issue_orders(pairs(clock, 5))
     assert seen == [(0, 0, 0)]
     assert (reader.head[0], len(reader.orders()), len(reader.pending())) == (10, 5, 5)

@@ -31,7 +31,7 @@ def assert_one_line(err: JournalError, path: Path, *words: str) -> None:
 
 def test_wal_and_full_sync(tmp_path: Path, clock: ManualClock) -> None:
     j = open_journal(tmp_path / "j", clock)
-    conn = j._store.connection  # type: ignore[attr-defined]
+    conn = j.store.connection  # type: ignore[attr-defined]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     j.close()
@@ -110,7 +110,7 @@ def _assert_refused_without_trace(j: Journal, clock: ManualClock, *words: str) -
 def test_disk_full_refuses_the_order(tmp_path: Path, clock: ManualClock) -> None:
     j = open_journal(tmp_path / "j", clock)
     j.append("a.b", {})
-    conn = j._store.connection  # type: ignore[attr-defined]
+    conn = j.store.connection  # type: ignore[attr-defined]
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count={pages}")
     _assert_refused_without_trace(j, clock, "disk is full", "free some space")
@@ -137,7 +137,7 @@ def test_locked_journal_refuses_the_order(tmp_path: Path, clock: ManualClock) ->
 def test_read_only_connection_refuses_the_order(tmp_path: Path, clock: ManualClock) -> None:
     # Root ignores file modes, so the read-only cause is produced by SQLite itself here.
     j = open_journal(tmp_path / "j", clock)
-    j._store.connection.execute("PRAGMA query_only=1")  # type: ignore[attr-defined]
+    j.store.connection.execute("PRAGMA query_only=1")  # type: ignore[attr-defined]
     _assert_refused_without_trace(j, clock, "read-only", "make it writable")
     j.close()
 
@@ -203,7 +203,7 @@ def test_open_readonly_in_a_read_only_folder_reads_the_file_as_it_is(
     assert not Path(f"{path}-shm").exists()
     monkeypatch.setattr(sqlite_store, "folder_writable", lambda folder: False)
     reader = Journal.open_readonly(path, clock=clock)
-    assert reader._store.immutable  # type: ignore[attr-defined]
+    assert reader.store.immutable  # type: ignore[attr-defined]
     assert [r.order for r in reader.orders()] == [issued.order]
     assert not Path(f"{path}-shm").exists()
     reader.close()
@@ -215,7 +215,7 @@ def test_open_readonly_in_a_writable_folder_follows_the_writer(
     path = tmp_path / "j"
     writer = open_journal(path, clock)
     reader = Journal.open_readonly(path, clock=clock)
-    assert not reader._store.immutable  # type: ignore[attr-defined]
+    assert not reader.store.immutable  # type: ignore[attr-defined]
     issue(writer, clock)
     assert len(reader.orders()) == 1
     reader.close()
