@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from command.review.replay import ReplayIndex
 from command.review.timefmt import local_time, zone_or_utc
 from ui import theme
-from ui.console.mapview import ZoneShape, level_text, read_zones
+from ui.console.mapview import ZoneShape, grid_zones, level_text, read_zones
 from ui.console.models import ConsoleState, EventLike, _level
 from ui.console.picture import number
 from ui.console.qtmodels import hhmm, set_display_zone
@@ -651,7 +651,6 @@ def _table(name: str, columns: int, *, stretch: int | tuple[int, ...]) -> QTable
 def zone_shapes(opened: Mapping[str, Any]) -> list[ZoneShape]:
     """Zone outlines for an incident.opened body: the scenario's GeoJSON, else a made-up grid."""
     from command.scenarios.loader import ZONES_DIR
-    from ui.console.demo import _grid_zones
 
     inc = dict(opened.get("incident") or {})
     zones = [(str(z["id"]), str(z.get("name") or z["id"])) for z in inc.get("zones", [])]
@@ -670,7 +669,7 @@ def zone_shapes(opened: Mapping[str, Any]) -> list[ZoneShape]:
     have = {s.zone for s in shapes}
     missing = [(z, n) for z, n in zones if z not in have]
     if missing and not shapes:
-        shapes = _grid_zones(missing)
+        shapes = grid_zones(missing)
     return shapes
 
 

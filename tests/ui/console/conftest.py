@@ -10,8 +10,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from command.model import Decision, Incident, Order, OrderKind, ParamSpec, Priority, Station, Zone
+from tests.ui.console.fake_events import EventMaker
 from ui import i18n, theme
-from ui.console.demo import EventMaker
 
 DATA = Path(__file__).parent / "data"
 T0 = 1_751_371_200.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from command.lifecycle import OrderState
-from ui.console.demo import EventMaker
+from tests.ui.console.fake_events import EventMaker
 from ui.console.models import ConsoleState, fold_until
 
 from .conftest import T0, decision, order

@@ -7,8 +7,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtTest import QAbstractItemModelTester
 
 from command.lifecycle import OrderState
+from tests.ui.console.fake_events import EventMaker
 from ui import theme
-from ui.console.demo import EventMaker
 from ui.console.models import ConsoleState
 from ui.console.qtmodels import (
     OVERDUE_ROLE,

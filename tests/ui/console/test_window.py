@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from command.model import Incident
+from tests.ui.console.fake_events import EventMaker
 from ui import i18n, theme
 from ui.console.composer import OrderComposer
-from ui.console.demo import EventMaker
 from ui.console.dialogs import DecisionDialog
 from ui.console.mapview import read_zones
 from ui.console.window import ConsoleWindow

@@ -1,10 +1,12 @@
-"""Fake but plausible console content for screenshots and manual looks: no engine, no network.
+"""Fake but plausible console content for the console tests, screenshots and manual looks: no
+engine, no network. `EventMaker` numbers journal-shaped events for the tests.
 
 `demo_window(scenario)` builds a `ConsoleWindow` filled with an incident, stations, orders in
 every state, decisions (one corrected), an open escalation, suggestions and 30 minutes of metrics.
 It reads the shipped scenario (`data/scenarios/NAME.yaml`) and zone outlines
 (`data/zones/NAME.geojson`) when they exist; otherwise it makes up zones on a grid.
-`render_png(scenario, path, theme=..., language=...)` renders that window offscreen to a PNG.
+`render_png(scenario, path, theme=..., language=...)` renders that window offscreen to a PNG
+(`python -m tests.ui.console.fake_events [SCENARIO] [--out DIR]`).
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ from command.model import (
     Station,
     Zone,
 )
-from ui.console.mapview import ZoneShape, read_zones
+from command.scenarios.loader import ZONES_DIR
+from ui.console.mapview import ZoneShape, grid_zones, read_zones
 
-DATA = Path(__file__).resolve().parent.parent.parent / "data"
 T0 = 1_751_371_200.0  # 2025-07-01 12:00 UTC: a fixed scenario time for reproducible shots
 
 
@@ -108,20 +110,6 @@ def default_catalogue() -> dict[str, tuple[OrderKind, ...]]:
     }
 
 
-def _grid_zones(names: list[tuple[str, str]]) -> list[ZoneShape]:
-    """Made-up rectangular zones along a river bank (lon/lat near the Bund)."""
-    shapes = []
-    lon0, lat0 = 121.4870, 31.2330
-    for i, (zid, name) in enumerate(names):
-        col, row = i % 3, i // 3
-        x0 = lon0 + col * 0.0032 + (row % 2) * 0.0012
-        y0 = lat0 + row * 0.0030
-        w, h = 0.0029, 0.0026
-        ring = ((x0, y0), (x0 + w, y0), (x0 + w * 1.05, y0 + h), (x0 - w * 0.05, y0 + h), (x0, y0))
-        shapes.append(ZoneShape(zid, name, (ring,)))
-    return shapes
-
-
 def load_incident(
     name: str,
 ) -> tuple[Incident, list[ZoneShape], dict[str, list[tuple[float, int]]], Any]:
@@ -144,10 +132,10 @@ def load_incident(
         }
     else:
         incident, thresholds = _made_up_incident(name)
-    geo = DATA / "zones" / f"{name}.geojson"
+    geo = ZONES_DIR / f"{name}.geojson"
     shapes = read_zones(geo) if geo.exists() else []
     if not shapes:
-        shapes = _grid_zones([(z.id, z.name) for z in incident.zones])
+        shapes = grid_zones([(z.id, z.name) for z in incident.zones])
     return incident, shapes, thresholds, scenario
 
 
@@ -518,7 +506,8 @@ def render_png(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m ui.console.demo [SCENARIO] [--out DIR]`: light/dark × en/zh_CN shots."""
+    """`python -m tests.ui.console.fake_events [SCENARIO] [--out DIR]`: light/dark × en/zh_CN
+    shots."""
     import argparse
 
     parser = argparse.ArgumentParser(description="Render the console with demo content to PNG.")
