@@ -4,7 +4,7 @@
 its own signature check plus the time and revocation checks); "uncached" checks every grant
 signature on every order. Each figure is the median of several runs.
 
-    python -m command.authority.bench
+    python -m bench.authority
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""`baton bench [orders|feeds|replay|scale|recovery|all] [--json] [--quick]`: DESIGN §11 figures.
+"""`baton bench [orders|feeds|replay|scale|recovery|all] [--json] [--quick]`: targets P1–P6.
+
+P1 order round trip, P2 burst, P3 feed ingest and console redraw, P4 replay seek and verify,
+P5 500 stations on one console, P6 console killed and restarted (targets in `bench.suites`).
 
 Every figure is printed beside the physical floor measured in the same run (raw pyzmq round trip,
 raw SQLite synchronous=FULL commit, raw insert rate) and, where mosquitto is installed, the MQTT
@@ -14,19 +17,22 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from protocols.bench.floors import measure_floors
-from protocols.bench.stats import Figure
+if TYPE_CHECKING:
+    from bench.stats import Figure
 
 SUITES = ("orders", "feeds", "replay", "scale", "recovery")
 
 
 def register(sub: Any) -> None:
-    """Add the `bench` subcommand."""
+    """Add the `bench` subcommand (the `baton.commands` entry point `bench`; `ui.cli` calls it).
+
+    Cheap to call: the benchmarks are imported only when the subcommand runs.
+    """
     p = sub.add_parser(
         "bench",
-        help="measure DESIGN §11 targets P1–P6 against the physical floor",
+        help="measure the performance targets P1–P6 against the physical floor",
         description=(
             "orders: P1 round trip and P2 burst (+ MQTT QoS 1/2 when mosquitto is installed); "
             "feeds: P3 ingest and redraw; replay: P4 seek and verify; scale: P5 500 stations; "
@@ -40,13 +46,15 @@ def register(sub: Any) -> None:
 
 
 def _suites() -> dict[str, Callable[[bool, dict[str, Any]], list[Figure]]]:
-    from ui.bench_suites import SUITE_RUNNERS
+    from bench.suites import SUITE_RUNNERS
 
     return SUITE_RUNNERS
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen suites and report."""
+    from bench.floors import measure_floors
+
     started = time.perf_counter()
     floors = measure_floors(quick=args.quick)
     chosen = SUITES if args.suite == "all" else (args.suite,)

@@ -1,6 +1,6 @@
 """A bench console in its own process (for P5 CPU use and P6 kill -9 and restart).
 
-`python -m protocols.bench.console_proc CONFIG.json`: CONFIG holds the console's CURVE keys, the
+`python -m bench.console_proc CONFIG.json`: CONFIG holds the console's CURVE keys, the
 allow-list, the stations, the port, the journal path, and `orders` / `chunk` / `interval_s`: the
 console issues orders round-robin in chunks (one commit each) until its journal holds `orders`
 (restartable: it counts what is already there), then keeps delivering until SIGTERM.
@@ -15,9 +15,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from bench.orders import bench_incident, draft
 from command.clock import SystemClock
 from command.signing import Signer
-from protocols.bench.orders import bench_incident, draft
 from protocols.delivery import WireConfig
 from protocols.engine import Engine
 from protocols.nodes import ConsoleNode, ConsoleSettings

@@ -16,7 +16,7 @@ from typing import Any
 
 import zmq
 
-from protocols.bench.stats import Latency, Rate
+from bench.stats import Latency, Rate
 
 
 def zmq_round_trip(n: int = 2000, *, curve: bool = True, warmup: int = 200) -> Latency:

@@ -22,6 +22,8 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+from bench.floors import sqlite_commit, sqlite_insert_rate
+from bench.stats import Figure, Latency, Rate
 from command.canonical import canonical_bytes
 from command.clock import ManualClock
 from command.decisions import order_decision
@@ -31,8 +33,6 @@ from command.journal.journal import Role
 from command.lifecycle import Step
 from command.model import Decision, Observation, Order, Priority
 from command.signing import Signer
-from protocols.bench.floors import sqlite_commit, sqlite_insert_rate
-from protocols.bench.stats import Figure, Latency, Rate
 
 START = 1_760_000_000.0
 INCIDENT = "bench"

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from protocols.bench.stats import Latency
+from bench.stats import Latency
 
 PERSISTENCE_NOTE = (
     "mosquitto persists periodically (autosave_interval), Baton commits every message "

@@ -26,13 +26,13 @@ from typing import Any
 
 import zmq
 
+from bench.stats import Latency, Rate
 from command.clock import SystemClock
 from command.desk import AcceptAll
 from command.journal import Journal
 from command.model import Incident, OrderKind, ParamSpec, Station, Zone
 from command.post import OrderDraft
 from command.signing import Signer
-from protocols.bench.stats import Latency, Rate
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch
 from protocols.nodes import ConsoleNode, ConsoleSettings, StationNode, StationSettings

@@ -1,6 +1,6 @@
 """Benchmark P3: feed ingest into fusion + journal (target ≥ 100,000 observations/s).
 
-Run: `.venv/bin/python -m command.picture.bench [--total N] [--batch N]`. Observations are made
+Run: `python -m bench.picture [--total N] [--batch N]`. Observations are made
 before the clock starts; the figure covers `Fusion.ingest` plus `Journal.add_observations` on a
 SQLite journal (WAL, synchronous=FULL) in a temporary directory, plus a picture read per batch.
 """

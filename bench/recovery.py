@@ -1,6 +1,6 @@
 """P6: the console process is SIGKILLed mid-burst and restarted on the same journal.
 
-The console is `protocols.bench.console_proc` (its own process, issuing `orders` orders in chunks
+The console is `bench.console_proc` (its own process, issuing `orders` orders in chunks
 of `chunk`, one commit each). The stations are real `StationNode`s in engines in this process
 (one thread each, file journals). When a third of the orders have reached the stations the
 console gets SIGKILL and is started again at once. Reported: the time from the kill until the
@@ -23,11 +23,11 @@ from typing import Any
 
 import zmq
 
+from bench.console_proc import write_config
+from bench.scale import free_port, spawn_console, stop_process
 from command.clock import SystemClock
 from command.desk import AcceptAll
 from command.journal import Journal
-from protocols.bench.console_proc import write_config
-from protocols.bench.scale import free_port, spawn_console, stop_process
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch
 from protocols.nodes import StationNode, StationSettings

@@ -1,8 +1,8 @@
-"""Redraw benchmark of the live plots panel (DESIGN §11 P3: p95 ≤ 33 ms with 200 live series).
+"""Redraw benchmark of the live plots panel (target P3r: p95 ≤ 33 ms with 200 live series).
 
 Each frame appends one new point to every series (as a picture update would), then runs the
 panel's fixed-rate redraw (`setData` of the dirty curves) and paints the view synchronously,
-offscreen. The frame time is that whole step. Run: `python -m ui.console.bench`.
+offscreen. The frame time is that whole step. Run: `python -m bench.redraw`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from protocols.bench.stats import percentile
+from bench.stats import percentile
 
 
 @dataclass(frozen=True, slots=True)

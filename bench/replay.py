@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.journal import make_orders
+from bench.stats import Figure, Latency
 from command.clock import ManualClock
 from command.journal import Journal, StepRequest, verify_journal
 from command.lifecycle import Step
 from command.model import Decision, Observation
 from command.review.replay import ReplayIndex
 from command.signing import Signer
-from protocols.bench.journal import make_orders
-from protocols.bench.stats import Figure, Latency
 
 START = 1_760_000_000.0
 DAY = 86_400.0

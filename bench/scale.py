@@ -1,6 +1,6 @@
 """P5: 500 stations on one console, heartbeats at 1 s: the console's CPU use.
 
-The console is the real `ConsoleNode` in its own process (`protocols.bench.console_proc`; ROUTER,
+The console is the real `ConsoleNode` in its own process (`bench.console_proc`; ROUTER,
 CURVE + ZAP allow-list, file journal with synchronous=FULL). The stations are lightweight: one
 thread in this process owns 500 CURVE DEALER sockets (routing id = station id, allow-listed keys)
 and speaks the real protocol — HELLO, then a HEARTBEAT every second per station — and reads what
@@ -23,12 +23,12 @@ from typing import Any
 
 import zmq
 
+from bench.console_proc import write_config
 from command.ids import new_id
-from protocols.bench.console_proc import write_config
 from protocols.codec import encode
 from protocols.messages import Header, Heartbeat, Hello, Message
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -63,10 +63,10 @@ def start_console(
 
 
 def spawn_console(config: Path, directory: Path) -> subprocess.Popen[bytes]:
-    """Start `python -m protocols.bench.console_proc CONFIG` and wait for its "ready" line."""
+    """Start `python -m bench.console_proc CONFIG` and wait for its "ready" line."""
     log = open(directory / "console.log", "ab")  # noqa: SIM115 - owned by the child
     proc = subprocess.Popen(
-        [sys.executable, "-m", "protocols.bench.console_proc", str(config)],
+        [sys.executable, "-m", "bench.console_proc", str(config)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=log,

@@ -1,7 +1,7 @@
 """The suites behind `baton bench`: each turns measurements into `Figure`s with floor and target.
 
 `SUITE_RUNNERS[name](quick, floors)` → figures; `floors` is `measure_floors()` of the same run.
-This module sits in ui/ because P3's redraw figure needs the Qt console plots.
+P3's redraw figure (`bench.redraw`) needs the Qt console plots, so only that suite loads Qt.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import statistics
 from collections.abc import Callable
 from typing import Any
 
-from protocols.bench.stats import Figure
+from bench.stats import Figure
 
 Runner = Callable[[bool, dict[str, Any]], list[Figure]]
 
@@ -33,8 +33,8 @@ def _floor_zmq_sqlite(floors: dict[str, Any]) -> dict[str, Any]:
 
 def orders_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
     """P1 round trip (+ MQTT QoS 1/2 from the same run) and P2 burst."""
-    from protocols.bench.mqtt import PERSISTENCE_NOTE, measure_mqtt
-    from protocols.bench.orders import burst, round_trip_stages
+    from bench.mqtt import PERSISTENCE_NOTE, measure_mqtt
+    from bench.orders import burst, round_trip_stages
 
     n = 300 if quick else 1000
     p1, stages = round_trip_stages(n, warmup=30 if quick else 100)
@@ -110,15 +110,15 @@ def orders_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
             ),
         )
     )
-    from protocols.bench.journal import bench_journal
+    from bench.journal import bench_journal
 
     return figures + bench_journal(quick, floors)
 
 
 def feeds_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
     """P3: fusion + journal ingest, and console redraw with 200 series."""
-    from command.picture.bench import bench_fusion
-    from ui.console.bench import redraw_benchmark
+    from bench.picture import bench_fusion
+    from bench.redraw import redraw_benchmark
 
     total = 50_000 if quick else 500_000
     runs = [bench_fusion(total, 5_000) for _ in range(1 if quick else 3)]
@@ -148,14 +148,14 @@ def feeds_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
 
 def replay_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
     """P4: seek and verify on a 24 h journal."""
-    from protocols.bench.replay import bench_replay
+    from bench.replay import bench_replay
 
     return bench_replay(quick, floors)
 
 
 def scale_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
     """P5: console CPU with 500 heartbeating stations."""
-    from protocols.bench.scale import bench_scale
+    from bench.scale import bench_scale
 
     r = bench_scale(500, window_s=4.0 if quick else 20.0)
     ok = r["connected"] == r["stations"] and r["online_in_journal"] == r["stations"]
@@ -185,7 +185,7 @@ def scale_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
 
 def recovery_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
     """P6: console SIGKILLed mid-burst and restarted."""
-    from protocols.bench.recovery import bench_recovery
+    from bench.recovery import bench_recovery
 
     r = bench_recovery(300 if quick else 2000, stations=5)
     intact = r["lost"] == 0 and r["doubled"] == 0 and r["received_once"] == r["issued"]

@@ -1,7 +1,10 @@
 """The `baton` command line: the composition root that wires journals, links and windows together.
 
-Every subcommand lives in its own module under `ui.commands` and exposes
-`register(subparsers) -> None`, setting `func(args) -> int` on its parser.
+Every built-in subcommand lives in its own module under `ui.commands` and exposes
+`register(subparsers) -> None`, setting `func(args) -> int` on its parser. Subcommands from
+outside `ui` (which `ui` may not import, such as `baton bench` from the top-layer `bench`
+package) are found through the `baton.commands` entry point group instead: each entry point
+names such a `register` function, e.g. `bench = "bench.cli:register"` in pyproject.toml.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib.metadata import entry_points
 
 from command.errors import BatonError
 
@@ -23,8 +27,10 @@ SUBCOMMANDS = (
     "replay",
     "verify",
     "export",
-    "bench",
 )
+
+COMMANDS_GROUP = "baton.commands"
+"""Entry point group of subcommands registered from outside `ui` (value: `module:register`)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue  # not built yet
         module.register(sub)
+    registered = set(SUBCOMMANDS)
+    for ep in sorted(entry_points(group=COMMANDS_GROUP), key=lambda e: e.name):
+        if ep.name in registered:
+            continue  # the first registration of a name wins; built-ins are never replaced
+        try:
+            register = ep.load()
+        except ModuleNotFoundError as err:
+            if not err.name or not f"{ep.module}.".startswith(f"{err.name}."):
+                raise
+            continue  # installed metadata names a module this copy does not have
+        register(sub)
+        registered.add(ep.name)
     return parser
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from command.authority.bench import run
+from bench.authority import run
 
 
 def test_bench_smoke() -> None:

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from protocols.bench import mqtt
-from protocols.bench.stats import Figure, Latency
+from bench import mqtt
+from bench.stats import Figure, Latency
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 FIGURE_KEYS = {"id", "what", "value", "floor", "target", "met", "note"}
 FLOORS = {
     "zmq_round_trip_curve": {"p50_ms": 0.2, "p99_ms": 0.4},
@@ -74,7 +74,7 @@ def test_mqtt_is_skipped_without_mosquitto(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def _fake_orders(monkeypatch: pytest.MonkeyPatch, mqtt_result: dict[str, Any] | None) -> None:
-    from protocols.bench import journal, orders
+    from bench import journal, orders
 
     lat = Latency.of_seconds([0.0008] * 300)
     monkeypatch.setattr(orders, "round_trip_stages", lambda *a, **k: (lat, {"stage": 0.2}))
@@ -88,7 +88,7 @@ def _fake_orders(monkeypatch: pytest.MonkeyPatch, mqtt_result: dict[str, Any] | 
 
 
 def test_orders_suite_without_mqtt_notes_the_skip(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui.bench_suites import orders_suite
+    from bench.suites import orders_suite
 
     _fake_orders(monkeypatch, None)
     figures = orders_suite(True, FLOORS)
@@ -99,7 +99,7 @@ def test_orders_suite_without_mqtt_notes_the_skip(monkeypatch: pytest.MonkeyPatc
 
 
 def test_orders_suite_compares_with_mqtt_qos2(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui.bench_suites import orders_suite
+    from bench.suites import orders_suite
 
     q = {"p50_ms": 0.5, "p99_ms": 1.0}
     _fake_orders(monkeypatch, {"qos1": q, "qos2": q, "note": mqtt.PERSISTENCE_NOTE})
@@ -108,3 +108,25 @@ def test_orders_suite_compares_with_mqtt_qos2(monkeypatch: pytest.MonkeyPatch) -
     assert figures[0].met is False  # 0.8 ms is not ≤ QoS 2's 0.5 ms
     assert figures[1].value["Baton / QoS 2 (p50)"] == pytest.approx(1.6)
     assert "periodic" in figures[1].note
+
+
+def test_baton_bench_is_registered_through_the_entry_point_group() -> None:
+    from importlib.metadata import entry_points
+
+    from ui.cli import COMMANDS_GROUP, SUBCOMMANDS
+
+    found = {ep.name: ep.value for ep in entry_points(group=COMMANDS_GROUP)}
+    assert found.get("bench") == "bench.cli:register"
+    assert "bench" not in SUBCOMMANDS  # ui does not import bench
+
+
+def test_baton_bench_help_runs() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "bench", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr.decode()[-2000:]
+    assert b"P1" in run.stdout and b"--quick" in run.stdout

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.journal import bench_journal, burst_rate, commit_latencies
+from bench.replay import DAY, build_day_journal
 from command.journal import Journal, fold, verify_journal
 from command.review.replay import ReplayIndex
-from protocols.bench.journal import bench_journal, burst_rate, commit_latencies
-from protocols.bench.replay import DAY, build_day_journal
 
 
 def test_day_journal_is_a_valid_realistic_journal(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_journal_benchmarks_run(tmp_path: Path) -> None:
 
 
 def test_bench_journal_figures(monkeypatch: pytest.MonkeyPatch) -> None:
-    import protocols.bench.journal as module
+    import bench.journal as module
 
     monkeypatch.setattr(module, "commit_latencies", lambda n: commit_latencies(5))
     figures = bench_journal(True, {"sqlite_commit_full": {"p50_ms": 0.2, "p99_ms": 0.3}})

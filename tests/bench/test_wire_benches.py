@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from protocols.bench.orders import STAGES, burst, order_rig, round_trip_stages
-from protocols.bench.recovery import bench_recovery
-from protocols.bench.scale import bench_scale
+from bench.orders import STAGES, burst, order_rig, round_trip_stages
+from bench.recovery import bench_recovery
+from bench.scale import bench_scale
 
 
 def test_round_trip_reports_every_sample_and_its_stages(tmp_path: Path) -> None:
