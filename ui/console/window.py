@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from command.model import Incident
+from command.picture.samples import samples
 from ui import i18n, theme
 from ui.console.composer import OrderComposer
 from ui.console.drafts import OrderDraft
@@ -38,7 +39,6 @@ from ui.console.panels import (
     StationsPanel,
     SuggestionsPanel,
 )
-from ui.console.picture import samples
 from ui.console.plots import LivePlots
 from ui.console.qtmodels import (
     DecisionsTableModel,

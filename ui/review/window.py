@@ -36,15 +36,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command.picture.samples import number
 from command.review.replay import ReplayIndex
+from command.review.series import latest_values, plot_series, series_points
 from command.review.timefmt import local_time, zone_or_utc
 from ui import theme
 from ui.console.mapview import ZoneShape, grid_zones, level_text, read_zones
 from ui.console.models import ConsoleState, EventLike, _level
-from ui.console.picture import number
 from ui.console.qtmodels import hhmm, set_display_zone
 from ui.console.window import ConsoleWindow
-from ui.review.series import latest_values, plot_series, series_points
 from ui.review.timeline import TimelineBar, marker_kind
 
 LEVEL_KEYS = ("blue", "yellow", "orange", "red")

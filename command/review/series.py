@@ -1,4 +1,4 @@
-"""Key-metric series for the replay plots, read from a journal's observations (no Qt).
+"""Key-metric series for the replay plots, read from a journal's observations.
 
 A zone's metric is reported by several sources (video, Wi-Fi, carrier...): the replay plots one
 value per feed interval, the median of the values received in it, and only for intervals that

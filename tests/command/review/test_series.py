@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from command.model import Observation
 from command.review.replay import ReplayIndex
-from ui.review.series import PlotSeries, latest_values, plot_series, series_points
+from command.review.series import PlotSeries, latest_values, plot_series, series_points
 
 T0 = 999_990.0  # a multiple of the 30 s interval
 

@@ -1,4 +1,4 @@
-"""Reads picture updates (fusion output) and observation batches into plain samples for the views.
+"""Picture updates (fusion output) and observation batches as plain samples for the views.
 
 The console only needs, per zone: the latest value of each metric (for the plots), the risk level
 and a key figure (for the map). `samples(update)` accepts the shapes the engine may hand over:
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ui.console.models import _level
+from command.fold.zones import level_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +81,7 @@ def samples(update: Any, prefer: Sequence[str] = ()) -> tuple[list[Sample], list
                     value = _get(m, "value")
                     ts = _get(m, "latest_ts", _get(m, "ts", ts0))
                     mlevel, stale = _get(m, "level"), bool(_get(m, "stale", False))
-                lvl = None if mlevel is None else _level(mlevel)
+                lvl = None if mlevel is None else level_index(mlevel)
                 rank = prefer.index(metric) if metric in prefer else len(prefer)
                 if value is not None and (
                     best is None or ((lvl or 0), -rank) > (best[0], -best[1])
@@ -94,7 +94,9 @@ def samples(update: Any, prefer: Sequence[str] = ()) -> tuple[list[Sample], list
                 figure = _figure(best[3])
             stale_zone = bool(_get(z, "stale")) and best is not None and best[2] in _get(z, "stale")
             statuses.append(
-                ZoneStatus(str(zone), None if level is None else _level(level), figure, stale_zone)
+                ZoneStatus(
+                    str(zone), None if level is None else level_index(level), figure, stale_zone
+                )
             )
         return out, statuses
     source: Iterable[Any] = readings if readings is not None else update
@@ -110,7 +112,7 @@ def samples(update: Any, prefer: Sequence[str] = ()) -> tuple[list[Sample], list
                 str(_get(r, "metric")),
                 float(ts),
                 float(value),
-                None if level is None else _level(level),
+                None if level is None else level_index(level),
                 bool(_get(r, "stale", False)),
             )
         )
