@@ -18,6 +18,7 @@ from typing import Any
 from bench.orders import bench_incident, draft
 from command.clock import SystemClock
 from command.signing import Signer
+from protocols.commands import CountIssued, IssueOrders
 from protocols.delivery import WireConfig
 from protocols.engine import Engine
 from protocols.nodes import ConsoleNode, ConsoleSettings
@@ -53,11 +54,11 @@ def main(config_path: Path) -> int:
     try:
         print("ready", flush=True)
         total, chunk = int(cfg.get("orders", 0)), max(1, int(cfg.get("chunk", 10)))
-        issued = int(engine.call_sync("count_issued")) if total else 0
+        issued = engine.call_sync(CountIssued()) if total else 0
         while issued < total and not stop.is_set():
             n = min(chunk, total - issued)
             drafts = [draft(stations[(issued + i) % len(stations)], issued + i) for i in range(n)]
-            engine.call_sync("issue_orders", drafts, decision="bench burst", rationale="bench")
+            engine.call_sync(IssueOrders(tuple(drafts), decision="bench burst", rationale="bench"))
             issued += n
             stop.wait(float(cfg.get("interval_s", 0.0)))
         while not stop.wait(0.2):

@@ -29,10 +29,11 @@ import zmq
 from bench.stats import Latency, Rate
 from command.clock import SystemClock
 from command.desk import AcceptAll
+from command.drafts import OrderDraft
 from command.journal import Journal
 from command.model import Incident, OrderKind, ParamSpec, Station, Zone
-from command.post import OrderDraft
 from command.signing import Signer
+from protocols.commands import Address, IssueOrder, IssueOrders, Status
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch
 from protocols.nodes import ConsoleNode, ConsoleSettings, StationNode, StationSettings
@@ -68,7 +69,7 @@ class OrderRig:
     def issue(self, station: str, n: int) -> str:
         """Issue one order (returns its id once journaled and sent)."""
         issued = self.console.call_sync(
-            "issue_order", draft(station, n), decision=f"bench {n}", rationale="bench"
+            IssueOrder(draft(station, n), decision=f"bench {n}", rationale="bench")
         )
         return str(issued.order.id)
 
@@ -114,7 +115,7 @@ def order_rig(
     console.start()
     stations: dict[str, Engine] = {}
     try:
-        address = str(console.call_sync("address"))
+        address = console.call_sync(Address())
         for sid in station_ids:
             st = StationSettings(
                 station_id=sid,
@@ -130,7 +131,7 @@ def order_rig(
                 partial(_station_node, settings=st), clock, name=f"station-{sid}"
             ).start()
         deadline = time.monotonic() + 30
-        while set(console.call_sync("status")["online"]) != set(station_ids):
+        while set(console.call_sync(Status()).online) != set(station_ids):
             if time.monotonic() > deadline:
                 raise RuntimeError("stations did not come online within 30 s")
             time.sleep(0.02)
@@ -204,7 +205,7 @@ def burst(
             drafts = [draft(ids[i % stations], i) for i in range(orders)]
             t0 = time.perf_counter()
             issued = rig.console.call_sync(
-                "issue_orders", drafts, decision=f"burst {run}", rationale="bench", timeout=60
+                IssueOrders(tuple(drafts), decision=f"burst {run}", rationale="bench"), timeout=60
             )
             waiting = {str(i.order.id) for i in issued}
             last = t0

@@ -12,7 +12,8 @@ import math
 from dataclasses import dataclass
 
 from command.clock import Clock
-from command.picture.playbooks import DraftOrder, Suggestion, SuggestionBook
+from command.drafts import OrderDraft
+from command.picture.playbooks import Suggestion, SuggestionBook
 
 AUTOPILOT_WHY = "approved by autopilot (headless demo)"
 DEFAULT_DELAY_S = 20.0
@@ -26,7 +27,7 @@ class Approval:
     ts: float
     by: str
     why: str
-    orders: tuple[DraftOrder, ...]
+    orders: tuple[OrderDraft, ...]
 
 
 class Autopilot:

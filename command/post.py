@@ -9,16 +9,17 @@ socket. Every method runs in the engine thread, which owns the journal writer.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from command.authority.orders import sign_order
 from command.clock import Clock
+from command.drafts import OrderDraft as OrderDraft  # the one draft type; also importable here
 from command.errors import IllegalTransition, ValidationError
 from command.ids import new_id
 from command.journal import IssuedOrder, Journal
 from command.lifecycle import OrderState, Step, catch_up
-from command.model import Decision, DecisionKind, Escalation, Incident, Order, Priority
+from command.model import Decision, DecisionKind, Escalation, Incident, Order
 from command.signing import Signer
 
 JSON = Any
@@ -35,20 +36,6 @@ REPORT_STEPS = frozenset(
     }
 )
 """Steps a station may report; anything else in a report is refused."""
-
-
-@dataclass(frozen=True, slots=True)
-class OrderDraft:
-    """What the commander fills in before issuing; deadlines default to the catalogue's."""
-
-    station: str
-    kind: str
-    zone: str
-    params: dict[str, JSON] = field(default_factory=dict)
-    priority: Priority = Priority.ROUTINE
-    text: str = ""
-    ack_deadline_s: float | None = None
-    due_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

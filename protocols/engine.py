@@ -2,10 +2,12 @@
 
 A `Node` (console or station, see `protocols.nodes`) is built *inside* the engine thread by the
 factory given to `Engine` (so the journal's SQLite connection and every socket live and die in
-that thread). Other threads talk to it only through `Engine.call` (a command queue plus a wake-up
-byte on an inproc PUSH → PULL pipe) and hear from it through the `on_batch` callback, called from
-the engine thread with the journal events appended since the last batch (a Qt bridge turns that
-into a queued signal).
+that thread). Other threads talk to it only through `Engine.call(command)` with a typed command
+object of `protocols.commands` (a command queue plus a wake-up byte on an inproc PUSH → PULL
+pipe; the node's `Handlers` table picks the handler by the command's class) and hear from it
+through the `on_batch` callback, called from the engine thread with the journal events appended
+since the last batch and the node's typed updates (a Qt bridge turns that into a queued
+signal).
 
 A zmq socket is never shared between threads: every thread that calls `Engine.call` gets its own
 PUSH socket (created on its first call, kept in a `threading.local`); the engine's PULL socket
@@ -24,18 +26,20 @@ import math
 import queue
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 import zmq
 
 from command.clock import Clock
 from command.errors import BatonError
 from command.journal import Event, Journal
+from protocols.commands import Command, Handlers, Shutdown, Update
 
 _ids = itertools.count(1)
+R = TypeVar("R")
 _log = logging.getLogger(__name__)
 
 
@@ -60,8 +64,12 @@ class Node(Protocol):
         """Run timers (retries, heartbeats, presence, order timers, feed staleness)."""
         ...
 
-    def commands(self) -> Mapping[str, Callable[..., Any]]:
-        """Command name → handler, run in the engine thread."""
+    def handlers(self) -> Handlers:
+        """Command class → handler, run in the engine thread."""
+        ...
+
+    def drain_updates(self) -> tuple[Update, ...]:
+        """What to tell the GUI besides journal events since the last call (oldest first)."""
         ...
 
     def close(self) -> None:
@@ -74,14 +82,12 @@ class EngineBatch:
     """What the engine reports after a loop turn: new journal events and other updates."""
 
     events: list[Event]
-    updates: dict[str, Any] = field(default_factory=dict)
+    updates: tuple[Update, ...] = ()
 
 
-@dataclass
-class _Command:
-    name: str
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any]
+@dataclass(frozen=True, slots=True)
+class _Queued:
+    command: Command[Any]
     future: Future[Any]
 
 
@@ -105,7 +111,7 @@ class Engine:
         self._name = name
         self._replay_history = replay_history  # first batch: the whole journal (a new window)
         self._address = f"inproc://baton-engine-{next(_ids)}"
-        self._queue: queue.SimpleQueue[_Command] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Queued] = queue.SimpleQueue()
         self._ready = threading.Event()
         self._startup_error: BaseException | None = None
         self._thread: threading.Thread | None = None
@@ -165,30 +171,30 @@ class Engine:
         self._local.wake = wake
         return wake
 
-    def call(self, name: str, *args: Any, **kwargs: Any) -> Future[Any]:
-        """Run command `name` in the engine thread; the future holds its result or error."""
-        future: Future[Any] = Future()
+    def call(self, command: Command[R]) -> Future[R]:
+        """Run `command` in the engine thread; the future holds its result or error."""
+        future: Future[R] = Future()
         wake = None if self._stopping else self._waker()
         if wake is None:
             future.set_exception(EngineError(f"{self._name} is not running"))
             return future
-        self._queue.put(_Command(name, args, kwargs, future))
+        self._queue.put(_Queued(command, future))
         # On zmq.Again a wake-up is already queued: the engine will see this command too.
         # ZMQError: stop() closed the socket meanwhile (the command fails as "stopped").
         with contextlib.suppress(zmq.ZMQError):
             wake.send(b"!", zmq.NOBLOCK)
         return future
 
-    def call_sync(self, name: str, *args: Any, timeout: float = 10.0, **kwargs: Any) -> Any:
+    def call_sync(self, command: Command[R], timeout: float = 10.0) -> R:
         """`call` and wait for the result."""
-        return self.call(name, *args, **kwargs).result(timeout)
+        return self.call(command).result(timeout)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Shut the engine down; bounded by `timeout`, never hangs."""
         if self._thread is None:
             return
         if self._accepting and not self._stopping:
-            self.call("shutdown")
+            self.call(Shutdown())
         self._stopping = True
         self._thread.join(timeout)
         with self._wakers_lock:
@@ -234,7 +240,7 @@ class Engine:
         poller.register(command_socket, zmq.POLLIN)
         for sock in node.sockets():
             poller.register(sock, zmq.POLLIN)
-        handlers = dict(node.commands())
+        handlers = node.handlers()
         last_seq = 0 if self._replay_history else node.journal.head[0]
         next_tick = 0.0
         running = True
@@ -263,37 +269,32 @@ class Engine:
             finally:
                 command_socket.close(linger=0)
 
-    def _run_commands(self, handlers: Mapping[str, Callable[..., Any]]) -> bool:
+    def _run_commands(self, handlers: Handlers) -> bool:
         while True:
             try:
-                cmd = self._queue.get_nowait()
+                queued = self._queue.get_nowait()
             except queue.Empty:
                 return True
-            if cmd.name == "shutdown":
-                cmd.future.set_result(None)
+            if isinstance(queued.command, Shutdown):
+                queued.future.set_result(None)
                 return False
-            handler = handlers.get(cmd.name)
-            if handler is None:
-                cmd.future.set_exception(EngineError(f"unknown engine command {cmd.name!r}"))
-                continue
             try:
-                cmd.future.set_result(handler(*cmd.args, **cmd.kwargs))
+                queued.future.set_result(handlers.run(queued.command))
             except Exception as err:  # the caller gets it through the future
-                cmd.future.set_exception(err)
+                queued.future.set_exception(err)
 
     def _drain_after_stop(self) -> None:
         while True:
             try:
-                cmd = self._queue.get_nowait()
+                queued = self._queue.get_nowait()
             except queue.Empty:
                 return
-            if not cmd.future.done():
-                cmd.future.set_exception(EngineError(f"{self._name} stopped"))
+            if not queued.future.done():
+                queued.future.set_exception(EngineError(f"{self._name} stopped"))
 
     def _emit(self, node: Node, last_seq: int) -> int:
         head = node.journal.head[0]
-        drain = getattr(node, "drain_updates", None)
-        updates: dict[str, Any] = drain() if drain is not None else {}
+        updates = node.drain_updates()
         if head <= last_seq and not updates:
             return last_seq
         if self._on_batch is not None:

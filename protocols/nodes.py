@@ -12,14 +12,43 @@ import zmq
 
 from command.clock import Clock
 from command.desk import OrderVerifier, PlanFn, PlannedOperator, StationDesk, TimedOperator
+from command.drafts import OrderDraft
 from command.errors import ValidationError
-from command.journal import IssuedOrder, Journal
+from command.journal import IssuedOrder, Journal, OrderRow
 from command.lifecycle import Step
-from command.model import DecisionKind, Incident, Observation, Order, Signal
+from command.model import Decision, DecisionKind, Incident, Observation, Signal
 from command.picture.engine import PictureEngine
-from command.picture.playbooks import DraftOrder, SuggestionBook
-from command.post import CommandPost, OrderDraft
+from command.picture.playbooks import SuggestionBook
+from command.post import CommandPost
 from command.signing import Signer
+from protocols.commands import (
+    AddDecision,
+    Address,
+    Answer,
+    ApproveSuggestion,
+    CancelOrder,
+    ConsoleStatus,
+    CorrectDecision,
+    CountIssued,
+    DismissSuggestion,
+    EditSuggestion,
+    FeedHookOutput,
+    FeedRejected,
+    FeedsStale,
+    Handlers,
+    Inbox,
+    IssueOrder,
+    IssueOrders,
+    Pending,
+    PictureChanged,
+    PictureSnapshot,
+    PictureSnapshotted,
+    SendGrants,
+    SendHandover,
+    Status,
+    SuggestionsProposed,
+    Update,
+)
 from protocols.console_link import DEFAULT_ORDERS_ADDRESS, ConsoleLink
 from protocols.delivery import ConsoleWire, StationWire, WireConfig
 from protocols.feedbus import DEFAULT_SNAPSHOT_ADDRESS, FeedSubscriber, signal_dict
@@ -55,11 +84,11 @@ class ConsoleSettings:
     snapshot_address: str = DEFAULT_SNAPSHOT_ADDRESS
     feed_stale_after_s: float = 10.0
     # The picture (fusion) hook: gets every feed batch after it is journaled; what it returns
-    # (if not None) goes to the GUI in the next EngineBatch.updates["picture"].
-    on_feed: Callable[[str, list[Observation], list[Signal]], Any] | None = None
+    # (if not None) goes to the GUI in the next EngineBatch.updates as a FeedHookOutput.
+    on_feed: Callable[[str, list[Observation], list[Signal]], object] | None = None
     # The incident's picture engine (fusion, risk, playbooks), built on the console journal.
     # With it, feeds go through the picture (which journals them), decisions snapshot it, and
-    # the approve/edit/dismiss_suggestion commands work.
+    # the Approve/Edit/DismissSuggestion commands work.
     picture_factory: Callable[[Journal], PictureEngine] | None = None
     picture_every_s: float = 1.0
 
@@ -100,7 +129,7 @@ class ConsoleNode:
             self.journal.close()
             raise
         self.wire = ConsoleWire(self.post, self.link, settings.clock, settings.wire)
-        self._updates: dict[str, Any] = {}
+        self._updates: list[Update] = []
         self.feeds: FeedSubscriber | None = None
         if settings.feed_address is not None:
             try:
@@ -126,7 +155,7 @@ class ConsoleNode:
             for s in signals:
                 proposed = self.picture.signal(s)
                 if proposed:
-                    self._updates.setdefault("suggestions", []).extend(proposed)
+                    self._updates.append(SuggestionsProposed(tuple(proposed)))
         else:
             with self.journal.transaction():
                 if observations:
@@ -136,12 +165,12 @@ class ConsoleNode:
                         "signal.received", {"signal": signal_dict(s)}, actor=publisher
                     )
         if self.settings.on_feed is not None:
-            update = self.settings.on_feed(publisher, observations, signals)
-            if update is not None:
-                self._updates["picture"] = update
+            output = self.settings.on_feed(publisher, observations, signals)
+            if output is not None:
+                self._updates.append(FeedHookOutput(output))
 
     def _feed_rejected(self, code: str, text: str) -> None:
-        self._updates.setdefault("feed_rejected", []).append({"code": code, "text": text})
+        self._updates.append(FeedRejected(code, text))
 
     def sockets(self) -> list[zmq.Socket[Any]]:
         """The ROUTER and its monitor, and the feed sockets."""
@@ -161,56 +190,93 @@ class ConsoleNode:
             self._next_picture = now + self.settings.picture_every_s
             update = self.picture.tick(now)
             if update.level_changes or update.suggestions:
-                self._updates["picture"] = update
-            self._updates["snapshot"] = self.picture.snapshot(now)
+                self._updates.append(PictureChanged(update))
+            self._updates.append(PictureSnapshotted(self.picture.snapshot(now)))
         if self.feeds is not None:
             stale = self.feeds.tick(now)
             if stale:
-                self._updates.setdefault("feeds_stale", []).extend(stale)
+                self._updates.append(FeedsStale(tuple(stale)))
 
-    def drain_updates(self) -> dict[str, Any]:
+    def report(self, update: Update) -> None:
+        """Queue an update for the GUI (sent with the next engine batch)."""
+        self._updates.append(update)
+
+    def drain_updates(self) -> tuple[Update, ...]:
         """Non-journal updates since the last call (picture, stale feeds), for the GUI."""
-        updates, self._updates = self._updates, {}
+        updates, self._updates = tuple(self._updates), []
         return updates
 
-    def commands(self) -> Mapping[str, Callable[..., Any]]:
-        """What the GUI and tests may ask for."""
-        return {
-            "issue_order": self.issue_order,
-            "issue_orders": self.issue_orders,
-            "cancel": self.cancel,
-            "add_decision": self.post.add_decision,
-            "correct_decision": self.post.correct_decision,
-            "send_grants": self.send_grants,
-            "send_handover": self.send_handover,
-            "approve_suggestion": self.approve_suggestion,
-            "edit_suggestion": self.edit_suggestion,
-            "dismiss_suggestion": self.dismiss_suggestion,
-            "status": self.status,
-            "address": lambda: self.link.address,
-            "count_issued": lambda: sum(1 for _ in self.journal.events(kinds=["order.issued"])),
-        }
+    def handlers(self) -> Handlers:
+        """What the GUI and tests may ask for, by command class."""
+        handlers = (
+            Handlers()
+            .on(IssueOrder, self.issue_order)
+            .on(IssueOrders, self.issue_orders)
+            .on(CancelOrder, self.cancel)
+            .on(AddDecision, self.add_decision)
+            .on(CorrectDecision, self.correct_decision)
+            .on(SendGrants, self.send_grants)
+            .on(SendHandover, self.send_handover)
+            .on(ApproveSuggestion, self.approve_suggestion)
+            .on(EditSuggestion, self.edit_suggestion)
+            .on(DismissSuggestion, self.dismiss_suggestion)
+            .on(Status, self.status)
+            .on(Address, self.address)
+            .on(CountIssued, self.count_issued)
+        )
+        if self.picture is not None:
+            handlers.on(PictureSnapshot, self.picture_snapshot)
+        return handlers
 
-    def issue_order(self, draft: OrderDraft, **decision: Any) -> IssuedOrder:
+    def issue_order(self, cmd: IssueOrder) -> IssuedOrder:
         """Journal, then send at once if the station is connected."""
-        issued = self.post.issue_order(draft, **decision)
-        self.wire.flush(draft.station)
+        issued = self.post.issue_order(cmd.draft, **cmd.entry())
+        self.wire.flush(cmd.draft.station)
         return issued
 
-    def issue_orders(self, drafts: list[OrderDraft], **decision: Any) -> list[IssuedOrder]:
+    def issue_orders(self, cmd: IssueOrders) -> list[IssuedOrder]:
         """Journal several orders in one commit (each with its decision), then send them."""
-        issued = self.post.issue_orders(drafts, **decision)
-        for station in sorted({d.station for d in drafts}):
+        issued = self.post.issue_orders(cmd.drafts, **cmd.entry())
+        for station in sorted({d.station for d in cmd.drafts}):
             self.wire.flush(station)
         return issued
 
-    def cancel(self, order_id: str, reason: str) -> str:
+    def cancel(self, cmd: CancelOrder) -> str:
         """Cancel and send the CANCEL."""
-        msg_id = self.post.cancel_order(order_id, reason)
-        row = self.journal.order(order_id)
+        msg_id = self.post.cancel_order(cmd.order_id, cmd.reason)
+        row = self.journal.order(cmd.order_id)
         if row is not None:
             self.wire.flush(row.order.station)
         return msg_id
+
+    def add_decision(self, cmd: AddDecision) -> Decision:
+        """Journal a manual decision entry."""
+        return self.post.add_decision(
+            cmd.decision,
+            cmd.rationale,
+            information=cmd.information,
+            risk_assessment=cmd.risk_assessment,
+            powers_policy=cmd.powers_policy,
+            options=cmd.options,
+        )
+
+    def correct_decision(self, cmd: CorrectDecision) -> Decision:
+        """Strike an entry through with a corrected one."""
+        return self.post.correct_decision(cmd.original_id, cmd.decision, cmd.rationale, cmd.reason)
+
+    def address(self, _: Address) -> str:
+        """The ROUTER's bound address."""
+        return str(self.link.address)
+
+    def count_issued(self, _: CountIssued) -> int:
+        """Orders the journal holds as issued."""
+        return sum(1 for _ in self.journal.events(kinds=["order.issued"]))
+
+    def picture_snapshot(self, _: PictureSnapshot) -> dict[str, JSON]:
+        """The picture now (for a new window)."""
+        if self.picture is None:
+            raise ValidationError("this console has no picture engine")
+        return self.picture.snapshot(self.settings.clock.now())
 
     def _book(self) -> SuggestionBook:
         if self.picture is None:
@@ -218,60 +284,61 @@ class ConsoleNode:
         return self.picture.book
 
     def _issue_drafts(
-        self, suggestion_id: str, drafts: tuple[DraftOrder, ...], why: str
+        self, suggestion_id: str, drafts: tuple[OrderDraft, ...], why: str
     ) -> list[IssuedOrder]:
-        issued = []
-        for d in drafts:
-            draft = OrderDraft(d.station, d.kind, d.zone, dict(d.params), d.priority, d.text)
-            issued.append(
-                self.issue_order(
-                    draft,
+        return [
+            self.issue_order(
+                IssueOrder(
+                    d,
                     decision=f"suggestion {suggestion_id}: {d.kind} for {d.station} in {d.zone}",
                     rationale=why,
                     kind=DecisionKind.SUGGESTION,
                 )
             )
-        return issued
+            for d in drafts
+        ]
 
-    def approve_suggestion(self, suggestion_id: str, why: str = "") -> list[IssuedOrder]:
+    def approve_suggestion(self, cmd: ApproveSuggestion) -> list[IssuedOrder]:
         """Approve a playbook suggestion as proposed and issue its orders."""
-        drafts = self._book().approve(suggestion_id, by=self.post.commander, why=why)
-        return self._issue_drafts(suggestion_id, drafts, why or "approved as proposed")
+        drafts = self._book().approve(cmd.suggestion_id, by=self.post.commander, why=cmd.why)
+        return self._issue_drafts(cmd.suggestion_id, drafts, cmd.why or "approved as proposed")
 
-    def edit_suggestion(
-        self, suggestion_id: str, orders: list[DraftOrder], why: str
-    ) -> list[IssuedOrder]:
+    def edit_suggestion(self, cmd: EditSuggestion) -> list[IssuedOrder]:
         """Approve with changes (`why` required) and issue the edited orders."""
-        drafts = self._book().edit(suggestion_id, orders, by=self.post.commander, why=why)
-        return self._issue_drafts(suggestion_id, drafts, why)
+        drafts = self._book().edit(
+            cmd.suggestion_id, cmd.orders, by=self.post.commander, why=cmd.why
+        )
+        return self._issue_drafts(cmd.suggestion_id, drafts, cmd.why)
 
-    def dismiss_suggestion(self, suggestion_id: str, why: str) -> None:
+    def dismiss_suggestion(self, cmd: DismissSuggestion) -> None:
         """Turn a suggestion down (`why` required)."""
-        self._book().dismiss(suggestion_id, by=self.post.commander, why=why)
+        self._book().dismiss(cmd.suggestion_id, by=self.post.commander, why=cmd.why)
 
-    def send_handover(
-        self,
-        documents: list[dict[str, JSON]],
-        rechained: list[Order],
-        *,
-        signer: Signer | None = None,
-        grant_chain: tuple[str, ...] | None = None,
-    ) -> list[str]:
+    def send_handover(self, cmd: SendHandover) -> list[str]:
         """Ship a handover's documents and re-chained open orders (see CommandPost)."""
-        ids = self.post.send_handover(documents, rechained, signer=signer, grant_chain=grant_chain)
+        ids = self.post.send_handover(
+            [dict(d) for d in cmd.documents],
+            list(cmd.rechained),
+            signer=cmd.signer,
+            grant_chain=cmd.grant_chain,
+        )
         for station in self.settings.incident.stations:
             self.wire.flush(station.id)
         return ids
 
-    def send_grants(self, station: str, documents: list[dict[str, JSON]]) -> str:
+    def send_grants(self, cmd: SendGrants) -> str:
         """Queue and send grant documents."""
-        msg_id = self.post.send_grants(station, documents)
-        self.wire.flush(station)
+        msg_id = self.post.send_grants(cmd.station, [dict(d) for d in cmd.documents])
+        self.wire.flush(cmd.station)
         return msg_id
 
-    def status(self) -> dict[str, Any]:
-        """Online stations and outbox size."""
-        return {"online": sorted(self.wire.online()), "pending": len(self.journal.pending())}
+    def status(self, _: Status | None = None) -> ConsoleStatus:
+        """Online stations, outbox size and when each station was last heard."""
+        return ConsoleStatus(
+            online=tuple(sorted(self.wire.online())),
+            pending=len(self.journal.pending()),
+            heard={r.station: r.last_heard for r in self.journal.stations()},
+        )
 
     def close(self) -> None:
         """Close the links, then the journal (signing a checkpoint)."""
@@ -362,34 +429,30 @@ class StationNode:
                 self.wire.flush()  # the operator queued reports
         self.wire.tick(now)
 
-    def commands(self) -> Mapping[str, Callable[..., Any]]:
-        """Operator actions for the station window and tests (each queues its REPORT)."""
+    def drain_updates(self) -> tuple[Update, ...]:
+        """A station reports through its journal only."""
+        return ()
 
-        def act(method: Callable[..., None]) -> Callable[..., None]:
-            def run(*args: Any, **kwargs: Any) -> None:
-                method(*args, **kwargs)
-                self.wire.flush()
+    def handlers(self) -> Handlers:
+        """Operator actions for the station window and tests, by command class."""
+        return Handlers().on(Answer, self.answer).on(Pending, self.pending).on(Inbox, self.inbox)
 
-            return run
+    def pending(self, _: Pending) -> int:
+        """Reports waiting for the console."""
+        return len(self.journal.pending())
 
-        return {
-            "acknowledge": act(self.desk.acknowledge),
-            "accept": act(self.desk.accept),
-            "decline": act(self.desk.decline),
-            "progress": act(self.desk.progress),
-            "start": act(self.desk.start),
-            "complete": act(self.desk.complete),
-            "fail": act(self.desk.fail),
-            "inbox": self.desk.inbox,
-            "answer": act(self.answer),
-            "pending": lambda: len(self.journal.pending()),
-        }
+    def inbox(self, cmd: Inbox) -> list[OrderRow]:
+        """This station's orders."""
+        return self.desk.inbox(open_only=cmd.open_only)
 
-    def answer(self, order_id: str, step: str, detail: Mapping[str, Any] | None = None) -> None:
-        """The operator's answer from the station window: `step` is a lifecycle step name."""
-        d = dict(detail or {})
+    def answer(self, cmd: Answer) -> None:
+        """The operator's answer: journaled as its lifecycle step, then its REPORT is sent."""
+        self._answer(cmd.order_id, cmd.step, dict(cmd.detail))
+        self.wire.flush()
+
+    def _answer(self, order_id: str, step: Step, d: dict[str, Any]) -> None:
         desk = self.desk
-        match Step(step):
+        match step:
             case Step.ACCEPT:
                 desk.accept(order_id, str(d.get("note", "")))
             case Step.DECLINE:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -33,9 +33,16 @@ from command.errors import BatonError
 from command.journal import Journal, verify_journal
 from command.model import DecisionKind
 from command.picture.engine import PictureEngine
-from command.post import OrderDraft
 from command.scenarios.scenario import Scenario
 from protocols.certs import load_curve_keys
+from protocols.commands import (
+    CommandFailed,
+    ConsoleStatus,
+    IssueOrder,
+    MetricHistory,
+    MetricPoint,
+    StatusChanged,
+)
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch
 from protocols.nodes import ConsoleNode, ConsoleSettings
@@ -182,14 +189,14 @@ def wire_config(speed: float, heartbeat_s: float = 1.0) -> WireConfig:
 
 def metric_history(
     scenario: Scenario, journal: Journal, since: float, until: float
-) -> list[dict[str, JSON]]:
+) -> list[MetricPoint]:
     """The key metrics' recent values from the journal's observations, for a window opened in
     mid-incident: per zone and feed interval, the median over sources (divided by the zone's
-    area for a derived indicator such as density). Dicts {zone, metric, ts, value}."""
+    area for a derived indicator such as density)."""
     derived = {d.name: d for d in scenario.derived}
     areas = scenario.areas()
     intervals = {(f.zone, f.metric): f.interval_s for f in scenario.feeds}
-    out: list[dict[str, JSON]] = []
+    out: list[MetricPoint] = []
     for km in key_metrics(scenario):
         zone, metric = str(km["zone"]), str(km["metric"])
         spec = derived.get(metric)
@@ -205,7 +212,7 @@ def metric_history(
                 if area <= 0:
                     continue
                 value /= area
-            out.append({"zone": zone, "metric": metric, "ts": ts, "value": value})
+            out.append(MetricPoint(zone, metric, ts, value))
     return out
 
 
@@ -228,7 +235,7 @@ class RuntimeNode(ConsoleNode):
         history_s: float = 0.0,
     ) -> None:
         super().__init__(context, settings)
-        self._last_status: dict[str, Any] | None = None
+        self._last_status: ConsoleStatus | None = None
         self.autopilot: Autopilot | None = None
         try:
             self._open_incident(opened, chain)
@@ -236,7 +243,7 @@ class RuntimeNode(ConsoleNode):
                 now = settings.clock.now()
                 history = metric_history(scenario, self.journal, now - history_s, now)
                 if history:
-                    self._updates["history"] = history
+                    self.report(MetricHistory(tuple(history)))
             if autopilot_delay_s is not None and self.picture is not None:
                 self.autopilot = Autopilot(
                     self.picture.book,
@@ -285,44 +292,28 @@ class RuntimeNode(ConsoleNode):
                 s = approval.suggestion
                 why = s.reason or s.title
                 for d in approval.orders:
-                    draft = OrderDraft(
-                        d.station, d.kind, d.zone, dict(d.params), d.priority, d.text
-                    )
                     try:
                         self.issue_order(
-                            draft,
-                            decision=f"{self._kind_title(d.station, d.kind)} "
-                            f"({d.station}, {d.zone}) — playbook {s.playbook}",
-                            rationale=f"{why} ({approval.why})",
-                            kind=DecisionKind.SUGGESTION,
+                            IssueOrder(
+                                d,
+                                decision=f"{self._kind_title(d.station, d.kind)} "
+                                f"({d.station}, {d.zone}) — playbook {s.playbook}",
+                                rationale=f"{why} ({approval.why})",
+                                kind=DecisionKind.SUGGESTION,
+                            )
                         )
                     except BatonError as err:  # one refused draft must not lose the others
-                        failed = self._updates.setdefault("failed", [])
-                        failed.append({"command": "autopilot", "text": str(err)})
+                        self.report(CommandFailed("autopilot", str(err)))
         status = self.status()
         if status != self._last_status:
             self._last_status = status
-            self._updates["status"] = status
+            self.report(StatusChanged(status))
 
     def _kind_title(self, station: str, kind: str) -> str:
         try:
             return self.settings.incident.station(station).kind(kind).title or kind
         except BatonError:
             return kind
-
-    def status(self) -> dict[str, Any]:
-        """Online stations, outbox size and when each station was last heard."""
-        status = super().status()
-        status["heard"] = {r.station: r.last_heard for r in self.journal.stations()}
-        return status
-
-    def commands(self) -> Mapping[str, Callable[..., Any]]:
-        """ConsoleNode's commands plus `snapshot` (the picture now, for a new window)."""
-        commands = dict(super().commands())
-        picture = self.picture
-        if picture is not None:
-            commands["snapshot"] = lambda: picture.snapshot(self.settings.clock.now())
-        return commands
 
 
 # -- the runtime ------------------------------------------------------------------------------

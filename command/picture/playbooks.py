@@ -8,16 +8,15 @@ orders for the commander's post to issue. Every outcome is journaled with who an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from command.clock import Clock
-from command.errors import BatonError, ValidationError
+from command.drafts import ZONE_PLACEHOLDER, OrderDraft
+from command.errors import BatonError
 from command.ids import new_id
-from command.model import JSON, Priority, RiskLevel, Signal, Station, Zone
-
-ZONE_PLACEHOLDER = "{zone}"
+from command.model import JSON, RiskLevel, Signal, Station, Zone
 
 
 class SuggestionError(BatonError):
@@ -38,57 +37,6 @@ class EventSink(Protocol):
     ) -> object:
         """Journal one event."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class DraftOrder:
-    """A pre-filled order a playbook proposes; the commander's post turns it into an Order."""
-
-    station: str
-    kind: str
-    params: dict[str, JSON]
-    zone: str
-    priority: Priority = Priority.URGENT
-    text: str = ""
-
-    def to_dict(self) -> dict[str, JSON]:
-        """JSON-ready form (journal bodies)."""
-        return {
-            "station": self.station,
-            "kind": self.kind,
-            "params": dict(self.params),
-            "zone": self.zone,
-            "priority": int(self.priority),
-            "text": self.text,
-        }
-
-    @classmethod
-    def from_dict(cls, body: Mapping[str, JSON]) -> DraftOrder:
-        """Rebuild from `to_dict` output."""
-        try:
-            return cls(
-                station=str(body["station"]),
-                kind=str(body["kind"]),
-                params=dict(body.get("params") or {}),
-                zone=str(body["zone"]),
-                priority=Priority(int(body.get("priority", int(Priority.URGENT)))),
-                text=str(body.get("text", "")),
-            )
-        except (KeyError, TypeError, ValueError) as err:
-            raise ValidationError(f"draft order is malformed: {err!r}") from None
-
-    def with_params(self, **changes: JSON) -> DraftOrder:
-        """A copy with some parameters changed (for an edited suggestion)."""
-        return replace(self, params={**self.params, **changes})
-
-    def for_zone(self, zone: Zone) -> DraftOrder:
-        """Fill `{zone}` / `{zone_name}` placeholders for the zone that triggered."""
-
-        def fill(text: str) -> str:
-            return text.replace("{zone_name}", zone.name).replace(ZONE_PLACEHOLDER, zone.id)
-
-        params = {k: fill(v) if isinstance(v, str) else v for k, v in self.params.items()}
-        return replace(self, zone=fill(self.zone), text=fill(self.text), params=params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +79,7 @@ class Playbook:
     id: str
     title: str
     trigger: Trigger
-    orders: tuple[DraftOrder, ...]
+    orders: tuple[OrderDraft, ...]
     reason: str = ""
 
 
@@ -144,7 +92,7 @@ class Suggestion:
     title: str
     ts: float
     reason: str
-    orders: tuple[DraftOrder, ...]
+    orders: tuple[OrderDraft, ...]
     zone: str | None = None
     signal: str | None = None
     trigger: dict[str, JSON] = field(default_factory=dict)
@@ -292,15 +240,15 @@ class SuggestionBook:
         """open, approved, edited or dismissed."""
         return self._status[self._get(suggestion_id).id]
 
-    def approve(self, suggestion_id: str, *, by: str, why: str = "") -> tuple[DraftOrder, ...]:
+    def approve(self, suggestion_id: str, *, by: str, why: str = "") -> tuple[OrderDraft, ...]:
         """Accept the suggestion as proposed; returns its draft orders for the post to issue."""
         s = self._take(suggestion_id)
         self._close(s, "approved", s.orders, by=by, why=why or "approved as proposed")
         return s.orders
 
     def edit(
-        self, suggestion_id: str, orders: Sequence[DraftOrder], *, by: str, why: str
-    ) -> tuple[DraftOrder, ...]:
+        self, suggestion_id: str, orders: Sequence[OrderDraft], *, by: str, why: str
+    ) -> tuple[OrderDraft, ...]:
         """Accept with changes; each edited order is checked against its station's catalogue."""
         s = self._take(suggestion_id)
         if not why.strip():
@@ -318,7 +266,7 @@ class SuggestionBook:
             raise SuggestionError(f"suggestion {suggestion_id}: say why it was dismissed")
         self._close(s, "dismissed", (), by=by, why=why)
 
-    def _validated(self, order: DraftOrder) -> DraftOrder:
+    def _validated(self, order: OrderDraft) -> OrderDraft:
         station = self._stations.get(order.station)
         if station is None:
             raise SuggestionError(f"draft order names unknown station {order.station!r}")
@@ -339,13 +287,13 @@ class SuggestionBook:
         return s
 
     def _close(
-        self, s: Suggestion, outcome: str, orders: Sequence[DraftOrder], *, by: str, why: str
+        self, s: Suggestion, outcome: str, orders: Sequence[OrderDraft], *, by: str, why: str
     ) -> None:
         self._log(outcome, s, orders, by=by, why=why)
         self._status[s.id] = outcome
 
     def _log(
-        self, outcome: str, s: Suggestion, orders: Sequence[DraftOrder], *, by: str, why: str
+        self, outcome: str, s: Suggestion, orders: Sequence[OrderDraft], *, by: str, why: str
     ) -> None:
         if self._journal is None:
             return

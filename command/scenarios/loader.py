@@ -7,7 +7,7 @@ Every problem is one line naming the file, the field path and what was expected,
 from __future__ import annotations
 
 import csv
-import json
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import replace
@@ -16,15 +16,22 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
 
+from command.drafts import OrderDraft
 from command.errors import BatonError, ValidationError
+from command.files import (
+    MAX_SCENARIO_BYTES,
+    InputFileError,
+    parse_json,
+    parse_yaml,
+    read_text_file,
+)
 from command.model import Incident, OrderKind, ParamSpec, Priority, RiskLevel, Signal, Station, Zone
 from command.picture.fusion import DerivedSpec
-from command.picture.playbooks import DraftOrder, LevelTrigger, Playbook, SignalTrigger, Trigger
+from command.picture.playbooks import LevelTrigger, Playbook, SignalTrigger, Trigger
 from command.picture.risk import Thresholds
 from command.scenarios.scenario import (
     DelegationSpec,
@@ -68,17 +75,8 @@ def scenario_path(name_or_path: str | Path) -> Path:
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load, validate and cross-check a scenario; raises `ScenarioError` (one line) if bad."""
     path = scenario_path(name_or_path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ScenarioError(f"{path}: cannot read the scenario file ({err.strerror})") from None
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise ScenarioError(f"{path.name}: not valid YAML: {where}{problem}") from None
+    text = read_text_file(path, what="scenario", max_bytes=MAX_SCENARIO_BYTES, error=ScenarioError)
+    doc = parse_yaml(text, name=path.name, what="scenario", error=ScenarioError)
     error = best_match(_VALIDATOR.iter_errors(doc))
     if error is not None:
         where, what = describe_schema_error(error)
@@ -254,9 +252,10 @@ class _Builder:
         if file is None:
             raise self.fail(where, f"GeoJSON file {ref!r} not found (looked in {ZONES_DIR})")
         try:
-            gj = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise self.fail(where, f"{ref!r} is not readable GeoJSON ({err})") from None
+            text = read_text_file(file, what="GeoJSON", max_bytes=MAX_SCENARIO_BYTES)
+            gj = parse_json(text, name=ref, what="GeoJSON")
+        except InputFileError as err:
+            raise self.fail(where, str(err)) from None
         feats = gj.get("features") if isinstance(gj, dict) else None
         if not isinstance(feats, list):
             raise self.fail(where, f"{ref!r} is not a GeoJSON FeatureCollection")
@@ -393,10 +392,14 @@ class _Builder:
             if file is None:
                 raise self.fail(f"{where}.csv", f"CSV file {f['csv']!r} not found")
             try:
-                with file.open(newline="", encoding="utf-8") as fh:
-                    rows = [r for r in csv.reader(fh) if r and not r[0].startswith("#")]
+                text = read_text_file(file, what="CSV", max_bytes=MAX_SCENARIO_BYTES)
+            except InputFileError as err:
+                raise self.fail(f"{where}.csv", str(err)) from None
+            try:
+                lines = io.StringIO(text, newline="")
+                rows = [r for r in csv.reader(lines) if r and not r[0].startswith("#")]
                 pts = [(float(r[0]), float(r[1])) for r in rows if r[0] != "minute"]
-            except (OSError, ValueError, IndexError) as err:
+            except (ValueError, IndexError) as err:
                 raise self.fail(f"{where}.csv", f"expected rows 'minute,value' ({err})") from None
             where = f"{where}.csv"
         else:
@@ -513,13 +516,13 @@ class _Builder:
                     checked = params
                 checked.update({k: params[k] for k in templated})
                 orders.append(
-                    DraftOrder(
-                        o["station"],
-                        o["kind"],
-                        checked,
-                        zone,
-                        _PRIORITY[o.get("priority", "urgent")],
-                        o.get("text", ""),
+                    OrderDraft(
+                        station=o["station"],
+                        kind=o["kind"],
+                        zone=zone,
+                        params=checked,
+                        priority=_PRIORITY[o.get("priority", "urgent")],
+                        text=o.get("text", ""),
                     )
                 )
             out.append(

@@ -12,6 +12,7 @@ import pytest
 from bench.orders import STAGES, burst, order_rig, round_trip_stages
 from bench.recovery import bench_recovery
 from bench.scale import bench_scale
+from protocols.commands import Status
 
 
 def test_round_trip_reports_every_sample_and_its_stages(tmp_path: Path) -> None:
@@ -36,7 +37,7 @@ def test_engine_calls_from_many_threads_use_their_own_sockets(tmp_path: Path) ->
         def caller(k: int) -> None:
             try:
                 results.append(rig.issue("st-1", k))
-                rig.console.call_sync("status")
+                rig.console.call_sync(Status())
                 sockets.append(rig.console._local.wake)
                 together.wait()  # all four threads (and their sockets) alive at once
             except BaseException as err:  # reported below
@@ -49,7 +50,7 @@ def test_engine_calls_from_many_threads_use_their_own_sockets(tmp_path: Path) ->
             t.join(30)
         assert not errors and len(set(results)) == 4
         assert len({id(s) for s in sockets}) == 4  # one PUSH per calling thread
-        late = threading.Thread(target=rig.console.call_sync, args=("status",))
+        late = threading.Thread(target=rig.console.call_sync, args=(Status(),))
         late.start()  # a new thread's first call closes the sockets of threads that ended
         late.join(30)
         assert all(s.closed for s in sockets)
@@ -60,7 +61,7 @@ def test_call_after_stop_fails_cleanly(tmp_path: Path) -> None:
     with order_rig(tmp_path, ["st-1"]) as rig:
         engine = rig.console
     with pytest.raises(Exception, match="not running"):
-        engine.call_sync("status")
+        engine.call_sync(Status())
 
 
 def test_scale_bench_connects_every_station() -> None:

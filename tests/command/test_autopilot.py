@@ -9,9 +9,9 @@ import pytest
 
 from command.autopilot import AUTOPILOT_WHY, Autopilot
 from command.clock import ManualClock
+from command.drafts import OrderDraft
 from command.model import Observation, Signal
 from command.picture.playbooks import (
-    DraftOrder,
     Playbook,
     PlaybookEngine,
     SignalTrigger,
@@ -23,7 +23,7 @@ from command.scenarios.loader import load_scenario
 from tests.command.picture.test_playbooks import STATIONS, ZONES, Recorder
 
 T0 = 1_000.0
-LANE = DraftOrder("security", "hold_entry", {"gates": "all", "minutes": 20}, "a")
+LANE = OrderDraft("security", "hold_entry", "a", {"gates": "all", "minutes": 20})
 
 
 def _signal(n: int, ts: float) -> Signal:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,22 @@ import zmq
 from command.clock import ManualClock
 from command.desk import AcceptAll
 from command.errors import ValidationError
-from command.lifecycle import OrderState
+from command.lifecycle import OrderState, Step
 from command.signing import Signer
+from protocols.commands import (
+    Address,
+    Answer,
+    ApproveSuggestion,
+    Command,
+    FeedHookOutput,
+    Handlers,
+    Inbox,
+    IssueOrder,
+    Pending,
+    Status,
+    SuggestionsProposed,
+    UnknownCommand,
+)
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch, EngineError
 from protocols.nodes import ConsoleNode, ConsoleSettings, StationNode, StationSettings
@@ -51,7 +66,7 @@ def test_console_and_station_engines_round_trip(tmp_path: Path) -> None:
     ).start()
     station = None
     try:
-        address = console.call_sync("address")
+        address = console.call_sync(Address())
         station = Engine(
             lambda ctx: StationNode(
                 ctx,
@@ -67,23 +82,26 @@ def test_console_and_station_engines_round_trip(tmp_path: Path) -> None:
             ),
             clock,
         ).start()
-        _wait(lambda: console.call_sync("status")["online"] == ["st-a"])
-        issued = console.call_sync("issue_order", draft("st-a"), decision="patrol", rationale="r")
+        _wait(lambda: console.call_sync(Status()).online == ("st-a",))
+        issued = console.call_sync(IssueOrder(draft("st-a"), decision="patrol", rationale="r"))
         kinds = lambda: [e.kind for b in batches for e in b.events]  # noqa: E731
         _wait(lambda: "order.deliver" in kinds())
         # The operator answers through engine commands (as the station window does).
-        station.call_sync("answer", issued.order.id, "accept", {"note": "on it"})
-        station.call_sync("answer", issued.order.id, "progress", {"percent": 50, "note": "half"})
-        station.call_sync("answer", issued.order.id, "complete", {})
+        order_id = issued.order.id
+        station.call_sync(Answer(order_id, Step.ACCEPT, {"note": "on it"}))
+        station.call_sync(Answer(order_id, Step.PROGRESS, {"percent": 50, "note": "half"}))
+        station.call_sync(Answer(order_id, Step.COMPLETE))
         with pytest.raises(Exception, match="cannot"):
-            station.call_sync("answer", issued.order.id, "fail", {"reason": "late"})
+            station.call_sync(Answer(order_id, Step.FAIL, {"reason": "late"}))
+        assert station.call_sync(Inbox()) == []  # completed: no open orders left
+        assert isinstance(station.call_sync(Pending()), int)
         _wait(lambda: "order.complete" in kinds())
         assert kinds().index("order.issued") < kinds().index("order.deliver")
         assert issued.order.station == "st-a"
         with pytest.raises(ValidationError):
-            console.call_sync("issue_order", draft("st-nowhere"), decision="x", rationale="r")
-        with pytest.raises(EngineError):
-            console.call_sync("no_such_command")
+            console.call_sync(IssueOrder(draft("st-nowhere"), decision="x", rationale="r"))
+        with pytest.raises(UnknownCommand, match="Pending"):
+            console.call_sync(Pending())  # a station's command
     finally:
         if station is not None:
             station.stop()
@@ -130,7 +148,7 @@ def test_stop_never_hangs_even_with_a_busy_port(tmp_path: Path) -> None:
     engine.stop(timeout=5)
     assert not engine.running
     assert time.monotonic() - started < 5
-    assert engine.call("inbox").exception() is not None
+    assert isinstance(engine.call(Inbox()).exception(), EngineError)
 
 
 def test_console_engine_journals_feed_batches(tmp_path: Path) -> None:
@@ -186,7 +204,7 @@ def test_console_engine_journals_feed_batches(tmp_path: Path) -> None:
         finally:
             publisher.close()
         assert seen and seen[0][0] == "sim"
-        _wait(lambda: any("picture" in b.updates for b in batches))
+        _wait(lambda: any(isinstance(u, FeedHookOutput) for b in batches for u in b.updates))
         assert console.errors == 0
     finally:
         console.stop()
@@ -238,7 +256,7 @@ def test_console_engine_runs_the_picture_and_approves_suggestions(tmp_path: Path
 
             def fed() -> bool:
                 nonlocal n
-                if any("suggestions" in b.updates for b in batches):
+                if any(isinstance(u, SuggestionsProposed) for b in batches for u in b.updates):
                     return True
                 n += 1
                 publisher.publish_signal(
@@ -252,12 +270,15 @@ def test_console_engine_runs_the_picture_and_approves_suggestions(tmp_path: Path
         finally:
             publisher.close()
         suggestion = next(
-            b.updates["suggestions"][0] for b in batches if "suggestions" in b.updates
+            u.suggestions[0]
+            for b in batches
+            for u in b.updates
+            if isinstance(u, SuggestionsProposed)
         )
-        issued = console.call_sync("approve_suggestion", suggestion.id, why="as planned")
+        issued = console.call_sync(ApproveSuggestion(suggestion.id, why="as planned"))
         assert issued and all(i.order.station for i in issued)
         with pytest.raises(Exception, match="already approved"):
-            console.call_sync("approve_suggestion", suggestion.id)
+            console.call_sync(ApproveSuggestion(suggestion.id))
         assert console.errors == 0
     finally:
         console.stop()
@@ -303,3 +324,74 @@ def test_a_port_in_use_is_one_clear_line() -> None:
         assert "choose another address" in text
     finally:
         holder.close()
+
+
+def _result_type(kind: type[Command[Any]]) -> Any:
+    """The `R` of `class X(Command[R])` (through a generic base such as `_Decided[R]`)."""
+    for base in getattr(kind, "__orig_bases__", ()):
+        args = typing.get_args(base)
+        if args:
+            return args[0]
+    raise AssertionError(f"{kind.__name__} names no result type")
+
+
+def _handlers_match_their_commands(handlers: Handlers) -> None:
+    for kind in handlers.kinds():
+        handler = handlers.handler(kind)
+        assert handler is not None
+        hints = typing.get_type_hints(handler)
+        params = [v for k, v in hints.items() if k != "return"]
+        assert params[0] in (kind, kind | None), f"{kind.__name__}: handler takes {params[0]}"
+        assert hints["return"] == _result_type(kind), (
+            f"{kind.__name__} promises {_result_type(kind)}, its handler returns {hints['return']}"
+        )
+
+
+def test_every_handler_takes_its_command_and_returns_what_the_command_promises(
+    tmp_path: Path,
+) -> None:
+    # The one hop a type checker cannot follow (class → handler in the table), checked here.
+    from command.picture.engine import PictureEngine
+    from command.scenarios.loader import load_scenario
+    from protocols.commands import PictureSnapshot
+
+    scenario = load_scenario("typhoon")
+    clock = ManualClock(scenario.start)
+    context: zmq.Context[Any] = zmq.Context()
+    try:
+        console = ConsoleNode(
+            context,
+            ConsoleSettings(
+                name="console",
+                journal_path=None,
+                clock=clock,
+                signer=Signer.generate("commander"),
+                grant_chain=("g1",),
+                incident=scenario.incident,
+                keys=CurveKeys.generate(),
+                allowed={},
+                address="tcp://127.0.0.1:*",
+                picture_factory=lambda j: PictureEngine(scenario, clock=clock, journal=j),
+            ),
+        )
+        station = StationNode(
+            context,
+            StationSettings(
+                station_id="st-a",
+                journal_path=None,
+                clock=clock,
+                verifier=AcceptAll(),
+                keys=CurveKeys.generate(),
+                console_public=CurveKeys.generate().public,
+                address="tcp://127.0.0.1:9",
+            ),
+        )
+        try:
+            assert PictureSnapshot in console.handlers().kinds()
+            _handlers_match_their_commands(console.handlers())
+            _handlers_match_their_commands(station.handlers())
+        finally:
+            console.close()
+            station.close()
+    finally:
+        context.destroy(linger=0)

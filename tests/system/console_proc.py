@@ -15,6 +15,7 @@ from pathlib import Path
 from command.authority.keys import load_signer
 from command.clock import SystemClock
 from protocols.certs import load_curve_keys, load_curve_public
+from protocols.commands import CountIssued, IssueOrder, SendGrants
 from protocols.delivery import WireConfig
 from protocols.engine import Engine
 from protocols.nodes import ConsoleNode, ConsoleSettings
@@ -42,16 +43,17 @@ def main(directory: Path, port: int, orders: int, heartbeat: float, interval: fl
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     engine = Engine(lambda ctx: ConsoleNode(ctx, settings), clock, name="console").start()
     try:
-        issued = engine.call_sync("count_issued")
+        issued = engine.call_sync(CountIssued())
         if issued == 0:
             for sid in stations:
-                engine.call_sync("send_grants", sid, [grant])
+                engine.call_sync(SendGrants(sid, (grant,)))
         for n in range(issued, orders):
             engine.call_sync(
-                "issue_order",
-                draft(stations[n % len(stations)], officers=n + 1),
-                decision=f"order {n}",
-                rationale="system test",
+                IssueOrder(
+                    draft(stations[n % len(stations)], officers=n + 1),
+                    decision=f"order {n}",
+                    rationale="system test",
+                )
             )
             if interval:
                 stop.wait(interval)

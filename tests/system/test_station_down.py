@@ -13,6 +13,7 @@ from command.clock import ManualClock
 from command.desk import AcceptAll
 from command.journal import Journal
 from command.signing import Signer
+from protocols.commands import Address, IssueOrder
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch
 from protocols.nodes import ConsoleNode, ConsoleSettings, StationNode, StationSettings
@@ -68,7 +69,7 @@ def test_station_down_ten_minutes(tmp_path: Path) -> None:
         clock,
         on_batch=on_batch,
     ).start()
-    address = console.call_sync("address")
+    address = console.call_sync(Address())
 
     def station() -> Engine:
         return Engine(
@@ -95,7 +96,7 @@ def test_station_down_ten_minutes(tmp_path: Path) -> None:
         ids = []
         for n in range(20):
             issued = console.call_sync(
-                "issue_order", draft("st-a", officers=n + 1), decision=f"d{n}", rationale="r"
+                IssueOrder(draft("st-a", officers=n + 1), decision=f"d{n}", rationale="r")
             )
             ids.append(issued.order.id)
             clock.advance(0.5)

@@ -10,9 +10,17 @@ from pathlib import Path
 import pytest
 import zmq
 
+from command.drafts import OrderDraft
 from command.journal import Journal
 from command.model import Signal
-from command.post import OrderDraft
+from protocols.commands import (
+    CountIssued,
+    IssueOrder,
+    MetricHistory,
+    MetricPoint,
+    Status,
+    StatusChanged,
+)
 from protocols.engine import EngineBatch
 from protocols.feedbus import FeedPublisher
 from tests.ui.runtime_world import live_options, with_ports
@@ -39,15 +47,16 @@ def test_start_issue_stop_summary_and_restart(tmp_path: Path) -> None:
     runtime = ConsoleRuntime(options, on_batch=batches.append)
     with runtime:
         issued = runtime.engine.call_sync(
-            "issue_order",
-            OrderDraft("lighting", "dim_show", "chenyi", {"level_percent": 40}),
-            decision="Dim the show",
-            rationale="crowd building at Chenyi",
+            IssueOrder(
+                OrderDraft("lighting", "dim_show", "chenyi", {"level_percent": 40}),
+                decision="Dim the show",
+                rationale="crowd building at Chenyi",
+            )
         )
         assert issued.order.station == "lighting"
-        status = runtime.engine.call_sync("status")
+        status = runtime.engine.call_sync(Status())
         # no station is connected: the order and the grants wait in the outbox
-        assert status["online"] == [] and status["pending"] == 1 + 4
+        assert status.online == () and status.pending == 1 + 4
     summary = runtime.summary()
     assert isinstance(summary, RunSummary)
     assert summary.orders_issued == 1 and summary.decisions == 1 and summary.verified
@@ -56,7 +65,7 @@ def test_start_issue_stop_summary_and_restart(tmp_path: Path) -> None:
     assert kinds(options.journal, "checkpoint"), "stop() closes the journal with a checkpoint"
     # the first batch replays the journal (a new window), so it carries incident.opened
     assert any(e.kind == "incident.opened" for b in batches for e in b.events)
-    assert any("status" in b.updates for b in batches)
+    assert any(isinstance(u, StatusChanged) for b in batches for u in b.updates)
 
     opened = kinds(options.journal, "incident.opened")
     assert len(opened) == 1
@@ -73,7 +82,7 @@ def test_start_issue_stop_summary_and_restart(tmp_path: Path) -> None:
     # restart on the same journal: nothing journaled twice, the order still waits
     again = ConsoleRuntime(with_ports(options))
     with again:
-        assert again.engine.call_sync("status")["pending"] == 5
+        assert again.engine.call_sync(Status()).pending == 5
     assert len(kinds(options.journal, "incident.opened")) == 1
     assert len(kinds(options.journal, "grant.issued")) == 1
     assert again.summary().orders_issued == 1
@@ -83,10 +92,7 @@ def test_bad_order_fails_through_the_future_and_runtime_is_single_use(tmp_path: 
     runtime = ConsoleRuntime(live_options(tmp_path))
     with runtime:
         future = runtime.engine.call(
-            "issue_order",
-            OrderDraft("lighting", "no_such_kind", "chenyi"),
-            decision="x",
-            rationale="",
+            IssueOrder(OrderDraft("lighting", "no_such_kind", "chenyi"), decision="x", rationale="")
         )
         with pytest.raises(Exception, match="no_such_kind"):
             future.result(10)
@@ -129,7 +135,7 @@ def test_autopilot_approves_a_signalled_suggestion_and_issues_its_order(tmp_path
             assert publisher.wait_connected(10)
             publisher.publish_signal(replace(signal, ts=runtime.clock.now()))
             deadline = time.monotonic() + 20
-            while runtime.engine.call_sync("count_issued") == 0:
+            while runtime.engine.call_sync(CountIssued()) == 0:
                 assert time.monotonic() < deadline, "the autopilot issued nothing"
                 publisher.snap.poll(50)  # wait for a snapshot request, then answer it
                 publisher.serve()
@@ -226,9 +232,9 @@ def test_metric_history_is_the_median_over_sources_per_interval(tmp_path: Path) 
     ]
     journal.add_observations(batch)
     history = metric_history(scenario, journal, t0 - 60, t0 + 60)
-    density = [h for h in history if h["metric"] == "density"]
-    assert density == [{"zone": "chenyi", "metric": "density", "ts": t0, "value": 31_000.0 / area}]
-    assert [h["value"] for h in history if h["metric"] == "wind"] == [6.5]
+    density = [h for h in history if h.metric == "density"]
+    assert density == [MetricPoint("chenyi", "density", t0, 31_000.0 / area)]
+    assert [h.value for h in history if h.metric == "wind"] == [6.5]
     assert metric_history(scenario, journal, t0 + 100, t0 + 200) == []
     journal.close()
 
@@ -248,6 +254,8 @@ def test_a_window_opened_mid_incident_gets_the_recent_metric_history(tmp_path: P
     journal.close()
     batches: list[EngineBatch] = []
     with ConsoleRuntime(options, on_batch=batches.append) as runtime:
-        runtime.engine.call_sync("status")
-    history = [h for b in batches for h in b.updates.get("history", [])]
-    assert [(h["zone"], h["metric"], h["value"]) for h in history] == [("central", "wind", 7.0)]
+        runtime.engine.call_sync(Status())
+    history = [
+        p for b in batches for u in b.updates if isinstance(u, MetricHistory) for p in u.points
+    ]
+    assert [(h.zone, h.metric, h.value) for h in history] == [("central", "wind", 7.0)]

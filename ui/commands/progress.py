@@ -21,7 +21,11 @@ def progress_bar(description: str, total: int | None = None) -> Iterator[Callabl
         leave=False,
         mininterval=0.25,
     )
+
+    def advance(n: int) -> None:
+        bar.update(n)
+
     try:
-        yield bar.update
+        yield advance
     finally:
         bar.close()

@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command.drafts import OrderDraft
 from command.errors import ValidationError
 from command.model import OrderKind, ParamSpec, Priority, Station, Zone
-from ui.console.drafts import OrderDraft
+from ui.console.drafts import ComposedOrder
 from ui.console.qtmodels import PRIORITY_NAMES
 
 BIG = 1_000_000_000
@@ -125,7 +126,7 @@ def _changed_signal(editor: Editor) -> Any:
 
 
 class OrderComposer(QDialog):
-    """Compose one order; `composed(OrderDraft)` is emitted when the commander confirms."""
+    """Compose one order; `composed(ComposedOrder)` is emitted when the commander confirms."""
 
     composed = Signal(object)
 
@@ -329,7 +330,7 @@ class OrderComposer(QDialog):
             return self.tr("Write the rationale: every order is logged with why it was given.")
         return ""
 
-    def draft(self) -> OrderDraft:
+    def draft(self) -> ComposedOrder:
         """The validated draft; raises ValidationError when it is not valid."""
         problem = self.problem()
         if problem:
@@ -337,16 +338,17 @@ class OrderComposer(QDialog):
         kind = self.kind()
         station = self.station()
         assert kind is not None and station is not None
-        return OrderDraft(
+        order = OrderDraft(
             station=station.id,
             kind=kind.name,
-            params=kind.validate_params(self.values()),
             zone=str(self.zone_box.currentData() or ""),
+            params=kind.validate_params(self.values()),
             priority=Priority(int(self.priority_box.currentData())),
-            due_s=self.due_box.value() * 60.0,
             text=self.text_box.text().strip(),
-            rationale=self.rationale_box.toPlainText().strip(),
-            suggestion_id=self.suggestion_id,
+            due_s=self.due_box.value() * 60.0,
+        )
+        return ComposedOrder(
+            order, self.rationale_box.toPlainText().strip(), suggestion_id=self.suggestion_id
         )
 
     def accept(self) -> None:

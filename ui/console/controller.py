@@ -1,15 +1,18 @@
 """ConsoleController: the commander's window wired to a live console engine.
 
-The window's signals become engine commands through `Engine.call`, which returns at once with a
-Future (the GUI never waits for the network or fsync); a failed command is shown as one line in
-the status bar. Engine batches come back through an `EngineBridge` (queued to the GUI thread):
-journal events go to `ConsoleWindow.apply_events`, the picture snapshot to `apply_picture`, and
-the engine's status (stations online, outbox size) to the header's link state and outbox.
+The window's signals become typed engine commands (`protocols.commands`) through `Engine.call`,
+which returns at once with a Future (the GUI never waits for the network or fsync); a failed
+command is shown as one line in the status bar. Engine batches come back through an
+`EngineBridge` (queued to the GUI thread): journal events go to `ConsoleWindow.apply_events`;
+typed updates are dispatched by type: metric history and picture snapshots to `apply_picture`,
+the engine's status (stations online, outbox size) to the header's link state and outbox, and
+refused feeds and autopilot failures to the status bar.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import signal
 import sys
 import threading
@@ -17,35 +20,43 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from command.model import DecisionKind
-from command.picture.playbooks import DraftOrder
-from command.post import OrderDraft as PostDraft
+from command.journal import Event, IssuedOrder
+from command.model import Decision, DecisionKind
 from command.scenarios.scenario import Scenario
+from protocols.commands import (
+    AddDecision,
+    ApproveSuggestion,
+    Command,
+    CommandFailed,
+    ConsoleStatus,
+    CorrectDecision,
+    DismissSuggestion,
+    EditSuggestion,
+    FeedRejected,
+    IssueOrder,
+    MetricHistory,
+    PictureSnapshotted,
+    StatusChanged,
+    Update,
+)
 from protocols.engine import Engine, EngineBatch
 from ui.bridge import EngineBridge
-from ui.console.drafts import CorrectionDraft, DecisionDraft, OrderDraft
+from ui.console.drafts import ComposedOrder, CorrectionDraft, DecisionDraft
 from ui.console.window import ConsoleWindow
 
 FIRST_SIZE = (1600, 960)
 DATA = Path(__file__).resolve().parent.parent.parent / "data"
+R = TypeVar("R")
 
 
-def post_draft(draft: OrderDraft) -> PostDraft:
-    """The engine's order draft for a composed one."""
-    return PostDraft(
-        station=draft.station,
-        kind=draft.kind,
-        zone=draft.zone,
-        params=dict(draft.params),
-        priority=draft.priority,
-        text=draft.text,
-        due_s=draft.due_s,
-    )
+def command_name(command: Command[Any]) -> str:
+    """`IssueOrder(...)` → "issue_order" (for the status bar and `command_failed`)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(command).__name__).lower()
 
 
 def zone_offset_s(timezone: str, at: float) -> int:
@@ -119,10 +130,10 @@ def delegation_names(scenario: Scenario) -> dict[str, str]:
 class ConsoleController(QObject):
     """Routes a `ConsoleWindow`'s intentions to an `Engine` and engine batches to the window."""
 
-    command_done = Signal(str, object)  # command name, result (GUI thread)
+    command_done = Signal(object, object)  # the Command, its result (GUI thread)
     command_failed = Signal(str, str)  # command name, one-line message (GUI thread)
-    status_changed = Signal(object)  # the engine's status dict
-    _done_in = Signal(str, object, object)  # from the engine thread: name, result, error
+    status_changed = Signal(object)  # the engine's ConsoleStatus
+    _done_in = Signal(object, object, object)  # from the engine thread: command, result, error
 
     def __init__(
         self,
@@ -137,12 +148,12 @@ class ConsoleController(QObject):
         self.window = window
         self.engine = engine
         self.bridge = bridge or EngineBridge(self)
-        self.status: dict[str, Any] = {}
+        self.status: ConsoleStatus | None = None
         self.failures: list[str] = []
         self.names = dict(names or {})  # signer id → display name, for the header
         self._done_in.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
         self.bridge.events.connect(self.on_events)
-        self.bridge.picture.connect(self.on_updates)
+        self.bridge.updates.connect(self.on_updates)
         window.order_composed.connect(self.issue_order)
         window.decision_written.connect(self.add_decision)
         window.correction_written.connect(self.correct_decision)
@@ -154,74 +165,75 @@ class ConsoleController(QObject):
     def post_batch(self, batch: EngineBatch) -> None:
         """The engine's `on_batch`: hand the batch to the GUI thread (any thread)."""
         self.bridge.post_events(batch.events)
-        if batch.updates:
-            self.bridge.post_picture(batch.updates)
+        self.bridge.post_updates(batch.updates)
 
     @Slot(object)
-    def on_events(self, events: Sequence[Any]) -> None:
+    def on_events(self, events: Sequence[Event]) -> None:
         """Fold journal events into the window, keeping the engine's outbox size."""
         self.window.apply_events(events)
         self._show_status()
 
     @Slot(object)
-    def on_updates(self, updates: Any) -> None:
-        """Picture snapshots to plots and map; status to the header; rejected feeds to the bar."""
-        if not isinstance(updates, dict):
-            self.window.apply_picture(updates)
-            return
-        history = updates.get("history")
-        if history:
-            self.window.apply_picture(history)  # before the live values: older points first
-        snapshot = updates.get("snapshot")
-        if snapshot is not None:
-            self.window.apply_picture(snapshot)
-        if history or snapshot is not None:
+    def on_updates(self, updates: Sequence[Update]) -> None:
+        """History and snapshots to plots and map (in the engine's order: older points first);
+        status to the header; rejected feeds and autopilot failures to the status bar."""
+        plotted = False
+        for update in updates:
+            match update:
+                case MetricHistory(points):
+                    self.window.apply_picture([p.to_dict() for p in points])
+                    plotted = True
+                case PictureSnapshotted(snapshot):
+                    self.window.apply_picture(snapshot)
+                    plotted = True
+                case StatusChanged(status):
+                    self.status = status
+                    self._show_status()
+                    self.status_changed.emit(status)
+                case CommandFailed(command, text):
+                    self._fail(command, text)
+                case FeedRejected(code, text):
+                    self._fail("feed", f"{code}: {text}")
+                case _:
+                    pass  # picture changes and suggestions arrive as journal events too
+        if plotted:
             zone_axes(self.window)
-        status = updates.get("status")
-        if isinstance(status, dict):
-            self.status = status
-            self._show_status()
-            self.status_changed.emit(status)
-        for failed in updates.get("failed", []):
-            self._fail(str(failed.get("command", "engine")), str(failed.get("text", "")))
-        for rejected in updates.get("feed_rejected", []):
-            self._fail("feed", f"{rejected.get('code')}: {rejected.get('text')}")
 
     def _show_status(self) -> None:
         header = self.window.state.header
         name = self.names.get(header.issuer)
         if name:
             header.issuer = name  # the grant names its issuer by key id: show who that is
-        if not self.status:
+        if self.status is None:
             self.window.header.refresh()
             return
-        header.link_up = bool(self.status.get("online"))
-        header.outbox = int(self.status.get("pending", 0))
-        for station, ts in dict(self.status.get("heard") or {}).items():
+        header.link_up = bool(self.status.online)
+        header.outbox = self.status.pending
+        for station, ts in self.status.heard.items():
             row = self.window.state.stations.get(station)
             if ts is not None and row is not None and ts != row.last_heard:
                 self.window.state.stations.heard(station, float(ts))
         self.window.header.refresh()
 
     # ---- window → engine (GUI thread; never waits)
-    def call(self, name: str, *args: Any, **kwargs: Any) -> Future[Any]:
-        """Run engine command `name`; its outcome comes back as `command_done` or
+    def call(self, command: Command[R]) -> Future[R]:
+        """Run `command` in the engine; its outcome comes back as `command_done` or
         `command_failed` (and a status-bar line) on the GUI thread."""
-        future = self.engine.call(name, *args, **kwargs)
+        future = self.engine.call(command)
 
-        def done(f: Future[Any]) -> None:
+        def done(f: Future[R]) -> None:
             err = f.exception()
-            self._done_in.emit(name, None if err else f.result(), err)
+            self._done_in.emit(command, None if err else f.result(), err)
 
         future.add_done_callback(done)
         return future
 
-    @Slot(str, object, object)
-    def _on_done(self, name: str, result: Any, err: Any) -> None:
+    @Slot(object, object, object)
+    def _on_done(self, command: Command[Any], result: object, err: BaseException | None) -> None:
         if err is not None:
-            self._fail(name, str(err) or type(err).__name__)
+            self._fail(command_name(command), str(err) or type(err).__name__)
         else:
-            self.command_done.emit(name, result)
+            self.command_done.emit(command, result)
 
     def _fail(self, name: str, text: str) -> None:
         line = " ".join(text.split())
@@ -233,60 +245,63 @@ class ConsoleController(QObject):
         self.command_failed.emit(name, line)
 
     @Slot(object)
-    def issue_order(self, draft: OrderDraft) -> Future[Any]:
+    def issue_order(
+        self, composed: ComposedOrder
+    ) -> Future[IssuedOrder] | Future[list[IssuedOrder]]:
         """Issue a composed order with its decision entry (rationale from the composer)."""
-        station = draft.station
+        if composed.suggestion_id:
+            return self.edit_suggestion(composed.suggestion_id, composed)
+        draft = composed.order
         title = draft.kind
         if self.window.incident is not None:
             with contextlib.suppress(Exception):
-                title = self.window.incident.station(station).kind(draft.kind).title
-        if draft.suggestion_id:
-            return self.edit_suggestion(draft.suggestion_id, draft)
+                title = self.window.incident.station(draft.station).kind(draft.kind).title
         return self.call(
-            "issue_order",
-            post_draft(draft),
-            decision=f"{title} ({station}, {draft.zone})",
-            rationale=draft.rationale,
-            kind=DecisionKind.ORDER,
+            IssueOrder(
+                draft,
+                decision=f"{title} ({draft.station}, {draft.zone})",
+                rationale=composed.rationale,
+                kind=DecisionKind.ORDER,
+            )
         )
 
     @Slot(object)
-    def add_decision(self, d: DecisionDraft) -> Future[Any]:
+    def add_decision(self, d: DecisionDraft) -> Future[Decision]:
         """Journal a manual decision entry."""
         return self.call(
-            "add_decision",
-            d.decision,
-            d.rationale,
-            information=d.information,
-            risk_assessment=d.risk_assessment,
-            powers_policy=d.powers_policy,
-            options=d.options,
+            AddDecision(
+                d.decision,
+                d.rationale,
+                information=d.information,
+                risk_assessment=d.risk_assessment,
+                powers_policy=d.powers_policy,
+                options=d.options,
+            )
         )
 
     @Slot(object)
-    def correct_decision(self, c: CorrectionDraft) -> Future[Any]:
+    def correct_decision(self, c: CorrectionDraft) -> Future[Decision]:
         """Strike an entry through with a corrected one."""
         return self.call(
-            "correct_decision", c.original_id, c.entry.decision, c.entry.rationale, c.reason
+            CorrectDecision(c.original_id, c.entry.decision, c.entry.rationale, c.reason)
         )
 
     @Slot(str)
-    def approve_suggestion(self, suggestion_id: str) -> Future[Any]:
+    def approve_suggestion(self, suggestion_id: str) -> Future[list[IssuedOrder]]:
         """Approve a suggestion as proposed (its orders are issued)."""
-        return self.call("approve_suggestion", suggestion_id)
+        return self.call(ApproveSuggestion(suggestion_id))
 
     @Slot(str, object)
-    def edit_suggestion(self, suggestion_id: str, draft: OrderDraft) -> Future[Any]:
+    def edit_suggestion(
+        self, suggestion_id: str, composed: ComposedOrder
+    ) -> Future[list[IssuedOrder]]:
         """Approve a suggestion with the commander's changes."""
-        order = DraftOrder(
-            draft.station, draft.kind, dict(draft.params), draft.zone, draft.priority, draft.text
-        )
-        return self.call("edit_suggestion", suggestion_id, [order], draft.rationale)
+        return self.call(EditSuggestion(suggestion_id, (composed.order,), composed.rationale))
 
     @Slot(str, str)
-    def dismiss_suggestion(self, suggestion_id: str, reason: str) -> Future[Any]:
+    def dismiss_suggestion(self, suggestion_id: str, reason: str) -> Future[None]:
         """Turn a suggestion down with the reason given."""
-        return self.call("dismiss_suggestion", suggestion_id, reason)
+        return self.call(DismissSuggestion(suggestion_id, reason))
 
 
 def run_window(

@@ -1,11 +1,14 @@
-"""Plain drafts the console's dialogs emit; the window routes them to the engine (no Qt here)."""
+"""Plain drafts the console's dialogs emit; the window routes them to the engine (no Qt here).
+
+An order is the one `command.drafts.OrderDraft`; `ComposedOrder` adds what only the composer
+knows: the rationale for its decision entry and the suggestion it edits, if any.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from command.model import Priority
+from command.drafts import OrderDraft
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,19 +33,10 @@ class CorrectionDraft:
 
 
 @dataclass(frozen=True, slots=True)
-class OrderDraft:
-    """An order as composed, parameters already validated against the station's catalogue.
+class ComposedOrder:
+    """An order as composed (parameters already validated against the station's catalogue),
+    with the rationale that becomes its decision entry's and the suggestion it edits, if any."""
 
-    `due_s` is seconds from issue; `rationale` becomes the linked decision's rationale.
-    """
-
-    station: str
-    kind: str
-    params: dict[str, Any]
-    zone: str
-    priority: Priority
-    due_s: float
-    text: str
+    order: OrderDraft
     rationale: str
     suggestion_id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -28,7 +28,7 @@ from command.model import Incident
 from command.picture.samples import samples
 from ui import i18n, theme
 from ui.console.composer import OrderComposer
-from ui.console.drafts import OrderDraft
+from ui.console.drafts import ComposedOrder
 from ui.console.mapview import ZoneMap, ZoneShape
 from ui.console.models import ConsoleState, EventLike
 from ui.console.panels import (
@@ -55,11 +55,11 @@ LAYOUT_VERSION = 1
 class ConsoleWindow(QMainWindow):
     """The console main window: header, banner, map and five docks."""
 
-    order_composed = Signal(object)  # OrderDraft
+    order_composed = Signal(object)  # ComposedOrder
     decision_written = Signal(object)  # DecisionDraft
     correction_written = Signal(object)  # CorrectionDraft
     suggestion_approved = Signal(str)
-    suggestion_edited = Signal(str, object)  # suggestion id, OrderDraft
+    suggestion_edited = Signal(str, object)  # suggestion id, ComposedOrder
     suggestion_dismissed = Signal(str, str)  # suggestion id, reason
 
     def __init__(
@@ -347,7 +347,7 @@ class ConsoleWindow(QMainWindow):
             dialog.prefill(prefill)
         return dialog
 
-    def compose_order(self) -> OrderDraft | None:
+    def compose_order(self) -> ComposedOrder | None:
         """Open the composer (Ctrl+N); emits `order_composed` with the draft when confirmed."""
         dialog = self.composer()
         dialog.composed.connect(self.order_composed)

@@ -2,19 +2,22 @@
 
 The engine thread owns the DEALER socket and the station journal; the GUI never blocks on them.
 On start the window gets the journal's whole history (the engine's first batch), then every new
-event; the operator's answers go to the engine as non-blocking `Engine.call("answer", ...)` and
+event; the operator's answers go to the engine as non-blocking `Engine.call(Answer(...))` and
 an error comes back as one line in the status bar. The number of reports waiting for the console
 (the journal's pending outbox) is asked for every second and after every batch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from concurrent.futures import Future
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from command.lifecycle import Step
 from command.scenarios.scenario import Scenario
+from protocols.commands import Answer, Pending
 from protocols.engine import Engine, EngineBatch
 from protocols.nodes import StationNode, StationSettings
 from ui.bridge import EngineBridge
@@ -106,19 +109,25 @@ class LiveStation(QObject):
         """Ask the engine (without waiting) how many reports wait for the console."""
         if not self.engine.running:
             return
-        future = self.engine.call("pending")
+        future = self.engine.call(Pending())
         future.add_done_callback(self._pending_done)
 
-    def _pending_done(self, future: Future[Any]) -> None:
+    def _pending_done(self, future: Future[int]) -> None:
         if future.exception() is None:
-            self.pending.emit(int(future.result()))
+            self.pending.emit(future.result())
 
     def answer(self, order_id: str, step: str, detail: object) -> None:
-        """The operator's answer from the window: journaled and sent by the engine thread."""
-        future = self.engine.call("answer", order_id, step, detail)
-        future.add_done_callback(self._answer_done)
+        """The operator's answer from the window (`step` a lifecycle step's name): journaled
+        and sent by the engine thread."""
+        fields = dict(detail) if isinstance(detail, Mapping) else {}
+        try:
+            command = Answer(order_id, Step(step), fields)
+        except ValueError:
+            self.failed.emit(f"{step!r} is not a step an order can take")
+            return
+        self.engine.call(command).add_done_callback(self._answer_done)
 
-    def _answer_done(self, future: Future[Any]) -> None:
+    def _answer_done(self, future: Future[None]) -> None:
         # Success shows in the journal events that follow (and the outbox count with them).
         err = future.exception()
         if err is not None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
 from command.clock import ManualClock
+from command.drafts import OrderDraft
 from command.errors import ValidationError
 from command.model import OrderKind, ParamSpec, Priority, RiskLevel, Signal, Station, Zone
 from command.picture.playbooks import (
-    DraftOrder,
     LevelTrigger,
     Playbook,
     PlaybookEngine,
@@ -20,13 +21,13 @@ from command.picture.playbooks import (
 )
 
 ZONES = [Zone("a", "Zone A", 100.0), Zone("b", "Zone B", 100.0)]
-HOLD = DraftOrder(
-    "security",
-    "hold_entry",
-    {"gates": "gates of {zone_name}", "minutes": 20},
-    "{zone}",
-    Priority.IMMEDIATE,
-    "Hold entry at {zone_name}",
+HOLD = OrderDraft(
+    station="security",
+    kind="hold_entry",
+    zone="{zone}",
+    params={"gates": "gates of {zone_name}", "minutes": 20},
+    priority=Priority.IMMEDIATE,
+    text="Hold entry at {zone_name}",
 )
 STATIONS = [
     Station(
@@ -78,7 +79,7 @@ def engine() -> PlaybookEngine:
             "tunnel",
             "Open lane",
             SignalTrigger("ferry_suspension"),
-            (DraftOrder("police", "open_lane", {}, "tunnel"),),
+            (OrderDraft("police", "open_lane", "tunnel"),),
         ),
     ]
     return PlaybookEngine(pbs, ZONES)
@@ -164,6 +165,9 @@ def test_unknown_suggestion() -> None:
 
 
 def test_draft_order_round_trip() -> None:
-    assert DraftOrder.from_dict(HOLD.to_dict()) == HOLD
+    assert OrderDraft.from_dict(HOLD.to_dict()) == HOLD
+    timed = dataclasses.replace(HOLD, ack_deadline_s=60.0, due_s=600.0)
+    assert OrderDraft.from_dict(timed.to_dict()) == timed
+    assert "due_s" not in HOLD.to_dict()  # bodies carry deadlines only when set
     with pytest.raises(ValidationError):
-        DraftOrder.from_dict({"station": "x"})
+        OrderDraft.from_dict({"station": "x"})

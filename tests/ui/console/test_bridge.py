@@ -7,6 +7,7 @@ import threading
 from PySide6.QtCore import QThread
 from pytestqt.qtbot import QtBot
 
+from protocols.commands import FeedRejected
 from ui.bridge import EngineBridge
 
 
@@ -22,11 +23,14 @@ def test_events_posted_from_a_thread_arrive_on_the_gui_thread(qtbot: QtBot) -> N
     assert seen == [((1, 2, 3), True)]
 
 
-def test_pictures_relay_and_empty_batches_are_dropped(qtbot: QtBot) -> None:
+def test_updates_relay_and_empty_batches_are_dropped(qtbot: QtBot) -> None:
     bridge = EngineBridge()
     got: list[object] = []
     bridge.events.connect(got.append)
+    bridge.updates.connect(got.append)
     bridge.post_events([])
-    with qtbot.wait_signal(bridge.picture) as sig:
-        bridge.post_picture({"ts": 1.0})
-    assert sig.args == [{"ts": 1.0}] and got == []
+    bridge.post_updates([])
+    update = FeedRejected("bad", "not signed")
+    with qtbot.wait_signal(bridge.updates) as sig:
+        bridge.post_updates([update])
+    assert sig.args == [(update,)] and got == [(update,)]

@@ -55,7 +55,9 @@ def test_valid_order_emits_a_typed_draft(qtbot: QtBot, incident: Incident) -> No
     c.rationale_box.setPlainText("crowd backing up at the exit")
     with qtbot.wait_signal(c.composed) as sig:
         c.accept()
-    draft = sig.args[0]
+    composed = sig.args[0]
+    assert composed.rationale == "crowd backing up at the exit"
+    draft = composed.order
     assert draft.station == "police" and draft.kind == "close_road" and draft.zone == "south"
     assert draft.params == {
         "road": "Zhongshan Rd",
@@ -65,7 +67,7 @@ def test_valid_order_emits_a_typed_draft(qtbot: QtBot, incident: Incident) -> No
         "escort": True,
     }
     assert draft.priority is Priority.IMMEDIATE
-    assert draft.rationale == "crowd backing up at the exit" and draft.due_s == 900.0
+    assert draft.due_s == 900.0
 
 
 def test_out_of_range_value_is_refused(qtbot: QtBot, incident: Incident) -> None:
@@ -84,7 +86,7 @@ def test_out_of_range_value_is_refused(qtbot: QtBot, incident: Incident) -> None
     assert c.result() == 0 and "at most 4" in c.error.text()
     c.editors["lanes"].setValue(2)  # type: ignore[union-attr]
     assert c.problem() == ""
-    assert c.draft().params["lanes"] == 2
+    assert c.draft().order.params["lanes"] == 2
 
 
 def test_prefill_from_a_suggestion(qtbot: QtBot, incident: Incident) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from command.lifecycle import OrderState
+from protocols.commands import CorrectDecision, IssueOrder
 from protocols.feedbus import FeedPublisher
 from tests.system.world import kill, spawn
 from tests.ui.runtime_world import live_options, station_argv
@@ -109,7 +110,7 @@ def test_order_queues_offline_then_reaches_a_real_station_and_is_acknowledged(
     # no station yet: the order is journaled and queued, the header says so
     with qtbot.wait_signal(live.controller.command_done, timeout=WAIT_MS) as done:
         compose(live, "lighting", "dim_show", "chenyi", {"level_percent": 40, "fade_s": 30})
-    assert done.args[0] == "issue_order"
+    assert isinstance(done.args[0], IssueOrder)
     order_id = done.args[1].order.id
     qtbot.waitUntil(lambda: order_id in live.states(), timeout=WAIT_MS)
     assert live.states()[order_id] is OrderState.ISSUED
@@ -195,7 +196,7 @@ def test_approve_a_suggestion_correct_a_decision_and_switch_language(
     panel.table.selectRow(row_index)
     with qtbot.wait_signal(live.controller.command_done, timeout=WAIT_MS) as fixed:
         panel.correct.click()
-    assert fixed.args[0] == "correct_decision"
+    assert isinstance(fixed.args[0], CorrectDecision)
     qtbot.waitUntil(
         lambda: (r := window.state.decisions.get(manual.decision.id)) is not None and r.struck,
         timeout=WAIT_MS,

@@ -196,9 +196,10 @@ def test_edit_suggestion_opens_a_prefilled_composer(
     window.exec_dialog = run  # type: ignore[method-assign]
     with qtbot.wait_signal(window.suggestion_edited) as sig:
         window.suggestions_panel.edit.click()
-    sid, draft = sig.args
+    sid, composed = sig.args
+    draft = composed.order
     assert sid == "S1" and draft.station == "metro" and draft.params == {"minutes": 20}
-    assert draft.suggestion_id == "S1" and draft.zone == "plaza"
+    assert composed.suggestion_id == "S1" and draft.zone == "plaza"
 
 
 def test_ctrl_n_composes_an_order(
@@ -218,7 +219,7 @@ def test_ctrl_n_composes_an_order(
     qtbot.waitUntil(window.isActiveWindow)
     with qtbot.wait_signal(window.order_composed) as sig:
         qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert sig.args[0].kind == "close_road" and sig.args[0].rationale == "clear the exit"
+    assert sig.args[0].order.kind == "close_road" and sig.args[0].rationale == "clear the exit"
     with qtbot.wait_signal(window.map.zone_selected) as zone:
         qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert zone.args == ["south"]

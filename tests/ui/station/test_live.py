@@ -21,10 +21,11 @@ from command.authority.book import AuthorityBook
 from command.authority.keys import TrustedRoot
 from command.clock import ManualClock
 from command.desk import BookVerifier
+from command.drafts import OrderDraft
 from command.journal import Journal
 from command.lifecycle import OrderState, Step
 from command.model import Incident, OrderKind, ParamSpec, Station, Zone
-from command.post import OrderDraft
+from protocols.commands import Address, IssueOrder, SendGrants
 from protocols.delivery import WireConfig
 from protocols.engine import Engine
 from protocols.nodes import ConsoleNode, ConsoleSettings, StationSettings
@@ -111,14 +112,14 @@ def world(tmp_path: Path, qtbot: QtBot) -> Iterator[World]:
         verifier=BookVerifier(book),
         keys=station_keys,
         console_public=server.public,
-        address=console.call_sync("address"),
+        address=console.call_sync(Address()),
         wire=WireConfig(heartbeat_s=0.2),
     )
     live = LiveStation(window, settings, poll_ms=100)
     try:
         live.start()
         qtbot.waitUntil(lambda: window.link.online, timeout=WAIT_MS)
-        console.call_sync("send_grants", "fire", [g.to_dict() for g in chain])
+        console.call_sync(SendGrants("fire", tuple(g.to_dict() for g in chain)))
         yield World(clock, console, live, window, events, tmp_path / "console.db")
     finally:
         live.stop()
@@ -129,7 +130,7 @@ def world(tmp_path: Path, qtbot: QtBot) -> Iterator[World]:
 
 def _issue(world: World, qtbot: QtBot) -> str:
     draft = OrderDraft("fire", "evacuate", "z1", {"radius_m": 300}, text="Evacuate the bank")
-    issued = world.console.call_sync("issue_order", draft, decision="evacuate", rationale="flood")
+    issued = world.console.call_sync(IssueOrder(draft, decision="evacuate", rationale="flood"))
     order_id = str(issued.order.id)
     qtbot.waitUntil(lambda: world.window.inbox.get(order_id) is not None, timeout=WAIT_MS)
     return order_id
