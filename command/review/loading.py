@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from command.fold import IncidentState, fold
 from command.journal import Event, Journal, verify_journal
-from command.review.record import IncidentRecord, build_record
 from command.review.replay import ReplayIndex
 
 Progress = Callable[[int], None]
@@ -20,10 +20,13 @@ class LoadedJournal:
     path: Path
     journal: Journal
     events: list[Event]
+    _state: IncidentState | None = field(default=None, repr=False)
 
-    def record(self) -> IncidentRecord:
-        """The incident record (for exports)."""
-        return build_record(self.events)
+    def state(self) -> IncidentState:
+        """The fold of every event (for exports and the report; folded once)."""
+        if self._state is None:
+            self._state = fold(self.events)
+        return self._state
 
     def replay(self) -> ReplayIndex:
         """The replay index (for state at T)."""

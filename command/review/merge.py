@@ -12,12 +12,15 @@ ends too). Discrepancies a reviewer must see are flagged:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from command.review.record import EventLike
+from command.fold import IncidentState, fold
+from command.lifecycle import Step
+from command.vocabulary import EventLike
 
-EXECUTION_STEPS = ("accept", "start", "progress", "complete", "fail")
+EXECUTION_STEPS = (Step.ACCEPT, Step.START, Step.PROGRESS, Step.COMPLETE, Step.FAIL)
+RECEIVED = "received"  # the first time the journal held the order (issued, or received)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,18 +54,14 @@ class MergedTimeline:
     skew: dict[str, float] = field(default_factory=dict)
 
 
-def _order_steps(events: Iterable[EventLike]) -> dict[str, dict[str, float]]:
-    """order id → {step: first time} for every order.* transition in a journal."""
+def _order_steps(state: IncidentState) -> dict[str, dict[str, float]]:
+    """order id → {step: first time} for every order of a folded journal (`received`: when
+    the journal first held it)."""
     out: dict[str, dict[str, float]] = {}
-    for ev in events:
-        if not ev.kind.startswith("order."):
-            continue
-        step = ev.kind.removeprefix("order.")
-        body = ev.body
-        order = body.get("order")
-        oid = str(order["id"]) if isinstance(order, Mapping) else str(body.get("order_id", ""))
-        if oid:
-            out.setdefault(oid, {}).setdefault(step, ev.ts)
+    for o in state.orders.rows:
+        steps = out.setdefault(o.order_id, {RECEIVED: o.received_at})
+        for s in o.history:
+            steps.setdefault(s.step.value, s.ts)
     return out
 
 
@@ -80,15 +79,12 @@ def merge(
         merged.entries += [TimelineEntry(name, e.seq, e.ts, e.actor, e.kind, e.body) for e in evs]
     merged.entries.sort(key=lambda e: (e.ts, e.source != "console", e.seq))
 
-    console_steps = _order_steps(console)
-    issued_to: dict[str, str] = {}
-    for ev in console:
-        order = ev.body.get("order")
-        if ev.kind == "order.issued" and isinstance(order, Mapping):
-            issued_to[str(order["id"])] = str(order["station"])
+    console_state = fold(console)
+    console_steps = _order_steps(console_state)
+    issued_to = {o.order_id: o.station for o in console_state.orders.rows}
 
     for sid, evs in sorted(stations.items()):
-        station_steps = _order_steps(evs)
+        station_steps = _order_steps(fold(evs))
         # With the station clock at console time + d: an order is received after it was issued,
         # so d <= received - issued; a report is recorded by the console after it was made, so
         # d >= station step - console step. Any d in [lower, upper] explains the journals.
@@ -98,14 +94,14 @@ def merge(
             if station != sid:
                 continue
             got = station_steps.get(oid, {})
-            if "received" not in got:
+            if RECEIVED not in got:
                 merged.discrepancies.append(
                     Discrepancy("not_received", oid, sid, "sent by the console, never received")
                 )
                 continue
             seen = console_steps.get(oid, {})
-            upper = min(upper, got["received"] - seen["issued"])
-            for step in EXECUTION_STEPS:
+            upper = min(upper, got[RECEIVED] - seen[RECEIVED])
+            for step in (s.value for s in EXECUTION_STEPS):
                 if step in got and step not in seen:
                     merged.discrepancies.append(
                         Discrepancy(
@@ -116,7 +112,7 @@ def merge(
                         )
                     )
                     break
-            for step in (*EXECUTION_STEPS, "decline"):
+            for step in (s.value for s in (*EXECUTION_STEPS, Step.DECLINE)):
                 if step in got and step in seen:
                     lower = max(lower, got[step] - seen[step])
         for oid in sorted(set(station_steps) - set(issued_to)):

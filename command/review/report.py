@@ -12,7 +12,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from command.review.record import IncidentRecord
+from command.fold import Counts, IncidentState
+from command.lifecycle import OrderState, Step
 from command.review.timefmt import local_time, zone_or_utc
 
 
@@ -26,6 +27,7 @@ class AgencyTimes:
     accepted: int
     completed: int
     declined: int
+    rejected: int
     to_accept_s: float | None
     to_complete_s: float | None
 
@@ -50,36 +52,40 @@ class ReportContent:
     escalations: list[tuple[str, str, str]]
     integrity: str
     integrity_ok: bool
+    counts: Counts = field(default_factory=Counts)
     plots: list[Plot] = field(default_factory=list)
+    no_data: list[str] = field(default_factory=list)  # "no data for …", one per plot left out
 
 
 def _median(values: Sequence[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def response_times(rec: IncidentRecord) -> list[AgencyTimes]:
+def incident_title(state: IncidentState) -> str:
+    """The incident's name or id (a station journal knows only the id its events carry)."""
+    return state.info.name or state.info.id or state.header.incident or "(unnamed incident)"
+
+
+def response_times(state: IncidentState) -> list[AgencyTimes]:
     """Per station: counts and median issued→accepted, accepted→completed seconds."""
-    names = {s.get("id"): s.get("name", s.get("id")) for s in rec.incident.get("stations", [])}
-    by_station: dict[str, list[tuple[float | None, float | None, str]]] = {}
-    for h in rec.orders.values():
-        issued = float(h.order.get("issued_at", 0.0))
-        acc = h.first("accept")
-        done = h.first("complete")
-        to_accept = acc.ts - issued if acc else None
+    by_station: dict[str, list[tuple[float | None, float | None, OrderState]]] = {}
+    for o in state.orders.rows:
+        acc = o.first(Step.ACCEPT)
+        done = o.first(Step.COMPLETE)
+        to_accept = acc.ts - o.issued_at if acc else None
         to_complete = done.ts - acc.ts if (acc and done) else None
-        by_station.setdefault(str(h.order.get("station")), []).append(
-            (to_accept, to_complete, h.state)
-        )
+        by_station.setdefault(o.station, []).append((to_accept, to_complete, o.state))
     out = []
     for sid, rows in sorted(by_station.items()):
         out.append(
             AgencyTimes(
                 station=sid,
-                name=str(names.get(sid, sid)),
+                name=state.info.stations.get(sid, sid),
                 orders=len(rows),
                 accepted=sum(1 for a, _, _ in rows if a is not None),
-                completed=sum(1 for _, _, s in rows if s == "completed"),
-                declined=sum(1 for _, _, s in rows if s == "declined"),
+                completed=sum(1 for _, _, s in rows if s is OrderState.COMPLETED),
+                declined=sum(1 for _, _, s in rows if s is OrderState.DECLINED),
+                rejected=sum(1 for _, _, s in rows if s is OrderState.REJECTED),
                 to_accept_s=_median([a for a, _, _ in rows if a is not None]),
                 to_complete_s=_median([c for _, c, _ in rows if c is not None]),
             )
@@ -87,68 +93,89 @@ def response_times(rec: IncidentRecord) -> list[AgencyTimes]:
     return out
 
 
+def summary_rows(state: IncidentState, counts: Counts) -> list[tuple[str, str]]:
+    """The summary table: the incident, then the fold's `Counts` (as the run summary and
+    `baton replay --json` print them)."""
+    c = counts
+    return [
+        ("Incident", incident_title(state)),
+        ("Commander", state.info.commander or "—"),
+        ("Events in the journal", str(state.events)),
+        ("Orders issued", str(c.issued)),
+        ("Accepted", str(c.accepted)),
+        ("Completed", str(c.completed)),
+        ("Declined", str(c.declined)),
+        ("Rejected by the station", str(c.rejected)),
+        ("Expired", str(c.expired)),
+        ("Cancelled", str(c.cancelled)),
+        ("Failed", str(c.failed)),
+        ("Still open", str(c.open)),
+        ("Late (a deadline passed)", str(c.late)),
+        ("Decisions logged", str(c.decisions)),
+        ("Corrections", str(sum(1 for d in state.decisions.rows if d.struck))),
+        ("Escalations", str(c.escalations)),
+        ("Escalations still open", str(c.escalations_open)),
+        ("Suggestions", str(c.suggestions)),
+        ("Alerts received", str(sum(1 for a in state.alerts.rows if not a.issued))),
+        ("Public alerts issued", str(sum(1 for a in state.alerts.rows if a.issued))),
+    ]
+
+
 def build_report(
-    rec: IncidentRecord, *, integrity: str, integrity_ok: bool, plots: Sequence[Plot] = ()
+    state: IncidentState,
+    *,
+    integrity: str,
+    integrity_ok: bool,
+    plots: Sequence[Plot] = (),
+    no_data: Sequence[str] = (),
 ) -> ReportContent:
-    """Assemble the report content from an incident record and a verify verdict."""
-    tz = zone_or_utc(rec.incident.get("timezone"))
+    """Assemble the report content from the fold of a journal and its verify verdict."""
+    tz = zone_or_utc(state.info.timezone)
 
     def when(ts: float | None) -> str:
         return local_time(ts, tz) if ts is not None else "—"
 
-    states = [h.state for h in rec.orders.values()]
-    live_decisions = [d for d in rec.decisions.values() if not d.decision.get("corrects")]
-    summary = [
-        ("Incident", rec.incident_name),
-        ("Commander", str(rec.incident.get("commander", "—"))),
-        ("Events in the journal", str(rec.events)),
-        ("Orders issued", str(len(states))),
-        ("Completed", str(states.count("completed"))),
-        ("Declined", str(states.count("declined"))),
-        ("Failed / expired", str(states.count("failed") + states.count("expired"))),
-        ("Decisions logged", str(len(live_decisions))),
-        ("Corrections", str(sum(1 for d in rec.decisions.values() if d.struck_by))),
-        ("Escalations", str(len(rec.escalations))),
-        ("Alerts received", str(len(rec.signals))),
-    ]
+    counts = state.counts()
     items: list[tuple[float, int, str, str]] = []
-    for d in rec.decisions.values():
+    for d in state.decisions.rows:
         dec = d.decision
-        text = f"{dec.get('decision', '')} — {dec.get('rationale', '')}"
-        if d.struck_by:
+        text = f"{dec.decision} — {dec.rationale}"
+        if d.struck:
             text = f"<s>{html.escape(text)}</s> (corrected: {html.escape(d.struck_reason)})"
         else:
             text = html.escape(text)
-        items.append((float(dec.get("ts", 0.0)), d.seq, "Decision", text))
-    for h in rec.orders.values():
-        o = h.order
+        items.append((dec.ts, d.seq, "Decision", text))
+    for o in state.orders.rows:
+        late = " (late)" if o.late else ""
         items.append(
             (
-                float(o.get("issued_at", 0.0)),
-                h.issued_seq,
+                o.issued_at,
+                o.seq,
                 "Order",
                 html.escape(
-                    f"{o.get('kind')} → {o.get('station')} ({o.get('zone')}): "
-                    f"{o.get('text', '')} — now {h.state}"
+                    f"{o.kind} → {o.station} ({o.zone}): {o.text} — now {o.state.value}{late}"
                 ),
             )
         )
     items.sort(key=lambda it: (it[0], it[1]))
     timeline = [(when(ts), what, text) for ts, _, what, text in items]
     escalations = [
-        (when(float(e.get("raised_at", 0.0))), str(e.get("kind")), str(e.get("message")))
-        for e in sorted(rec.escalations.values(), key=lambda e: float(e.get("raised_at", 0.0)))
+        (when(e.raised_at), e.kind, e.message)
+        for e in sorted(state.escalations.rows, key=lambda e: e.raised_at)
     ]
+    title = incident_title(state)
     return ReportContent(
-        title=f"After-action report — {rec.incident_name}",
-        period=f"{when(rec.first_ts)} to {when(rec.last_ts)}",
-        summary=summary,
+        title=f"After-action report — {title}",
+        period=f"{when(state.first_ts)} to {when(state.last_ts)}",
+        summary=summary_rows(state, counts),
         timeline=timeline,
-        agencies=response_times(rec),
+        agencies=response_times(state),
         escalations=escalations,
         integrity=integrity,
         integrity_ok=integrity_ok,
+        counts=counts,
         plots=list(plots),
+        no_data=list(no_data),
     )
 
 
@@ -176,24 +203,26 @@ def render_html(report: ReportContent) -> str:
         *(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in report.summary),
         "</table>",
         "<h2>Response times per agency</h2><table><tr><th>Station</th><th>Orders</th>"
-        "<th>Accepted</th><th>Completed</th><th>Declined</th>"
+        "<th>Accepted</th><th>Completed</th><th>Declined</th><th>Rejected</th>"
         "<th>Median issued→accepted</th><th>Median accepted→completed</th></tr>",
         *(
             f"<tr><td>{e(a.name)}</td><td>{a.orders}</td><td>{a.accepted}</td>"
-            f"<td>{a.completed}</td><td>{a.declined}</td><td>{_seconds(a.to_accept_s)}</td>"
+            f"<td>{a.completed}</td><td>{a.declined}</td><td>{a.rejected}</td>"
+            f"<td>{_seconds(a.to_accept_s)}</td>"
             f"<td>{_seconds(a.to_complete_s)}</td></tr>"
             for a in report.agencies
         ),
         "</table>",
     ]
-    if report.plots:
+    if report.plots or report.no_data:
         parts.append("<h2>Key metrics</h2>")
         for plot in report.plots:
             data = base64.b64encode(plot.png).decode("ascii")
             parts.append(
-                f"<p><img width='640' alt='{e(plot.title)}' "
+                f"<p><img width='640' alt='{e(plot.title)}' title='{e(plot.title)}' "
                 f"src='data:image/png;base64,{data}'/></p>"
             )
+        parts += [f"<p class='nodata'>{e(line)}</p>" for line in report.no_data]
     parts.append("<h2>Escalations</h2>")
     if report.escalations:
         parts.append("<table><tr><th>Time</th><th>Kind</th><th>Message</th></tr>")

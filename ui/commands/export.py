@@ -9,7 +9,7 @@ from typing import Any
 from command.errors import BatonError
 from command.review.ics import Preparer, export_ics
 from command.review.loading import LoadedJournal, load_journal
-from command.review.report import Plot, build_report, render_html
+from command.review.report import Plot, build_report, incident_title, render_html
 from ui.commands.progress import progress_bar
 
 FORMATS = ("ics214", "ics213", "cap", "html", "pdf")
@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
             "verdict."
         ),
     )
-    p.add_argument("journal", type=Path, help="the console journal (.sqlite)")
+    p.add_argument("journal", type=Path, help="the console or station journal (.sqlite)")
     p.add_argument("--format", "-f", choices=FORMATS, required=True)
     p.add_argument("-o", "--output", type=Path, required=True, help="file (or directory for cap)")
     p.add_argument("--name", default="", help="ICS: the commander's name (default: journal)")
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         fmt = args.format
         if fmt in ("ics214", "ics213"):
             who = Preparer(args.name, args.position, args.agency, args.prepared_by)
-            rows = export_ics(loaded.record(), _writable(args.output), fmt, who)
+            rows = export_ics(loaded.state(), _writable(args.output), fmt, who, loaded.events)
             print(f"wrote {args.output} ({fmt}, {rows} rows)")
         elif fmt == "cap":
             count = export_cap(loaded, args.output)
@@ -55,11 +55,13 @@ def run(args: argparse.Namespace) -> int:
             if fmt == "html":
                 _writable(args.output).write_text(html, encoding="utf-8")
             else:
+                from ui.qtapp import ensure_app
                 from ui.review.pdf import write_pdf
 
-                write_pdf(
-                    html, args.output, f"After-action report — {loaded.record().incident_name}"
-                )
+                ensure_app()  # a journal without plots has not made one yet
+
+                title = f"After-action report — {incident_title(loaded.state())}"
+                write_pdf(html, args.output, title)
             print(f"wrote {args.output} ({fmt} report)")
         return 0
     finally:
@@ -76,34 +78,35 @@ def _writable(path: Path) -> Path:
     return path
 
 
-def report_plots(loaded: LoadedJournal) -> list[Plot]:
-    """Plots of the key metrics the journal names, with their thresholds."""
+def report_plots(loaded: LoadedJournal) -> tuple[list[Plot], list[str]]:
+    """The key-metric plots (fused estimates, else raw observations) and a line for each
+    metric left out for want of data."""
+    from command.review.metrics import metric_plots, scenario_derived
+    from command.review.timefmt import zone_or_utc
     from ui.qtapp import ensure_app
     from ui.review.plots import SeriesPlot, render_png
 
-    opened = next((e for e in loaded.events if e.kind == "incident.opened"), None)
-    if opened is None:
-        return []
+    state = loaded.state()
+    chosen = metric_plots(state, loaded.journal, scenario_derived(state.info.raw))
+    if not chosen.plots:
+        return [], chosen.no_data
     ensure_app()
-    index = loaded.replay()
+    tz = zone_or_utc(state.info.timezone)
     plots = []
-    for km in opened.body.get("key_metrics", []):
-        times, values = index.series(
-            str(km["zone"]), str(km["metric"]), index.start or 0.0, index.end or 0.0
-        )
-        title = str(km.get("title") or f"{km['zone']} {km['metric']}")
+    for m in chosen.plots:
         series = SeriesPlot(
-            title, str(km.get("unit", "")), times, values, dict(km.get("thresholds", {}))
+            m.title, m.unit, m.times, m.values, m.thresholds, tz, m.raw_times, m.raw_values
         )
-        plots.append(Plot(title, render_png(series)))
-    return plots
+        plots.append(Plot(m.title, render_png(series)))
+    return plots, chosen.no_data
 
 
 def report_html(loaded: LoadedJournal) -> str:
     """The after-action report as HTML, with plots and the verify verdict."""
     ok, verdict = loaded.verdict()
+    plots, no_data = report_plots(loaded)
     report = build_report(
-        loaded.record(), integrity=verdict, integrity_ok=ok, plots=report_plots(loaded)
+        loaded.state(), integrity=verdict, integrity_ok=ok, plots=plots, no_data=no_data
     )
     return render_html(report)
 
@@ -120,15 +123,15 @@ def export_cap(loaded: LoadedJournal, directory: Path) -> int:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise BatonError(f"cannot create {directory}: {err.strerror}; choose another -o") from None
-    timezone = str(loaded.record().incident.get("timezone") or "UTC")
+    state = loaded.state()
     count = 0
-    for ev in loaded.events:
-        alert: PublicAlert | None = None
-        prefix = "issued"
-        if ev.kind == "alert.issued":
-            alert = PublicAlert.from_dict(dict(ev.body.get("alert", ev.body)))
-        elif ev.kind == "signal.received":
-            alert = received_alert(dict(ev.body.get("signal", {})), timezone)
+    for row in state.alerts.rows:  # the fold's alerts: issued and received, in journal order
+        alert: PublicAlert | None
+        if row.issued:
+            alert = PublicAlert.from_dict(dict(row.body.get("alert", row.body)))
+            prefix = "issued"
+        else:
+            alert = received_alert(dict(row.body), state.info.timezone)
             prefix = "received"
         if alert is None:
             continue

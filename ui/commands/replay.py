@@ -22,7 +22,8 @@ def register(sub: Any) -> None:
         description=(
             "Open a journal read-only and replay it. Without --at, opens the replay window "
             "(timeline, play/pause, speed, every panel at time T). With --at, prints the state "
-            "at that time: orders, zones, stations, open escalations, decisions."
+            "at that time: orders, zones, stations, open escalations, decisions and the counts "
+            "(the same fold the console, the report and the run summary read)."
         ),
     )
     p.add_argument("journal", type=Path, help="the console or station journal (.sqlite)")
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         index = loaded.replay()
         start = index.start or 0.0
-        tz_name = index.incident.get("timezone")
+        tz_name = index.info.timezone
         at = parse_time(args.at, start=start, timezone=tz_name)
         state = index.state_at(at)
         if args.json:
@@ -59,18 +60,21 @@ def run(args: argparse.Namespace) -> int:
             return 0
         tz = zone_or_utc(tz_name)
         print(f"State at {local_time(at, tz)} ({args.journal})")
-        zones = ", ".join(f"{z.get('name', z['zone'])} {z['level']}" for z in state.zones)
+        zones = ", ".join(f"{z['name']} {z['level']}" for z in state.zones)
         print(f"  zones: {zones or '—'}")
-        online = [s["station"] for s in state.stations if s.get("online")]
+        online = [s["station"] for s in state.stations if s["online"]]
         print(f"  stations online: {', '.join(online) or 'none'}")
         print(f"  orders: {len(state.orders)}")
         for o in state.orders:
-            print(f"    {o['id'][-8:]}  {o['station']:<14} {o['kind']:<22} {o['state']}")
+            late = " (late)" if o["late"] else ""
+            print(f"    {o['id'][-8:]}  {o['station']:<14} {o['kind']:<22} {o['state']}{late}")
         print(f"  open escalations: {len(state.escalations)}")
         for e in state.escalations:
-            print(f"    {e.get('message')}")
-        live = [d for d in state.decisions if not d.get("struck_by")]
+            print(f"    {e['message']}")
+        live = [d for d in state.decisions if not d["struck_by"]]
         print(f"  decisions: {len(live)} (+{len(state.decisions) - len(live)} struck through)")
+        counts = ", ".join(f"{k} {v}" for k, v in state.counts.items())
+        print(f"  counts: {counts}")
         return 0
     finally:
         loaded.close()

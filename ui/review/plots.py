@@ -1,9 +1,13 @@
-"""Report plots: one metric over time with its risk thresholds, drawn to PNG with pyqtgraph."""
+"""Report plots: one metric over time with its risk thresholds, drawn to PNG with pyqtgraph.
+
+The x axis is the incident's clock time in its own time zone.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 
 import numpy as np
 import pyqtgraph as pg
@@ -17,28 +21,52 @@ LEVEL_ORDER = ("blue", "yellow", "orange", "red")
 
 @dataclass(frozen=True, slots=True)
 class SeriesPlot:
-    """A metric to draw: its samples (epoch seconds, value) and the thresholds to mark."""
+    """A metric to draw: its samples (epoch seconds, value), the thresholds to mark, the time
+    zone of the axis, and optional raw samples drawn faintly behind."""
 
     title: str
     unit: str
     times: Sequence[float]
     values: Sequence[float]
     thresholds: Mapping[str, float] = field(default_factory=dict)
+    timezone: tzinfo = UTC
+    raw_times: Sequence[float] = ()
+    raw_values: Sequence[float] = ()
+
+
+def _utc_offset(zone: tzinfo, ts: float) -> int:
+    """Seconds west of UTC at `ts` (pyqtgraph's DateAxisItem convention)."""
+    offset = datetime.fromtimestamp(ts, UTC).astimezone(zone).utcoffset()
+    return -int(offset.total_seconds()) if offset is not None else 0
 
 
 def render_png(plot: SeriesPlot, width: int = 900, height: int = 320) -> bytes:
-    """Draw `plot` (x in minutes from its first sample) as PNG bytes. Needs a QApplication."""
+    """Draw `plot` (x: clock time in its zone) as PNG bytes. Needs a QApplication."""
     th = theme.LIGHT
-    widget = pg.PlotWidget(background=th.plot_bg)
+    first = plot.times[0] if plot.times else 0.0
+    axis = pg.DateAxisItem(orientation="bottom", utcOffset=_utc_offset(plot.timezone, first))
+    widget = pg.PlotWidget(background=th.plot_bg, axisItems={"bottom": axis})
     widget.resize(width, height)
     item = widget.getPlotItem()
     item.setTitle(plot.title, color=th.plot_fg)
     item.showGrid(x=True, y=True, alpha=0.2)
-    item.setLabel("bottom", "minutes")
+    zone_name = str(getattr(plot.timezone, "key", None) or plot.timezone.tzname(None) or "UTC")
+    item.setLabel("bottom", f"time ({zone_name})")
     item.setLabel("left", plot.unit)
+    if plot.raw_times:
+        faint = pg.mkColor(th.plot_fg)
+        faint.setAlpha(60)
+        item.plot(
+            np.asarray(plot.raw_times, dtype=float),
+            np.asarray(plot.raw_values, dtype=float),
+            pen=None,
+            symbol="o",
+            symbolSize=3,
+            symbolPen=None,
+            symbolBrush=faint,
+        )
     if plot.times:
-        t = np.asarray(plot.times, dtype=float)
-        x = (t - t[0]) / 60.0
+        x = np.asarray(plot.times, dtype=float)
         y = np.asarray(plot.values, dtype=float)
         item.plot(x, y, pen=pg.mkPen(th.highlight, width=2))
     for i, name in enumerate(LEVEL_ORDER):

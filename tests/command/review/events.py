@@ -20,7 +20,7 @@ class Ev:
     incident: str = "bund-2026"
 
 
-def _order(oid: str, station: str, kind: str, ts: float) -> dict[str, Any]:
+def order_body(oid: str, station: str, kind: str, ts: float) -> dict[str, Any]:
     return {
         "id": oid,
         "incident": "bund-2026",
@@ -69,6 +69,8 @@ def incident_events() -> list[Ev]:
             {
                 "decision": {
                     "id": "d-o1",
+                    "incident": "bund-2026",
+                    "author": "chief-li",
                     "ts": T0 + 60,
                     "decision": "Hold entry at Chenyi gates",
                     "rationale": "density orange and rising",
@@ -80,7 +82,7 @@ def incident_events() -> list[Ev]:
             T0 + 60,
             "chief-li",
             "order.issued",
-            {"order": _order("o1", "security", "hold_entry", T0 + 60), "msg_id": "m1"},
+            {"order": order_body("o1", "security", "hold_entry", T0 + 60), "msg_id": "m1"},
         ),
         (T0 + 61, "security", "order.deliver", {"order_id": "o1", "state": "delivered"}),
         (T0 + 70, "security", "order.accept", {"order_id": "o1", "state": "accepted"}),
@@ -89,7 +91,7 @@ def incident_events() -> list[Ev]:
             T0 + 90,
             "chief-li",
             "order.issued",
-            {"order": _order("o2", "lighting", "dim_show", T0 + 90), "msg_id": "m2"},
+            {"order": order_body("o2", "lighting", "dim_show", T0 + 90), "msg_id": "m2"},
         ),
         (
             T0 + 95,
@@ -119,6 +121,8 @@ def incident_events() -> list[Ev]:
             {
                 "decision": {
                     "id": "d-c1",
+                    "incident": "bund-2026",
+                    "author": "chief-li",
                     "ts": T0 + 200,
                     "decision": "Hold entry at Chenyi and Jinling gates",
                     "rationale": "typo",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from command.review.merge import merge
-from tests.command.review.events import T0, Ev, incident_events
+from tests.command.review.events import T0, Ev, incident_events, order_body
 
 
 def _station(events: list[tuple[float, str, dict[str, Any]]], actor: str) -> list[Ev]:
@@ -16,8 +16,14 @@ def _console() -> list[Ev]:
     return incident_events()
 
 
+ISSUED = {"o1": ("security", "hold_entry", T0 + 60), "o2": ("lighting", "dim_show", T0 + 90)}
+
+
 def _received(oid: str, ts: float) -> tuple[float, str, dict[str, Any]]:
-    return (ts, "order.received", {"order": {"id": oid}, "msg_id": f"m-{oid}", "peer": "console"})
+    """The station journaling the order the console issued (the whole signed order)."""
+    station, kind, issued = ISSUED.get(oid, ("security", "hold_entry", ts))
+    order = order_body(oid, station, kind, issued)
+    return (ts, "order.received", {"order": order, "msg_id": f"m-{oid}", "peer": "console"})
 
 
 def test_consistent_journals_merge_without_discrepancies() -> None:

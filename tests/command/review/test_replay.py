@@ -1,4 +1,4 @@
-"""Replay: state at T from per-entity timelines."""
+"""Replay: the fold's state at T, as `baton replay --at T --json` prints it."""
 
 from __future__ import annotations
 
@@ -69,16 +69,32 @@ def test_zone_levels_stations_and_escalations_follow_the_clock() -> None:
     at100, at200, at300 = (idx.state_at(T0 + t) for t in (100, 200, 300))
     assert [z["level"] for z in at100.zones] == ["green"]
     assert [z["level"] for z in at200.zones] == ["orange"]
-    assert [s["online"] for s in at200.stations] == [True]
-    assert [s["online"] for s in at300.stations] == [False]
+    online = {s["station"]: s["online"] for s in at200.stations}
+    assert online == {"lighting": False, "security": True}  # every station the incident names
+    assert {s["station"]: s["online"] for s in at300.stations}["security"] is False
+    assert at300.stations[1]["last_heard"] == T0 + 300  # its last report (the completion)
     assert [e["id"] for e in at200.escalations] == ["e1"]
     assert at300.escalations == []
 
 
-def test_feed_values_at_t_come_from_the_observations() -> None:
+def test_without_fused_values_zone_values_come_from_the_observations() -> None:
     idx = _index()
-    assert idx.state_at(T0 + 105).zones[0]["values"] == {"count": 1010.0}
+    zone = idx.state_at(T0 + 105).zones[0]
+    assert zone["values"] == {"count": 1010.0}
+    assert zone["values_from"] == "observations"
     assert idx.state_at(T0 + 2000).zones[0]["values"] == {}  # silent feed: shown absent
+
+
+def test_fused_values_journaled_are_the_zone_values() -> None:
+    fused = Ev(104, T0 + 100, "fusion", "picture.values", {"values": {"z-chenyi": {"count": 7.5}}})
+    events = sorted([*_events(), fused], key=lambda e: (e.ts, e.seq))
+    obs = [
+        Observation(T0 + 10 * i, "cam", "z-chenyi", "count", 1000.0 + i, "cam") for i in range(40)
+    ]
+    idx = ReplayIndex(events, Obs(obs))
+    assert idx.state_at(T0 + 99).zones[0]["values"] == {}  # fused journal: no raw stand-in
+    zone = idx.state_at(T0 + 105).zones[0]
+    assert (zone["values"], zone["values_from"]) == ({"count": 7.5}, "fused")
 
 
 def test_a_decision_is_struck_only_from_its_correction_on() -> None:
@@ -93,4 +109,12 @@ def test_same_t_same_json_every_time() -> None:
     a = json.dumps(_index().state_at(T0 + 222).to_json(), sort_keys=True)
     b = json.dumps(_index().state_at(T0 + 222).to_json(), sort_keys=True)
     assert a == b
-    assert set(json.loads(a)) >= {"orders", "zones", "stations", "escalations", "decisions"}
+    assert set(json.loads(a)) >= {
+        "orders",
+        "zones",
+        "stations",
+        "escalations",
+        "decisions",
+        "counts",
+    }
+    assert json.loads(a)["counts"]["completed"] == 0  # o1 completes at T0 + 300

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from command.review.record import build_record
+from dataclasses import replace
+
+from command.fold import DecisionView, fold
 from command.review.report import Plot, build_report, render_html, response_times
 from tests.command.review.events import incident_events
 
@@ -10,7 +12,7 @@ PNG = b"\x89PNG\r\n\x1a\nfake"
 
 
 def test_response_times_are_medians_per_station() -> None:
-    times = {a.station: a for a in response_times(build_record(incident_events()))}
+    times = {a.station: a for a in response_times(fold(incident_events()))}
     assert times["security"].to_accept_s == 10.0
     assert times["security"].to_complete_s == 230.0
     assert times["security"].completed == 1
@@ -20,7 +22,7 @@ def test_response_times_are_medians_per_station() -> None:
 
 def test_html_report_has_every_section() -> None:
     report = build_report(
-        build_record(incident_events()),
+        fold(incident_events()),
         integrity="intact: 10 events, 0 checkpoints",
         integrity_ok=True,
         plots=[Plot("Crowd density", PNG)],
@@ -41,9 +43,10 @@ def test_html_report_has_every_section() -> None:
 
 
 def test_html_escapes_what_people_typed() -> None:
-    events = incident_events()
-    rec = build_record(events)
-    rec.decisions["d-o1"].decision = {**rec.decisions["d-o1"].decision, "decision": "<b>x</b>"}
-    page = render_html(build_report(rec, integrity="ok", integrity_ok=True))
+    state = fold(incident_events())
+    row = state.decisions.get("d-o1")
+    assert isinstance(row, DecisionView)
+    state.decisions.rows[0] = replace(row, decision=replace(row.decision, decision="<b>x</b>"))
+    page = render_html(build_report(state, integrity="ok", integrity_ok=True))
     assert "<b>x</b>" not in page
     assert "&lt;b&gt;x&lt;/b&gt;" in page

@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from command.errors import BatonError
-from command.review.record import build_record
+from command.fold import fold
 from command.review.report import Plot, build_report, render_html
 from tests.command.review.events import T0, incident_events
 from ui.review.pdf import write_pdf
@@ -51,7 +51,7 @@ def test_plot_renders_a_png(qtbot: QtBot) -> None:
 def test_pdf_has_pages_text_and_embedded_plots(qtbot: QtBot, tmp_path: Path) -> None:
     plots = [Plot(p.title, render_png(p)) for p in (_density_plot(), _density_plot("Jinling"))]
     report = build_report(
-        build_record(incident_events()), integrity="intact", integrity_ok=True, plots=plots
+        fold(incident_events()), integrity="intact", integrity_ok=True, plots=plots
     )
     path = tmp_path / "report.pdf"
     write_pdf(render_html(report), path, report.title)

@@ -1,4 +1,4 @@
-"""The incident record and the ICS-214 / ICS-213 exports built from it."""
+"""The ICS-214 / ICS-213 exports, read from the one fold."""
 
 from __future__ import annotations
 
@@ -8,26 +8,31 @@ from pathlib import Path
 
 import pytest
 
+from command.fold import fold
+from command.lifecycle import OrderState, Step
 from command.review.ics import ICS213_COLUMNS, ICS214_FIELDS, Preparer, export_ics, write_ics214
-from command.review.record import build_record
+from command.review.report import incident_title
 from tests.command.review.events import incident_events
 
 
-def test_record_folds_orders_decisions_and_corrections() -> None:
-    rec = build_record(incident_events())
-    assert rec.incident_name == "Bund light show"
-    assert rec.orders["o1"].state == "completed"
-    assert rec.orders["o2"].state == "declined"
-    assert rec.orders["o2"].first("decline").detail["reason"] == "show in final act"
-    assert rec.decisions["d-o1"].struck_by == "d-c1"
-    assert rec.decisions["d-o1"].struck_reason == "wrong gate named"
-    assert set(rec.escalations) == {"e1"}
+def test_the_fold_holds_what_the_forms_list() -> None:
+    state = fold(incident_events())
+    assert incident_title(state) == "Bund light show"
+    o1, o2 = state.orders.get("o1"), state.orders.get("o2")
+    assert o1 is not None and o2 is not None
+    assert (o1.state, o2.state) == (OrderState.COMPLETED, OrderState.DECLINED)
+    decline = o2.first(Step.DECLINE)
+    assert decline is not None and decline.detail["reason"] == "show in final act"
+    struck = state.decisions.get("d-o1")
+    assert struck is not None
+    assert (struck.struck_by, struck.struck_reason) == ("d-c1", "wrong gate named")
+    assert state.escalations.keys() == ["e1"]
 
 
 def test_ics214_has_every_field_and_the_activities() -> None:
-    rec = build_record(incident_events())
+    state = fold(incident_events())
     out = io.StringIO()
-    rows = write_ics214(rec, out, Preparer())
+    rows = write_ics214(state, out, Preparer())
     text = out.getvalue()
     for name in ICS214_FIELDS:
         assert name in text
@@ -44,9 +49,9 @@ def test_ics214_has_every_field_and_the_activities() -> None:
 
 
 def test_ics213_is_one_message_per_order(tmp_path: Path) -> None:
-    rec = build_record(incident_events())
+    state = fold(incident_events())
     path = tmp_path / "213.csv"
-    assert export_ics(rec, path, "ics213", Preparer()) == 2
+    assert export_ics(state, path, "ics213", Preparer()) == 2
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == list(ICS213_COLUMNS)
@@ -58,5 +63,5 @@ def test_ics213_is_one_message_per_order(tmp_path: Path) -> None:
 
 def test_unknown_form_is_refused_before_writing(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown ICS form"):
-        export_ics(build_record([]), tmp_path / "x.csv", "ics999", Preparer())
+        export_ics(fold([]), tmp_path / "x.csv", "ics999", Preparer())
     assert not (tmp_path / "x.csv").exists()
