@@ -22,11 +22,11 @@ import pytest
 
 from command.journal import Journal
 from command.scenarios.loader import load_scenario
+from protocols.runtime.console import ConsoleOptions, ConsoleRuntime
 from protocols.runtime.provision import provision
 from tests.system.world import PYTHON, free_port, kill, spawn
 from tests.waiting import wait_for
 from ui import cli
-from ui.runtime import ConsoleOptions, ConsoleRuntime
 
 pytestmark = [pytest.mark.system, pytest.mark.timeout(120)]
 

@@ -1,9 +1,9 @@
 """`baton console --scenario NAME|FILE ...`: the commander's console for one scenario.
 
 Provisions keys and grants for the scenario when needed (`protocols.runtime.provision`), then
-runs the live console (`ui.runtime`): the window, or with `--headless` the engine alone
-(optionally with the playbook autopilot) until SIGTERM/SIGINT or `--duration`, printing a summary
-at the end.
+runs the live console (`protocols.runtime.console`): the window (`ui.console.launch`), or with
+`--headless` the engine alone (optionally with the playbook autopilot) until SIGTERM/SIGINT or
+`--duration`, printing a summary at the end.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from command.journal import Journal
 from command.scenarios.loader import load_scenario, scenario_names
 from protocols.console_link import DEFAULT_ORDERS_ADDRESS
 from protocols.feedbus import DEFAULT_FEED_ADDRESS
+from protocols.runtime.console import ConsoleOptions, ConsoleRuntime
 from protocols.runtime.provision import default_data_dir, provision
 from ui.commands.simulate import snapshot_address_for
-from ui.runtime import ConsoleOptions, ConsoleRuntime, run_console_window
+from ui.console.launch import run_console_window
 
 
 def register(subparsers: Any) -> None:

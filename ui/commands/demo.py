@@ -1,6 +1,7 @@
 """`baton demo [bund|typhoon|disney] [--headless] ...`: run a whole scenario with one command.
 
-See ui/demo.py for what runs; this module only reads the command line.
+`protocols.runtime.demo` runs it; this module reads the command line and hands over the console
+window (`ui.console.launch`), which loads Qt only when a window opens.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ui.demo import (
+from protocols.runtime.demo import (
     DEFAULT_SCENARIO,
     HEADLESS_SPEED,
     SCENARIOS,
@@ -17,6 +18,7 @@ from ui.demo import (
     DemoArgs,
     run_demo,
 )
+from ui.console.launch import QtConsoleWindow
 
 
 def register(subparsers: Any) -> None:
@@ -97,5 +99,6 @@ def run(args: argparse.Namespace) -> int:
             data_dir=args.data_dir,
             screenshot=args.screenshot,
             station_windows=args.station_windows,
-        )
+        ),
+        window=QtConsoleWindow(),
     )

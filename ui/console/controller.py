@@ -45,6 +45,7 @@ from protocols.commands import (
     Update,
 )
 from protocols.engine import Engine, EngineBatch
+from protocols.runtime.console import ConsoleOptions, ConsoleRuntime, key_metrics
 from ui.bridge import EngineBridge
 from ui.console.drafts import ComposedOrder, CorrectionDraft, DecisionDraft
 from ui.console.window import ConsoleWindow
@@ -70,7 +71,6 @@ def configure_window(window: ConsoleWindow, scenario: Scenario) -> None:
     times shown in the incident's zone (tables and plot axes)."""
     from ui.console import qtmodels
     from ui.console.mapview import ZoneShape, read_zones
-    from ui.runtime import key_metrics
 
     features = list(scenario.geometry.values())
     shapes = read_zones({"type": "FeatureCollection", "features": features}) if features else []
@@ -305,17 +305,16 @@ class ConsoleController(QObject):
 
 
 def run_window(
-    options: Any,
+    options: ConsoleOptions,
     *,
     screenshot_dir: Path | None = None,
     screenshot_times_s: Sequence[float] = (),
     quit_after_s: float | None = None,
 ) -> int:
-    """`ui.runtime.run_console_window`: the console window on a live runtime."""
+    """`ui.console.launch.run_console_window`: the console window on a live runtime."""
     from PySide6.QtWidgets import QApplication
 
     from ui import theme
-    from ui.runtime import ConsoleRuntime
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

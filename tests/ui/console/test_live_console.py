@@ -22,14 +22,14 @@ from pytestqt.qtbot import QtBot
 from command.lifecycle import OrderState
 from protocols.commands import CorrectDecision, IssueOrder
 from protocols.feedbus import FeedPublisher
+from protocols.runtime.console import ConsoleOptions, ConsoleRuntime
+from tests.protocols.runtime.runtime_world import live_options, station_argv
 from tests.system.world import kill, spawn
-from tests.ui.runtime_world import live_options, station_argv
 from ui.console import qtmodels
 from ui.console.composer import OrderComposer
 from ui.console.controller import ConsoleController, configure_window, delegation_names
 from ui.console.dialogs import DecisionDialog
 from ui.console.window import ConsoleWindow
-from ui.runtime import ConsoleOptions, ConsoleRuntime
 
 WAIT_MS = 20_000
 AT_LEAST_ACKNOWLEDGED = {

@@ -23,14 +23,14 @@ from protocols.commands import (
 )
 from protocols.engine import EngineBatch
 from protocols.feedbus import FeedPublisher
-from tests.ui.runtime_world import live_options, with_ports
-from ui.runtime import (
+from protocols.runtime.console import (
     ConsoleRuntime,
     ConsoleRuntimeError,
     RunSummary,
     incident_opened_body,
     key_metrics,
 )
+from tests.protocols.runtime.runtime_world import live_options, with_ports
 
 
 def kinds(path: Path, kind: str) -> list[dict[str, object]]:
@@ -218,7 +218,7 @@ def test_baton_console_bad_input_is_one_clear_line(
 def test_metric_history_is_the_median_over_sources_per_interval(tmp_path: Path) -> None:
     from command.clock import ManualClock
     from command.model import Observation
-    from ui.runtime import metric_history
+    from protocols.runtime.console import metric_history
 
     scenario = live_options(tmp_path).scenario
     t0 = scenario.ts(30)

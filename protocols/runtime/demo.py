@@ -1,12 +1,12 @@
-"""`baton demo`: one command that runs a whole scenario on loopback.
+"""`baton demo`, headless: one call that runs a whole scenario on loopback.
 
-It provisions keys and grants (protocols.runtime.provision), picks the console's three ports,
-starts one `baton station` per station and the feed simulator (`baton simulate`) under a
-`Supervisor`, all on one scenario clock (the same `--origin` and `--speed`), then runs the console
-in this process:
-headless with the autopilot approving suggestions (`ConsoleRuntime`), or as the console window
-(`run_console_window`). Whatever ends the run (the scenario's end, `--duration`, closing the
-window, Ctrl-C, SIGTERM), every child is stopped and the console journal closed.
+`run_demo(args)` provisions keys and grants (`protocols.runtime.provision`), picks the console's
+three ports, starts one `baton station` per station and the feed simulator (`baton simulate`)
+under a `Supervisor`, all on one scenario clock (the same `--origin` and `--speed`), then runs the
+console in this process: headless with the autopilot approving suggestions (`ConsoleRuntime`), or
+as the console window through the `ConsoleWindowOpener` the caller passes (the ui layer has the
+window; this module has no Qt). Whatever ends the run (the scenario's end, `--duration`, closing
+the window, Ctrl-C, SIGTERM), every child is stopped and the console journal closed.
 
 Defaults: scenario `bund`; speed 60x headless (or with `--screenshot`), 10x with the window;
 headless runs the whole scenario at that speed, the window runs until it is closed.
@@ -28,17 +28,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import Literal, Protocol, TextIO
 
 from command.errors import BatonError
 from command.journal import Journal, verify_journal
 from command.scenarios.loader import load_scenario
 from command.scenarios.scenario import Scenario
+from protocols.runtime.console import ConsoleOptions, ConsoleRuntime, RunSummary, summarize
 from protocols.runtime.provision import Provisioned, StationFiles, default_data_dir, provision
 from protocols.runtime.supervisor import Supervisor
-
-if TYPE_CHECKING:
-    from ui.runtime import ConsoleOptions, RunSummary
 
 SCENARIOS = ("bund", "typhoon", "disney")
 DEFAULT_SCENARIO = "bund"
@@ -57,6 +55,31 @@ Mode = Literal["headless", "window", "screenshot"]
 
 class DemoError(BatonError):
     """The demo cannot start as asked; the message names the option or file and the fix."""
+
+
+@dataclass(frozen=True)
+class WindowRun:
+    """How the console window runs: when it closes by itself and which screenshots it saves.
+
+    `screenshot_times_s` are wall seconds after start at which the window is saved into
+    `screenshot_dir`; `quit_after_s` closes the window after that long (None: when the user does).
+    """
+
+    quit_after_s: float | None
+    screenshot_dir: Path | None = None
+    screenshot_times_s: tuple[float, ...] = ()
+
+
+class ConsoleWindowOpener(Protocol):
+    """Opens the commander's window on a live console runtime (provided by the ui layer)."""
+
+    def open(self, options: ConsoleOptions, run: WindowRun) -> int:
+        """Run the window on a runtime made from `options` until it closes; the exit code."""
+        ...
+
+    def quit(self) -> None:
+        """Ask an open window to close (called from a signal handler; may do nothing)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -309,8 +332,6 @@ def console_options(
     plan: DemoPlan, provisioned: Provisioned, ports: Ports, origin: float
 ) -> ConsoleOptions:
     """The console runtime's options for this run."""
-    from ui.runtime import ConsoleOptions
-
     return ConsoleOptions(
         scenario=plan.scenario,
         provisioned=provisioned,
@@ -388,8 +409,6 @@ COUNT_KEYS = (
 def console_counts(path: Path, run: RunSummary | None = None) -> Counter[str]:
     """The summary's figures: orders, escalations and decisions as the console runtime counts
     them (`RunSummary`), plus suggestions and signals read from the journal."""
-    from ui.runtime import summarize
-
     run = run or summarize(path)
     counts: Counter[str] = Counter(dict.fromkeys(COUNT_KEYS, 0))
     counts.update(
@@ -490,11 +509,20 @@ def _crashed(sup: Supervisor) -> list[str]:
 
 
 def run_demo(
-    args: DemoArgs, *, env: Mapping[str, str] | None = None, out: TextIO | None = None
+    args: DemoArgs,
+    *,
+    window: ConsoleWindowOpener | None = None,
+    env: Mapping[str, str] | None = None,
+    out: TextIO | None = None,
 ) -> int:
-    """Run the demo as asked; returns the exit code."""
+    """Run the demo as asked; returns the exit code.
+
+    A run with the window (or screenshots) needs `window`; without it only --headless runs.
+    """
     out = out or sys.stdout
     plan = plan_demo(args, env)
+    if plan.mode != "headless" and window is None:
+        raise DemoError(f"this program has no console window: {HEADLESS_HINT}")
     if plan.mode == "screenshot" and display_problem(os.environ if env is None else env):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # screenshots need no screen
     plan.journal.parent.mkdir(parents=True, exist_ok=True)
@@ -512,9 +540,9 @@ def run_demo(
             origin = time.time() + START_LEAD_S
             _start_children(plan, provisioned, ports, origin, sup)
             options = console_options(plan, provisioned, ports, origin)
-            if plan.mode == "headless":
+            if plan.mode == "headless" or window is None:
                 return _run_headless(plan, options, sup, stop, say)
-            return _run_window(plan, options, sup, stop, say)
+            return _run_window(plan, options, window, sup, stop, say)
         finally:
             sup.stop_all(STOP_TIMEOUT_S)
 
@@ -550,8 +578,6 @@ def _run_headless(
     stop: _Stop,
     say: Callable[[str], None],
 ) -> int:
-    from ui.runtime import ConsoleRuntime
-
     assert plan.duration_s is not None
     problems: list[str] = []
     runtime = ConsoleRuntime(options)
@@ -583,36 +609,33 @@ def _run_headless(
     return 0 if summary.ok else 1
 
 
+def window_run(plan: DemoPlan) -> WindowRun:
+    """How the window runs for `plan`: until closed or `duration_s`; with screenshots, three
+    shots spread over the run and closed one second after the last."""
+    if plan.mode != "screenshot":
+        return WindowRun(quit_after_s=plan.duration_s)
+    assert plan.screenshot_dir is not None
+    times = tuple(plan.screenshot_times())
+    return WindowRun(
+        quit_after_s=times[-1] + 1.0, screenshot_dir=plan.screenshot_dir, screenshot_times_s=times
+    )
+
+
 def _run_window(
     plan: DemoPlan,
     options: ConsoleOptions,
+    window: ConsoleWindowOpener,
     sup: Supervisor,
     stop: _Stop,
     say: Callable[[str], None],
 ) -> int:
-    from ui.runtime import run_console_window
-
-    def quit_qt() -> None:
-        from PySide6.QtCore import QCoreApplication
-
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.quit()
-
-    stop.on_signal = quit_qt
-    kwargs: dict[str, Any] = {"quit_after_s": plan.duration_s}
-    if plan.mode == "screenshot":
-        assert plan.screenshot_dir is not None
-        plan.screenshot_dir.mkdir(parents=True, exist_ok=True)
-        times = plan.screenshot_times()
-        kwargs.update(
-            screenshot_dir=plan.screenshot_dir,
-            screenshot_times_s=times,
-            quit_after_s=times[-1] + 1.0,
-        )
+    stop.on_signal = window.quit
+    run = window_run(plan)
+    if run.screenshot_dir is not None:
+        run.screenshot_dir.mkdir(parents=True, exist_ok=True)
     if stop.event.is_set():  # stopped while the children were starting
         return 128 + (stop.signum or 0)
-    code = run_console_window(options, **kwargs)
+    code = window.open(options, run)
     sup.stop_all(STOP_TIMEOUT_S)
     if plan.mode == "screenshot":
         shots = sorted(plan.screenshot_dir.glob("*.png")) if plan.screenshot_dir else []

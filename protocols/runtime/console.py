@@ -1,16 +1,16 @@
 """The live console runtime: one scenario's console engine, wired from provisioned files.
 
-`ConsoleRuntime(options).start()` builds the console engine (DESIGN §2: one thread owning the
-sockets and the journal writer) from what `ui.provision.provision` made: the commander's signing
-key, the console's CURVE secret, the stations' allow-list and the grant chain. In the engine
-thread it then journals `incident.opened` (once per journal), journals the grant chain the console
-acts under (so the header and the review know the delegation) and queues the grant documents for
-every station. With `autopilot_delay_s` the playbooks' suggestions are approved in the engine
-thread after that delay (the headless demo's commander). `stop()` is bounded and closes the
-journal with a signed checkpoint; `summary()` then reads the journal back read-only.
+`ConsoleRuntime(options).start()` builds the console engine (one thread owns the sockets and the
+journal writer; other threads talk to it through commands) from what
+`protocols.runtime.provision.provision` made: the commander's signing key, the console's CURVE
+secret, the stations' allow-list and the grant chain. In the engine thread it then journals
+`incident.opened` (once per journal), journals the grant chain the console acts under (so the
+header and the review know the delegation) and queues the grant documents for every station.
+With `autopilot_delay_s` the playbooks' suggestions are approved in the engine thread after that
+delay (the headless demo's commander). `stop()` is bounded and closes the journal with a signed
+checkpoint; `summary()` then reads the journal back read-only.
 
-`run_console_window(options)` opens the commander's window on top of a runtime (Qt is imported
-there only, so headless runs never load it).
+No Qt here: the commander's window that can sit on top of a runtime is `ui.console.launch`.
 """
 
 from __future__ import annotations
@@ -462,26 +462,4 @@ def _summarize(path: Path, events: Iterable[Any]) -> RunSummary:
         suggestions=suggestions,
         verified=result.ok,
         verify_detail=result.problem or result.detail,
-    )
-
-
-def run_console_window(
-    options: ConsoleOptions,
-    *,
-    screenshot_dir: Path | None = None,
-    screenshot_times_s: Sequence[float] = (),
-    quit_after_s: float | None = None,
-) -> int:
-    """Open the commander's window on a live runtime; returns the exit code.
-
-    `screenshot_times_s` are wall seconds after start at which the window is saved as
-    `screenshot_dir/console-NN-TTs.png`; `quit_after_s` closes the window after that long.
-    """
-    from ui.console.controller import run_window
-
-    return run_window(
-        options,
-        screenshot_dir=screenshot_dir,
-        screenshot_times_s=screenshot_times_s,
-        quit_after_s=quit_after_s,
     )

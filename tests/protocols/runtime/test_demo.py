@@ -1,13 +1,12 @@
-"""`baton demo`: arguments and defaults, port fallback, the no-display message, and a SIGTERM in
-the middle of a headless run leaving nothing behind."""
+"""The headless demo: plans and defaults, port fallback, the children's command lines, the
+no-display check, a run that has no window, and a SIGTERM in the middle of a headless run leaving
+nothing behind. The command line and the window are tested in tests/ui/commands/test_demo_cli.py."""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -18,10 +17,7 @@ import pytest
 
 from command.errors import BatonError
 from command.journal import verify_journal
-from protocols.runtime.provision import provision
-from tests.system.demo_procs import ROOT, finish, kill_marked, marked, new_mark, start_demo
-from ui.cli import build_parser
-from ui.demo import (
+from protocols.runtime.demo import (
     DEFAULT_PORTS,
     HEADLESS_HINT,
     HEADLESS_SPEED,
@@ -29,13 +25,18 @@ from ui.demo import (
     DemoArgs,
     DemoError,
     Ports,
+    WindowRun,
     display_problem,
     pick_ports,
     plan_demo,
     port_free,
+    run_demo,
     simulator_argv,
     station_argv,
+    window_run,
 )
+from protocols.runtime.provision import provision
+from tests.system.demo_procs import finish, kill_marked, marked, new_mark, start_demo
 
 DISPLAY = {"DISPLAY": ":0"}
 
@@ -66,22 +67,6 @@ def _wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
 
 
 # -- arguments ------------------------------------------------------------------------------
-
-
-def test_parser_defaults_to_bund_and_leaves_speed_to_the_mode() -> None:
-    args = build_parser().parse_args(["demo"])
-    assert args.scenario == "bund"
-    assert args.speed is None and args.duration is None and not args.headless
-    assert args.station_windows == 0
-    args = build_parser().parse_args(
-        ["demo", "typhoon", "--headless", "--speed", "120", "--duration", "60"]
-    )
-    assert (args.scenario, args.headless, args.speed, args.duration) == (
-        "typhoon",
-        True,
-        120.0,
-        60.0,
-    )
 
 
 def test_headless_defaults_run_the_whole_scenario_at_60x(tmp_path: Path) -> None:
@@ -190,34 +175,25 @@ def test_display_problem() -> None:
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland check")
-def test_demo_without_display_says_so_in_one_line(tmp_path: Path) -> None:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "demo", "--data-dir", str(tmp_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 2
-    assert done.stdout == ""
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1, done.stderr
-    assert "no display" in lines[0]
-    assert "make demo ARGS=--headless" in lines[0] and "baton demo --headless" in lines[0]
-    assert not (tmp_path / "bund").exists()  # nothing provisioned or started
+# -- the window ----------------------------------------------------------------------------
 
 
-def test_make_demo_passes_args() -> None:
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    recipe = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
-    assert "baton demo $(ARGS)" in recipe
+def test_without_a_window_only_headless_runs(tmp_path: Path) -> None:
+    args = DemoArgs("typhoon", data_dir=tmp_path)
+    with pytest.raises(DemoError, match="no console window") as info:
+        run_demo(args, env=DISPLAY)
+    assert HEADLESS_HINT in str(info.value)
+    assert not (tmp_path / "typhoon").exists()  # nothing provisioned or started
+
+
+def test_window_run_closes_after_the_duration_or_the_last_screenshot(tmp_path: Path) -> None:
+    plan = plan_demo(DemoArgs("typhoon", data_dir=tmp_path, duration=30), env=DISPLAY)
+    assert window_run(plan) == WindowRun(quit_after_s=30)
+    shots = tmp_path / "shots"
+    args = DemoArgs("typhoon", data_dir=tmp_path, screenshot=shots, duration=30)
+    run = window_run(plan_demo(args, env={}))
+    assert run.screenshot_dir == shots.absolute() and len(run.screenshot_times_s) == 3
+    assert run.quit_after_s == run.screenshot_times_s[-1] + 1.0
 
 
 # -- stopping -------------------------------------------------------------------------------
@@ -251,24 +227,3 @@ def test_a_signal_during_a_headless_demo_leaves_nothing_behind(
     finally:
         kill_marked(mark)
     assert verify_journal(console).ok
-
-
-@pytest.mark.system
-def test_screenshots_then_the_window_closes_and_everything_stops(tmp_path: Path) -> None:
-    mark = new_mark()
-    shots = tmp_path / "shots"
-    argv = ["typhoon", "--screenshot", str(shots), "--duration", "6", "--speed", "300"]
-    argv += ["--data-dir", str(tmp_path / "data"), "--journal", str(tmp_path / "c.sqlite")]
-    process = start_demo(argv, mark, tmp_path / "demo.log")
-    try:
-        code = finish(process, 90)
-        output = (tmp_path / "demo.log").read_text(encoding="utf-8", errors="replace")
-        assert code == 0, output
-        assert marked(mark) == []
-    finally:
-        kill_marked(mark)
-    pngs = sorted(shots.glob("*.png"))
-    assert len(pngs) == 3, output
-    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
-    assert "Saved 3 screenshot(s)" in output
-    assert verify_journal(tmp_path / "c.sqlite").ok

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from command.scenarios.loader import load_scenario
 from command.scenarios.scenario import Scenario
+from protocols.runtime.console import ConsoleOptions
 from protocols.runtime.provision import Provisioned, provision
 from tests.system.world import PYTHON, free_port
-from ui.runtime import ConsoleOptions
 
 
 def live_options(tmp: Path, *, autopilot_delay_s: float | None = None) -> ConsoleOptions:
