@@ -2,21 +2,28 @@
 
 The console post (or a headless driver) feeds it observation batches and signals and calls
 `tick(now)`; it returns level changes, new suggestions and a snapshot. It never sends orders.
+
+At each tick, and right before each decision snapshot, the engine journals a `picture.values`
+event holding the fused estimate of every indicator whose value changed since the last one it
+journaled (and every stale "zone/indicator"), so every view folds the same fused values from the
+journal: the live console, replay and the report show what the commander saw, and the fold's
+values at a decision's instant are the values of the decision's snapshot.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from command.clock import Clock
 from command.model import Observation, RiskLevel, Signal
-from command.picture.fusion import Fusion
+from command.picture.fusion import Fused, Fusion, Key
 from command.picture.playbooks import EventSink, PlaybookEngine, Suggestion, SuggestionBook
 from command.picture.risk import LevelChange, RiskBoard
 from command.picture.snapshot import picture_snapshot
+from command.vocabulary import Kind, PictureValues, SignalReceived
 
 if TYPE_CHECKING:
     from command.scenarios.scenario import Scenario
@@ -82,6 +89,8 @@ class PictureEngine:
         self.book = SuggestionBook(
             incident=inc.id, stations=inc.stations, clock=clock, journal=journal
         )
+        self._journaled: dict[tuple[str, str], float] = {}  # (zone, indicator) → value journaled
+        self._stale: tuple[str, ...] = ()  # the stale list last journaled
 
     def ingest(self, batch: Sequence[Observation]) -> int:
         """Fuse a batch and store it in the journal (one `observations.batch` event)."""
@@ -96,7 +105,7 @@ class PictureEngine:
         """Journal an incoming signal and propose what its playbooks suggest."""
         if self.journal is not None:
             self.journal.append(
-                "signal.received",
+                SignalReceived.kind,
                 signal_body(signal),
                 actor=signal.source,
                 incident=self.scenario.incident.id,
@@ -105,12 +114,15 @@ class PictureEngine:
         return [self.book.propose(s) for s in self.playbooks.on_signal(signal, signal.ts)]
 
     def tick(self, now: float) -> PictureUpdate:
-        """Re-rate the zones at `now`, journal level changes, propose level-triggered playbooks."""
-        changes = self.board.update(self.fusion.indicators(now), now)
+        """Re-rate the zones at `now`, journal the changed fused values and the level changes,
+        propose level-triggered playbooks."""
+        fused = self.fusion.indicators(now)
+        self._journal_values(fused, now)
+        changes = self.board.update(fused, now)
         if self.journal is not None:
             for change in changes:
                 self.journal.append(
-                    "picture.level",
+                    Kind.PICTURE_LEVEL,
                     change.to_body(),
                     actor=self.actor,
                     incident=self.scenario.incident.id,
@@ -119,11 +131,46 @@ class PictureEngine:
         suggestions = [self.book.propose(s) for s in self.playbooks.on_levels(self._level, now)]
         return PictureUpdate(now, tuple(changes), tuple(suggestions))
 
+    def values(self, now: float) -> PictureValues | None:
+        """Journal the fused values that changed since the last `picture.values` (and the stale
+        list); the event's body, or None when nothing changed (nothing is journaled then)."""
+        return self._journal_values(self.fusion.indicators(now), now)
+
+    def _journal_values(self, fused: Mapping[Key, Fused], now: float) -> PictureValues | None:
+        changed: dict[str, dict[str, float]] = {}
+        stale: list[str] = []
+        for (zone, indicator), f in sorted(fused.items()):
+            if f.stale:
+                stale.append(f"{zone}/{indicator}")
+            value = f.value
+            if value is None or not math.isfinite(value):
+                continue
+            if self._journaled.get((zone, indicator)) != value:
+                changed.setdefault(zone, {})[indicator] = value
+        if not changed and tuple(stale) == self._stale:
+            return None
+        body = PictureValues(changed, tuple(stale))
+        if self.journal is not None:
+            self.journal.append(
+                body.kind,
+                body.to_body(),
+                actor=self.actor,
+                incident=self.scenario.incident.id,
+                ts=now,
+            )
+        for zone, metrics in changed.items():
+            for indicator, value in metrics.items():
+                self._journaled[(zone, indicator)] = value
+        self._stale = tuple(stale)
+        return body
+
     def _level(self, zone: str, indicator: str | None) -> RiskLevel:
         if indicator is None:
             return self.board.level(zone)
         return self.board.indicator_level(zone, indicator)
 
     def snapshot(self, now: float) -> dict[str, Any]:
-        """The JSON-ready picture at `now` (for decision entries and the console)."""
+        """The JSON-ready picture at `now` (for decision entries), after journaling the fused
+        values that changed, so the journal's values at this instant are the snapshot's."""
+        self.values(now)
         return picture_snapshot(self.scenario.incident.zones, self.fusion, self.board, now)

@@ -9,6 +9,7 @@ from command.clock import ManualClock
 from command.model import Observation
 from command.picture.engine import PictureEngine
 from command.scenarios.loader import load_scenario
+from command.vocabulary import PictureValues
 
 
 class Recorder:
@@ -51,10 +52,46 @@ def test_engine_rates_zones_and_proposes_without_sending() -> None:
     assert [(c.zone, c.level.label) for c in update.level_changes] == [("chenyi", "orange")]
     assert [s.playbook for s in update.suggestions] == ["density_orange_hold_entry"]
     kinds = [k for k, _ in rec.events]
-    assert kinds == ["picture.level", "suggestion.proposed"]
+    assert kinds == ["picture.values", "picture.level", "suggestion.proposed"]
+    rec.events.clear()
     assert eng.tick(now + 10).suggestions == ()  # same episode: not proposed again
     snap = eng.snapshot(now)
     assert snap["zones"]["chenyi"]["level"] == "orange"
     assert snap["zones"]["huangpu_park"]["indicators"]["crowd"]["stale"] is True
     # only journaling, no order anywhere
     assert not any(k.startswith("order.") for k, _ in rec.events)
+
+
+def test_values_are_journaled_when_they_change_and_before_each_snapshot() -> None:
+    sc = load_scenario("bund")
+    rec = Recorder()
+    eng = PictureEngine(sc, clock=ManualClock(sc.start), journal=rec)
+    now = sc.ts(60)
+    crowd = [
+        Observation(now, "chenyi.crowd", "chenyi", "crowd", v, s)
+        for v, s in ((50_000.0, "video"), (51_000.0, "wifi"), (52_000.0, "carrier"))
+    ]
+    eng.ingest(crowd)
+    eng.tick(now)
+    values = [PictureValues.from_body(b) for k, b in rec.events if k == "picture.values"]
+    assert len(values) == 1
+    first = values[0]
+    assert first.values["chenyi"]["crowd"] == 51_000.0  # the fused (median) estimate
+    assert "density" in first.values["chenyi"]  # derived indicators too
+    assert "huangpu_park/crowd" in first.stale  # never fed: stale, with no value
+    assert "huangpu_park" not in first.values
+    rec.events.clear()
+    eng.tick(now + 1)  # nothing changed: nothing journaled
+    assert [k for k, _ in rec.events if k == "picture.values"] == []
+    eng.ingest([Observation(now + 2, "chenyi.crowd", "chenyi", "crowd", 60_000.0, "video")])
+    snap = eng.snapshot(now + 2)
+    kinds = [k for k, _ in rec.events]
+    assert kinds == ["picture.values"]  # journaled before the snapshot was taken
+    changed = PictureValues.from_body(rec.events[0][1])
+    assert set(changed.values["chenyi"]) <= set(first.values["chenyi"])
+    for zone, metrics in changed.values.items():
+        for indicator, value in metrics.items():
+            assert snap["zones"][zone]["indicators"][indicator]["value"] == value
+    rec.events.clear()
+    eng.snapshot(now + 2)  # the same picture again: nothing new to journal
+    assert rec.events == []
