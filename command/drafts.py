@@ -1,9 +1,14 @@
-"""The one order draft: what the commander's composer, a playbook's suggestion and the command
-post all mean by "an order not yet issued" (Qt-free, zmq-free).
+"""Drafts: what the commander has written but not yet issued or journaled (Qt-free, zmq-free).
 
-The post validates a draft against the station's catalogue, signs it and journals it with its
-decision entry (`command.post.CommandPost.issue_order`); a playbook proposes drafts with
-`{zone}` / `{zone_name}` placeholders filled for the zone that triggered (`for_zone`).
+`OrderDraft` is the one order draft: what the commander's composer, a playbook's suggestion and
+the command post all mean by "an order not yet issued". The post validates a draft against the
+station's catalogue, signs it and journals it with its decision entry
+(`command.post.CommandPost.issue_order`); a playbook proposes drafts with `{zone}` /
+`{zone_name}` placeholders filled for the zone that triggered (`for_zone`).
+
+`ComposedOrder` adds what only the console's composer knows (the rationale for the order's
+decision entry, the suggestion it edits); `DecisionDraft` and `CorrectionDraft` are a manual
+decision-log entry and a correction as the console's dialogs emit them.
 """
 
 from __future__ import annotations
@@ -83,3 +88,34 @@ class OrderDraft:
 
         params = {k: fill(v) if isinstance(v, str) else v for k, v in self.params.items()}
         return replace(self, zone=fill(self.zone), text=fill(self.text), params=params)
+
+
+@dataclass(frozen=True, slots=True)
+class ComposedOrder:
+    """An order as composed (parameters already validated against the station's catalogue),
+    with the rationale that becomes its decision entry's and the suggestion it edits, if any."""
+
+    order: OrderDraft
+    rationale: str
+    suggestion_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionDraft:
+    """A decision-log entry as the commander wrote it (Joint Decision Model fields)."""
+
+    decision: str
+    rationale: str
+    information: str = ""
+    risk_assessment: str = ""
+    powers_policy: str = ""
+    options: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionDraft:
+    """A correction: a new entry striking `original_id` through, with the reason why."""
+
+    original_id: str
+    entry: DecisionDraft
+    reason: str

@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from command.drafts import OrderDraft
+from command.drafts import ComposedOrder, OrderDraft
 from command.errors import ValidationError
 from command.model import OrderKind, ParamSpec, Priority, Station, Zone
-from ui.console.drafts import ComposedOrder
 from ui.console.qtmodels import PRIORITY_NAMES
 
 BIG = 1_000_000_000

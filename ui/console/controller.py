@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
+from command.drafts import ComposedOrder, CorrectionDraft, DecisionDraft
 from command.journal import Event, IssuedOrder
 from command.model import Decision, DecisionKind
 from command.scenarios.scenario import Scenario
@@ -47,7 +48,6 @@ from protocols.commands import (
 from protocols.engine import Engine, EngineBatch
 from protocols.runtime.console import ConsoleOptions, ConsoleRuntime, key_metrics
 from ui.bridge import EngineBridge
-from ui.console.drafts import ComposedOrder, CorrectionDraft, DecisionDraft
 from ui.console.window import ConsoleWindow
 
 FIRST_SIZE = (1600, 960)

@@ -1,6 +1,6 @@
 """The console's dialogs: decision entry (JDM), correction (reason required), dismissal reason.
 
-Dialogs validate before accepting and expose the result as a plain draft (`ui.console.drafts`).
+Dialogs validate before accepting and expose the result as a plain draft (`command.drafts`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.console.drafts import CorrectionDraft, DecisionDraft
+from command.drafts import CorrectionDraft, DecisionDraft
 from ui.console.models import DecisionView
 
 

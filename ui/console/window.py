@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command.drafts import ComposedOrder
 from command.model import Incident
 from command.picture.samples import samples
 from ui import i18n, theme
 from ui.console.composer import OrderComposer
-from ui.console.drafts import ComposedOrder
 from ui.console.mapview import ZoneMap, ZoneShape
 from ui.console.models import ConsoleState, EventLike
 from ui.console.panels import (
