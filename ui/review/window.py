@@ -3,14 +3,16 @@
 `ReplayWindow` is a read-only `ConsoleWindow` (the same map, plots, tables and view models) with a
 timeline at the bottom. Seeking forward folds only the events between the old and the new T into
 the live models (incremental row updates); seeking back folds the prefix into a fresh
-`ConsoleState` aside and hands its rows to the models in one reset. Plots show the key metrics'
-observations up to T. Selecting a decision shows the fused picture it stored beside the replayed
-state at its time. The integrity badge comes from `baton verify`, computed off the GUI thread.
+`IncidentState` (the one fold, `command.fold`) aside and hands its rows to the models in one
+reset. Plots show the key metrics' observations up to T. Selecting a decision shows the fused
+picture it stored beside the replayed state at its time. The integrity badge comes from
+`baton verify`, computed off the GUI thread.
 """
 
 from __future__ import annotations
 
 import bisect
+import copy
 import sys
 import threading
 import time
@@ -36,18 +38,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command.fold import IncidentState
+from command.fold.zones import level_index
 from command.picture.samples import number
 from command.review.replay import ReplayIndex
 from command.review.series import latest_values, plot_series, series_points
 from command.review.timefmt import local_time, zone_or_utc
+from command.vocabulary import EventLike
 from ui import theme
 from ui.console.mapview import ZoneShape, grid_zones, level_text, read_zones
-from ui.console.models import ConsoleState, EventLike, _level
-from ui.console.qtmodels import hhmm, set_display_zone
+from ui.console.qtmodels import StationsTableModel, hhmm, set_display_zone
 from ui.console.window import ConsoleWindow
 from ui.review.timeline import TimelineBar, marker_kind
 
 LEVEL_KEYS = ("blue", "yellow", "orange", "red")
+FOLD_MODELS = ("orders", "stations", "decisions", "escalations", "suggestions", "alerts", "zones")
 SAVE_EVERY = 500  # events between two saved states (seeking back folds at most this many)
 BULK_EVENTS = 300  # a forward jump longer than this folds without row signals
 PLOT_WINDOW_S = 2 * 3600.0  # the plots show the two hours before T
@@ -108,10 +113,11 @@ class ReplayWindow(ConsoleWindow):
         )
         self.setObjectName("replayWindow")
         self._incident = inc
+        self._bind_fold()
         self._reset_header(self.state)
         for s in inc.get("stations", []):
             self.state.stations.add_station(str(s["id"]), str(s.get("name") or s["id"]))
-        self._saved: dict[int, ConsoleState] = {0: clone_state(self._initial_state())}
+        self._saved: dict[int, IncidentState] = {0: clone_state(self._initial_state())}
         self._saved_at: list[int] = [0]
         # fold the whole journal once, aside, keeping a state every SAVE_EVERY events
         self._fold_aside(self._initial_state(), 0, len(self.events))
@@ -133,6 +139,27 @@ class ReplayWindow(ConsoleWindow):
         self.seek(self.start_ts)
 
     # ---------------------------------------------------------------- structure
+    def _bind_fold(self) -> None:
+        """Every panel reads the one fold: the console's adapters are pointed at an
+        `IncidentState` (its models keep the console's row shape)."""
+        state = IncidentState()
+        for adapter, model in (
+            (self.orders_model, state.orders),
+            (self.decisions_model, state.decisions),
+            (self.suggestions_model, state.suggestions),
+        ):
+            adapter.beginResetModel()
+            adapter.source = model  # type: ignore[assignment]
+            model.listener = adapter
+            adapter.endResetModel()
+        stations = StationsTableModel(state.stations, self.clock)  # type: ignore[arg-type]
+        self.stations_model = stations
+        self.stations_panel.model = stations
+        self.stations_panel.table.setModel(stations)
+        self.header.model = state.header  # type: ignore[assignment]
+        self.banner.model = state.escalations  # type: ignore[assignment]
+        self.state = state  # type: ignore[assignment]
+
     def _read_only(self) -> None:
         """No editing in replay: composer, approve and new decision are absent."""
         for action in (self.new_order_action, self.new_decision_action, self.approve_action):
@@ -340,14 +367,14 @@ class ReplayWindow(ConsoleWindow):
             self._sized_columns = True
         self.last_seek_ms = (time.perf_counter() - began) * 1000
 
-    def _initial_state(self) -> ConsoleState:
-        state = ConsoleState()
+    def _initial_state(self) -> IncidentState:
+        state = IncidentState()
         self._reset_header(state)
         for s in self._incident.get("stations", []):
             state.stations.add_station(str(s["id"]), str(s.get("name") or s["id"]))
         return state
 
-    def _fold_aside(self, state: ConsoleState, start: int, end: int) -> ConsoleState:
+    def _fold_aside(self, state: IncidentState, start: int, end: int) -> IncidentState:
         """Fold events[start:end] into `state` (no listeners), saving a copy every SAVE_EVERY."""
         i = start
         while i < end:
@@ -361,10 +388,7 @@ class ReplayWindow(ConsoleWindow):
 
     def _fold_detached(self, start: int, end: int) -> set[str]:
         """Fold events[start:end] into the live models with their Qt listeners off, then reset."""
-        models = [
-            getattr(self.state, n)
-            for n in ("orders", "stations", "decisions", "escalations", "suggestions", "zones")
-        ]
+        models = [getattr(self.state, n) for n in FOLD_MODELS]
         listeners = [m.listener for m in models]
         for m in models:
             m.listener = None
@@ -384,7 +408,7 @@ class ReplayWindow(ConsoleWindow):
         self.banner.refresh()
         return changed
 
-    def _reset_header(self, state: ConsoleState) -> None:
+    def _reset_header(self, state: IncidentState) -> None:
         h = state.header
         h.me = ""  # the replay shows the last grant journaled: the commander's own
         h.incident = str(self._incident_dict().get("id", ""))
@@ -393,14 +417,17 @@ class ReplayWindow(ConsoleWindow):
     def _incident_dict(self) -> Mapping[str, Any]:
         return dict(self.opened.get("incident") or {})
 
-    def _adopt(self, fresh: ConsoleState) -> None:
+    def _adopt(self, fresh: IncidentState) -> None:
         """Take a state folded aside: models reset once each, header copied field by field."""
         s = self.state
-        for name in ("orders", "stations", "decisions", "escalations", "suggestions", "zones"):
+        for name in FOLD_MODELS:
             getattr(s, name).adopt(getattr(fresh, name))
         for f in fields(fresh.header):
             setattr(s.header, f.name, getattr(fresh.header, f.name))
-        s.last_seq, s.last_ts = fresh.last_seq, fresh.last_ts
+        s.zones.series = dict(fresh.zones.series)
+        s.link, s.info = fresh.link, fresh.info
+        s.first_ts, s.last_ts, s.last_seq = fresh.first_ts, fresh.last_ts, fresh.last_seq
+        s.events, s.actors = fresh.events, set(fresh.actors)
         levels = {row.zone: row.level for row in s.zones.rows}
         for zone in self.map.zones():
             self.map.set_level(zone, levels.get(zone, 0))
@@ -492,9 +519,9 @@ class ReplayWindow(ConsoleWindow):
             seen = stored.get(zone)
             live = replayed.get(zone, {})
             seen_level = (
-                None if seen is None or seen.get("level") is None else _level(seen["level"])
+                None if seen is None or seen.get("level") is None else level_index(seen["level"])
             )
-            live_level = _level(live["level"]) if live.get("level") is not None else None
+            live_level = level_index(live["level"]) if live.get("level") is not None else None
             name = str(live.get("name") or (seen or {}).get("name") or zone)
             cells = (
                 name,
@@ -609,16 +636,9 @@ class ReplayWindow(ConsoleWindow):
 # ---------------------------------------------------------------- helpers
 
 
-def clone_state(state: ConsoleState) -> ConsoleState:
-    """An independent copy of a folded state (rows are immutable; lists and sets are copied)."""
-    copy = ConsoleState()
-    for name in ("orders", "stations", "decisions", "escalations", "suggestions", "zones"):
-        getattr(copy, name).adopt(getattr(state, name))
-    for f in fields(state.header):
-        value = getattr(state.header, f.name)
-        setattr(copy.header, f.name, value.copy() if isinstance(value, set | dict) else value)
-    copy.last_seq, copy.last_ts = state.last_seq, state.last_ts
-    return copy
+def clone_state(state: IncidentState) -> IncidentState:
+    """An independent copy of a state folded aside (no listeners: it is never shown)."""
+    return copy.deepcopy(state)
 
 
 def _fit_rows(table: QTableView, lines: int) -> None:

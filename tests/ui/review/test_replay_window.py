@@ -15,10 +15,10 @@ from pytestqt.qtbot import QtBot
 
 from command.clock import ManualClock
 from command.errors import BatonError
+from command.fold import fold_until
 from command.journal import Journal
 from command.model import Decision, DecisionKind, Escalation, EscalationKind
 from command.review.loading import LoadedJournal, load_journal
-from ui.console.models import fold_until
 from ui.console.qtmodels import set_display_zone
 from ui.review import window as window_module
 from ui.review.timeline import marker_kind
