@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from command.errors import BatonError
+from command.files import MAX_CAP_BYTES, read_file_bytes
 from command.model import Signal
 from data import CAP_XSD
 
@@ -57,10 +58,7 @@ def _schema_errors(doc: Any, xsd_path: str | Path) -> list[str]:
 def load_cap(path: str | Path) -> Signal:
     """Read a CAP 1.2 alert file into a Signal (one-line `CapError` if unreadable)."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as err:
-        raise CapError(f"{p}: cannot read the CAP alert ({err.strerror})") from None
+    data = read_file_bytes(p, what="CAP alert", max_bytes=MAX_CAP_BYTES, error=CapError)
     return parse_cap(data, name=p.name)
 
 

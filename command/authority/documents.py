@@ -20,18 +20,14 @@ from typing import Any
 from command.authority.errors import AuthorityError
 from command.authority.grants import Grant, Revocation
 from command.authority.keys import write_new_file
+from command.files import MAX_DOCUMENT_BYTES, load_json_file
 
 CHAIN_FORMAT = "baton.grant-chain/1"
 REVOCATION_FORMAT = "baton.revocation/1"
 
 
 def _read(path: Path, what: str) -> dict[str, Any]:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AuthorityError(f"{path}: no such {what} file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise AuthorityError(f"{path} is not a readable {what} file: {err}") from None
+    data = load_json_file(path, what=what, max_bytes=MAX_DOCUMENT_BYTES, error=AuthorityError)
     if not isinstance(data, dict):
         raise AuthorityError(f"{path} is not a {what} file")
     return data

@@ -33,6 +33,13 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from command.authority.errors import KeyFileError
+from command.files import (
+    MAX_DOCUMENT_BYTES,
+    MAX_KEY_BYTES,
+    load_yaml_file,
+    read_file_bytes,
+    read_text_file,
+)
 from command.signing import Signer
 
 SECRET_SUFFIX = ".sign"
@@ -76,11 +83,15 @@ def write_new_file(path: Path, data: bytes, mode: int) -> None:
 
 
 def check_secret_permissions(path: Path) -> None:
-    """Refuse a secret file that group or other users can read or write."""
+    """Refuse a secret file that is not a regular file or that others can read or write."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
         raise KeyFileError(f"{path}: no such key file") from None
+    except OSError as err:
+        raise KeyFileError(f"cannot read {path}: {err.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise KeyFileError(f"{path}: not a regular file — give the key file itself")
     if stat.S_IMODE(mode) & 0o077:
         raise KeyFileError(
             f"{path} is accessible by other users (mode {stat.S_IMODE(mode):o}): "
@@ -134,14 +145,13 @@ def load_signer(path: Path, name: str | None = None) -> Signer:
     """Load a secret signing key (refusing loose permissions); the name defaults to the file's."""
     path = Path(path)
     check_secret_permissions(path)
+    pem = read_file_bytes(path, what="key", max_bytes=MAX_KEY_BYTES, error=KeyFileError)
     try:
-        key = load_pem_private_key(path.read_bytes(), password=None)
+        key = load_pem_private_key(pem, password=None)
     except (ValueError, TypeError):
         raise KeyFileError(
             f"{path} is not an Ed25519 secret key (create one with baton keys init)"
         ) from None
-    except OSError as err:
-        raise KeyFileError(f"cannot read {path}: {err.strerror}") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyFileError(f"{path} is not an Ed25519 key (create one with baton keys init)")
     return Signer(name or name_of(path), key)
@@ -150,12 +160,7 @@ def load_signer(path: Path, name: str | None = None) -> Signer:
 def load_public_key(path: Path) -> str:
     """Read a `.sign.pub` file: the public key as hex."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise KeyFileError(f"{path}: no such public key file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise KeyFileError(f"cannot read {path}: {err}") from None
+    text = read_text_file(path, what="public key", max_bytes=MAX_KEY_BYTES, error=KeyFileError)
     return check_key_hex(text, str(path))
 
 
@@ -170,12 +175,7 @@ class TrustedRoot:
 def load_trust(path: Path) -> tuple[TrustedRoot, ...]:
     """Read a trust file (YAML/JSON: a list of {name, key}, or {roots: [...]})."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KeyFileError(f"{path}: no such trust file") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise KeyFileError(f"{path} is not a readable trust file: {type(err).__name__}") from None
+    data = load_yaml_file(path, what="trust", max_bytes=MAX_DOCUMENT_BYTES, error=KeyFileError)
     if isinstance(data, dict):
         data = data.get("roots")
     if not isinstance(data, list) or not data:

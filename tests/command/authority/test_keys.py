@@ -95,7 +95,7 @@ def test_trust_file_round_trip(tmp_path: Path) -> None:
         ("roots: []", "expected a list of roots"),
         ("- {name: a}", "needs a name and a key"),
         ("- {name: a, key: beef}", "64 hex digits"),
-        ("{{{", "not a readable trust file"),
+        ("{{{", "trust.yaml: not valid YAML: line 1"),
     ],
 )
 def test_bad_trust_files(tmp_path: Path, text: str, message: str) -> None:
