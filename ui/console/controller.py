@@ -3,10 +3,12 @@
 The window's signals become typed engine commands (`protocols.commands`) through `Engine.call`,
 which returns at once with a Future (the GUI never waits for the network or fsync); a failed
 command is shown as one line in the status bar. Engine batches come back through an
-`EngineBridge` (queued to the GUI thread): journal events go to `ConsoleWindow.apply_events`;
-typed updates are dispatched by type: metric history and picture snapshots to `apply_picture`,
-the engine's status (stations online, outbox size) to the header's link state and outbox, and
-refused feeds and autopilot failures to the status bar.
+`EngineBridge` (queued to the GUI thread): journal events go to `ConsoleWindow.apply_events`,
+which folds them into the window's `command.fold.IncidentState` (map and plots included: the
+picture is journaled as `picture.level` and `picture.values`, so nothing else feeds them); typed
+updates are dispatched by type: the engine's status (stations online, outbox size, heartbeats)
+is shown over the header and the stations list without entering the fold, and refused feeds and
+autopilot failures go to the status bar.
 """
 
 from __future__ import annotations
@@ -40,8 +42,6 @@ from protocols.commands import (
     EditSuggestion,
     FeedRejected,
     IssueOrder,
-    MetricHistory,
-    PictureSnapshotted,
     StatusChanged,
     Update,
 )
@@ -169,23 +169,18 @@ class ConsoleController(QObject):
 
     @Slot(object)
     def on_events(self, events: Sequence[Event]) -> None:
-        """Fold journal events into the window, keeping the engine's outbox size."""
-        self.window.apply_events(events)
+        """Fold journal events into the window (map and plots too), keeping the live status."""
+        changed = self.window.apply_events(events)
         self._show_status()
+        if "zones" in changed:
+            zone_axes(self.window)  # plots are made on their first points
 
     @Slot(object)
     def on_updates(self, updates: Sequence[Update]) -> None:
-        """History and snapshots to plots and map (in the engine's order: older points first);
-        status to the header; rejected feeds and autopilot failures to the status bar."""
-        plotted = False
+        """Status to the header and stations list; rejected feeds and autopilot failures to the
+        status bar. The picture is not taken from updates: it comes folded from the journal."""
         for update in updates:
             match update:
-                case MetricHistory(points):
-                    self.window.apply_picture([p.to_dict() for p in points])
-                    plotted = True
-                case PictureSnapshotted(snapshot):
-                    self.window.apply_picture(snapshot)
-                    plotted = True
                 case StatusChanged(status):
                     self.status = status
                     self._show_status()
@@ -195,25 +190,16 @@ class ConsoleController(QObject):
                 case FeedRejected(code, text):
                     self._fail("feed", f"{code}: {text}")
                 case _:
-                    pass  # picture changes and suggestions arrive as journal events too
-        if plotted:
-            zone_axes(self.window)
+                    pass  # picture, suggestions and history arrive as journal events
 
     def _show_status(self) -> None:
-        header = self.window.state.header
-        name = self.names.get(header.issuer)
-        if name:
-            header.issuer = name  # the grant names its issuer by key id: show who that is
+        header = self.window.header
+        header.names = self.names  # the grant names its issuer by key id: show who that is
         if self.status is None:
-            self.window.header.refresh()
+            header.refresh()
             return
-        header.link_up = bool(self.status.online)
-        header.outbox = self.status.pending
-        for station, ts in self.status.heard.items():
-            row = self.window.state.stations.get(station)
-            if ts is not None and row is not None and ts != row.last_heard:
-                self.window.state.stations.heard(station, float(ts))
-        self.window.header.refresh()
+        header.set_live(bool(self.status.online), self.status.pending)
+        self.window.stations_model.set_heard(self.status.heard)
 
     # ---- window → engine (GUI thread; never waits)
     def call(self, command: Command[R]) -> Future[R]:

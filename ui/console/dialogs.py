@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from command.drafts import CorrectionDraft, DecisionDraft
-from ui.console.models import DecisionView
+from command.fold import DecisionView
 
 
 def _text_box(lines: int = 3) -> QPlainTextEdit:

@@ -37,11 +37,14 @@ LEVEL_TITLES = (
     marked(QT_TRANSLATE_NOOP("RiskLevel", "orange")),
     marked(QT_TRANSLATE_NOOP("RiskLevel", "red")),
 )
+NO_DATA = marked(QT_TRANSLATE_NOOP("RiskLevel", "no data"))
 M_PER_DEG = 111_320.0
 
 
-def level_text(level: int) -> str:
-    """The risk level's colour name in the current language."""
+def level_text(level: int | None) -> str:
+    """The risk level's colour name in the current language ("no data" for None)."""
+    if level is None:
+        return QCoreApplication.translate("RiskLevel", NO_DATA)
     return QCoreApplication.translate("RiskLevel", LEVEL_TITLES[min(4, max(0, level))])
 
 
@@ -129,7 +132,11 @@ class _Label(QGraphicsRectItem):
 
 
 class ZoneMap(QGraphicsView):
-    """The zone map widget. `set_level` / `set_figure` update one zone; `focus_zone` zooms to it."""
+    """The zone map widget. `set_level` / `set_figure` update one zone; `focus_zone` zooms to it.
+
+    A zone whose level was never set (or was set to None) has no data yet: it is drawn grey and
+    hatched, labelled "no data", never green.
+    """
 
     zone_selected = Signal(str)
 
@@ -144,7 +151,7 @@ class ZoneMap(QGraphicsView):
         self._shapes: dict[str, ZoneShape] = {}
         self._items: dict[str, QGraphicsPathItem] = {}
         self._labels: dict[str, _Label] = {}
-        self._levels: dict[str, int] = {}
+        self._levels: dict[str, int | None] = {}
         self._figures: dict[str, str] = {}
         self._focused: str | None = None
         self._anchors: dict[str, QPointF] = {}
@@ -207,10 +214,10 @@ class ZoneMap(QGraphicsView):
         """Zone ids in drawing order (Ctrl+1..9 follow this order)."""
         return list(self._shapes)
 
-    def set_level(self, zone: str, level: int) -> None:
-        """Fill `zone` with the colour of risk `level` (0 green … 4 red)."""
-        level = min(4, max(0, int(level)))
-        if self._levels.get(zone) == level and zone in self._items:
+    def set_level(self, zone: str, level: int | None) -> None:
+        """Fill `zone` with the colour of risk `level` (0 green … 4 red; None: no data yet)."""
+        level = None if level is None else min(4, max(0, int(level)))
+        if zone in self._levels and self._levels[zone] == level and zone in self._items:
             return
         self._levels[zone] = level
         self._style_zone(zone)
@@ -225,8 +232,12 @@ class ZoneMap(QGraphicsView):
         self.declutter()
 
     def level(self, zone: str) -> int:
-        """The level shown for `zone`."""
-        return self._levels.get(zone, 0)
+        """The level shown for `zone` (0 when it has no data)."""
+        return self._levels.get(zone) or 0
+
+    def has_data(self, zone: str) -> bool:
+        """False while `zone` is drawn as "no data"."""
+        return self._levels.get(zone) is not None
 
     def zone_brush(self, zone: str) -> QColor:
         """The fill colour currently drawn for `zone`."""
@@ -316,8 +327,11 @@ class ZoneMap(QGraphicsView):
         if item is None:
             return
         th = theme.current()
-        level = self._levels.get(zone, 0)
-        item.setBrush(QBrush(th.risk_color(level)))
+        level = self._levels.get(zone)
+        if level is None:
+            item.setBrush(QBrush(th.color("muted"), Qt.BrushStyle.BDiagPattern))
+        else:
+            item.setBrush(QBrush(th.risk_color(level)))
         pen = QPen(th.color("zone_outline"), 3.0 if zone == self._focused else 1.2)
         pen.setCosmetic(True)
         item.setPen(pen)

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command.fold import DelegationModel, EscalationsModel
 from command.lifecycle import OrderState
 from ui import theme
 from ui.console.dialogs import DecisionDialog, ReasonDialog
-from ui.console.models import EscalationsModel, HeaderModel
 from ui.console.qtmodels import (
     KEY_ROLE,
     DecisionsTableModel,
@@ -79,13 +79,20 @@ def selected_key(view: QTableView) -> str | None:
 
 
 class IncidentHeader(QFrame):
-    """Incident name, delegation (issuer, scope, time left), link state and outbox size."""
+    """Incident name, delegation (issuer, scope, time left), link state and outbox size.
 
-    def __init__(self, model: HeaderModel, clock: Callable[[], float]) -> None:
+    Reads the fold's `DelegationModel`; the engine's live status (stations online, outbox size)
+    and the issuer's display name are shown over it (`set_live`, `names`), never folded in.
+    """
+
+    def __init__(self, model: DelegationModel, clock: Callable[[], float]) -> None:
         super().__init__()
         self.setObjectName("incidentHeader")
         self.model = model
         self.clock = clock
+        self.names: dict[str, str] = {}  # signer id → display name
+        self.live_link: bool | None = None
+        self.live_outbox: int | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.incident = QLabel()
         self.incident.setObjectName("headerIncident")
@@ -129,17 +136,23 @@ class IncidentHeader(QFrame):
             .replace("%3", count("zones"))
         )
 
+    def set_live(self, link_up: bool | None, outbox: int | None) -> None:
+        """The engine's live link state and outbox size (None: read the journal's)."""
+        self.live_link, self.live_outbox = link_up, outbox
+        self.refresh()
+
     def refresh(self, *_: object) -> None:
         """Re-read the header model (also on every tick: time left changes)."""
         m = self.model
+        issuer = self.names.get(m.issuer, m.issuer)
         self.incident.setText(m.incident_name or m.incident or self.tr("No incident"))
         if m.revoked:
-            deleg = self.tr("Delegation REVOKED by %1").replace("%1", m.issuer or "?")
+            deleg = self.tr("Delegation REVOKED by %1").replace("%1", issuer or "?")
         elif m.issuer:
             left = m.time_left(self.clock())
             deleg = (
                 self.tr("Delegated by %1 · scope %2 · %3 left")
-                .replace("%1", m.issuer)
+                .replace("%1", issuer)
                 .replace("%2", self._scope_summary() or self.tr("all"))
                 .replace("%3", duration(left) if left is not None else "∞")
             )
@@ -149,16 +162,18 @@ class IncidentHeader(QFrame):
         # The header stays one short line; the full scope is one hover away.
         self.delegation.setToolTip(f"{deleg}\n{m.scope_text()}" if m.issuer else deleg)
         th = theme.current()
-        if m.link_up is None:
+        link_up = m.link_up if self.live_link is None else self.live_link
+        outbox = m.outbox if self.live_outbox is None else self.live_outbox
+        if link_up is None:
             link = self.tr("Link: —")
             colour = th.muted
-        elif m.link_up:
+        elif link_up:
             link = self.tr("Link: online")
             colour = th.risk[0]
         else:
             link = self.tr("Link: OFFLINE")
             colour = th.risk[4]
-        self.link.setText(f"{link}  ·  " + self.tr("Outbox: %1").replace("%1", str(m.outbox)))
+        self.link.setText(f"{link}  ·  " + self.tr("Outbox: %1").replace("%1", str(outbox)))
         self.link.setStyleSheet(f"color: {colour}; font-weight: bold;")
 
     def changeEvent(self, event: QEvent) -> None:

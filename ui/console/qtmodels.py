@@ -1,4 +1,4 @@
-"""Thin Qt adapters over the plain view models: table models and the orders filter proxy.
+"""Thin Qt adapters over the fold's models (`command.fold`): table models and the orders filter.
 
 Each adapter listens to its `RowModel` and turns its notifications into `beginInsertRows` /
 `endInsertRows` and `dataChanged` (never a reset for incremental updates). Time-dependent columns
@@ -8,7 +8,7 @@ Each adapter listens to its `RowModel` and turns its notifications into `beginIn
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any, Generic, TypeVar
@@ -24,9 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QFont
 
-from command.lifecycle import OrderState
-from ui import theme
-from ui.console.models import (
+from command.fold import (
     DecisionsModel,
     DecisionView,
     OrdersModel,
@@ -37,6 +35,8 @@ from ui.console.models import (
     SuggestionsModel,
     SuggestionView,
 )
+from command.lifecycle import OrderState
+from ui import theme
 from ui.i18n import marked
 
 Index = QModelIndex | QPersistentModelIndex
@@ -51,6 +51,7 @@ STATE_NAMES = {
     OrderState.ACKNOWLEDGED: marked(QT_TRANSLATE_NOOP("OrderState", "acknowledged")),
     OrderState.ACCEPTED: marked(QT_TRANSLATE_NOOP("OrderState", "accepted")),
     OrderState.DECLINED: marked(QT_TRANSLATE_NOOP("OrderState", "declined")),
+    OrderState.REJECTED: marked(QT_TRANSLATE_NOOP("OrderState", "rejected")),
     OrderState.IN_PROGRESS: marked(QT_TRANSLATE_NOOP("OrderState", "in progress")),
     OrderState.COMPLETED: marked(QT_TRANSLATE_NOOP("OrderState", "completed")),
     OrderState.FAILED: marked(QT_TRANSLATE_NOOP("OrderState", "failed")),
@@ -263,9 +264,21 @@ class OrdersTableModel(RowTableModel[OrderView]):
 
 
 class StationsTableModel(RowTableModel[StationView]):
-    """The stations list: name, online, last heard, open and late orders."""
+    """The stations list: name, online, last heard, open and late orders.
+
+    "Last heard" is the later of the journal's last contact (the fold) and the engine's live
+    heartbeat times (`set_heard`: heartbeats are not journaled, so they never enter the fold).
+    """
 
     def __init__(self, rows: StationsModel, clock: Callable[[], float] | None = None) -> None:
+        self.live_heard: dict[str, float] = {}
+
+        def heard(r: StationView) -> float | None:
+            live = self.live_heard.get(r.station)
+            if live is None or (r.last_heard is not None and r.last_heard >= live):
+                return r.last_heard
+            return live
+
         yes = marked(QT_TRANSLATE_NOOP("ConsoleColumns", "online"))
         no = marked(QT_TRANSLATE_NOOP("ConsoleColumns", "offline"))
 
@@ -280,8 +293,8 @@ class StationsTableModel(RowTableModel[StationView]):
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Link")), online),
             _c(
                 marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Last heard")),
-                lambda r, n: duration(None if r.last_heard is None else n - r.last_heard),
-                sort=lambda r, n: r.last_heard or 0.0,
+                lambda r, n: duration(None if (h := heard(r)) is None else n - h),
+                sort=lambda r, n: heard(r) or 0.0,
                 timed=True,
             ),
             _c(
@@ -299,6 +312,16 @@ class StationsTableModel(RowTableModel[StationView]):
         ]
         super().__init__(rows, columns, clock, key=lambda r: r.station)
         self.stations = rows
+
+    def set_heard(self, heard: Mapping[str, float | None]) -> None:
+        """The engine's live last-heard times per station (shown, never folded)."""
+        for station, ts in heard.items():
+            if ts is None or self.live_heard.get(station) == ts:
+                continue
+            self.live_heard[station] = float(ts)
+            row = self.stations.row_of(station)
+            if row is not None:
+                self.row_changed(row)
 
     def style(self, row: StationView, now: float, role: int) -> Any:
         """Offline stations in the muted colour; stations with late orders in warning colours."""

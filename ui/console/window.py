@@ -1,8 +1,11 @@
 """The commander's console window: header, escalation banner, zone map and dockable panels.
 
-Fed by `apply_events(batch)` (journal events, e.g. from `EngineBridge.events`) and
-`apply_picture(update)` (fusion output). The commander's intentions leave as signals carrying
-plain drafts or ids (`order_composed`, `decision_written`, `correction_written`,
+Fed by `apply_events(batch)`: journal events (e.g. from `EngineBridge.events`) folded into one
+`command.fold.IncidentState`, which every panel reads: the tables through thin Qt adapters, the
+map's colours and figures from the fold's zones (journaled `picture.level` and `picture.values`;
+a zone with no data yet is drawn as "no data"), the plots from the fold's fused series. So the
+live window shows exactly what a replay of the journal shows. The commander's intentions leave as
+signals carrying plain drafts or ids (`order_composed`, `decision_written`, `correction_written`,
 `suggestion_approved`, `suggestion_edited`, `suggestion_dismissed`); the composition root routes
 them to the engine. Layout is kept in QSettings under an injectable organisation/application.
 """
@@ -25,12 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from command.drafts import ComposedOrder
+from command.fold import IncidentState, ZoneView
 from command.model import Incident
-from command.picture.samples import samples
+from command.picture.samples import number
+from command.vocabulary import EventLike
 from ui import i18n, theme
 from ui.console.composer import OrderComposer
 from ui.console.mapview import ZoneMap, ZoneShape
-from ui.console.models import ConsoleState, EventLike
 from ui.console.panels import (
     DecisionsPanel,
     EscalationBanner,
@@ -79,13 +83,14 @@ class ConsoleWindow(QMainWindow):
         self.clock = clock or time.time
         self.settings_org = settings_org
         self.settings_app = settings_app
-        self.state = ConsoleState()
-        self._last_ts: dict[tuple[str, str], float] = {}
-        self.state.header.me = commander
+        self.state = IncidentState(me=commander)
+        self._plotted: dict[tuple[str, str], int] = {}  # series → points handed to the plots
         self.key_metrics: list[str] = []
         if incident is not None:
             self.state.header.incident = incident.id
             self.state.header.incident_name = incident.name
+            for z in incident.zones:
+                self.state.zones.add_zone(z.id, z.name)
 
         # Qt adapters over the plain models
         self.orders_model = OrdersTableModel(self.state.orders, self.clock)
@@ -281,8 +286,7 @@ class ConsoleWindow(QMainWindow):
     def set_zone_shapes(self, shapes: Iterable[ZoneShape]) -> None:
         """Draw these zone outlines (from GeoJSON) on the map."""
         self.map.load(shapes)
-        for row in self.state.zones.rows:
-            self.map.set_level(row.zone, row.level)
+        self._show_zones()
 
     def set_thresholds(self, metric: str, thresholds: Iterable[tuple[float, int]]) -> None:
         """Threshold lines for `metric` on the plots: (value, level) pairs.
@@ -297,33 +301,48 @@ class ConsoleWindow(QMainWindow):
         """Fold a batch of journal events into every view; return the models changed."""
         changed = self.state.apply_all(batch)
         if "zones" in changed:
-            for row in self.state.zones.rows:
-                self.map.set_level(row.zone, row.level)
+            self._show_zones()
+            self._plot_new_points()
         if "header" in changed or "orders" in changed:
             self.header.refresh()
         if "escalations" in changed:
             self.banner.refresh()
         return changed
 
-    def apply_picture(self, update: Any) -> int:
-        """Add a picture update (or observation batch) to plots and map; return points added."""
-        points, statuses = samples(update, prefer=self.key_metrics)
-        added = 0
-        for s in points:
-            key = (s.zone, s.metric)
-            if s.ts <= self._last_ts.get(key, float("-inf")):
-                continue  # a snapshot repeating a value already plotted
-            self._last_ts[key] = s.ts
-            if self.key_metrics and s.metric not in self.key_metrics:
+    def _show_zones(self) -> None:
+        """Map colours and figures from the fold's zones ("no data" until a zone has some)."""
+        for row in self.state.zones.rows:
+            self.map.set_level(row.zone, row.level if row.has_data else None)
+            self.map.set_figure(row.zone, self.figure(row))
+
+    def figure(self, row: ZoneView) -> str:
+        """A zone's key figure ("3.1 p/m²"): the indicator that set its level, else the first
+        key metric it has, else its first indicator ("" with no values)."""
+        if not row.values:
+            return ""
+        names = [row.indicator, *self.key_metrics, *sorted(row.values)]
+        indicator = next(n for n in names if n in row.values)
+        unit = next(
+            (
+                str(km.get("unit") or "")
+                for km in self.state.info.key_metrics
+                if km.get("metric") == indicator and km.get("zone") in (row.zone, None)
+            ),
+            "",
+        )
+        return f"{number(row.values[indicator])} {unit}".strip()
+
+    def _plot_new_points(self) -> None:
+        """Hand the fold's new series points to the plots (key metrics only, once any is set)."""
+        for key, series in self.state.zones.series.items():
+            done = self._plotted.get(key, 0)
+            if len(series.times) <= done:
                 continue
-            self.plots.append(s.zone, s.metric, s.ts, s.value)
-            added += 1
-        for st in statuses:
-            if st.level is not None:
-                self.map.set_level(st.zone, st.level)
-            if st.figure:
-                self.map.set_figure(st.zone, st.figure)
-        return added
+            self._plotted[key] = len(series.times)
+            zone, metric = key
+            if self.key_metrics and metric not in self.key_metrics:
+                continue
+            self.plots.extend(zone, metric, series.times[done:], series.values[done:])
 
     def tick(self) -> None:
         """Once a second: ages, overdue colours, last-heard and the delegation's time left."""

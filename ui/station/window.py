@@ -1,6 +1,7 @@
 """The station operator's window: inbox (most urgent first), verification badge, answers.
 
-A thin Qt view over `InboxModel` and `LinkStatus`. It never talks to the network: every answer is
+A thin Qt view over the fold of the station's journal (`command.fold.IncidentState`: its orders
+as the inbox, its link status). It never talks to the network: every answer is
 emitted as `action_requested(order_id, step, detail)` for the station's engine to journal and send.
 """
 
@@ -42,9 +43,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command.fold import IncidentState, OrdersModel, OrderView
 from command.lifecycle import OrderState, Step
+from command.vocabulary import EventLike
 from ui import theme
-from ui.console.models import EventLike
 from ui.console.qtmodels import (
     PRIORITY_NAMES,
     SORT_ROLE,
@@ -53,7 +55,6 @@ from ui.console.qtmodels import (
     duration,
     state_text,
 )
-from ui.station.models import InboxModel, InboxView, LinkStatus
 
 Index = QModelIndex | QPersistentModelIndex
 CTX = "StationColumns"
@@ -62,16 +63,16 @@ ZONE_COLUMN = 3
 JOURNAL_LINES = 300
 
 
-def _col(title: str, display: Callable[[InboxView, float], str], **kw: Any) -> Column[InboxView]:
+def _col(title: str, display: Callable[[OrderView, float], str], **kw: Any) -> Column[OrderView]:
     return Column(title, display, **kw)
 
 
-class InboxTableModel(RowTableModel[InboxView]):
+class InboxTableModel(RowTableModel[OrderView]):
     """The inbox table: priority, received, kind, zone, state, time left, authority."""
 
     def __init__(
         self,
-        rows: InboxModel,
+        rows: OrdersModel,
         clock: Callable[[], float] | None = None,
         tz: ZoneInfo | None = None,
         kind_titles: dict[str, str] | None = None,
@@ -118,7 +119,7 @@ class InboxTableModel(RowTableModel[InboxView]):
             return QCoreApplication.translate(CTX, self.columns[section].title)
         return None
 
-    def style(self, row: InboxView, now: float, role: int) -> Any:
+    def style(self, row: OrderView, now: float, role: int) -> Any:
         """Rejected orders in the warning colours; open urgent orders in bold."""
         th = theme.current()
         if not row.authority.ok:
@@ -133,7 +134,7 @@ class InboxTableModel(RowTableModel[InboxView]):
         return None
 
 
-def time_left(row: InboxView, now: float) -> str:
+def time_left(row: OrderView, now: float) -> str:
     """Time to the order's next deadline (answer, then done), "overdue" past it, "" if closed."""
     if not _open(row):
         return ""
@@ -143,11 +144,11 @@ def time_left(row: InboxView, now: float) -> str:
     return duration(left)
 
 
-def _open(row: InboxView) -> bool:
+def _open(row: OrderView) -> bool:
     return row.state.open and row.authority.ok
 
 
-def shown_state(row: InboxView) -> str:
+def shown_state(row: OrderView) -> str:
     """The state as the operator reads it: a rejected order is "rejected", whatever came before."""
     if not row.authority.ok:
         return QCoreApplication.translate("StationColumns", "rejected")
@@ -159,7 +160,7 @@ def local_hms(ts: float, tz: ZoneInfo) -> str:
     return datetime.fromtimestamp(ts, UTC).astimezone(tz).strftime("%H:%M:%S")
 
 
-def _deadline(row: InboxView) -> float:
+def _deadline(row: OrderView) -> float:
     if row.state in (OrderState.ACCEPTED, OrderState.IN_PROGRESS):
         return row.due
     return row.ack_deadline
@@ -236,8 +237,10 @@ class StationWindow(QMainWindow):
         self.station_name = station_name or station_id
         self.agency = agency
         self.clock = clock or time.time
-        self.inbox = InboxModel()
-        self.link = LinkStatus()
+        self.state = IncidentState(me=station_id)
+        self.inbox = self.state.orders
+        self.link = self.state.link
+        self.outbox = 0  # reports waiting to be delivered (the engine's live count)
         self.tz = ZoneInfo(timezone)
         self.kind_titles = dict(kind_titles or {})
         self.zone_names = dict(zone_names or {})
@@ -383,8 +386,7 @@ class StationWindow(QMainWindow):
         link_changed = False
         lines: list[str] = []
         for ev in batch:
-            self.inbox.apply(ev)
-            link_changed |= self.link.apply(ev)
+            link_changed |= "link" in self.state.apply(ev)
             line = self.journal_line(ev)
             if line:
                 lines.append(f"{local_hms(ev.ts, self.tz)}  {line}")
@@ -434,8 +436,8 @@ class StationWindow(QMainWindow):
 
     def set_outbox(self, pending: int) -> None:
         """Show how many reports wait to be delivered."""
-        if pending != self.link.outbox:
-            self.link.outbox = pending
+        if pending != self.outbox:
+            self.outbox = pending
             self._show_link()
 
     def show_error(self, text: str) -> None:
@@ -443,7 +445,7 @@ class StationWindow(QMainWindow):
         self.statusBar().showMessage("✘ " + text, 15_000)
 
     # ------------------------------------------------------------------ selection
-    def current(self) -> InboxView | None:
+    def current(self) -> OrderView | None:
         """The order selected in the inbox."""
         index = self.table.currentIndex()
         if not index.isValid():
@@ -506,8 +508,8 @@ class StationWindow(QMainWindow):
         th = theme.current()
         online = self.link.online
         text = self.tr("connected to console") if online else self.tr("console unreachable")
-        if self.link.outbox:
-            text += " · " + self.tr("reports waiting: %1").replace("%1", str(self.link.outbox))
+        if self.outbox:
+            text += " · " + self.tr("reports waiting: %1").replace("%1", str(self.outbox))
         bg = th.risk[0] if online else th.risk[4]
         fg = th.risk_text[0] if online else th.risk_text[4]
         self.link_label.setText(text)
@@ -515,7 +517,7 @@ class StationWindow(QMainWindow):
             f"background:{bg};color:{fg};border-radius:4px;font-weight:bold"
         )
 
-    def _show_detail(self, row: InboxView | None) -> None:
+    def _show_detail(self, row: OrderView | None) -> None:
         th = theme.current()
         if row is None:
             self.order_title.setText(self.tr("No order selected"))

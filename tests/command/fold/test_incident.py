@@ -1,16 +1,23 @@
-"""The plain view models fold journal events correctly (no Qt)."""
+"""The fold turns journal events into the state every view reads (no Qt)."""
 
 from __future__ import annotations
 
-from command.lifecycle import OrderState
-from tests.ui.console.fake_events import EventMaker
-from ui.console.models import ConsoleState, fold_until
+import pytest
 
-from .conftest import T0, decision, order
+from command.fold import IncidentState, fold, fold_until
+from command.lifecycle import OrderState
+
+from .events import T0, EventMaker, decision, order
+
+
+@pytest.fixture
+def mk() -> EventMaker:
+    """An event maker for incident 'inc'."""
+    return EventMaker("inc")
 
 
 def test_orders_fold_issue_steps_and_rejection(mk: EventMaker) -> None:
-    state = ConsoleState()
+    state = IncidentState()
     state.apply(mk.ev("order.issued", {"order": order("O1").to_dict(), "msg_id": "m1"}, ts=T0))
     state.apply(mk.ev("order.issued", {"order": order("O2").to_dict(), "msg_id": "m2"}, ts=T0))
     state.apply(
@@ -39,13 +46,14 @@ def test_orders_fold_issue_steps_and_rejection(mk: EventMaker) -> None:
     assert o1.state is OrderState.IN_PROGRESS
     assert o1.last_detail == "50% half done"
     assert o1.updated_at == T0 + 60
-    assert o2.state is OrderState.DECLINED
-    assert o2.last_detail == "authority:out_of_scope"
+    assert o2.state is OrderState.REJECTED  # the station's refusal is its own state
+    assert o2.last_detail == "out_of_scope"
     assert [r.order_id for r in state.orders.open_orders()] == ["O1"]
+    assert [s.step.value for s in o1.history] == ["deliver", "progress"]
 
 
 def test_duplicate_issue_and_unknown_order_are_ignored(mk: EventMaker) -> None:
-    state = ConsoleState()
+    state = IncidentState()
     body = {"order": order("O1").to_dict(), "msg_id": "m1"}
     assert "orders" in state.apply(mk.ev("order.issued", body, ts=T0))
     assert "orders" not in state.apply(mk.ev("order.issued", body, ts=T0))
@@ -56,7 +64,7 @@ def test_duplicate_issue_and_unknown_order_are_ignored(mk: EventMaker) -> None:
 
 
 def test_overdue_after_due_or_unaccepted_after_deadline(mk: EventMaker) -> None:
-    state = ConsoleState()
+    state = IncidentState()
     state.apply(mk.ev("order.issued", {"order": order("O1").to_dict(), "msg_id": "m"}, ts=T0))
     row = state.orders.get("O1")
     assert row is not None
@@ -74,11 +82,12 @@ def test_overdue_after_due_or_unaccepted_after_deadline(mk: EventMaker) -> None:
 
 
 def test_stations_presence_and_counts(mk: EventMaker) -> None:
-    state = ConsoleState()
+    state = IncidentState()
     state.stations.add_station("metro", "Metro")
     state.apply(mk.ev("station.online", {"station": "police", "detail": ""}, ts=T0))
     state.apply(mk.ev("order.issued", {"order": order("O1").to_dict(), "msg_id": "m"}, ts=T0))
-    state.apply(mk.ev("order.deliver", {"order_id": "O1", "state": "delivered"}, ts=T0 + 5))
+    deliver = {"order_id": "O1", "state": "delivered"}
+    state.apply(mk.ev("order.deliver", deliver, ts=T0 + 5, actor="police"))  # heard from it
     state.apply(mk.ev("station.offline", {"station": "police", "detail": "silent"}, ts=T0 + 50))
     police = state.stations.get("police")
     assert police is not None
@@ -91,7 +100,7 @@ def test_stations_presence_and_counts(mk: EventMaker) -> None:
 
 
 def test_decision_correction_strikes_the_original(mk: EventMaker) -> None:
-    state = ConsoleState()
+    state = IncidentState()
     state.apply(mk.ev("decision.added", {"decision": decision("D1").to_dict()}, ts=T0))
     fixed = decision("D2", ts=T0 + 5, text="Close the other road")
     state.apply(
@@ -109,7 +118,7 @@ def test_decision_correction_strikes_the_original(mk: EventMaker) -> None:
 
 
 def test_escalations_and_suggestions(mk: EventMaker) -> None:
-    state = ConsoleState()
+    state = IncidentState()
     esc = {
         "id": "E1",
         "order_id": "O1",
@@ -137,7 +146,7 @@ def test_escalations_and_suggestions(mk: EventMaker) -> None:
 
 
 def test_header_grant_revocation_link_and_outbox(mk: EventMaker) -> None:
-    state = ConsoleState()
+    state = IncidentState()
     state.header.me = "cmd"
     grant = {
         "id": "G1",
@@ -186,3 +195,18 @@ def test_fold_until_keeps_only_what_was_known(mk: EventMaker) -> None:
     late = fold_until(events, T0 + 30)
     assert late.orders.get("O1").state is OrderState.DELIVERED  # type: ignore[union-attr]
     assert late.zones.get("north").level == 3  # type: ignore[union-attr]
+
+
+def test_counts_are_read_from_the_folded_orders(mk: EventMaker) -> None:
+    events = [
+        mk.ev("order.issued", {"order": order("O1").to_dict(), "msg_id": "m1"}, ts=T0),
+        mk.ev("order.issued", {"order": order("O2").to_dict(), "msg_id": "m2"}, ts=T0),
+        mk.ev("order.accept", {"order_id": "O1", "state": "accepted"}, ts=T0 + 5),
+        mk.ev("order.complete", {"order_id": "O1", "state": "completed"}, ts=T0 + 50),
+        mk.ev("order.decline", {"order_id": "O2", "state": "declined"}, ts=T0 + 6),
+        mk.ev("decision.added", {"decision": decision("D1").to_dict()}, ts=T0 + 7),
+    ]
+    counts = fold(events).counts()
+    assert (counts.issued, counts.accepted, counts.completed, counts.declined) == (2, 1, 1, 1)
+    assert (counts.open, counts.decisions, counts.escalations) == (0, 1, 0)
+    assert fold_until(events, T0 + 5).counts().accepted == 1

@@ -1,4 +1,4 @@
-"""The view models fold what the real journal writes (contract catalogue), not just fixtures."""
+"""The fold reads what the real journal writes, not just fixtures."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from dataclasses import replace
 
 from command.canonical import canonical_bytes
 from command.clock import ManualClock
+from command.fold import IncidentState, fold_until
 from command.journal import Journal
 from command.lifecycle import OrderState, Step
 from command.model import Escalation, EscalationKind
 from command.signing import Signer
-from ui.console.models import ConsoleState, fold_until
 
-from .conftest import decision, order
+from .events import decision, order
 
 
 def test_models_fold_a_real_journal() -> None:
@@ -32,7 +32,7 @@ def test_models_fold_a_real_journal() -> None:
         Escalation("E1", "O1", "police", EscalationKind.NOT_ACCEPTED, t0 + 9, "not accepted")
     )
     events = list(j.events())
-    state = ConsoleState()
+    state = IncidentState()
     state.apply_all(events)
     row = state.orders.get("O1")
     assert row is not None and row.state is OrderState.ACKNOWLEDGED

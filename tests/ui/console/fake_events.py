@@ -2,7 +2,8 @@
 engine, no network. `EventMaker` numbers journal-shaped events for the tests.
 
 `demo_window(scenario)` builds a `ConsoleWindow` filled with an incident, stations, orders in
-every state, decisions (one corrected), an open escalation, suggestions and 30 minutes of metrics.
+every state, decisions (one corrected), an open escalation, suggestions and 30 minutes of metrics
+(as the `picture.values` events the picture engine journals).
 It reads the shipped scenario (`data/scenarios/NAME.yaml`) and zone outlines
 (`data/zones/NAME.geojson`) when they exist; otherwise it makes up zones on a grid.
 `render_png(scenario, path, theme=..., language=...)` renders that window offscreen to a PNG
@@ -398,7 +399,8 @@ def demo_metrics(incident: Incident, now: float, minutes: int = 30) -> Iterator[
 def scenario_pictures(
     scenario: Any, t0: float, t1: float, step_s: float = 10.0
 ) -> Iterator[tuple[dict[str, Any], list[DemoEvent]]]:
-    """Run the scenario's feeds through fusion and risk from t0 to t1: (snapshot, level events).
+    """Run the scenario's feeds through fusion and risk from t0 to t1: (snapshot, events), the
+    events being the `picture.values` and `picture.level` the engine would journal.
 
     The same pipeline as the engine (FeedSimulator → Fusion → RiskBoard → picture_snapshot),
     without journal or network.
@@ -425,8 +427,24 @@ def scenario_pictures(
         fusion.ingest(batch)
         now = max(o.ts for o in batch)
         changes = board.update(fusion.indicators(now), now)
-        events = [mk.ev("picture.level", c.to_body(), ts=c.ts) for c in changes]
-        yield picture_snapshot(zones, fusion, board, now), events
+        snapshot = picture_snapshot(zones, fusion, board, now)
+        events = [values_event(mk, snapshot)]
+        events += [mk.ev("picture.level", c.to_body(), ts=c.ts) for c in changes]
+        yield snapshot, events
+
+
+def values_event(mk: EventMaker, update: dict[str, Any]) -> DemoEvent:
+    """A `picture.values` event holding every value of a picture snapshot or demo update."""
+    values: dict[str, dict[str, float]] = {}
+    stale: list[str] = []
+    for zone, z in update["zones"].items():
+        for name, m in dict(z.get("indicators") or z.get("metrics") or {}).items():
+            value = m if isinstance(m, int | float) else m.get("value")
+            if not isinstance(m, int | float) and m.get("stale"):
+                stale.append(f"{zone}/{name}")
+            if value is not None:
+                values.setdefault(zone, {})[name] = float(value)
+    return mk.ev("picture.values", {"values": values, "stale": stale}, ts=float(update["ts"]))
 
 
 def demo_window(scenario: str = "bund", *, minute: float = 75.0, **kwargs: Any) -> Any:
@@ -455,15 +473,12 @@ def demo_window(scenario: str = "bund", *, minute: float = 75.0, **kwargs: Any) 
                 incident, now, issuer=d.authority_name or d.authority, scope=scope, levels=False
             )
         )
-        for snapshot, events in scenario_pictures(loaded, max(loaded.start, now - 1800), now):
+        for _, events in scenario_pictures(loaded, max(loaded.start, now - 1800), now):
             window.apply_events(events)
-            window.apply_picture(snapshot)
     else:
         window.apply_events(demo_events(incident, now))
-        for update in demo_metrics(incident, now):
-            window.apply_picture(update)
-        figures = {z.id: f"{1.2 + 0.7 * i:.1f} p/m²" for i, z in enumerate(incident.zones)}
-        window.apply_picture({"ts": now, "zones": {z: {"figure": f} for z, f in figures.items()}})
+        mk = EventMaker(incident.id, actor="picture")
+        window.apply_events([values_event(mk, u) for u in demo_metrics(incident, now)])
     window.plots.redraw()
     return window
 

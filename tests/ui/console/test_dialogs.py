@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
+from command.fold import DecisionView
 from ui.console.dialogs import DecisionDialog, ReasonDialog
-from ui.console.models import DecisionView
 
 from .conftest import decision
 

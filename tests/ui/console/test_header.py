@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from ui.console.models import HeaderModel
+from command.fold import DelegationModel
 from ui.console.panels import IncidentHeader
 
 
 def test_scope_is_summarised_as_counts_with_the_full_scope_on_hover(qtbot: QtBot) -> None:
-    model = HeaderModel()
+    model = DelegationModel()
     model.issuer = "Huangpu District City Operations Centre"
     model.scope = {
         "stations": ["lighting", "metro", "security", "traffic_police"],

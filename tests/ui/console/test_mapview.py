@@ -36,12 +36,18 @@ def test_colours_follow_levels_and_theme(qtbot: QtBot, qapp: QApplication) -> No
     view = ZoneMap()
     qtbot.addWidget(view)
     view.load(read_zones(DATA / "zones.geojson"))
-    assert view.zone_brush("north") == QColor(theme.LIGHT.risk[0])
+    assert not view.has_data("north")  # nothing measured yet: grey and hatched, never green
+    assert view.zone_brush("north") == QColor(theme.LIGHT.muted)
+    assert view.zone_brush("north") != QColor(theme.LIGHT.risk[0])
+    assert view.label_text("north").endswith("no data")
     for level in range(5):
         view.set_level("north", level)
         assert view.zone_brush("north") == QColor(theme.LIGHT.risk[level])
+    assert view.has_data("north")
     view.set_level("south", 9)  # clamped to red
     assert view.zone_brush("south") == QColor(theme.LIGHT.risk[4])
+    view.set_level("south", None)
+    assert view.zone_brush("south") == QColor(theme.LIGHT.muted) and not view.has_data("south")
     theme.apply_theme(qapp, "dark")
     assert view.zone_brush("north") == QColor(theme.DARK.risk[4])
     assert len({QColor(c).name() for c in theme.LIGHT.risk}) == 5

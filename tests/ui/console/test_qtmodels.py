@@ -6,10 +6,10 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QAbstractItemModelTester
 
+from command.fold import IncidentState
 from command.lifecycle import OrderState
 from tests.ui.console.fake_events import EventMaker
 from ui import theme
-from ui.console.models import ConsoleState
 from ui.console.qtmodels import (
     OVERDUE_ROLE,
     DecisionsTableModel,
@@ -41,7 +41,7 @@ class Spy:
 
 def test_orders_model_inserts_and_updates_incrementally(mk: EventMaker) -> None:
     now = [T0]
-    state = ConsoleState()
+    state = IncidentState()
     model = OrdersTableModel(state.orders, lambda: now[0])
     tester = QAbstractItemModelTester(model, FAIL)
     spy = Spy(model)
@@ -58,7 +58,7 @@ def test_orders_model_inserts_and_updates_incrementally(mk: EventMaker) -> None:
 
 def test_overdue_rows_are_coloured_and_refresh_on_tick(mk: EventMaker) -> None:
     now = [T0 + 10]
-    state = ConsoleState()
+    state = IncidentState()
     model = OrdersTableModel(state.orders, lambda: now[0])
     state.apply(mk.ev("order.issued", {"order": order("O1").to_dict(), "msg_id": "a"}, ts=T0))
     idx = model.index(0, 1)
@@ -75,7 +75,7 @@ def test_overdue_rows_are_coloured_and_refresh_on_tick(mk: EventMaker) -> None:
 
 
 def test_orders_proxy_filters_by_text_and_state(mk: EventMaker) -> None:
-    state = ConsoleState()
+    state = IncidentState()
     model = OrdersTableModel(state.orders, lambda: T0)
     proxy = OrdersFilterProxy()
     proxy.setSourceModel(model)
@@ -105,7 +105,7 @@ def test_orders_proxy_filters_by_text_and_state(mk: EventMaker) -> None:
 
 
 def test_decisions_model_strikes_corrected_entries(mk: EventMaker) -> None:
-    state = ConsoleState()
+    state = IncidentState()
     model = DecisionsTableModel(state.decisions, lambda: T0)
     QAbstractItemModelTester(model, FAIL)
     spy = Spy(model)  # type: ignore[arg-type]
@@ -130,7 +130,7 @@ def test_decisions_model_strikes_corrected_entries(mk: EventMaker) -> None:
 
 
 def test_stations_and_suggestions_models_pass_the_tester(mk: EventMaker) -> None:
-    state = ConsoleState()
+    state = IncidentState()
     stations = StationsTableModel(state.stations, lambda: T0 + 500)
     suggestions = SuggestionsTableModel(state.suggestions, lambda: T0)
     QAbstractItemModelTester(stations, FAIL)

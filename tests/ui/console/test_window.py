@@ -119,46 +119,38 @@ def test_events_fill_tables_header_map_and_banner(window: ConsoleWindow, mk: Eve
     assert window.banner.isHidden()
 
 
-def test_picture_updates_feed_plots_and_map(window: ConsoleWindow) -> None:
-    snapshot = {
-        "ts": T0,
-        "zones": {
-            "north": {
-                "name": "N",
-                "level": "orange",
-                "stale": [],
-                "indicators": {
-                    "density": {
-                        "value": 3.21,
-                        "unit": "p/m²",
-                        "latest_ts": T0,
-                        "stale": False,
-                        "level": "orange",
-                    },
-                    "count": {
-                        "value": 1200.0,
-                        "unit": "",
-                        "latest_ts": T0,
-                        "stale": False,
-                        "level": "green",
-                    },
-                    "wind": {
-                        "value": 9.0,
-                        "unit": "m/s",
-                        "latest_ts": T0 - 600,
-                        "stale": True,
-                        "level": "green",
-                    },
-                },
-            }
-        },
-    }
-    assert window.apply_picture(snapshot) == 2  # the stale value is not plotted
-    assert window.apply_picture(snapshot) == 0  # nothing new
-    assert window.plots.points("north", "density") == 1
+def test_map_and_plots_come_from_the_folded_picture(window: ConsoleWindow, mk: EventMaker) -> None:
+    assert not window.map.has_data("north")  # no data yet: not green
+    assert window.map.label_text("north") == "North terrace\nno data"
+    window.set_thresholds("density", [(2.0, 2), (3.0, 3)])
+    key_metrics = [{"zone": "north", "metric": "density", "title": "Density", "unit": "p/m²"}]
+    opened = {"incident": {"id": "inc", "name": "Test incident"}, "key_metrics": key_metrics}
+    values = {"values": {"north": {"density": 2.5, "count": 1200.0}}, "stale": []}
+    changed = window.apply_events(
+        [
+            mk.ev("incident.opened", opened, ts=T0 - 60),
+            mk.ev("picture.values", values, ts=T0),
+            mk.ev("picture.values", {"values": {"north": {"density": 3.21}}}, ts=T0 + 1),
+            mk.ev(
+                "picture.level",
+                {"zone": "north", "level": "orange", "indicator": "density", "value": 3.21},
+                ts=T0 + 1,
+            ),
+        ]
+    )
+    assert "zones" in changed
+    assert window.map.has_data("north") and not window.map.has_data("south")
     assert window.map.zone_brush("north") == QColor(theme.LIGHT.risk[3])
-    assert window.map.label_text("north").startswith("North terrace\n3.21 p/m²")
-    assert window.apply_picture([{"zone": "south", "metric": "count", "ts": T0, "value": 5}]) == 1
+    assert window.map.label_text("north") == "North terrace\n3.21 p/m²  ·  orange"
+    assert window.plots.points("north", "density") == 2  # the fold's series, point by point
+    assert window.plots.points("north", "count") == 0  # not a key metric: not plotted
+    window.apply_events(
+        [mk.ev("picture.values", {"values": {"south": {"density": 0.4}}}, ts=T0 + 2)]
+    )
+    assert window.map.has_data("south") and window.map.level("south") == 0  # data, still green
+    assert window.map.zone_brush("south") == QColor(theme.LIGHT.risk[0])
+    assert window.plots.points("north", "density") == 2  # nothing new for north
+    assert window.plots.points("south", "density") == 1
 
 
 def test_suggestion_buttons_and_ctrl_enter_emit_ids(

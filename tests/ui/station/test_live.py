@@ -171,7 +171,7 @@ def test_order_arrives_verified_is_accepted_and_the_console_sees_it(
         lambda: window.inbox.get(order_id).state is OrderState.ACCEPTED,  # type: ignore[union-attr]
         timeout=WAIT_MS,
     )
-    qtbot.waitUntil(lambda: window.link.outbox == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.outbox == 0, timeout=WAIT_MS)
     assert "reports waiting" not in window.link_label.text()
 
 

@@ -9,7 +9,6 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from command.lifecycle import OrderState, Step
-from ui.station.models import InboxModel
 from ui.station.window import StationWindow
 
 NOW = 1_760_000_000.0
@@ -175,9 +174,3 @@ def test_link_state_is_shown(window: StationWindow) -> None:
     assert "reports waiting: 2" in window.link_label.text()
     window.apply_events([Ev(2, NOW + 5, "link.down", {"detail": "3 heartbeats missed"})])
     assert "unreachable" in window.link_label.text()
-
-
-def test_plain_inbox_model_ignores_steps_for_unknown_orders() -> None:
-    inbox = InboxModel()
-    assert not inbox.apply(Ev(1, NOW, "order.accept", {"order_id": "nope", "state": "accepted"}))
-    assert len(inbox) == 0
