@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -30,10 +30,12 @@ from command.authority.keys import load_signer
 from command.autopilot import Autopilot
 from command.clock import SimulatedClock
 from command.errors import BatonError
+from command.fold import Counts, IncidentState, fold
 from command.journal import Journal, verify_journal
 from command.model import DecisionKind
 from command.picture.engine import PictureEngine
 from command.scenarios.scenario import Scenario
+from command.vocabulary import SuggestionOutcome
 from protocols.certs import load_curve_keys
 from protocols.commands import (
     CommandFailed,
@@ -74,28 +76,65 @@ class ConsoleOptions:
 
 @dataclass(frozen=True)
 class RunSummary:
-    """What a console run did, read back from its journal (the headless demo prints it)."""
+    """What a console run did, read back from its journal (the headless demo prints it): the
+    fold's counts (`IncidentState.counts()`), the suggestions approved and signals received."""
 
     journal: Path
-    orders_issued: int
-    accepted: int
-    completed: int
-    declined: int
-    late: int
-    escalations: int
-    decisions: int
-    suggestions: int
+    counts: Counts
+    approved: int
+    signals: int
     verified: bool
     verify_detail: str
 
+    @property
+    def orders_issued(self) -> int:
+        """Orders issued."""
+        return self.counts.issued
+
+    @property
+    def accepted(self) -> int:
+        """Orders that were ever accepted."""
+        return self.counts.accepted
+
+    @property
+    def completed(self) -> int:
+        """Orders completed."""
+        return self.counts.completed
+
+    @property
+    def declined(self) -> int:
+        """Orders declined by their station."""
+        return self.counts.declined
+
+    @property
+    def late(self) -> int:
+        """Orders an escalation said were late (not accepted in time, or overdue)."""
+        return self.counts.late
+
+    @property
+    def escalations(self) -> int:
+        """Escalations raised."""
+        return self.counts.escalations
+
+    @property
+    def decisions(self) -> int:
+        """Decision-log entries (corrections included)."""
+        return self.counts.decisions
+
+    @property
+    def suggestions(self) -> int:
+        """Suggestions proposed."""
+        return self.counts.suggestions
+
     def lines(self) -> list[str]:
         """Human-readable lines for a terminal."""
+        c = self.counts
         verdict = "intact" if self.verified else f"BROKEN ({self.verify_detail})"
+        refused = f", rejected {c.rejected}" if c.rejected else ""
         return [
-            f"Orders issued {self.orders_issued}: accepted {self.accepted}, completed "
-            f"{self.completed}, declined {self.declined}, late {self.late}",
-            f"Escalations {self.escalations}; decisions {self.decisions}; "
-            f"suggestions {self.suggestions}",
+            f"Orders issued {c.issued}: accepted {c.accepted}, completed "
+            f"{c.completed}, declined {c.declined}{refused}, late {c.late}",
+            f"Escalations {c.escalations}; decisions {c.decisions}; suggestions {c.suggestions}",
             f"Journal {self.journal}: baton verify says {verdict}",
         ]
 
@@ -409,57 +448,25 @@ class ConsoleRuntime:
 
 
 def summarize(path: Path) -> RunSummary:
-    """A `RunSummary` of the console journal at `path` (read-only)."""
+    """A `RunSummary` of the console journal at `path` (read-only), from the one fold."""
     journal = Journal.open_readonly(path)
     try:
-        return _summarize(path, journal.events())
+        state = fold(journal.events())
     finally:
         journal.close()
+    return run_summary(path, state)
 
 
-def _summarize(path: Path, events: Iterable[Any]) -> RunSummary:
-    due: dict[str, float] = {}
-    reached: dict[str, dict[str, float]] = {}
-    escalations = decisions = suggestions = 0
-    overdue: set[str] = set()
-    last_ts = 0.0
-    for ev in events:
-        last_ts = max(last_ts, ev.ts)
-        kind, body = ev.kind, ev.body
-        if kind == "order.issued":
-            due[str(body["order"]["id"])] = float(body["order"]["due"])
-        elif kind.startswith("order.") and "order_id" in body:
-            reached.setdefault(str(body["order_id"]), {}).setdefault(kind[6:], ev.ts)
-        elif kind == "escalation.raised":
-            escalations += 1
-            esc = body.get("escalation", {})
-            if esc.get("kind") == "overdue":
-                overdue.add(str(esc.get("order_id")))
-        elif kind in ("decision.added", "decision.corrected"):
-            decisions += 1
-        elif kind == "suggestion.proposed":
-            suggestions += 1
-
-    def count(step: str) -> int:
-        return sum(1 for oid in due if step in reached.get(oid, {}))
-
-    late = 0
-    for oid, deadline in due.items():
-        steps = reached.get(oid, {})
-        done = steps.get("complete")
-        if oid in overdue or (done is not None and done > deadline):
-            late += 1
+def run_summary(path: Path, state: IncidentState) -> RunSummary:
+    """The `RunSummary` of a console journal already folded into `state`."""
     result = verify_journal(path)
     return RunSummary(
         journal=path,
-        orders_issued=len(due),
-        accepted=count("accept"),
-        completed=count("complete"),
-        declined=count("decline"),
-        late=late,
-        escalations=escalations,
-        decisions=decisions,
-        suggestions=suggestions,
+        counts=state.counts(),
+        approved=sum(
+            1 for s in state.suggestions.rows if s.status == SuggestionOutcome.APPROVED.value
+        ),
+        signals=sum(1 for a in state.alerts.rows if not a.issued),
         verified=result.ok,
         verify_detail=result.problem or result.detail,
     )

@@ -31,7 +31,7 @@ from types import FrameType
 from typing import Literal, Protocol, TextIO
 
 from command.errors import BatonError
-from command.journal import Journal, verify_journal
+from command.journal import verify_journal
 from command.scenarios.loader import load_scenario
 from command.scenarios.scenario import Scenario
 from protocols.runtime.console import ConsoleOptions, ConsoleRuntime, RunSummary, summarize
@@ -407,27 +407,23 @@ COUNT_KEYS = (
 
 
 def console_counts(path: Path, run: RunSummary | None = None) -> Counter[str]:
-    """The summary's figures: orders, escalations and decisions as the console runtime counts
-    them (`RunSummary`), plus suggestions and signals read from the journal."""
+    """The summary's figures, all from the one fold of the console journal (`RunSummary`:
+    `IncidentState.counts()`, suggestions approved, signals received)."""
     run = run or summarize(path)
+    c = run.counts
     counts: Counter[str] = Counter(dict.fromkeys(COUNT_KEYS, 0))
     counts.update(
-        issued=run.orders_issued,
-        accepted=run.accepted,
-        completed=run.completed,
-        declined=run.declined,
-        late=run.late,
-        escalations=run.escalations,
-        decisions=run.decisions,
+        issued=c.issued,
+        accepted=c.accepted,
+        completed=c.completed,
+        declined=c.declined,
+        late=c.late,
+        escalations=c.escalations,
+        decisions=c.decisions,
+        proposed=c.suggestions,
+        approved=run.approved,
+        signals=run.signals,
     )
-    kinds = {"suggestion.proposed": "proposed", "suggestion.approved": "approved"}
-    kinds["signal.received"] = "signals"
-    journal = Journal.open_readonly(path)
-    try:
-        for event in journal.events(kinds=list(kinds)):
-            counts[kinds[event.kind]] += 1
-    finally:
-        journal.close()
     return counts
 
 
