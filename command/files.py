@@ -92,15 +92,15 @@ def read_file_bytes(
     finally:
         os.close(fd)
     if total > max_bytes:
-        raise error(_too_large(p, what, total, max_bytes))
+        raise error(_too_large(p, what, max_bytes, max_bytes, grew=True))
     return b"".join(chunks)
 
 
-def _too_large(p: Path, what: str, size: int, limit: int) -> str:
-    more = "more than " if size > limit and size == limit + 1 else ""
+def _too_large(p: Path, what: str, size: int, limit: int, *, grew: bool = False) -> str:
+    more = "more than " if grew else ""  # a file still growing as it is read
     return (
         f"{p}: {more}{_size(size)} is too large for a {what} file (at most {_size(limit)})"
-        f" — give the {what} file itself"
+        f" — check this is the {what} file you meant"
     )
 
 

@@ -17,6 +17,7 @@ import zmq.auth
 
 from command.authority.errors import KeyFileError
 from command.authority.keys import check_name, check_secret_permissions, write_new_file
+from command.files import MAX_KEY_BYTES, read_file_bytes
 
 PUBLIC_SUFFIX = ".key"
 SECRET_SUFFIX = ".key_secret"
@@ -57,28 +58,32 @@ def create_curve_keypair(directory: Path | str, name: str) -> CurveKeyFiles:
     return CurveKeyFiles(public, secret)
 
 
+def _read_certificate(path: Path) -> tuple[bytes, bytes | None]:
+    """(public, secret or None) from a certificate file, read as `zmq.auth.load_certificate`
+    does but through the bounded regular-file reader (a FIFO or huge file is one line)."""
+    data = read_file_bytes(path, what="CURVE key", max_bytes=MAX_KEY_BYTES, error=KeyFileError)
+    found: dict[bytes, bytes] = {}
+    for raw in data.splitlines():
+        line = raw.strip()
+        for field in (b"public-key", b"secret-key"):
+            if line.startswith(field) and b"=" in line and field not in found:
+                found[field] = line.split(b"=", 1)[1].strip(b" \t'\"")
+    if not found.get(b"public-key"):
+        raise KeyFileError(f"{path} is not a CURVE certificate (create one with baton keys init)")
+    return found[b"public-key"], found.get(b"secret-key") or None
+
+
 def load_curve_public(path: Path | str) -> bytes:
     """The Z85 public key from a ``.key`` (or ``.key_secret``) certificate file."""
-    path = Path(path)
-    try:
-        public, _ = zmq.auth.load_certificate(path)
-    except (OSError, ValueError):
-        raise KeyFileError(
-            f"{path} is not a CURVE certificate (create one with baton keys init)"
-        ) from None
-    return bytes(public)
+    public, _ = _read_certificate(Path(path))
+    return public
 
 
 def load_curve_keys(secret_path: Path | str) -> CurveKeys:
     """The (public, secret) Z85 pair from a ``.key_secret`` file; refuses loose permissions."""
     path = Path(secret_path)
     check_secret_permissions(path)
-    try:
-        public, secret = zmq.auth.load_certificate(path)
-    except (OSError, ValueError):
-        raise KeyFileError(
-            f"{path} is not a CURVE certificate (create one with baton keys init)"
-        ) from None
+    public, secret = _read_certificate(path)
     if not secret:
         raise KeyFileError(f"{path} holds no secret key: pass the NAME{SECRET_SUFFIX} file")
     return CurveKeys(bytes(public), bytes(secret))

@@ -286,7 +286,12 @@ def pick_ports(defaults: Sequence[int] = DEFAULT_PORTS, host: str = HOST) -> Por
 
 
 def _baton() -> list[str]:
-    return [sys.executable, "-m", "ui.cli"]
+    """This interpreter running the `baton` CLI in safe-path mode (`-P`, Python 3.11+).
+
+    Without `-P`, `python -m` puts the working directory first on `sys.path`, so a folder that
+    holds a `data/` (or `ui/`, `command/`...) directory would shadow Baton's own packages.
+    """
+    return [sys.executable, "-P", "-m", "ui.cli"]
 
 
 def station_argv(

@@ -49,6 +49,7 @@ from command.authority.provisioning import (
     issue_chain,
 )
 from command.errors import BatonError
+from command.files import MAX_DOCUMENT_BYTES, load_yaml_file
 from command.scenarios.scenario import Scenario
 from command.signing import Signer
 from protocols.certs import (
@@ -226,12 +227,9 @@ def write_allow_list(path: Path, keys: Mapping[str, bytes]) -> None:
 
 def load_allow_list(path: Path) -> dict[bytes, str]:
     """Read an allow-list: Z85 public key → station id (what the console's ZAP handler takes)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProvisionError(f"{path}: no such allow-list file") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise ProvisionError(f"{path} is not a readable allow-list: {type(err).__name__}") from None
+    data = load_yaml_file(
+        path, what="allow-list", max_bytes=MAX_DOCUMENT_BYTES, error=ProvisionError
+    )
     stations = data.get("stations") if isinstance(data, dict) else None
     if not isinstance(stations, dict) or not stations:
         raise ProvisionError(f"{path}: expected 'stations:' mapping station id to public key")

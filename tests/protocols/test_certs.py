@@ -58,3 +58,15 @@ def test_public_file_is_not_a_secret(tmp_path: Path) -> None:
     junk.write_text("hello")
     with pytest.raises(KeyFileError, match="not a CURVE certificate"):
         load_curve_public(junk)
+
+
+@pytest.mark.timeout(10)
+def test_fifo_or_missing_certificate_is_one_line_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "console.key"
+    os.mkfifo(fifo, 0o600)
+    with pytest.raises(KeyFileError, match="not a regular file — give the CURVE key file itself"):
+        load_curve_public(fifo)
+    with pytest.raises(KeyFileError, match="not a regular file — give the key file itself"):
+        load_curve_keys(fifo)
+    with pytest.raises(KeyFileError, match="no such CURVE key file"):
+        load_curve_public(tmp_path / "missing.key")
