@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import os
+import time
 from pathlib import Path
 from typing import Any
 
 from command.errors import BatonError
-from command.review.ics import Preparer, export_ics
+from command.review.ics import (
+    ICS213_FOOTER,
+    Preparer,
+    export_ics,
+    ics213,
+    ics213_html,
+    ics214,
+    ics214_footer,
+    ics214_html,
+)
 from command.review.loading import LoadedJournal, load_journal
 from command.review.report import Plot, build_report, incident_title, render_html
 from ui.commands.progress import progress_bar
 
-FORMATS = ("ics214", "ics213", "cap", "html", "pdf")
+FORMATS = ("ics214", "ics213", "ics214-pdf", "ics213-pdf", "cap", "html", "pdf")
+TIMEZONE_ENV = "BATON_TIMEZONE"
+"""The configured default time zone for a journal that never said its incident's."""
 
 
 def register(sub: Any) -> None:
@@ -21,7 +34,10 @@ def register(sub: Any) -> None:
         "export",
         help="export a journal as ICS-214/213 CSV, CAP 1.2 alerts, or an HTML/PDF report",
         description=(
-            "ics214: activity log (CSV). ics213: one general message per order (CSV). "
+            "ics214: FEMA ICS 214 v2 activity log (CSV). ics213: one FEMA ICS 213 v2 general "
+            "message per order (CSV). ics214-pdf, ics213-pdf: the same forms printed, with the "
+            "signature line and 'Page N of M' on every page. Times are in the incident's zone "
+            "(a station journal without one: --timezone, else $BATON_TIMEZONE, else UTC). "
             "cap: each public alert as its own CAP 1.2 file in the directory -o. "
             "html, pdf: the after-action report with plots, response times and the integrity "
             "verdict."
@@ -31,9 +47,19 @@ def register(sub: Any) -> None:
     p.add_argument("--format", "-f", choices=FORMATS, required=True)
     p.add_argument("-o", "--output", type=Path, required=True, help="file (or directory for cap)")
     p.add_argument("--name", default="", help="ICS: the commander's name (default: journal)")
-    p.add_argument("--position", default="Incident Commander", help="ICS position")
+    p.add_argument(
+        "--position",
+        default="",
+        help="ICS position (default: the commander's, or 'Station operator, AGENCY')",
+    )
     p.add_argument("--agency", default="", help="ICS home agency (default: journal)")
     p.add_argument("--prepared-by", default="", help="ICS-214 prepared by (default: --name)")
+    p.add_argument(
+        "--timezone",
+        default=os.environ.get(TIMEZONE_ENV, ""),
+        help="IANA zone for a journal that never said its incident's (default: "
+        f"${TIMEZONE_ENV}, else UTC)",
+    )
     p.set_defaults(func=run)
 
 
@@ -43,10 +69,23 @@ def run(args: argparse.Namespace) -> int:
         loaded = load_journal(args.journal, advance)
     try:
         fmt = args.format
-        if fmt in ("ics214", "ics213"):
-            who = Preparer(args.name, args.position, args.agency, args.prepared_by)
-            rows = export_ics(loaded.state(), _writable(args.output), fmt, who, loaded.events)
-            print(f"wrote {args.output} ({fmt}, {rows} rows)")
+        if fmt.startswith("ics"):
+            who = Preparer(
+                args.name,
+                args.position,
+                args.agency,
+                args.prepared_by,
+                role=loaded.journal.role,
+                owner=loaded.journal.owner,
+                timezone=_timezone(args.timezone),
+                prepared_at=time.time(),
+            )
+            if fmt.endswith("-pdf"):
+                pages = export_ics_pdf(loaded, _writable(args.output), fmt, who)
+                print(f"wrote {args.output} ({fmt}, {pages} page(s))")
+            else:
+                rows = export_ics(loaded.state(), _writable(args.output), fmt, who, loaded.events)
+                print(f"wrote {args.output} ({fmt}, {rows} rows)")
         elif fmt == "cap":
             count = export_cap(loaded, args.output)
             print(f"wrote {count} CAP 1.2 alert(s) to {args.output}/")
@@ -68,14 +107,57 @@ def run(args: argparse.Namespace) -> int:
         loaded.close()
 
 
+def _missing_folder(path: Path) -> BatonError:
+    return BatonError(
+        f"cannot write {path}: folder {path.parent} does not exist; "
+        "create it first or choose another -o path"
+    )
+
+
 def _writable(path: Path) -> Path:
+    """`path` if it can be written; a missing parent folder is refused, never made."""
+    if not path.parent.is_dir():
+        raise _missing_folder(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8"):
             pass
     except OSError as err:
         raise BatonError(f"cannot write {path}: {err.strerror}; choose another -o path") from None
     return path
+
+
+def _timezone(name: str) -> str:
+    """A configured zone, checked (an unknown name is refused in one line)."""
+    if not name:
+        return ""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BatonError(
+            f"unknown time zone {name!r}; give an IANA name such as Asia/Shanghai or UTC"
+        ) from None
+    return name
+
+
+def export_ics_pdf(loaded: LoadedJournal, path: Path, fmt: str, who: Preparer) -> int:
+    """Print ICS 214 or ICS 213 to PDF through Qt; returns the page count."""
+    from ui.qtapp import ensure_app
+    from ui.review.pdf import write_paged_pdf
+
+    ensure_app()
+    state = loaded.state()
+    title = incident_title(state)
+    if fmt == "ics214-pdf":
+        form = ics214(state, who, loaded.events)
+        return write_paged_pdf(
+            ics214_html(form), path, f"ICS 214 Activity Log — {title}", ics214_footer(form)
+        )
+    messages = ics213(state, who)
+    return write_paged_pdf(
+        ics213_html(messages), path, f"ICS 213 General Messages — {title}", ICS213_FOOTER
+    )
 
 
 def report_plots(loaded: LoadedJournal) -> tuple[list[Plot], list[str]]:
@@ -119,8 +201,10 @@ def export_cap(loaded: LoadedJournal, directory: Path) -> int:
     """
     from command.cap import PublicAlert, export_cap, received_alert
 
+    if not directory.parent.is_dir():
+        raise _missing_folder(directory)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(exist_ok=True)
     except OSError as err:
         raise BatonError(f"cannot create {directory}: {err.strerror}; choose another -o") from None
     state = loaded.state()

@@ -53,7 +53,12 @@ def incident_events() -> list[Ev]:
                     "name": "Bund light show",
                     "timezone": "Asia/Shanghai",
                     "stations": [
-                        {"id": "security", "name": "On-site security", "agency": "Police"},
+                        {
+                            "id": "security",
+                            "name": "On-site security",
+                            "agency": "Police",
+                            "kinds": [{"name": "hold_entry", "title": "Hold entry at gates"}],
+                        },
                         {"id": "lighting", "name": "Lighting control", "agency": "Culture"},
                     ],
                 },

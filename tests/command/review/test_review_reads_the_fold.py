@@ -161,11 +161,14 @@ def test_station_journal_replays_with_its_refused_orders(station: LoadedJournal)
 def test_station_journal_forms_and_report(station: LoadedJournal) -> None:
     state = station.state()
     out = io.StringIO()
-    rows = write_ics214(state, out, Preparer(name="op-wang"), station.events)
+    who = Preparer(name="op-wang", role="station", owner="security")
+    rows = write_ics214(state, out, who, station.events)
     log = out.getvalue()
     assert rows >= 7
-    assert "Order s-later rejected by security — revoked" in log
-    assert "Order s-forged rejected by security — bad_signature" in log
+    assert "Order s-later (Open gate) rejected by security — revoked (grant g1 revoked)" in log
+    assert "Order s-forged (Close gate) rejected by security — bad_signature" in log
+    assert "Authority documents received (1): grant g1 from mayor to chief-li" in log
+    assert ",op-wang,Station operator,," in log
     assert "Link to console up" in log and "Link to console down" in log
     messages = io.StringIO()
     assert write_ics213(state, messages, Preparer()) == 3

@@ -72,7 +72,7 @@ def test_export_ics213_one_message_per_order(journal: Path, tmp_path: Path) -> N
     with out.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["Order ID"] for r in rows] == ["01ORDER1"]
-    assert rows[0]["Reply"] == "completed"
+    assert rows[0]["9. Reply"] == "completed"
 
 
 def test_export_html_report_says_intact_and_has_a_plot(journal: Path, tmp_path: Path) -> None:
