@@ -27,6 +27,7 @@ SUBCOMMANDS = (
     "replay",
     "verify",
     "export",
+    "tak",
 )
 
 COMMANDS_GROUP = "baton.commands"

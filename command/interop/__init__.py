@@ -1,0 +1,1 @@
+"""Interoperation with other systems' formats (TAK's Cursor on Target): pure data, no sockets."""
