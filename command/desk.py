@@ -2,9 +2,13 @@
 
 Receiving: an order is deduplicated by message id, checked against the station's authority book
 (delegation chain, scope, window, signature), and journaled as `order.received` (with the
-book's verification summary, `verification`, when the verifier gives one) or `order.rejected` in
-one transaction; the wire acks only after that commit. Rejections go back to
-the console as a REPORT with step "rejected" and the machine-readable reason.
+book's verification summary, `verification`, when the verifier gives one) or `order.rejected`
+(with the order when it could be read) in one transaction; the wire acks only after that commit.
+Rejections go back to the console as a REPORT with step "rejected" and the machine-readable
+reason. A message naming an order the station already holds (a replay under a new message id,
+or a re-chained copy the book refuses) is journaled as `message.rejected` and leaves the held
+order as it is; its REPORT says so (`held`: the order's state here), so the console leaves its
+copy alone too.
 
 Operator actions (acknowledge, accept, decline, progress, complete, fail) journal the step and
 queue the REPORT to the console in the same transaction, so a report is never lost or invented.
@@ -22,8 +26,17 @@ from command.authority.grants import Grant, Revocation
 from command.clock import Clock
 from command.errors import BatonError, IllegalTransition, ValidationError
 from command.journal import Journal, OrderRow
-from command.lifecycle import TRANSITIONS, Step
+from command.lifecycle import TRANSITIONS, OrderState, Step
 from command.model import Order
+from command.vocabulary import (
+    GrantsReceived,
+    Kind,
+    MessageRejected,
+    OrderReceived,
+    OrderRechained,
+    OrderRejected,
+    decode,
+)
 
 JSON = Any
 
@@ -112,7 +125,8 @@ class Receipt(Enum):
 
     RECEIVED = "received"
     DUPLICATE = "duplicate"  # already journaled under this message id: re-ack, do nothing
-    REJECTED = "rejected"  # journaled as order.rejected; the console is told why
+    REJECTED = "rejected"  # journaled as order.rejected (message.rejected for a held order);
+    # the console is told why
     RECHAINED = "rechained"  # a held order under a successor's chain (handover)
 
 
@@ -142,8 +156,10 @@ class StationDesk:
         self.station_id = station_id
         self.verifier = verifier
         self.console = console
-        for event in journal.events(kinds=["grants.received"]):
-            verifier.add_documents(event.body.get("documents", []))
+        for event in journal.events(kinds=[Kind.GRANTS_RECEIVED]):
+            body = decode(event)
+            if isinstance(body, GrantsReceived):
+                verifier.add_documents(body.documents)
 
     # -- from the console -------------------------------------------------------------------
 
@@ -163,6 +179,7 @@ class StationDesk:
                     order.id,
                     "wrong_station",
                     f"order {order.id} is for {order.station}, this is {self.station_id}",
+                    order,
                 )
             held = self.journal.order(order.id)
             if held is not None:
@@ -170,74 +187,99 @@ class StationDesk:
                     _core(held.order) == _core(order)
                     and held.order.grant_chain != order.grant_chain
                 ):
-                    return self._rechain(order, msg_id, peer, now)
-                # Same message again: duplicate. Same order under a new message id: a replay.
-                return self._reject(
-                    msg_id, peer, order.id, "replayed", f"order {order.id} was already received"
+                    return self._rechain(held, order, msg_id, peer, now)
+                # Same message again: duplicate. Same order under a new message id: a replay,
+                # refused as a message; the order held under this id keeps its state.
+                return self._refuse_held(
+                    held, msg_id, peer, "replayed", f"order {order.id} was already received"
                 )
             summarize = getattr(self.verifier, "summarize", None)
             if summarize is None:
                 verdict = self.verifier.check(order, now)
                 if verdict is not None:
-                    return self._reject(msg_id, peer, order.id, verdict[0], verdict[1])
+                    return self._reject(msg_id, peer, order.id, verdict[0], verdict[1], order)
                 row = self.journal.receive_order(order, msg_id=msg_id, peer=peer, ts=now)
                 if row is None:
                     return ReceiveResult(Receipt.DUPLICATE, order.id)
                 return ReceiveResult(Receipt.RECEIVED, order.id)
             verdict, summary = summarize(order, now)
             if verdict is not None:
-                return self._reject(msg_id, peer, order.id, verdict[0], verdict[1])
+                return self._reject(msg_id, peer, order.id, verdict[0], verdict[1], order)
             # The order with what was verified about its authority (the station window's badge).
             if not self.journal.mark_received(msg_id, peer):
                 return ReceiveResult(Receipt.DUPLICATE, order.id)
-            self.journal.append(
-                "order.received",
-                {"order": order.to_dict(), "msg_id": msg_id, "peer": peer, "verification": summary},
+            self.journal.record(
+                OrderReceived(order, msg_id, peer, summary),
                 actor=peer,
                 incident=order.incident,
                 ts=now,
             )
             return ReceiveResult(Receipt.RECEIVED, order.id)
 
-    def _rechain(self, order: Order, msg_id: str, peer: str, now: float) -> ReceiveResult:
+    def _rechain(
+        self, held: OrderRow, order: Order, msg_id: str, peer: str, now: float
+    ) -> ReceiveResult:
         """A held order re-signed under a successor's chain (handover): verified like a new
-        order, journaled as `order.rechained`; its state and the operator's work carry on."""
+        order, journaled as `order.rechained`; its state and the operator's work carry on. A
+        refused copy is a refused message: the order held under the old chain stands."""
         verdict = self.verifier.check(order, now)
         if verdict is not None:
-            return self._reject(msg_id, peer, order.id, verdict[0], verdict[1])
+            return self._refuse_held(held, msg_id, peer, verdict[0], verdict[1])
         if not self.journal.mark_received(msg_id, peer):
             return ReceiveResult(Receipt.DUPLICATE, order.id)
-        self.journal.append(
-            "order.rechained",
-            {
-                "order_id": order.id,
-                "grant_chain": list(order.grant_chain),
-                "commander": order.commander,
-                "signature": order.signature,
-                "msg_id": msg_id,
-            },
+        self.journal.record(
+            OrderRechained(
+                order.id, tuple(order.grant_chain), order.commander, order.signature, msg_id
+            ),
             actor=peer,
             incident=order.incident,
         )
         return ReceiveResult(Receipt.RECHAINED, order.id)
 
-    def _reject(self, msg_id: str, peer: str, order_id: str, code: str, text: str) -> ReceiveResult:
+    def _reject(
+        self,
+        msg_id: str,
+        peer: str,
+        order_id: str,
+        code: str,
+        text: str,
+        order: Order | None = None,
+    ) -> ReceiveResult:
+        """Refuse an order the station does not hold: `order.rejected` (with the order when it
+        could be read, so the inbox can show what was refused) and a REPORT "rejected"."""
         if not self.journal.mark_received(msg_id, peer):
             return ReceiveResult(Receipt.DUPLICATE, order_id)
-        self.journal.append(
-            "order.rejected", {"order_id": order_id, "reason": code, "detail": text}, actor=peer
+        self.journal.record(
+            OrderRejected(order_id, code, text, order),
+            actor=peer,
+            incident=order.incident if order is not None else "",
         )
+        self._report_rejected(order_id, {"reason": code, "text": text})
+        return ReceiveResult(Receipt.REJECTED, order_id, code)
+
+    def _refuse_held(
+        self, held: OrderRow, msg_id: str, peer: str, code: str, text: str
+    ) -> ReceiveResult:
+        """Refuse a message naming an order already held here (a replay, a refused re-chain):
+        `message.rejected` names the message; the held order's state is untouched."""
+        order_id = held.order.id
+        if not self.journal.mark_received(msg_id, peer):
+            return ReceiveResult(Receipt.DUPLICATE, order_id)
+        self.journal.record(
+            MessageRejected(peer, msg_id, code, text, by=self.station_id),
+            actor=peer,
+            incident=held.order.incident,
+        )
+        detail = {"reason": code, "text": text, "msg_id": msg_id, "held": held.state.value}
+        self._report_rejected(order_id, detail)
+        return ReceiveResult(Receipt.REJECTED, order_id, code)
+
+    def _report_rejected(self, order_id: str, detail: dict[str, JSON]) -> None:
         self.journal.enqueue(
             self.console,
             "REPORT",
-            {
-                "order_id": order_id,
-                "step": "rejected",
-                "ts": self.clock.now(),
-                "detail": {"reason": code, "text": text},
-            },
+            {"order_id": order_id, "step": "rejected", "ts": self.clock.now(), "detail": detail},
         )
-        return ReceiveResult(Receipt.REJECTED, order_id, code)
 
     def cancel(self, order_id: str, reason: str, *, msg_id: str, peer: str) -> bool:
         """Apply the commander's CANCEL once; False when a duplicate or nothing to cancel."""
@@ -259,10 +301,8 @@ class StationDesk:
             if not self.journal.mark_received(msg_id, peer):
                 return []
             problems = self.verifier.add_documents(documents)
-            self.journal.append(
-                "grants.received",
-                {"documents": [dict(d) for d in documents], "problems": problems},
-                actor=peer,
+            self.journal.record(
+                GrantsReceived(tuple(dict(d) for d in documents), tuple(problems)), actor=peer
             )
             return problems
 
@@ -275,7 +315,7 @@ class StationDesk:
     def accept(self, order_id: str, note: str = "") -> None:
         """The station will carry the order out (acknowledging it first if need be)."""
         row = self._row(order_id)
-        if row.state.value == "delivered":
+        if row.state is OrderState.DELIVERED:
             self._act(order_id, Step.ACKNOWLEDGE, {})
         self._act(order_id, Step.ACCEPT, {"note": note} if note else {})
 
@@ -284,7 +324,7 @@ class StationDesk:
         if not reason.strip():
             raise ValidationError(f"declining order {order_id} needs a reason")
         row = self._row(order_id)
-        if row.state.value == "delivered":
+        if row.state is OrderState.DELIVERED:
             self._act(order_id, Step.ACKNOWLEDGE, {})
         self._act(order_id, Step.DECLINE, {"reason": reason})
 
@@ -395,9 +435,11 @@ class PlannedOperator:
         self.desk = desk
         self.plan = plan
         self._due: list[tuple[float, str, Step, dict[str, JSON]]] = []
-        received = {
-            e.body["order"]["id"]: e.ts for e in desk.journal.events(kinds=["order.received"])
-        }
+        received: dict[str, float] = {}
+        for e in desk.journal.events(kinds=[Kind.ORDER_RECEIVED]):
+            body = decode(e)
+            if isinstance(body, OrderReceived):
+                received[body.order.id] = e.ts
         for row in desk.inbox(open_only=True):
             self._schedule(row.order.id, received.get(row.order.id, desk.clock.now()))
 

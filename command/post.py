@@ -16,11 +16,13 @@ from command.authority.orders import sign_order
 from command.clock import Clock
 from command.drafts import OrderDraft as OrderDraft  # the one draft type; also importable here
 from command.errors import IllegalTransition, ValidationError
+from command.fold.orders import REPLAY_REASONS
 from command.ids import new_id
-from command.journal import IssuedOrder, Journal
-from command.lifecycle import OrderState, Step, catch_up
+from command.journal import IssuedOrder, Journal, OrderRow
+from command.lifecycle import TRANSITIONS, OrderState, Step, catch_up
 from command.model import Decision, DecisionKind, Escalation, Incident, Order
 from command.signing import Signer
+from command.vocabulary import MessageRejected
 
 JSON = Any
 
@@ -277,10 +279,8 @@ class CommandPost:
     def on_nack(self, station: str, msg_id: str, code: str, text: str) -> None:
         """A station refused our message: journal why and stop retrying it."""
         with self.journal.transaction():
-            self.journal.append(
-                "message.rejected",
-                {"peer": station, "msg_id": msg_id, "code": code, "text": text, "by": station},
-                actor=station,
+            self.journal.record(
+                MessageRejected(station, msg_id, code, text, by=station), actor=station
             )
             self.journal.mark_acked(msg_id)
 
@@ -294,10 +294,20 @@ class CommandPost:
         ts: float,
         detail: Mapping[str, JSON],
     ) -> ReportOutcome:
-        """Apply a station report once (dedupe by `msg_id`, in the same transaction)."""
+        """Apply a station report once (dedupe by `msg_id`, in the same transaction).
+
+        A report "rejected" (the station refused the ORDER message) takes the order to REJECTED
+        where the transition table allows it; when the station says it still holds the order
+        (`held`, or a replay code) or the order is past rejecting, the report is refused
+        (`message.rejected`) and the order left as it is.
+        """
         with self.journal.transaction():
             if not self.journal.mark_received(msg_id, station):
                 return ReportOutcome(duplicate=True)
+            # Journaled at the console's own receipt time (journal times never run backwards);
+            # the station's stated time is kept in the step's detail.
+            detail = {**detail, "reported_at": ts}
+            ts = self.clock.now()
             refused = self._check_report(station, order_id, step)
             if refused:
                 self._refuse(station, msg_id, order_id, step, refused)
@@ -305,15 +315,9 @@ class CommandPost:
             row = self.journal.order(order_id)
             assert row is not None
             if step == "rejected":
-                target = Step.DECLINE
-                code = str(detail.get("reason", "unknown"))
-                final_detail: dict[str, JSON] = {
-                    "reason": f"authority:{code}",
-                    "text": str(detail.get("text", "")),
-                }
-            else:
-                target = Step(step)
-                final_detail = dict(detail)
+                return self._rejected(station, msg_id, row, ts, detail)
+            target = Step(step)
+            final_detail = dict(detail)
             path = catch_up(row.state, target)
             if not path:
                 refused = f"illegal: order is {row.state.value}, cannot {target.value}"
@@ -333,6 +337,23 @@ class CommandPost:
                     return ReportOutcome(refused=str(err))
             return ReportOutcome(applied=path)
 
+    def _rejected(
+        self, station: str, msg_id: str, row: OrderRow, ts: float, detail: Mapping[str, JSON]
+    ) -> ReportOutcome:
+        order_id = row.order.id
+        code = str(detail.get("reason", "unknown"))
+        held = detail.get("held")
+        if held or code in REPLAY_REASONS:
+            refused = f"held: the station holds the order ({held or 'replayed'}), refused {code}"
+        elif (row.state, Step.REJECT) not in TRANSITIONS:
+            refused = f"illegal: order is {row.state.value}, cannot {Step.REJECT.value}"
+        else:
+            final = {"reason": code, "text": str(detail.get("text", ""))}
+            self.journal.record_step(order_id, Step.REJECT, actor=station, detail=final, ts=ts)
+            return ReportOutcome(applied=(Step.REJECT,))
+        self._refuse(station, msg_id, order_id, "rejected", refused)
+        return ReportOutcome(refused=refused)
+
     def _check_report(self, station: str, order_id: str, step: str) -> str:
         row = self.journal.order(order_id)
         if row is None:
@@ -344,16 +365,8 @@ class CommandPost:
         return ""
 
     def _refuse(self, station: str, msg_id: str, order_id: str, step: str, why: str) -> None:
-        self.journal.append(
-            "message.rejected",
-            {
-                "peer": station,
-                "msg_id": msg_id,
-                "code": "report_refused",
-                "text": f"report {step} for order {order_id}: {why}",
-            },
-            actor=station,
-        )
+        text = f"report {step} for order {order_id}: {why}"
+        self.journal.record(MessageRejected(station, msg_id, "report_refused", text), actor=station)
 
     def station_online(self, station: str, *, detail: str = "") -> None:
         """A station said HELLO or was heard again after being offline."""

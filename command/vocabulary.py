@@ -241,6 +241,7 @@ class OrderRejected:
     reason: str
     detail: str = ""
     order: Order | None = None
+    grant_id: str = ""  # the grant the authority check failed on, when it names one
     kind: ClassVar[Kind] = Kind.ORDER_REJECTED
 
     def to_body(self) -> dict[str, JSON]:
@@ -252,6 +253,8 @@ class OrderRejected:
         }
         if self.order is not None:
             body["order"] = self.order.to_dict()
+        if self.grant_id:
+            body["grant_id"] = self.grant_id
         return body
 
     @classmethod
@@ -264,7 +267,9 @@ class OrderRejected:
             except Exception:  # a malformed order is the reason it was rejected
                 order = None
         order_id = _str(body, "order_id") or (order.id if order else "")
-        return cls(order_id, _str(body, "reason"), _str(body, "detail"), order)
+        return cls(
+            order_id, _str(body, "reason"), _str(body, "detail"), order, _str(body, "grant_id")
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from command.desk import Receipt, StationDesk
 from command.ids import new_id
 from command.journal import Journal, OutMessage
 from command.post import CommandPost
+from command.vocabulary import AuthRejected, LinkChanged, MessageRejected
 from protocols.codec import MAX_MESSAGE_BYTES, DecodeError, decode, encode, peek_msg_id
 from protocols.messages import (
     Ack,
@@ -207,19 +208,15 @@ class _Wire:
 
     def _drop_unsendable(self, out: OutMessage, why: str) -> None:
         with self.journal.transaction():
-            self.journal.append(
-                "message.rejected",
-                {"peer": out.peer, "msg_id": out.msg_id, "code": "unsendable", "text": why},
-                actor=self.name,
+            self.journal.record(
+                MessageRejected(out.peer, out.msg_id, "unsendable", why), actor=self.name
             )
             self.journal.mark_acked(out.msg_id)
         self._settled(out.peer, out.msg_id)
 
     def _rejected(self, peer: str, code: NackCode | str, text: str, msg_id: str) -> None:
-        self.journal.append(
-            "message.rejected",
-            {"peer": peer, "msg_id": msg_id, "code": str(code), "text": text[:500]},
-            actor=peer or "unknown",
+        self.journal.record(
+            MessageRejected(peer, msg_id, str(code), text[:500]), actor=peer or "unknown"
         )
 
     def _decode(self, item: Incoming) -> Message | None:
@@ -329,7 +326,8 @@ class ConsoleWire(_Wire):
         if now - self._auth_logged.get(cause, -1e18) < self.config.auth_log_every_s:
             return
         self._auth_logged[cause] = now
-        self.journal.append("auth.rejected", dict(event.detail), actor="link")
+        reason = str(event.detail.get("reason", ""))
+        self.journal.record(AuthRejected(reason, dict(event.detail)), actor="link")
 
     def on_incoming(self, item: Incoming) -> None:
         """Authenticate, decode and dispatch one message from a station."""
@@ -338,13 +336,10 @@ class ConsoleWire(_Wire):
             now = self.clock.now()
             if now - self._auth_logged.get(cause, -1e18) >= self.config.auth_log_every_s:
                 self._auth_logged[cause] = now
-                self.journal.append(
-                    "auth.rejected",
-                    {
-                        "reason": "identity_mismatch",
-                        "claimed": item.claimed,
-                        "key_owner": item.peer,
-                    },
+                self.journal.record(
+                    AuthRejected(
+                        "identity_mismatch", {"claimed": item.claimed, "key_owner": item.peer}
+                    ),
                     actor="link",
                 )
             # Dropped unanswered: the transport routes by key, so the claimed station's route is
@@ -486,7 +481,7 @@ class StationWire(_Wire):
         self._last_heard[self.console] = now
         if not self._console_up:
             self._console_up = True
-            self.journal.append("link.up", {"peer": self.console}, actor=self.name)
+            self.journal.record(LinkChanged(self.console, True), actor=self.name)
         body = message.body
         msg_id = message.header.msg_id
         if isinstance(body, OrderMsg):
@@ -543,8 +538,7 @@ class StationWire(_Wire):
         silent_for = self.config.heartbeat_s * self.config.offline_after
         if self._console_up and now - self._last_heard.get(self.console, now) > silent_for:
             self._console_up = False
-            self.journal.append(
-                "link.down",
-                {"peer": self.console, "detail": "console silent for 3 heartbeat intervals"},
+            self.journal.record(
+                LinkChanged(self.console, False, "console silent for 3 heartbeat intervals"),
                 actor=self.name,
             )

@@ -21,6 +21,7 @@ from command.picture.engine import PictureEngine
 from command.picture.playbooks import SuggestionBook
 from command.post import CommandPost
 from command.signing import Signer
+from command.vocabulary import Kind, SignalReceived
 from protocols.commands import (
     AddDecision,
     Address,
@@ -161,9 +162,7 @@ class ConsoleNode:
                 if observations:
                     self.journal.add_observations(observations)
                 for s in signals:
-                    self.journal.append(
-                        "signal.received", {"signal": signal_dict(s)}, actor=publisher
-                    )
+                    self.journal.record(SignalReceived(signal_dict(s)), actor=publisher)
         if self.settings.on_feed is not None:
             output = self.settings.on_feed(publisher, observations, signals)
             if output is not None:
@@ -270,7 +269,7 @@ class ConsoleNode:
 
     def count_issued(self, _: CountIssued) -> int:
         """Orders the journal holds as issued."""
-        return sum(1 for _ in self.journal.events(kinds=["order.issued"]))
+        return sum(1 for _ in self.journal.events(kinds=[Kind.ORDER_ISSUED]))
 
     def picture_snapshot(self, _: PictureSnapshot) -> dict[str, JSON]:
         """The picture now (for a new window)."""

@@ -13,12 +13,13 @@ from typing import Any
 from command.authority.chain import ChainVerifier
 from command.authority.errors import AuthorityError
 from command.authority.grants import Grant, Revocation
-from command.authority.journaling import Appender
+from command.authority.journaling import Recorder
 from command.authority.keys import TrustedRoot, fingerprint
 from command.authority.orders import Verdict, verify_order
 from command.authority.reasons import Reason
 from command.canonical import canonical_bytes
 from command.model import Order
+from command.vocabulary import OrderRejected
 
 
 def _core(order: Order) -> bytes:
@@ -41,7 +42,7 @@ class AuthorityBook:
         self,
         roots: Iterable[TrustedRoot | str],
         *,
-        journal: Appender | None = None,
+        journal: Recorder | None = None,
         actor: str = "station",
     ) -> None:
         listed = list(roots)
@@ -131,15 +132,10 @@ class AuthorityBook:
             self.remember(order)
         elif self.journal is not None:
             assert verdict.reason is not None
-            self.journal.append(
-                "order.rejected",
-                {
-                    "order_id": order.id,
-                    "reason": verdict.reason.value,
-                    "detail": verdict.detail,
-                    "grant_id": verdict.grant_id,
-                    "order": order.to_dict(),
-                },
+            self.journal.record(
+                OrderRejected(
+                    order.id, verdict.reason.value, verdict.detail, order, verdict.grant_id or ""
+                ),
                 actor=self.actor,
                 incident=order.incident,
                 ts=now,

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from command.vocabulary import EventBody
 
-class Appender(Protocol):
-    """Anything with the journal's `append` (command.journal.Journal satisfies it)."""
 
-    def append(
+class Recorder(Protocol):
+    """Anything with the journal's `record` (command.journal.Journal satisfies it)."""
+
+    def record(
         self,
-        kind: str,
-        body: dict[str, Any],
+        body: EventBody,
         *,
         actor: str | None = None,
-        incident: str = "",
+        incident: str | None = None,
         ts: float | None = None,
     ) -> Any:
-        """Append one event."""
+        """Journal one typed event body."""
         ...

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from command.fold.rows import RowModel
-from command.lifecycle import OrderState, Step, allowed_steps
+from command.lifecycle import TRANSITIONS, OrderState, Step, allowed_steps
 from command.model import EscalationKind, Order, Priority
 from command.vocabulary import (
     EscalationRaised,
@@ -224,6 +224,19 @@ class OrderView:
 
 _LATE_KINDS = (EscalationKind.NOT_ACCEPTED, EscalationKind.OVERDUE)
 
+REPLAY_REASONS = frozenset({"replayed", "replayed_order"})
+"""Refusal codes that say the station already holds an order with that id (the desk's and the
+authority book's): the refusal is of the message, never of the order it holds."""
+
+
+def rejected_state(state: OrderState, body: OrderRejected) -> OrderState | None:
+    """The state a held order in `state` takes when the station refuses an ORDER message for
+    its id: rejected when the transition table allows the step, None (unchanged) when it does
+    not or when the refusal is a replay. The journal's projections read it too."""
+    if body.reason in REPLAY_REASONS:
+        return None
+    return TRANSITIONS.get((state, Step.REJECT))
+
 
 class OrdersModel(RowModel[OrderView]):
     """Orders folded from order events (console or station journal) and their escalations."""
@@ -295,13 +308,14 @@ class OrdersModel(RowModel[OrderView]):
         row = self.get(body.order_id)
         record = StepRecord(ev.seq, ev.ts, Step.REJECT, OrderState.REJECTED, ev.actor, detail)
         if row is not None:
-            if row.state.terminal:  # a replayed id: the original keeps its state
+            new = rejected_state(row.state, body)
+            if new is None:  # a replayed id or a refused re-chain: the original keeps its state
                 return False
             self._update(
                 row.order_id,
                 replace(
                     row,
-                    state=OrderState.REJECTED,
+                    state=new,
                     authority=auth,
                     detail=detail,
                     updated_at=ev.ts,

@@ -52,6 +52,18 @@ from command.model import (
 )
 from command.signing import Signer
 from command.timers import OrderClock, escalation_message, escalations_due, should_expire
+from command.vocabulary import (
+    Checkpoint,
+    DecisionAdded,
+    DecisionCorrected,
+    EscalationRaised,
+    EscalationResolved,
+    EventBody,
+    Kind,
+    ObservationsBatch,
+    OrderStepped,
+    StationPresence,
+)
 
 Role = Literal["console", "station"]
 
@@ -200,7 +212,7 @@ class Journal:
             return
         if signer is not None and self._head[0] > 0:
             last = next(self._store.select_events(self._head[0] - 1, None), None)
-            if last is None or last.kind != "checkpoint":
+            if last is None or last.kind != Kind.CHECKPOINT:
                 self.checkpoint(signer)
         self._closed = True
         self._store.close()
@@ -247,22 +259,47 @@ class Journal:
         finally:
             self._depth = 0
 
+    def record(
+        self,
+        body: EventBody,
+        *,
+        actor: str | None = None,
+        incident: str | None = None,
+        ts: float | None = None,
+    ) -> Event:
+        """Journal one typed event body (`command.vocabulary`): its kind and its JSON form, in
+        its own transaction unless inside `transaction()`. `actor` defaults to the owner."""
+        with self.transaction():
+            return self._record(body, actor=actor, incident=incident, ts=ts)
+
+    def _record(
+        self,
+        body: EventBody,
+        *,
+        actor: str | None = None,
+        incident: str | None = None,
+        ts: float | None = None,
+    ) -> Event:
+        return self._append(body.kind, body.to_body(), actor=actor, incident=incident or "", ts=ts)
+
     def append(
         self,
-        kind: str,
+        kind: Kind | str,
         body: dict[str, Any],
         *,
         actor: str | None = None,
         incident: str = "",
         ts: float | None = None,
     ) -> Event:
-        """Append one event (its own transaction unless inside `transaction()`)."""
+        """Append one event given as kind and JSON body (its own transaction unless inside
+        `transaction()`). Writers use `record` with a typed body; this is for tools and tests
+        that write raw events."""
         with self.transaction():
             return self._append(kind, body, actor=actor, incident=incident, ts=ts)
 
     def _append(
         self,
-        kind: str,
+        kind: Kind | str,
         body: dict[str, Any],
         *,
         actor: str | None = None,
@@ -279,7 +316,7 @@ class Journal:
 
     def _append_text(
         self,
-        kind: str,
+        kind: Kind | str,
         body: dict[str, Any],
         body_text: str,
         *,
@@ -289,6 +326,7 @@ class Journal:
     ) -> Event:
         """Append an event whose canonical body text is already made; `body` must be JSON-equal
         to it and only read (projections canonicalise what they store)."""
+        kind = str(kind)  # a Kind member's value
         seq = self._head[0] + 1
         prev = self._head[1]
         when = float(self.clock.now() if ts is None else ts)
@@ -304,9 +342,11 @@ class Journal:
             raise ValidationError(f"event {kind!r} has a malformed body: {err!r}") from None
         return event
 
-    def events(self, after_seq: int = 0, kinds: Iterable[str] | None = None) -> Iterator[Event]:
+    def events(
+        self, after_seq: int = 0, kinds: Iterable[Kind | str] | None = None
+    ) -> Iterator[Event]:
         """Events after `after_seq` (optionally only these kinds), in seq order."""
-        wanted = None if kinds is None else tuple(kinds)
+        wanted = None if kinds is None else tuple(str(k) for k in kinds)
         for row in self._store.select_events(after_seq, wanted):
             yield Event(
                 row.seq,
@@ -384,7 +424,7 @@ class Journal:
                 decisions.add(decision.id)
                 body = {"decision": decision_body(decision)}
                 self._append_text(
-                    "decision.added",
+                    Kind.DECISION_ADDED,
                     body,
                     canonical_encode(body),
                     actor=decision.author,
@@ -398,7 +438,7 @@ class Journal:
                 f"order {order.id} holds a value that is not JSON: {err}"
             ) from None
         event = self._append_text(
-            "order.issued",
+            Kind.ORDER_ISSUED,
             {"order": order_dict, "msg_id": msg_id},
             f'{{"msg_id":{_quote(msg_id)},"order":{order_text}}}',
             actor=order.commander,
@@ -448,7 +488,7 @@ class Journal:
                 f"order {order.id} holds a value that is not JSON: {err}"
             ) from None
         event = self._append_text(
-            "order.received",
+            Kind.ORDER_RECEIVED,
             {"order": order_dict, "msg_id": msg_id, "peer": peer},
             f'{{"msg_id":{_quote(msg_id)},"order":{order_text},"peer":{_quote(peer)}}}',
             actor=peer,
@@ -506,9 +546,8 @@ class Journal:
         ts: float | None,
         escalations: dict[str, list[dict[str, Any]]],
     ) -> None:
-        self._append(
-            f"order.{step.value}",
-            {"order_id": order_id, "state": new.value, "detail": dict(detail or {})},
+        self._record(
+            OrderStepped(step, order_id, new, dict(detail or {})),
             actor=actor,
             incident=row["order"]["incident"],
             ts=ts,
@@ -534,7 +573,7 @@ class Journal:
             if state in _STILL_APPLIES.get(esc["kind"], frozenset()):
                 still_open.append(esc)
             else:
-                self._append("escalation.resolved", {"id": esc["id"]}, ts=ts)
+                self._record(EscalationResolved(esc["id"]), ts=ts)
         if order_id in escalations:
             escalations[order_id] = still_open
 
@@ -600,9 +639,8 @@ class Journal:
             raise ValidationError(f"decision {decision.id} is a correction: use correct_decision")
         if self._store.get_row("decisions", decision.id) is not None:
             raise ValidationError(f"decision {decision.id} is already in the log")
-        return self.append(
-            "decision.added",
-            {"decision": decision.to_dict()},
+        return self.record(
+            DecisionAdded(decision),
             actor=decision.author,
             incident=decision.incident,
         )
@@ -627,9 +665,8 @@ class Journal:
             corrects=original_id,
             correction_reason=reason,
         )
-        return self.append(
-            "decision.corrected",
-            {"decision": entry.to_dict(), "corrects": original_id, "reason": reason},
+        return self.record(
+            DecisionCorrected(entry, original_id, reason),
             actor=entry.author,
             incident=entry.incident,
         )
@@ -650,8 +687,7 @@ class Journal:
         row = self._store.get_row("stations", station)
         if row is not None and row["online"] == online:
             return None
-        kind = "station.online" if online else "station.offline"
-        return self.append(kind, {"station": station, "detail": detail}, ts=ts)
+        return self.record(StationPresence(station, online, detail), ts=ts)
 
     def touch_station(self, station: str, ts: float) -> None:
         """Record when a station was last heard (presence table, not an event)."""
@@ -681,17 +717,7 @@ class Journal:
         return self._raise(escalation)
 
     def _raise(self, e: Escalation, ts: float | None = None) -> Event:
-        body = {
-            "escalation": {
-                "id": e.id,
-                "order_id": e.order_id,
-                "station": e.station,
-                "kind": e.kind.value,
-                "raised_at": e.raised_at,
-                "message": e.message,
-            }
-        }
-        return self.append("escalation.raised", body, ts=ts)
+        return self.record(EscalationRaised(e), ts=ts)
 
     def resolve_escalation(self, escalation_id: str, *, ts: float | None = None) -> Event | None:
         """Resolve an open escalation; None when it was already resolved."""
@@ -700,7 +726,7 @@ class Journal:
             raise ValidationError(f"escalation {escalation_id} is not in the journal")
         if not row["open"]:
             return None
-        return self.append("escalation.resolved", {"id": escalation_id}, ts=ts)
+        return self.record(EscalationResolved(escalation_id), ts=ts)
 
     def escalations(self, *, open_only: bool = True) -> list[Escalation]:
         """Escalations in the order they were raised."""
@@ -774,15 +800,7 @@ class Journal:
             ) from None
         times = [r[0] for r in rows]
         with self.transaction():
-            event = self._append(
-                "observations.batch",
-                {
-                    "count": len(rows),
-                    "first_ts": min(times),
-                    "last_ts": max(times),
-                    "digest": digest,
-                },
-            )
+            event = self._record(ObservationsBatch(len(rows), digest, min(times), max(times)))
             self._store.insert_observations(event.seq, rows)
         return event
 
@@ -806,13 +824,9 @@ class Journal:
         """Sign the chain head and journal the signature (`baton verify` checks it)."""
         with self.transaction():
             seq, digest = self._head
-            body = {
-                "head_seq": seq,
-                "head_hash": digest,
-                "key": signer.public_hex,
-                "signature": signer.sign(checkpoint_payload(seq, digest)),
-            }
-            return self._append("checkpoint", body, actor=signer.name)
+            signature = signer.sign(checkpoint_payload(seq, digest))
+            body = Checkpoint(seq, digest, signer.public_hex, signature)
+            return self._record(body, actor=signer.name)
 
 
 def _order_row(row: dict[str, Any]) -> OrderRow:

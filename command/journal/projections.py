@@ -3,7 +3,8 @@
 `apply(rows, event)` is the only place that turns an event into projection rows. The journal
 calls it inside the event's own transaction against its store; `fold(events)` calls it against
 plain dicts to rebuild every projection from scratch (replay, and the property tests that check
-the two agree).
+the two agree). Events are read through `command.vocabulary.decode`, and the rows agree with
+what `command.fold` folds from the same events (tests/command/journal/test_fold_agrees.py).
 """
 
 from __future__ import annotations
@@ -13,9 +14,24 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from command.canonical import canonical_text
-from command.journal.records import Event
+from command.fold.orders import rejected_state
+from command.journal.bodies import decision_body, order_body
 from command.journal.store import PROJECTION_TABLES
 from command.lifecycle import OrderState
+from command.model import Order
+from command.vocabulary import (
+    DecisionAdded,
+    DecisionCorrected,
+    EscalationRaised,
+    EscalationResolved,
+    EventLike,
+    OrderIssued,
+    OrderReceived,
+    OrderRejected,
+    OrderStepped,
+    StationPresence,
+    decode,
+)
 
 Row = dict[str, Any]
 Tables = dict[str, dict[str, Row]]
@@ -50,75 +66,100 @@ class DictRows:
         self.tables[table][key] = json.loads(canonical_text(row))
 
 
-def apply(rows: Rows, event: Event) -> None:
-    """Update the projections for one event (events of other kinds change nothing)."""
-    kind, body = event.kind, event.body
-    if kind in ("order.issued", "order.received"):
-        order = body["order"]
-        state = OrderState.ISSUED if kind == "order.issued" else OrderState.DELIVERED
-        rows.put_row(
-            "orders",
-            order["id"],
-            {
-                "id": order["id"],
-                "station": order["station"],
-                "state": state.value,
-                "open": state.open,
-                "updated_at": event.ts,
-                "order": order,
-                "detail": {},
-                "msg_id": body.get("msg_id", ""),
-                "seq": event.seq,
-            },
-        )
-    elif kind == "order.rejected":
-        _set_order_state(
-            rows,
-            event,
-            body["order_id"],
-            OrderState.DECLINED,
-            {"reason": body.get("reason", ""), "detail": body.get("detail", "")},
-        )
-    elif kind.startswith("order.") and "state" in body:
-        _set_order_state(
-            rows, event, body["order_id"], OrderState(body["state"]), body.get("detail") or {}
-        )
-    elif kind == "decision.added":
-        decision = body["decision"]
-        rows.put_row("decisions", decision["id"], _decision_row(decision, event))
-    elif kind == "decision.corrected":
-        decision = body["decision"]
-        rows.put_row("decisions", decision["id"], _decision_row(decision, event))
-        original = rows.get_row("decisions", body["corrects"])
-        if original is not None:
-            original["struck_by"] = decision["id"]
-            original["struck_reason"] = body.get("reason", "")
-            rows.put_row("decisions", body["corrects"], original)
-    elif kind in ("station.online", "station.offline"):
-        station = body["station"]
+def apply(rows: Rows, event: EventLike) -> None:
+    """Update the projections for one event, read through `decode` (other kinds change nothing).
+
+    It agrees with `command.fold`: an order's state is the one its last step journaled; a
+    station's refusal of an order it does not hold adds it as rejected, and a refusal naming an
+    order it holds (a replay, a refused re-chain) changes it only where `rejected_state` says.
+    """
+    body = decode(event)
+    if isinstance(body, OrderIssued | OrderReceived):
+        order = body.order
+        if rows.get_row("orders", order.id) is not None:
+            return
+        state = OrderState.DELIVERED if isinstance(body, OrderReceived) else OrderState.ISSUED
+        rows.put_row("orders", order.id, _order_row(order, state, {}, body.msg_id, event))
+    elif isinstance(body, OrderStepped):
+        _set_order_state(rows, event, body.order_id, body.state, dict(body.detail))
+    elif isinstance(body, OrderRejected):
+        detail = {"reason": body.reason, "text": body.detail}
+        row = rows.get_row("orders", body.order_id)
+        if row is None:
+            if body.order is not None:
+                state = OrderState.REJECTED
+                rows.put_row(
+                    "orders", body.order_id, _order_row(body.order, state, detail, "", event)
+                )
+            return
+        new = rejected_state(OrderState(row["state"]), body)
+        if new is not None:
+            _set_order_state(rows, event, body.order_id, new, detail)
+    elif isinstance(body, DecisionAdded | DecisionCorrected):
+        decision = body.decision
+        if rows.get_row("decisions", decision.id) is None:
+            rows.put_row("decisions", decision.id, _decision_row(decision_body(decision), event))
+        if isinstance(body, DecisionCorrected):
+            original = rows.get_row("decisions", body.corrects)
+            if original is not None:
+                original["struck_by"] = decision.id
+                original["struck_reason"] = body.reason
+                rows.put_row("decisions", body.corrects, original)
+    elif isinstance(body, StationPresence):
         rows.put_row(
             "stations",
-            station,
+            body.station,
             {
-                "station": station,
-                "online": kind == "station.online",
+                "station": body.station,
+                "online": body.online,
                 "since": event.ts,
-                "detail": body.get("detail", ""),
+                "detail": body.detail,
             },
         )
-    elif kind == "escalation.raised":
-        esc = body["escalation"]
-        rows.put_row("escalations", esc["id"], {**esc, "resolved_at": None, "open": True})
-    elif kind == "escalation.resolved":
-        row = rows.get_row("escalations", body["id"])
+    elif isinstance(body, EscalationRaised):
+        esc = body.escalation
+        if rows.get_row("escalations", esc.id) is not None:
+            return
+        rows.put_row(
+            "escalations",
+            esc.id,
+            {
+                "id": esc.id,
+                "order_id": esc.order_id,
+                "station": esc.station,
+                "kind": esc.kind.value,
+                "raised_at": esc.raised_at,
+                "message": esc.message,
+                "resolved_at": None,
+                "open": True,
+            },
+        )
+    elif isinstance(body, EscalationResolved):
+        row = rows.get_row("escalations", body.id)
         if row is not None and row["open"]:
             row["resolved_at"] = event.ts
             row["open"] = False
-            rows.put_row("escalations", body["id"], row)
+            rows.put_row("escalations", body.id, row)
+
+
+def _order_row(
+    order: Order, state: OrderState, detail: dict[str, Any], msg_id: str, event: EventLike
+) -> Row:
+    return {
+        "id": order.id,
+        "station": order.station,
+        "state": state.value,
+        "open": state.open,
+        "updated_at": event.ts,
+        "order": order_body(order),
+        "detail": detail,
+        "msg_id": msg_id,
+        "seq": event.seq,
+    }
 
 
 def _set_order_state(
-    rows: Rows, event: Event, order_id: str, state: OrderState, detail: dict[str, Any]
+    rows: Rows, event: EventLike, order_id: str, state: OrderState, detail: dict[str, Any]
 ) -> None:
     row = rows.get_row("orders", order_id)
     if row is None:
@@ -130,7 +171,7 @@ def _set_order_state(
     rows.put_row("orders", order_id, row)
 
 
-def _decision_row(decision: dict[str, Any], event: Event) -> Row:
+def _decision_row(decision: dict[str, Any], event: EventLike) -> Row:
     return {
         "id": decision["id"],
         "decision": decision,
@@ -140,7 +181,7 @@ def _decision_row(decision: dict[str, Any], event: Event) -> Row:
     }
 
 
-def fold(events: Iterable[Event]) -> Tables:
+def fold(events: Iterable[EventLike]) -> Tables:
     """Rebuild every projection from scratch: table -> key -> row."""
     rows = DictRows()
     for event in events:

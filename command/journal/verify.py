@@ -32,6 +32,9 @@ from command.errors import JournalError, ValidationError
 from command.journal.chain import GENESIS, checkpoint_payload
 from command.journal.sqlite_store import APPLICATION_ID, describe_error
 from command.signing import verify_signature
+from command.vocabulary import Kind
+
+_BATCH, _CHECKPOINT = Kind.OBSERVATIONS_BATCH.value, Kind.CHECKPOINT.value
 
 Progress = Callable[[int, int], None]
 """Called as progress(events_done, events_total) every few thousand events."""
@@ -307,9 +310,9 @@ class _Walk:
                     raise _Problem(seq, CHANGED, "its hash does not match its content")
                 if seq != prev_seq + 1:
                     raise _Problem(seq, CHANGED, f"its seq does not follow seq {prev_seq}")
-                if kind == "observations.batch" and self._batch_matches(seq, body):
+                if kind == _BATCH and self._batch_matches(seq, body):
                     pass
-                elif kind == "checkpoint" or kind == "observations.batch":
+                elif kind in (_CHECKPOINT, _BATCH):
                     try:
                         self._special(seq, kind, body, prev_seq, prev_hash)
                     except (KeyError, TypeError, ValueError) as err:
@@ -362,7 +365,7 @@ class _Walk:
 
     def _special(self, seq: int, kind: str, body_text: str, prev_seq: int, prev_hash: str) -> None:
         body = json.loads(body_text)
-        if kind == "checkpoint":
+        if kind == _CHECKPOINT:
             self.checkpoints += 1
             head_seq, head_hash = int(body["head_seq"]), str(body["head_hash"])
             payload = checkpoint_payload(head_seq, head_hash)

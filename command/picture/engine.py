@@ -23,7 +23,7 @@ from command.picture.fusion import Fused, Fusion, Key
 from command.picture.playbooks import EventSink, PlaybookEngine, Suggestion, SuggestionBook
 from command.picture.risk import LevelChange, RiskBoard
 from command.picture.snapshot import picture_snapshot
-from command.vocabulary import Kind, PictureValues, SignalReceived
+from command.vocabulary import PictureLevel, PictureValues, SignalReceived
 
 if TYPE_CHECKING:
     from command.scenarios.scenario import Scenario
@@ -46,10 +46,10 @@ class PictureUpdate:
     suggestions: tuple[Suggestion, ...]
 
 
-def signal_body(signal: Signal) -> dict[str, Any]:
+def signal_body(signal: Signal) -> SignalReceived:
     """The `signal.received` journal body."""
-    return {
-        "signal": {
+    return SignalReceived(
+        {
             "id": signal.id,
             "ts": signal.ts,
             "source": signal.source,
@@ -58,7 +58,7 @@ def signal_body(signal: Signal) -> dict[str, Any]:
             "zone": signal.zone,
             "body": dict(signal.body),
         }
-    }
+    )
 
 
 class PictureEngine:
@@ -104,8 +104,7 @@ class PictureEngine:
     def signal(self, signal: Signal) -> list[Suggestion]:
         """Journal an incoming signal and propose what its playbooks suggest."""
         if self.journal is not None:
-            self.journal.append(
-                SignalReceived.kind,
+            self.journal.record(
                 signal_body(signal),
                 actor=signal.source,
                 incident=self.scenario.incident.id,
@@ -121,9 +120,14 @@ class PictureEngine:
         changes = self.board.update(fused, now)
         if self.journal is not None:
             for change in changes:
-                self.journal.append(
-                    Kind.PICTURE_LEVEL,
-                    change.to_body(),
+                self.journal.record(
+                    PictureLevel(
+                        change.zone,
+                        change.level.label,
+                        change.previous.label,
+                        change.indicator,
+                        change.value,
+                    ),
                     actor=self.actor,
                     incident=self.scenario.incident.id,
                     ts=now,
@@ -151,9 +155,8 @@ class PictureEngine:
             return None
         body = PictureValues(changed, tuple(stale))
         if self.journal is not None:
-            self.journal.append(
-                body.kind,
-                body.to_body(),
+            self.journal.record(
+                body,
                 actor=self.actor,
                 incident=self.scenario.incident.id,
                 ts=now,

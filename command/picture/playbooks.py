@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Protocol
 
 from command.clock import Clock
 from command.drafts import ZONE_PLACEHOLDER, OrderDraft
 from command.errors import BatonError
 from command.ids import new_id
 from command.model import JSON, RiskLevel, Signal, Station, Zone
+from command.vocabulary import EventBody, SuggestionOutcome, SuggestionRecorded
 
 
 class SuggestionError(BatonError):
@@ -24,18 +25,17 @@ class SuggestionError(BatonError):
 
 
 class EventSink(Protocol):
-    """What the book needs from the journal: `command.journal.Journal.append`."""
+    """What the book needs from the journal: `command.journal.Journal.record`."""
 
-    def append(
+    def record(
         self,
-        kind: str,
-        body: dict[str, Any],
+        body: EventBody,
         *,
         actor: str | None = None,
-        incident: str = "",
+        incident: str | None = None,
         ts: float | None = None,
     ) -> object:
-        """Journal one event."""
+        """Journal one typed event body."""
         ...
 
 
@@ -225,7 +225,13 @@ class SuggestionBook:
         """Record a new suggestion as open and journal `suggestion.proposed`."""
         self._all[suggestion.id] = suggestion
         self._status[suggestion.id] = "open"
-        self._log("proposed", suggestion, suggestion.orders, by="playbook", why=suggestion.reason)
+        self._log(
+            SuggestionOutcome.PROPOSED,
+            suggestion,
+            suggestion.orders,
+            by="playbook",
+            why=suggestion.reason,
+        )
         return suggestion
 
     def open(self) -> list[Suggestion]:
@@ -243,7 +249,8 @@ class SuggestionBook:
     def approve(self, suggestion_id: str, *, by: str, why: str = "") -> tuple[OrderDraft, ...]:
         """Accept the suggestion as proposed; returns its draft orders for the post to issue."""
         s = self._take(suggestion_id)
-        self._close(s, "approved", s.orders, by=by, why=why or "approved as proposed")
+        why = why or "approved as proposed"
+        self._close(s, SuggestionOutcome.APPROVED, s.orders, by=by, why=why)
         return s.orders
 
     def edit(
@@ -256,7 +263,7 @@ class SuggestionBook:
         if not orders:
             raise SuggestionError(f"suggestion {suggestion_id}: an edit keeps at least one order")
         checked = tuple(self._validated(o) for o in orders)
-        self._close(s, "edited", checked, by=by, why=why)
+        self._close(s, SuggestionOutcome.EDITED, checked, by=by, why=why)
         return checked
 
     def dismiss(self, suggestion_id: str, *, by: str, why: str) -> None:
@@ -264,7 +271,7 @@ class SuggestionBook:
         s = self._take(suggestion_id)
         if not why.strip():
             raise SuggestionError(f"suggestion {suggestion_id}: say why it was dismissed")
-        self._close(s, "dismissed", (), by=by, why=why)
+        self._close(s, SuggestionOutcome.DISMISSED, (), by=by, why=why)
 
     def _validated(self, order: OrderDraft) -> OrderDraft:
         station = self._stations.get(order.station)
@@ -287,29 +294,44 @@ class SuggestionBook:
         return s
 
     def _close(
-        self, s: Suggestion, outcome: str, orders: Sequence[OrderDraft], *, by: str, why: str
+        self,
+        s: Suggestion,
+        outcome: SuggestionOutcome,
+        orders: Sequence[OrderDraft],
+        *,
+        by: str,
+        why: str,
     ) -> None:
         self._log(outcome, s, orders, by=by, why=why)
-        self._status[s.id] = outcome
+        self._status[s.id] = outcome.value
 
     def _log(
-        self, outcome: str, s: Suggestion, orders: Sequence[OrderDraft], *, by: str, why: str
+        self,
+        outcome: SuggestionOutcome,
+        s: Suggestion,
+        orders: Sequence[OrderDraft],
+        *,
+        by: str,
+        why: str,
     ) -> None:
         if self._journal is None:
             return
-        body: dict[str, Any] = {
-            "suggestion_id": s.id,
-            "playbook": s.playbook,
-            "reason": s.reason,
-            "orders": [o.to_dict() for o in orders],
-            "by": by,
-            "why": why,
-        }
-        if outcome == "proposed":
-            body.update(title=s.title, zone=s.zone, signal=s.signal, trigger=dict(s.trigger))
-        if outcome == "edited":
-            body["original"] = [o.to_dict() for o in s.orders]
-        ts = s.ts if outcome == "proposed" else self._clock.now()
-        self._journal.append(
-            f"suggestion.{outcome}", body, actor=by, incident=self._incident, ts=ts
+        proposed = outcome is SuggestionOutcome.PROPOSED
+        body = SuggestionRecorded(
+            outcome,
+            s.id,
+            s.playbook,
+            s.reason,
+            tuple(o.to_dict() for o in orders),
+            by=by,
+            why=why,
+            title=s.title if proposed else "",
+            zone=s.zone if proposed else None,
+            signal=s.signal if proposed else None,
+            trigger=dict(s.trigger) if proposed else {},
+            original=tuple(o.to_dict() for o in s.orders)
+            if outcome is SuggestionOutcome.EDITED
+            else (),
         )
+        ts = s.ts if proposed else self._clock.now()
+        self._journal.record(body, actor=by, incident=self._incident, ts=ts)

@@ -12,6 +12,7 @@ from command.authority.scope import Scope
 from command.clock import ManualClock
 from command.desk import AcceptAll, BookVerifier, Receipt, StationDesk, TimedOperator
 from command.errors import IllegalTransition, ValidationError
+from command.fold import fold
 from command.journal import Journal
 from command.lifecycle import OrderState
 from command.model import Order, Priority
@@ -69,9 +70,26 @@ def test_receive_once_then_duplicate_then_replay(desk: StationDesk, clock: Manua
         Receipt.DUPLICATE
     )
     assert desk.journal.head == head
+    desk.accept(order.id)
     replay = desk.receive_order(order.to_dict(), msg_id="m2", peer="console")
     assert (replay.receipt, replay.reason) == (Receipt.REJECTED, "replayed")
     assert len(kinds(desk.journal, "order.received")) == 1
+    # The replay is a refused message: the order held under that id keeps its state.
+    assert kinds(desk.journal, "order.rejected") == []
+    (refused,) = kinds(desk.journal, "message.rejected")
+    assert (refused["msg_id"], refused["code"], refused["by"]) == ("m2", "replayed", "st-a")
+    row = desk.journal.order(order.id)
+    assert row is not None and row.state is OrderState.ACCEPTED
+    folded = fold(desk.journal.events()).orders.get(order.id)
+    assert folded is not None and folded.state is OrderState.ACCEPTED
+    report = desk.journal.pending("console")[-1].body
+    assert report["step"] == "rejected"
+    assert report["detail"] == {
+        "reason": "replayed",
+        "text": f"order {order.id} was already received",
+        "msg_id": "m2",
+        "held": "accepted",
+    }
 
 
 def test_rejections_are_journaled_and_reported(desk: StationDesk, clock: ManualClock) -> None:
@@ -89,6 +107,13 @@ def test_rejections_are_journaled_and_reported(desk: StationDesk, clock: ManualC
         "malformed",
         "unsigned",
     ]
+    # The refused order is journaled with the order when it could be read (the inbox shows it).
+    bodies = kinds(desk.journal, "order.rejected")
+    assert [b.get("order", {}).get("id") for b in bodies] == [wrong.order_id, None, "o3"]
+    refused = fold(desk.journal.events()).orders.get("o3")
+    assert refused is not None and refused.state is OrderState.REJECTED
+    row = desk.journal.order("o3")
+    assert row is not None and row.state is OrderState.REJECTED
     reports = [m.body for m in desk.journal.pending("console")]
     assert [(r["step"], r["detail"]["reason"]) for r in reports] == [
         ("rejected", "wrong_station"),

@@ -109,9 +109,9 @@ def test_reports_that_must_not_apply_are_refused(post: CommandPost) -> None:
     assert row is not None and row.state is OrderState.CANCELLED
 
 
-def test_rejection_by_the_station_is_a_decline_with_an_authority_reason(post: CommandPost) -> None:
+def test_rejection_by_the_station_is_its_own_step(post: CommandPost) -> None:
     issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
-    post.on_report(
+    outcome = post.on_report(
         "st-a",
         "r1",
         order_id=issued.order.id,
@@ -119,8 +119,47 @@ def test_rejection_by_the_station_is_a_decline_with_an_authority_reason(post: Co
         ts=1.0,
         detail={"reason": "expired", "text": "grant g1 expired"},
     )
-    decline = kinds(post.journal, "order.decline")[0]
-    assert decline["detail"] == {"reason": "authority:expired", "text": "grant g1 expired"}
+    assert outcome.applied == (Step.REJECT,)
+    (reject,) = kinds(post.journal, "order.reject")
+    assert reject["detail"] == {"reason": "expired", "text": "grant g1 expired"}
+    assert reject["state"] == "rejected"
+    assert kinds(post.journal, "order.decline") == []
+    row = post.journal.order(issued.order.id)
+    assert row is not None and row.state is OrderState.REJECTED and not row.state.open
+
+
+def test_a_refused_replay_leaves_the_original_order_alone(post: CommandPost) -> None:
+    issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
+    post.on_ack("st-a", issued.msg_id, msg_type="ORDER", body={"order": issued.order.to_dict()})
+    replay = {"reason": "replayed", "text": "already received", "msg_id": "m2", "held": "delivered"}
+    outcome = post.on_report(
+        "st-a", "r1", order_id=issued.order.id, step="rejected", ts=1.0, detail=replay
+    )
+    assert outcome.applied == () and outcome.refused.startswith("held")
+    # an older station that does not say `held`: the replay code alone is enough
+    old = {"reason": "replayed", "text": "already received"}
+    post.on_report("st-a", "r2", order_id=issued.order.id, step="rejected", ts=1.0, detail=old)
+    row = post.journal.order(issued.order.id)
+    assert row is not None and row.state is OrderState.DELIVERED
+    refused = kinds(post.journal, "message.rejected")
+    assert [(b["msg_id"], b["code"]) for b in refused] == [
+        ("r1", "report_refused"),
+        ("r2", "report_refused"),
+    ]
+    assert kinds(post.journal, "order.reject") == []
+
+
+def test_a_rejection_past_the_point_of_rejecting_is_refused(post: CommandPost) -> None:
+    issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
+    oid = issued.order.id
+    post.on_report("st-a", "r1", order_id=oid, step="accept", ts=1.0, detail={})
+    outcome = post.on_report(
+        "st-a", "r2", order_id=oid, step="rejected", ts=2.0, detail={"reason": "expired"}
+    )
+    assert outcome.refused == "illegal: order is accepted, cannot reject"
+    row = post.journal.order(oid)
+    assert row is not None and row.state is OrderState.ACCEPTED
+    assert [b["msg_id"] for b in kinds(post.journal, "message.rejected")] == ["r2"]
 
 
 def test_cancel_queues_a_cancel_message(post: CommandPost) -> None:

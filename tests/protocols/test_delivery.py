@@ -167,23 +167,26 @@ class _NoRoadClosures:
 
 
 @pytest.mark.parametrize("kind", ["memory", "zmq"])
-def test_authority_rejection_comes_back_as_decline(kind: str) -> None:
+def test_authority_rejection_comes_back_as_rejected(kind: str) -> None:
     with rig(kind, verifier=_NoRoadClosures()) as r:
         ok = r.post.issue_order(draft("st-a"), decision="patrol", rationale="r")
         refused = r.post.issue_order(
             draft("st-a", kind="close_road"), decision="close", rationale="r"
         )
         r.console.flush("st-a")
-        r.pump(lambda: _state(r, refused.order.id) is OrderState.DECLINED)
+        r.pump(lambda: _state(r, refused.order.id) is OrderState.REJECTED)
         row = r.post.journal.order(refused.order.id)
         assert row is not None
-        declines = [
-            b for b in kinds(r.post.journal, "order.decline") if b["order_id"] == refused.order.id
+        rejects = [
+            b for b in kinds(r.post.journal, "order.reject") if b["order_id"] == refused.order.id
         ]
-        assert declines[0]["detail"]["reason"] == "authority:out_of_scope"
+        assert rejects[0]["detail"]["reason"] == "out_of_scope"
+        assert kinds(r.post.journal, "order.decline") == []
         assert _state(r, ok.order.id) is OrderState.DELIVERED
         station = r.stations["st-a"].desk.journal
-        assert [b["reason"] for b in kinds(station, "order.rejected")] == ["out_of_scope"]
+        (rejected,) = kinds(station, "order.rejected")
+        assert rejected["reason"] == "out_of_scope"
+        assert rejected["order"]["id"] == refused.order.id  # the inbox can show what was refused
 
 
 def test_station_key_claiming_an_unknown_id_gets_nothing(wired: Rig) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from command.errors import BatonError
 from command.journal import Journal
 from command.scenarios.loader import load_scenario, scenario_names
+from command.vocabulary import Kind
 from protocols.console_link import DEFAULT_ORDERS_ADDRESS
 from protocols.feedbus import DEFAULT_FEED_ADDRESS
 from protocols.runtime.console import ConsoleOptions, ConsoleRuntime
@@ -141,7 +142,7 @@ def opened_clock(journal: Path) -> tuple[float, float] | None:
     except BatonError:
         return None  # not a journal: the runtime will say so in one line
     try:
-        opened = next(iter(reader.events(kinds=["incident.opened"])), None)
+        opened = next(iter(reader.events(kinds=[Kind.INCIDENT_OPENED])), None)
     finally:
         reader.close()
     if opened is None:

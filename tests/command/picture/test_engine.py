@@ -9,25 +9,25 @@ from command.clock import ManualClock
 from command.model import Observation
 from command.picture.engine import PictureEngine
 from command.scenarios.loader import load_scenario
-from command.vocabulary import PictureValues
+from command.vocabulary import EventBody, PictureValues
 
 
 class Recorder:
-    """A journal stand-in: append + add_observations."""
+    """A journal stand-in: record + add_observations."""
 
     def __init__(self) -> None:
         self.events: list[tuple[str, dict[str, Any]]] = []
         self.observations: list[Observation] = []
 
-    def append(
+    def record(
         self,
-        kind: str,
-        body: dict[str, Any],
+        event: EventBody,
         *,
         actor: str | None = None,
-        incident: str = "",
+        incident: str | None = None,
         ts: float | None = None,
     ) -> None:
+        kind, body = event.kind.value, event.to_body()
         self.events.append((kind, body))
 
     def add_observations(self, batch: Sequence[Observation]) -> None:

@@ -19,6 +19,7 @@ from command.picture.playbooks import (
     SuggestionBook,
     SuggestionError,
 )
+from command.vocabulary import EventBody
 
 ZONES = [Zone("a", "Zone A", 100.0), Zone("b", "Zone B", 100.0)]
 HOLD = OrderDraft(
@@ -49,20 +50,20 @@ STATIONS = [
 
 
 class Recorder:
-    """A journal stand-in that keeps appended events."""
+    """A journal stand-in that keeps recorded events."""
 
     def __init__(self) -> None:
         self.events: list[tuple[str, dict[str, Any], str | None]] = []
 
-    def append(
+    def record(
         self,
-        kind: str,
-        body: dict[str, Any],
+        event: EventBody,
         *,
         actor: str | None = None,
-        incident: str = "",
+        incident: str | None = None,
         ts: float | None = None,
     ) -> None:
+        kind, body = event.kind.value, event.to_body()
         self.events.append((kind, body, actor))
 
 
