@@ -33,6 +33,7 @@ from command.model import Incident, OrderKind, ParamSpec, Priority, RiskLevel, S
 from command.picture.fusion import DerivedSpec
 from command.picture.playbooks import LevelTrigger, Playbook, SignalTrigger, Trigger
 from command.picture.risk import Thresholds
+from command.scenarios.mqtt_mapping import MqttMappingError, MqttRule
 from command.scenarios.scenario import (
     DelegationSpec,
     FeedSpec,
@@ -185,6 +186,7 @@ class _Builder:
         fusion = doc.get("fusion") or {}
         timeline = self._timeline(doc.get("timeline") or [], start, zone_ids, inc["duration_min"])
         delegation = self._delegation(doc["delegation"], zone_ids, incident)
+        mqtt = self._mqtt(doc.get("mqtt") or [], zone_ids, feeds)
         return Scenario(
             name=self.path.stem,
             path=self.path,
@@ -202,6 +204,7 @@ class _Builder:
             stale_factor=float(fusion.get("stale_factor", 3.0)),
             trend_window_s=float(fusion.get("trend_window_s", 600.0)),
             description=str(inc.get("description", "")),
+            mqtt=mqtt,
             raw=doc,
         )
 
@@ -593,6 +596,38 @@ class _Builder:
             window_min=float(d["window_min"]),
             depth=int(d["depth"]),
         )
+
+    def _mqtt(
+        self, items: list[dict[str, Any]], zone_ids: list[str], feeds: Sequence[FeedSpec]
+    ) -> tuple[MqttRule, ...]:
+        units = {f.metric: f.unit for f in feeds if f.unit}
+        out: list[MqttRule] = []
+        for i, r in enumerate(items):
+            where = f"mqtt[{i}]"
+            try:
+                rule = MqttRule.build(
+                    topic=r["topic"],
+                    zone=r["zone"],
+                    metric=r["metric"],
+                    value=r["value"],
+                    ts=r.get("ts"),
+                    ts_unit=r.get("ts_unit", "s"),
+                    source=r.get("source", "{topic}"),
+                    scale=r.get("scale", 1.0),
+                    unit=r.get("unit", ""),
+                    zones=zone_ids,
+                )
+            except MqttMappingError as err:
+                raise self.fail(where, str(err)) from None
+            fed_unit = units.get(rule.metric)
+            if rule.unit and fed_unit and rule.unit != fed_unit:
+                raise self.fail(
+                    f"{where}.unit",
+                    f"{rule.unit!r} is not the feeds' unit of {rule.metric} ({fed_unit!r}): "
+                    "give that unit and a scale that converts to it",
+                )
+            out.append(rule)
+        return tuple(out)
 
 
 def _known(names: Sequence[str] | set[str]) -> str:

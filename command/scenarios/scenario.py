@@ -12,6 +12,7 @@ from command.model import Incident, Signal
 from command.picture.fusion import DerivedSpec, MetricSpec
 from command.picture.playbooks import Playbook
 from command.picture.risk import Thresholds
+from command.scenarios.mqtt_mapping import MqttRule
 
 
 class ScenarioError(BatonError):
@@ -128,6 +129,7 @@ class Scenario:
     stale_factor: float = 3.0
     trend_window_s: float = 600.0
     description: str = ""
+    mqtt: tuple[MqttRule, ...] = ()  # how MQTT topics and payloads map to observations
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property

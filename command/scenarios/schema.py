@@ -210,6 +210,23 @@ _TIMELINE = {
     "oneOf": [{"required": ["cap"]}, {"required": ["signal"]}],
 }
 
+_MQTT_RULE = {
+    "type": "object",
+    "required": ["topic", "zone", "metric", "value"],
+    "additionalProperties": False,
+    "properties": {
+        "topic": {"type": "string", "minLength": 1},
+        "zone": {"type": "string", "minLength": 1},
+        "metric": {"type": "string", "minLength": 1},
+        "value": {"type": "string", "minLength": 1},
+        "ts": {"type": "string", "minLength": 1},
+        "ts_unit": {"enum": ["s", "ms"]},
+        "source": {"type": "string", "minLength": 1},
+        "scale": {"type": "number"},
+        "unit": {"type": "string"},
+    },
+}
+
 SCENARIO_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
@@ -257,6 +274,7 @@ SCENARIO_SCHEMA: dict[str, Any] = {
         },
         "playbooks": {"type": "array", "items": _PLAYBOOK},
         "timeline": {"type": "array", "items": _TIMELINE},
+        "mqtt": {"type": "array", "items": _MQTT_RULE},
         "delegation": {
             "type": "object",
             "required": ["authority", "commander", "scope", "window_min", "depth"],

@@ -9,6 +9,9 @@ header and the review know the delegation) and queues the grant documents for ev
 With `autopilot_delay_s` the playbooks' suggestions are approved in the engine thread after that
 delay (the headless demo's commander). `stop()` is bounded and closes the journal with a signed
 checkpoint; `summary()` then reads the journal back read-only.
+With `mqtt` feeds the runtime also subscribes to MQTT brokers (`protocols.mqtt_feeds`): their
+threads hand observations to the engine as `IngestFeed` commands, which go through the same
+fusion and journal path as the ZeroMQ feed bus.
 
 No Qt here: the commander's window that can sit on top of a runtime is `ui.console.launch`.
 """
@@ -34,12 +37,15 @@ from command.fold import Counts, IncidentState, fold
 from command.journal import Journal, verify_journal
 from command.model import DecisionKind
 from command.picture.engine import PictureEngine
+from command.scenarios.mqtt_mapping import MqttMapper, subscriptions
 from command.scenarios.scenario import Scenario
 from command.vocabulary import SuggestionOutcome
 from protocols.certs import load_curve_keys
 from protocols.commands import (
     CommandFailed,
     ConsoleStatus,
+    FeedRejected,
+    Handlers,
     IssueOrder,
     MetricHistory,
     MetricPoint,
@@ -47,6 +53,7 @@ from protocols.commands import (
 )
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch
+from protocols.mqtt_feeds import IngestFeed, MqttFeed, MqttFeedConfig
 from protocols.nodes import ConsoleNode, ConsoleSettings
 from protocols.runtime.provision import Provisioned, load_allow_list
 
@@ -72,6 +79,7 @@ class ConsoleOptions:
     feeds_bind: str = "tcp://127.0.0.1:7702"
     snapshots_bind: str = "tcp://127.0.0.1:7703"
     autopilot_delay_s: float | None = None  # headless demo: approve suggestions after this delay
+    mqtt: tuple[MqttFeedConfig, ...] = ()  # brokers to subscribe to (the scenario's mqtt: rules)
 
 
 @dataclass(frozen=True)
@@ -348,6 +356,18 @@ class RuntimeNode(ConsoleNode):
             self._last_status = status
             self.report(StatusChanged(status))
 
+    def handlers(self) -> Handlers:
+        """The console's commands, plus observations from the MQTT feed threads."""
+        return super().handlers().on(IngestFeed, self.ingest_feed)
+
+    def ingest_feed(self, cmd: IngestFeed) -> int:
+        """A feed thread's batch: through fusion and the journal like a ZeroMQ feed batch."""
+        for code, text in cmd.refusals:
+            self.report(FeedRejected(code, text))
+        if cmd.observations:
+            self._on_feed(cmd.publisher, list(cmd.observations), [])
+        return len(cmd.observations)
+
     def _kind_title(self, station: str, kind: str) -> str:
         try:
             return self.settings.incident.station(station).kind(kind).title or kind
@@ -411,6 +431,7 @@ class ConsoleRuntime:
         )
         self._started = False
         self._stopped = False
+        self.mqtt_feeds: list[MqttFeed] = []
 
     @property
     def journal_path(self) -> Path:
@@ -424,12 +445,23 @@ class ConsoleRuntime:
         self._started = True
         self.options.journal.parent.mkdir(parents=True, exist_ok=True)
         self.engine.start()
+        scenario = self.options.scenario
+        for config in self.options.mqtt:
+            mapper = MqttMapper(
+                scenario.mqtt,
+                frozenset(z.id for z in scenario.incident.zones),
+                to_scenario=self.clock.at_wall,
+            )
+            feed = MqttFeed(config, mapper, self.engine.call, topics=subscriptions(scenario.mqtt))
+            self.mqtt_feeds.append(feed.start())
         return self
 
     def stop(self) -> None:
         """Stop the engine (bounded); the journal is closed with a signed checkpoint."""
         if self._started and not self._stopped:
             self._stopped = True
+            for feed in self.mqtt_feeds:  # first: their last batches still reach the journal
+                feed.stop()
             self.engine.stop(STOP_TIMEOUT_S)
 
     def summary(self) -> RunSummary:

@@ -4,6 +4,10 @@ Provisions keys and grants for the scenario when needed (`protocols.runtime.prov
 runs the live console (`protocols.runtime.console`): the window (`ui.console.launch`), or with
 `--headless` the engine alone (optionally with the playbook autopilot) until SIGTERM/SIGINT or
 `--duration`, printing a summary at the end.
+
+`--feeds` may be given more than once: a ZeroMQ address (at most one) moves the feed bus, each
+`mqtt://` or `mqtts://` address subscribes to a broker by the scenario's `mqtt:` rules
+(`protocols.mqtt_feeds`); the ZeroMQ feed bus stays on either way.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from command.scenarios.loader import load_scenario, scenario_names
 from command.vocabulary import Kind
 from protocols.console_link import DEFAULT_ORDERS_ADDRESS
 from protocols.feedbus import DEFAULT_FEED_ADDRESS
+from protocols.mqtt_feeds import PASSWORD_ENV, is_mqtt_url, parse_mqtt_url
 from protocols.runtime.console import ConsoleOptions, ConsoleRuntime
 from protocols.runtime.provision import default_data_dir, provision
 from ui.commands.simulate import snapshot_address_for
@@ -72,9 +77,20 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--feeds",
-        default=DEFAULT_FEED_ADDRESS,
+        action="append",
         metavar="ADDR",
-        help=f"feed bus address (default {DEFAULT_FEED_ADDRESS}; snapshots on the next port)",
+        help=f"feed bus address (default {DEFAULT_FEED_ADDRESS}; snapshots on the next port), "
+        "or an MQTT broker: mqtt://[USER@]HOST[:PORT][/TOPIC] or mqtts://... (TOPIC may hold "
+        "+ and #; default: the topics of the scenario's mqtt: rules); may be repeated",
+    )
+    parser.add_argument("--mqtt-username", metavar="USER", help="user name for MQTT brokers")
+    parser.add_argument(
+        "--mqtt-password",
+        metavar="PASS",
+        help=f"password for MQTT brokers (visible in ps: prefer the {PASSWORD_ENV} variable)",
+    )
+    parser.add_argument(
+        "--mqtt-ca", type=Path, metavar="FILE", help="CA certificate(s) for mqtts:// brokers"
     )
     parser.add_argument(
         "--headless", action="store_true", help="no window: run the engine, print a summary"
@@ -105,7 +121,23 @@ def options_from(args: argparse.Namespace) -> ConsoleOptions:
         raise BatonError(f"--duration must be zero or more seconds, got {args.duration}")
     if args.autopilot is not None and (not math.isfinite(args.autopilot) or args.autopilot < 0):
         raise BatonError(f"--autopilot must be zero or more seconds, got {args.autopilot}")
+    feeds = [args.feeds] if isinstance(args.feeds, str) else list(args.feeds or [])
+    zmq_feeds = [f for f in feeds if not is_mqtt_url(f)] or [DEFAULT_FEED_ADDRESS]
+    if len(zmq_feeds) > 1:
+        raise BatonError(f"--feeds: one ZeroMQ feed bus address, got {', '.join(zmq_feeds)}")
+    mqtt = tuple(
+        parse_mqtt_url(
+            f, username=args.mqtt_username, password=args.mqtt_password, ca_file=args.mqtt_ca
+        )
+        for f in feeds
+        if is_mqtt_url(f)
+    )
     scenario = load_scenario(args.scenario)
+    if mqtt and not scenario.mqtt:
+        raise BatonError(
+            f"--feeds {mqtt[0].shown}: scenario {scenario.name} has no mqtt: rules mapping topics "
+            "to observations (see bund.yaml)"
+        )
     data_dir = args.data_dir or default_data_dir()
     journal = args.journal or data_dir / scenario.name / "console.db"
     origin, speed = args.origin, args.speed
@@ -127,9 +159,10 @@ def options_from(args: argparse.Namespace) -> ConsoleOptions:
         origin=origin,
         speed=speed,
         orders_bind=args.orders,
-        feeds_bind=args.feeds,
-        snapshots_bind=snapshot_address_for(args.feeds),
+        feeds_bind=zmq_feeds[0],
+        snapshots_bind=snapshot_address_for(zmq_feeds[0]),
         autopilot_delay_s=args.autopilot,
+        mqtt=mqtt,
     )
 
 
@@ -165,6 +198,8 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
+    for broker in options.mqtt:
+        print(f"baton console: MQTT feed {broker.shown}", file=sys.stderr, flush=True)
     if not args.headless:
         return run_console_window(options, quit_after_s=args.duration or None)
     stop = threading.Event()
@@ -183,4 +218,6 @@ def run(args: argparse.Namespace) -> int:
             signal.signal(sig, handler)
     for line in runtime.summary().lines():
         print(line)
+    for feed in runtime.mqtt_feeds:
+        print(feed.summary_line())
     return 0
