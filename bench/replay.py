@@ -33,6 +33,7 @@ from command.lifecycle import Step
 from command.model import Decision, Observation
 from command.review.replay import ReplayIndex
 from command.signing import Signer
+from command.timers import check_timers
 
 START = 1_760_000_000.0
 DAY = 86_400.0
@@ -192,7 +193,7 @@ def build_day_journal(
                     fix = _manual_decision(rng, t, 999, zone_level)
                     journal.correct_decision(manual[0].id, fix, "wrong gate named")
             if step_no % max(1, int(60 / batch_s)) == 0:  # the console's timers, every minute
-                journal.check_timers(t)
+                check_timers(journal, t)
             # this slice's feed values
             count = observations * (step_no + 1) // steps_total - n_obs
             if count:

@@ -22,6 +22,7 @@ from command.journal import IssuedOrder, Journal, OrderRow
 from command.lifecycle import TRANSITIONS, OrderState, Step, catch_up
 from command.model import Decision, DecisionKind, Escalation, Incident, Order
 from command.signing import Signer
+from command.timers import check_timers
 from command.vocabulary import MessageRejected
 
 JSON = Any
@@ -382,7 +383,7 @@ class CommandPost:
 
     def check_timers(self, now: float) -> list[Escalation]:
         """Raise due escalations (undelivered after 30 s, not accepted, overdue) and expire."""
-        return self.journal.check_timers(now)
+        return check_timers(self.journal, now)
 
 
 def _order_id(body: Mapping[str, JSON]) -> str:

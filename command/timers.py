@@ -1,11 +1,19 @@
-"""Per-state order timers: which escalations are due, and when an order expires."""
+"""Per-state order timers: which escalations are due, when an order expires, and when an
+escalation no longer applies. `check_timers(journal, now)` applies that policy to a journal
+(the console's post calls it on every timer tick)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from command.lifecycle import OrderState
-from command.model import EscalationKind
+from command.ids import new_id
+from command.lifecycle import OrderState, Step
+from command.model import Escalation, EscalationKind
+
+if TYPE_CHECKING:
+    from command.journal import Journal
 
 UNDELIVERED_AFTER_S = 30.0
 """An order not delivered this long after issue means the station is unreachable."""
@@ -50,3 +58,51 @@ def escalation_message(kind: EscalationKind, order: OrderClock) -> str:
     if kind is EscalationKind.NOT_ACCEPTED:
         return f"order {order.order_id} not accepted by {order.station} by its deadline"
     return f"order {order.order_id} not completed by {order.station} by its due time"
+
+
+STILL_APPLIES: Mapping[str, frozenset[OrderState]] = {
+    EscalationKind.UNDELIVERED.value: frozenset({OrderState.ISSUED}),
+    EscalationKind.NOT_ACCEPTED.value: _AWAITING_ACCEPTANCE,
+    EscalationKind.OVERDUE.value: _AWAITING_COMPLETION,
+}
+"""Escalation kind → the order states in which it still applies; a step to any other state
+resolves it (the journal does so in the step's transaction)."""
+
+
+def check_timers(journal: Journal, now: float) -> list[Escalation]:
+    """Raise each due escalation once per order and kind; expire orders past due unaccepted,
+    in one transaction. Returns the escalations raised by this call."""
+    raised: list[Escalation] = []
+    store = journal.store  # raw rows: this runs every tick over every open order
+    with journal.transaction():
+        seen: dict[str, set[str]] = {}
+        for known in store.select_rows("escalations"):
+            seen.setdefault(known["order_id"], set()).add(known["kind"])
+        for row in store.select_rows("orders", open=True):
+            o = row["order"]
+            clock = OrderClock(
+                o["id"],
+                o["station"],
+                OrderState(row["state"]),
+                float(o["issued_at"]),
+                float(o["ack_deadline"]),
+                float(o["due"]),
+            )
+            if should_expire(clock, now):
+                journal.record_step(
+                    o["id"],
+                    Step.EXPIRE,
+                    actor=journal.owner,
+                    detail={"reason": "not accepted by its due time"},
+                    ts=now,
+                )
+                continue
+            for kind in escalations_due(clock, now):
+                if kind.value in seen.get(o["id"], set()):
+                    continue
+                esc = Escalation(
+                    new_id(now), o["id"], o["station"], kind, now, escalation_message(kind, clock)
+                )
+                journal.raise_escalation(esc, ts=now)
+                raised.append(esc)
+    return raised

@@ -50,7 +50,7 @@ class WireConfig:
     offline_after: int = 3  # silent heartbeat intervals before a peer is offline
     retry_first_s: float = 3.0
     retry_max_s: float = 60.0
-    timers_every_s: float = 0.5  # how often order timers (journal.check_timers) run
+    timers_every_s: float = 0.5  # how often order timers (post.check_timers, command.timers) run
     max_bytes: int = MAX_MESSAGE_BYTES
     auth_log_every_s: float = 60.0  # one auth.rejected line per cause and minute, not per retry
     reload_every_s: float = 2.0  # re-read a peer's pending messages at most this often

@@ -14,6 +14,7 @@ from command.journal.chain import batch_digest, checkpoint_payload, event_hash
 from command.lifecycle import OrderState, Step
 from command.model import DecisionKind, Escalation, EscalationKind, Observation
 from command.signing import Signer, verify_signature
+from command.timers import check_timers
 from tests.command.journal.helpers import (
     issue,
     make_decision,
@@ -377,17 +378,17 @@ def test_undelivered_escalation_is_raised_once_and_resolved_by_delivery(
     journal: Journal, clock: ManualClock
 ) -> None:
     order_id = issue(journal, clock).order.id
-    assert journal.check_timers(clock.advance(29)) == []
-    [esc] = journal.check_timers(clock.advance(1))
+    assert check_timers(journal, clock.advance(29)) == []
+    [esc] = check_timers(journal, clock.advance(1))
     assert (esc.kind, esc.order_id, esc.station) == (
         EscalationKind.UNDELIVERED,
         order_id,
         "traffic",
     )
-    assert journal.check_timers(clock.advance(5)) == []
+    assert check_timers(journal, clock.advance(5)) == []
     journal.record_step(order_id, Step.DELIVER, actor="traffic")
     assert journal.escalations() == []
-    assert journal.check_timers(clock.advance(5)) == []
+    assert check_timers(journal, clock.advance(5)) == []
     assert kinds(journal).count("escalation.raised") == 1
     assert kinds(journal).count("escalation.resolved") == 1
 
@@ -395,10 +396,10 @@ def test_undelivered_escalation_is_raised_once_and_resolved_by_delivery(
 def test_not_accepted_then_expired(journal: Journal, clock: ManualClock) -> None:
     order_id = issue(journal, clock, ack_s=60, due_s=300).order.id
     journal.record_step(order_id, Step.DELIVER, actor="traffic")
-    [esc] = journal.check_timers(clock.advance(60))
+    [esc] = check_timers(journal, clock.advance(60))
     assert esc.kind is EscalationKind.NOT_ACCEPTED
-    assert journal.check_timers(clock.advance(239)) == []
-    assert journal.check_timers(clock.advance(1)) == []
+    assert check_timers(journal, clock.advance(239)) == []
+    assert check_timers(journal, clock.advance(1)) == []
     row = journal.order(order_id)
     assert row is not None and row.state is OrderState.EXPIRED
     assert journal.escalations() == []
@@ -409,7 +410,7 @@ def test_overdue_when_accepted_but_not_completed(journal: Journal, clock: Manual
     order_id = issue(journal, clock, ack_s=60, due_s=300).order.id
     for step in (Step.DELIVER, Step.ACKNOWLEDGE, Step.ACCEPT):
         journal.record_step(order_id, step, actor="traffic")
-    [esc] = journal.check_timers(clock.advance(300))
+    [esc] = check_timers(journal, clock.advance(300))
     assert esc.kind is EscalationKind.OVERDUE
     journal.record_step(order_id, Step.COMPLETE, actor="traffic")
     assert journal.escalations() == []
@@ -472,7 +473,7 @@ def test_fold_rebuilds_the_stored_projections(journal: Journal, clock: ManualClo
     a = issue(journal, clock).order.id
     issue(journal, clock, station="security")
     journal.record_step(a, Step.DELIVER, actor="traffic")
-    journal.check_timers(clock.advance(200))
+    check_timers(journal, clock.advance(200))
     original = make_decision(clock)
     journal.add_decision(original)
     journal.correct_decision(original.id, make_decision(clock), "typo")
@@ -485,3 +486,8 @@ def test_fold_rebuilds_the_stored_projections(journal: Journal, clock: ManualClo
         "escalations": 3,
         "decisions": 4,
     }
+
+
+def test_the_timer_policy_lives_outside_the_journal() -> None:
+    """The journal stores; command.timers decides which escalations are due and what expires."""
+    assert not hasattr(Journal, "check_timers")

@@ -16,6 +16,7 @@ from command.errors import IllegalTransition, ValidationError
 from command.journal import Incoming, Journal, StepRequest, fold, verify_journal
 from command.lifecycle import Step
 from command.model import Escalation, EscalationKind
+from command.timers import check_timers
 from tests.command.journal.helpers import issue, make_decision, make_order
 
 STATIONS = ("traffic", "security", "metro")
@@ -77,7 +78,7 @@ def run(journal: Journal, clock: ManualClock, ops: list[tuple[Any, ...]]) -> Non
             elif name == "resolve":
                 journal.resolve_escalation(pick(escalations, op[1]))
             elif name == "timers":
-                journal.check_timers(clock.advance(op[1]))
+                check_timers(journal, clock.advance(op[1]))
             elif name == "receive":
                 order = make_order(clock)
                 journal.receive_order(order, msg_id=f"m{op[1]}", peer="console")

@@ -1,0 +1,290 @@
+"""The journal's chain core: an append-only, hash-chained event log and its projections.
+
+Every write goes through `transaction()`; events, their projection rows, outbox entries and
+observation rows written inside one transaction commit together or not at all. Writers hand
+`record` a typed body from `command.vocabulary`. Use a journal from one thread at a time (the
+engine thread owns the writer); viewers open their own read-only journal with
+`Journal.open_readonly`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any, Literal, Self
+
+from command.clock import Clock, SystemClock
+from command.errors import JournalError, ValidationError
+from command.journal import projections
+from command.journal.chain import GENESIS, canonical_encode, checkpoint_payload, event_hash
+from command.journal.memory_store import MemoryStore
+from command.journal.records import Event
+from command.journal.sqlite_store import SqliteStore
+from command.journal.store import EventRow, Store
+from command.signing import Signer
+from command.vocabulary import Checkpoint, EventBody, Kind
+
+Role = Literal["console", "station"]
+
+
+class JournalCore:
+    """The chain core of one journal: opening, transactions, appending and reading events,
+    the head and checkpoints. `command.journal.Journal` adds the ledger, messages and
+    observations on top of it."""
+
+    def __init__(self, store: Store, *, clock: Clock, owner: str, role: Role) -> None:
+        """Wrap an opened store; use `open`, `in_memory` or `open_readonly` instead."""
+        if role not in ("console", "station"):
+            raise ValidationError(f"journal role must be console or station, got {role!r}")
+        self._store = store
+        self.clock = clock
+        self.owner = owner
+        self.role: Role = role
+        self._depth = 0
+        self._closed = False
+        self._readonly = False
+        self._head = store.last_event() or (0, GENESIS)
+        self._claim()
+
+    # -- opening and closing ----------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: Path | str, *, clock: Clock, owner: str, role: Role, timeout: float = 5.0
+    ) -> Self:
+        """Create or open the journal file at `path` (WAL, synchronous=FULL).
+
+        Raises `JournalError` (one line: file, cause, fix) when it cannot be opened or written.
+        """
+        store = SqliteStore(path, timeout=timeout)
+        try:
+            return cls(store, clock=clock, owner=owner, role=role)
+        except BaseException:
+            store.close()
+            raise
+
+    @classmethod
+    def in_memory(cls, *, clock: Clock, owner: str, role: Role) -> Self:
+        """A journal on the in-memory store twin: same behaviour, nothing on disk."""
+        return cls(MemoryStore(), clock=clock, owner=owner, role=role)
+
+    @classmethod
+    def open_readonly(cls, path: Path | str, *, clock: Clock | None = None) -> Self:
+        """Open an existing journal for reading only (viewers, replay); writes raise."""
+        store = SqliteStore(path, readonly=True)
+        owner = store.get_meta("owner") or ""
+        role = store.get_meta("role") or "console"
+        journal = cls.__new__(cls)
+        journal._store = store
+        journal.clock = clock or SystemClock()
+        journal.owner = owner
+        journal.role = "station" if role == "station" else "console"
+        journal._depth = 0
+        journal._closed = False
+        journal._readonly = True
+        journal._head = store.last_event() or (0, GENESIS)
+        return journal
+
+    def _claim(self) -> None:
+        """Record owner and role in a new journal; refuse someone else's journal."""
+        owner, role = self._store.get_meta("owner"), self._store.get_meta("role")
+        if owner is None:
+            with self.transaction():
+                self._store.set_meta("owner", self.owner)
+                self._store.set_meta("role", self.role)
+            return
+        if owner != self.owner or role != self.role:
+            self._store.close()
+            raise JournalError(
+                f"cannot open journal {self.path}: it belongs to {role} {owner!r}, "
+                f"not {self.role} {self.owner!r}; give this {self.role} its own journal path"
+            )
+
+    @property
+    def path(self) -> Path | None:
+        """The journal file, or None for an in-memory journal."""
+        return self._store.path
+
+    @property
+    def store(self) -> Store:
+        """The storage backend the journal reads and writes through (for checks and tests)."""
+        return self._store
+
+    @property
+    def head(self) -> tuple[int, str]:
+        """(seq, hash) of the last event; (0, GENESIS) when there is none."""
+        if self._readonly:  # another connection is writing: always ask the file
+            return self._store.last_event() or (0, GENESIS)
+        return self._head
+
+    def close(self, signer: Signer | None = None) -> None:
+        """Close the journal, first signing a checkpoint of the head when `signer` is given."""
+        if self._closed:
+            return
+        if signer is not None and self._head[0] > 0:
+            last = next(self._store.select_events(self._head[0] - 1, None), None)
+            if last is None or last.kind != Kind.CHECKPOINT:
+                self.checkpoint(signer)
+        self._closed = True
+        self._store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- events and transactions ------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together or not at all. Re-entrant: a nested block that
+        raises undoes only its own writes (a savepoint) and lets the exception through."""
+        if self._closed:
+            raise JournalError(f"cannot write journal {self.path}: it is closed; reopen it")
+        if self._depth:
+            name = f"baton_sp{self._depth}"
+            self._store.savepoint(name)
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._store.rollback_to(name)
+                self._head = self._store.last_event() or (0, GENESIS)
+                raise
+            else:
+                self._store.release(name)
+            finally:
+                self._depth -= 1
+            return
+        self._store.begin()
+        self._depth = 1
+        try:
+            yield
+            self._store.commit()
+        except BaseException:
+            with suppress(JournalError):  # the first error is the one to report
+                self._store.rollback()
+            self._head = self._store.last_event() or (0, GENESIS)
+            raise
+        finally:
+            self._depth = 0
+
+    def record(
+        self,
+        body: EventBody,
+        *,
+        actor: str | None = None,
+        incident: str | None = None,
+        ts: float | None = None,
+    ) -> Event:
+        """Journal one typed event body (`command.vocabulary`): its kind and its JSON form, in
+        its own transaction unless inside `transaction()`. `actor` defaults to the owner."""
+        with self.transaction():
+            return self._record(body, actor=actor, incident=incident, ts=ts)
+
+    def _record(
+        self,
+        body: EventBody,
+        *,
+        actor: str | None = None,
+        incident: str | None = None,
+        ts: float | None = None,
+    ) -> Event:
+        return self._append(body.kind, body.to_body(), actor=actor, incident=incident or "", ts=ts)
+
+    def append(
+        self,
+        kind: Kind | str,
+        body: dict[str, Any],
+        *,
+        actor: str | None = None,
+        incident: str = "",
+        ts: float | None = None,
+    ) -> Event:
+        """Append one event given as kind and JSON body (its own transaction unless inside
+        `transaction()`). Writers use `record` with a typed body; this is for tools and tests
+        that write raw events."""
+        with self.transaction():
+            return self._append(kind, body, actor=actor, incident=incident, ts=ts)
+
+    def _append(
+        self,
+        kind: Kind | str,
+        body: dict[str, Any],
+        *,
+        actor: str | None = None,
+        incident: str = "",
+        ts: float | None = None,
+    ) -> Event:
+        try:
+            body_text = canonical_encode(body)
+        except (TypeError, ValueError) as err:
+            raise ValidationError(f"event {kind!r} has a body that is not JSON: {err}") from None
+        return self._append_text(
+            kind, json.loads(body_text), body_text, actor=actor, incident=incident, ts=ts
+        )
+
+    def _append_text(
+        self,
+        kind: Kind | str,
+        body: dict[str, Any],
+        body_text: str,
+        *,
+        actor: str | None,
+        incident: str,
+        ts: float | None,
+    ) -> Event:
+        """Append an event whose canonical body text is already made; `body` must be JSON-equal
+        to it and only read (projections canonicalise what they store)."""
+        kind = str(kind)  # a Kind member's value
+        seq = self._head[0] + 1
+        prev = self._head[1]
+        when = float(self.clock.now() if ts is None else ts)
+        who = self.owner if actor is None else actor
+        digest = event_hash(prev, seq, when, who, kind, incident, body_text)
+        self._store.insert_event(EventRow(seq, when, who, kind, incident, body_text, prev, digest))
+        self._head = (seq, digest)
+        event = Event(seq, when, who, kind, incident, body, prev, digest)
+        try:
+            projections.apply(self._store, event)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            # the caller's transaction rolls the event back with everything else
+            raise ValidationError(f"event {kind!r} has a malformed body: {err!r}") from None
+        return event
+
+    def events(
+        self, after_seq: int = 0, kinds: Iterable[Kind | str] | None = None
+    ) -> Iterator[Event]:
+        """Events after `after_seq` (optionally only these kinds), in seq order."""
+        wanted = None if kinds is None else tuple(str(k) for k in kinds)
+        for row in self._store.select_events(after_seq, wanted):
+            yield Event(
+                row.seq,
+                row.ts,
+                row.actor,
+                row.kind,
+                row.incident,
+                json.loads(row.body),
+                row.prev_hash,
+                row.hash,
+            )
+
+    def projection_tables(self) -> projections.Tables:
+        """Every stored projection: table -> key -> row (compare with `projections.fold`)."""
+        return {
+            table: {row[key]: row for row in self._store.select_rows(table)}
+            for table, key in projections.KEY_FIELD.items()
+        }
+
+    # -- checkpoints ------------------------------------------------------------------------
+
+    def checkpoint(self, signer: Signer) -> Event:
+        """Sign the chain head and journal the signature (`baton verify` checks it)."""
+        with self.transaction():
+            seq, digest = self._head
+            signature = signer.sign(checkpoint_payload(seq, digest))
+            body = Checkpoint(seq, digest, signer.public_hex, signature)
+            return self._record(body, actor=signer.name)

@@ -1,0 +1,45 @@
+"""Durable messaging on the journal: the outbox (enqueue, pending, acks) and the inbox of
+received message ids (dedupe), written in the transaction of the event that caused them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from command.canonical import canonical_text
+from command.ids import new_id
+from command.journal.core import JournalCore
+from command.journal.records import OutMessage
+from command.journal.store import OutboxRow
+
+
+class Messages(JournalCore):
+    """Outbox and inbox (a mixin of `Journal`)."""
+
+    def enqueue(self, peer: str, msg_type: str, body: dict[str, Any]) -> str:
+        """Queue a message for `peer` (call inside the transaction of the event that caused
+        it); returns its msg_id."""
+        with self.transaction():
+            now = self.clock.now()
+            msg_id = new_id(now)
+            self._store.insert_outbox(
+                OutboxRow(msg_id, peer, msg_type, canonical_text(body), self._head[0], now, None)
+            )
+        return msg_id
+
+    def pending(self, peer: str | None = None) -> list[OutMessage]:
+        """Messages not yet acknowledged, in seq order."""
+        return [
+            OutMessage(r.msg_id, r.peer, r.msg_type, json.loads(r.body), r.seq, r.created_at)
+            for r in self._store.select_outbox(peer, None, pending_only=True)
+        ]
+
+    def mark_acked(self, msg_id: str) -> bool:
+        """Record the peer's acknowledgement; True the first time."""
+        with self.transaction():
+            return self._store.ack_outbox(msg_id, self.clock.now())
+
+    def mark_received(self, msg_id: str, peer: str) -> bool:
+        """Remember a received message id; True the first time only (dedupe)."""
+        with self.transaction():
+            return self._store.insert_inbox(msg_id, peer, self._head[0])
