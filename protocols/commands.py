@@ -6,14 +6,16 @@ A *command* is a frozen dataclass naming one request to a node, run in the engin
 lists what it runs in a `Handlers` table keyed by the command's class (never by a name).
 
 An *update* is what a node tells the GUI besides journal events (the picture, stale or refused
-feeds, its status, an autopilot draft it could not issue); `EngineBatch.updates` carries them in
-the order they happened and the GUI dispatches on their type.
+feeds, its status, an autopilot draft it could not issue, a journal it could not write);
+`EngineBatch.updates` carries them in the order they happened and the GUI dispatches on their
+type.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import KW_ONLY, dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 from command.drafts import OrderDraft
@@ -331,6 +333,16 @@ class CommandFailed:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class JournalFailed:
+    """The node's journal could not be written, so the node stopped: nothing more is journaled
+    or sent (log before send), and what was already journaled is kept. `text` is the one line
+    to show (the journal file, the cause and the fix); `journal` the file (None: in memory)."""
+
+    journal: Path | None
+    text: str
+
+
 Update = (
     PictureChanged
     | PictureSnapshotted
@@ -341,5 +353,6 @@ Update = (
     | StatusChanged
     | MetricHistory
     | CommandFailed
+    | JournalFailed
 )
 """Everything a node reports to the GUI besides journal events."""

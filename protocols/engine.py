@@ -15,6 +15,14 @@ receives from all of them.
 
 Shutdown is clean and bounded: the node stops (its outbox is already safe in the journal), every
 socket is closed with linger 0 and the context is destroyed; `stop()` never hangs.
+
+A journal that cannot be written (a full disk, a read-only file) in the loop's own work (input,
+timers) stops the node: the engine logs the one-line `JournalError` once (file, cause, fix), sends
+a `JournalFailed` update with the last batch, keeps it as `Engine.failure` for a headless runner,
+closes the node and ends its thread; commands called after that fail with that line (a command
+that hits it itself fails to its caller with the error). Nothing is retried in a loop: with log
+before send, a node that cannot journal must not go on. Any other error in a loop turn is logged
+with its traceback the first time and counted after that (`Engine.errors`); the loop goes on.
 """
 
 from __future__ import annotations
@@ -34,9 +42,9 @@ from typing import Any, Protocol, TypeVar
 import zmq
 
 from command.clock import Clock
-from command.errors import BatonError
+from command.errors import BatonError, JournalError
 from command.journal import Event, Journal
-from protocols.commands import Command, Handlers, Shutdown, Update
+from protocols.commands import Command, Handlers, JournalFailed, Shutdown, Update
 
 _ids = itertools.count(1)
 R = TypeVar("R")
@@ -122,7 +130,10 @@ class Engine:
         self._accepting = False
         self._stopping = False
         self.node: Node | None = None  # for tests and diagnostics: only touch from the engine
-        self.errors = 0  # exceptions caught (and logged) in the loop
+        self.errors = 0  # exceptions caught in the loop (each kind logged once)
+        self.failure: JournalFailed | None = None  # why the node stopped on its own, if it did
+        self._finished = threading.Event()  # the engine thread has left its loop
+        self._seen: dict[tuple[str, str], int] = {}  # loop errors by (type, text) → how often
 
     # -- outside the engine thread -------------------------------------------------------------
 
@@ -179,6 +190,9 @@ class Engine:
             future.set_exception(EngineError(f"{self._name} is not running"))
             return future
         self._queue.put(_Queued(command, future))
+        if self._finished.is_set():  # the loop ended (e.g. a journal failure): nobody will run it
+            self._drain_after_stop()
+            return future
         # On zmq.Again a wake-up is already queued: the engine will see this command too.
         # ZMQError: stop() closed the socket meanwhile (the command fails as "stopped").
         with contextlib.suppress(zmq.ZMQError):
@@ -259,15 +273,52 @@ class Engine:
                         next_tick = time.monotonic() + self._tick_s
                         node.tick(self._clock.now())
                     last_seq = self._emit(node, last_seq)
-                except Exception:  # one bad message or hook must not stop the engine
-                    self.errors += 1
-                    _log.exception("%s: error in the engine loop (continuing)", self._name)
+                except JournalError as err:  # nothing can be journaled, so nothing may be done
+                    self._journal_failed(node, err, last_seq)
+                    running = False
+                except Exception as err:  # one bad message or hook must not stop the engine
+                    self._loop_error(err)
         finally:
+            self._finished.set()  # before the drain: a later call() drains its own command
             self._drain_after_stop()
             try:
                 node.close()
+            except JournalError as err:
+                if self.failure is None:
+                    self.failure = JournalFailed(node.journal.path, f"{self._name}: {err}")
+                    _log.error("%s", self.failure.text)
+            except Exception:
+                _log.exception("%s: error closing the node", self._name)
             finally:
                 command_socket.close(linger=0)
+
+    def _journal_failed(self, node: Node, err: JournalError, last_seq: int) -> None:
+        """Say once why the node stops, to the log and (with what happened before) the GUI."""
+        failure = JournalFailed(node.journal.path, f"{self._name} stopped: {err}")
+        self.failure = failure
+        _log.error("%s", failure.text)
+        if self._on_batch is None:
+            return
+        try:
+            events = list(node.journal.events(after_seq=last_seq))
+        except JournalError:
+            events = []
+        try:
+            self._on_batch(EngineBatch(events, (*node.drain_updates(), failure)))
+        except Exception:
+            _log.exception("%s: error reporting the journal failure", self._name)
+
+    def _loop_error(self, err: Exception) -> None:
+        """Log a loop error with its traceback the first time, then only now and then."""
+        self.errors += 1
+        key = (type(err).__qualname__, str(err))
+        if key not in self._seen and len(self._seen) >= 1000:
+            self._seen.clear()
+        seen = self._seen[key] = self._seen.get(key, 0) + 1
+        if seen == 1:
+            _log.exception("%s: error in the engine loop (continuing)", self._name)
+        elif seen in (10, 100) or seen % 1000 == 0:
+            _log.error("%s: the same error %d times (continuing): %s", self._name, seen, err)
 
     def _run_commands(self, handlers: Handlers) -> bool:
         while True:
@@ -290,7 +341,8 @@ class Engine:
             except queue.Empty:
                 return
             if not queued.future.done():
-                queued.future.set_exception(EngineError(f"{self._name} stopped"))
+                why = f"{self._name} stopped" if self.failure is None else self.failure.text
+                queued.future.set_exception(EngineError(why))
 
     def _emit(self, node: Node, last_seq: int) -> int:
         head = node.journal.head[0]

@@ -13,7 +13,7 @@ import zmq
 from command.clock import Clock
 from command.desk import OrderVerifier, PlanFn, PlannedOperator, StationDesk, TimedOperator
 from command.drafts import OrderDraft
-from command.errors import ValidationError
+from command.errors import JournalError, ValidationError
 from command.journal import IssuedOrder, Journal, OrderRow
 from command.lifecycle import Step
 from command.model import Decision, DecisionKind, Incident, Observation, Signal
@@ -347,7 +347,11 @@ class ConsoleNode:
                 self.feeds.close()
             self.link.close()
         finally:
-            self.journal.close(self.settings.signer)
+            try:
+                self.journal.close(self.settings.signer)
+            except JournalError:  # no room for the checkpoint (e.g. a full disk): close, say why
+                self.journal.close()
+                raise
 
 
 @dataclass(frozen=True)

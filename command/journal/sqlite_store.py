@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +32,32 @@ SCHEMA_VERSION = "1"
 _EVENT_COLUMNS = "seq, ts, actor, kind, incident, body, prev_hash, hash"
 
 
+WAL_AUTOCHECKPOINT_PAGES = 1000
+"""A commit that leaves more WAL than this many pages copies it back into the file (passive)."""
+WAL_SIZE_LIMIT = 8 * 1024 * 1024
+"""Bytes the -wal file is truncated to when it starts over after a complete checkpoint."""
+
+TEST_MAX_PAGES_ENV = "BATON_TEST_MAX_PAGES"
+"""For tests only: cap writable journals at this many pages (`PRAGMA max_page_count`), so a test
+can make a journal fail as a full disk does (SQLITE_FULL, "database or disk is full") without
+root or a real full disk. "N" caps every journal this process opens for writing; "NAME=N,..."
+only the journals whose file name is NAME (e.g. "console.sqlite=60"). Child processes inherit
+it. Never set it for real use."""
+
+
 def describe_error(path: Path | str, action: str, err: BaseException) -> JournalError:
     """A one-line `JournalError` for a SQLite failure: file, cause and fix."""
     text = str(err).lower()
+    code = getattr(err, "sqlite_errorname", None)
     if "readonly" in text or "read-only" in text:
         cause, fix = "the file or its folder is read-only", "make it writable or use another path"
     elif "full" in text:
-        cause, fix = "the disk is full", "free some space or use a journal on another disk"
+        folder = Path(path).absolute().parent
+        cause = f"the disk is full ({code or 'SQLITE_FULL'})"
+        fix = (
+            f"free some space under {folder} (or use a journal on another disk) and restart; "
+            "nothing already journaled is lost"
+        )
     elif "locked" in text or "busy" in text:
         cause = "another program holds the journal locked"
         fix = "close the other program using it or use another path"
@@ -127,6 +146,13 @@ class SqliteStore:
         else:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
+            # Bounded WAL: commits copy it back past this many pages, and it shrinks to the
+            # limit when it starts over (a reader mid-read only delays that to a later commit).
+            conn.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
+            conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
+            cap = page_cap_for_tests(self._name)
+            if cap is not None:
+                conn.execute(f"PRAGMA max_page_count={cap}")
 
     def _create_schema(self) -> None:
         conn = self.connection
@@ -488,6 +514,25 @@ class SqliteStore:
         except sqlite3.Error as err:
             raise describe_error(self._name, "read", err) from None
         return {str(s): float(t) for s, t in rows}
+
+
+def page_cap_for_tests(path: Path | str, env: Mapping[str, str] | None = None) -> int | None:
+    """The page cap `BATON_TEST_MAX_PAGES` sets for the journal at `path` (tests only), or None."""
+    value = (os.environ if env is None else env).get(TEST_MAX_PAGES_ENV, "").strip()
+    if not value:
+        return None
+    name = Path(path).name
+    for part in value.split(","):
+        target, _, pages = part.strip().rpartition("=")
+        if target and target != name:
+            continue
+        if not pages.isdigit() or int(pages) < 1:
+            raise JournalError(
+                f"{TEST_MAX_PAGES_ENV}={value!r} is not N or NAME=N,...: "
+                "unset it (it is for tests only)"
+            )
+        return int(pages)
+    return None
 
 
 def folder_writable(folder: Path) -> bool:

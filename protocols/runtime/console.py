@@ -8,7 +8,8 @@ secret, the stations' allow-list and the grant chain. In the engine thread it th
 header and the review know the delegation) and queues the grant documents for every station.
 With `autopilot_delay_s` the playbooks' suggestions are approved in the engine thread after that
 delay (the headless demo's commander). `stop()` is bounded and closes the journal with a signed
-checkpoint; `summary()` then reads the journal back read-only.
+checkpoint; `summary()` then reads the journal back read-only. A console journal that cannot be
+written stops the engine on its own: `failure` then says which file and why, in one line.
 With `mqtt` feeds the runtime also subscribes to MQTT brokers (`protocols.mqtt_feeds`): their
 threads hand observations to the engine as `IngestFeed` commands, which go through the same
 fusion and journal path as the ZeroMQ feed bus.
@@ -32,7 +33,7 @@ from command.authority.grants import Grant
 from command.authority.keys import load_signer
 from command.autopilot import Autopilot
 from command.clock import SimulatedClock
-from command.errors import BatonError
+from command.errors import BatonError, JournalError
 from command.fold import Counts, IncidentState, fold
 from command.journal import Journal, verify_journal
 from command.model import DecisionKind
@@ -47,6 +48,7 @@ from protocols.commands import (
     FeedRejected,
     Handlers,
     IssueOrder,
+    JournalFailed,
     MetricHistory,
     MetricPoint,
     StatusChanged,
@@ -349,6 +351,8 @@ class RuntimeNode(ConsoleNode):
                                 kind=DecisionKind.SUGGESTION,
                             )
                         )
+                    except JournalError:  # cannot journal: the engine stops the console
+                        raise
                     except BatonError as err:  # one refused draft must not lose the others
                         self.report(CommandFailed("autopilot", str(err)))
         status = self.status()
@@ -437,6 +441,16 @@ class ConsoleRuntime:
     def journal_path(self) -> Path:
         """The console journal file."""
         return self.options.journal
+
+    @property
+    def failure(self) -> JournalFailed | None:
+        """Why the console stopped on its own (its journal could not be written), or None."""
+        return self.engine.failure
+
+    @property
+    def running(self) -> bool:
+        """True from `start` until `stop` or the console stopping on its own."""
+        return self.engine.running
 
     def start(self) -> ConsoleRuntime:
         """Start the engine (opens the journal, journals incident.opened, ships the grants)."""

@@ -10,6 +10,10 @@ the window, Ctrl-C, SIGTERM), every child is stopped and the console journal clo
 
 Defaults: scenario `bund`; speed 60x headless (or with `--screenshot`), 10x with the window;
 headless runs the whole scenario at that speed, the window runs until it is closed.
+
+A journal that cannot be written ends a headless run early: the console's engine stops with a
+`JournalFailed`, a station exits with `JOURNAL_FAILED_EXIT` and its one line last in its log; the
+summary says which journal failed and why, never "All journals verify", and the exit code is 1.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from command.scenarios.loader import load_scenario
 from command.scenarios.scenario import Scenario
 from protocols.runtime.console import ConsoleOptions, ConsoleRuntime, RunSummary, summarize
 from protocols.runtime.provision import Provisioned, StationFiles, default_data_dir, provision
-from protocols.runtime.supervisor import Supervisor
+from protocols.runtime.supervisor import JOURNAL_FAILED_EXIT, Child, Supervisor
 
 SCENARIOS = ("bund", "typhoon", "disney")
 DEFAULT_SCENARIO = "bund"
@@ -372,11 +376,17 @@ class DemoSummary:
     verdicts: tuple[Verdict, ...]
     journal: Path
     problems: tuple[str, ...] = ()
+    failures: tuple[str, ...] = ()  # journals that could not be written: which and why
+
+    @property
+    def verified(self) -> bool:
+        """Every journal verifies (what was journaled is intact)."""
+        return bool(self.verdicts) and all(v.ok for v in self.verdicts)
 
     @property
     def ok(self) -> bool:
-        """Every journal verifies and nothing went wrong."""
-        return bool(self.verdicts) and all(v.ok for v in self.verdicts) and not self.problems
+        """Every journal verifies, every journal could be written and nothing went wrong."""
+        return self.verified and not self.problems and not self.failures
 
     def lines(self) -> list[str]:
         """The printed summary."""
@@ -392,8 +402,19 @@ class DemoSummary:
         ]
         width = max((len(v.name) for v in self.verdicts), default=0)
         out += [f"    {v.name:<{width}}  {v.text}" for v in self.verdicts]
+        out += [f"  journal failed: {f}" for f in self.failures]
         out += [f"  problem: {p}" for p in self.problems]
-        out.append("All journals verify." if self.ok else "NOT everything verifies: see above.")
+        if self.ok:
+            out.append("All journals verify.")
+        elif self.failures and self.verified:
+            out.append(
+                "NOT a complete run: a journal could not be written (see above); what was "
+                "journaled before verifies."
+            )
+        elif self.verified:
+            out.append("NOT a clean run: see the problems above (what was journaled verifies).")
+        else:
+            out.append("NOT everything verifies: see above.")
         return out
 
 
@@ -448,9 +469,13 @@ def verdict(name: str, path: Path) -> Verdict:
 
 
 def summarise(
-    plan: DemoPlan, problems: Sequence[str] = (), run: RunSummary | None = None
+    plan: DemoPlan,
+    problems: Sequence[str] = (),
+    run: RunSummary | None = None,
+    failures: Sequence[str] = (),
 ) -> DemoSummary:
-    """Counts from the console journal and a verdict for every journal of the run."""
+    """Counts from the console journal and a verdict for every journal of the run; `failures`
+    are the journals that could not be written (one line each: which file and why)."""
     verdicts = [verdict("console", plan.journal)]
     verdicts += [verdict(s.id, plan.station_journal(s.id)) for s in plan.scenario.incident.stations]
     try:
@@ -458,7 +483,14 @@ def summarise(
     except (BatonError, OSError) as err:
         counts = Counter(dict.fromkeys(COUNT_KEYS, 0))
         problems = [*problems, f"cannot read {plan.journal}: {err}"]
-    return DemoSummary(plan.scenario.name, counts, tuple(verdicts), plan.journal, tuple(problems))
+    return DemoSummary(
+        plan.scenario.name,
+        counts,
+        tuple(verdicts),
+        plan.journal,
+        tuple(problems),
+        tuple(failures),
+    )
 
 
 # -- running --------------------------------------------------------------------------------
@@ -500,13 +532,39 @@ def _start_children(
     sup.start("simulator", simulator_argv(plan, ports, origin))
 
 
-def _crashed(sup: Supervisor) -> list[str]:
-    """Children that ended with an error (the simulator ends with 0 at the scenario's end)."""
-    return [
-        f"{c.name} exited with code {c.process.returncode} (log: {c.log_path})"
-        for c in sup.exited()
-        if c.process.returncode not in (0, None, -signal.SIGTERM)
-    ]
+def failed_children(sup: Supervisor) -> tuple[list[str], list[str]]:
+    """Children that ended with an error (the simulator ends with 0 at the scenario's end, a
+    child stopped by SIGTERM with 0 or -SIGTERM), each with the last line of its log (its
+    one-line error): (those whose journal could not be written, the others)."""
+    journals: list[str] = []
+    others: list[str] = []
+    for c in sup.exited():
+        code = c.process.returncode
+        if code in (0, None, -signal.SIGTERM):
+            continue
+        last = _last_line(c)
+        if code == JOURNAL_FAILED_EXIT:
+            why = last or f"{c.name}: its journal could not be written"
+            journals.append(f"{why} (log: {c.log_path})")
+        else:
+            said = f": {last}" if last else ""
+            others.append(f"{c.name} exited with code {code}{said} (log: {c.log_path})")
+    return journals, others
+
+
+def _last_line(child: Child, tail: int = 4096) -> str:
+    """The last non-empty line of a child's log ('' when there is none)."""
+    if child.log_path is None:
+        return ""
+    try:
+        with open(child.log_path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - tail))
+            text = f.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
 
 
 def run_demo(
@@ -580,29 +638,28 @@ def _run_headless(
     say: Callable[[str], None],
 ) -> int:
     assert plan.duration_s is not None
-    problems: list[str] = []
     runtime = ConsoleRuntime(options)
     runtime.start()
     try:
         deadline = options.origin + plan.duration_s
         while not stop.event.is_set():
             left = deadline - time.time()
-            if left <= 0:
-                break
-            problems = _crashed(sup)
-            if problems:
+            if left <= 0 or runtime.failure is not None or any(failed_children(sup)):
                 break
             stop.event.wait(min(0.5, left))
+        failures, problems = failed_children(sup)  # before the SIGTERM that stops the rest
     finally:
         sup.stop_all(STOP_TIMEOUT_S)
         runtime.stop()
     if stop.signum is not None:
         say(f"Stopped by {signal.Signals(stop.signum).name}: everything shut down.")
+    if runtime.failure is not None:
+        failures.insert(0, runtime.failure.text)
     try:
         run = runtime.summary()
     except BatonError as err:
         run, problems = None, [*problems, str(err)]
-    summary = summarise(plan, problems, run)
+    summary = summarise(plan, problems, run, failures)
     for line in summary.lines():
         say(line)
     if stop.signum is not None:

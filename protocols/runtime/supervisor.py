@@ -19,6 +19,10 @@ from pathlib import Path
 
 _PR_SET_PDEATHSIG = 1
 
+JOURNAL_FAILED_EXIT = 3
+"""The exit code of a child whose journal could not be written (it stopped; its log ends with
+the one line saying which file, why and the fix)."""
+
 
 def _die_with_parent() -> None:
     """Run in the child before exec: receive SIGTERM when the parent dies (Linux only)."""

@@ -6,12 +6,17 @@ after `--complete-after` more. Without `--headless` the station window opens ins
 (`ui.station.live`): the journal's history, the inbox with verification badges, the operator's
 answers, the link state and the reports waiting. Either stops cleanly on SIGTERM/SIGINT (headless)
 or SIGTERM / closing the window, or after `--duration` seconds.
+
+A headless station whose journal cannot be written (a full disk) stops: the one line naming the
+journal, the cause and the fix goes to stderr (once) and it exits with code 3
+(`JOURNAL_FAILED_EXIT`), which `baton demo` reports as that journal's failure.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import math
 import os
 import signal
@@ -34,6 +39,7 @@ from protocols.console_link import DEFAULT_ORDERS_ADDRESS
 from protocols.delivery import WireConfig
 from protocols.engine import Engine
 from protocols.nodes import StationNode, StationSettings
+from protocols.runtime.supervisor import JOURNAL_FAILED_EXIT
 
 
 def register(subparsers: Any) -> None:
@@ -154,6 +160,8 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    # The engine's one line on a journal failure (and any loop error) goes to stderr.
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
     engine = Engine(lambda ctx: StationNode(ctx, settings), clock, name=f"station-{args.id}")
     engine.start()
     print(f"baton station {args.id}: connected to {args.connect}", file=sys.stderr, flush=True)
@@ -165,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
             waited += 0.2
     finally:
         engine.stop()
-    return 0
+    return 0 if engine.failure is None else JOURNAL_FAILED_EXIT
 
 
 def _wire_config(heartbeat_s: float, speed: float) -> WireConfig:
