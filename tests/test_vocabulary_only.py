@@ -12,8 +12,6 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from command.vocabulary import Kind
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,19 +27,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("ui/commands/grant.py", "handover"): "the `baton grant handover` subcommand, not an event",
 }
 """(file, string) pairs that equal a kind but mean something else, each with why."""
-
-PENDING: frozenset[str] = frozenset(
-    {
-        # Files other engineers are rewriting while the writers move onto the vocabulary
-        # (issue #12). Each still spells event kinds; remove a file here once it names `Kind`
-        # members and typed bodies instead. The lead empties this set when the moves are done.
-        "protocols/runtime/console.py",  # incident.opened, grant.issued/narrowed writers
-        "ui/review/timeline.py",  # decision.*, order.issued, escalation.raised
-        "ui/review/window.py",  # incident.opened
-        "ui/station/window.py",  # order.received/rejected, link.up/down, grants.received
-    }
-)
-"""Files whose kind literals are still being moved onto `command.vocabulary`."""
 
 
 def _sources() -> Iterator[tuple[str, ast.AST]]:
@@ -78,18 +63,11 @@ def _spelled() -> dict[str, list[str]]:
 
 def test_only_the_vocabulary_spells_event_kinds() -> None:
     found = _spelled()
-    offending = [hit for rel, hits in sorted(found.items()) if rel not in PENDING for hit in hits]
+    offending = [hit for _, hits in sorted(found.items()) for hit in hits]
     assert offending == [], (
         "event kinds spelled outside command/vocabulary.py (use Kind members and typed bodies "
         "with Journal.record):\n" + "\n".join(offending)
     )
-
-
-def test_pending_files_still_need_their_exemption() -> None:
-    found = _spelled()
-    done = sorted(rel for rel in PENDING if rel not in found)
-    if done:
-        pytest.skip(f"no kind literals left in {', '.join(done)}: remove them from PENDING")
 
 
 def test_the_scan_sees_a_kind_and_an_f_string_family() -> None:

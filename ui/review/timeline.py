@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from command.review.timefmt import local_time
+from command.vocabulary import Kind
 from ui import theme
 
 SPEEDS = (1, 10, 30, 60, 120, 300, 600)
@@ -33,11 +34,11 @@ FRAME_MS = 100
 
 def marker_kind(event_kind: str) -> str | None:
     """The marker shown for a journal event kind (decisions, orders issued, escalations)."""
-    if event_kind in ("decision.added", "decision.corrected"):
+    if event_kind in (Kind.DECISION_ADDED, Kind.DECISION_CORRECTED):
         return "decision"
-    if event_kind == "order.issued":
+    if event_kind == Kind.ORDER_ISSUED:
         return "order"
-    if event_kind == "escalation.raised":
+    if event_kind == Kind.ESCALATION_RAISED:
         return "escalation"
     return None
 

@@ -44,7 +44,7 @@ from command.picture.samples import number
 from command.review.replay import ReplayIndex
 from command.review.series import latest_values, plot_series, series_points
 from command.review.timefmt import local_time, zone_or_utc
-from command.vocabulary import EventLike
+from command.vocabulary import EventLike, Kind
 from ui import theme
 from ui.console.mapview import ZoneShape, grid_zones, level_text, read_zones
 from ui.console.qtmodels import StationsTableModel, hhmm, set_display_zone
@@ -82,7 +82,7 @@ class ReplayWindow(ConsoleWindow):
         self.events = list(events)
         self.index = index
         self.opened: Mapping[str, Any] = next(
-            (e.body for e in self.events if e.kind == "incident.opened"), {}
+            (e.body for e in self.events if e.kind == Kind.INCIDENT_OPENED), {}
         )
         inc = dict(self.opened.get("incident") or {})
         self.tz = zone_or_utc(inc.get("timezone"))

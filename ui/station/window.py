@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from command.fold import IncidentState, OrdersModel, OrderView
 from command.lifecycle import OrderState, Step
-from command.vocabulary import EventLike
+from command.vocabulary import KIND_STEP, EventLike, Kind
 from ui import theme
 from ui.console.qtmodels import (
     PRIORITY_NAMES,
@@ -402,7 +402,7 @@ class StationWindow(QMainWindow):
     def journal_line(self, ev: EventLike) -> str:
         """One line of the station journal panel for `ev` ("" for events not shown there)."""
         body = ev.body
-        if ev.kind == "order.received":
+        if ev.kind == Kind.ORDER_RECEIVED:
             order = body.get("order", {})
             return (
                 self.tr("Order received: %1 (%2), authority verified")
@@ -412,17 +412,17 @@ class StationWindow(QMainWindow):
                     self.zone_names.get(str(order.get("zone", "")), str(order.get("zone", ""))),
                 )
             )
-        if ev.kind == "order.rejected":
+        if ev.kind == Kind.ORDER_REJECTED:
             return self.tr("Order refused: %1").replace("%1", str(body.get("reason", "")))
-        if ev.kind == "link.up":
+        if ev.kind == Kind.LINK_UP:
             return self.tr("Connected to the console")
-        if ev.kind == "link.down":
+        if ev.kind == Kind.LINK_DOWN:
             return self.tr("Lost the console")
-        if ev.kind == "grants.received":
+        if ev.kind == Kind.GRANTS_RECEIVED:
             return self.tr("Delegation documents received: %1").replace(
                 "%1", str(len(body.get("documents", [])))
             )
-        if ev.kind.startswith("order.") and "state" in body:
+        if ev.kind in KIND_STEP and "state" in body:
             row = self.inbox.get(str(body.get("order_id", "")))
             what = self._title(row.kind) if row is not None else str(body.get("order_id", ""))
             detail = body.get("detail") or {}
