@@ -12,15 +12,18 @@ Both are driven by `pump()` (drain incoming) and `tick(now)` (timers), from one 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
+from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.clock import Clock
 from command.desk import Receipt, StationDesk
 from command.ids import new_id
 from command.journal import Journal, OutMessage
 from command.post import CommandPost
+from command.reports import check_report, sign_report
+from command.signing import Signer
 from command.vocabulary import AuthRejected, LinkChanged, MessageRejected
 from protocols.codec import MAX_MESSAGE_BYTES, DecodeError, decode, encode, peek_msg_id
 from protocols.messages import (
@@ -140,6 +143,10 @@ class _Wire:
     def _reply(self, peer: str, body: Body, ack_of: str) -> None:
         self._send(peer, self._message(body, ack_of=ack_of))
 
+    def _wire_body(self, out: OutMessage) -> Body:
+        """The wire form of a pending outbox message (a station signs its reports here)."""
+        return _body_for(out)
+
     def _backoff(self, attempt: int) -> float:
         delay: float = self.config.retry_first_s * 2.0 ** max(0, attempt - 1)
         return min(delay, self.config.retry_max_s)
@@ -190,7 +197,7 @@ class _Wire:
                 continue
             attempt = 1 if state is None else state.attempt + 1
             try:
-                body = _body_for(out)
+                body = self._wire_body(out)
             except (KeyError, TypeError, ValueError) as err:
                 self._drop_unsendable(out, str(err))
                 continue
@@ -302,9 +309,16 @@ class ConsoleWire(_Wire):
         transport: Transport,
         clock: Clock,
         config: WireConfig | None = None,
+        *,
+        report_keys: Mapping[str, str] | None = None,
+        max_skew_s: float = DEFAULT_MAX_SKEW_S,
     ) -> None:
         super().__init__(post.journal, transport, clock, config or WireConfig())
         self.post = post
+        # Station id → Ed25519 public key (hex) its reports must be signed with; None: reports
+        # are not signature-checked (in-process tests of the wire only).
+        self.report_keys = None if report_keys is None else dict(report_keys)
+        self.max_skew_s = max_skew_s  # seconds of the console's clock
         self._online: set[str] = {row.station for row in post.journal.stations() if row.online}
         self._ready: set[str] = set()  # stations we may send to on the current connection
         self._auth_logged: dict[str, float] = {}
@@ -363,6 +377,12 @@ class ConsoleWire(_Wire):
             self._ready.add(station)
             self._send_pending(station, force=True)
         if isinstance(body, Report):
+            refusal = self._check_report(station, body)
+            if refusal is not None:
+                code, text = refusal
+                self._rejected(station, code, text, message.header.msg_id)
+                self._reply(station, Nack(code=code, text=text[:200]), message.header.msg_id)
+                return
             outcome = self.post.on_report(
                 station,
                 message.header.msg_id,
@@ -404,6 +424,25 @@ class ConsoleWire(_Wire):
         out = self._settled(station, msg_id)
         if out is not None:
             self.post.on_ack(station, msg_id, msg_type=out.msg_type, body=out.body)
+
+    def _check_report(self, station: str, body: Report) -> tuple[str, str] | None:
+        """Signature (by the station's allow-listed key) and stated time of a report, before it
+        may move an order: None when fine, else (code, text) for the NACK and the journal."""
+        if self.report_keys is None:
+            return None
+        row = self.journal.order(body.order_id)
+        return check_report(
+            station=station,
+            order_id=body.order_id,
+            step=body.step,
+            ts=body.ts,
+            detail=body.detail,
+            signature=body.signature,
+            key=self.report_keys.get(station),
+            now=self.clock.now(),
+            issued_at=row.order.issued_at if row is not None else None,
+            max_skew=self.max_skew_s,
+        )
 
     # -- outgoing and timers ------------------------------------------------------------------
 
@@ -454,13 +493,25 @@ class StationWire(_Wire):
         config: WireConfig | None = None,
         *,
         on_order: Callable[[str], None] | None = None,
+        signer: Signer | None = None,
     ) -> None:
         super().__init__(desk.journal, transport, clock, config or WireConfig())
+        self.signer = signer  # the station's report-signing key (None: reports go unsigned)
         self.desk = desk
         self.console = desk.console
         self._connected = False
         self._console_up = False
         self._on_order = on_order
+
+    def _wire_body(self, out: OutMessage) -> Body:
+        """A REPORT carries the station's signature over (station, order, step, ts, detail)."""
+        body = _body_for(out)
+        if isinstance(body, Report) and self.signer is not None:
+            signature = sign_report(
+                self.signer, self.desk.station_id, body.order_id, body.step, body.ts, body.detail
+            )
+            body = replace(body, signature=signature)
+        return body
 
     def on_link_event(self, event: LinkEvent) -> None:
         """After every handshake: HELLO, then everything pending, in order."""

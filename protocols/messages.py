@@ -49,6 +49,8 @@ class NackCode(StrEnum):
     AUTH = "auth"  # the peer's key belongs to another station id
     UNEXPECTED = "unexpected"  # a well-formed message this side does not accept
     INVALID = "invalid"  # well-formed, but its content is not a valid order/report
+    REPORT_SIGNATURE = "report_signature"  # a report unsigned, or not by the station's key
+    CLOCK_SKEW = "clock_skew"  # a report stamped outside the console's skew bound
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,12 +155,15 @@ class Report:
 
     `step` is a lifecycle step name (acknowledge, accept, decline, progress, complete, fail) or
     "rejected" (failed delegation check; `detail` has `reason` = machine code and `text`).
+    `signature` is the station's Ed25519 signature over `command.reports.report_bytes` (station,
+    order id, step, ts, detail); the console refuses a report whose signature is missing or bad.
     """
 
     order_id: str
     step: str
     ts: float
     detail: dict[str, JSON] = field(default_factory=dict)
+    signature: str = ""
 
     TYPE: ClassVar[MsgType] = MsgType.REPORT
     FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {
@@ -166,6 +171,7 @@ class Report:
         "step": (str,),
         "ts": (float, int),
         "detail": (dict,),
+        "signature": (str,),
     }
 
 

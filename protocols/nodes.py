@@ -10,6 +10,7 @@ from typing import Any
 
 import zmq
 
+from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.clock import Clock
 from command.desk import OrderVerifier, PlanFn, PlannedOperator, StationDesk, TimedOperator
 from command.drafts import OrderDraft
@@ -92,6 +93,11 @@ class ConsoleSettings:
     # the Approve/Edit/DismissSuggestion commands work.
     picture_factory: Callable[[Journal], PictureEngine] | None = None
     picture_every_s: float = 1.0
+    # Station id → Ed25519 public key (hex) its REPORTs must be signed with (the allow-list's
+    # `sign`); None: reports are not signature-checked. A report stamped outside `max_skew_s`
+    # (seconds of `clock`) is refused too.
+    report_keys: Mapping[str, str] | None = None
+    max_skew_s: float = DEFAULT_MAX_SKEW_S
 
 
 class ConsoleNode:
@@ -129,7 +135,14 @@ class ConsoleNode:
         except BaseException:
             self.journal.close()
             raise
-        self.wire = ConsoleWire(self.post, self.link, settings.clock, settings.wire)
+        self.wire = ConsoleWire(
+            self.post,
+            self.link,
+            settings.clock,
+            settings.wire,
+            report_keys=settings.report_keys,
+            max_skew_s=settings.max_skew_s,
+        )
         self._updates: list[Update] = []
         self.feeds: FeedSubscriber | None = None
         if settings.feed_address is not None:
@@ -370,6 +383,7 @@ class StationSettings:
     accept_after_s: float | None = None  # None: no simulated operator
     complete_after_s: float = 2.0
     operator_plan: PlanFn | None = None  # a planned operator (wins over accept_after_s)
+    signer: Signer | None = None  # the station's report-signing key (None: unsigned reports)
 
 
 class StationNode:
@@ -413,6 +427,7 @@ class StationNode:
             settings.clock,
             settings.wire,
             on_order=self.operator.on_order if self.operator else None,
+            signer=settings.signer,
         )
 
     def sockets(self) -> list[zmq.Socket[Any]]:

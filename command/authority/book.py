@@ -15,7 +15,7 @@ from command.authority.errors import AuthorityError
 from command.authority.grants import Grant, Revocation
 from command.authority.journaling import Recorder
 from command.authority.keys import TrustedRoot, fingerprint
-from command.authority.orders import Verdict, verify_order
+from command.authority.orders import DEFAULT_MAX_SKEW_S, Verdict, verify_order
 from command.authority.reasons import Reason
 from command.canonical import canonical_bytes
 from command.model import Order
@@ -44,7 +44,9 @@ class AuthorityBook:
         *,
         journal: Recorder | None = None,
         actor: str = "station",
+        max_skew: float = DEFAULT_MAX_SKEW_S,
     ) -> None:
+        self.max_skew = max_skew  # seconds of the station's clock (see `orders.judged_at`)
         listed = list(roots)
         self.root_names = {r.key: r.name for r in listed if isinstance(r, TrustedRoot)}
         self.verifier = ChainVerifier(r.key if isinstance(r, TrustedRoot) else r for r in listed)
@@ -101,11 +103,15 @@ class AuthorityBook:
             return None
         return [g for g in chain if g is not None]
 
-    def check(self, order: Order, now: float, *, held: bool = False) -> Verdict:
-        """Verify `order` at `now` without journaling or remembering it.
+    def check(
+        self, order: Order, now: float, *, held: bool = False, received_at: float | None = None
+    ) -> Verdict:
+        """Verify `order` received at `now` without journaling or remembering it (revocation and
+        window judged at max(issued_at, now − max_skew); see `command.authority.orders`).
 
         `held=True` re-checks an order the station already accepted (is its authority still
-        good, e.g. before starting work?), so its own id does not count as a replay.
+        good, e.g. before starting work?), so its own id does not count as a replay; give its
+        `received_at` so revocation is judged as at its receipt (windows are judged at `now`).
         """
         chain = self.chain_of(order)
         if chain is None:
@@ -123,7 +129,15 @@ class AuthorityBook:
             and not (seen[0] == _core(order) and tuple(order.grant_chain) not in seen[1])
         ):
             replay = {order.id}
-        return verify_order(order, chain, now, self.verifier, seen=replay)
+        return verify_order(
+            order,
+            chain,
+            now,
+            self.verifier,
+            seen=replay,
+            max_skew=self.max_skew,
+            received_at=received_at,
+        )
 
     def verify_order(self, order: Order, now: float) -> Verdict:
         """Verify `order` at `now`; remember it when accepted, journal `order.rejected` when not."""

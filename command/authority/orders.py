@@ -1,8 +1,16 @@
 """Signing orders under a grant and checking them at the station.
 
-Revocation and time, decided: a revocation is judged at the order's `issued_at` (an order issued
-before its grant was revoked stays valid: that is how open orders survive a handover), while the
-grant windows are judged both at `issued_at` and at `now` (an expired grant executes nothing).
+Revocation and time, decided: an order's `issued_at` is only what its signer says, so a station
+bounds it against its own clock. An order signed more than `max_skew` seconds in the station's
+future is refused (`clock_skew`); every other order is judged at
+
+    judged_at = max(issued_at, received_at - max_skew)
+
+so backdating buys at most `max_skew`. A revocation cuts an order judged at or after its
+`effective_at` (an order issued before the revocation and received within the skew stays valid;
+open orders survive a handover by being re-chained), and the grant windows hold at `issued_at`,
+at `judged_at` and, for every grant of the chain, at the receipt time (an expired grant executes
+nothing).
 """
 
 from __future__ import annotations
@@ -16,6 +24,14 @@ from command.authority.reasons import Reason
 from command.canonical import canonical_bytes
 from command.model import Order
 from command.signing import Signer, verify_signature
+
+DEFAULT_MAX_SKEW_S = 30.0
+"""How far (seconds of the station's clock) an order's signing time may disagree with it."""
+
+
+def judged_at(issued_at: float, received_at: float, max_skew: float) -> float:
+    """When an order's authority is judged: its signing time, never earlier than receipt − skew."""
+    return max(issued_at, received_at - max_skew)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +76,14 @@ def verify_order(
     verifier: ChainVerifier,
     *,
     seen: Container[str] = (),
+    max_skew: float = DEFAULT_MAX_SKEW_S,
+    received_at: float | None = None,
 ) -> Verdict:
     """Check `order` against `chain` (root first) at `now`, as a station does before executing.
+
+    `received_at` (default `now`) is when the station received it: an order signed more than
+    `max_skew` after that is `clock_skew`; revocations and the leaf's window are judged at
+    `judged_at(issued_at, received_at, max_skew)`, every grant's window also at `now`.
 
     `seen` holds order ids already accepted: one of them again is `replayed_order`.
     """
@@ -80,15 +102,25 @@ def verify_order(
         )
     if not verify_signature(leaf.delegate_key, order_bytes(order), order.signature):
         return Verdict.fail(Reason.ORDER_SIGNATURE_BAD, leaf.id)
-    result = verifier.verify(chain, now, at=order.issued_at)
+    received = now if received_at is None else received_at
+    if order.issued_at > received + max_skew:
+        return Verdict.fail(
+            Reason.CLOCK_SKEW,
+            leaf.id,
+            f"order signed {order.issued_at - received:.0f} s ahead of this station's clock "
+            f"(at most {max_skew:g} s allowed)",
+        )
+    at = judged_at(order.issued_at, received, max_skew)
+    result = verifier.verify(chain, now, at=at)
     if not result.ok:
         assert result.reason is not None
         return Verdict.fail(result.reason, result.grant_id, result.detail)
-    return check_order_in_scope(order, leaf)
+    return check_order_in_scope(order, leaf, at=at)
 
 
-def check_order_in_scope(order: Order, leaf: Grant) -> Verdict:
-    """The order's incident, station, kind, zone and issue time against the leaf grant."""
+def check_order_in_scope(order: Order, leaf: Grant, *, at: float | None = None) -> Verdict:
+    """The order's incident, station, kind, zone and issue time against the leaf grant; the
+    window must also hold at `at` (the judged time, default `issued_at`)."""
     scope = leaf.scope
     if order.incident != leaf.incident:
         return Verdict.fail(
@@ -114,4 +146,8 @@ def check_order_in_scope(order: Order, leaf: Grant) -> Verdict:
         )
     if order.issued_at > leaf.not_after:
         return Verdict.fail(Reason.EXPIRED, leaf.id, "the order was issued after the grant ended")
+    if at is not None and at > leaf.not_after:
+        return Verdict.fail(
+            Reason.EXPIRED, leaf.id, "the order arrived after the grant ended (clock skew bound)"
+        )
     return Verdict(True, None, leaf.id, "verified")

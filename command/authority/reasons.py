@@ -26,6 +26,7 @@ class Reason(StrEnum):
     KIND_OUT_OF_SCOPE = "kind_out_of_scope"
     ZONE_OUT_OF_SCOPE = "zone_out_of_scope"
     REPLAYED_ORDER = "replayed_order"
+    CLOCK_SKEW = "clock_skew"
 
     @property
     def plain(self) -> str:
@@ -52,4 +53,5 @@ _PLAIN = {
     Reason.KIND_OUT_OF_SCOPE: "the grant does not cover this kind of order",
     Reason.ZONE_OUT_OF_SCOPE: "the grant does not cover this zone",
     Reason.REPLAYED_ORDER: "this order id was already received",
+    Reason.CLOCK_SKEW: "the order is signed further in the future than clocks may disagree",
 }

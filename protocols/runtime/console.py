@@ -31,6 +31,7 @@ import zmq
 from command.authority.documents import load_chain
 from command.authority.grants import Grant
 from command.authority.keys import load_signer
+from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.autopilot import Autopilot
 from command.clock import SimulatedClock
 from command.errors import BatonError, JournalError
@@ -57,7 +58,7 @@ from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch
 from protocols.mqtt_feeds import IngestFeed, MqttFeed, MqttFeedConfig
 from protocols.nodes import ConsoleNode, ConsoleSettings
-from protocols.runtime.provision import Provisioned, load_allow_list
+from protocols.runtime.provision import Provisioned, load_allow_list, load_report_keys
 
 JSON = Any
 STOP_TIMEOUT_S = 10.0
@@ -81,6 +82,7 @@ class ConsoleOptions:
     feeds_bind: str = "tcp://127.0.0.1:7702"
     snapshots_bind: str = "tcp://127.0.0.1:7703"
     autopilot_delay_s: float | None = None  # headless demo: approve suggestions after this delay
+    max_skew_s: float = DEFAULT_MAX_SKEW_S  # wall seconds a station report's time may be off
     mqtt: tuple[MqttFeedConfig, ...] = ()  # brokers to subscribe to (the scenario's mqtt: rules)
 
 
@@ -409,6 +411,10 @@ class ConsoleRuntime:
             incident=scenario.incident,
             keys=keys,
             allowed=load_allow_list(p.allow_list),
+            # Reports must carry the allow-listed station's signature and a time within the
+            # skew (given in wall seconds; the scenario clock runs `speed` times faster).
+            report_keys=load_report_keys(p.allow_list),
+            max_skew_s=options.max_skew_s * options.speed,
             address=options.orders_bind,
             feed_address=options.feeds_bind,
             snapshot_address=options.snapshots_bind,

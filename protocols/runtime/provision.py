@@ -5,7 +5,10 @@
     authorities/  shanghai_ops.sign(.pub)  AUTHORITY.sign(.pub)   city root and the district
     console/      COMMANDER.sign(.pub)  console.key(_secret)  allow.yaml
     grants/       district.grant (city → district)  commander.grant (city → district → commander)
-    stations/ID/  ID.key(_secret)  console.key  trust.yaml        one folder per station
+    stations/ID/  ID.key(_secret)  ID.sign(.pub)  console.key  trust.yaml   one folder per station
+
+The allow-list names each station's CURVE transport key and, beside it, the Ed25519 key its
+reports are signed with (`stations: {ID: {curve: Z85, sign: hex}}`).
     trust.yaml    the city root (for `baton grant show --trust`)
 
 It is idempotent: existing keys are loaded and reused (a public file that does not match its
@@ -34,6 +37,7 @@ from command.authority.errors import AuthorityError, KeyFileError
 from command.authority.grants import Grant
 from command.authority.keys import (
     TrustedRoot,
+    check_key_hex,
     create_signing_keypair,
     fingerprint,
     load_signer,
@@ -72,6 +76,7 @@ class StationFiles:
     curve_public: Path
     console_public: Path
     trust: Path
+    signing_key: Path  # Ed25519 secret its reports are signed with (public half: + ".pub")
 
     def station_args(self) -> list[str]:
         """`baton station` options pointing at these files."""
@@ -84,6 +89,8 @@ class StationFiles:
             str(self.console_public),
             "--trust",
             str(self.trust),
+            "--signing-key",
+            str(self.signing_key),
         ]
 
 
@@ -218,23 +225,52 @@ class _Run:
 # -- allow-list -----------------------------------------------------------------------------
 
 
-def write_allow_list(path: Path, keys: Mapping[str, bytes]) -> None:
-    """Write a console allow-list (YAML `stations: {station id: Z85 CURVE public key}`)."""
-    body = {"stations": {sid: key.decode("ascii") for sid, key in sorted(keys.items())}}
-    text = "# CURVE public keys (Z85) of the stations this console admits\n"
+def write_allow_list(
+    path: Path, keys: Mapping[str, bytes], signing: Mapping[str, str] | None = None
+) -> None:
+    """Write a console allow-list: YAML `stations: {station id: {curve: Z85 CURVE public key,
+    sign: hex Ed25519 report-signing key}}` (a bare Z85 key when `signing` lacks the station)."""
+    signing = signing or {}
+    body = {
+        "stations": {
+            sid: {"curve": key.decode("ascii"), "sign": signing[sid]}
+            if sid in signing
+            else key.decode("ascii")
+            for sid, key in sorted(keys.items())
+        }
+    }
+    text = "# Stations this console admits: CURVE transport key (Z85), report-signing key (hex)\n"
     _write_bytes((text + yaml.safe_dump(body, sort_keys=True)).encode())(path)
 
 
-def load_allow_list(path: Path) -> dict[bytes, str]:
-    """Read an allow-list: Z85 public key → station id (what the console's ZAP handler takes)."""
+def _allow_entries(path: Path) -> dict[str, object]:
     data = load_yaml_file(
         path, what="allow-list", max_bytes=MAX_DOCUMENT_BYTES, error=ProvisionError
     )
     stations = data.get("stations") if isinstance(data, dict) else None
     if not isinstance(stations, dict) or not stations:
         raise ProvisionError(f"{path}: expected 'stations:' mapping station id to public key")
+    return {str(sid): entry for sid, entry in stations.items()}
+
+
+def load_report_keys(path: Path) -> dict[str, str]:
+    """Read an allow-list's report-signing keys: station id → Ed25519 public key (hex). A
+    station listed with its CURVE key only has none (its reports are refused)."""
+    keys: dict[str, str] = {}
+    for sid, entry in _allow_entries(path).items():
+        if isinstance(entry, dict) and entry.get("sign") is not None:
+            try:
+                keys[sid] = check_key_hex(str(entry["sign"]), f"{path}: station {sid!r}")
+            except KeyFileError as err:
+                raise ProvisionError(str(err)) from None
+    return keys
+
+
+def load_allow_list(path: Path) -> dict[bytes, str]:
+    """Read an allow-list: Z85 public key → station id (what the console's ZAP handler takes)."""
     allowed: dict[bytes, str] = {}
-    for sid, key in stations.items():
+    for sid, entry in _allow_entries(path).items():
+        key = entry.get("curve") if isinstance(entry, dict) else entry
         raw = str(key).encode("ascii", "replace")
         try:
             ok = len(raw) == 40 and len(z85.decode(raw)) == 32
@@ -291,9 +327,11 @@ def provision(scenario: Scenario, data_dir: Path, *, now_scenario: float) -> Pro
 
     stations: list[StationFiles] = []
     allowed: dict[str, bytes] = {}
+    signing: dict[str, str] = {}
     for st in scenario.incident.stations:
         folder = _private_dir(_private_dir(base / "stations") / st.id)
         allowed[st.id] = run.curve(folder, st.id).public
+        signing[st.id] = run.signer(folder, st.id).public_hex
         files = StationFiles(
             id=st.id,
             directory=folder,
@@ -301,6 +339,7 @@ def provision(scenario: Scenario, data_dir: Path, *, now_scenario: float) -> Pro
             curve_public=folder / f"{st.id}.key",
             console_public=folder / f"{CONSOLE_CURVE_NAME}.key",
             trust=folder / "trust.yaml",
+            signing_key=folder / f"{st.id}.sign",
         )
         run.install(
             files.console_public,
@@ -310,7 +349,7 @@ def provision(scenario: Scenario, data_dir: Path, *, now_scenario: float) -> Pro
         run.install(files.trust, lambda tmp: write_trust(tmp, roots), f"trust file for {st.id}")
         stations.append(files)
     allow = console_dir / "allow.yaml"
-    run.install(allow, lambda tmp: write_allow_list(tmp, allowed), "allow-list")
+    run.install(allow, lambda tmp: write_allow_list(tmp, allowed, signing), "allow-list")
 
     chain = _grants(run, grants_dir, scenario, parties, now_scenario)
     return Provisioned(

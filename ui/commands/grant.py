@@ -35,6 +35,7 @@ from command.authority.errors import AuthorityError
 from command.authority.grants import Grant, issue_grant, narrow_grant, revoke_grant
 from command.authority.handover import hand_over
 from command.authority.keys import fingerprint, load_public_key, load_signer, load_trust
+from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.authority.revocation import RevocationSet
 from command.authority.scope import Scope
 from command.clock import SystemClock
@@ -374,6 +375,16 @@ def describe_chain(
         ]
         for rev in revocations.for_grant(g.id):
             lines.append(f"   revoked by {rev.issuer} from {_utc(rev.effective_at)}: {rev.reason}")
+            lines.append(
+                f"   orders received after {_utc(rev.effective_at + DEFAULT_MAX_SKEW_S)} are "
+                "refused under it, whatever time they claim (at the default skew)"
+            )
+    lines += [
+        "Time: stations judge each order's revocation and window at max(issued_at, receipt - "
+        f"skew), skew = baton station --max-skew (default {DEFAULT_MAX_SKEW_S:g} wall s);",
+        "   backdating an order buys at most the skew, and one signed more than the skew ahead",
+        "   of the station's clock is refused (clock_skew).",
+    ]
     result = ChainVerifier(root_names, revocations).verify(chain, now)
     if result.ok:
         root = root_names.get(chain[0].issuer_key, chain[0].issuer)

@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from command.authority.book import AuthorityBook
-from command.authority.keys import load_trust
+from command.authority.keys import load_signer, load_trust
+from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.clock import Clock, SimulatedClock, SystemClock
 from command.desk import BookVerifier
 from command.errors import BatonError
@@ -75,6 +76,13 @@ def register(subparsers: Any) -> None:
         help="directory holding ID.key_secret (baton keys init)",
     )
     parser.add_argument(
+        "--signing-key",
+        type=Path,
+        metavar="FILE",
+        help="the station's Ed25519 key its reports are signed with (default: ID.sign in "
+        "--keys, if there); the console's allow-list holds its public half",
+    )
+    parser.add_argument(
         "--console-key",
         type=Path,
         metavar="FILE",
@@ -107,6 +115,16 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="scenario seconds per wall second with --origin (default 1)",
     )
+    parser.add_argument(
+        "--max-skew",
+        type=float,
+        default=DEFAULT_MAX_SKEW_S,
+        metavar="S",
+        help="wall seconds an order's signing time may differ from this station's clock "
+        f"(default {DEFAULT_MAX_SKEW_S:g}): an order signed further ahead is refused "
+        "(clock_skew), and revocation and window are judged at max(issued_at, receipt - skew); "
+        "on a scenario clock (--origin) it is converted to scenario seconds (x --speed)",
+    )
     parser.add_argument("--accept-after", type=float, default=1.0, metavar="S")
     parser.add_argument("--complete-after", type=float, default=2.0, metavar="S")
     parser.add_argument("--heartbeat", type=float, default=1.0, metavar="S")
@@ -130,7 +148,16 @@ def run(args: argparse.Namespace) -> int:
         )
     keys = load_curve_keys(secret)
     console_public = load_curve_public(args.console_key)
-    book = AuthorityBook(load_trust(args.trust), actor=args.id)
+    signing_key = args.signing_key or args.keys / f"{args.id}.sign"
+    # Without one, reports go unsigned: a console that checks signatures refuses them (and
+    # says so in both journals).
+    signer = None
+    if args.signing_key is not None or signing_key.exists():
+        signer = load_signer(signing_key, args.id)
+    if not math.isfinite(args.max_skew) or args.max_skew < 0:
+        raise BatonError(f"--max-skew must be a number of seconds >= 0, got {args.max_skew}")
+    skew_scale = args.speed if args.origin is not None else 1.0  # wall → clock seconds
+    book = AuthorityBook(load_trust(args.trust), actor=args.id, max_skew=args.max_skew * skew_scale)
     clock: Clock = SystemClock()
     plan = None
     scenario = load_scenario(args.scenario) if args.scenario else None
@@ -154,6 +181,7 @@ def run(args: argparse.Namespace) -> int:
         accept_after_s=args.accept_after if args.headless else None,
         complete_after_s=args.complete_after,
         operator_plan=plan if args.headless else None,
+        signer=signer,
     )
     if not args.headless:
         return _run_window(args, settings)

@@ -68,8 +68,8 @@ def test_handover_keeps_open_orders_valid(keys: Keys) -> None:
     station.add_revocation(done.revocation)
     later = T0 + 3 * H
 
-    # Open order, old chain, issued before the handover: still valid.
-    assert station.check(open_order, later, held=True).ok
+    # Open order, old chain, issued and received before the handover: still valid.
+    assert station.check(open_order, later, held=True, received_at=T0 + H).ok
     # The same order re-chained under the successor: accepted, not a replay.
     moved = rechain(open_order, new_chain, keys.successor)
     assert moved.id == open_order.id and moved.commander == "sue"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 
 import pytest
@@ -67,7 +68,8 @@ def test_order_outside_the_leaf_grant(
 ) -> None:
     chain = build_chain(keys)
     order = make_order(keys, chain, **changes)
-    verdict = verify_order(order, chain, NOW, verifier)
+    # Scope checks only: no bound on the order's time against the station's clock here.
+    verdict = verify_order(order, chain, NOW, verifier, max_skew=math.inf)
     assert (verdict.reason, verdict.grant_id) == (reason, "G2")
 
 
@@ -98,18 +100,27 @@ def test_chain_failure_is_reported_through_the_order(keys: Keys) -> None:
     assert (verdict.reason, verdict.grant_id) == (Reason.UNKNOWN_ROOT, "G0")
 
 
-def test_revocation_is_judged_at_the_orders_issue_time(keys: Keys) -> None:
+def test_revocation_is_judged_at_the_issue_time_bounded_by_receipt(keys: Keys) -> None:
     chain = build_chain(keys)
     verifier = ChainVerifier([keys.city.public_hex])
-    rev = revoke_grant(
-        chain[2], keys.site, reason="handover", effective_at=T0 + 2 * H, issued_at=T0
-    )
+    cut = T0 + 2 * H
+    rev = revoke_grant(chain[2], keys.site, reason="handover", effective_at=cut, issued_at=T0)
     verifier.add_revocation(rev)
-    before = make_order(keys, chain, id="O-before", issued_at=T0 + H)
-    after = make_order(keys, chain, id="O-after", issued_at=T0 + 2 * H + 1)
-    later = T0 + 3 * H
-    assert verify_order(before, chain, later, verifier).ok
-    assert verify_order(after, chain, later, verifier).reason is Reason.REVOKED
+    before = make_order(keys, chain, id="O-before", issued_at=cut - 20)
+    after = make_order(keys, chain, id="O-after", issued_at=cut + 1)
+    # Issued before the cut and received within the skew of it: judged at cut - 20, valid.
+    assert verify_order(before, chain, cut + 5, verifier, max_skew=30).ok
+    # The same order received long after the cut: judged at receipt - skew, revoked.
+    assert verify_order(before, chain, cut + 3600, verifier, max_skew=30).reason is Reason.REVOKED
+    assert verify_order(after, chain, cut + 5, verifier, max_skew=30).reason is Reason.REVOKED
+
+
+def test_order_signed_beyond_the_skew_in_the_future(keys: Keys, verifier: ChainVerifier) -> None:
+    chain = build_chain(keys)
+    ahead = make_order(keys, chain, issued_at=NOW + 31)
+    verdict = verify_order(ahead, chain, NOW, verifier, max_skew=30)
+    assert (verdict.reason, verdict.grant_id) == (Reason.CLOCK_SKEW, "G2")
+    assert verify_order(ahead, chain, NOW + 1, verifier, max_skew=30).ok
 
 
 def test_order_signature_survives_from_dict(keys: Keys, verifier: ChainVerifier) -> None:

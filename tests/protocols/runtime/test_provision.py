@@ -24,8 +24,10 @@ from protocols.runtime.provision import (
     Provisioned,
     default_data_dir,
     load_allow_list,
+    load_report_keys,
     provision,
 )
+from protocols.security import CurveKeys
 
 SCENARIOS = scenario_names()
 
@@ -111,12 +113,18 @@ def test_transport_keys_allow_list_and_console_key_copies(
     assert load_curve_public(p.console_curve_public) == console.public
     allowed = load_allow_list(p.allow_list)
     assert sorted(allowed.values()) == sorted(s.id for s in scenario.incident.stations)
+    report_keys = load_report_keys(p.allow_list)
+    assert sorted(report_keys) == sorted(s.id for s in scenario.incident.stations)
     for st in p.stations:
         keys = load_curve_keys(st.curve_secret)
         assert allowed[keys.public] == st.id
         assert load_curve_public(st.console_public) == console.public
         assert st.station_args()[:2] == ["--id", st.id]
         assert (st.directory / f"{st.id}.key_secret") == st.curve_secret
+        # Beside its CURVE key, the allow-list holds the key the station signs reports with.
+        signer = load_signer(st.signing_key)
+        assert report_keys[st.id] == signer.public_hex
+        assert st.station_args()[-2:] == ["--signing-key", str(st.signing_key)]
     assert (
         load_signer(p.console_signing_key).public_hex == load_chain(p.grant_chain)[-1].delegate_key
     )
@@ -198,7 +206,8 @@ def test_secret_files_are_private(scenarios: dict[str, Scenario], tmp_path: Path
     provision(scenario, tmp_path, now_scenario=scenario.start)
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     secrets = [p for p in files if p.name.endswith((".sign", ".key_secret"))]
-    assert len(secrets) == 3 + 1 + len(scenario.incident.stations)
+    # root, district, commander, console CURVE; per station its CURVE and its signing key
+    assert len(secrets) == 3 + 1 + 2 * len(scenario.incident.stations)
     for path in secrets:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     for path in files:
@@ -254,6 +263,19 @@ def test_bad_allow_list_is_refused(tmp_path: Path, text: str, message: str) -> N
         load_allow_list(path)
     with pytest.raises(ProvisionError, match="no such allow-list"):
         load_allow_list(tmp_path / "missing.yaml")
+
+
+def test_allow_list_reads_both_forms_and_refuses_a_bad_signing_key(tmp_path: Path) -> None:
+    curve_a, curve_b = CurveKeys.generate().public, CurveKeys.generate().public
+    sign = "ab" * 32
+    path = tmp_path / "allow.yaml"
+    a, b = curve_a.decode(), curve_b.decode()
+    path.write_text(f"stations:\n  a: {{curve: '{a}', sign: '{sign}'}}\n  b: '{b}'\n")
+    assert load_allow_list(path) == {curve_a: "a", curve_b: "b"}
+    assert load_report_keys(path) == {"a": sign}  # b has no signing key: its reports are refused
+    path.write_text(f"stations:\n  a: {{curve: '{a}', sign: 'nothex'}}\n")
+    with pytest.raises(ProvisionError, match="not an Ed25519 public key"):
+        load_report_keys(path)
 
 
 def test_default_data_dir_is_per_user() -> None:
