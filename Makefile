@@ -16,7 +16,9 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # `make demo ARGS='typhoon --headless'`: the arguments go to `baton demo` (see `baton demo --help`).
+# With a window, first check Qt's display libraries (one line naming the missing Debian packages).
 demo: $(STAMP)
+	@case " $(ARGS) " in *" --headless "*) ;; *) $(BIN)/python -m protocols.runtime.display ;; esac
 	@$(BIN)/baton demo $(ARGS)
 
 test: $(STAMP) lint typecheck layers pytest

@@ -7,6 +7,8 @@ window (`ui.console.launch`), which loads Qt only when a window opens.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from protocols.runtime.demo import (
     DemoArgs,
     run_demo,
 )
+from protocols.runtime.display import display_packages_problem
 from ui.console.launch import QtConsoleWindow
 
 
@@ -88,7 +91,13 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the demo."""
+    """Run the demo (a window first needs Qt's display libraries: one line naming the missing
+    Debian packages instead of Qt aborting)."""
+    if not args.headless:
+        problem = display_packages_problem(os.environ)
+        if problem:
+            print(f"baton demo: {problem} (or run it with --headless)", file=sys.stderr)
+            return 1
     return run_demo(
         DemoArgs(
             scenario=args.scenario,
