@@ -50,6 +50,8 @@ class Kind(StrEnum):
     # timers
     ESCALATION_RAISED = "escalation.raised"
     ESCALATION_RESOLVED = "escalation.resolved"
+    # attention: the commander saw an item that needs a person (it stops being highlighted)
+    ATTENTION_ACKNOWLEDGED = "attention.acknowledged"
     # presence and links
     STATION_ONLINE = "station.online"
     STATION_OFFLINE = "station.offline"
@@ -443,6 +445,39 @@ class EscalationResolved:
     def from_body(cls, body: Mapping[str, JSON]) -> EscalationResolved:
         """Read the JSON form."""
         return cls(_str(body, "id"))
+
+
+class AttentionSubject(StrEnum):
+    """What an acknowledgement is about."""
+
+    ORDER = "order"
+    ESCALATION = "escalation"
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionAcknowledged:
+    """The commander acknowledged an item that needed attention (an escalation, or a late,
+    expired, declined or rejected order): it stays on record but is no longer highlighted."""
+
+    subject: str  # an AttentionSubject value: "order" | "escalation"
+    id: str
+    by: str = ""
+    note: str = ""
+    kind: ClassVar[Kind] = Kind.ATTENTION_ACKNOWLEDGED
+
+    def to_body(self) -> dict[str, JSON]:
+        """The JSON form."""
+        return {"subject": self.subject, "id": self.id, "by": self.by, "note": self.note}
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, JSON]) -> AttentionAcknowledged:
+        """Read the JSON form."""
+        return cls(
+            _str(body, "subject", AttentionSubject.ORDER.value),
+            _str(body, "id"),
+            _str(body, "by"),
+            _str(body, "note"),
+        )
 
 
 # ---------------------------------------------------------------------------- presence, links
@@ -903,6 +938,7 @@ Body: TypeAlias = (
     | DecisionCorrected
     | EscalationRaised
     | EscalationResolved
+    | AttentionAcknowledged
     | StationPresence
     | LinkChanged
     | AuthRejected
@@ -959,6 +995,7 @@ _READERS: Mapping[Kind, Callable[[Mapping[str, JSON]], Body]] = {
     Kind.DECISION_CORRECTED: DecisionCorrected.from_body,
     Kind.ESCALATION_RAISED: EscalationRaised.from_body,
     Kind.ESCALATION_RESOLVED: EscalationResolved.from_body,
+    Kind.ATTENTION_ACKNOWLEDGED: AttentionAcknowledged.from_body,
     Kind.AUTH_REJECTED: AuthRejected.from_body,
     Kind.MESSAGE_REJECTED: MessageRejected.from_body,
     Kind.GRANT_REVOKED: GrantRevoked.from_body,

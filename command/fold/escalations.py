@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from command.fold.rows import RowModel
-from command.vocabulary import EscalationRaised, EscalationResolved, EventLike
+from command.vocabulary import (
+    AttentionAcknowledged,
+    AttentionSubject,
+    EscalationRaised,
+    EscalationResolved,
+    EventLike,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class EscalationView:
-    """One escalation; open until resolved."""
+    """One escalation; open until resolved, highlighted until acknowledged."""
 
     id: str
     order_id: str
@@ -19,6 +25,7 @@ class EscalationView:
     raised_at: float
     message: str
     resolved_at: float | None = None
+    acknowledged: bool = False
 
     @property
     def open(self) -> bool:
@@ -53,8 +60,26 @@ class EscalationsModel(RowModel[EscalationView]):
                 return False
             self._update(row.id, replace(row, resolved_at=ev.ts))
             return True
+        if isinstance(body, AttentionAcknowledged):
+            # an escalation by its id; an order acknowledges every escalation it raised so far
+            hits = [
+                r
+                for r in self.rows
+                if not r.acknowledged
+                and (
+                    (body.subject == AttentionSubject.ESCALATION.value and r.id == body.id)
+                    or (body.subject == AttentionSubject.ORDER.value and r.order_id == body.id)
+                )
+            ]
+            for r in hits:
+                self._update(r.id, replace(r, acknowledged=True))
+            return bool(hits)
         return False
 
     def open(self) -> list[EscalationView]:
         """Open escalations, oldest first."""
         return [r for r in self.rows if r.open]
+
+    def unacknowledged(self) -> list[EscalationView]:
+        """Escalations the commander has not acknowledged (open or resolved), oldest first."""
+        return [r for r in self.rows if not r.acknowledged]

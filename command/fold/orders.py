@@ -10,6 +10,8 @@ from command.fold.rows import RowModel
 from command.lifecycle import TRANSITIONS, OrderState, Step, allowed_steps
 from command.model import EscalationKind, Order, Priority
 from command.vocabulary import (
+    AttentionAcknowledged,
+    AttentionSubject,
     EscalationRaised,
     EventLike,
     OrderIssued,
@@ -31,6 +33,8 @@ OPERATOR_STEPS = (
     Step.FAIL,
 )
 ARROW = " → "
+ATTENTION_STATES = frozenset({OrderState.EXPIRED, OrderState.DECLINED, OrderState.REJECTED})
+"""End states that need a person to look at them (highlighted until acknowledged)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,9 @@ class OrderView:
     authority: Authority = field(default_factory=lambda: Authority(ok=True))
     history: tuple[StepRecord, ...] = ()
     seq: int = 0  # the event that first held it
+    # The commander acknowledged what made it need attention (`attention.acknowledged`); a
+    # later escalation or a step into an attention state asks for attention again.
+    acknowledged: bool = False
 
     # -- the order's own fields ------------------------------------------------------------
     @property
@@ -181,6 +188,30 @@ class OrderView:
         if now > self.due:
             return True
         return self.state in LATE_BEFORE_ACCEPT and now > self.ack_deadline
+
+    @property
+    def attention(self) -> bool:
+        """True when the order was late or ended expired, declined or rejected."""
+        return self.late or self.state in ATTENTION_STATES
+
+    @property
+    def needs_attention(self) -> bool:
+        """True while it needs attention and the commander has not acknowledged it."""
+        return self.attention and not self.acknowledged
+
+    @property
+    def refused(self) -> bool:
+        """True when the station refused it for authority (or as malformed): state REJECTED."""
+        return self.state is OrderState.REJECTED
+
+    @property
+    def refusal_reason(self) -> str:
+        """Why the station refused it (its reason and text), "" when it did not."""
+        if not self.refused:
+            return ""
+        d = self.detail
+        parts = [str(d.get(k, "")) for k in ("reason", "text") if d.get(k)]
+        return ": ".join(parts) if parts else self.authority.reason
 
     def reached(self, step: Step) -> bool:
         """True when the order ever took `step`."""
@@ -266,6 +297,7 @@ class OrdersModel(RowModel[OrderView]):
             if row is None:
                 return False
             record = StepRecord(ev.seq, ev.ts, body.step, body.state, ev.actor, body.detail)
+            anew = body.state in ATTENTION_STATES and body.state is not row.state
             self._update(
                 row.order_id,
                 replace(
@@ -274,6 +306,7 @@ class OrdersModel(RowModel[OrderView]):
                     detail=dict(body.detail),
                     updated_at=ev.ts,
                     history=(*row.history, record),
+                    acknowledged=row.acknowledged and not anew,
                 ),
             )
             return True
@@ -297,7 +330,18 @@ class OrdersModel(RowModel[OrderView]):
             if row is None:
                 return False
             late = row.late or esc.kind in _LATE_KINDS
-            self._update(row.order_id, replace(row, escalation=esc.kind.value, late=late))
+            self._update(
+                row.order_id,
+                replace(row, escalation=esc.kind.value, late=late, acknowledged=False),
+            )
+            return True
+        if isinstance(body, AttentionAcknowledged):
+            if body.subject != AttentionSubject.ORDER.value:
+                return False
+            row = self.get(body.id)
+            if row is None or row.acknowledged:
+                return False
+            self._update(row.order_id, replace(row, acknowledged=True))
             return True
         return False
 
@@ -316,6 +360,7 @@ class OrdersModel(RowModel[OrderView]):
                 replace(
                     row,
                     state=new,
+                    acknowledged=row.acknowledged and new is row.state,
                     authority=auth,
                     detail=detail,
                     updated_at=ev.ts,
@@ -343,3 +388,7 @@ class OrdersModel(RowModel[OrderView]):
     def open_orders(self, station: str | None = None) -> list[OrderView]:
         """Orders still open, optionally for one station."""
         return [r for r in self.rows if r.state.open and station in (None, r.station)]
+
+    def needing_attention(self, station: str | None = None) -> list[OrderView]:
+        """Unacknowledged late, expired, declined or rejected orders (optionally one station's)."""
+        return [r for r in self.rows if r.needs_attention and station in (None, r.station)]

@@ -8,6 +8,9 @@ from typing import Any
 from command.fold.orders import OrdersModel
 from command.fold.rows import RowModel
 from command.vocabulary import (
+    AttentionAcknowledged,
+    AttentionSubject,
+    EscalationRaised,
     EventLike,
     OrderIssued,
     OrderRejected,
@@ -72,6 +75,18 @@ class StationsModel(RowModel[StationView]):
             else:
                 self._touch(order.station)
             return True
+        if isinstance(body, EscalationRaised | AttentionAcknowledged):
+            if isinstance(body, EscalationRaised):
+                oid = body.escalation.order_id
+            elif body.subject == AttentionSubject.ORDER.value:
+                oid = body.id
+            else:
+                return False
+            order = self.orders.get(oid)
+            if order is None:
+                return False
+            self._touch(order.station)  # its attention count changed
+            return True
         return False
 
     def open_count(self, station: str) -> int:
@@ -81,3 +96,7 @@ class StationsModel(RowModel[StationView]):
     def late_count(self, station: str, now: float) -> int:
         """Number of open orders for `station` past a deadline."""
         return sum(1 for r in self.orders.open_orders(station) if r.overdue(now))
+
+    def attention_count(self, station: str) -> int:
+        """Orders for `station` that need attention and were not acknowledged."""
+        return len(self.orders.needing_attention(station))
