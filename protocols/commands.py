@@ -175,6 +175,16 @@ class DismissSuggestion(Command[None]):
 
 
 @dataclass(frozen=True, slots=True)
+class Acknowledge(Command[None]):
+    """The commander saw an item needing attention (`subject` "order" or "escalation", by id):
+    journaled as `attention.acknowledged`, so it stops being highlighted."""
+
+    subject: str
+    id: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Status(Command[ConsoleStatus]):
     """The console's status now."""
 

@@ -22,8 +22,9 @@ from command.picture.engine import PictureEngine
 from command.picture.playbooks import SuggestionBook
 from command.post import CommandPost
 from command.signing import Signer
-from command.vocabulary import Kind, SignalReceived
+from command.vocabulary import AttentionAcknowledged, AttentionSubject, Kind, SignalReceived
 from protocols.commands import (
+    Acknowledge,
     AddDecision,
     Address,
     Answer,
@@ -232,6 +233,7 @@ class ConsoleNode:
             .on(ApproveSuggestion, self.approve_suggestion)
             .on(EditSuggestion, self.edit_suggestion)
             .on(DismissSuggestion, self.dismiss_suggestion)
+            .on(Acknowledge, self.acknowledge)
             .on(Status, self.status)
             .on(Address, self.address)
             .on(CountIssued, self.count_issued)
@@ -275,6 +277,13 @@ class ConsoleNode:
     def correct_decision(self, cmd: CorrectDecision) -> Decision:
         """Strike an entry through with a corrected one."""
         return self.post.correct_decision(cmd.original_id, cmd.decision, cmd.rationale, cmd.reason)
+
+    def acknowledge(self, cmd: Acknowledge) -> None:
+        """Journal that the commander acknowledged an order or escalation needing attention."""
+        if cmd.subject not in tuple(AttentionSubject):
+            raise ValidationError(f"cannot acknowledge a {cmd.subject!r}: an order or escalation")
+        body = AttentionAcknowledged(cmd.subject, cmd.id, self.post.commander, cmd.note)
+        self.journal.record(body)
 
     def address(self, _: Address) -> str:
         """The ROUTER's bound address."""
