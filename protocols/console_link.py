@@ -23,7 +23,7 @@ from zmq.utils.monitor import parse_monitor_message
 from protocols.codec import peek_sender
 from protocols.framing import frames_of, pack
 from protocols.link_base import MonitoredLink, tune
-from protocols.security import KeyPair, StationAuthenticator, configure_server
+from protocols.security import ZAP_DOMAIN, KeyPair, ZapHandler, configure_server
 from protocols.transport import Incoming, LinkEvent, SendResult
 
 DEFAULT_ORDERS_ADDRESS = "tcp://127.0.0.1:7701"
@@ -49,8 +49,8 @@ class ConsoleLink(MonitoredLink):
         heartbeat_s: float = 1.0,
     ) -> None:
         self._name = name
-        self.auth = StationAuthenticator(context, allowed)
-        self.auth.start()
+        # The context's one ZAP handler (shared with the feed bus), this link's own domain.
+        self.auth, self.book = ZapHandler.acquire(context, ZAP_DOMAIN, allowed)
         self.socket: zmq.Socket[Any] = context.socket(zmq.ROUTER)
         tune(self.socket, heartbeat_s)
         self.socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
@@ -101,7 +101,7 @@ class ConsoleLink(MonitoredLink):
                         },
                     )
                 )
-        for refusal in self.auth.refusals():
+        for refusal in self.book.refusals():
             self._events.append(LinkEvent("auth_rejected", dict(refusal)))
 
     def recv(self) -> Incoming | LinkEvent | None:
@@ -128,5 +128,5 @@ class ConsoleLink(MonitoredLink):
         return Incoming(user_id, claimed, frames)
 
     def _release(self) -> None:
-        """Stop the authenticator."""
-        self.auth.stop()
+        """Leave the ZAP handler (the last domain stops it)."""
+        self.auth.release(ZAP_DOMAIN)

@@ -40,6 +40,7 @@ from protocols.messages import (
     OrderMsg,
     Report,
 )
+from protocols.security import RejectionSummaries
 from protocols.transport import Incoming, LinkEvent, SendResult, Transport
 
 JSON = Any
@@ -55,7 +56,9 @@ class WireConfig:
     retry_max_s: float = 60.0
     timers_every_s: float = 0.5  # how often order timers (post.check_timers, command.timers) run
     max_bytes: int = MAX_MESSAGE_BYTES
-    auth_log_every_s: float = 60.0  # one auth.rejected line per cause and minute, not per retry
+    # One auth.rejected summary (with a count) per peer address and reason per minute, never one
+    # per attempt.
+    auth_log_every_s: float = 60.0
     reload_every_s: float = 2.0  # re-read a peer's pending messages at most this often
 
 
@@ -322,6 +325,9 @@ class ConsoleWire(_Wire):
         self._online: set[str] = {row.station for row in post.journal.stations() if row.online}
         self._ready: set[str] = set()  # stations we may send to on the current connection
         self._auth_logged: dict[str, float] = {}
+        self.rejections = RejectionSummaries(
+            every_s=self.config.auth_log_every_s, clock=clock.now, service="orders"
+        )
         self._next_timers = 0.0
         self._next_presence = 0.0
         self._heard_dirty: set[str] = set()
@@ -332,16 +338,25 @@ class ConsoleWire(_Wire):
     # -- incoming ---------------------------------------------------------------------------
 
     def on_link_event(self, event: LinkEvent) -> None:
-        """Journal refused handshakes (rate-limited per cause)."""
+        """Count refused handshakes; journal the first per peer address and reason at once and
+        then at most one summary (with the count) per `auth_log_every_s`."""
         if event.kind != "auth_rejected":
             return
-        cause = f"{event.detail.get('reason')}:{event.detail.get('key', event.detail.get('errno'))}"
-        now = self.clock.now()
-        if now - self._auth_logged.get(cause, -1e18) < self.config.auth_log_every_s:
-            return
-        self._auth_logged[cause] = now
-        reason = str(event.detail.get("reason", ""))
-        self.journal.record(AuthRejected(reason, dict(event.detail)), actor="link")
+        detail = dict(event.detail)
+        # The ZAP refusal knows the peer's address; a monitor event only the bound endpoint.
+        peer = str(detail.pop("peer", "") or detail.get("endpoint", "") or "?")
+        reason = str(detail.pop("reason", "") or "refused")
+        rejected = self.rejections.note(peer, reason, detail)
+        if rejected is not None:
+            self.journal.record(rejected, actor="link")
+
+    def flush_rejections(self, *, all_pending: bool = False) -> None:
+        """Journal the refusal summaries that are due (every pending one with `all_pending`)."""
+        due = self.rejections.flush() if all_pending else self.rejections.due()
+        if due:
+            with self.journal.transaction():
+                for rejected in due:
+                    self.journal.record(rejected, actor="link")
 
     def on_incoming(self, item: Incoming) -> None:
         """Authenticate, decode and dispatch one message from a station."""
@@ -454,7 +469,8 @@ class ConsoleWire(_Wire):
             self._outbox.pop(station, None)  # reloaded when it is back
 
     def tick(self, now: float) -> None:
-        """Retries, heartbeats, presence and order timers."""
+        """Retries, heartbeats, presence, order timers and refusal summaries."""
+        self.flush_rejections()
         for station in sorted(self._ready):
             self._send_pending(station)
             self._heartbeat(station, now)

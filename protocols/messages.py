@@ -207,12 +207,18 @@ class SnapshotRequest:
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """Current value per (feed, zone, metric, source) and the signals sent so far, valid as of
-    publisher sequence `as_of` (a late joiner learns of earlier alerts too)."""
+    publisher sequence `as_of` (a late joiner learns of earlier alerts too).
+
+    Sent in `parts` messages (`part` 0 .. parts-1, same `as_of`), each under the message limit;
+    the subscriber applies the snapshot once it holds every part.
+    """
 
     publisher: str
     as_of: int
     observations: list[list[JSON]]
     signals: list[dict[str, JSON]] = field(default_factory=list)  # every signal sent so far
+    part: int = 0
+    parts: int = 1
 
     TYPE: ClassVar[MsgType] = MsgType.SNAPSHOT
     FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {
@@ -220,6 +226,8 @@ class Snapshot:
         "as_of": (int,),
         "observations": (list,),
         "signals": (list,),
+        "part": (int,),
+        "parts": (int,),
     }
 
 

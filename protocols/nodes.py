@@ -22,7 +22,14 @@ from command.picture.engine import PictureEngine
 from command.picture.playbooks import SuggestionBook
 from command.post import CommandPost
 from command.signing import Signer
-from command.vocabulary import AttentionAcknowledged, AttentionSubject, Kind, SignalReceived
+from command.vocabulary import (
+    AttentionAcknowledged,
+    AttentionSubject,
+    AuthRejected,
+    Kind,
+    MessageRejected,
+    SignalReceived,
+)
 from protocols.commands import (
     Acknowledge,
     AddDecision,
@@ -85,6 +92,9 @@ class ConsoleSettings:
     snapshot: Callable[[], dict[str, JSON]] | None = None
     feed_address: str | None = None  # e.g. DEFAULT_FEED_ADDRESS; None: no feed bus
     snapshot_address: str = DEFAULT_SNAPSHOT_ADDRESS
+    # Feed publishers' CURVE public keys (z85) → publisher name: the feed bus is a CURVE server
+    # (the console's `keys`) admitting only these; empty admits none.
+    feed_allowed: Mapping[bytes, str] = field(default_factory=dict)
     feed_stale_after_s: float = 10.0
     # The picture (fusion) hook: gets every feed batch after it is journaled; what it returns
     # (if not None) goes to the GUI in the next EngineBatch.updates as a FeedHookOutput.
@@ -156,6 +166,9 @@ class ConsoleNode:
                     snapshot_address=settings.snapshot_address,
                     stale_after_s=settings.feed_stale_after_s,
                     on_rejected=self._feed_rejected,
+                    keys=settings.keys,
+                    allowed=settings.feed_allowed,
+                    on_refused=self._feed_refused,
                 )
             except BaseException:
                 self.close()
@@ -184,6 +197,10 @@ class ConsoleNode:
 
     def _feed_rejected(self, code: str, text: str) -> None:
         self._updates.append(FeedRejected(code, text))
+
+    def _feed_refused(self, refused: AuthRejected | MessageRejected) -> None:
+        """Journal what the feed bus refused (rate-limited summaries, with their reasons)."""
+        self.journal.record(refused, actor="feeds")
 
     def sockets(self) -> list[zmq.Socket[Any]]:
         """The ROUTER and its monitor, and the feed sockets."""
@@ -367,6 +384,8 @@ class ConsoleNode:
             if getattr(self, "feeds", None) is not None:
                 assert self.feeds is not None
                 self.feeds.close()
+            if getattr(self, "wire", None) is not None:
+                self.wire.flush_rejections(all_pending=True)  # counts not yet journaled
             self.link.close()
         finally:
             try:

@@ -8,6 +8,9 @@ elapsed since the last one (observations and timeline signals, inline or CAP), a
 nothing did (a heartbeat), and answers snapshot requests in between. A run that starts late
 (origin in the past) sends the elapsed history first, in chunks. It stops at the scenario end,
 after `duration_s` wall seconds, or as soon as `stop` is set (within one period).
+
+With `keys` and `server_key` in its config the publisher is a CURVE client: the console admits
+it only when its public key is on the console's feed allow-list (`baton demo` provisions both).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from command.model import Observation, Signal
 from command.scenarios.scenario import Scenario
 from command.scenarios.simulation import FeedSimulator
 from protocols.feedbus import DEFAULT_FEED_ADDRESS, DEFAULT_SNAPSHOT_ADDRESS, FeedPublisher
+from protocols.security import KeyPair
 
 MIN_PERIOD_S = 0.1
 MAX_PERIOD_S = 0.25
@@ -45,7 +49,9 @@ class SimulatorConfig:
     `duration_s` is in wall seconds (0: run to the scenario end); `period_s` None picks one from
     the clock's speed (`batch_period`); `connect_wait_s` bounds the wait for the console's
     connection before the first batch (so the first batches are not lost to a slow joiner);
-    `flush_s` is the linger granted to the last batches at a normal end (0 when stopped).
+    `flush_s` is the linger granted to the last batches at a normal end (0 when stopped);
+    `keys` (the publisher's CURVE pair) and `server_key` (the console's public key) make it
+    an authenticated publisher.
     """
 
     feed_address: str = DEFAULT_FEED_ADDRESS
@@ -57,6 +63,8 @@ class SimulatorConfig:
     connect_wait_s: float = 1.0
     max_rows: int = 2000
     flush_s: float = 0.2
+    keys: KeyPair | None = None
+    server_key: bytes | None = None
 
     def check(self) -> None:
         """Raise `SimulatorError` (one line) for a setting that cannot work."""
@@ -68,6 +76,8 @@ class SimulatorConfig:
             raise SimulatorError(f"max rows per batch must be at least 1, got {self.max_rows}")
         if not self.name:
             raise SimulatorError("the simulator needs a publisher name")
+        if (self.keys is None) != (self.server_key is None):
+            raise SimulatorError("a CURVE publisher needs its key pair and the console's key")
 
 
 @dataclass
@@ -163,6 +173,8 @@ def run_simulator(
                 feed_address=config.feed_address,
                 snapshot_address=config.snapshot_address,
                 clock=clock.now,
+                keys=config.keys,
+                server_key=config.server_key,
             )
         except zmq.ZMQError as err:
             raise SimulatorError(

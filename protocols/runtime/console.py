@@ -58,7 +58,12 @@ from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch
 from protocols.mqtt_feeds import IngestFeed, MqttFeed, MqttFeedConfig
 from protocols.nodes import ConsoleNode, ConsoleSettings
-from protocols.runtime.provision import Provisioned, load_allow_list, load_report_keys
+from protocols.runtime.provision import (
+    Provisioned,
+    load_allow_list,
+    load_feed_allow_list,
+    load_report_keys,
+)
 
 JSON = Any
 STOP_TIMEOUT_S = 10.0
@@ -418,6 +423,7 @@ class ConsoleRuntime:
             address=options.orders_bind,
             feed_address=options.feeds_bind,
             snapshot_address=options.snapshots_bind,
+            feed_allowed=load_feed_allow_list(p.feed_allow_list),
             picture_factory=lambda journal: PictureEngine(scenario, clock=clock, journal=journal),
             wire=wire_config(options.speed),
             feed_stale_after_s=10.0 * options.speed,

@@ -320,12 +320,16 @@ def station_argv(
     return argv if window else [*argv, "--headless"]
 
 
-def simulator_argv(plan: DemoPlan, ports: Ports, origin: float) -> list[str]:
-    """`baton simulate` on the shared scenario clock."""
+def simulator_argv(
+    plan: DemoPlan, provisioned: Provisioned, ports: Ports, origin: float
+) -> list[str]:
+    """`baton simulate` on the shared scenario clock, as the provisioned (allow-listed) feed
+    publisher: its own CURVE key, trusting the console's."""
     return [
         *_baton(),
         "simulate",
         str(plan.scenario.path),
+        *provisioned.simulator.publisher_args(),
         "--feeds",
         ports.address(ports.feeds),
         "--snapshots",
@@ -529,7 +533,7 @@ def _start_children(
     for n, files in enumerate(provisioned.stations):
         window = n < plan.station_windows
         sup.start(f"station-{files.id}", station_argv(plan, files, ports, origin, window=window))
-    sup.start("simulator", simulator_argv(plan, ports, origin))
+    sup.start("simulator", simulator_argv(plan, provisioned, ports, origin))
 
 
 def failed_children(sup: Supervisor) -> tuple[list[str], list[str]]:

@@ -10,6 +10,8 @@
 The allow-list names each station's CURVE transport key and, beside it, the Ed25519 key its
 reports are signed with (`stations: {ID: {curve: Z85, sign: hex}}`).
     trust.yaml    the city root (for `baton grant show --trust`)
+    simulator/    simulator.key(_secret)  console.key                  the feed publisher
+    console/feeds.yaml   the feed allow-list: `publishers: {name: Z85 CURVE public key}`
 
 It is idempotent: existing keys are loaded and reused (a public file that does not match its
 secret is rewritten), derived files are rewritten only when their content changes, and the grant
@@ -64,6 +66,7 @@ from protocols.certs import (
 )
 
 CONSOLE_CURVE_NAME = "console"
+SIMULATOR_NAME = "simulator"
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,27 @@ class StationFiles:
 
 
 @dataclass(frozen=True)
+class PublisherFiles:
+    """What one feed publisher (`baton simulate`) needs to be admitted on the feed bus."""
+
+    name: str
+    curve_secret: Path
+    curve_public: Path
+    console_public: Path
+
+    def publisher_args(self) -> list[str]:
+        """`baton simulate` options pointing at these files."""
+        return [
+            "--name",
+            self.name,
+            "--keys",
+            str(self.curve_secret),
+            "--console-key",
+            str(self.console_public),
+        ]
+
+
+@dataclass(frozen=True)
 class Provisioned:
     """Every path a console or station process needs for one scenario, and what was changed."""
 
@@ -114,6 +138,8 @@ class Provisioned:
     allow_list: Path
     trust: Path
     stations: tuple[StationFiles, ...]
+    feed_allow_list: Path
+    simulator: PublisherFiles
     not_before: float
     not_after: float
     changes: tuple[str, ...]
@@ -284,6 +310,36 @@ def load_allow_list(path: Path) -> dict[bytes, str]:
     return allowed
 
 
+def write_feed_allow_list(path: Path, keys: Mapping[str, bytes]) -> None:
+    """Write the console's feed allow-list (YAML `publishers: {name: Z85 CURVE public key}`)."""
+    body = {"publishers": {name: key.decode("ascii") for name, key in sorted(keys.items())}}
+    text = "# CURVE public keys (Z85) of the feed publishers this console admits\n"
+    _write_bytes((text + yaml.safe_dump(body, sort_keys=True)).encode())(path)
+
+
+def load_feed_allow_list(path: Path) -> dict[bytes, str]:
+    """Read a feed allow-list: Z85 public key → publisher name (the feed bus's ZAP domain)."""
+    data = load_yaml_file(
+        path, what="feed allow-list", max_bytes=MAX_DOCUMENT_BYTES, error=ProvisionError
+    )
+    publishers = data.get("publishers") if isinstance(data, dict) else None
+    if not isinstance(publishers, dict):
+        raise ProvisionError(f"{path}: expected 'publishers:' mapping a name to a public key")
+    allowed: dict[bytes, str] = {}
+    for name, key in publishers.items():
+        raw = str(key).encode("ascii", "replace")
+        try:
+            ok = len(raw) == 40 and len(z85.decode(raw)) == 32
+        except (ValueError, KeyError, TypeError):
+            ok = False
+        if not ok:
+            raise ProvisionError(f"{path}: publisher {name!r}: not a Z85 CURVE public key")
+        if raw in allowed:
+            raise ProvisionError(f"{path}: publishers {allowed[raw]!r} and {name!r} share a key")
+        allowed[raw] = str(name)
+    return allowed
+
+
 # -- grants ---------------------------------------------------------------------------------
 
 
@@ -351,6 +407,22 @@ def provision(scenario: Scenario, data_dir: Path, *, now_scenario: float) -> Pro
     allow = console_dir / "allow.yaml"
     run.install(allow, lambda tmp: write_allow_list(tmp, allowed, signing), "allow-list")
 
+    sim_dir = _private_dir(base / SIMULATOR_NAME)
+    publisher = PublisherFiles(
+        name=SIMULATOR_NAME,
+        curve_secret=sim_dir / f"{SIMULATOR_NAME}.key_secret",
+        curve_public=sim_dir / f"{SIMULATOR_NAME}.key",
+        console_public=sim_dir / f"{CONSOLE_CURVE_NAME}.key",
+    )
+    publishers = {SIMULATOR_NAME: run.curve(sim_dir, SIMULATOR_NAME).public}
+    run.install(
+        publisher.console_public,
+        _write_bytes(console_public.read_bytes()),
+        "console key for the simulator",
+    )
+    feeds_allow = console_dir / "feeds.yaml"
+    run.install(feeds_allow, lambda tmp: write_feed_allow_list(tmp, publishers), "feed allow-list")
+
     chain = _grants(run, grants_dir, scenario, parties, now_scenario)
     return Provisioned(
         scenario=scenario.name,
@@ -369,6 +441,8 @@ def provision(scenario: Scenario, data_dir: Path, *, now_scenario: float) -> Pro
         allow_list=allow,
         trust=trust,
         stations=tuple(stations),
+        feed_allow_list=feeds_allow,
+        simulator=publisher,
         not_before=chain[-1].not_before,
         not_after=chain[-1].not_after,
         changes=tuple(run.changes),

@@ -158,6 +158,7 @@ def test_console_engine_journals_feed_batches(tmp_path: Path) -> None:
     clock = ManualClock()
     seen: list[Any] = []
     batches: list[EngineBatch] = []
+    console_keys, publisher_keys = CurveKeys.generate(), CurveKeys.generate()
     console = Engine(
         lambda ctx: ConsoleNode(
             ctx,
@@ -168,11 +169,12 @@ def test_console_engine_journals_feed_batches(tmp_path: Path) -> None:
                 signer=Signer.generate("commander"),
                 grant_chain=("g1",),
                 incident=incident(("st-a",)),
-                keys=CurveKeys.generate(),
+                keys=console_keys,
                 allowed={},
                 address="tcp://127.0.0.1:*",
                 feed_address="tcp://127.0.0.1:*",
                 snapshot_address="tcp://127.0.0.1:*",
+                feed_allowed={publisher_keys.public: "sim"},
                 on_feed=lambda pub, obs, sig: seen.append((pub, obs)) or {"zones": len(obs)},
             ),
         ),
@@ -188,6 +190,8 @@ def test_console_engine_journals_feed_batches(tmp_path: Path) -> None:
             "sim",
             feed_address=node.feeds.feed_address,
             snapshot_address=node.feeds.snapshot_address,
+            keys=publisher_keys,
+            server_key=console_keys.public,
         )
         try:
             n = 0
@@ -220,6 +224,7 @@ def test_console_engine_runs_the_picture_and_approves_suggestions(tmp_path: Path
     scenario = load_scenario("typhoon")
     clock = ManualClock(scenario.start if hasattr(scenario, "start") else 1_760_000_000.0)
     batches: list[EngineBatch] = []
+    console_keys, publisher_keys = CurveKeys.generate(), CurveKeys.generate()
     console = Engine(
         lambda ctx: ConsoleNode(
             ctx,
@@ -230,11 +235,12 @@ def test_console_engine_runs_the_picture_and_approves_suggestions(tmp_path: Path
                 signer=Signer.generate("commander"),
                 grant_chain=("g1",),
                 incident=scenario.incident,
-                keys=CurveKeys.generate(),
+                keys=console_keys,
                 allowed={},
                 address="tcp://127.0.0.1:*",
                 feed_address="tcp://127.0.0.1:*",
                 snapshot_address="tcp://127.0.0.1:*",
+                feed_allowed={publisher_keys.public: "water"},
                 picture_factory=lambda j: PictureEngine(scenario, clock=clock, journal=j),
             ),
         ),
@@ -250,6 +256,8 @@ def test_console_engine_runs_the_picture_and_approves_suggestions(tmp_path: Path
             "water",
             feed_address=node.feeds.feed_address,
             snapshot_address=node.feeds.snapshot_address,
+            keys=publisher_keys,
+            server_key=console_keys.public,
         )
         try:
             n = 0

@@ -12,19 +12,25 @@ from typing import Any
 import pytest
 import zmq
 
-from command.clock import SimulatedClock
+from command.clock import ManualClock, SimulatedClock
 from command.model import Observation, Signal
 from command.scenarios.loader import load_scenario
-from protocols.codec import encode
+from command.signing import Signer
+from command.vocabulary import AuthRejected, Kind, MessageRejected, SignalReceived
+from protocols.codec import MAX_MESSAGE_BYTES, encode
 from protocols.feedbus import (
     FeedPublisher,
     FeedSubscriber,
+    Refusal,
     _Source,
     observation_row,
     signal_dict,
 )
 from protocols.messages import FeedBatch, Header, Message
+from protocols.nodes import ConsoleNode, ConsoleSettings
+from protocols.security import CurveKeys
 from protocols.simulator import SimulatorConfig, run_simulator
+from tests.protocols.wiring import incident
 from tests.waiting import wait_for
 
 
@@ -383,3 +389,250 @@ def test_the_simulator_at_600x_never_looks_stale(context: zmq.Context[Any]) -> N
         runner.join(10)
         sub.close()
     assert not runner.is_alive()
+
+
+# -- authentication, limits, parts ------------------------------------------------------------
+
+
+class FakeWall:
+    """A monotonic clock the test moves by hand (the refusal summaries' interval)."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _curve_sub(
+    context: zmq.Context[Any],
+    sink: Sink,
+    console: CurveKeys,
+    allowed: dict[bytes, str],
+    refused: list[Refusal],
+    **kw: Any,
+) -> FeedSubscriber:
+    return FeedSubscriber(
+        context,
+        sink,
+        clock=time.monotonic,
+        feed_address="tcp://127.0.0.1:*",
+        snapshot_address="tcp://127.0.0.1:*",
+        keys=console,
+        allowed=allowed,
+        on_refused=refused.append,
+        **kw,
+    )
+
+
+def _curve_pub(
+    context: zmq.Context[Any], sub: FeedSubscriber, name: str, keys: CurveKeys, server: bytes
+) -> FeedPublisher:
+    return FeedPublisher(
+        context,
+        name,
+        feed_address=sub.feed_address,
+        snapshot_address=sub.snapshot_address,
+        keys=keys,
+        server_key=server,
+    )
+
+
+def _auth(refused: list[Refusal], reason: str) -> list[AuthRejected]:
+    return [r for r in refused if isinstance(r, AuthRejected) and r.reason == reason]
+
+
+def test_a_publisher_without_an_allow_listed_key_publishes_nothing(
+    context: zmq.Context[Any],
+) -> None:
+    console, good = CurveKeys.generate(), CurveKeys.generate()
+    sink, refused = Sink(), list[Refusal]()
+    sub = _curve_sub(context, sink, console, {good.public: "sim"}, refused)
+    stranger = _curve_pub(context, sub, "sim", CurveKeys.generate(), console.public)
+    plain = FeedPublisher(
+        context, "plain", feed_address=sub.feed_address, snapshot_address=sub.snapshot_address
+    )
+    # An allow-listed key publishing under another publisher's name.
+    liar = _curve_pub(context, sub, "water", good, console.public)
+    honest = _curve_pub(context, sub, "sim", good, console.public)
+    try:
+        assert not stranger.wait_connected(0.3)  # no handshake completes with an unknown key
+        n = itertools.count()
+
+        def attempted() -> bool:
+            stranger.publish([_obs(-1.0)])
+            stranger.publish_signal(Signal(f"x{next(n)}", 1.0, "cap", "ferry_suspended", "Fake"))
+            plain.publish([_obs(-2.0)])
+            liar.publish([_obs(-3.0)])
+            sub.pump()
+            sub.tick(time.monotonic())
+            return bool(_auth(refused, "unknown_key") and _auth(refused, "identity_mismatch"))
+
+        wait_for(attempted, timeout=5, message="the stranger and the liar refused")
+        _publish_until(sub, honest, lambda: 7.0 in sink.values(), lambda _: [_obs(7.0)], "sim")
+        for _ in range(20):  # more attempts after the honest publisher got in: still nothing
+            stranger.publish([_obs(-1.0)])
+            plain.publish([_obs(-2.0)])
+            liar.publish([_obs(-3.0)])
+        _pump_until(sub, honest, lambda: sub.pump() == 0)
+        assert {name for name, _, _ in sink.items} == {"sim"}
+        assert all(v >= 0 for v in sink.values())  # nothing of the stranger, plain or liar
+        assert not any(sig for _, _, sigs in sink.items for sig in sigs)
+        unknown = _auth(refused, "unknown_key")
+        assert unknown[0].detail["peer"] == "127.0.0.1"
+        assert unknown[0].detail["service"] == "feeds"
+        assert _auth(refused, "identity_mismatch")[0].detail["claimed"] == "water"
+        assert set(sub.sources) == {"sim"}
+    finally:
+        for pub in (stranger, plain, liar, honest):
+            pub.close()
+        sub.close()
+
+
+def _polygon_alert(points: int) -> Signal:
+    polygon = [[31.0 + i * 1e-7, 121.0 + i * 1e-7] for i in range(points)]
+    return Signal(
+        "cap-huge", 5.0, "cap", "ferry_suspended", "Ferries stop", body={"polygon": polygon}
+    )
+
+
+def test_a_10mb_cap_alert_is_refused_with_a_journaled_reason_and_feeds_keep_flowing(
+    context: zmq.Context[Any],
+) -> None:
+    clock = ManualClock(1_000.0)
+    console, sim = CurveKeys.generate(), CurveKeys.generate()
+    node = ConsoleNode(
+        context,
+        ConsoleSettings(
+            name="console",
+            journal_path=None,
+            clock=clock,
+            signer=Signer.generate("commander"),
+            grant_chain=("g1",),
+            incident=incident(("st-a",)),
+            keys=console,
+            allowed={},
+            address="tcp://127.0.0.1:*",
+            feed_address="tcp://127.0.0.1:*",
+            snapshot_address="tcp://127.0.0.1:*",
+            feed_allowed={sim.public: "sim"},
+        ),
+    )
+    assert node.feeds is not None
+    pub = _curve_pub(context, node.feeds, "sim", sim, console.public)
+    journal = node.journal
+
+    def values() -> list[float]:
+        return [o.value for o in journal.observations()]
+
+    def pumped() -> None:
+        pub.serve()
+        node.pump()
+        node.tick(clock.now())
+
+    try:
+        count = itertools.count()
+
+        def first() -> bool:
+            pub.publish([_obs(float(next(count)))])
+            pumped()
+            return bool(values())
+
+        wait_for(first, timeout=5, message="the first observations")
+        huge = _polygon_alert(400_000)
+        pub.publish_signal(huge)
+        pub.publish([_obs(5000.0, "z2")])
+        pub.publish_signal(Signal("cap-small", 6.0, "cap", "ferry_suspended", "Ferries stop"))
+        pub.publish([_obs(5001.0, "z3")])
+
+        def after() -> bool:
+            pumped()
+            return 5001.0 in values() and bool(journal.events(kinds=[Kind.SIGNAL_RECEIVED]))
+
+        wait_for(after, timeout=10, message="the observations after the huge alert")
+        rejected = [
+            MessageRejected.from_body(e.body) for e in journal.events(kinds=[Kind.MESSAGE_REJECTED])
+        ]
+        assert [(r.peer, r.code) for r in rejected] == [("sim", "oversized")]
+        size = int(rejected[0].text.split()[2])  # "message is N bytes, limit M"
+        assert size > 9_000_000 and f"limit {MAX_MESSAGE_BYTES}" in rejected[0].text
+        signals = [
+            SignalReceived.from_body(e.body).signal["id"]
+            for e in journal.events(kinds=[Kind.SIGNAL_RECEIVED])
+        ]
+        assert signals == ["cap-small"]  # the huge one never entered; the small one did, once
+        assert 5000.0 in values()
+        # The snapshot that mended the gap fitted: the huge alert is not kept for snapshots.
+        assert pub.oversize == 1
+        assert all(p.signals != [signal_dict(huge)] for p in pub.snapshot_parts())
+    finally:
+        pub.close()
+        node.close()
+
+
+def test_a_snapshot_larger_than_one_message_arrives_whole_in_parts(
+    context: zmq.Context[Any],
+) -> None:
+    console, sim = CurveKeys.generate(), CurveKeys.generate()
+    sink, refused = Sink(), list[Refusal]()
+    sub = _curve_sub(context, sink, console, {sim.public: "sim"}, refused)
+    pub = _curve_pub(context, sub, "sim", sim, console.public)
+    try:
+        # 30,000 current values (~2.5 MB): published before anyone listens, so a late joiner
+        # only learns them from a snapshot, which cannot fit in one message.
+        current = [_obs(float(i), zone=f"zone-{i}") for i in range(30_000)]
+        pub.publish(current)
+        parts = pub.snapshot_parts()
+        assert len(parts) >= 2
+        assert all(
+            len(b"".join(encode(pub._message(p, pub.seq)))) <= MAX_MESSAGE_BYTES for p in parts
+        )
+        _publish_until(
+            sub, pub, lambda: bool(sink.items), lambda n: [_obs(-1.0 - n, zone="zone-0")], "data"
+        )
+        _pump_until(sub, pub, lambda: not sub.sources["sim"].syncing)
+        name, first, _ = sink.items[0]
+        assert name == "sim" and len(first) == 30_000  # whole, in one delivery
+        assert {o.zone for o in first} == {f"zone-{i}" for i in range(30_000)}
+        assert refused == []
+    finally:
+        pub.close()
+        sub.close()
+
+
+def test_keyless_attempts_journal_a_few_summaries_not_one_per_attempt(
+    context: zmq.Context[Any],
+) -> None:
+    """20 s of key-less attempts (on a fake clock, in under a few wall seconds): a first line per
+    peer and reason, then at most one summary per minute carrying the count."""
+    console = CurveKeys.generate()
+    wall = FakeWall()
+    sink, refused = Sink(), list[Refusal]()
+    sub = _curve_sub(context, sink, console, {}, refused, wall=wall)
+    attempts = 0
+    try:
+        started = wall.t
+
+        def attempted() -> bool:
+            nonlocal attempts
+            stranger = _curve_pub(context, sub, "sim", CurveKeys.generate(), console.public)
+            stranger.publish([_obs(1.0)])
+            stranger.close()
+            attempts += 1
+            wall.t = started + 20.0 * min(1.0, attempts / 100)
+            sub.pump()
+            return attempts >= 100 and sub.rejections.noted >= 100
+
+        wait_for(attempted, timeout=20, interval=0.001, message="100 refused handshakes")
+        assert sink.items == []
+        during = len(refused)
+        assert during <= 4, refused  # not ~100
+        wall.t += 60.0
+        sub.tick(0.0)
+        sub.close()  # flushes what is still pending
+        assert len(refused) <= 2 * during
+        counted = sum(int(r.detail["count"]) for r in refused if isinstance(r, AuthRejected))
+        assert counted == sub.rejections.noted >= 100
+        assert {r.detail["peer"] for r in _auth(refused, "unknown_key")} == {"127.0.0.1"}
+    finally:
+        sub.close()

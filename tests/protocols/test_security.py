@@ -7,11 +7,13 @@ from collections.abc import Callable, Iterator
 import pytest
 import zmq
 
+from command.vocabulary import AuthRejected, Kind
 from protocols.codec import encode
 from protocols.messages import Header, Hello, Message
-from protocols.security import CurveKeys
+from protocols.security import CurveKeys, RejectionSummaries
 from protocols.station_link import StationLink
 from tests.protocols.wiring import Rig, kinds, received_by, rig
+from tests.waiting import wait_for
 
 
 @pytest.fixture
@@ -75,3 +77,68 @@ def test_valid_key_claiming_another_station_gets_nothing(wired: Rig) -> None:
     assert "st-b" not in wired.console.online()
     # Dropped unanswered: a reply would be routed by key, to the real st-a.
     assert received_by(impostor, seconds=0.5) == []
+
+
+def test_keyless_attempts_journal_summaries_per_peer_not_one_per_attempt(wired: Rig) -> None:
+    """20 s (of the console's clock) of attempts, each with a fresh unknown key: the journal
+    gets a first line per peer address and reason, then one summary per minute with the count
+    (the attempts themselves take a wall second or two)."""
+    context = wired.context
+    assert context is not None
+    attempts = 0
+
+    def attempted() -> bool:
+        nonlocal attempts
+        stranger = StationLink(
+            context,
+            station_id="st-z",
+            keys=CurveKeys.generate(),
+            console_public=wired.keys["console"].public,
+            address=wired.address,
+        )
+        stranger.send("console", _hello("st-z"))
+        wired.console.pump()
+        stranger.close()
+        attempts += 1
+        wired.clock.advance(0.2)  # 100 attempts: 20 s
+        wired.console.tick(wired.clock.now())
+        return attempts >= 100 and wired.console.rejections.noted >= 100
+
+    wait_for(attempted, timeout=30, interval=0.001, message="100 refused handshakes")
+    during = kinds(wired.post.journal, Kind.AUTH_REJECTED)
+    assert 1 <= len(during) <= 6, during  # was one per attempt (a fresh key each time)
+    unknown = [b for b in during if b["reason"] == "unknown_key"]
+    assert unknown and unknown[0]["peer"] == "127.0.0.1" and unknown[0]["count"] == 1
+    wired.clock.advance(60.0)
+    wired.console.tick(wired.clock.now())
+    wired.console.flush_rejections(all_pending=True)
+    lines = kinds(wired.post.journal, Kind.AUTH_REJECTED)
+    assert len(lines) <= 2 * len(during)
+    assert sum(int(b["count"]) for b in lines) == wired.console.rejections.noted
+    summary = [b for b in lines if b["reason"] == "unknown_key"][-1]
+    assert summary["count"] >= 20 and summary["keys"] >= 20  # how many, with how many keys
+    assert set(wired.console.received_from) <= {"st-a"}
+
+
+def test_rejection_summaries_count_per_peer_and_reason_on_a_fake_clock() -> None:
+    now = [0.0]
+    summaries = RejectionSummaries(every_s=60.0, clock=lambda: now[0], service="feeds")
+    journaled: list[AuthRejected] = []
+    attempts = 0
+    for step in range(3 * 60 * 20):  # three minutes, 20 attempts a second, three peers
+        now[0] = step / 20
+        for peer in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+            attempts += 1
+            event = summaries.note(peer, "unknown_key", {"key": f"k{step}"})
+            journaled += [event] if event is not None else []
+        journaled += summaries.due()
+    journaled += summaries.flush()
+    assert attempts == 10_800
+    assert len(journaled) <= 3 * 4  # per peer: the first, one a minute, the rest at the end
+    assert sum(int(e.detail["count"]) for e in journaled) == attempts
+    assert {e.detail["peer"] for e in journaled} == {"10.0.0.1", "10.0.0.2", "10.0.0.3"}
+    assert all(e.kind is Kind.AUTH_REJECTED and e.detail["service"] == "feeds" for e in journaled)
+    # Many addresses are bounded too: beyond max_peers they share one line.
+    crowd = RejectionSummaries(every_s=60.0, clock=lambda: 0.0, max_peers=10)
+    firsts = [crowd.note(f"10.1.{i // 256}.{i % 256}", "not_curve") for i in range(1000)]
+    assert sum(e is not None for e in firsts) == 11

@@ -29,7 +29,11 @@ from protocols.commands import IssueOrder
 from protocols.engine import EngineBatch
 from protocols.feedbus import FeedPublisher
 from protocols.runtime.console import ConsoleRuntime
-from tests.protocols.runtime.runtime_world import live_options, station_argv
+from tests.protocols.runtime.runtime_world import (
+    live_options,
+    provisioned_publisher,
+    station_argv,
+)
 from tests.system.world import kill, spawn, wait_for
 
 WAIT_S = 30.0
@@ -112,13 +116,7 @@ def test_live_console_state_equals_the_fold_of_its_journal(tmp_path: Path) -> No
     runtime = ConsoleRuntime(options, on_batch=live.on_batch)
     sim = FeedSimulator(options.scenario, seed=3, batch_s=1.0)
     context: zmq.Context[Any] = zmq.Context()
-    publisher = FeedPublisher(
-        context,
-        "one-truth-sim",
-        feed_address=options.feeds_bind,
-        snapshot_address=options.snapshots_bind,
-        clock=runtime.clock.now,
-    )
+    publisher = provisioned_publisher(context, options, runtime.clock.now)
     children: list[subprocess.Popen[bytes]] = []
     alive: list[subprocess.Popen[bytes]] = []  # children that must not exit while waiting
     try:

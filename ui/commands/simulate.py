@@ -5,6 +5,9 @@ console's feed bus at scenario time on a clock shared through a wall-clock origi
 (`--origin`, epoch seconds; the console and stations are given the same one). The console binds
 the feed SUB and the snapshot ROUTER; this process connects to both. It stops at the scenario
 end, after `--duration` wall seconds, or on SIGTERM/SIGINT, and exits 0.
+
+`--keys NAME.key_secret --console-key console.key` make it an authenticated (CurveZMQ)
+publisher: the console admits it only if its public key is on the console's feed allow-list.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from command.clock import SimulatedClock
 from command.errors import BatonError
 from command.scenarios.loader import load_scenario, scenario_names
+from protocols.certs import load_curve_keys, load_curve_public
 from protocols.feedbus import DEFAULT_FEED_ADDRESS, DEFAULT_SNAPSHOT_ADDRESS
 from protocols.simulator import SimulatorConfig, SimulatorStats, run_simulator
 
@@ -74,6 +79,18 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--name", default="simulator", help="publisher name on the bus (default simulator)"
     )
+    parser.add_argument(
+        "--keys",
+        type=Path,
+        metavar="FILE",
+        help="this publisher's CURVE secret key (NAME.key_secret); with --console-key",
+    )
+    parser.add_argument(
+        "--console-key",
+        type=Path,
+        metavar="FILE",
+        help="the console's CURVE public key (console.key) to trust; with --keys",
+    )
     parser.set_defaults(func=run)
 
 
@@ -109,6 +126,10 @@ def _run(args: argparse.Namespace, stop: threading.Event) -> int:
         raise BatonError(f"--origin must be epoch seconds, got {args.origin}")
     if not math.isfinite(args.duration) or args.duration < 0:
         raise BatonError(f"--duration must be zero or more seconds, got {args.duration}")
+    if (args.keys is None) != (args.console_key is None):
+        raise BatonError("--keys and --console-key go together (an authenticated publisher)")
+    keys = load_curve_keys(args.keys) if args.keys is not None else None
+    server_key = load_curve_public(args.console_key) if args.console_key is not None else None
     scenario = load_scenario(args.scenario)
     snapshots = args.snapshots or snapshot_address_for(args.feeds)
     origin = time.time() if args.origin is None else args.origin
@@ -119,6 +140,8 @@ def _run(args: argparse.Namespace, stop: threading.Event) -> int:
         name=args.name,
         seed=args.seed,
         duration_s=args.duration,
+        keys=keys,
+        server_key=server_key,
     )
     label = f"baton simulate {scenario.name}"
 

@@ -8,11 +8,17 @@ same way the console does.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+import zmq
 
 from command.scenarios.loader import load_scenario
 from command.scenarios.scenario import Scenario
+from protocols.certs import load_curve_keys, load_curve_public
+from protocols.feedbus import FeedPublisher
 from protocols.runtime.console import ConsoleOptions
 from protocols.runtime.provision import Provisioned, provision
 from tests.system.world import PYTHON, free_port
@@ -70,3 +76,20 @@ def station_argv(options: ConsoleOptions, sid: str, tmp: Path) -> list[str]:
         "--duration",
         "60",
     ]
+
+
+def provisioned_publisher(
+    context: zmq.Context[Any], options: ConsoleOptions, clock: Callable[[], float]
+) -> FeedPublisher:
+    """A feed publisher admitted by the runtime's feed bus: the provisioned simulator's CURVE
+    key (on the console's feed allow-list) and name, trusting the console's key."""
+    files = options.provisioned.simulator
+    return FeedPublisher(
+        context,
+        files.name,
+        feed_address=options.feeds_bind,
+        snapshot_address=options.snapshots_bind,
+        clock=clock,
+        keys=load_curve_keys(files.curve_secret),
+        server_key=load_curve_public(files.console_public),
+    )

@@ -22,7 +22,6 @@ from protocols.commands import (
     StatusChanged,
 )
 from protocols.engine import EngineBatch
-from protocols.feedbus import FeedPublisher
 from protocols.runtime.console import (
     ConsoleRuntime,
     ConsoleRuntimeError,
@@ -30,7 +29,7 @@ from protocols.runtime.console import (
     incident_opened_body,
     key_metrics,
 )
-from tests.protocols.runtime.runtime_world import live_options, with_ports
+from tests.protocols.runtime.runtime_world import live_options, provisioned_publisher, with_ports
 
 
 def kinds(path: Path, kind: str) -> list[dict[str, object]]:
@@ -123,13 +122,7 @@ def test_autopilot_approves_a_signalled_suggestion_and_issues_its_order(tmp_path
     signal = options.scenario.timeline[0].signal
     runtime = ConsoleRuntime(options)
     context: zmq.Context[object] = zmq.Context()
-    publisher = FeedPublisher(
-        context,
-        "test-sim",
-        feed_address=options.feeds_bind,
-        snapshot_address=options.snapshots_bind,
-        clock=runtime.clock.now,
-    )
+    publisher = provisioned_publisher(context, options, runtime.clock.now)
     try:
         with runtime:
             assert publisher.wait_connected(10)

@@ -133,8 +133,10 @@ def test_children_share_the_clock_and_the_ports(tmp_path: Path) -> None:
     assert "--headless" in station
     window = station_argv(plan, files.station("water"), ports, 1234.5, window=True)
     assert "--headless" not in window
-    sim = simulator_argv(plan, ports, 1234.5)
+    sim = simulator_argv(plan, files, ports, 1234.5)
     assert sim[sim.index("--feeds") + 1] == "tcp://127.0.0.1:9002"
+    assert sim[sim.index("--keys") + 1] == str(files.simulator.curve_secret)
+    assert sim[sim.index("--console-key") + 1] == str(files.simulator.console_public)
     assert sim[sim.index("--snapshots") + 1] == "tcp://127.0.0.1:9003"
     assert sim[sim.index("--origin") + 1] == "1234.5"
 

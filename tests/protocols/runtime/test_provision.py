@@ -24,6 +24,7 @@ from protocols.runtime.provision import (
     Provisioned,
     default_data_dir,
     load_allow_list,
+    load_feed_allow_list,
     load_report_keys,
     provision,
 )
@@ -206,8 +207,9 @@ def test_secret_files_are_private(scenarios: dict[str, Scenario], tmp_path: Path
     provision(scenario, tmp_path, now_scenario=scenario.start)
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     secrets = [p for p in files if p.name.endswith((".sign", ".key_secret"))]
-    # root, district, commander, console CURVE; per station its CURVE and its signing key
-    assert len(secrets) == 3 + 1 + 2 * len(scenario.incident.stations)
+    # root, district, commander, console CURVE, the simulator's CURVE; per station its CURVE
+    # and its signing key
+    assert len(secrets) == 3 + 1 + 1 + 2 * len(scenario.incident.stations)
     for path in secrets:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     for path in files:
@@ -265,6 +267,10 @@ def test_bad_allow_list_is_refused(tmp_path: Path, text: str, message: str) -> N
         load_allow_list(tmp_path / "missing.yaml")
 
 
+def test_default_data_dir_is_per_user() -> None:
+    assert default_data_dir().name.lower() == "baton"
+
+
 def test_allow_list_reads_both_forms_and_refuses_a_bad_signing_key(tmp_path: Path) -> None:
     curve_a, curve_b = CurveKeys.generate().public, CurveKeys.generate().public
     sign = "ab" * 32
@@ -278,5 +284,18 @@ def test_allow_list_reads_both_forms_and_refuses_a_bad_signing_key(tmp_path: Pat
         load_report_keys(path)
 
 
-def test_default_data_dir_is_per_user() -> None:
-    assert default_data_dir().name.lower() == "baton"
+def test_the_simulator_is_provisioned_as_the_one_allow_listed_publisher(
+    scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    scenario = scenarios["bund"]
+    p = provision(scenario, tmp_path, now_scenario=scenario.start)
+    sim = p.simulator
+    keys = load_curve_keys(sim.curve_secret)
+    assert load_curve_public(sim.curve_public) == keys.public
+    assert load_feed_allow_list(p.feed_allow_list) == {keys.public: "simulator"}
+    assert sim.console_public.read_bytes() == p.console_curve_public.read_bytes()
+    # no station key opens the feed bus, and the simulator's opens no order link
+    assert keys.public not in load_allow_list(p.allow_list)
+    again = provision(scenario, tmp_path, now_scenario=scenario.start)
+    assert load_feed_allow_list(again.feed_allow_list) == {keys.public: "simulator"}
+    assert not [c for c in again.changes if "simulator" in c or "feed" in c]

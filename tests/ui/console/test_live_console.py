@@ -22,9 +22,12 @@ from pytestqt.qtbot import QtBot
 from command.journal import Event
 from command.lifecycle import OrderState
 from protocols.commands import CorrectDecision, IssueOrder
-from protocols.feedbus import FeedPublisher
 from protocols.runtime.console import ConsoleOptions, ConsoleRuntime
-from tests.protocols.runtime.runtime_world import live_options, station_argv
+from tests.protocols.runtime.runtime_world import (
+    live_options,
+    provisioned_publisher,
+    station_argv,
+)
 from tests.system.world import kill, spawn
 from ui.console import qtmodels
 from ui.console.composer import OrderComposer
@@ -146,13 +149,7 @@ def test_approve_a_suggestion_correct_a_decision_and_switch_language(
     window = live.window
     signal = live.options.scenario.timeline[0].signal
     context: zmq.Context[Any] = zmq.Context()
-    publisher = FeedPublisher(
-        context,
-        "test-sim",
-        feed_address=live.options.feeds_bind,
-        snapshot_address=live.options.snapshots_bind,
-        clock=live.runtime.clock.now,
-    )
+    publisher = provisioned_publisher(context, live.options, live.runtime.clock.now)
     try:
         assert publisher.wait_connected(10)
         publisher.publish_signal(replace(signal, ts=live.runtime.clock.now()))
