@@ -27,6 +27,7 @@ SUBCOMMANDS = (
     "replay",
     "verify",
     "export",
+    "cap",
     "tak",
 )
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from command.cap.model import Reference
+from command.cap.semantics import is_actual, msg_type_of, references_of, status_of
 from command.fold.rows import RowModel
 from command.vocabulary import AlertIssued, EventLike, SignalReceived
 
@@ -22,10 +24,28 @@ class AlertView:
     source: str
     zone: str | None
     body: Mapping[str, Any]
+    status: str = "Actual"  # CAP status: anything else is shown marked and triggers nothing
+    msg_type: str = "Alert"  # CAP msgType
+    updated_by: str | None = None  # the id of a later CAP Update that references this alert
+    cancelled_by: str | None = None  # the id of a later CAP Cancel that references this alert
 
 
 class AlertsModel(RowModel[AlertView]):
-    """Every signal received and public alert issued, in journal order."""
+    """Every signal received and public alert issued, in journal order.
+
+    An Actual CAP Update or Cancel marks the earlier alerts it references (`updated_by`,
+    `cancelled_by`), received or issued.
+    """
+
+    def _follow(self, refs: list[Reference], by: str, msg_type: str) -> None:
+        for ref in refs:
+            row = self.get(ref.identifier)
+            if row is None or row.source != ref.sender:
+                continue
+            if msg_type == "Cancel":
+                self._update(ref.identifier, replace(row, cancelled_by=by))
+            elif msg_type == "Update":
+                self._update(ref.identifier, replace(row, updated_by=by))
 
     def apply(self, ev: EventLike, body: object) -> bool:
         """Fold one decoded event; True when it touched this model."""
@@ -46,8 +66,12 @@ class AlertsModel(RowModel[AlertView]):
                     source=str(s.get("source", ev.actor)),
                     zone=None if zone is None else str(zone),
                     body=dict(s),
+                    status=status_of(s),
+                    msg_type=msg_type_of(s),
                 ),
             )
+            if is_actual(s):
+                self._follow(references_of(s), key, msg_type_of(s))
             return True
         if isinstance(body, AlertIssued):
             a = body.alert
@@ -69,7 +93,12 @@ class AlertsModel(RowModel[AlertView]):
                     source=str(a.get("sender", ev.actor)),
                     zone=None,
                     body=dict(a),
+                    status=str(a.get("status") or "Actual"),
+                    msg_type=str(a.get("msg_type") or "Alert"),
                 ),
             )
+            if a.get("status", "Actual") == "Actual":
+                refs = Reference.parse_all(str(a.get("references") or ""))
+                self._follow(refs, key, str(a.get("msg_type") or "Alert"))
             return True
         return False

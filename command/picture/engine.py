@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from command.cap.semantics import CANCELLED_BY, AlertThreads
 from command.clock import Clock
 from command.model import Observation, RiskLevel, Signal
 from command.picture.fusion import Fused, Fusion, Key
@@ -89,6 +90,7 @@ class PictureEngine:
         self.book = SuggestionBook(
             incident=inc.id, stations=inc.stations, clock=clock, journal=journal
         )
+        self._threads = AlertThreads()  # CAP alerts and the Updates/Cancels that follow them
         self._journaled: dict[tuple[str, str], float] = {}  # (zone, indicator) → value journaled
         self._stale: tuple[str, ...] = ()  # the stale list last journaled
 
@@ -102,7 +104,12 @@ class PictureEngine:
         return accepted
 
     def signal(self, signal: Signal) -> list[Suggestion]:
-        """Journal an incoming signal and propose what its playbooks suggest."""
+        """Journal an incoming signal and propose what its playbooks suggest.
+
+        A CAP Update continues the thread of the alert it references (nothing that fired for it
+        fires again); a CAP Cancel proposes nothing and withdraws the thread's open suggestions
+        (each dismissed by `cap-cancel` with the reason journaled).
+        """
         if self.journal is not None:
             self.journal.record(
                 signal_body(signal),
@@ -110,7 +117,19 @@ class PictureEngine:
                 incident=self.scenario.incident.id,
                 ts=signal.ts,
             )
-        return [self.book.propose(s) for s in self.playbooks.on_signal(signal, signal.ts)]
+        step = self._threads.observe(signal)
+        if step.cancels:
+            self._withdraw(signal, step.thread)
+            return []
+        proposed = self.playbooks.on_signal(signal, signal.ts, thread=step.thread)
+        return [self.book.propose(s) for s in proposed]
+
+    def _withdraw(self, cancel: Signal, thread: str) -> None:
+        """A CAP Cancel: dismiss the thread's open suggestions, journaling why."""
+        why = f"withdrawn: {cancel.source} cancelled alert {thread} (CAP Cancel {cancel.id})"
+        for s in self.book.open():
+            if self._threads.thread_of(s.signal) == thread:
+                self.book.dismiss(s.id, by=CANCELLED_BY, why=why)
 
     def tick(self, now: float) -> PictureUpdate:
         """Re-rate the zones at `now`, journal the changed fused values and the level changes,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from command.cap.semantics import may_trigger
 from command.clock import Clock
 from command.drafts import ZONE_PLACEHOLDER, OrderDraft
 from command.errors import BatonError
@@ -150,8 +151,17 @@ class PlaybookEngine:
                     self._active.discard(episode)  # condition cleared: re-arm
         return out
 
-    def on_signal(self, signal: Signal, now: float) -> list[Suggestion]:
-        """Playbooks triggered by this signal (each signal id fires a playbook once)."""
+    def on_signal(
+        self, signal: Signal, now: float, *, thread: str | None = None
+    ) -> list[Suggestion]:
+        """Playbooks triggered by this signal (each signal id fires a playbook once).
+
+        A CAP alert whose status is not Actual (Exercise, Test, Draft, System), and a Cancel,
+        Ack or Error, triggers nothing (`command.cap.semantics.may_trigger`). `thread` names the
+        alert an Update continues: a playbook that fired for the thread does not fire again.
+        """
+        if not may_trigger(signal):
+            return []
         out: list[Suggestion] = []
         for pb in self.playbooks:
             trig = pb.trigger
@@ -159,7 +169,7 @@ class PlaybookEngine:
                 continue
             if trig.zone is not None and signal.zone not in (None, trig.zone):
                 continue
-            seen = (pb.id, signal.id)
+            seen = (pb.id, thread or signal.id)
             if seen in self._signals_seen:
                 continue
             self._signals_seen.add(seen)

@@ -1,4 +1,6 @@
-"""CAP 1.2: the spec example imports; exports validate against the OASIS schema."""
+"""CAP 1.2: the spec example imports; exports validate against the OASIS schema.
+
+More CAP tests (1.1, EDXL-DE, signatures, Update/Cancel) are in tests/command/cap/."""
 
 from __future__ import annotations
 
@@ -41,10 +43,13 @@ def test_spec_example_imports() -> None:
     assert sig.kind == "child_abduction"
     assert sig.headline == "Amber Alert in Los Angeles County"
     cap = sig.body["cap"]
-    assert cap["category"] == ["Rescue"] and cap["severity"] == "Severe"
-    assert cap["areas"][0]["desc"] == "Los Angeles County"
-    assert cap["areas"][0]["geocodes"] == {"SAME": "006037"}
+    info = cap["info"][0]
+    assert info["category"] == ["Rescue"] and info["severity"] == "Severe"
+    assert info["area"][0]["areaDesc"] == "Los Angeles County"
+    assert info["area"][0]["geocode"] == [["SAME", "006037"]]
+    assert [i["language"] for i in cap["info"]] == ["en-US", "es-US"]
     assert sig.zone is None
+    assert load_cap(EXAMPLE, lang="es-US").headline == "Alerta Amber en el condado de Los Ángeles"
 
 
 def test_shipped_ferry_alert_is_valid_and_maps_to_a_signal(schema: etree.XMLSchema) -> None:
@@ -52,7 +57,8 @@ def test_shipped_ferry_alert_is_valid_and_maps_to_a_signal(schema: etree.XMLSche
     assert schema.validate(etree.parse(str(path)))
     sig = load_cap(path)
     assert (sig.kind, sig.zone) == ("ferry_suspension", "river")
-    assert sig.body["cap"]["senderName"] == "Shanghai Water Authority"
+    assert sig.body["cap"]["info"][0]["senderName"] == "Shanghai Water Authority"
+    assert sig.body["cap"]["status"] == "Actual"  # Actual inside the scenario: it triggers
 
 
 def alert(**changes: object) -> PublicAlert:
@@ -86,7 +92,7 @@ def test_export_round_trips_through_import() -> None:
     sig = parse_cap(export_cap(alert()))
     assert (sig.id, sig.kind, sig.zone) == ("BATON-bund-0001", "crowd_control", "chenyi")
     assert sig.ts == alert().sent
-    assert sig.body["cap"]["areas"][0]["polygons"][0].startswith("31.")
+    assert sig.body["cap"]["info"][0]["area"][0]["polygon"][0].startswith("31.")
 
 
 def test_minimal_export_without_polygon_validates(schema: etree.XMLSchema) -> None:
@@ -94,7 +100,7 @@ def test_minimal_export_without_polygon_validates(schema: etree.XMLSchema) -> No
         alert(polygons=(), parameters={}, expires=None, instruction="", timezone="UTC")
     )
     assert schema.validate(etree.fromstring(xml)), schema.error_log
-    assert b"+00:00" in xml
+    assert b"-00:00" in xml and b"+00:00" not in xml  # CAP 1.2 writes UTC as -00:00
 
 
 def test_cap_polygon_closes_the_ring() -> None:
@@ -108,7 +114,7 @@ def test_cap_polygon_closes_the_ring() -> None:
 def test_invalid_export_fields_are_refused() -> None:
     with pytest.raises(CapError, match="severity must be one of"):
         export_cap(alert(severity="Huge"))
-    with pytest.raises(CapError, match="identifier and sender"):
+    with pytest.raises(CapError, match="identifier must not contain spaces"):
         export_cap(alert(identifier="has space"))
 
 
@@ -131,15 +137,16 @@ def test_the_schema_ships_inside_the_project() -> None:
             b"<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'><identifier>x",
             "bad.xml: not well-formed XML",
         ),
-        (b"<other/>", "bad.xml: not a CAP 1.2 alert"),
-        (b"<alert xmlns='urn:oasis:names:tc:emergency:cap:1.1'/>", "bad.xml: not a CAP 1.2 alert"),
+        (b"<other/>", "bad.xml: not a CAP 1.1 or 1.2 alert"),
+        (b"<alert xmlns='urn:oasis:names:tc:emergency:cap:1.1'/>", "bad.xml: missing <identifier>"),
         (
             b"<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'><sender>s</sender></alert>",
             "bad.xml: missing <identifier>",
         ),
         (
             b"<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'><identifier>i</identifier>"
-            b"<sender>s</sender><sent>yesterday</sent></alert>",
+            b"<sender>s</sender><sent>yesterday</sent><status>Actual</status>"
+            b"<msgType>Alert</msgType></alert>",
             "bad.xml: <sent> 'yesterday' is not a date-time",
         ),
     ],

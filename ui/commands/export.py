@@ -199,7 +199,7 @@ def export_cap(loaded: LoadedJournal, directory: Path) -> int:
     The commander's public alerts (`alert.issued`) are written as `issued-ID.xml`; CAP alerts
     received from other agencies (`signal.received` carrying CAP fields) as `received-ID.xml`.
     """
-    from command.cap import PublicAlert, export_cap, received_alert
+    from command.cap import PublicAlert, export_cap, received_cap_xml
 
     if not directory.parent.is_dir():
         raise _missing_folder(directory)
@@ -210,16 +210,16 @@ def export_cap(loaded: LoadedJournal, directory: Path) -> int:
     state = loaded.state()
     count = 0
     for row in state.alerts.rows:  # the fold's alerts: issued and received, in journal order
-        alert: PublicAlert | None
+        xml: bytes | None
         if row.issued:
-            alert = PublicAlert.from_dict(dict(row.body.get("alert", row.body)))
+            xml = export_cap(PublicAlert.from_dict(dict(row.body.get("alert", row.body))))
             prefix = "issued"
-        else:
-            alert = received_alert(dict(row.body), state.info.timezone)
+        else:  # received: every info, area, geocode, parameter and reference kept
+            xml = received_cap_xml(dict(row.body), state.info.timezone)
             prefix = "received"
-        if alert is None:
+        if xml is None:
             continue
-        name = "".join(c if c.isalnum() or c in "-_." else "_" for c in alert.identifier)
-        (directory / f"{prefix}-{name}.xml").write_bytes(export_cap(alert))
+        name = "".join(c if c.isalnum() or c in "-_." else "_" for c in row.id)
+        (directory / f"{prefix}-{name}.xml").write_bytes(xml)
         count += 1
     return count
