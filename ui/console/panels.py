@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,12 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from command.fold import DelegationModel, EscalationsModel
+from command.fold import DelegationModel, EscalationsModel, OrdersModel
 from command.lifecycle import OrderState
 from ui import theme
 from ui.console.dialogs import DecisionDialog, ReasonDialog
 from ui.console.qtmodels import (
     KEY_ROLE,
+    SORT_ROLE,
+    AlertsTableModel,
     DecisionsTableModel,
     OrdersFilterProxy,
     OrdersTableModel,
@@ -93,6 +103,7 @@ class IncidentHeader(QFrame):
         self.names: dict[str, str] = {}  # signer id → display name
         self.live_link: bool | None = None
         self.live_outbox: int | None = None
+        self.waiting: Callable[[], int] | None = None  # orders waiting for a station's answer
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.incident = QLabel()
         self.incident.setObjectName("headerIncident")
@@ -169,6 +180,9 @@ class IncidentHeader(QFrame):
             colour = th.muted
         elif link_up:
             link = self.tr("Link: online")
+            waiting = self.waiting() if self.waiting is not None else 0
+            if waiting:
+                link += " · " + self.tr("%1 waiting").replace("%1", str(waiting))
             colour = th.risk[0]
         else:
             link = self.tr("Link: OFFLINE")
@@ -184,35 +198,70 @@ class IncidentHeader(QFrame):
 
 
 class EscalationBanner(QFrame):
-    """A red banner, visible while escalations are open: their count and the newest message."""
+    """A red banner, visible until the commander acknowledges every escalation (open or
+    resolved) and every station's refusal: their count and the newest one, with an
+    Acknowledge button (`acknowledge_requested(subject, id)` for the newest)."""
 
-    def __init__(self, model: EscalationsModel) -> None:
+    acknowledge_requested = Signal(str, str)  # "escalation" | "order", its id
+
+    def __init__(self, model: EscalationsModel, orders: OrdersModel | None = None) -> None:
         super().__init__()
         self.setObjectName("escalationBanner")
         self.model = model
+        self.orders = orders
         self.label = QLabel()
         self.label.setObjectName("escalationText")
         self.label.setWordWrap(True)
+        self.ack = QPushButton()
+        self.ack.setObjectName("acknowledgeEscalation")
+        self.ack.clicked.connect(self.acknowledge_newest)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 4)
-        layout.addWidget(self.label)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.ack)
         theme.notifier().theme_changed.connect(self.refresh)
         self.refresh()
 
+    def items(self) -> list[tuple[float, str, str, str]]:
+        """What awaits acknowledgement, oldest first: (time, subject, id, line)."""
+        items = [
+            (e.raised_at, "escalation", e.id, f"{e.station}: {e.message}")
+            for e in self.model.unacknowledged()
+        ]
+        if self.orders is not None:
+            refused = self.tr("refused by station: %1")
+            items += [
+                (
+                    o.updated_at,
+                    "order",
+                    o.order_id,
+                    f"{o.station}: " + refused.replace("%1", o.refusal_reason or "?"),
+                )
+                for o in self.orders.needing_attention()
+                if o.refused
+            ]
+        return sorted(items, key=lambda i: i[0])
+
+    def acknowledge_newest(self) -> None:
+        """Ask to acknowledge the newest item shown."""
+        items = self.items()
+        if items:
+            _, subject, key, _ = items[-1]
+            self.acknowledge_requested.emit(subject, key)
+
     def refresh(self, *_: object) -> None:
-        """Show or hide from the model."""
-        open_ = self.model.open()
-        self.setVisible(bool(open_))
+        """Show or hide from the models."""
+        items = self.items()
+        self.setVisible(bool(items))
         th = theme.current()
         self.setStyleSheet(
             f"#escalationBanner {{ background: {th.banner_bg}; }}"
             f"#escalationText {{ color: {th.banner_text}; font-weight: bold; }}"
         )
-        if open_:
-            newest = open_[-1]
+        self.ack.setText(self.tr("Acknowledge (Ctrl+K)"))
+        if items:
             self.label.setText(
-                self.tr("%n open escalation(s)", "", len(open_))
-                + f" — {newest.station}: {newest.message}"
+                self.tr("%n item(s) to acknowledge", "", len(items)) + f" — {items[-1][3]}"
             )
 
     def changeEvent(self, event: QEvent) -> None:
@@ -220,6 +269,75 @@ class EscalationBanner(QFrame):
         if event.type() == QEvent.Type.LanguageChange:
             self.refresh()
         super().changeEvent(event)
+
+
+class JournalFailedBanner(QFrame):
+    """A red banner, shown once the console's journal could not be written: the engine's line
+    (the file, the cause, the fix). Nothing can be issued after it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("journalFailedBanner")
+        self.label = QLabel()
+        self.label.setObjectName("journalFailedText")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 10, 4)
+        layout.addWidget(self.label)
+        self.text = ""
+        theme.notifier().theme_changed.connect(self.refresh)
+        self.refresh()
+
+    def show_failure(self, text: str) -> None:
+        """Show the journal failure line."""
+        self.text = " ".join(text.split())
+        self.refresh()
+
+    def refresh(self, *_: object) -> None:
+        """Show the line (hidden until there is one)."""
+        th = theme.current()
+        self.setStyleSheet(
+            f"#journalFailedBanner {{ background: {th.banner_bg}; }}"
+            f"#journalFailedText {{ color: {th.banner_text}; font-weight: bold; }}"
+        )
+        self.setVisible(bool(self.text))
+        if self.text:
+            self.label.setText(
+                self.tr("JOURNAL FAILED — nothing more can be issued: %1").replace("%1", self.text)
+            )
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Retranslate on language change."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.refresh()
+        super().changeEvent(event)
+
+
+class AlertsPanel(QWidget):
+    """The alert board: received CAP alerts and signals and issued alerts, newest first."""
+
+    def __init__(self, model: AlertsTableModel) -> None:
+        super().__init__()
+        self.model = model
+        self.proxy = QSortFilterProxyModel()
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setDynamicSortFilter(True)
+        self.table = make_table(self.proxy, "alertsTable", stretch=3)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+
+    def sizeHint(self) -> QSize:
+        """Room for headline, severity and area."""
+        return QSize(600, 220)
+
+    def ids(self) -> list[str]:
+        """The alert ids in the order shown (newest first)."""
+        return [str(self.proxy.index(i, 0).data(KEY_ROLE)) for i in range(self.proxy.rowCount())]
 
 
 class StationsPanel(QWidget):

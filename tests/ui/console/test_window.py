@@ -114,8 +114,12 @@ def test_events_fill_tables_header_map_and_banner(window: ConsoleWindow, mk: Eve
         ]
     )
     assert not window.banner.isHidden()
-    assert window.banner.label.text() == "1 open escalation(s) — police: not accepted"
+    assert window.banner.label.text() == "1 item(s) to acknowledge — police: not accepted"
     window.apply_events([mk.ev("escalation.resolved", {"id": "E1"}, ts=T0 + 130)])
+    assert not window.banner.isHidden()  # resolved, but not yet acknowledged
+    window.apply_events(
+        [mk.ev("attention.acknowledged", {"subject": "escalation", "id": "E1"}, ts=T0 + 131)]
+    )
     assert window.banner.isHidden()
 
 
