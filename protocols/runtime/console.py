@@ -41,7 +41,7 @@ from command.model import DecisionKind
 from command.picture.engine import PictureEngine
 from command.scenarios.mqtt_mapping import MqttMapper, subscriptions
 from command.scenarios.scenario import Scenario
-from command.vocabulary import SuggestionOutcome
+from command.vocabulary import GrantRecorded, IncidentOpened, Kind, SuggestionOutcome
 from protocols.certs import load_curve_keys
 from protocols.commands import (
     CommandFailed,
@@ -316,23 +316,26 @@ class RuntimeNode(ConsoleNode):
         incident = self.settings.incident.id
         known_grants = {
             str(e.body.get("grant", {}).get("id"))
-            for e in journal.events(kinds=["grant.issued", "grant.narrowed"])
+            for e in journal.events(kinds=[Kind.GRANT_ISSUED, Kind.GRANT_NARROWED])
         }
-        has_opened = next(iter(journal.events(kinds=["incident.opened"])), None) is not None
+        has_opened = next(iter(journal.events(kinds=[Kind.INCIDENT_OPENED])), None) is not None
         new_chain = chain and chain[-1].id not in known_grants
         if has_opened and not new_chain:
             return
         with journal.transaction():
             if not has_opened:
-                journal.append(
-                    "incident.opened", opened, actor=self.post.commander, incident=incident
+                journal.record(
+                    IncidentOpened.from_body(opened), actor=self.post.commander, incident=incident
                 )
             if new_chain:
                 for i, g in enumerate(chain):
                     if g.id in known_grants:
                         continue
-                    kind = "grant.issued" if i == 0 else "grant.narrowed"
-                    journal.append(kind, {"grant": g.to_dict()}, actor=g.issuer, incident=incident)
+                    journal.record(
+                        GrantRecorded(g.to_dict(), narrowed=i > 0),
+                        actor=g.issuer,
+                        incident=incident,
+                    )
                 documents = [g.to_dict() for g in chain]
                 for station in self.settings.incident.stations:
                     self.post.send_grants(station.id, documents)
