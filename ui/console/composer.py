@@ -32,6 +32,7 @@ from command.drafts import ComposedOrder, OrderDraft
 from command.errors import ValidationError
 from command.model import OrderKind, ParamSpec, Priority, Station, Zone
 from ui.console.qtmodels import PRIORITY_NAMES
+from ui.console.shortcuts import submit_on_ctrl_enter
 
 BIG = 1_000_000_000
 Editor = QSpinBox | QDoubleSpinBox | QComboBox | QCheckBox | QLineEdit
@@ -205,6 +206,7 @@ class OrderComposer(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.submit_keys = submit_on_ctrl_enter(self)  # Ctrl+Enter sends (validation applies)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.params_group)

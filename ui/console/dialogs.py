@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from command.drafts import CorrectionDraft, DecisionDraft
 from command.fold import DecisionView
+from ui.console.shortcuts import submit_on_ctrl_enter
 
 
 def _text_box(lines: int = 3) -> QPlainTextEdit:
@@ -93,6 +94,7 @@ class DecisionDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.submit_keys = submit_on_ctrl_enter(self)  # Ctrl+Enter saves (validation applies)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
@@ -184,6 +186,7 @@ class ReasonDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.submit_keys = submit_on_ctrl_enter(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.subject)
         layout.addWidget(self.label)

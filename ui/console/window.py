@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QGridLayout,
     QMainWindow,
     QMenu,
     QVBoxLayout,
@@ -33,6 +34,8 @@ from command.model import Incident
 from command.picture.samples import number
 from command.vocabulary import EventLike
 from ui import i18n, theme
+from ui.console import shortcuts
+from ui.console.clock import IncidentClock, zone_of
 from ui.console.composer import OrderComposer
 from ui.console.mapview import ZoneMap, ZoneShape
 from ui.console.panels import (
@@ -50,6 +53,8 @@ from ui.console.qtmodels import (
     StationsTableModel,
     SuggestionsTableModel,
 )
+from ui.console.shortcuts import ShortcutsDialog
+from ui.viewmenu import ViewMenu, switch_language, switch_theme
 
 SETTINGS_ORG = "Baton"
 SETTINGS_APP = "console"
@@ -103,6 +108,11 @@ class ConsoleWindow(QMainWindow):
 
         # central area: header, banner, map
         self.header = IncidentHeader(self.state.header, self.clock)
+        # the incident clock, in the incident's zone by IANA name and offset (never "CST")
+        self.incident_clock = IncidentClock(self.clock, zone_of(incident and incident.timezone))
+        header_grid = self.header.layout()
+        if isinstance(header_grid, QGridLayout):
+            header_grid.addWidget(self.incident_clock, 0, 2, 2, 1, Qt.AlignmentFlag.AlignRight)
         self.banner = EscalationBanner(self.state.escalations)
         self.map = ZoneMap()
         central = QWidget()
@@ -185,45 +195,46 @@ class ConsoleWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.new_order_action = QAction(self)
         self.new_order_action.setObjectName("newOrderAction")
-        self.new_order_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_order_action.setShortcuts(shortcuts.keys("new_order"))
         self.new_order_action.triggered.connect(self.compose_order)
         self.new_decision_action = QAction(self)
         self.new_decision_action.setObjectName("newDecisionAction")
-        self.new_decision_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.new_decision_action.setShortcuts(shortcuts.keys("new_decision"))
         self.new_decision_action.triggered.connect(self.decisions_panel.new_entry)
         self.approve_action = QAction(self)
         self.approve_action.setObjectName("approveAction")
-        self.approve_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.approve_action.setShortcuts(shortcuts.keys("approve"))
         self.approve_action.triggered.connect(self.suggestions_panel.approve_selected)
         self.focus_actions: list[QAction] = []
-        for n in range(1, 10):
+        for n, seq in enumerate(shortcuts.keys("focus_zone"), start=1):
             action = QAction(self)
-            action.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            action.setShortcut(seq)
             action.triggered.connect(lambda _=False, i=n - 1: self.map.focus_zone(i))
             self.addAction(action)
             self.focus_actions.append(action)
         self.quit_action = QAction(self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcuts(shortcuts.keys("quit"))
         self.quit_action.triggered.connect(self.close)
+        # F6 / Ctrl+Tab: focus the next main panel (Shift: the previous one)
+        self.next_panel_action = QAction(self)
+        self.next_panel_action.setObjectName("nextPanelAction")
+        self.next_panel_action.setShortcuts(shortcuts.keys("next_panel"))
+        self.next_panel_action.triggered.connect(lambda: self.focus_panel(+1))
+        self.previous_panel_action = QAction(self)
+        self.previous_panel_action.setObjectName("previousPanelAction")
+        self.previous_panel_action.setShortcuts(shortcuts.keys("previous_panel"))
+        self.previous_panel_action.triggered.connect(lambda: self.focus_panel(-1))
+        self.shortcuts_action = QAction(self)
+        self.shortcuts_action.setObjectName("shortcutsAction")
+        self.shortcuts_action.setShortcuts(shortcuts.keys("shortcuts"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        self.addActions([self.next_panel_action, self.previous_panel_action])
         # on the window itself too, so shortcuts work with the menu bar hidden or native
         self.addActions([self.new_order_action, self.new_decision_action, self.approve_action])
 
-        self.theme_group = QActionGroup(self)
-        self.theme_actions: dict[str, QAction] = {}
-        for name in theme.THEMES:
-            action = QAction(self, checkable=True)
-            action.setChecked(name == theme.current().name)
-            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
-            self.theme_group.addAction(action)
-            self.theme_actions[name] = action
-        self.language_group = QActionGroup(self)
-        self.language_actions: dict[str, QAction] = {}
-        for code, title in i18n.LANGUAGES.items():
-            action = QAction(title, self, checkable=True)
-            action.setChecked(code == i18n.current_language())
-            action.triggered.connect(lambda _=False, c=code: self.set_language(c))
-            self.language_group.addAction(action)
-            self.language_actions[code] = action
+        self.view = ViewMenu(self, self.set_theme, self.set_language)  # shared with stations
+        self.theme_actions = self.view.theme_actions
+        self.language_actions = self.view.language_actions
 
         bar = self.menuBar()
         self.file_menu = QMenu(self)
@@ -231,15 +242,16 @@ class ConsoleWindow(QMainWindow):
         self.command_menu = QMenu(self)
         for a in (self.new_order_action, self.new_decision_action, self.approve_action):
             self.command_menu.addAction(a)
-        self.view_menu = QMenu(self)
-        self.theme_menu = self.view_menu.addMenu("")
-        self.theme_menu.addActions(list(self.theme_actions.values()))
-        self.language_menu = self.view_menu.addMenu("")
-        self.language_menu.addActions(list(self.language_actions.values()))
+        self.view_menu = self.view.menu
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.next_panel_action)
+        self.view_menu.addAction(self.previous_panel_action)
         self.view_menu.addSeparator()
         for dock in self.docks.values():
             self.view_menu.addAction(dock.toggleViewAction())
-        for menu in (self.file_menu, self.command_menu, self.view_menu):
+        self.help_menu = QMenu(self)
+        self.help_menu.addAction(self.shortcuts_action)
+        for menu in (self.file_menu, self.command_menu, self.view_menu, self.help_menu):
             bar.addMenu(menu)
 
     def retranslate(self) -> None:
@@ -256,11 +268,11 @@ class ConsoleWindow(QMainWindow):
             self.docks[name].setWindowTitle(title)
         self.file_menu.setTitle(self.tr("&File"))
         self.command_menu.setTitle(self.tr("&Command"))
-        self.view_menu.setTitle(self.tr("&View"))
-        self.theme_menu.setTitle(self.tr("&Theme"))
-        self.language_menu.setTitle(self.tr("&Language"))
-        self.theme_actions["light"].setText(self.tr("&Light"))
-        self.theme_actions["dark"].setText(self.tr("&Dark"))
+        self.view.retranslate()
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.shortcuts_action.setText(self.tr("&Keyboard shortcuts…"))
+        self.next_panel_action.setText(self.tr("Next panel"))
+        self.previous_panel_action.setText(self.tr("Previous panel"))
         self.new_order_action.setText(self.tr("New &order…"))
         self.new_decision_action.setText(self.tr("New &decision…"))
         self.approve_action.setText(self.tr("&Approve selected suggestion"))
@@ -349,6 +361,7 @@ class ConsoleWindow(QMainWindow):
         self.orders_model.tick()
         self.stations_model.tick()
         self.header.refresh()
+        self.incident_clock.refresh()
 
     # ---- commands
     def composer(self, prefill: Mapping[str, Any] | None = None) -> OrderComposer:
@@ -382,6 +395,48 @@ class ConsoleWindow(QMainWindow):
         dialog.composed.connect(lambda draft: self.suggestion_edited.emit(suggestion_id, draft))
         self.exec_dialog(dialog)
 
+    # ---- keyboard
+    def panels(self) -> list[QWidget]:
+        """The main panels in F6 order: orders, stations, suggestions, decisions, plots, map."""
+        return [
+            self.orders_panel,
+            self.stations_panel,
+            self.suggestions_panel,
+            self.decisions_panel,
+            self.plots,
+            self.map,
+        ]
+
+    def focus_panel(self, step: int) -> QWidget:
+        """Move the keyboard focus to the next (+1) or previous (-1) visible main panel."""
+        panels = self.panels()
+        focus = QApplication.focusWidget()
+        at = next(
+            (
+                i
+                for i, p in enumerate(panels)
+                if focus is not None and (focus is p or p.isAncestorOf(focus))
+            ),
+            -1 if step > 0 else 0,
+        )
+        for n in range(1, len(panels) + 1):
+            panel = panels[(at + step * n) % len(panels)]
+            dock = next((d for d in self.docks.values() if d.widget() is panel), None)
+            if dock is not None and dock.isHidden():
+                continue
+            if dock is not None:
+                dock.raise_()
+            target = _focus_target(panel)
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return panel
+        return panels[0]
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Help → Keyboard shortcuts: every binding, from the one table."""
+        dialog = ShortcutsDialog(self)
+        self.exec_dialog(dialog)
+        return dialog
+
     def exec_dialog(self, dialog: Any) -> bool:
         """Run a modal dialog (tests replace this to drive dialogs without blocking)."""
         return bool(dialog.exec())
@@ -389,19 +444,15 @@ class ConsoleWindow(QMainWindow):
     # ---- look and language
     def set_theme(self, name: str) -> None:
         """Switch theme at runtime."""
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        theme.apply_theme(app, name)
-        self.theme_actions[name].setChecked(True)
+        switch_theme(name)
+        self.view.checked(theme_name=name)
         for model in (self.orders_model, self.stations_model, self.decisions_model):
             model.tick()
 
     def set_language(self, code: str) -> None:
         """Switch language at runtime (widgets retranslate on LanguageChange)."""
-        app = QApplication.instance()
-        assert app is not None
-        i18n.set_language(app, code)
-        self.language_actions[code].setChecked(True)
+        switch_language(code)
+        self.view.checked(language=code)
 
     # ---- settings
     def settings(self) -> QSettings:
@@ -440,3 +491,14 @@ class ConsoleWindow(QMainWindow):
         """Save the layout on close."""
         self.save_layout()
         super().closeEvent(event)
+
+
+def _focus_target(panel: QWidget) -> QWidget:
+    """The widget in `panel` that takes the keyboard focus (its first focusable child)."""
+    if panel.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        return panel
+    for child in panel.findChildren(QWidget):
+        if child.isVisibleTo(panel) and child.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            return child
+    panel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    return panel

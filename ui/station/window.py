@@ -47,6 +47,7 @@ from command.fold import IncidentState, OrdersModel, OrderView
 from command.lifecycle import OrderState, Step
 from command.vocabulary import KIND_STEP, EventLike, Kind
 from ui import theme
+from ui.console.clock import utc_offset
 from ui.console.qtmodels import (
     PRIORITY_NAMES,
     SORT_ROLE,
@@ -55,6 +56,8 @@ from ui.console.qtmodels import (
     duration,
     state_text,
 )
+from ui.console.shortcuts import submit_on_ctrl_enter
+from ui.viewmenu import ViewMenu, switch_language, switch_theme
 
 Index = QModelIndex | QPersistentModelIndex
 CTX = "StationColumns"
@@ -211,6 +214,15 @@ class AnswerDialog(QDialog):
             self._ok.setEnabled(False)
             self.text.textChanged.connect(lambda t: self._ok.setEnabled(bool(t.strip())))
         form.addRow(buttons)
+        self.submit_keys = submit_on_ctrl_enter(self)
+        # room for a reason in a few words (it was 200×74 px)
+        self.text.setMinimumWidth(self.fontMetrics().averageCharWidth() * 48)
+        self.setMinimumSize(440, 130)
+
+    def accept(self) -> None:
+        """Accept only with what the dialog requires (a reason, unless it asks for progress)."""
+        if self._ok.isEnabled():
+            super().accept()
 
 
 class StationWindow(QMainWindow):
@@ -273,6 +285,10 @@ class StationWindow(QMainWindow):
         head.addWidget(self.title_label, 1)
         head.addWidget(self.link_label)
         outer.addLayout(head)
+        # View: language and theme, the console's menu
+        self.view = ViewMenu(self, self.set_theme, self.set_language)
+        self.view_menu = self.view.menu
+        self.menuBar().addMenu(self.view_menu)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         self.table = QTableView()
@@ -371,8 +387,22 @@ class StationWindow(QMainWindow):
         for step, button in self.buttons.items():
             button.setText(names[step])
         self.journal_title.setText("<b>" + self.tr("Station journal") + "</b>")
+        self.view.retranslate()
         self._show_link()
         self._show_detail(self.current())
+
+    def set_theme(self, name: str) -> None:
+        """Switch theme at runtime (View → Theme)."""
+        switch_theme(name)
+        self.view.checked(theme_name=name)
+        self.table_model.tick()
+        self._show_link()
+        self._show_detail(self.current())
+
+    def set_language(self, code: str) -> None:
+        """Switch language at runtime (View → Language)."""
+        switch_language(code)
+        self.view.checked(language=code)
 
     def changeEvent(self, event: Any) -> None:
         """Re-translate on a language change."""
@@ -588,7 +618,8 @@ class StationWindow(QMainWindow):
             button.setEnabled(step in allowed)
 
     def _when(self, ts: float) -> str:
-        return datetime.fromtimestamp(ts, UTC).astimezone(self.tz).strftime("%H:%M:%S %Z")
+        # the offset ("UTC+08:00"), never the ambiguous abbreviation ("CST")
+        return f"{local_hms(ts, self.tz)} {utc_offset(self.tz, ts)}"
 
     def _tick(self) -> None:
         self.table_model.tick()
