@@ -25,6 +25,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFont
 
 from command.fold import (
+    AlertsModel,
+    AlertView,
     DecisionsModel,
     DecisionView,
     OrdersModel,
@@ -44,6 +46,7 @@ Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 3
+ATTENTION_ROLE = Qt.ItemDataRole.UserRole + 4  # "refused" | "attention" | "" (acknowledged)
 
 STATE_NAMES = {
     OrderState.DRAFT: marked(QT_TRANSLATE_NOOP("OrderState", "draft")),
@@ -103,6 +106,39 @@ def duration(seconds: float | None) -> str:
     if s < 3600:
         return f"{s // 60}m{s % 60:02d}s"
     return f"{s // 3600}h{(s % 3600) // 60:02d}m"
+
+
+def ago(seconds: float | None) -> str:
+    """How long ago by the incident clock: "just now", "45 s ago", "12 min ago", "2 h 03 min ago"
+    ("—" when unknown)."""
+    if seconds is None:
+        return "—"
+    s = int(seconds)
+    if s < 5:
+        return QCoreApplication.translate("Ago", "just now")
+    if s < 60:
+        text = QCoreApplication.translate("Ago", "%1 s ago").replace("%1", str(s))
+    elif s < 3600:
+        text = QCoreApplication.translate("Ago", "%1 min ago").replace("%1", str(s // 60))
+    else:
+        text = (
+            QCoreApplication.translate("Ago", "%1 h %2 min ago")
+            .replace("%1", str(s // 3600))
+            .replace("%2", f"{(s % 3600) // 60:02d}")
+        )
+    return text
+
+
+REFUSED_TEXT = marked(QT_TRANSLATE_NOOP("OrderState", "refused by station: %1"))
+
+
+def order_state_text(row: OrderView) -> str:
+    """The state column: a station's refusal reads "refused by station: <reason>"."""
+    if row.refused:
+        return QCoreApplication.translate("OrderState", REFUSED_TEXT).replace(
+            "%1", row.refusal_reason or "?"
+        )
+    return state_text(row.state)
 
 
 R = TypeVar("R")
@@ -224,7 +260,7 @@ class OrdersTableModel(RowTableModel[OrderView]):
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Zone")), lambda r, n: r.zone),
             _c(
                 marked(QT_TRANSLATE_NOOP("ConsoleColumns", "State")),
-                lambda r, n: state_text(r.state),
+                lambda r, n: order_state_text(r),
                 sort=lambda r, n: list(OrderState).index(r.state),
             ),
             _c(
@@ -252,10 +288,36 @@ class OrdersTableModel(RowTableModel[OrderView]):
         super().__init__(rows, columns, clock, key=lambda r: r.order_id)
 
     def style(self, row: OrderView, now: float, role: int) -> Any:
-        """Overdue rows are coloured with the theme's warning colours."""
+        """Refusals in the banner colours and unacknowledged late, expired or declined rows in
+        the warning colours, until the commander acknowledges them; overdue rows in warning
+        colours too."""
         if role == OVERDUE_ROLE:
             return row.overdue(now)
-        if row.overdue(now):
+        if role == ATTENTION_ROLE:
+            if not row.needs_attention:
+                return ""
+            return "refused" if row.refused else "attention"
+        th = theme.current()
+        if row.needs_attention and row.refused:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(th.color("banner_bg"))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(th.color("banner_text"))
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+        if row.needs_attention and not row.state.open:
+            # expired or declined: the warning background, in bold, until acknowledged
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(th.color("overdue_bg"))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(th.color("overdue_text"))
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+        if row.overdue(now) or row.needs_attention:
             th = theme.current()
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QBrush(th.color("overdue_bg"))
@@ -310,6 +372,12 @@ class StationsTableModel(RowTableModel[StationView]):
                 sort=lambda r, n: rows.late_count(r.station, n),
                 timed=True,
             ),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Needs attention")),
+                lambda r, n: str(rows.attention_count(r.station)),
+                sort=lambda r, n: rows.attention_count(r.station),
+                timed=True,
+            ),
         ]
         super().__init__(rows, columns, clock, key=lambda r: r.station)
         self.stations = rows
@@ -325,14 +393,22 @@ class StationsTableModel(RowTableModel[StationView]):
                 self.row_changed(row)
 
     def style(self, row: StationView, now: float, role: int) -> Any:
-        """Offline stations in the muted colour; stations with late orders in warning colours."""
+        """Offline stations in red (the highest risk colour, bold); stations with late orders or
+        orders needing attention in the warning colours."""
         th = theme.current()
+        warn = bool(
+            self.stations.late_count(row.station, now) or self.stations.attention_count(row.station)
+        )
         if role == Qt.ItemDataRole.ForegroundRole:
-            if self.stations.late_count(row.station, now):
-                return QBrush(th.color("overdue_text"))
             if not row.online:
-                return QBrush(th.color("muted"))
-        if role == Qt.ItemDataRole.BackgroundRole and self.stations.late_count(row.station, now):
+                return QBrush(th.risk_color(4))
+            if warn:
+                return QBrush(th.color("overdue_text"))
+        if role == Qt.ItemDataRole.FontRole and not row.online:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and warn:
             return QBrush(th.color("overdue_bg"))
         return None
 
@@ -428,6 +504,12 @@ class SuggestionsTableModel(RowTableModel[SuggestionView]):
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Reason")), lambda r, n: r.reason),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Orders")), orders),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Status")), status),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Age")),
+                lambda r, n: ago(r.age(n)) if r.pending else "",
+                sort=lambda r, n: r.age(n),
+                timed=True,
+            ),
         ]
         super().__init__(rows, columns, clock, key=lambda r: r.suggestion_id)
 
@@ -439,6 +521,83 @@ class SuggestionsTableModel(RowTableModel[SuggestionView]):
             font = QFont()
             font.setBold(True)
             return font
+        return None
+
+
+def _cap(row: AlertView, key: str) -> str:
+    """A CAP field of an alert: the signal's "cap" dict, then the body itself."""
+    cap = row.body.get("cap")
+    for source in (cap if isinstance(cap, Mapping) else {}, row.body):
+        value = source.get(key)
+        if value not in (None, "", [], {}):
+            if isinstance(value, list | tuple):
+                return ", ".join(
+                    str(v.get("areaDesc") or v.get("name") or v.get("id") or v)
+                    if isinstance(v, Mapping)
+                    else str(v)
+                    for v in value
+                )
+            return str(value)
+    return ""
+
+
+class AlertsTableModel(RowTableModel[AlertView]):
+    """The alert board: received signals (CAP alerts) and issued alerts, with what the body
+    carries of status, type, severity, area and expiry (the view sorts it newest first)."""
+
+    def __init__(self, rows: AlertsModel, clock: Callable[[], float] | None = None) -> None:
+        received = marked(QT_TRANSLATE_NOOP("ConsoleColumns", "received"))
+        issued = marked(QT_TRANSLATE_NOOP("ConsoleColumns", "issued"))
+
+        def direction(r: AlertView, n: float) -> str:
+            return QCoreApplication.translate("ConsoleColumns", issued if r.issued else received)
+
+        def status(r: AlertView, n: float) -> str:
+            text = r.status
+            if r.msg_type and r.msg_type != "Alert":
+                text = f"{text} · {r.msg_type}"
+            if r.cancelled_by:
+                text += " · " + QCoreApplication.translate("ConsoleColumns", "cancelled")
+            elif r.updated_by:
+                text += " · " + QCoreApplication.translate("ConsoleColumns", "updated")
+            return text
+
+        def area(r: AlertView, n: float) -> str:
+            return _cap(r, "areas") or _cap(r, "area") or _cap(r, "areaDesc") or (r.zone or "")
+
+        def expires(r: AlertView, n: float) -> str:
+            value = _cap(r, "expires")
+            try:
+                return hhmm(float(value)) if value else ""
+            except ValueError:
+                return value  # an ISO time as the CAP message gave it
+
+        columns = [
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Time")),
+                lambda r, n: hhmm(r.ts),
+                sort=lambda r, n: r.ts,
+            ),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Direction")), direction),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Kind")), lambda r, n: r.kind),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Headline")), lambda r, n: r.headline),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Status")), status),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Severity")),
+                lambda r, n: _cap(r, "severity"),
+            ),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Area")), area),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Expires")), expires),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Source")), lambda r, n: r.source),
+        ]
+        super().__init__(rows, columns, clock, key=lambda r: r.id)
+
+    def style(self, row: AlertView, now: float, role: int) -> Any:
+        """Non-Actual, cancelled or superseded alerts in the muted colour."""
+        if role == Qt.ItemDataRole.ForegroundRole and (
+            row.status != "Actual" or row.cancelled_by or row.updated_by
+        ):
+            return QBrush(theme.current().color("muted"))
         return None
 
 
