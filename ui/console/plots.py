@@ -311,6 +311,9 @@ class LivePlots(QWidget):
                 bg.setAlpha(190)
                 plot.legend.setBrush(pg.mkBrush(bg))
                 plot.legend.setLabelTextColor(th.plot_fg)
+                # setLabelTextColor only stores the colour: redraw the labels already shown
+                for _sample, label in plot.legend.items:
+                    label.setText(label.text)
             self._style_thresholds(metric)
 
     def _style_thresholds(self, metric: str) -> None:
