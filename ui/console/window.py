@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
 from command.drafts import ComposedOrder
 from command.fold import IncidentState, ZoneView
 from command.model import Incident
-from command.picture.samples import number
 from command.vocabulary import EventLike
 from ui import i18n, theme
 from ui.console import shortcuts
 from ui.console.clock import IncidentClock, zone_of
 from ui.console.composer import OrderComposer
 from ui.console.mapview import ZoneMap, ZoneShape
+from ui.console.numbers import format_value
 from ui.console.panels import (
     DecisionsPanel,
     EscalationBanner,
@@ -342,7 +342,7 @@ class ConsoleWindow(QMainWindow):
             ),
             "",
         )
-        return f"{number(row.values[indicator])} {unit}".strip()
+        return format_value(row.values[indicator], unit)  # counts as integers: "24 riders"
 
     def _plot_new_points(self) -> None:
         """Hand the fold's new series points to the plots (key metrics only, once any is set)."""
