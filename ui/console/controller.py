@@ -32,6 +32,7 @@ from command.journal import Event, IssuedOrder
 from command.model import Decision, DecisionKind
 from command.scenarios.scenario import Scenario
 from protocols.commands import (
+    Acknowledge,
     AddDecision,
     ApproveSuggestion,
     Command,
@@ -42,6 +43,7 @@ from protocols.commands import (
     EditSuggestion,
     FeedRejected,
     IssueOrder,
+    JournalFailed,
     StatusChanged,
     Update,
 )
@@ -160,6 +162,7 @@ class ConsoleController(QObject):
         window.suggestion_approved.connect(self.approve_suggestion)
         window.suggestion_edited.connect(self.edit_suggestion)
         window.suggestion_dismissed.connect(self.dismiss_suggestion)
+        window.attention_acknowledged.connect(self.acknowledge)
 
     # ---- engine → window (engine thread, then GUI thread)
     def post_batch(self, batch: EngineBatch) -> None:
@@ -189,6 +192,8 @@ class ConsoleController(QObject):
                     self._fail(command, text)
                 case FeedRejected(code, text):
                     self._fail("feed", f"{code}: {text}")
+                case JournalFailed(_, text):
+                    self.window.show_journal_failed(text)
                 case _:
                     pass  # picture, suggestions and history arrive as journal events
 
@@ -283,6 +288,11 @@ class ConsoleController(QObject):
     ) -> Future[list[IssuedOrder]]:
         """Approve a suggestion with the commander's changes."""
         return self.call(EditSuggestion(suggestion_id, (composed.order,), composed.rationale))
+
+    @Slot(str, str, str)
+    def acknowledge(self, subject: str, key: str, note: str = "") -> Future[None]:
+        """Journal the commander's acknowledgement of an order or escalation."""
+        return self.call(Acknowledge(subject, key, note))
 
     @Slot(str, str)
     def dismiss_suggestion(self, suggestion_id: str, reason: str) -> Future[None]:

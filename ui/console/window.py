@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from command.drafts import ComposedOrder
-from command.fold import IncidentState, ZoneView
+from command.fold import EscalationView, IncidentState, OrderView, ZoneView
+from command.lifecycle import Step
 from command.model import Incident
 from command.vocabulary import EventLike
 from ui import i18n, theme
@@ -39,19 +41,24 @@ from ui.console.composer import OrderComposer
 from ui.console.mapview import ZoneMap, ZoneShape
 from ui.console.numbers import format_value
 from ui.console.panels import (
+    AlertsPanel,
     DecisionsPanel,
     EscalationBanner,
     IncidentHeader,
+    JournalFailedBanner,
     OrdersPanel,
     StationsPanel,
     SuggestionsPanel,
 )
 from ui.console.plots import LivePlots
 from ui.console.qtmodels import (
+    KEY_ROLE,
+    AlertsTableModel,
     DecisionsTableModel,
     OrdersTableModel,
     StationsTableModel,
     SuggestionsTableModel,
+    ago,
 )
 from ui.console.shortcuts import ShortcutsDialog
 from ui.viewmenu import ViewMenu, switch_language, switch_theme
@@ -59,6 +66,8 @@ from ui.viewmenu import ViewMenu, switch_language, switch_theme
 SETTINGS_ORG = "Baton"
 SETTINGS_APP = "console"
 LAYOUT_VERSION = 1
+ACKNOWLEDGE_KEY = "Ctrl+K"  # on the focused order row, else the banner's newest item
+STALE_SUGGESTION_S = 600.0  # approving a suggestion older than this (incident clock) asks again
 
 
 class ConsoleWindow(QMainWindow):
@@ -70,6 +79,7 @@ class ConsoleWindow(QMainWindow):
     suggestion_approved = Signal(str)
     suggestion_edited = Signal(str, object)  # suggestion id, ComposedOrder
     suggestion_dismissed = Signal(str, str)  # suggestion id, reason
+    attention_acknowledged = Signal(str, str, str)  # "order" | "escalation", id, note
 
     def __init__(
         self,
@@ -113,13 +123,20 @@ class ConsoleWindow(QMainWindow):
         header_grid = self.header.layout()
         if isinstance(header_grid, QGridLayout):
             header_grid.addWidget(self.incident_clock, 0, 2, 2, 1, Qt.AlignmentFlag.AlignRight)
-        self.banner = EscalationBanner(self.state.escalations)
+        self.banner = EscalationBanner(self.state.escalations, self.state.orders)
+        self.banner.acknowledge_requested.connect(self.acknowledge)
+        self.journal_banner = JournalFailedBanner()
+        self.header.waiting = lambda: sum(
+            1 for r in self.state.orders.open_orders() if not r.reached(Step.ACCEPT)
+        )
+        self.journal_failure = ""
         self.map = ZoneMap()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addWidget(self.header)
+        layout.addWidget(self.journal_banner)
         layout.addWidget(self.banner)
         layout.addWidget(self.map, 1)
         self.setCentralWidget(central)
@@ -128,6 +145,8 @@ class ConsoleWindow(QMainWindow):
         self.stations_panel = StationsPanel(self.stations_model)
         self.orders_panel = OrdersPanel(self.orders_model)
         self.suggestions_panel = SuggestionsPanel(self.suggestions_model)
+        self.alerts_model = AlertsTableModel(self.state.alerts, self.clock)
+        self.alerts_panel = AlertsPanel(self.alerts_model)
         self.decisions_panel = DecisionsPanel(self.decisions_model)
         self.plots = LivePlots(fps=plot_fps, columns=1)
         self.docks: dict[str, QDockWidget] = {}
@@ -137,6 +156,9 @@ class ConsoleWindow(QMainWindow):
         self._dock("plotsDock", self.plots, area.RightDockWidgetArea)
         self._dock("decisionsDock", self.decisions_panel, area.RightDockWidgetArea)
         self._dock("ordersDock", self.orders_panel, area.BottomDockWidgetArea)
+        self._dock("alertsDock", self.alerts_panel, area.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.docks["ordersDock"], self.docks["alertsDock"])
+        self.docks["ordersDock"].raise_()
         self.tabifyDockWidget(self.docks["plotsDock"], self.docks["decisionsDock"])
         self.docks["plotsDock"].raise_()
         self._sized = False
@@ -144,7 +166,7 @@ class ConsoleWindow(QMainWindow):
         # routing of panel signals
         self.decisions_panel.decision_written.connect(self.decision_written)
         self.decisions_panel.correction_written.connect(self.correction_written)
-        self.suggestions_panel.approve_requested.connect(self.suggestion_approved)
+        self.suggestions_panel.approve_requested.connect(self.approve_suggestion)
         self.suggestions_panel.dismiss_requested.connect(self.suggestion_dismissed)
         self.suggestions_panel.edit_requested.connect(self.edit_suggestion)
 
@@ -205,6 +227,13 @@ class ConsoleWindow(QMainWindow):
         self.approve_action.setObjectName("approveAction")
         self.approve_action.setShortcuts(shortcuts.keys("approve"))
         self.approve_action.triggered.connect(self.suggestions_panel.approve_selected)
+        self.acknowledge_action = QAction(self)
+        self.acknowledge_action.setObjectName("acknowledgeAction")
+        self.acknowledge_action.setShortcut(ACKNOWLEDGE_KEY)
+        self.acknowledge_action.triggered.connect(self.acknowledge_selected)
+        self.addAction(self.acknowledge_action)
+        self.orders_panel.table.addAction(self.acknowledge_action)
+        self.orders_panel.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.focus_actions: list[QAction] = []
         for n, seq in enumerate(shortcuts.keys("focus_zone"), start=1):
             action = QAction(self)
@@ -242,6 +271,7 @@ class ConsoleWindow(QMainWindow):
         self.command_menu = QMenu(self)
         for a in (self.new_order_action, self.new_decision_action, self.approve_action):
             self.command_menu.addAction(a)
+        self.command_menu.addAction(self.acknowledge_action)
         self.view_menu = self.view.menu
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.next_panel_action)
@@ -263,6 +293,7 @@ class ConsoleWindow(QMainWindow):
             "suggestionsDock": self.tr("Suggestions"),
             "decisionsDock": self.tr("Decision log"),
             "plotsDock": self.tr("Live metrics"),
+            "alertsDock": self.tr("Alert board"),
         }
         for name, title in titles.items():
             self.docks[name].setWindowTitle(title)
@@ -277,6 +308,7 @@ class ConsoleWindow(QMainWindow):
         self.new_decision_action.setText(self.tr("New &decision…"))
         self.approve_action.setText(self.tr("&Approve selected suggestion"))
         self.quit_action.setText(self.tr("&Quit"))
+        self.acknowledge_action.setText(self.tr("Ac&knowledge (escalation or order)"))
         for i, action in enumerate(self.focus_actions, start=1):
             action.setText(self.tr("Focus zone %1").replace("%1", str(i)))
 
@@ -317,7 +349,7 @@ class ConsoleWindow(QMainWindow):
             self._plot_new_points()
         if "header" in changed or "orders" in changed:
             self.header.refresh()
-        if "escalations" in changed:
+        if "escalations" in changed or "orders" in changed:
             self.banner.refresh()
         return changed
 
@@ -381,6 +413,8 @@ class ConsoleWindow(QMainWindow):
 
     def compose_order(self) -> ComposedOrder | None:
         """Open the composer (Ctrl+N); emits `order_composed` with the draft when confirmed."""
+        if self.journal_failure:
+            return None
         dialog = self.composer()
         dialog.composed.connect(self.order_composed)
         return dialog.draft() if self.exec_dialog(dialog) else None
@@ -436,6 +470,64 @@ class ConsoleWindow(QMainWindow):
         dialog = ShortcutsDialog(self)
         self.exec_dialog(dialog)
         return dialog
+
+    # ---- attention
+    def acknowledge(self, subject: str, key: str, note: str = "") -> None:
+        """Emit `attention_acknowledged` (the controller journals it; the fold un-highlights)."""
+        self.attention_acknowledged.emit(subject, key, note)
+
+    def acknowledge_selected(self) -> None:
+        """Ctrl+K: acknowledge the selected order row when it needs attention (its escalations
+        with it), else the newest item on the banner."""
+        rows = self.orders_panel.table.selectionModel().selectedRows()
+        key = rows[0].data(KEY_ROLE) if rows else None
+        row = None if key is None else self.state.orders.get(str(key))
+        if row is not None and (
+            row.needs_attention or any(not e.acknowledged for e in self._escalations_of(row))
+        ):
+            self.acknowledge("order", row.order_id)
+            return
+        self.banner.acknowledge_newest()
+
+    def _escalations_of(self, row: OrderView) -> list[EscalationView]:
+        return [e for e in self.state.escalations.rows if e.order_id == row.order_id]
+
+    def approve_suggestion(self, suggestion_id: str) -> None:
+        """Approve a suggestion; one older than `STALE_SUGGESTION_S` asks again, naming its age."""
+        row = self.state.suggestions.get(suggestion_id)
+        if row is None or not row.pending:
+            return
+        age = row.age(self.clock())
+        if age > STALE_SUGGESTION_S:
+            question = self.tr(
+                "This suggestion was made %1. The picture may have changed. Approve it?"
+            ).replace("%1", ago(age))
+            if not self.confirm(question):
+                return
+        self.suggestion_approved.emit(suggestion_id)
+
+    def confirm(self, question: str) -> bool:
+        """Ask a yes/no question (tests replace this to answer)."""
+        answer = QMessageBox.question(self, self.tr("Approve a stale suggestion?"), question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def show_journal_failed(self, text: str) -> None:
+        """The journal could not be written: a red banner with the line; issuing is disabled."""
+        self.journal_failure = text
+        self.journal_banner.show_failure(text)
+        for action in (self.new_order_action, self.approve_action, self.acknowledge_action):
+            action.setEnabled(False)
+        for widget in (
+            self.suggestions_panel.approve,
+            self.suggestions_panel.edit,
+            self.suggestions_panel.dismiss,
+            self.decisions_panel.new,
+            self.decisions_panel.correct,
+            self.banner.ack,
+        ):
+            widget.setEnabled(False)
+        self.suggestions_panel.setEnabled(False)
+        self.decisions_panel.new.setEnabled(False)
 
     def exec_dialog(self, dialog: Any) -> bool:
         """Run a modal dialog (tests replace this to drive dialogs without blocking)."""
