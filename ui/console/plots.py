@@ -1,14 +1,19 @@
-"""Live plots of key metrics: one plot per metric, one curve per zone, threshold lines per level.
+"""Live plots of key metrics: one plot per metric, one curve item per zone colour, threshold lines.
 
-Curves are created once per series and fed from NumPy ring buffers; appending only marks a series
-dirty, and a fixed-rate QTimer (default 30 Hz) pushes dirty series with `setData`. Curves use
-automatic downsampling and clip-to-view, so the cost of a frame follows the pixels, not the data.
+Each (zone, metric) series lives in a pre-allocated NumPy ring buffer; appending only marks it
+dirty. A fixed-rate QTimer (default 30 Hz) rebuilds each dirty colour group once per tick: the
+group's series are peak-downsampled to the plot's pixel width and packed into one pre-allocated
+array pair with NaN separators, pushed with a single `setData` (`connect="finite"`,
+`skipFiniteCheck=True`, 1 px non-antialiased pen). Auto-range is off; the ranges are set once
+per tick from bounds gathered while packing. So a frame costs one curve item per colour and plot,
+whatever the number of zones, and its drawing follows the pixels, not the data.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -18,6 +23,9 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from ui import theme
 
 LEGEND_MAX = 8
+BIN_PX = 2
+"""Width in pixels of one downsampling bin: each bin is drawn as one stroke min → max, so a long
+series costs two points per BIN_PX columns whatever its length, and every extreme is kept."""
 ZONE_COLOURS = (
     "#1f77b4",
     "#ff7f0e",
@@ -44,6 +52,7 @@ class RingBuffer:
         self._y = np.zeros(2 * capacity, dtype=np.float64)
         self._next = 0
         self.size = 0
+        self.total = 0  # points ever appended: downsampling bins stay put as the ring moves
 
     def append(self, t: float, y: float) -> None:
         """Add one point, dropping the oldest when full."""
@@ -52,6 +61,7 @@ class RingBuffer:
         self._y[i] = self._y[i + self.capacity] = y
         self._next = (i + 1) % self.capacity
         self.size = min(self.size + 1, self.capacity)
+        self.total += 1
 
     def extend(self, ts: Sequence[float], ys: Sequence[float]) -> None:
         """Add several points in order (vectorised: a replay seek refills thousands at once)."""
@@ -62,6 +72,7 @@ class RingBuffer:
         n = t.size
         if n == 0:
             return
+        self.total += n
         cap = self.capacity
         if n > cap:  # only the last `capacity` points survive
             skipped = n - cap
@@ -79,6 +90,117 @@ class RingBuffer:
         end = self._next + self.capacity if self.size == self.capacity else self._next
         start = end - self.size
         return self._t[start:end], self._y[start:end]
+
+    def clear(self) -> None:
+        """Forget every point (the storage stays allocated)."""
+        self.size = self._next = self.total = 0
+
+
+def _peak(
+    t: np.ndarray, y: np.ndarray, first: int, ds: int, x_out: np.ndarray, y_out: np.ndarray
+) -> tuple[int, float, float]:
+    """Write `t, y` peak-downsampled into the start of `x_out, y_out`; return (points, ymin,
+    ymax). Bins of `ds` points sit at absolute point numbers (`first` is the number of t[0]),
+    so they stay put as the ring moves; each bin is a vertical stroke min → max at its first
+    time, the partial bins at either end are copied as they are. Every extreme survives."""
+    n = t.size
+    head = (-first) % ds
+    bins = (n - head) // ds
+    stop = head + bins * ds
+    tail = n - stop
+    yb = y[head:stop].reshape(bins, ds)
+    if ds <= 8:  # a short inner axis: column-wise ufuncs beat a reduce along it
+        lo, hi = yb[:, 0].copy(), yb[:, 0].copy()
+        for j in range(1, ds):
+            col = yb[:, j]
+            np.minimum(lo, col, out=lo)
+            np.maximum(hi, col, out=hi)
+    else:
+        lo, hi = yb.min(axis=1), yb.max(axis=1)
+    x_out[:head] = t[:head]
+    y_out[:head] = y[:head]
+    mid = head + 2 * bins
+    bx = t[head:stop:ds]
+    x_out[head:mid:2] = bx
+    x_out[head + 1 : mid : 2] = bx
+    y_out[head:mid:2] = lo
+    y_out[head + 1 : mid : 2] = hi
+    x_out[mid : mid + tail] = t[stop:]
+    y_out[mid : mid + tail] = y[stop:]
+    ymin, ymax = float(lo.min()), float(hi.max())
+    if head or tail:
+        ends = np.concatenate((y[:head], y[stop:]))
+        ymin, ymax = min(ymin, float(ends.min())), max(ymax, float(ends.max()))
+    return mid + tail, ymin, ymax
+
+
+class _GroupCurve(pg.PlotCurveItem):  # type: ignore[misc]
+    """A curve whose data bounds are known when its data is packed (no re-scan per paint)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.bounds: tuple[float, float, float, float] | None = None
+
+    def dataBounds(
+        self, ax: int, frac: float = 1.0, orthoRange: Any = None
+    ) -> tuple[float | None, float | None]:
+        """The packed bounds for the full range (what painting and the scene ask for)."""
+        if frac >= 1.0 and orthoRange is None:
+            b = self.bounds
+            if b is None:
+                return (None, None)
+            return (b[0], b[1]) if ax == 0 else (b[2], b[3])
+        found: tuple[float | None, float | None] = super().dataBounds(ax, frac, orthoRange)
+        return found
+
+
+class _Group:
+    """The series of one plot drawn in one colour: one curve item, one packed array pair."""
+
+    __slots__ = ("curve", "keys", "x", "y")
+
+    def __init__(self, curve: _GroupCurve) -> None:
+        self.curve = curve
+        self.keys: list[tuple[str, str]] = []
+        self.x = np.empty(0)
+        self.y = np.empty(0)
+
+    def add(self, key: tuple[str, str], capacity: int) -> None:
+        """One more series; the packed arrays grow once to hold every series at capacity."""
+        self.keys.append(key)
+        size = len(self.keys) * (capacity + 1)
+        if self.x.size < size:
+            self.x = np.full(size, np.nan)
+            self.y = np.full(size, np.nan)
+
+    def pack(self, buffers: dict[tuple[str, str], RingBuffer], pixels: int) -> None:
+        """Rebuild the packed data from the ring buffers and push it with one `setData`."""
+        x, y = self.x, self.y
+        n = 0
+        t0 = y0 = math.inf
+        t1 = y1 = -math.inf
+        for key in self.keys:
+            buf = buffers[key]
+            if not buf.size:
+                continue
+            t, v = buf.view()
+            t0, t1 = min(t0, float(t[0])), max(t1, float(t[-1]))
+            if n:
+                x[n] = y[n] = math.nan  # the separator: connect="finite" lifts the pen here
+                n += 1
+            ds = buf.size // pixels if pixels > 0 else 1
+            if ds >= 2 and buf.size >= 4 * ds:
+                m, lo, hi = _peak(t, v, buf.total - buf.size, ds, x[n:], y[n:])
+            else:
+                m = t.size
+                x[n : n + m] = t
+                y[n : n + m] = v
+                lo, hi = float(v.min()), float(v.max())
+            n += m
+            y0, y1 = min(y0, lo), max(y1, hi)
+        curve = self.curve
+        curve.bounds = None if n == 0 else (t0, t1, y0, y1)
+        curve.setData(x[:n], y[:n])
 
 
 class LivePlots(QWidget):
@@ -102,11 +224,14 @@ class LivePlots(QWidget):
         layout.addWidget(self._graphics)
         self._plots: dict[str, pg.PlotItem] = {}
         self._titles: dict[str, str] = {}
-        self._curves: dict[tuple[str, str], pg.PlotDataItem] = {}
+        self._curves: dict[tuple[str, str], _GroupCurve] = {}  # a series' colour-group curve
         self._buffers: dict[tuple[str, str], RingBuffer] = {}
+        self._groups: dict[tuple[str, str], _Group] = {}  # (metric, colour) -> group
+        self._group_of: dict[tuple[str, str], _Group] = {}  # series -> its group
+        self._metric_groups: dict[str, list[_Group]] = {}
         self._thresholds: dict[str, list[tuple[float, int, pg.InfiniteLine]]] = {}
         self._zone_colour: dict[str, str] = {}
-        self._dirty: set[tuple[str, str]] = set()
+        self._dirty: set[_Group] = set()
         self._ranges: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {}
         self._pending: dict[str, list[tuple[float, int]]] = {}
         self.frames = 0
@@ -153,26 +278,31 @@ class LivePlots(QWidget):
                 self._place_thresholds(metric)
         return plot
 
-    def series(self, zone: str, metric: str) -> pg.PlotDataItem:
-        """The curve of (zone, metric), created once."""
+    def series(self, zone: str, metric: str) -> pg.PlotCurveItem:
+        """The curve item drawing (zone, metric): shared by the metric's zones of one colour."""
         key = (zone, metric)
         curve = self._curves.get(key)
         if curve is None:
             colour = self._zone_colour.setdefault(
                 zone, ZONE_COLOURS[len(self._zone_colour) % len(ZONE_COLOURS)]
             )
-            # width 1 keeps Qt's fast cosmetic-line path (wider pens cost several times more)
             plot = self.plot(metric)
-            shown = sum(1 for z, m in self._curves if m == metric)
+            group = self._groups.get((metric, colour))
+            # 1 px, not antialiased: Qt's fast cosmetic-line path (wider pens cost several times)
+            pen = pg.mkPen(colour, width=1)
+            if group is None:
+                item = _GroupCurve(pen=pen, antialias=False, connect="finite", skipFiniteCheck=True)
+                plot.addItem(item)
+                group = self._groups[(metric, colour)] = _Group(item)
+                self._metric_groups.setdefault(metric, []).append(group)
+            shown = sum(1 for _, m in self._curves if m == metric)
             # a legend of dozens of zones is noise (and costs text drawing on every frame)
-            name = zone if shown < LEGEND_MAX else None
-            # peak downsampling keeps min and max per pixel column: nothing visible is lost
-            curve = plot.plot(name=name, pen=pg.mkPen(colour, width=1), autoDownsampleFactor=1.0)
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
-            curve.setSkipFiniteCheck(True)  # the ring buffers only hold finite values
-            self._curves[key] = curve
+            if shown < LEGEND_MAX and plot.legend is not None:
+                plot.legend.addItem(pg.PlotDataItem(pen=pen), zone)
+            group.add(key, self.capacity)
+            curve = self._curves[key] = group.curve
             self._buffers[key] = RingBuffer(self.capacity)
+            self._group_of[key] = group
         return curve
 
     def set_thresholds(self, metric: str, thresholds: Iterable[tuple[float, int]]) -> None:
@@ -216,7 +346,7 @@ class LivePlots(QWidget):
         if key not in self._buffers:
             self.series(zone, metric)
         self._buffers[key].append(t, value)
-        self._dirty.add(key)
+        self._dirty.add(self._group_of[key])
 
     def extend(self, zone: str, metric: str, ts: Sequence[float], values: Sequence[float]) -> None:
         """Add several points to one series."""
@@ -224,24 +354,28 @@ class LivePlots(QWidget):
         if key not in self._buffers:
             self.series(zone, metric)
         self._buffers[key].extend(ts, values)
-        self._dirty.add(key)
+        self._dirty.add(self._group_of[key])
 
     def clear_data(self) -> None:
         """Empty every series (replay seeking back); curves and thresholds stay."""
-        for key, buf in self._buffers.items():
-            buf.size = 0
-            buf._next = 0
-            self._dirty.add(key)
+        for buf in self._buffers.values():
+            buf.clear()
+        self._dirty.update(self._groups.values())
         self._ranges.clear()
 
     def redraw(self) -> None:
-        """Push every dirty series to its curve and re-range their plots (the fixed-rate frame)."""
-        dirty, self._dirty = self._dirty, set()
-        for key in dirty:
-            t, y = self._buffers[key].view()
-            self._curves[key].setData(t, y)
-        for metric in {m for _, m in dirty}:
-            self._follow(metric)
+        """Re-pack every dirty colour group (one `setData` each) and re-range their plots once
+        (the fixed-rate frame)."""
+        if self._dirty:
+            dirty, self._dirty = self._dirty, set()
+            for metric, groups in self._metric_groups.items():
+                todo = [g for g in groups if g in dirty]
+                if not todo:
+                    continue
+                pixels = int(self._plots[metric].vb.width()) // BIN_PX
+                for group in todo:
+                    group.pack(self._buffers, pixels)
+                self._follow(metric)
         self.frames += 1
 
     def data_range(self, metric: str) -> tuple[float, float, float, float] | None:
@@ -265,10 +399,12 @@ class LivePlots(QWidget):
         in time) or fills less than half of it. The next threshold above the data is kept in
         view when it is near.
         """
-        bounds = self.data_range(metric)
-        if bounds is None:
+        packed = [g.curve.bounds for g in self._metric_groups.get(metric, ())]
+        known = [b for b in packed if b is not None]
+        if not known:
             return
-        t0, t1, y0, y1 = bounds
+        t0, t1 = min(b[0] for b in known), max(b[1] for b in known)
+        y0, y1 = min(b[2] for b in known), max(b[3] for b in known)
         span = max(y1 - y0, abs(y1) * 0.05, 1e-9)
         above = [v for v, _, _ in self._thresholds.get(metric, []) if v > y1]
         if above and min(above) <= y1 + span:

@@ -32,11 +32,12 @@ def test_curves_are_created_once_and_redrawn_on_the_timer(qtbot: QtBot) -> None:
     plots.extend("south", "density", [1.0, 2.0], [3.0, 4.0])
     assert plots.series("north", "density") is curve
     assert plots.series_count() == 2 and plots.points("north", "density") == 100
-    assert curve.xData is None  # nothing drawn before a frame
+    assert len(curve.xData) == 0  # nothing drawn before a frame
     frames = plots.frames
-    qtbot.waitUntil(lambda: plots.frames > frames and curve.xData is not None)
+    qtbot.waitUntil(lambda: plots.frames > frames and len(curve.xData) > 0)
     assert curve.xData.tolist()[0] == 1050.0 and len(curve.yData) == 100
-    assert curve.opts["clipToView"] and curve.opts["autoDownsample"]
+    assert curve.opts["connect"] == "finite" and curve.opts["skipFiniteCheck"]
+    assert not curve.opts["antialias"] and curve.opts["pen"].width() <= 1
 
 
 def test_threshold_lines_are_coloured_by_level(qtbot: QtBot, qapp: QApplication) -> None:
@@ -114,3 +115,43 @@ def test_redraw_pushes_only_the_series_that_changed(
     assert plots.series("south", "density").xData.tolist() == [1.0, 2.0, 3.0]
     plots.redraw()
     assert pushed == ["south"]
+
+
+def test_zones_of_one_colour_share_one_curve_with_nan_separators(qtbot: QtBot) -> None:
+    plots = LivePlots(fps=1, capacity=50)
+    qtbot.addWidget(plots)
+    plots.timer.stop()
+    zones = [f"z{i:02d}" for i in range(12)]  # 10 colours: z00 and z10 share one
+    for i, zone in enumerate(zones):
+        plots.extend(zone, "density", [1.0, 2.0, 3.0], [float(i), i + 0.5, float(i)])
+    plots.redraw()
+    shared = plots.series("z00", "density")
+    assert plots.series("z10", "density") is shared
+    assert plots.series("z01", "density") is not shared
+    assert plots.series_count() == 12
+    x, y = shared.xData, shared.yData
+    assert np.isnan(x[3]) and np.isnan(y[3])  # one separator between the two series
+    assert x[~np.isnan(x)].tolist() == [1.0, 2.0, 3.0] * 2
+    assert y[~np.isnan(y)].tolist() == [0.0, 0.5, 0.0, 10.0, 10.5, 10.0]
+    (_, _), (y0, y1) = plots.plot("density").viewRange()
+    assert y0 <= 0.0 and y1 >= 11.5
+
+
+def test_long_series_are_peak_downsampled_without_losing_extremes(qtbot: QtBot) -> None:
+    plots = LivePlots(fps=1, capacity=20_000)
+    qtbot.addWidget(plots)
+    plots.timer.stop()
+    plots.resize(400, 300)
+    plots._graphics.resize(400, 300)
+    assert plots.plot("density").vb.width() > 0
+    t = np.arange(10_000, dtype=float)
+    y = np.sin(t / 50.0)
+    y[4321] = 7.0
+    y[777] = -5.0
+    plots.extend("north", "density", t, y)
+    plots.redraw()
+    curve = plots.series("north", "density")
+    assert 0 < len(curve.xData) < 10_000 // 2
+    assert curve.yData.max() == 7.0 and curve.yData.min() == -5.0
+    assert curve.xData[0] == 0.0 and curve.xData[-1] <= 9_999.0
+    assert np.all(np.diff(curve.xData) >= 0)
