@@ -242,12 +242,21 @@ def _observation_digests(conn: sqlite3.Connection) -> tuple[dict[int, tuple[int,
     cursor = conn.execute(
         "SELECT batch, ts, feed, zone, metric, value, source FROM observations ORDER BY rowid"
     )
+    # a series repeats its feed, zone, metric and source on every row: encode them once
+    texts: dict[tuple[Any, Any, Any, Any], tuple[str, str]] = {}
     while chunk := cursor.fetchmany(_CHUNK):
         for batch, ts, feed, zone, metric, value, source in chunk:
             if batch != current:
                 current = batch
                 parts = runs.setdefault(batch, [])
-            parts.append(f"[{ts!r},{q(feed)},{q(zone)},{q(metric)},{value!r},{q(source)}]")
+            try:
+                mid, end = texts[feed, zone, metric, source]
+            except KeyError:
+                mid, end = texts[feed, zone, metric, source] = (
+                    f"{q(feed)},{q(zone)},{q(metric)}",
+                    f"{q(source)}]",
+                )
+            parts.append(f"[{ts!r},{mid},{value!r},{end}")
         total += len(chunk)
     out = {}
     for batch, rows in runs.items():
