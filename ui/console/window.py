@@ -119,7 +119,9 @@ class ConsoleWindow(QMainWindow):
         # central area: header, banner, map
         self.header = IncidentHeader(self.state.header, self.clock)
         # the incident clock, in the incident's zone by IANA name and offset (never "CST")
-        self.incident_clock = IncidentClock(self.clock, zone_of(incident and incident.timezone))
+        self.incident_clock = IncidentClock(
+            self.clock, zone_of(incident.timezone if incident is not None else None)
+        )
         header_grid = self.header.layout()
         if isinstance(header_grid, QGridLayout):
             header_grid.addWidget(self.incident_clock, 0, 2, 2, 1, Qt.AlignmentFlag.AlignRight)

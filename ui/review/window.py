@@ -149,16 +149,16 @@ class ReplayWindow(ConsoleWindow):
             (self.suggestions_model, state.suggestions),
         ):
             adapter.beginResetModel()
-            adapter.source = model  # type: ignore[assignment]
+            adapter.source = model
             model.listener = adapter
             adapter.endResetModel()
-        stations = StationsTableModel(state.stations, self.clock)  # type: ignore[arg-type]
+        stations = StationsTableModel(state.stations, self.clock)
         self.stations_model = stations
         self.stations_panel.model = stations
         self.stations_panel.table.setModel(stations)
-        self.header.model = state.header  # type: ignore[assignment]
-        self.banner.model = state.escalations  # type: ignore[assignment]
-        self.state = state  # type: ignore[assignment]
+        self.header.model = state.header
+        self.banner.model = state.escalations
+        self.state = state
 
     def _read_only(self) -> None:
         """No editing in replay: composer, approve and new decision are absent."""

@@ -66,8 +66,8 @@ ZONE_COLUMN = 3
 JOURNAL_LINES = 300
 
 
-def _col(title: str, display: Callable[[OrderView, float], str], **kw: Any) -> Column[OrderView]:
-    return Column(title, display, **kw)
+def _col(title: object, display: Callable[[OrderView, float], str], **kw: Any) -> Column[OrderView]:
+    return Column(str(title), display, **kw)
 
 
 class InboxTableModel(RowTableModel[OrderView]):
