@@ -160,7 +160,8 @@ def test_order_arrives_verified_is_accepted_and_the_console_sees_it(
     assert "Within the delegated scope: Evacuate in z1" in window.badge.text()
     assert "kinds evacuate" in window.badge.toolTip()  # the whole scope
     assert "city [" in window.badge.toolTip()  # each grant with its key's fingerprint
-    assert "CST" in window.badge.text()  # valid until, in the incident's zone
+    assert "UTC+08:00" in window.badge.text()  # valid until, in the incident's zone (never "CST")
+    assert "CST" not in window.badge.text()
     qtbot.waitUntil(
         lambda: window.inbox.get(order_id).state is OrderState.ACKNOWLEDGED,  # type: ignore[union-attr]
         timeout=WAIT_MS,
