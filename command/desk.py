@@ -5,10 +5,23 @@ Receiving: an order is deduplicated by message id, checked against the station's
 book's verification summary, `verification`, when the verifier gives one) or `order.rejected`
 (with the order when it could be read) in one transaction; the wire acks only after that commit.
 Rejections go back to the console as a REPORT with step "rejected" and the machine-readable
-reason. A message naming an order the station already holds (a replay under a new message id,
-or a re-chained copy the book refuses) is journaled as `message.rejected` and leaves the held
-order as it is; its REPORT says so (`held`: the order's state here), so the console leaves its
-copy alone too.
+reason.
+
+Receipt is idempotent by order id AND content hash. The station keeps, per order id it holds,
+the SHA-256 of the order's canonical signed content (`Journal.held_content_hash`, derived from
+the journaled `order.received` / `order.rechained`, no table of its own). A message naming an
+order id already held is:
+
+- the same message again (its id is in the inbox): a duplicate, re-acked, nothing journaled;
+- the same content under a new message id (a resend after a console restart): a duplicate,
+  re-acked silently — the message id is remembered, no event, no REPORT;
+- the same order re-signed under a successor's chain (handover): `order.rechained` when the book
+  accepts it;
+- anything else (other content under that id, or a re-chained copy the book refuses): journaled
+  as `message.rejected` naming the message, reason `replayed` for a replay; its REPORT says so
+  (`held`: the order's state here), so the console leaves its copy alone too.
+
+In no case does receiving change a held order's state: only the transition table's steps do.
 
 Operator actions (acknowledge, accept, decline, progress, complete, fail) journal the step and
 queue the REPORT to the console in the same transaction, so a report is never lost or invented.
@@ -26,6 +39,7 @@ from command.authority.grants import Grant, Revocation
 from command.clock import Clock
 from command.errors import BatonError, IllegalTransition, ValidationError
 from command.journal import Journal, OrderRow
+from command.journal.messages import content_hash
 from command.lifecycle import TRANSITIONS, OrderState, Step
 from command.model import Order
 from command.vocabulary import (
@@ -124,7 +138,8 @@ class Receipt(Enum):
     """What receiving one ORDER message did (the wire acks all three)."""
 
     RECEIVED = "received"
-    DUPLICATE = "duplicate"  # already journaled under this message id: re-ack, do nothing
+    DUPLICATE = "duplicate"  # this message id already seen, or the held order's content under
+    # a new one: re-ack, journal nothing
     REJECTED = "rejected"  # journaled as order.rejected (message.rejected for a held order);
     # the console is told why
     RECHAINED = "rechained"  # a held order under a successor's chain (handover)
@@ -183,13 +198,18 @@ class StationDesk:
                 )
             held = self.journal.order(order.id)
             if held is not None:
+                if self.journal.held_content_hash(order.id) == content_hash(order):
+                    # The order held here, sent again (a new message id after a console
+                    # restart): re-ack silently; only the message id is remembered.
+                    self.journal.mark_received(msg_id, peer)
+                    return ReceiveResult(Receipt.DUPLICATE, order.id)
                 if (
                     _core(held.order) == _core(order)
                     and held.order.grant_chain != order.grant_chain
                 ):
                     return self._rechain(held, order, msg_id, peer, now)
-                # Same message again: duplicate. Same order under a new message id: a replay,
-                # refused as a message; the order held under this id keeps its state.
+                # Other content under a held id: a replay, refused as a message (a duplicate
+                # when this message id was seen); the held order keeps its state.
                 return self._refuse_held(
                     held, msg_id, peer, "replayed", f"order {order.id} was already received"
                 )

@@ -1,16 +1,26 @@
 """Durable messaging on the journal: the outbox (enqueue, pending, acks) and the inbox of
-received message ids (dedupe), written in the transaction of the event that caused them."""
+received message ids (dedupe), written in the transaction of the event that caused them; and
+the content hash of an order held here, which tells a resend from a replay."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
-from command.canonical import canonical_text
+from command.canonical import canonical_bytes, canonical_text
 from command.ids import new_id
 from command.journal.core import JournalCore
 from command.journal.records import OutMessage
 from command.journal.store import OutboxRow
+from command.model import Order
+
+
+def content_hash(order: Order) -> str:
+    """SHA-256 (hex) of the order's canonical signed content: everything the signature covers
+    and the signature itself, in `command.canonical`'s byte form. A resend of the same signed
+    order (under any message id) hashes the same; any other content under that id does not."""
+    return hashlib.sha256(canonical_bytes(order.to_dict())).hexdigest()
 
 
 class Messages(JournalCore):
@@ -43,3 +53,12 @@ class Messages(JournalCore):
         """Remember a received message id; True the first time only (dedupe)."""
         with self.transaction():
             return self._store.insert_inbox(msg_id, peer, self._head[0])
+
+    def held_content_hash(self, order_id: str) -> str | None:
+        """The content hash of the order held under `order_id`, None when none is held.
+
+        Derived from the journal, not stored beside it: the orders projection holds the order as
+        journaled by `order.received` (and carried by `order.rechained`), so no table is added
+        and the hash is the same after a restart or a rebuild from the events."""
+        row = self._store.get_row("orders", order_id)
+        return None if row is None else content_hash(Order.from_dict(row["order"]))

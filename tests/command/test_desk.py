@@ -71,8 +71,19 @@ def test_receive_once_then_duplicate_then_replay(desk: StationDesk, clock: Manua
     )
     assert desk.journal.head == head
     desk.accept(order.id)
-    replay = desk.receive_order(order.to_dict(), msg_id="m2", peer="console")
+    # The same signed order under a new message id (a console restart): re-acked silently.
+    resend = desk.receive_order(order.to_dict(), msg_id="m1b", peer="console")
+    assert resend.receipt is Receipt.DUPLICATE
+    assert kinds(desk.journal, "message.rejected") == []
+    pending = len(desk.journal.pending("console"))
+    # Other content under the held id: a replay.
+    altered = sign_order(
+        Order.from_dict({**order.to_dict(), "params": {"officers": 9}, "signature": ""}),
+        Signer.generate("commander"),
+    )
+    replay = desk.receive_order(altered.to_dict(), msg_id="m2", peer="console")
     assert (replay.receipt, replay.reason) == (Receipt.REJECTED, "replayed")
+    assert len(desk.journal.pending("console")) == pending + 1
     assert len(kinds(desk.journal, "order.received")) == 1
     # The replay is a refused message: the order held under that id keeps its state.
     assert kinds(desk.journal, "order.rejected") == []
