@@ -28,11 +28,11 @@ import zmq
 
 from bench.stats import Latency, Rate
 from command.clock import SystemClock
-from command.desk import AcceptAll
 from command.drafts import OrderDraft
 from command.journal import Journal
 from command.model import Incident, OrderKind, ParamSpec, Station, Zone
 from command.signing import Signer
+from command.station_desk import AcceptAll
 from protocols.commands import Address, IssueOrder, IssueOrders, Status
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch

@@ -26,8 +26,8 @@ import zmq
 from bench.console_proc import write_config
 from bench.scale import free_port, spawn_console, stop_process
 from command.clock import SystemClock
-from command.desk import AcceptAll
 from command.journal import Journal
+from command.station_desk import AcceptAll
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch
 from protocols.nodes import StationNode, StationSettings

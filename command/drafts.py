@@ -3,7 +3,7 @@
 `OrderDraft` is the one order draft: what the commander's composer, a playbook's suggestion and
 the command post all mean by "an order not yet issued". The post validates a draft against the
 station's catalogue, signs it and journals it with its decision entry
-(`command.post.CommandPost.issue_order`); a playbook proposes drafts with `{zone}` /
+(`command.console_post.ConsolePost.issue_order`); a playbook proposes drafts with `{zone}` /
 `{zone_name}` placeholders filled for the zone that triggered (`for_zone`).
 
 `ComposedOrder` adds what only the console's composer knows (the rationale for the order's

@@ -75,7 +75,7 @@ class _Decided(Command[R]):
     kind: DecisionKind = DecisionKind.ORDER
 
     def entry(self) -> dict[str, Any]:
-        """The keyword arguments `CommandPost.issue_order(s)` takes for the decision."""
+        """The keyword arguments `ConsolePost.issue_order(s)` takes for the decision."""
         return {
             "decision": self.decision,
             "rationale": self.rationale,

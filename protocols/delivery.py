@@ -1,7 +1,7 @@
 """Delivery semantics over any `Transport`: at-least-once from the journal, idempotent receipt.
 
 `ConsoleWire` and `StationWire` sit between a transport (ZeroMQ link or its in-memory twin) and
-an application core (`CommandPost`, `StationDesk`). They decode strictly (refusals get a NACK and a
+an application core (`ConsolePost`, `StationDesk`). They decode strictly (refusals get a NACK and a
 `message.rejected` journal line), check that a peer is who its key says, ack only after the
 effect is committed, resend pending messages in journal order (3 s, doubling to 60 s, forever; all
 at once after every reconnection), send heartbeats when idle and track presence.
@@ -18,12 +18,12 @@ from typing import Any
 
 from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.clock import Clock
-from command.desk import Receipt, StationDesk
+from command.console_post import ConsolePost
 from command.ids import new_id
 from command.journal import Journal, OutMessage
-from command.post import CommandPost
 from command.reports import check_report, sign_report
 from command.signing import Signer
+from command.station_desk import Receipt, StationDesk
 from command.vocabulary import AuthRejected, LinkChanged, MessageRejected
 from protocols.codec import MAX_MESSAGE_BYTES, DecodeError, decode, encode, peek_msg_id
 from protocols.messages import (
@@ -308,7 +308,7 @@ class ConsoleWire(_Wire):
 
     def __init__(
         self,
-        post: CommandPost,
+        post: ConsolePost,
         transport: Transport,
         clock: Clock,
         config: WireConfig | None = None,

@@ -1,4 +1,4 @@
-"""What an engine runs: the console node (ROUTER link + CommandPost + feed bus) and the station
+"""What an engine runs: the console node (ROUTER link + ConsolePost + feed bus) and the station
 node (DEALER link + StationDesk + an operator). Built inside the engine thread."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import zmq
 
 from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.clock import Clock
-from command.desk import OrderVerifier, PlanFn, PlannedOperator, StationDesk, TimedOperator
+from command.console_post import ConsolePost
 from command.drafts import OrderDraft
 from command.errors import JournalError, ValidationError
 from command.journal import IssuedOrder, Journal, OrderRow
@@ -20,8 +20,8 @@ from command.lifecycle import Step
 from command.model import Decision, DecisionKind, Incident, Observation, Signal
 from command.picture.engine import PictureEngine
 from command.picture.playbooks import SuggestionBook
-from command.post import CommandPost
 from command.signing import Signer
+from command.station_desk import OrderVerifier, PlanFn, PlannedOperator, StationDesk, TimedOperator
 from command.vocabulary import (
     AttentionAcknowledged,
     AttentionSubject,
@@ -127,7 +127,7 @@ class ConsoleNode:
                 picture = self.picture
                 snapshot = snapshot or (lambda: picture.snapshot(settings.clock.now()))
             self._next_picture = 0.0
-            self.post = CommandPost(
+            self.post = ConsolePost(
                 self.journal,
                 settings.clock,
                 settings.signer,
@@ -353,7 +353,7 @@ class ConsoleNode:
         self._book().dismiss(cmd.suggestion_id, by=self.post.commander, why=cmd.why)
 
     def send_handover(self, cmd: SendHandover) -> list[str]:
-        """Ship a handover's documents and re-chained open orders (see CommandPost)."""
+        """Ship a handover's documents and re-chained open orders (see ConsolePost)."""
         ids = self.post.send_handover(
             [dict(d) for d in cmd.documents],
             list(cmd.rechained),

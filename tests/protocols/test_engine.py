@@ -12,10 +12,10 @@ import pytest
 import zmq
 
 from command.clock import ManualClock
-from command.desk import AcceptAll
 from command.errors import ValidationError
 from command.lifecycle import OrderState, Step
 from command.signing import Signer
+from command.station_desk import AcceptAll
 from protocols.commands import (
     Address,
     Answer,

@@ -11,12 +11,12 @@ from collections.abc import Callable
 import pytest
 
 from command.clock import ManualClock
-from command.desk import AcceptAll, StationDesk
+from command.console_post import ConsolePost
 from command.journal import Journal
 from command.lifecycle import OrderState
-from command.post import CommandPost
 from command.reports import check_report, report_bytes, sign_report
 from command.signing import Signer
+from command.station_desk import AcceptAll, StationDesk
 from command.vocabulary import Kind
 from protocols.delivery import ConsoleWire, StationWire
 from protocols.memory import MemoryNetwork
@@ -33,7 +33,7 @@ class Pair:
     def __init__(self, station_signer: Signer | None, listed: Signer, station_clock: ManualClock):
         self.clock = ManualClock(T0)
         network = MemoryNetwork()
-        self.post = CommandPost(
+        self.post = ConsolePost(
             Journal.in_memory(clock=self.clock, owner="console", role="console"),
             self.clock,
             Signer.generate("commander"),

@@ -13,12 +13,12 @@ from typing import Any
 import zmq
 
 from command.clock import ManualClock
-from command.desk import AcceptAll, OrderVerifier, StationDesk
+from command.console_post import ConsolePost
 from command.drafts import OrderDraft
 from command.journal import Journal
 from command.model import Incident, OrderKind, ParamSpec, Station, Zone
-from command.post import CommandPost
 from command.signing import Signer
+from command.station_desk import AcceptAll, OrderVerifier, StationDesk
 from protocols.console_link import ConsoleLink
 from protocols.delivery import ConsoleWire, StationWire, WireConfig
 from protocols.memory import MemoryNetwork, MemoryStation
@@ -83,7 +83,7 @@ class Rig:
 
     kind: str
     clock: ManualClock
-    post: CommandPost
+    post: ConsolePost
     console: ConsoleWire
     stations: dict[str, Side]
     network: MemoryNetwork | None = None
@@ -187,7 +187,7 @@ def rig(
         return Journal.open(directory / f"{owner}.db", clock=clock, owner=owner, role=role)  # type: ignore[arg-type]
 
     console_journal = journal("console", "console")
-    post = CommandPost(console_journal, clock, Signer.generate("commander"), ("g1",), inc)
+    post = ConsolePost(console_journal, clock, Signer.generate("commander"), ("g1",), inc)
     stations: dict[str, Side] = {}
     if kind == "memory":
         network = MemoryNetwork()

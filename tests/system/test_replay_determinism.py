@@ -120,6 +120,13 @@ def test_replay_at_recorded_instants_matches_the_live_journal(
             children.append(spawn([*argv, *clock], tmp_path / f"{station.id}.log"))
         sim = [PYTHON, "-m", "ui.cli", "simulate", "bund", "--feeds", options.feeds_bind]
         sim += ["--snapshots", options.snapshots_bind, *clock]
+        publisher = provisioned.simulator  # the allow-listed feed publisher
+        sim += [
+            "--keys",
+            str(publisher.curve_secret),
+            "--console-key",
+            str(publisher.console_public),
+        ]
         children.append(spawn(sim, tmp_path / "simulate.log"))
         began = time.monotonic()
         for i in range(SAMPLES):

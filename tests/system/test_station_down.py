@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from command.clock import ManualClock
-from command.desk import AcceptAll
 from command.journal import Journal
 from command.signing import Signer
+from command.station_desk import AcceptAll
 from protocols.commands import Address, IssueOrder
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch

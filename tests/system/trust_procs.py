@@ -28,10 +28,10 @@ from command.authority.grants import Grant, revoke_grant
 from command.authority.keys import load_signer, load_trust
 from command.authority.orders import sign_order
 from command.clock import SystemClock
-from command.desk import BookVerifier
 from command.journal import IssuedOrder
 from command.model import Order
 from command.signing import Signer
+from command.station_desk import BookVerifier
 from protocols.certs import load_curve_keys, load_curve_public
 from protocols.commands import Handlers, IssueOrder, SendGrants
 from protocols.delivery import WireConfig

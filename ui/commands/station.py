@@ -29,12 +29,12 @@ from command.authority.book import AuthorityBook
 from command.authority.keys import load_signer, load_trust
 from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.clock import Clock, SimulatedClock, SystemClock
-from command.desk import BookVerifier
 from command.errors import BatonError
 from command.lifecycle import Step
 from command.scenarios.loader import load_scenario
 from command.scenarios.operator import SimulatedOperator
 from command.scenarios.scenario import Scenario
+from command.station_desk import BookVerifier
 from protocols.certs import load_curve_keys, load_curve_public
 from protocols.console_link import DEFAULT_ORDERS_ADDRESS
 from protocols.delivery import WireConfig

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from command.clock import ManualClock
-from command.desk import AcceptAll, StationDesk
 from command.fold import fold
 from command.journal import Journal
 from command.lifecycle import OrderState, Step
 from command.signing import Signer
+from command.station_desk import AcceptAll, StationDesk
 from command.vocabulary import OrderRejected
 from tests.command.journal.helpers import build_file_journal, issue, make_order
 from tests.command.journal.test_properties import OPS, run

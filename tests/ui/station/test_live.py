@@ -20,11 +20,11 @@ from pytestqt.qtbot import QtBot
 from command.authority.book import AuthorityBook
 from command.authority.keys import TrustedRoot
 from command.clock import ManualClock
-from command.desk import BookVerifier
 from command.drafts import OrderDraft
 from command.journal import Journal
 from command.lifecycle import OrderState, Step
 from command.model import Incident, OrderKind, ParamSpec, Station, Zone
+from command.station_desk import BookVerifier
 from protocols.commands import Address, IssueOrder, SendGrants
 from protocols.delivery import WireConfig
 from protocols.engine import Engine

@@ -10,13 +10,13 @@ from command.authority.keys import TrustedRoot
 from command.authority.orders import sign_order
 from command.authority.scope import Scope
 from command.clock import ManualClock
-from command.desk import AcceptAll, BookVerifier, Receipt, StationDesk, TimedOperator
 from command.errors import IllegalTransition, ValidationError
 from command.fold import fold
 from command.journal import Journal
 from command.lifecycle import OrderState
 from command.model import Order, Priority
 from command.signing import Signer
+from command.station_desk import AcceptAll, BookVerifier, Receipt, StationDesk, TimedOperator
 from tests.protocols.wiring import kinds
 
 
@@ -242,8 +242,8 @@ def test_grants_survive_a_restart(clock: ManualClock) -> None:
 def test_planned_operator_follows_its_plan_and_resumes_after_restart(
     desk: StationDesk, clock: ManualClock
 ) -> None:
-    from command.desk import PlannedOperator
     from command.lifecycle import Step
+    from command.station_desk import PlannedOperator
 
     def plan(order_id: str) -> list[tuple[float, Step, dict[str, object]]]:
         return [

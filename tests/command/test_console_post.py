@@ -1,4 +1,4 @@
-"""CommandPost: log before send, acks and reports applied once, refusals journaled."""
+"""ConsolePost: log before send, acks and reports applied once, refusals journaled."""
 
 from __future__ import annotations
 
@@ -8,22 +8,22 @@ import pytest
 
 from command.canonical import canonical_bytes
 from command.clock import ManualClock
+from command.console_post import ConsolePost
 from command.errors import JournalError, ValidationError
 from command.journal import Journal
 from command.lifecycle import OrderState, Step
-from command.post import CommandPost
 from command.signing import Signer, verify_signature
 from tests.protocols.wiring import draft, incident, kinds
 
 
 @pytest.fixture
-def post() -> CommandPost:
+def post() -> ConsolePost:
     clock = ManualClock()
     journal = Journal.in_memory(clock=clock, owner="console", role="console")
-    return CommandPost(journal, clock, Signer.generate("commander"), ("g1",), incident())
+    return ConsolePost(journal, clock, Signer.generate("commander"), ("g1",), incident())
 
 
-def test_issue_order_is_signed_and_journaled_with_its_decision(post: CommandPost) -> None:
+def test_issue_order_is_signed_and_journaled_with_its_decision(post: ConsolePost) -> None:
     issued = post.issue_order(
         draft("st-a", officers=3), decision="patrol z1", rationale="crowd", information="count 9000"
     )
@@ -48,7 +48,7 @@ def test_issue_order_is_signed_and_journaled_with_its_decision(post: CommandPost
     ],
 )
 def test_bad_drafts_are_refused_and_nothing_is_journaled(
-    post: CommandPost, change: dict[str, object], message: str
+    post: ConsolePost, change: dict[str, object], message: str
 ) -> None:
     from dataclasses import replace
 
@@ -58,12 +58,12 @@ def test_bad_drafts_are_refused_and_nothing_is_journaled(
     assert post.journal.head[0] == 0
 
 
-def test_an_order_needs_a_decision_text(post: CommandPost) -> None:
+def test_an_order_needs_a_decision_text(post: ConsolePost) -> None:
     with pytest.raises(ValidationError, match="decision"):
         post.issue_order(draft("st-a"), decision="  ", rationale="r")
 
 
-def test_ack_delivers_once(post: CommandPost) -> None:
+def test_ack_delivers_once(post: ConsolePost) -> None:
     issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
     out = post.journal.pending("st-a")[0]
     assert post.on_ack("st-a", issued.msg_id, msg_type=out.msg_type, body=out.body)
@@ -73,7 +73,7 @@ def test_ack_delivers_once(post: CommandPost) -> None:
     assert len(kinds(post.journal, "order.deliver")) == 1
 
 
-def test_report_catches_up_and_is_applied_once(post: CommandPost) -> None:
+def test_report_catches_up_and_is_applied_once(post: ConsolePost) -> None:
     issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
     outcome = post.on_report(
         "st-a", "r1", order_id=issued.order.id, step="accept", ts=5.0, detail={"note": "ok"}
@@ -85,7 +85,7 @@ def test_report_catches_up_and_is_applied_once(post: CommandPost) -> None:
     assert len(kinds(post.journal, "order.accept")) == 1
 
 
-def test_reports_that_must_not_apply_are_refused(post: CommandPost) -> None:
+def test_reports_that_must_not_apply_are_refused(post: ConsolePost) -> None:
     issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
     other = post.on_report("st-b", "r1", order_id=issued.order.id, step="accept", ts=1.0, detail={})
     assert other.refused == "not_your_order"
@@ -109,7 +109,7 @@ def test_reports_that_must_not_apply_are_refused(post: CommandPost) -> None:
     assert row is not None and row.state is OrderState.CANCELLED
 
 
-def test_rejection_by_the_station_is_its_own_step(post: CommandPost) -> None:
+def test_rejection_by_the_station_is_its_own_step(post: ConsolePost) -> None:
     issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
     outcome = post.on_report(
         "st-a",
@@ -128,7 +128,7 @@ def test_rejection_by_the_station_is_its_own_step(post: CommandPost) -> None:
     assert row is not None and row.state is OrderState.REJECTED and not row.state.open
 
 
-def test_a_refused_replay_leaves_the_original_order_alone(post: CommandPost) -> None:
+def test_a_refused_replay_leaves_the_original_order_alone(post: ConsolePost) -> None:
     issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
     post.on_ack("st-a", issued.msg_id, msg_type="ORDER", body={"order": issued.order.to_dict()})
     replay = {"reason": "replayed", "text": "already received", "msg_id": "m2", "held": "delivered"}
@@ -149,7 +149,7 @@ def test_a_refused_replay_leaves_the_original_order_alone(post: CommandPost) -> 
     assert kinds(post.journal, "order.reject") == []
 
 
-def test_a_rejection_past_the_point_of_rejecting_is_refused(post: CommandPost) -> None:
+def test_a_rejection_past_the_point_of_rejecting_is_refused(post: ConsolePost) -> None:
     issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
     oid = issued.order.id
     post.on_report("st-a", "r1", order_id=oid, step="accept", ts=1.0, detail={})
@@ -162,7 +162,7 @@ def test_a_rejection_past_the_point_of_rejecting_is_refused(post: CommandPost) -
     assert [b["msg_id"] for b in kinds(post.journal, "message.rejected")] == ["r2"]
 
 
-def test_cancel_queues_a_cancel_message(post: CommandPost) -> None:
+def test_cancel_queues_a_cancel_message(post: ConsolePost) -> None:
     issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
     msg_id = post.cancel_order(issued.order.id, "wrong zone")
     pending = post.journal.pending("st-a")
@@ -171,21 +171,21 @@ def test_cancel_queues_a_cancel_message(post: CommandPost) -> None:
         post.cancel_order(issued.order.id, "")
 
 
-def test_undelivered_order_escalates_after_30_s(post: CommandPost) -> None:
+def test_undelivered_order_escalates_after_30_s(post: ConsolePost) -> None:
     issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
     assert post.check_timers(post.clock.now() + 29) == []
     raised = post.check_timers(post.clock.now() + 31)
     assert [(e.order_id, e.kind.value) for e in raised] == [(issued.order.id, "undelivered")]
 
 
-def test_decisions_are_corrected_not_erased(post: CommandPost) -> None:
+def test_decisions_are_corrected_not_erased(post: ConsolePost) -> None:
     first = post.add_decision("evacuate pier 2", "wind 20 m/s")
     post.correct_decision(first.id, "evacuate pier 3", "wind 20 m/s", "wrong pier")
     rows = post.journal.decisions()
     assert rows[0].struck_by is not None and rows[0].struck_reason == "wrong pier"
 
 
-def test_presence(post: CommandPost) -> None:
+def test_presence(post: ConsolePost) -> None:
     post.station_online("st-a")
     post.station_online("st-a")
     post.station_offline("st-a")
@@ -200,7 +200,7 @@ def test_unwritable_journal_refuses_to_issue(tmp_path: Path) -> None:
     Journal.open(tmp_path / "c.db", clock=clock, owner="console", role="console").close()
     readonly = Journal.open_readonly(tmp_path / "c.db", clock=clock)
     try:
-        post = CommandPost(readonly, clock, Signer.generate("commander"), ("g1",), incident())
+        post = ConsolePost(readonly, clock, Signer.generate("commander"), ("g1",), incident())
         with pytest.raises(JournalError):
             post.issue_order(draft("st-a"), decision="d", rationale="r")
         assert readonly.pending() == []

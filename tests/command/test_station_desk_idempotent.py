@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from command.authority.orders import sign_order
 from command.clock import ManualClock
-from command.desk import AcceptAll, Receipt, StationDesk
 from command.errors import IllegalTransition
 from command.fold import fold
 from command.journal import Journal
@@ -20,6 +19,7 @@ from command.journal.messages import content_hash
 from command.lifecycle import OrderState
 from command.model import Order, Priority
 from command.signing import Signer
+from command.station_desk import AcceptAll, Receipt, StationDesk
 from command.vocabulary import Kind
 
 SIGNER = Signer.generate("commander")

@@ -1,4 +1,4 @@
-"""CommandPost: the console's application core (Qt-free, zmq-free).
+"""ConsolePost: the console's application core (Qt-free, zmq-free).
 
 It turns the commander's intentions into journaled facts (log before send: an order exists only
 once its decision, its `order.issued` event and its outbox message are committed together), and
@@ -50,7 +50,7 @@ class ReportOutcome:
     refused: str = ""
 
 
-class CommandPost:
+class ConsolePost:
     """The console's core: issue, cancel, decide; apply acks and station reports; presence."""
 
     def __init__(
