@@ -1,4 +1,7 @@
-"""Fixtures for console tests: isolated QSettings, theme and language reset, event makers."""
+"""Fixtures for console tests: isolated QSettings, theme and language reset, event makers.
+
+Orders, decisions and T0 are the fold tests' own (tests/command/fold/events.py), re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,14 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from command.model import Decision, Incident, Order, OrderKind, ParamSpec, Priority, Station, Zone
+from command.model import Incident, OrderKind, ParamSpec, Station, Zone
+from tests.command.fold.events import T0 as T0
+from tests.command.fold.events import decision as decision
+from tests.command.fold.events import order as order
 from tests.ui.console.fake_events import EventMaker
 from ui import i18n, theme
 
 DATA = Path(__file__).parent / "data"
-T0 = 1_751_371_200.0
 
 
 @pytest.fixture(autouse=True)
@@ -33,35 +38,6 @@ def isolated_look(qapp: QApplication, tmp_path: Path) -> Iterator[None]:
 def mk() -> EventMaker:
     """An event maker for incident 'inc'."""
     return EventMaker("inc")
-
-
-def order(
-    oid: str = "O1", station: str = "police", *, issued: float = T0, due_s: float = 600.0
-) -> Order:
-    """A plain unsigned order."""
-    return Order(
-        id=oid,
-        incident="inc",
-        station=station,
-        kind="close_road",
-        params={"lanes": 1},
-        zone="north",
-        priority=Priority.URGENT,
-        issued_at=issued,
-        ack_deadline=issued + 120,
-        due=issued + due_s,
-        text="close it",
-        grant_chain=("G1",),
-        decision_id="D-" + oid,
-        commander="cmd",
-    )
-
-
-def decision(did: str = "D1", *, ts: float = T0, text: str = "Close the road") -> Decision:
-    """A manual decision entry."""
-    return Decision(
-        id=did, incident="inc", ts=ts, author="cmd", decision=text, rationale="crowd at exit"
-    )
 
 
 @pytest.fixture
