@@ -34,6 +34,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Literal, Protocol, TextIO
 
+from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.errors import BatonError
 from command.journal import verify_journal
 from command.scenarios.loader import load_scenario
@@ -98,6 +99,7 @@ class DemoArgs:
     data_dir: Path | None = None
     screenshot: Path | None = None
     station_windows: int = 0
+    max_skew: float = DEFAULT_MAX_SKEW_S  # wall seconds, for the console and every station
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ class DemoPlan:
     data_dir: Path
     station_windows: int
     screenshot_dir: Path | None = None
+    max_skew_s: float = DEFAULT_MAX_SKEW_S  # wall seconds
 
     @property
     def run_dir(self) -> Path:
@@ -206,6 +209,7 @@ def plan_demo(args: DemoArgs, env: Mapping[str, str] | None = None) -> DemoPlan:
     env = os.environ if env is None else env
     _positive(args.speed, "--speed")
     _positive(args.duration, "--duration")
+    _positive(args.max_skew, "--max-skew", zero_ok=True)
     if args.station_windows < 0:
         raise DemoError(f"--station-windows must be zero or more, got {args.station_windows}")
     mode: Mode = "headless" if args.headless else "window"
@@ -239,6 +243,7 @@ def plan_demo(args: DemoArgs, env: Mapping[str, str] | None = None) -> DemoPlan:
         data_dir=data_dir.absolute(),
         station_windows=args.station_windows,
         screenshot_dir=args.screenshot.absolute() if args.screenshot else None,
+        max_skew_s=args.max_skew,
     )
     taken = [plan.journal] + [plan.station_journal(s.id) for s in scenario.incident.stations]
     clash = next((p for p in taken if p.exists()), None)
@@ -316,6 +321,8 @@ def station_argv(
         repr(origin),
         "--speed",
         f"{plan.speed:g}",
+        "--max-skew",
+        repr(plan.max_skew_s),
     ]
     return argv if window else [*argv, "--headless"]
 
@@ -355,6 +362,7 @@ def console_options(
         feeds_bind=ports.address(ports.feeds),
         snapshots_bind=ports.address(ports.snapshots),
         autopilot_delay_s=AUTOPILOT_DELAY_S if plan.mode == "headless" else None,
+        max_skew_s=plan.max_skew_s,
     )
 
 

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.errors import BatonError
 from command.journal import Journal
 from command.scenarios.loader import load_scenario, scenario_names
@@ -93,6 +94,15 @@ def register(subparsers: Any) -> None:
         "--mqtt-ca", type=Path, metavar="FILE", help="CA certificate(s) for mqtts:// brokers"
     )
     parser.add_argument(
+        "--max-skew",
+        type=float,
+        default=DEFAULT_MAX_SKEW_S,
+        metavar="SECONDS",
+        help="wall seconds a station report's stated time may lie outside the order's issue "
+        f"time and its receipt here (default {DEFAULT_MAX_SKEW_S:g}; converted to scenario "
+        "seconds at --speed); a report further off is refused (clock_skew)",
+    )
+    parser.add_argument(
         "--headless", action="store_true", help="no window: run the engine, print a summary"
     )
     parser.add_argument(
@@ -121,6 +131,8 @@ def options_from(args: argparse.Namespace) -> ConsoleOptions:
         raise BatonError(f"--duration must be zero or more seconds, got {args.duration}")
     if args.autopilot is not None and (not math.isfinite(args.autopilot) or args.autopilot < 0):
         raise BatonError(f"--autopilot must be zero or more seconds, got {args.autopilot}")
+    if not math.isfinite(args.max_skew) or args.max_skew < 0:
+        raise BatonError(f"--max-skew must be a number of seconds >= 0, got {args.max_skew}")
     feeds = [args.feeds] if isinstance(args.feeds, str) else list(args.feeds or [])
     zmq_feeds = [f for f in feeds if not is_mqtt_url(f)] or [DEFAULT_FEED_ADDRESS]
     if len(zmq_feeds) > 1:
@@ -163,6 +175,7 @@ def options_from(args: argparse.Namespace) -> ConsoleOptions:
         snapshots_bind=snapshot_address_for(zmq_feeds[0]),
         autopilot_delay_s=args.autopilot,
         mqtt=mqtt,
+        max_skew_s=args.max_skew,
     )
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from command.authority.orders import DEFAULT_MAX_SKEW_S
 from protocols.runtime.demo import (
     DEFAULT_SCENARIO,
     HEADLESS_SPEED,
@@ -87,6 +88,14 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="open the first N stations as windows (default 0: all headless)",
     )
+    parser.add_argument(
+        "--max-skew",
+        type=float,
+        default=DEFAULT_MAX_SKEW_S,
+        metavar="SECONDS",
+        help=f"maximum clock skew in wall seconds (default {DEFAULT_MAX_SKEW_S:g}), for the "
+        "console (station reports) and every station (baton station --max-skew: orders)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -108,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
             data_dir=args.data_dir,
             screenshot=args.screenshot,
             station_windows=args.station_windows,
+            max_skew=args.max_skew,
         ),
         window=QtConsoleWindow(),
     )
