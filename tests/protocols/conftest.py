@@ -1,10 +1,13 @@
-"""Fixtures for protocol tests: `mosquitto`, a real MQTT broker on loopback (one per module)."""
+"""Fixtures for protocol tests: `context`, a ZeroMQ context destroyed after the test, and
+`mosquitto`, a real MQTT broker on loopback (one per module)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+import zmq
 
 from tests.protocols.mqtt_broker import (
     MOSQUITTO,
@@ -13,6 +16,13 @@ from tests.protocols.mqtt_broker import (
     Broker,
     running_broker,
 )
+
+
+@pytest.fixture
+def context() -> Iterator[zmq.Context[Any]]:
+    ctx: zmq.Context[Any] = zmq.Context()
+    yield ctx
+    ctx.destroy(linger=0)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ import zmq
 from command.clock import ManualClock
 from command.errors import ValidationError
 from command.lifecycle import OrderState, Step
-from command.signing import Signer
 from command.station_desk import AcceptAll
 from protocols.commands import (
     Address,
@@ -32,9 +31,9 @@ from protocols.commands import (
 )
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch, EngineError
-from protocols.nodes import ConsoleNode, ConsoleSettings, StationNode, StationSettings
+from protocols.nodes import ConsoleNode, StationNode, StationSettings
 from protocols.security import CurveKeys
-from tests.protocols.wiring import draft, incident
+from tests.protocols.wiring import console_settings, draft, feed_console_settings
 from tests.waiting import wait_for
 
 
@@ -49,16 +48,11 @@ def test_console_and_station_engines_round_trip(tmp_path: Path) -> None:
     console = Engine(
         lambda ctx: ConsoleNode(
             ctx,
-            ConsoleSettings(
-                name="console",
+            console_settings(
+                clock,
+                server,
                 journal_path=tmp_path / "console.db",
-                clock=clock,
-                signer=Signer.generate("commander"),
-                grant_chain=("g1",),
-                incident=incident(("st-a",)),
-                keys=server,
                 allowed={station_keys.public: "st-a"},
-                address="tcp://127.0.0.1:*",
             ),
         ),
         clock,
@@ -162,19 +156,10 @@ def test_console_engine_journals_feed_batches(tmp_path: Path) -> None:
     console = Engine(
         lambda ctx: ConsoleNode(
             ctx,
-            ConsoleSettings(
-                name="console",
-                journal_path=None,
-                clock=clock,
-                signer=Signer.generate("commander"),
-                grant_chain=("g1",),
-                incident=incident(("st-a",)),
-                keys=console_keys,
-                allowed={},
-                address="tcp://127.0.0.1:*",
-                feed_address="tcp://127.0.0.1:*",
-                snapshot_address="tcp://127.0.0.1:*",
-                feed_allowed={publisher_keys.public: "sim"},
+            feed_console_settings(
+                clock,
+                console_keys,
+                {publisher_keys.public: "sim"},
                 on_feed=lambda pub, obs, sig: seen.append((pub, obs)) or {"zones": len(obs)},
             ),
         ),
@@ -228,19 +213,12 @@ def test_console_engine_runs_the_picture_and_approves_suggestions(tmp_path: Path
     console = Engine(
         lambda ctx: ConsoleNode(
             ctx,
-            ConsoleSettings(
-                name="console",
+            feed_console_settings(
+                clock,
+                console_keys,
+                {publisher_keys.public: "water"},
                 journal_path=tmp_path / "console.db",
-                clock=clock,
-                signer=Signer.generate("commander"),
-                grant_chain=("g1",),
                 incident=scenario.incident,
-                keys=console_keys,
-                allowed={},
-                address="tcp://127.0.0.1:*",
-                feed_address="tcp://127.0.0.1:*",
-                snapshot_address="tcp://127.0.0.1:*",
-                feed_allowed={publisher_keys.public: "water"},
                 picture_factory=lambda j: PictureEngine(scenario, clock=clock, journal=j),
             ),
         ),
@@ -369,16 +347,10 @@ def test_every_handler_takes_its_command_and_returns_what_the_command_promises(
     try:
         console = ConsoleNode(
             context,
-            ConsoleSettings(
-                name="console",
-                journal_path=None,
-                clock=clock,
-                signer=Signer.generate("commander"),
-                grant_chain=("g1",),
+            console_settings(
+                clock,
+                CurveKeys.generate(),
                 incident=scenario.incident,
-                keys=CurveKeys.generate(),
-                allowed={},
-                address="tcp://127.0.0.1:*",
                 picture_factory=lambda j: PictureEngine(scenario, clock=clock, journal=j),
             ),
         )

@@ -6,16 +6,14 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 import zmq
 
 from command.clock import ManualClock, SimulatedClock
 from command.model import Observation, Signal
 from command.scenarios.loader import load_scenario
-from command.signing import Signer
 from command.vocabulary import AuthRejected, Kind, MessageRejected, SignalReceived
 from protocols.codec import MAX_MESSAGE_BYTES, encode
 from protocols.feedbus import (
@@ -27,10 +25,10 @@ from protocols.feedbus import (
     signal_dict,
 )
 from protocols.messages import FeedBatch, Header, Message
-from protocols.nodes import ConsoleNode, ConsoleSettings
+from protocols.nodes import ConsoleNode
 from protocols.security import CurveKeys
 from protocols.simulator import SimulatorConfig, run_simulator
-from tests.protocols.wiring import incident
+from tests.protocols.wiring import feed_console_settings
 from tests.waiting import wait_for
 
 
@@ -47,13 +45,6 @@ class Sink:
 
 def _obs(value: float, zone: str = "z1") -> Observation:
     return Observation(1.0 + value, "crowd", zone, "count", value, "cam")
-
-
-@pytest.fixture
-def context() -> Iterator[zmq.Context[Any]]:
-    ctx: zmq.Context[Any] = zmq.Context()
-    yield ctx
-    ctx.destroy(linger=0)
 
 
 def _pump_until(sub: FeedSubscriber, pub: FeedPublisher, cond: Any, seconds: float = 5) -> None:
@@ -503,20 +494,7 @@ def test_a_10mb_cap_alert_is_refused_with_a_journaled_reason_and_feeds_keep_flow
     console, sim = CurveKeys.generate(), CurveKeys.generate()
     node = ConsoleNode(
         context,
-        ConsoleSettings(
-            name="console",
-            journal_path=None,
-            clock=clock,
-            signer=Signer.generate("commander"),
-            grant_chain=("g1",),
-            incident=incident(("st-a",)),
-            keys=console,
-            allowed={},
-            address="tcp://127.0.0.1:*",
-            feed_address="tcp://127.0.0.1:*",
-            snapshot_address="tcp://127.0.0.1:*",
-            feed_allowed={sim.public: "sim"},
-        ),
+        feed_console_settings(clock, console, {sim.public: "sim"}),
     )
     assert node.feeds is not None
     pub = _curve_pub(context, node.feeds, "sim", sim, console.public)

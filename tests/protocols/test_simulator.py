@@ -88,13 +88,6 @@ class Listener:
 
 
 @pytest.fixture
-def context() -> Iterator[zmq.Context[Any]]:
-    ctx: zmq.Context[Any] = zmq.Context()
-    yield ctx
-    ctx.destroy(linger=0)
-
-
-@pytest.fixture
 def listener(context: zmq.Context[Any]) -> Iterator[Listener]:
     lis = Listener(context)
     yield lis

@@ -22,6 +22,7 @@ from command.station_desk import AcceptAll, OrderVerifier, StationDesk
 from protocols.console_link import ConsoleLink
 from protocols.delivery import ConsoleWire, StationWire, WireConfig
 from protocols.memory import MemoryNetwork, MemoryStation
+from protocols.nodes import ConsoleSettings
 from protocols.security import CurveKeys
 from protocols.station_link import StationLink
 from protocols.transport import Incoming, LinkEvent, Transport
@@ -29,6 +30,7 @@ from tests.waiting import wait_for
 
 PATROL = OrderKind("patrol", "Patrol", params=(ParamSpec("officers", "int", minimum=1),))
 CLOSE = OrderKind("close_road", "Close road", params=())
+ANY_PORT = "tcp://127.0.0.1:*"
 
 
 def incident(station_ids: tuple[str, ...] = ("st-a", "st-b")) -> Incident:
@@ -46,6 +48,38 @@ def draft(station: str = "st-a", officers: int = 2, kind: str = "patrol") -> Ord
     """An order draft for `station`."""
     params = {"officers": officers} if kind == "patrol" else {}
     return OrderDraft(station=station, kind=kind, zone="z1", params=params)
+
+
+def console_settings(clock: Any, keys: CurveKeys, **overrides: Any) -> ConsoleSettings:
+    """A ZeroMQ console's settings for one station (st-a) on any free loopback port, with a
+    fresh commander key and grant g1; `overrides` replace or add fields."""
+    fields: dict[str, Any] = {
+        "name": "console",
+        "journal_path": None,
+        "clock": clock,
+        "signer": Signer.generate("commander"),
+        "grant_chain": ("g1",),
+        "incident": incident(("st-a",)),
+        "keys": keys,
+        "allowed": {},
+        "address": ANY_PORT,
+    }
+    return ConsoleSettings(**{**fields, **overrides})
+
+
+def feed_console_settings(
+    clock: Any, keys: CurveKeys, publishers: dict[bytes, str], **overrides: Any
+) -> ConsoleSettings:
+    """`console_settings` that also binds the feed bus (feed and snapshot sockets on free
+    loopback ports), taking CURVE-authenticated feeds from `publishers` (public key -> name)."""
+    return console_settings(
+        clock,
+        keys,
+        feed_address=ANY_PORT,
+        snapshot_address=ANY_PORT,
+        feed_allowed=publishers,
+        **overrides,
+    )
 
 
 def received_by(transport: Transport, seconds: float = 0.3) -> list[Incoming]:

@@ -64,8 +64,18 @@ OPENED = IncidentOpened(
 )
 
 
-def make_order(oid: str, station: str, kind: str, t: float, signer: Signer) -> Order:
-    """A signed order issued at `t` (accept within 2 min, done within 15)."""
+def make_order(
+    oid: str,
+    station: str,
+    kind: str,
+    t: float,
+    signer: Signer,
+    *,
+    text: str | None = None,
+    decision_id: str | None = None,
+) -> Order:
+    """A signed order issued at `t` (accept within 2 min, done within 15); its text defaults
+    to "<kind> now" and its decision to "d-<oid>"."""
     draft = Order(
         id=oid,
         incident="bund",
@@ -77,14 +87,32 @@ def make_order(oid: str, station: str, kind: str, t: float, signer: Signer) -> O
         issued_at=t,
         ack_deadline=t + 120,
         due=t + 900,
-        text=f"{kind} now",
+        text=f"{kind} now" if text is None else text,
         grant_chain=("g1",),
-        decision_id=f"d-{oid}",
+        decision_id=f"d-{oid}" if decision_id is None else decision_id,
         commander="chief-li",
     )
     return Order.from_dict(
         {**draft.to_dict(), "signature": signer.sign(canonical_bytes(draft.signing_payload()))}
     )
+
+
+def correct(
+    j: Journal, ts: float, old: str, new: str, decision: str, rationale: str, reason: str
+) -> None:
+    """Journal chief-li's correction of decision `old` by a new decision `new` at `ts`."""
+    fixed = Decision(
+        id=new,
+        incident="bund",
+        ts=ts,
+        author="chief-li",
+        decision=decision,
+        rationale=rationale,
+        kind=DecisionKind.CORRECTION,
+        corrects=old,
+        correction_reason=reason,
+    )
+    j.correct_decision(old, fixed, reason)
 
 
 def _values(i: int) -> dict[str, dict[str, float]]:
@@ -173,18 +201,15 @@ def build_console_journal(path: Path, *, fused: bool = True) -> Path:
         Escalation("e2", "o-open", "security", EscalationKind.OVERDUE, clock.now(), "overdue")
     )
     clock.advance(10)
-    fixed = Decision(
-        id="d-fix",
-        incident="bund",
-        ts=clock.now(),
-        author="chief-li",
-        decision="close_gate at security and lighting",
-        rationale="both",
-        kind=DecisionKind.CORRECTION,
-        corrects="d-o-open",
-        correction_reason="lighting left out",
+    correct(
+        j,
+        clock.now(),
+        "d-o-open",
+        "d-fix",
+        "close_gate at security and lighting",
+        "both",
+        "lighting left out",
     )
-    j.correct_decision("d-o-open", fixed, "lighting left out")
     j.close(signer)
     return path
 

@@ -5,33 +5,22 @@ Orders, decisions and T0 are the fold tests' own (tests/command/fold/events.py),
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
 
 from command.model import Incident, OrderKind, ParamSpec, Station, Zone
 from tests.command.fold.events import T0 as T0
 from tests.command.fold.events import decision as decision
 from tests.command.fold.events import order as order
 from tests.ui.console.fake_events import EventMaker
-from ui import i18n, theme
 
 DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(autouse=True)
-def isolated_look(qapp: QApplication, tmp_path: Path) -> Iterator[None]:
-    """Every test starts light, in English, with settings under tmp_path."""
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    theme.apply_theme(qapp, "light")
-    i18n.set_language(qapp, "en")
-    yield
-    theme.apply_theme(qapp, "light")
-    i18n.set_language(qapp, "en")
+def every_test_isolated(isolated_look: None) -> None:
+    """Every test starts light, in English, with settings under tmp_path (tests/ui/conftest.py)."""
 
 
 @pytest.fixture

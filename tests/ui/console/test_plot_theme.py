@@ -39,7 +39,7 @@ def test_legend_text_keeps_contrast_after_dark_then_light(qtbot: QtBot, qapp: QA
     qtbot.addWidget(plots)
     plots.extend("north", "crowd", [1.0, 2.0], [3.0, 4.0])
     plots.extend("south", "crowd", [1.0, 2.0], [1.0, 2.0])
-    plot = plots._plots["crowd"]
+    plot = plots.plot("crowd")
     try:
         for name in ("dark", "light"):
             theme.apply_theme(qapp, name)

@@ -1,24 +1,11 @@
-"""Fixtures for review window tests: isolated QSettings, light theme and English."""
+"""Fixtures for review window tests: isolated QSettings, light theme and English
+(`isolated_look` from tests/ui/conftest.py, for every test here)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
-
-from ui import i18n, theme
 
 
 @pytest.fixture(autouse=True)
-def isolated_look(qapp: QApplication, tmp_path: Path) -> Iterator[None]:
+def every_test_isolated(isolated_look: None) -> None:
     """Every test starts light, in English, with settings under tmp_path."""
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    theme.apply_theme(qapp, "light")
-    i18n.set_language(qapp, "en")
-    yield
-    theme.apply_theme(qapp, "light")
-    i18n.set_language(qapp, "en")

@@ -1,15 +1,16 @@
-"""A small real console journal (bund-like) for review tests: feeds, an order, a correction."""
+"""A small real console journal (bund-like) for review window tests: feeds, an order, a
+correction. Orders and corrections are built by `tests.command.review.journals`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from command.canonical import canonical_bytes
 from command.clock import ManualClock
 from command.journal import Journal
 from command.lifecycle import Step
-from command.model import Decision, DecisionKind, Observation, Order, Priority
+from command.model import Decision, DecisionKind, Observation
 from command.signing import Signer
+from tests.command.review.journals import correct, make_order
 
 START = 1_760_000_000.0
 
@@ -62,24 +63,15 @@ def build_journal(path: Path) -> Path:
                 actor="fusion",
             )
     t = clock.now()
-    draft = Order(
-        id="01ORDER1",
-        incident="bund",
-        station="security",
-        kind="hold_entry",
-        params={"gates": 2},
-        zone="chenyi",
-        priority=Priority.URGENT,
-        issued_at=t,
-        ack_deadline=t + 120,
-        due=t + 900,
+    order = make_order(
+        "01ORDER1",
+        "security",
+        "hold_entry",
+        t,
+        signer,
         text="Hold entry at the Chenyi gates",
-        grant_chain=("g1",),
         decision_id="d1",
-        commander="chief-li",
     )
-    signature = signer.sign(canonical_bytes(draft.signing_payload()))
-    order = Order.from_dict({**draft.to_dict(), "signature": signature})
     decision = Decision(
         id="d1",
         incident="bund",
@@ -100,17 +92,14 @@ def build_journal(path: Path) -> Path:
         clock.advance(wait)
         j.record_step("01ORDER1", step, actor="security")
     clock.advance(10)
-    fixed = Decision(
-        id="d2",
-        incident="bund",
-        ts=clock.now(),
-        author="chief-li",
-        decision="Hold entry at Chenyi and Jinling",
-        rationale="both gates",
-        kind=DecisionKind.CORRECTION,
-        corrects="d1",
-        correction_reason="Jinling gate left out",
+    correct(
+        j,
+        clock.now(),
+        "d1",
+        "d2",
+        "Hold entry at Chenyi and Jinling",
+        "both gates",
+        "Jinling gate left out",
     )
-    j.correct_decision("d1", fixed, "Jinling gate left out")
     j.close(signer)
     return path
