@@ -11,9 +11,10 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from command.authority.keys import load_signer
-from command.clock import SystemClock
+from command.clock import Clock, SystemClock
 from protocols.certs import load_curve_keys, load_curve_public
 from protocols.commands import CountIssued, IssueOrder, SendGrants
 from protocols.delivery import WireConfig
@@ -22,12 +23,20 @@ from protocols.nodes import ConsoleNode, ConsoleSettings
 from tests.protocols.wiring import draft, incident
 
 
-def main(directory: Path, port: int, orders: int, heartbeat: float, interval: float) -> int:
+def stations_and_grant(directory: Path) -> tuple[list[str], dict[str, Any]]:
+    """The station ids and the commander's grant that `tests.system.world` wrote to `directory`."""
     stations: list[str] = json.loads((directory / "stations.json").read_text())
+    return stations, json.loads((directory / "grant.json").read_text())
+
+
+def console_settings(
+    directory: Path, port: int, clock: Clock, heartbeat: float, **extra: Any
+) -> ConsoleSettings:
+    """The console of a `tests.system.world` directory: its journal, commander key and grant,
+    CURVE keys, every station allowed, listening on `port`; `extra` adds settings fields."""
+    stations, grant = stations_and_grant(directory)
     keys = directory / "keys"
-    grant = json.loads((directory / "grant.json").read_text())
-    clock = SystemClock()
-    settings = ConsoleSettings(
+    return ConsoleSettings(
         name="console",
         journal_path=directory / "console.db",
         clock=clock,
@@ -38,9 +47,28 @@ def main(directory: Path, port: int, orders: int, heartbeat: float, interval: fl
         allowed={load_curve_public(keys / f"{s}.key"): s for s in stations},
         address=f"tcp://127.0.0.1:{port}",
         wire=WireConfig(heartbeat_s=heartbeat),
+        **extra,
     )
+
+
+def stop_on_sigterm() -> threading.Event:
+    """An event set when the process gets SIGTERM (the test's way to stop it)."""
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    return stop
+
+
+def run_until(stop: threading.Event) -> None:
+    """Keep the process (and its engine thread) alive until `stop` is set."""
+    while not stop.wait(0.2):
+        pass
+
+
+def main(directory: Path, port: int, orders: int, heartbeat: float, interval: float) -> int:
+    stations, grant = stations_and_grant(directory)
+    clock = SystemClock()
+    settings = console_settings(directory, port, clock, heartbeat)
+    stop = stop_on_sigterm()
     engine = Engine(lambda ctx: ConsoleNode(ctx, settings), clock, name="console").start()
     try:
         issued = engine.call_sync(CountIssued())
@@ -58,8 +86,7 @@ def main(directory: Path, port: int, orders: int, heartbeat: float, interval: fl
             if interval:
                 stop.wait(interval)
         print(f"issued up to {orders}", flush=True)
-        while not stop.wait(0.2):
-            pass
+        run_until(stop)
     finally:
         engine.stop()
     return 0

@@ -13,9 +13,7 @@ reports carry absurd times: for each order it holds it sends, correctly signed, 
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,8 +34,14 @@ from protocols.certs import load_curve_keys, load_curve_public
 from protocols.commands import Handlers, IssueOrder, SendGrants
 from protocols.delivery import WireConfig
 from protocols.engine import Engine
-from protocols.nodes import ConsoleNode, ConsoleSettings, StationNode, StationSettings
-from tests.protocols.wiring import draft, incident
+from protocols.nodes import ConsoleNode, StationNode, StationSettings
+from tests.protocols.wiring import draft
+from tests.system.console_proc import (
+    console_settings,
+    run_until,
+    stations_and_grant,
+    stop_on_sigterm,
+)
 
 BACKDATE_S = 600.0
 ABSURD_TIMES = (1.0e14, -1.0e9)  # year ~3,170,000 and 1938
@@ -69,25 +73,17 @@ class BackdatingConsole(ConsoleNode):
 
 
 def console(directory: Path, port: int) -> int:
-    stations: list[str] = json.loads((directory / "stations.json").read_text())
+    stations, grant = stations_and_grant(directory)
     keys = directory / "keys"
-    grant = json.loads((directory / "grant.json").read_text())
     clock = SystemClock()
-    settings = ConsoleSettings(
-        name="console",
-        journal_path=directory / "console.db",
-        clock=clock,
-        signer=load_signer(keys / "commander.sign"),
-        grant_chain=(grant["id"],),
-        incident=incident(tuple(stations)),
-        keys=load_curve_keys(keys / "console.key_secret"),
-        allowed={load_curve_public(keys / f"{s}.key"): s for s in stations},
-        address=f"tcp://127.0.0.1:{port}",
-        wire=WireConfig(heartbeat_s=0.5),
+    settings = console_settings(
+        directory,
+        port,
+        clock,
+        0.5,
         report_keys=json.loads((directory / "report_keys.json").read_text()),
     )
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop = stop_on_sigterm()
     engine = Engine(lambda ctx: BackdatingConsole(ctx, settings), clock, name="console").start()
     try:
         for sid in stations:
@@ -105,8 +101,7 @@ def console(directory: Path, port: int) -> int:
         engine.call_sync(SendGrants("st-a", (revocation.to_dict(),)))
         engine.call_sync(IssueBackdated(draft("st-a"), decision="backdated", rationale="attack"))
         print("issued", flush=True)
-        while not stop.wait(0.2):
-            pass
+        run_until(stop)
     finally:
         engine.stop()
     return 0
@@ -145,12 +140,10 @@ def skewed(directory: Path, port: int, station_id: str) -> int:
         wire=WireConfig(heartbeat_s=0.5),
         signer=load_signer(keys / f"{station_id}.sign"),
     )
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop = stop_on_sigterm()
     engine = Engine(lambda ctx: SkewedStation(ctx, settings), clock, name=station_id).start()
     try:
-        while not stop.wait(0.2):
-            pass
+        run_until(stop)
     finally:
         engine.stop()
     return 0
