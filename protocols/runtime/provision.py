@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import platformdirs
@@ -294,20 +295,11 @@ def load_report_keys(path: Path) -> dict[str, str]:
 
 def load_allow_list(path: Path) -> dict[bytes, str]:
     """Read an allow-list: Z85 public key → station id (what the console's ZAP handler takes)."""
-    allowed: dict[bytes, str] = {}
-    for sid, entry in _allow_entries(path).items():
-        key = entry.get("curve") if isinstance(entry, dict) else entry
-        raw = str(key).encode("ascii", "replace")
-        try:
-            ok = len(raw) == 40 and len(z85.decode(raw)) == 32
-        except (ValueError, KeyError, TypeError):
-            ok = False
-        if not ok:
-            raise ProvisionError(f"{path}: station {sid!r}: not a Z85 CURVE public key")
-        if raw in allowed:
-            raise ProvisionError(f"{path}: stations {allowed[raw]!r} and {sid!r} share one key")
-        allowed[raw] = str(sid)
-    return allowed
+    entries = {
+        sid: entry.get("curve") if isinstance(entry, dict) else entry
+        for sid, entry in _allow_entries(path).items()
+    }
+    return _curve_key_map(path, entries, "station")
 
 
 def write_feed_allow_list(path: Path, keys: Mapping[str, bytes]) -> None:
@@ -325,17 +317,22 @@ def load_feed_allow_list(path: Path) -> dict[bytes, str]:
     publishers = data.get("publishers") if isinstance(data, dict) else None
     if not isinstance(publishers, dict):
         raise ProvisionError(f"{path}: expected 'publishers:' mapping a name to a public key")
+    return _curve_key_map(path, publishers, "publisher")
+
+
+def _curve_key_map(path: Path, keys: Mapping[Any, Any], what: str) -> dict[bytes, str]:
+    """Name → Z85 CURVE public key, checked, as key → name; two names may not share a key."""
     allowed: dict[bytes, str] = {}
-    for name, key in publishers.items():
+    for name, key in keys.items():
         raw = str(key).encode("ascii", "replace")
         try:
             ok = len(raw) == 40 and len(z85.decode(raw)) == 32
         except (ValueError, KeyError, TypeError):
             ok = False
         if not ok:
-            raise ProvisionError(f"{path}: publisher {name!r}: not a Z85 CURVE public key")
+            raise ProvisionError(f"{path}: {what} {name!r}: not a Z85 CURVE public key")
         if raw in allowed:
-            raise ProvisionError(f"{path}: publishers {allowed[raw]!r} and {name!r} share a key")
+            raise ProvisionError(f"{path}: {what}s {allowed[raw]!r} and {name!r} share one key")
         allowed[raw] = str(name)
     return allowed
 
