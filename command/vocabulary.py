@@ -77,6 +77,9 @@ class Kind(StrEnum):
     SUGGESTION_DISMISSED = "suggestion.dismissed"
     # integrity
     CHECKPOINT = "checkpoint"
+    WITNESS_COSIGNED = "witness.cosigned"  # this journal's owner, as a witness, cosigned a peer's
+    CHECKPOINT_COSIGNED = "checkpoint.cosigned"  # a witness cosigned one of this journal's
+    WITNESS_REFUSED = "witness.refused"  # a witness refused a peer's checkpoint: fork evidence
 
 
 STEP_KIND: Mapping[Step, Kind] = {
@@ -887,22 +890,44 @@ class SuggestionRecorded:
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
-    """A signature over the chain head (seq and hash) by the journal's signer."""
+    """A signature over the chain head (seq and hash) by the journal's signer.
+
+    Since checkpoints became periodic a checkpoint names its journal (`origin`, see
+    `command.journal.checkpoints.Origin`), its time `ts` (journal clock), why it was made
+    (`reason`: "events", "interval", "close", "witness" or "manual") and the policy the signer
+    follows (`every_events`, `every_s` in journal-clock seconds); the signature covers all of
+    them (`command.journal.checkpoints.checkpoint_note`). A checkpoint written before then has
+    `origin == ""` and its signature covers only `{head_seq, head_hash}`.
+    """
 
     head_seq: int
     head_hash: str
     key: str
     signature: str
+    origin: str = ""
+    ts: float = 0.0
+    reason: str = ""
+    every_events: int = 0
+    every_s: float = 0.0
     kind: ClassVar[Kind] = Kind.CHECKPOINT
 
     def to_body(self) -> dict[str, JSON]:
-        """The JSON form."""
-        return {
+        """The JSON form (the legacy four fields only for a legacy checkpoint)."""
+        body: dict[str, JSON] = {
             "head_seq": self.head_seq,
             "head_hash": self.head_hash,
             "key": self.key,
             "signature": self.signature,
         }
+        if self.origin:
+            body.update(
+                origin=self.origin,
+                ts=self.ts,
+                reason=self.reason,
+                every_events=self.every_events,
+                every_s=self.every_s,
+            )
+        return body
 
     @classmethod
     def from_body(cls, body: Mapping[str, JSON]) -> Checkpoint:
@@ -912,6 +937,111 @@ class Checkpoint:
             _str(body, "head_hash"),
             _str(body, "key"),
             _str(body, "signature"),
+            _str(body, "origin"),
+            _float(body, "ts") or 0.0,
+            _str(body, "reason"),
+            int(body.get("every_events", 0) or 0),
+            _float(body, "every_s") or 0.0,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Cosigned:
+    """A witness's cosignature over a peer's checkpoint (C2SP tlog-cosignature style).
+
+    Journaled twice: by the witness as `witness.cosigned` (`mine=True`: "I cosigned this
+    checkpoint of that origin"), and by the checkpoint's signer as `checkpoint.cosigned`
+    (`mine=False`: "this witness cosigned my checkpoint"). `witness` is the witness's name
+    (station id, console name or centre name), `witness_key` its Ed25519 key (hex), `ts` the
+    witness's time (integer seconds of its clock), `signature` over
+    `command.journal.checkpoints.cosignature_message`.
+    """
+
+    checkpoint: Checkpoint
+    witness: str
+    witness_key: str
+    ts: int
+    signature: str
+    mine: bool = True
+
+    @property
+    def kind(self) -> Kind:
+        """`witness.cosigned` or `checkpoint.cosigned`."""
+        return Kind.WITNESS_COSIGNED if self.mine else Kind.CHECKPOINT_COSIGNED
+
+    def to_body(self) -> dict[str, JSON]:
+        """The JSON form."""
+        return {
+            "checkpoint": self.checkpoint.to_body(),
+            "witness": self.witness,
+            "witness_key": self.witness_key,
+            "ts": self.ts,
+            "signature": self.signature,
+        }
+
+    @classmethod
+    def read(cls, body: Mapping[str, JSON], *, mine: bool) -> Cosigned:
+        """Read the JSON form."""
+        return cls(
+            Checkpoint.from_body(_map(body.get("checkpoint"))),
+            _str(body, "witness"),
+            _str(body, "witness_key"),
+            int(body.get("ts", 0) or 0),
+            _str(body, "signature"),
+            mine,
+        )
+
+
+class RefusalReason(StrEnum):
+    """Why a witness refused a checkpoint (`witness.refused`)."""
+
+    SMALLER = "smaller"  # a smaller size than one it cosigned for that origin: truncated
+    FORK = "fork"  # a different head at a size it cosigned: the chain was rewritten
+    INCONSISTENT = "inconsistent"  # the signer's own head at the witnessed size differs
+    BAD_SIGNATURE = "bad_signature"  # not signed by the origin's key
+    WRONG_KEY = "wrong_key"  # signed by another key than the origin's earlier checkpoints
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessRefused:
+    """A witness refused a checkpoint; the evidence is kept whole.
+
+    `stored` is the last checkpoint the witness cosigned for that origin, `offered` the one
+    refused, `prior` the signer's own checkpoint at the witnessed size when it sent one (the
+    proof of consistency that did not match). Journaled by the witness (`reported_by ==
+    witness`) and, when the refusal reaches it, by the signer of the checkpoint.
+    """
+
+    witness: str
+    reason: RefusalReason
+    stored: Checkpoint | None
+    offered: Checkpoint
+    prior: Checkpoint | None = None
+    detail: str = ""
+    kind: ClassVar[Kind] = Kind.WITNESS_REFUSED
+
+    def to_body(self) -> dict[str, JSON]:
+        """The JSON form."""
+        return {
+            "witness": self.witness,
+            "reason": self.reason.value,
+            "stored": None if self.stored is None else self.stored.to_body(),
+            "offered": self.offered.to_body(),
+            "prior": None if self.prior is None else self.prior.to_body(),
+            "detail": self.detail,
+        }
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, JSON]) -> WitnessRefused:
+        """Read the JSON form."""
+        stored, prior = body.get("stored"), body.get("prior")
+        return cls(
+            _str(body, "witness"),
+            RefusalReason(_str(body, "reason")),
+            Checkpoint.from_body(stored) if isinstance(stored, Mapping) else None,
+            Checkpoint.from_body(_map(body.get("offered"))),
+            Checkpoint.from_body(prior) if isinstance(prior, Mapping) else None,
+            _str(body, "detail"),
         )
 
 
@@ -954,6 +1084,8 @@ Body: TypeAlias = (
     | ObservationsBatch
     | SuggestionRecorded
     | Checkpoint
+    | Cosigned
+    | WitnessRefused
     | UnknownBody
 )
 """Every typed body `decode` can return."""
@@ -978,6 +1110,8 @@ def decode_body(kind: str, body: Mapping[str, JSON]) -> Body:
         )
     if k in (Kind.LINK_UP, Kind.LINK_DOWN):
         return LinkChanged(_str(body, "peer"), k is Kind.LINK_UP, _str(body, "detail"))
+    if k in (Kind.WITNESS_COSIGNED, Kind.CHECKPOINT_COSIGNED):
+        return Cosigned.read(body, mine=k is Kind.WITNESS_COSIGNED)
     if k in (Kind.GRANT_ISSUED, Kind.GRANT_NARROWED):
         grant = body.get("grant", body)
         return GrantRecorded(_map(grant), k is Kind.GRANT_NARROWED)
@@ -1007,6 +1141,7 @@ _READERS: Mapping[Kind, Callable[[Mapping[str, JSON]], Body]] = {
     Kind.PICTURE_VALUES: PictureValues.from_body,
     Kind.OBSERVATIONS_BATCH: ObservationsBatch.from_body,
     Kind.CHECKPOINT: Checkpoint.from_body,
+    Kind.WITNESS_REFUSED: WitnessRefused.from_body,
 }
 
 

@@ -32,6 +32,8 @@ class MsgType(StrEnum):
     FEED = "FEED"
     SNAPSHOT_REQUEST = "SNAPSHOT_REQUEST"
     SNAPSHOT = "SNAPSHOT"
+    CHECKPOINT = "CHECKPOINT"
+    WITNESS = "WITNESS"
 
 
 class NackCode(StrEnum):
@@ -231,6 +233,50 @@ class Snapshot:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class CheckpointMsg:
+    """A journal's latest signed checkpoint, sent to a peer that witnesses it (both ways on the
+    order link: console → station and station → console; up the centre link too).
+
+    `latest` is a `checkpoint` event body (`command.vocabulary.Checkpoint.to_body()`);
+    `prior` (or {}) is the signer's checkpoint at the size the witness last cosigned, the proof
+    that the new one extends it (`command.journal.witness`). Not queued durably: only the latest
+    matters, and it is sent again on every new checkpoint and after every reconnection.
+    """
+
+    latest: dict[str, JSON]
+    prior: dict[str, JSON] = field(default_factory=dict)
+
+    TYPE: ClassVar[MsgType] = MsgType.CHECKPOINT
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {"latest": (dict,), "prior": (dict,)}
+
+
+class WitnessVerdict(StrEnum):
+    """A witness's answer to a CHECKPOINT."""
+
+    COSIGNED = "cosigned"  # `cosignature` holds a `witness.cosigned` body
+    NEED_PRIOR = "need_prior"  # send the checkpoint again with `prior` at size `size`
+    REFUSED = "refused"  # `refusal` holds a `witness.refused` body (the evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessMsg:
+    """A witness's answer to a CHECKPOINT (its header's `ack_of` names it)."""
+
+    verdict: str
+    cosignature: dict[str, JSON] = field(default_factory=dict)
+    refusal: dict[str, JSON] = field(default_factory=dict)
+    size: int = 0
+
+    TYPE: ClassVar[MsgType] = MsgType.WITNESS
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {
+        "verdict": (str,),
+        "cosignature": (dict,),
+        "refusal": (dict,),
+        "size": (int,),
+    }
+
+
 Body = (
     Hello
     | Heartbeat
@@ -243,6 +289,8 @@ Body = (
     | FeedBatch
     | SnapshotRequest
     | Snapshot
+    | CheckpointMsg
+    | WitnessMsg
 )
 
 BODY_TYPES: Final[dict[MsgType, type[Body]]] = {
@@ -259,6 +307,8 @@ BODY_TYPES: Final[dict[MsgType, type[Body]]] = {
         FeedBatch,
         SnapshotRequest,
         Snapshot,
+        CheckpointMsg,
+        WitnessMsg,
     )
 }
 
