@@ -80,6 +80,10 @@ class Kind(StrEnum):
     WITNESS_COSIGNED = "witness.cosigned"  # this journal's owner, as a witness, cosigned a peer's
     CHECKPOINT_COSIGNED = "checkpoint.cosigned"  # a witness cosigned one of this journal's
     WITNESS_REFUSED = "witness.refused"  # a witness refused a peer's checkpoint: fork evidence
+    # the operations centre
+    SITE_EVENT = "site.event"  # a centre's mirror of one event of a site's (or district's) journal
+    SITREP_REQUESTED = "sitrep.requested"  # a centre asked a site for a situation report
+    SITREP_SENT = "sitrep.sent"  # a site console answered a SITREP request
 
 
 STEP_KIND: Mapping[Step, Kind] = {
@@ -1045,6 +1049,127 @@ class WitnessRefused:
         )
 
 
+# ---------------------------------------------------------------------------- the centre
+
+
+@dataclass(frozen=True, slots=True)
+class SiteEvent:
+    """A centre's mirror of one event of a site console's journal (or, one level up, of a
+    district centre's journal), as shipped up the centre link.
+
+    `site` is the sending console's (or centre's) name and `origin` its checkpoint origin;
+    `seq`, `ts`, `actor`, `event_kind`, `incident`, `body` and `hash` are the site event's own,
+    so the centre can fold a site's events with the same fold the site uses and check them
+    against the site's witnessed checkpoints. Events are mirrored once each, in seq order.
+    """
+
+    site: str
+    origin: str
+    seq: int
+    ts: float
+    actor: str
+    event_kind: str
+    incident: str
+    body: Mapping[str, JSON]
+    hash: str
+    kind: ClassVar[Kind] = Kind.SITE_EVENT
+
+    def to_body(self) -> dict[str, JSON]:
+        """The JSON form."""
+        return {
+            "site": self.site,
+            "origin": self.origin,
+            "seq": self.seq,
+            "ts": self.ts,
+            "actor": self.actor,
+            "kind": self.event_kind,
+            "incident": self.incident,
+            "body": dict(self.body),
+            "hash": self.hash,
+        }
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, JSON]) -> SiteEvent:
+        """Read the JSON form."""
+        return cls(
+            _str(body, "site"),
+            _str(body, "origin"),
+            int(body.get("seq", 0)),
+            _float(body, "ts") or 0.0,
+            _str(body, "actor"),
+            _str(body, "kind"),
+            _str(body, "incident"),
+            _map(body.get("body")),
+            _str(body, "hash"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SitrepRequested:
+    """A centre asked a site for a situation report by `due_ts` (journaled by the centre when it
+    asks and by the site console when the request arrives)."""
+
+    sitrep_id: str
+    site: str
+    due_ts: float
+    asked_by: str
+    note: str = ""
+    kind: ClassVar[Kind] = Kind.SITREP_REQUESTED
+
+    def to_body(self) -> dict[str, JSON]:
+        """The JSON form."""
+        return {
+            "sitrep_id": self.sitrep_id,
+            "site": self.site,
+            "due_ts": self.due_ts,
+            "asked_by": self.asked_by,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, JSON]) -> SitrepRequested:
+        """Read the JSON form."""
+        return cls(
+            _str(body, "sitrep_id"),
+            _str(body, "site"),
+            _float(body, "due_ts") or 0.0,
+            _str(body, "asked_by"),
+            _str(body, "note"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SitrepSent:
+    """A site console's situation report: `summary` composed from its picture (zones and levels,
+    order counts, open escalations, decisions since the last report), the commander's `remarks`.
+    It reaches the centre like every site event (mirrored as a `site.event`)."""
+
+    sitrep_id: str
+    summary: Mapping[str, JSON]
+    remarks: str
+    by: str
+    kind: ClassVar[Kind] = Kind.SITREP_SENT
+
+    def to_body(self) -> dict[str, JSON]:
+        """The JSON form."""
+        return {
+            "sitrep_id": self.sitrep_id,
+            "summary": dict(self.summary),
+            "remarks": self.remarks,
+            "by": self.by,
+        }
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, JSON]) -> SitrepSent:
+        """Read the JSON form."""
+        return cls(
+            _str(body, "sitrep_id"),
+            _map(body.get("summary")),
+            _str(body, "remarks"),
+            _str(body, "by"),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class UnknownBody:
     """An event of a kind this version does not know (kept as it is, ignored by the fold)."""
@@ -1086,6 +1211,9 @@ Body: TypeAlias = (
     | Checkpoint
     | Cosigned
     | WitnessRefused
+    | SiteEvent
+    | SitrepRequested
+    | SitrepSent
     | UnknownBody
 )
 """Every typed body `decode` can return."""
@@ -1142,6 +1270,9 @@ _READERS: Mapping[Kind, Callable[[Mapping[str, JSON]], Body]] = {
     Kind.OBSERVATIONS_BATCH: ObservationsBatch.from_body,
     Kind.CHECKPOINT: Checkpoint.from_body,
     Kind.WITNESS_REFUSED: WitnessRefused.from_body,
+    Kind.SITE_EVENT: SiteEvent.from_body,
+    Kind.SITREP_REQUESTED: SitrepRequested.from_body,
+    Kind.SITREP_SENT: SitrepSent.from_body,
 }
 
 
