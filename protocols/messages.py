@@ -34,6 +34,10 @@ class MsgType(StrEnum):
     SNAPSHOT = "SNAPSHOT"
     CHECKPOINT = "CHECKPOINT"
     WITNESS = "WITNESS"
+    SITE_EVENTS = "SITE_EVENTS"
+    SITE_ACK = "SITE_ACK"
+    SITE_HANDOVER = "SITE_HANDOVER"
+    SITREP_REQUEST = "SITREP_REQUEST"
 
 
 class NackCode(StrEnum):
@@ -277,6 +281,64 @@ class WitnessMsg:
     }
 
 
+# -- the centre link (site console ⇄ operations centre) -----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SiteEvents:
+    """Site → centre: journal events in seq order, each the row as journaled
+    (`{seq, ts, actor, kind, incident, body, prev_hash, hash}`), starting right after the seq
+    the centre last acknowledged. `origin` names the site journal (its checkpoint origin)."""
+
+    origin: str
+    events: list[dict[str, JSON]]
+
+    TYPE: ClassVar[MsgType] = MsgType.SITE_EVENTS
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {"origin": (str,), "events": (list,)}
+
+
+@dataclass(frozen=True, slots=True)
+class SiteAck:
+    """Centre → site: every site event through seq `through` is mirrored (cumulative);
+    `hash` is the site event hash at `through` ("" when `through` is 0). Sent after each batch
+    and after every HELLO, so a reconnecting site resumes right after it."""
+
+    through: int
+    hash: str = ""
+
+    TYPE: ClassVar[MsgType] = MsgType.SITE_ACK
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {"through": (int,), "hash": (str,)}
+
+
+@dataclass(frozen=True, slots=True)
+class SiteHandover:
+    """Centre → site, durable: a handover of the site's command (`handover` is a `handover`
+    event body: from, to, old_grant_id, grant, revocation, effective_at)."""
+
+    handover: dict[str, JSON]
+
+    TYPE: ClassVar[MsgType] = MsgType.SITE_HANDOVER
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {"handover": (dict,)}
+
+
+@dataclass(frozen=True, slots=True)
+class SitrepRequest:
+    """Centre → site, durable: report the situation by `due_ts` (centre clock)."""
+
+    sitrep_id: str
+    due_ts: float
+    asked_by: str
+    note: str = ""
+
+    TYPE: ClassVar[MsgType] = MsgType.SITREP_REQUEST
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {
+        "sitrep_id": (str,),
+        "due_ts": (float, int),
+        "asked_by": (str,),
+        "note": (str,),
+    }
+
+
 Body = (
     Hello
     | Heartbeat
@@ -291,6 +353,10 @@ Body = (
     | Snapshot
     | CheckpointMsg
     | WitnessMsg
+    | SiteEvents
+    | SiteAck
+    | SiteHandover
+    | SitrepRequest
 )
 
 BODY_TYPES: Final[dict[MsgType, type[Body]]] = {
@@ -309,6 +375,10 @@ BODY_TYPES: Final[dict[MsgType, type[Body]]] = {
         Snapshot,
         CheckpointMsg,
         WitnessMsg,
+        SiteEvents,
+        SiteAck,
+        SiteHandover,
+        SitrepRequest,
     )
 }
 
