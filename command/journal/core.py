@@ -26,7 +26,7 @@ from command.journal.store import EventRow, Store
 from command.signing import Signer
 from command.vocabulary import Checkpoint, EventBody, Kind
 
-Role = Literal["console", "station"]
+Role = Literal["console", "station", "centre"]
 
 
 class JournalCore:
@@ -36,8 +36,8 @@ class JournalCore:
 
     def __init__(self, store: Store, *, clock: Clock, owner: str, role: Role) -> None:
         """Wrap an opened store; use `open`, `in_memory` or `open_readonly` instead."""
-        if role not in ("console", "station"):
-            raise ValidationError(f"journal role must be console or station, got {role!r}")
+        if role not in ("console", "station", "centre"):
+            raise ValidationError(f"journal role must be console, station or centre, got {role!r}")
         self._store = store
         self.clock = clock
         self.owner = owner
@@ -80,7 +80,7 @@ class JournalCore:
         journal._store = store
         journal.clock = clock or SystemClock()
         journal.owner = owner
-        journal.role = "station" if role == "station" else "console"
+        journal.role = role if role in ("station", "centre") else "console"  # type: ignore[assignment]
         journal._depth = 0
         journal._closed = False
         journal._readonly = True
