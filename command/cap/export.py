@@ -110,9 +110,48 @@ def alert_xml(alert: Mapping[str, Any]) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
+RESPONSE_TYPES = (
+    "Shelter",
+    "Evacuate",
+    "Prepare",
+    "Execute",
+    "Avoid",
+    "Monitor",
+    "Assess",
+    "AllClear",
+    "None",
+)
+"""CAP 1.2 `responseType` values."""
+
+
+@dataclass(frozen=True, slots=True)
+class AlertText:
+    """One language version of a public alert's words (an extra CAP `<info>`; everything else,
+    area and codes included, is the same as the alert's first info)."""
+
+    language: str
+    event: str
+    headline: str
+    description: str
+    instruction: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready form."""
+        return {
+            "language": self.language,
+            "event": self.event,
+            "headline": self.headline,
+            "description": self.description,
+            "instruction": self.instruction,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class PublicAlert:
     """The commander's public alert, exported as CAP 1.2.
+
+    `translations` are further language versions (one `<info>` each, after the first);
+    `response_types`, `web` and `contact` are the CAP info elements of those names.
 
     `polygons` are rings of (lon, lat) points (e.g. zone outlines from GeoJSON); they are
     written as CAP `lat,lon` pairs, closed. Times are epoch seconds, shown in `timezone`.
@@ -142,12 +181,18 @@ class PublicAlert:
     polygons: tuple[tuple[tuple[float, float], ...], ...] = ()
     parameters: Mapping[str, str] = field(default_factory=dict)
     note: str = ""
+    response_types: tuple[str, ...] = ()
+    web: str = ""
+    contact: str = ""
+    translations: tuple[AlertText, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the body of an `alert.issued` journal event)."""
         body = {f.name: getattr(self, f.name) for f in fields(self)}
         body["polygons"] = [[list(p) for p in ring] for ring in self.polygons]
         body["parameters"] = dict(self.parameters)
+        body["response_types"] = list(self.response_types)
+        body["translations"] = [t.to_dict() for t in self.translations]
         return body
 
     @classmethod
@@ -166,6 +211,11 @@ class PublicAlert:
             values["parameters"] = {
                 str(k): str(v) for k, v in dict(values.get("parameters") or {}).items()
             }
+            values["response_types"] = tuple(str(r) for r in values.get("response_types") or ())
+            values["translations"] = tuple(
+                AlertText(**{k: str(v) for k, v in dict(t).items()})
+                for t in values.get("translations") or ()
+            )
             return cls(**values)
         except (TypeError, ValueError, IndexError) as err:
             raise CapError(f"public alert is malformed: {err}") from None
@@ -184,6 +234,8 @@ class PublicAlert:
             "severity": self.severity,
             "certainty": self.certainty,
         }
+        if self.response_types:
+            info["responseType"] = list(self.response_types)
         if self.expires is not None:
             info["expires"] = cap_time(self.expires, self.timezone)
         if self.sender_name:
@@ -192,6 +244,10 @@ class PublicAlert:
         info["description"] = self.description
         if self.instruction:
             info["instruction"] = self.instruction
+        if self.web:
+            info["web"] = self.web
+        if self.contact:
+            info["contact"] = self.contact
         if self.parameters:
             info["parameter"] = [[k, v] for k, v in self.parameters.items()]
         area: dict[str, Any] = {"areaDesc": self.area_desc}
@@ -210,8 +266,22 @@ class PublicAlert:
             alert["note"] = self.note
         if self.references:
             alert["references"] = self.references
-        alert["info"] = [info]
+        alert["info"] = [info] + [self._translated(info, t) for t in self.translations]
         return alert
+
+    @staticmethod
+    def _translated(info: Mapping[str, Any], text: AlertText) -> dict[str, Any]:
+        out = dict(info)
+        out.update(
+            language=text.language,
+            event=text.event or info["event"],
+            headline=text.headline,
+            description=text.description,
+        )
+        out.pop("instruction", None)
+        if text.instruction:
+            out["instruction"] = text.instruction
+        return out
 
 
 _ENUMS = {
@@ -234,6 +304,15 @@ def export_cap(alert: PublicAlert) -> bytes:
     for attr in ("event", "area_desc"):
         if not str(getattr(alert, attr)).strip():
             raise CapError(f"CAP alert {attr} must not be empty")
+    for response in alert.response_types:
+        if response not in RESPONSE_TYPES:
+            raise CapError(
+                f"CAP alert response type must be one of {', '.join(RESPONSE_TYPES)}, "
+                f"got {response!r}"
+            )
+    languages = [alert.language] + [t.language for t in alert.translations]
+    if len(set(languages)) != len(languages):
+        raise CapError(f"CAP alert has two versions in one language: {', '.join(languages)}")
     check_identifier("identifier", alert.identifier)
     check_identifier("sender", alert.sender)
     if alert.msg_type in ("Update", "Cancel") and not alert.references:
