@@ -33,6 +33,7 @@ class Kind(StrEnum):
     ORDER_RECEIVED = "order.received"
     ORDER_REJECTED = "order.rejected"  # a station refused an ORDER message (authority, malformed)
     ORDER_RECHAINED = "order.rechained"
+    ORDER_CROSSED = "order.crossed"  # a step from the other end crossed a withdrawal on the wire
     ORDER_DELIVER = "order.deliver"
     ORDER_ACKNOWLEDGE = "order.acknowledge"
     ORDER_ACCEPT = "order.accept"
@@ -310,6 +311,46 @@ class OrderRechained:
             tuple(str(g) for g in body.get("grant_chain", ())),
             _str(body, "commander"),
             _str(body, "signature"),
+            _str(body, "msg_id"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCrossed:
+    """A step from the other end crossed the console's withdrawal (expiry or cancellation) on the
+    wire. At the console: a station's report (`step`, made at `at` station time) reached an order
+    already withdrawn; it is kept, not applied. At a station: the withdrawal reached an order the
+    station had already finished (`step` is expire or cancel, `at` the console's time); the
+    station's end state stands and the merge lists the order. `state` is this end's state."""
+
+    order_id: str
+    station: str
+    step: str
+    state: OrderState
+    at: float
+    msg_id: str = ""
+    kind: ClassVar[Kind] = Kind.ORDER_CROSSED
+
+    def to_body(self) -> dict[str, JSON]:
+        """The JSON form."""
+        return {
+            "order_id": self.order_id,
+            "station": self.station,
+            "step": self.step,
+            "state": self.state.value,
+            "at": self.at,
+            "msg_id": self.msg_id,
+        }
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, JSON]) -> OrderCrossed:
+        """Read the JSON form."""
+        return cls(
+            _str(body, "order_id"),
+            _str(body, "station"),
+            _str(body, "step"),
+            OrderState(_str(body, "state", "expired")),
+            float(body.get("at", 0.0)),
             _str(body, "msg_id"),
         )
 
@@ -1188,6 +1229,7 @@ Body: TypeAlias = (
     | OrderReceived
     | OrderRejected
     | OrderRechained
+    | OrderCrossed
     | OrderStepped
     | DecisionAdded
     | DecisionCorrected
@@ -1253,6 +1295,7 @@ _READERS: Mapping[Kind, Callable[[Mapping[str, JSON]], Body]] = {
     Kind.ORDER_RECEIVED: OrderReceived.from_body,
     Kind.ORDER_REJECTED: OrderRejected.from_body,
     Kind.ORDER_RECHAINED: OrderRechained.from_body,
+    Kind.ORDER_CROSSED: OrderCrossed.from_body,
     Kind.DECISION_ADDED: DecisionAdded.from_body,
     Kind.DECISION_CORRECTED: DecisionCorrected.from_body,
     Kind.ESCALATION_RAISED: EscalationRaised.from_body,
