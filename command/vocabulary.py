@@ -500,6 +500,7 @@ class AttentionSubject(StrEnum):
 
     ORDER = "order"
     ESCALATION = "escalation"
+    INTEGRITY = "integrity"  # an integrity alarm (a witness's refusal), by its event's seq
 
 
 @dataclass(frozen=True, slots=True)
@@ -507,7 +508,7 @@ class AttentionAcknowledged:
     """The commander acknowledged an item that needed attention (an escalation, or a late,
     expired, declined or rejected order): it stays on record but is no longer highlighted."""
 
-    subject: str  # an AttentionSubject value: "order" | "escalation"
+    subject: str  # an AttentionSubject value: "order" | "escalation" | "integrity"
     id: str
     by: str = ""
     note: str = ""
