@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QFont
 
+from command.cap.localize import AlertWords, alert_words
 from command.fold import (
     AlertsModel,
     AlertView,
@@ -40,7 +41,7 @@ from command.fold import (
 from command.lifecycle import OrderState
 from ui import theme
 from ui.console.clock import heard_text
-from ui.i18n import marked
+from ui.i18n import current_language, marked
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -524,6 +525,11 @@ class SuggestionsTableModel(RowTableModel[SuggestionView]):
         return None
 
 
+def _words(row: AlertView) -> AlertWords | None:
+    """The alert's words in the UI language (received CAP infos, issued language versions)."""
+    return alert_words(row.body, current_language())
+
+
 def _cap(row: AlertView, key: str) -> str:
     """A CAP field of an alert: the signal's "cap" dict, then the body itself."""
     cap = row.body.get("cap")
@@ -563,10 +569,22 @@ class AlertsTableModel(RowTableModel[AlertView]):
             return text
 
         def area(r: AlertView, n: float) -> str:
+            words = _words(r)
+            if words is not None and words.area:
+                return words.area
             return _cap(r, "areas") or _cap(r, "area") or _cap(r, "areaDesc") or (r.zone or "")
 
+        def headline(r: AlertView, n: float) -> str:
+            words = _words(r)
+            return words.headline if words is not None and words.headline else r.headline
+
+        def severity(r: AlertView, n: float) -> str:
+            words = _words(r)
+            return words.severity if words is not None and words.severity else _cap(r, "severity")
+
         def expires(r: AlertView, n: float) -> str:
-            value = _cap(r, "expires")
+            words = _words(r)
+            value = words.expires if words is not None and words.expires else _cap(r, "expires")
             try:
                 return hhmm(float(value)) if value else ""
             except ValueError:
@@ -580,12 +598,9 @@ class AlertsTableModel(RowTableModel[AlertView]):
             ),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Direction")), direction),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Kind")), lambda r, n: r.kind),
-            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Headline")), lambda r, n: r.headline),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Headline")), headline),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Status")), status),
-            _c(
-                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Severity")),
-                lambda r, n: _cap(r, "severity"),
-            ),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Severity")), severity),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Area")), area),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Expires")), expires),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Source")), lambda r, n: r.source),
