@@ -11,6 +11,7 @@ from command.fold.decisions import DecisionsModel, DecisionView
 from command.fold.delegation import DelegationModel
 from command.fold.escalations import EscalationsModel, EscalationView
 from command.fold.incident import Counts, IncidentState, fold, fold_until
+from command.fold.integrity import CheckpointSeen, IntegrityAlarm, IntegrityModel, WitnessMark
 from command.fold.link import LinkStatus
 from command.fold.orders import Authority, OrdersModel, OrderView, StepRecord, chain_names
 from command.fold.replayer import Replayer
@@ -23,6 +24,7 @@ __all__ = [
     "AlertView",
     "AlertsModel",
     "Authority",
+    "CheckpointSeen",
     "Counts",
     "DecisionView",
     "DecisionsModel",
@@ -30,6 +32,8 @@ __all__ = [
     "EscalationView",
     "EscalationsModel",
     "IncidentState",
+    "IntegrityAlarm",
+    "IntegrityModel",
     "LinkStatus",
     "MetricSeries",
     "OrderView",
@@ -42,6 +46,7 @@ __all__ = [
     "StepRecord",
     "SuggestionView",
     "SuggestionsModel",
+    "WitnessMark",
     "ZoneView",
     "ZonesModel",
     "chain_names",

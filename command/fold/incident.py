@@ -10,6 +10,7 @@ from command.fold.alerts import AlertsModel
 from command.fold.decisions import DecisionsModel
 from command.fold.delegation import DelegationModel
 from command.fold.escalations import EscalationsModel
+from command.fold.integrity import IntegrityModel
 from command.fold.link import LinkStatus
 from command.fold.orders import OrdersModel
 from command.fold.stations import StationsModel
@@ -79,6 +80,7 @@ MODEL_NAMES = (
     "zones",
     "header",
     "link",
+    "integrity",
 )
 
 
@@ -95,6 +97,7 @@ class IncidentState:
         self.zones = ZonesModel()
         self.header = DelegationModel(me=me)
         self.link = LinkStatus()
+        self.integrity = IntegrityModel()
         self.info = IncidentInfo()
         self.first_ts: float | None = None
         self.last_ts: float | None = None
@@ -131,6 +134,7 @@ class IncidentState:
             ("suggestions", self.suggestions),
             ("alerts", self.alerts),
             ("zones", self.zones),
+            ("integrity", self.integrity),
         ):
             if model.apply(ev, body):
                 changed.add(name)
