@@ -312,13 +312,13 @@ class SiteAck:
 
 @dataclass(frozen=True, slots=True)
 class SiteHandover:
-    """Centre → site, durable: a handover of the site's command (`handover` is a `handover`
-    event body: from, to, old_grant_id, grant, revocation, effective_at)."""
+    """Centre → site, durable: a handover of the site's command (`transfer` is the body of the
+    centre's handover event: from, to, old_grant_id, grant, revocation, effective_at)."""
 
-    handover: dict[str, JSON]
+    transfer: dict[str, JSON]
 
     TYPE: ClassVar[MsgType] = MsgType.SITE_HANDOVER
-    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {"handover": (dict,)}
+    FIELDS: ClassVar[dict[str, tuple[type, ...]]] = {"transfer": (dict,)}
 
 
 @dataclass(frozen=True, slots=True)
