@@ -31,6 +31,7 @@ from command.drafts import ComposedOrder, CorrectionDraft, DecisionDraft
 from command.journal import Event, IssuedOrder
 from command.model import Decision, DecisionKind
 from command.scenarios.scenario import Scenario
+from protocols.alert_commands import IssuePublicAlert
 from protocols.commands import (
     Acknowledge,
     AddDecision,
@@ -50,6 +51,7 @@ from protocols.commands import (
 from protocols.engine import Engine, EngineBatch
 from protocols.runtime.console import ConsoleOptions, ConsoleRuntime, key_metrics
 from ui.bridge import EngineBridge
+from ui.console.alert_composer import ComposedAlert
 from ui.console.window import ConsoleWindow
 
 FIRST_SIZE = (1600, 960)
@@ -163,6 +165,7 @@ class ConsoleController(QObject):
         window.suggestion_edited.connect(self.edit_suggestion)
         window.suggestion_dismissed.connect(self.dismiss_suggestion)
         window.attention_acknowledged.connect(self.acknowledge)
+        window.public_alert_composed.connect(self.issue_public_alert)
 
     # ---- engine → window (engine thread, then GUI thread)
     def post_batch(self, batch: EngineBatch) -> None:
@@ -255,6 +258,12 @@ class ConsoleController(QObject):
                 kind=DecisionKind.ORDER,
             )
         )
+
+    @Slot(object)
+    def issue_public_alert(self, composed: ComposedAlert) -> Future[str]:
+        """Issue a composed public alert (validated as CAP and journaled with its decision in
+        the engine; a CAP rule it breaks comes back as a status-bar line)."""
+        return self.call(IssuePublicAlert(composed.alert, composed.rationale))
 
     @Slot(object)
     def add_decision(self, d: DecisionDraft) -> Future[Decision]:

@@ -42,6 +42,11 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         marked(QT_TRANSLATE_NOOP("Shortcuts", "Approve the selected suggestion")),
     ),
     Shortcut(
+        "public_alert",
+        ("Ctrl+Shift+A",),
+        marked(QT_TRANSLATE_NOOP("Shortcuts", "Compose a public alert (CAP)")),
+    ),
+    Shortcut(
         "acknowledge",
         ("Ctrl+K",),
         marked(QT_TRANSLATE_NOOP("Shortcuts", "Acknowledge the escalation or selected order")),

@@ -12,6 +12,7 @@ them to the engine. Layout is kept in QSettings under an injectable organisation
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command.cap.export import PublicAlert
 from command.drafts import ComposedOrder
 from command.fold import EscalationView, IncidentState, OrderView, ZoneView
 from command.lifecycle import Step
@@ -36,8 +38,10 @@ from command.model import Incident
 from command.vocabulary import EventLike
 from ui import i18n, theme
 from ui.console import shortcuts
+from ui.console.alert_composer import AlertZone, ComposedAlert, PublicAlertDialog
 from ui.console.clock import IncidentClock, zone_of
 from ui.console.composer import OrderComposer
+from ui.console.integrity import IntegrityBanner
 from ui.console.mapview import ZoneMap, ZoneShape
 from ui.console.numbers import format_value
 from ui.console.panels import (
@@ -80,6 +84,7 @@ class ConsoleWindow(QMainWindow):
     suggestion_edited = Signal(str, object)  # suggestion id, ComposedOrder
     suggestion_dismissed = Signal(str, str)  # suggestion id, reason
     attention_acknowledged = Signal(str, str, str)  # "order" | "escalation", id, note
+    public_alert_composed = Signal(object)  # ComposedAlert
 
     def __init__(
         self,
@@ -99,6 +104,7 @@ class ConsoleWindow(QMainWindow):
         self.settings_org = settings_org
         self.settings_app = settings_app
         self.state = IncidentState(me=commander)
+        self.commander = commander
         self._plotted: dict[tuple[str, str], int] = {}  # series → points handed to the plots
         self.key_metrics: list[str] = []
         if incident is not None:
@@ -128,6 +134,12 @@ class ConsoleWindow(QMainWindow):
         self.banner = EscalationBanner(self.state.escalations, self.state.orders)
         self.banner.acknowledge_requested.connect(self.acknowledge)
         self.journal_banner = JournalFailedBanner()
+        self.integrity_banner = IntegrityBanner(
+            self.state.integrity,
+            lambda: [s.station for s in self.state.stations.rows],
+            lambda: {s.station: s.name or s.station for s in self.state.stations.rows},
+        )
+        self.integrity_banner.acknowledge_requested.connect(self.acknowledge)
         self.header.waiting = lambda: sum(
             1 for r in self.state.orders.open_orders() if not r.reached(Step.ACCEPT)
         )
@@ -139,6 +151,7 @@ class ConsoleWindow(QMainWindow):
         layout.setSpacing(4)
         layout.addWidget(self.header)
         layout.addWidget(self.journal_banner)
+        layout.addWidget(self.integrity_banner)
         layout.addWidget(self.banner)
         layout.addWidget(self.map, 1)
         self.setCentralWidget(central)
@@ -229,6 +242,15 @@ class ConsoleWindow(QMainWindow):
         self.approve_action.setObjectName("approveAction")
         self.approve_action.setShortcuts(shortcuts.keys("approve"))
         self.approve_action.triggered.connect(self.suggestions_panel.approve_selected)
+        self.public_alert_action = QAction(self)
+        self.public_alert_action.setObjectName("publicAlertAction")
+        self.public_alert_action.setShortcuts(shortcuts.keys("public_alert"))
+        self.public_alert_action.triggered.connect(lambda: self.compose_public_alert())
+        self.follow_up_alert_action = QAction(self)
+        self.follow_up_alert_action.setObjectName("followUpAlertAction")
+        self.follow_up_alert_action.triggered.connect(self.follow_up_selected_alert)
+        self.alerts_panel.table.addAction(self.follow_up_alert_action)
+        self.alerts_panel.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.acknowledge_action = QAction(self)
         self.acknowledge_action.setObjectName("acknowledgeAction")
         self.acknowledge_action.setShortcut(ACKNOWLEDGE_KEY)
@@ -261,7 +283,14 @@ class ConsoleWindow(QMainWindow):
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.addActions([self.next_panel_action, self.previous_panel_action])
         # on the window itself too, so shortcuts work with the menu bar hidden or native
-        self.addActions([self.new_order_action, self.new_decision_action, self.approve_action])
+        self.addActions(
+            [
+                self.new_order_action,
+                self.new_decision_action,
+                self.approve_action,
+                self.public_alert_action,
+            ]
+        )
 
         self.view = ViewMenu(self, self.set_theme, self.set_language)  # shared with stations
         self.theme_actions = self.view.theme_actions
@@ -271,7 +300,13 @@ class ConsoleWindow(QMainWindow):
         self.file_menu = QMenu(self)
         self.file_menu.addAction(self.quit_action)
         self.command_menu = QMenu(self)
-        for a in (self.new_order_action, self.new_decision_action, self.approve_action):
+        for a in (
+            self.new_order_action,
+            self.new_decision_action,
+            self.approve_action,
+            self.public_alert_action,
+            self.follow_up_alert_action,
+        ):
             self.command_menu.addAction(a)
         self.command_menu.addAction(self.acknowledge_action)
         self.view_menu = self.view.menu
@@ -311,6 +346,8 @@ class ConsoleWindow(QMainWindow):
         self.approve_action.setText(self.tr("&Approve selected suggestion"))
         self.quit_action.setText(self.tr("&Quit"))
         self.acknowledge_action.setText(self.tr("Ac&knowledge (escalation or order)"))
+        self.public_alert_action.setText(self.tr("&Public alert…"))
+        self.follow_up_alert_action.setText(self.tr("&Update or cancel the selected alert…"))
         for i, action in enumerate(self.focus_actions, start=1):
             action.setText(self.tr("Focus zone %1").replace("%1", str(i)))
 
@@ -331,6 +368,8 @@ class ConsoleWindow(QMainWindow):
     # ---- feeding
     def set_zone_shapes(self, shapes: Iterable[ZoneShape]) -> None:
         """Draw these zone outlines (from GeoJSON) on the map."""
+        shapes = list(shapes)
+        self.zone_shapes = shapes  # also the areas a public alert can cover
         self.map.load(shapes)
         self._show_zones()
 
@@ -353,6 +392,8 @@ class ConsoleWindow(QMainWindow):
             self.header.refresh()
         if "escalations" in changed or "orders" in changed:
             self.banner.refresh()
+        if "integrity" in changed or "stations" in changed:
+            self.integrity_banner.refresh()
         return changed
 
     def _show_zones(self) -> None:
@@ -420,6 +461,45 @@ class ConsoleWindow(QMainWindow):
         dialog = self.composer()
         dialog.composed.connect(self.order_composed)
         return dialog.draft() if self.exec_dialog(dialog) else None
+
+    def compose_public_alert(self, following: PublicAlert | None = None) -> ComposedAlert | None:
+        """Open the public-alert composer (Ctrl+Shift+A), or with `following` an Update or
+        Cancel of an issued alert; emits `public_alert_composed` when confirmed."""
+        if self.journal_failure:
+            return None
+        incident = self.incident
+        names = {z.id: z.name for z in incident.zones} if incident else {}
+        zones = [
+            AlertZone(s.zone, names.get(s.zone) or s.name, s.rings)
+            for s in getattr(self, "zone_shapes", [])
+        ]
+        me = re.sub(r"[^A-Za-z0-9._-]+", "_", self.commander or "commander").strip("_")
+        dialog = PublicAlertDialog(
+            zones,
+            incident_id=incident.id if incident else "incident",
+            sender=f"{me or 'commander'}@baton",
+            timezone=incident.timezone if incident else "UTC",
+            now=self.clock(),
+            following=following,
+            parent=self,
+        )
+        if not self.exec_dialog(dialog):
+            return None
+        composed = dialog.composed()
+        self.public_alert_composed.emit(composed)
+        return composed
+
+    def follow_up_selected_alert(self) -> ComposedAlert | None:
+        """Update or cancel the issued alert selected on the alert board."""
+        index = self.alerts_panel.table.currentIndex()
+        key = index.siblingAtColumn(0).data(KEY_ROLE) if index.isValid() else None
+        row = self.state.alerts.get(str(key)) if key else None
+        if row is None or not row.issued:
+            self.statusBar().showMessage(
+                self.tr("Select one of your own issued alerts on the alert board first."), 8000
+            )
+            return None
+        return self.compose_public_alert(PublicAlert.from_dict(row.body))
 
     def edit_suggestion(self, suggestion_id: str) -> None:
         """Open the composer prefilled from a suggestion; emits `suggestion_edited`."""
@@ -489,6 +569,9 @@ class ConsoleWindow(QMainWindow):
         ):
             self.acknowledge("order", row.order_id)
             return
+        if not self.banner.items() and self.integrity_banner.alarmed:
+            self.integrity_banner.acknowledge_newest()
+            return
         self.banner.acknowledge_newest()
 
     def _escalations_of(self, row: OrderView) -> list[EscalationView]:
@@ -526,6 +609,7 @@ class ConsoleWindow(QMainWindow):
             self.decisions_panel.new,
             self.decisions_panel.correct,
             self.banner.ack,
+            self.integrity_banner.ack,
         ):
             widget.setEnabled(False)
         self.suggestions_panel.setEnabled(False)

@@ -8,7 +8,14 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from command.cap.export import export_cap, validate_cap
+from command.model import Incident
+from command.vocabulary import AlertIssued
+from tests.ui.console.fake_events import EventMaker
 from ui.console.alert_composer import AlertZone, PublicAlertDialog
+from ui.console.mapview import read_zones
+from ui.console.window import ConsoleWindow
+
+from .conftest import DATA, T0
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -96,3 +103,32 @@ def test_a_cancel_references_the_issued_alert(qtbot: QtBot) -> None:
     later = d.composed().alert
     assert later.msg_type == "Cancel" and earlier.identifier in later.references
     assert validate_cap(export_cap(later)) == []
+
+
+def test_the_window_composes_from_its_zone_outlines_and_follows_up_issued_alerts(
+    qtbot: QtBot, incident: Incident
+) -> None:
+    w = ConsoleWindow(incident, clock=lambda: T0, commander="Chief Li", settings_org="BatonTest")
+    qtbot.addWidget(w)
+    w.set_zone_shapes(read_zones(DATA / "zones.geojson"))
+    seen: list[PublicAlertDialog] = []
+
+    def run(d: PublicAlertDialog) -> bool:
+        seen.append(d)
+        fill(d)
+        return True
+
+    w.exec_dialog = run  # type: ignore[method-assign]
+    with qtbot.wait_signal(w.public_alert_composed) as sig:
+        w.public_alert_action.trigger()
+    composed = sig.args[0]
+    assert composed.alert.sender == "Chief_Li@baton" and composed.alert.polygons
+    assert seen[0].area.count() == len(w.zone_shapes)
+    mk = EventMaker(incident.id)
+    w.apply_events(
+        [mk.ev(AlertIssued.kind.value, AlertIssued(composed.alert.to_dict()).to_body(), ts=T0)]
+    )
+    w.alerts_panel.table.setCurrentIndex(w.alerts_panel.proxy.index(0, 0))
+    with qtbot.wait_signal(w.public_alert_composed) as sig:
+        w.follow_up_alert_action.trigger()
+    assert composed.alert.identifier in sig.args[0].alert.references
