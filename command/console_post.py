@@ -4,6 +4,12 @@ It turns the commander's intentions into journaled facts (log before send: an or
 once its decision, its `order.issued` event and its outbox message are committed together), and
 turns what stations report into lifecycle steps. The wire layer calls it; it never touches a
 socket. Every method runs in the engine thread, which owns the journal writer.
+
+Withdrawal: cancelling an order (and its expiry, in `command.timers`) queues the station's CANCEL
+in the same transaction. The crossing rule (see `command.lifecycle`): the console's decision
+wins; a station report that reaches an order already withdrawn (expired or cancelled) — an
+accept that crossed the withdrawal on the wire — is journaled as `order.crossed` (the order
+needs the commander's attention) and not applied; the withdrawal already queued answers it.
 """
 
 from __future__ import annotations
@@ -19,11 +25,18 @@ from command.errors import IllegalTransition, ValidationError
 from command.fold.orders import REPLAY_REASONS
 from command.ids import new_id
 from command.journal import IssuedOrder, Journal, OrderRow
-from command.lifecycle import TRANSITIONS, OrderState, Step, catch_up
+from command.lifecycle import (
+    EXPIRY_REASON,
+    TRANSITIONS,
+    WITHDRAWN_STATES,
+    OrderState,
+    Step,
+    catch_up,
+)
 from command.model import Decision, DecisionKind, Escalation, Incident, Order
 from command.signing import Signer
 from command.timers import check_timers
-from command.vocabulary import MessageRejected
+from command.vocabulary import MessageRejected, OrderCrossed
 
 JSON = Any
 
@@ -48,6 +61,7 @@ class ReportOutcome:
     duplicate: bool = False
     applied: tuple[Step, ...] = ()
     refused: str = ""
+    crossed: bool = False  # reached an order already withdrawn: journaled as order.crossed
 
 
 class ConsolePost:
@@ -177,6 +191,10 @@ class ConsolePost:
             raise ValidationError(f"no order {order_id}: check the id in the orders table")
         if not reason.strip():
             raise ValidationError(f"cancelling order {order_id} needs a reason")
+        if reason.strip() == EXPIRY_REASON:
+            raise ValidationError(
+                f"cancelling order {order_id}: that reason is the expiry's; say why in your words"
+            )
         with self.journal.transaction():
             self.journal.record_step(
                 order_id, Step.CANCEL, actor=self.commander, detail={"reason": reason}
@@ -318,6 +336,13 @@ class ConsolePost:
             if step == "rejected":
                 return self._rejected(station, msg_id, row, ts, detail)
             target = Step(step)
+            if row.state in WITHDRAWN_STATES:
+                # Crossed the withdrawal on the wire: the console's decision stands.
+                crossed = OrderCrossed(
+                    order_id, station, target.value, row.state, float(detail["reported_at"]), msg_id
+                )
+                self.journal.record(crossed, actor=station, incident=row.order.incident, ts=ts)
+                return ReportOutcome(crossed=True)
             final_detail = dict(detail)
             path = catch_up(row.state, target)
             if not path:

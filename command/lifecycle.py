@@ -3,6 +3,19 @@
 States: draft → issued → delivered → acknowledged → accepted | declined → in_progress →
 completed | failed, plus cancelled (by the commander), expired (not accepted by its due time) and
 rejected (refused by the station: authority or a malformed order).
+
+Withdrawal and the crossing rule (both ends agree on every order). The console decides an
+order's expiry (its due time passed unaccepted, by the console's clock) and its cancellation,
+once; in the same transaction it queues a durable withdrawal (the CANCEL message; an expiry's
+carries `EXPIRY_REASON`) for the station, which takes its copy to the same state, `expired` or
+`cancelled` (`withdrawal_step`), so the fold of either journal ends in the same state. **The
+console's decision wins**: an accept (or any later report) that crosses the withdrawal on the
+wire is journaled at the console as `order.crossed` (the commander sees it; the order stays
+withdrawn), and the station, when the withdrawal arrives, journals the expiry/cancellation with
+`overruled` (the step of its own that was overruled) and shows "withdrawn — your accept crossed
+the expiry". Only work the station had already finished (completed, failed, declined) when the
+withdrawal arrived cannot be undone: the station journals `order.crossed`, keeps its state, and
+the merge of the journals lists the order as a disagreement for a person to resolve.
 """
 
 from __future__ import annotations
@@ -61,6 +74,13 @@ S = OrderState
 TERMINAL_STATES = frozenset({S.DECLINED, S.REJECTED, S.COMPLETED, S.FAILED, S.CANCELLED, S.EXPIRED})
 _CANCELLABLE = (S.DRAFT, S.ISSUED, S.DELIVERED, S.ACKNOWLEDGED, S.ACCEPTED, S.IN_PROGRESS)
 _EXPIRABLE = (S.ISSUED, S.DELIVERED, S.ACKNOWLEDGED)
+# At a station, the console's expiry overrules an accept that crossed it on the wire (the
+# console's timers never expire an accepted order: see `timers.should_expire`).
+_OVERRULED_BY_EXPIRY = (S.ACCEPTED, S.IN_PROGRESS)
+WITHDRAWN_STATES = frozenset({S.CANCELLED, S.EXPIRED})
+"""The states the console's withdrawal takes an order to, at both ends."""
+EXPIRY_REASON = "expired: not accepted by its due time"
+"""The reason an expiry's withdrawal carries (a commander's cancel may not use it)."""
 
 _table: dict[tuple[OrderState, Step], OrderState] = {
     (S.DRAFT, Step.ISSUE): S.ISSUED,
@@ -79,6 +99,7 @@ _table: dict[tuple[OrderState, Step], OrderState] = {
 }
 _table.update({(state, Step.CANCEL): S.CANCELLED for state in _CANCELLABLE})
 _table.update({(state, Step.EXPIRE): S.EXPIRED for state in _EXPIRABLE})
+_table.update({(state, Step.EXPIRE): S.EXPIRED for state in _OVERRULED_BY_EXPIRY})
 _table.update({(state, Step.REJECT): S.REJECTED for state in _EXPIRABLE})
 
 TRANSITIONS: MappingProxyType[tuple[OrderState, Step], OrderState] = MappingProxyType(_table)
@@ -91,6 +112,12 @@ def next_state(order_id: str, state: OrderState, step: Step) -> OrderState:
         return TRANSITIONS[(state, step)]
     except KeyError:
         raise IllegalTransition(order_id, state.value, step.value) from None
+
+
+def withdrawal_step(reason: str) -> Step:
+    """The step a withdrawal (CANCEL message) with `reason` takes at the station: the console's
+    expiry when it carries `EXPIRY_REASON`, else the commander's cancellation."""
+    return Step.EXPIRE if reason == EXPIRY_REASON else Step.CANCEL
 
 
 def allowed_steps(state: OrderState) -> tuple[Step, ...]:

@@ -25,6 +25,13 @@ In no case does receiving change a held order's state: only the transition table
 
 Operator actions (acknowledge, accept, decline, progress, complete, fail) journal the step and
 queue the REPORT to the console in the same transaction, so a report is never lost or invented.
+
+Withdrawal (the crossing rule, see `command.lifecycle`): the console's CANCEL message carries its
+decision — the commander's cancellation, or the console's expiry (`EXPIRY_REASON`). The desk
+takes the order to the same state the console journaled (`cancelled` or `expired`, detail
+`withdrawn`), whatever the operator did meanwhile; an accept the console's decision overruled is
+named in the step's detail (`overruled`, `overruled_at`) so the inbox can say so. An order this
+station had already finished keeps its state; the withdrawal is journaled as `order.crossed`.
 """
 
 from __future__ import annotations
@@ -40,15 +47,18 @@ from command.clock import Clock
 from command.errors import BatonError, IllegalTransition, ValidationError
 from command.journal import Journal, OrderRow
 from command.journal.messages import content_hash
-from command.lifecycle import TRANSITIONS, OrderState, Step
+from command.lifecycle import TRANSITIONS, WITHDRAWN_STATES, OrderState, Step, withdrawal_step
 from command.model import Order
 from command.vocabulary import (
+    STEP_KIND,
     GrantsReceived,
     Kind,
     MessageRejected,
+    OrderCrossed,
     OrderReceived,
     OrderRechained,
     OrderRejected,
+    OrderStepped,
     decode,
 )
 
@@ -302,15 +312,37 @@ class StationDesk:
         )
 
     def cancel(self, order_id: str, reason: str, *, msg_id: str, peer: str) -> bool:
-        """Apply the commander's CANCEL once; False when a duplicate or nothing to cancel."""
+        """Apply the console's withdrawal (a CANCEL message: the commander's cancellation, or the
+        console's expiry) once; True when it withdrew the order here. False for a duplicate, an
+        order not held, one already withdrawn, or one this station had finished (journaled as
+        `order.crossed`: its state stands)."""
         with self.journal.transaction():
             if not self.journal.mark_received(msg_id, peer):
                 return False
             row = self.journal.order(order_id)
-            if row is None or row.state.terminal:
+            if row is None or row.state in WITHDRAWN_STATES:
                 return False
-            self.journal.record_step(order_id, Step.CANCEL, actor=peer, detail={"reason": reason})
+            step = withdrawal_step(reason)
+            if (row.state, step) not in TRANSITIONS:  # finished here before it arrived
+                crossed = OrderCrossed(
+                    order_id, self.station_id, step.value, row.state, self.clock.now(), msg_id
+                )
+                self.journal.record(crossed, actor=peer, incident=row.order.incident)
+                return False
+            detail: dict[str, JSON] = {"reason": reason, "withdrawn": True}
+            if row.state in (OrderState.ACCEPTED, OrderState.IN_PROGRESS):
+                detail["overruled"] = Step.ACCEPT.value
+                detail["overruled_at"] = self._accepted_at(order_id)
+            self.journal.record_step(order_id, step, actor=peer, detail=detail)
             return True
+
+    def _accepted_at(self, order_id: str) -> float | None:
+        """When this station accepted `order_id` (rare path: a withdrawal overruling it)."""
+        for event in self.journal.events(kinds=[STEP_KIND[Step.ACCEPT]]):
+            body = decode(event)
+            if isinstance(body, OrderStepped) and body.order_id == order_id:
+                return event.ts
+        return None
 
     def learn_grants(
         self, documents: Sequence[Mapping[str, JSON]], *, msg_id: str, peer: str

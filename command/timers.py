@@ -1,6 +1,8 @@
 """Per-state order timers: which escalations are due, when an order expires, and when an
 escalation no longer applies. `check_timers(journal, now)` applies that policy to a journal
-(the console's post calls it on every timer tick)."""
+(the console's post calls it on every timer tick). An expiry is decided here, once, by the
+console's clock, and queues the station's withdrawal in the same transaction (see the crossing
+rule in `command.lifecycle`)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from command.ids import new_id
-from command.lifecycle import OrderState, Step
+from command.lifecycle import EXPIRY_REASON, OrderState, Step
 from command.model import Escalation, EscalationKind
 
 if TYPE_CHECKING:
@@ -95,6 +97,10 @@ def check_timers(journal: Journal, now: float) -> list[Escalation]:
                     actor=journal.owner,
                     detail={"reason": "not accepted by its due time"},
                     ts=now,
+                )
+                # The station withdraws its copy too (durable, retried like any order message).
+                journal.enqueue(
+                    o["station"], "CANCEL", {"order_id": o["id"], "reason": EXPIRY_REASON}
                 )
                 continue
             for kind in escalations_due(clock, now):

@@ -1,19 +1,26 @@
-"""Orders as every view sees them: the order, where it is now, how it got there, who vouched."""
+"""Orders as every view sees them: the order, where it is now, how it got there, who vouched.
+
+The console's withdrawal (expiry or cancellation) and the steps that crossed it on the wire
+(`order.crossed`, see the crossing rule in `command.lifecycle`) fold the same way from either
+end's journal: the order ends `expired` or `cancelled` at both; `OrderView.withdrawal_note` says
+what happened in one line for the console's table and the station's inbox.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from command.fold.rows import RowModel
-from command.lifecycle import TRANSITIONS, OrderState, Step, allowed_steps
+from command.lifecycle import TRANSITIONS, WITHDRAWN_STATES, OrderState, Step, allowed_steps
 from command.model import EscalationKind, Order, Priority
 from command.vocabulary import (
     AttentionAcknowledged,
     AttentionSubject,
     EscalationRaised,
     EventLike,
+    OrderCrossed,
     OrderIssued,
     OrderReceived,
     OrderRechained,
@@ -103,6 +110,16 @@ class StepRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Crossing:
+    """A step from the other end that crossed the console's withdrawal (`order.crossed`)."""
+
+    seq: int
+    ts: float  # when this journal recorded it
+    step: Step  # the crossing step: a station's report at the console, expire/cancel at a station
+    at: float  # when the other end took it (its stated time)
+
+
+@dataclass(frozen=True, slots=True)
 class OrderView:
     """An order and where it is now: one row of the console's table or the station's inbox."""
 
@@ -119,6 +136,7 @@ class OrderView:
     # The commander acknowledged what made it need attention (`attention.acknowledged`); a
     # later escalation or a step into an attention state asks for attention again.
     acknowledged: bool = False
+    crossed: tuple[Crossing, ...] = ()  # steps that crossed the withdrawal (`order.crossed`)
 
     # -- the order's own fields ------------------------------------------------------------
     @property
@@ -191,8 +209,54 @@ class OrderView:
 
     @property
     def attention(self) -> bool:
-        """True when the order was late or ended expired, declined or rejected."""
-        return self.late or self.state in ATTENTION_STATES
+        """True when the order was late, ended expired, declined or rejected, or a step crossed
+        its withdrawal."""
+        return self.late or self.state in ATTENTION_STATES or bool(self.crossed)
+
+    @property
+    def withdrawn(self) -> bool:
+        """True when the console withdrew the order (expired or cancelled it)."""
+        return self.state in WITHDRAWN_STATES
+
+    @property
+    def overruled_at(self) -> float | None:
+        """When the station's accept was taken that the console's withdrawal overruled (from
+        the station's journal), None when none was."""
+        if not self.withdrawn or not self.history:
+            return None
+        d = self.history[-1].detail
+        if not d.get("overruled"):
+            return None
+        at = d.get("overruled_at")
+        return float(at) if at is not None else self.history[-1].ts
+
+    def withdrawal_note(self, when: Callable[[float], str]) -> str:
+        """One line on the withdrawal and what crossed it ("" when neither); `when` formats a
+        time (e.g. HH:MM in the incident's zone)."""
+        word = "expiry" if self.state is OrderState.EXPIRED else "cancellation"
+        accepts = [c for c in self.crossed if c.step not in (Step.EXPIRE, Step.CANCEL)]
+        finished = [c for c in self.crossed if c.step in (Step.EXPIRE, Step.CANCEL)]
+        if accepts:  # the console's journal: a station report reached a withdrawn order
+            c = accepts[0]
+            return (
+                f"withdrawn — the station's {c.step.value} at {when(c.at)} crossed the {word}; "
+                "the console's decision stands"
+            )
+        if finished:  # a station's journal: the withdrawal came after it had finished
+            c = finished[0]
+            what = "expiry" if c.step is Step.EXPIRE else "cancellation"
+            return (
+                f"{self.state.value} here; the console's {what} arrived at {when(c.ts)} "
+                "after it — check with the console"
+            )
+        if not self.withdrawn:
+            return ""
+        at = self.overruled_at
+        if at is not None:
+            return f"withdrawn — your accept at {when(at)} crossed the {word}"
+        return (
+            "withdrawn — expired" if self.state is OrderState.EXPIRED else "withdrawn — cancelled"
+        )
 
     @property
     def needs_attention(self) -> bool:
@@ -312,6 +376,20 @@ class OrdersModel(RowModel[OrderView]):
             return True
         if isinstance(body, OrderRejected):
             return self._rejected(ev, body)
+        if isinstance(body, OrderCrossed):
+            row = self.get(body.order_id)
+            if row is None:
+                return False
+            try:
+                step = Step(body.step)
+            except ValueError:
+                return False
+            crossing = Crossing(ev.seq, ev.ts, step, body.at)
+            self._update(
+                row.order_id,
+                replace(row, crossed=(*row.crossed, crossing), acknowledged=False),
+            )
+            return True
         if isinstance(body, OrderRechained):
             row = self.get(body.order_id)
             if row is None:

@@ -103,8 +103,9 @@ def test_reports_that_must_not_apply_are_refused(post: ConsolePost) -> None:
     late = post.on_report(
         "st-a", "r4", order_id=issued.order.id, step="complete", ts=1.0, detail={}
     )
-    assert late.refused.startswith("illegal")
-    assert len(kinds(post.journal, "message.rejected")) == 4
+    assert late.crossed and not late.refused  # crossed the cancellation: kept, not applied
+    assert len(kinds(post.journal, "message.rejected")) == 3
+    assert [c["step"] for c in kinds(post.journal, "order.crossed")] == ["complete"]
     row = post.journal.order(issued.order.id)
     assert row is not None and row.state is OrderState.CANCELLED
 
