@@ -56,7 +56,7 @@ from protocols.centre_commands import (
     RequestSitrep,
     RevokeSiteGrant,
 )
-from protocols.commands import Handlers, Update
+from protocols.commands import Address, Handlers, Update
 from protocols.console_link import ConsoleLink
 from protocols.delivery import WireConfig, _Wire
 from protocols.messages import (
@@ -422,6 +422,7 @@ class CentreNode:
             .on(HandOverSite, self.hand_over)
             .on(RequestSitrep, self.request_sitrep)
             .on(CentreSites, self.sites)
+            .on(Address, self.address)
         )
 
     def _new_grant(
@@ -588,6 +589,10 @@ class CentreNode:
             )
         self.wire.flush(site)
         return sitrep_id
+
+    def address(self, _: Address) -> str:
+        """The ROUTER's bound address (resolves a `tcp://host:*` bind)."""
+        return str(self.link.address)
 
     def sites(self, _: CentreSites | None = None) -> tuple[str, ...]:
         """The allow-listed sites, by name."""

@@ -38,6 +38,8 @@ from command.vocabulary import (
     LinkChanged,
     SitrepRequested,
 )
+from protocols.centre_commands import UplinkState
+from protocols.commands import Command
 from protocols.delivery import WireConfig, _Wire
 from protocols.messages import (
     Ack,
@@ -61,6 +63,11 @@ BATCH_BYTES = 384 * 1024  # and about this many bytes of event bodies
 WINDOW_EVENTS = 2000  # events sent ahead of the centre's acknowledgement at most
 
 Forward = Callable[[list[dict[str, JSON]]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class UplinkStatus(Command[UplinkState]):
+    """How the site console's link to its centre stands now (for the console header)."""
 
 
 def is_revocation(document: Mapping[str, JSON]) -> bool:
@@ -262,6 +269,16 @@ class SiteUplink(_Wire):
     def open(self) -> tuple[str, ...]:
         """SITREP requests not answered yet, oldest first."""
         return tuple(self.open_sitreps)
+
+    def state(self) -> UplinkState:
+        """Where the link stands (`UplinkState`)."""
+        return UplinkState(
+            centre=self.centre,
+            connected=self.connected,
+            shipped_through=self.acked,
+            head=self.journal.head[0],
+            open_sitreps=self.open(),
+        )
 
 
 def documents_chain(

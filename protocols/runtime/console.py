@@ -34,15 +34,16 @@ from command.authority.keys import load_signer
 from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.autopilot import Autopilot
 from command.clock import SimulatedClock
-from command.errors import BatonError, JournalError
+from command.errors import BatonError, JournalError, ValidationError
 from command.fold import Counts, IncidentState, fold
 from command.journal import Journal, verify_journal
 from command.model import DecisionKind
 from command.picture.engine import PictureEngine
 from command.scenarios.mqtt_mapping import MqttMapper, subscriptions
 from command.scenarios.scenario import Scenario
-from command.vocabulary import GrantRecorded, IncidentOpened, Kind, SuggestionOutcome
-from protocols.certs import load_curve_keys
+from command.vocabulary import GrantRecorded, IncidentOpened, Kind, SitrepSent, SuggestionOutcome
+from protocols.centre_commands import SendSitrep, UplinkState
+from protocols.certs import load_curve_keys, load_curve_public
 from protocols.commands import (
     CommandFailed,
     ConsoleStatus,
@@ -63,6 +64,15 @@ from protocols.runtime.provision import (
     load_allow_list,
     load_feed_allow_list,
     load_report_keys,
+)
+from protocols.station_link import StationLink
+from protocols.uplink import (
+    SiteUplink,
+    UplinkSettings,
+    UplinkStatus,
+    compose_sitrep,
+    documents_chain,
+    open_uplink,
 )
 
 JSON = Any
@@ -89,6 +99,14 @@ class ConsoleOptions:
     autopilot_delay_s: float | None = None  # headless demo: approve suggestions after this delay
     max_skew_s: float = DEFAULT_MAX_SKEW_S  # wall seconds a station report's time may be off
     mqtt: tuple[MqttFeedConfig, ...] = ()  # brokers to subscribe to (the scenario's mqtt: rules)
+    # The operations centre this site ships its journal to (`baton console --centre`): its
+    # address, its CURVE public key file, its name; this site's name on the centre's allow-list
+    # and its own uplink CURVE secret (default: the provisioned `uplink/` pair).
+    centre: str | None = None
+    centre_key: Path | None = None
+    centre_name: str = "centre"
+    site: str = ""
+    uplink_key: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -289,11 +307,26 @@ class RuntimeNode(ConsoleNode):
         autopilot_delay_s: float | None,
         scenario: Scenario | None = None,
         history_s: float = 0.0,
+        uplink: UplinkSettings | None = None,
+        site: str = "",
     ) -> None:
         super().__init__(context, settings)
         self._last_status: ConsoleStatus | None = None
         self.autopilot: Autopilot | None = None
+        self.up_link: StationLink | None = None
+        self.uplink: SiteUplink | None = None
+        self._to_flush: set[str] = set()
         try:
+            if uplink is not None:
+                self.up_link, self.uplink = open_uplink(
+                    context,
+                    self.journal,
+                    uplink,
+                    name=site or settings.name,
+                    clock=settings.clock,
+                    wire=settings.wire,
+                    forward=self._from_centre,
+                )
             self._open_incident(opened, chain)
             if scenario is not None and history_s > 0:
                 now = settings.clock.now()
@@ -343,9 +376,71 @@ class RuntimeNode(ConsoleNode):
             for station in self.settings.incident.stations:
                 self.wire.flush(station.id)
 
+    # -- the centre link ------------------------------------------------------------------------
+
+    def _from_centre(self, documents: list[dict[str, JSON]]) -> None:
+        """Grant and revocation documents from the centre (journaled by the uplink): queue them
+        for every station (sent once the uplink's batch is committed); a whole chain ending at
+        this console's key becomes the chain new orders are signed under."""
+        for station in self.settings.incident.stations:
+            self.post.send_grants(station.id, documents)
+            self._to_flush.add(station.id)
+        chain = documents_chain(documents, self.post.signer.public_hex)
+        if chain is not None:
+            self.post.grant_chain = chain
+
+    def sockets(self) -> list[zmq.Socket[Any]]:
+        """The console's sockets and the uplink's DEALER."""
+        return super().sockets() + (self.up_link.sockets() if self.up_link else [])
+
+    def pump(self) -> int:
+        """The console's input, then the centre's."""
+        count = super().pump()
+        if self.uplink is not None:
+            try:
+                count += self.uplink.pump()
+            finally:
+                for station in sorted(self._to_flush):
+                    self.wire.flush(station)
+                self._to_flush.clear()
+        return count
+
+    def send_sitrep(self, cmd: SendSitrep) -> str:
+        """Answer a SITREP request: the summary from the fold of this journal, the remarks;
+        journaled (`sitrep.sent`) and shipped up like every event."""
+        if self.uplink is None:
+            raise ValidationError("this console has no centre: start it with --centre")
+        if cmd.sitrep_id not in self.uplink.open_sitreps:
+            open_ = ", ".join(self.uplink.open()) or "none"
+            raise ValidationError(f"no open SITREP request {cmd.sitrep_id!r} (open: {open_})")
+        now = self.settings.clock.now()
+        summary = compose_sitrep(fold(self.journal.events()), now)
+        by = cmd.by or self.post.commander
+        self.journal.record(SitrepSent(cmd.sitrep_id, summary, cmd.remarks, by), actor=by)
+        self.uplink.sitrep_sent(cmd.sitrep_id)
+        self.uplink.flush()
+        return cmd.sitrep_id
+
+    def uplink_status(self, _: UplinkStatus) -> UplinkState:
+        """Where the link to the centre stands (an empty state without a centre)."""
+        if self.uplink is None:
+            return UplinkState(head=self.journal.head[0])
+        return self.uplink.state()
+
+    def close(self) -> None:
+        """Close the uplink, then the console."""
+        try:
+            if getattr(self, "up_link", None) is not None:
+                assert self.up_link is not None
+                self.up_link.close()
+        finally:
+            super().close()
+
     def tick(self, now: float) -> None:
         """The console's timers, then the autopilot, then a status update when it changed."""
         super().tick(now)
+        if self.uplink is not None:
+            self.uplink.tick(now)
         if self.autopilot is not None:
             for approval in self.autopilot.step(now):
                 s = approval.suggestion
@@ -372,7 +467,13 @@ class RuntimeNode(ConsoleNode):
 
     def handlers(self) -> Handlers:
         """The console's commands, plus observations from the MQTT feed threads."""
-        return super().handlers().on(IngestFeed, self.ingest_feed)
+        return (
+            super()
+            .handlers()
+            .on(IngestFeed, self.ingest_feed)
+            .on(SendSitrep, self.send_sitrep)
+            .on(UplinkStatus, self.uplink_status)
+        )
 
     def ingest_feed(self, cmd: IngestFeed) -> int:
         """A feed thread's batch: through fusion and the journal like a ZeroMQ feed batch."""
@@ -390,6 +491,26 @@ class RuntimeNode(ConsoleNode):
 
 
 # -- the runtime ------------------------------------------------------------------------------
+
+
+def uplink_settings(options: ConsoleOptions) -> UplinkSettings | None:
+    """Where this console ships its journal (None: no centre). Raises `ConsoleRuntimeError`
+    naming the missing file when the centre's key or this site's uplink key is not given."""
+    if not options.centre:
+        return None
+    if options.centre_key is None:
+        raise ConsoleRuntimeError("--centre needs --centre-key FILE (the centre's CURVE key)")
+    secret = options.uplink_key or options.provisioned.directory / "uplink" / "uplink.key_secret"
+    if not secret.exists():
+        raise ConsoleRuntimeError(
+            f"no uplink key at {secret}: pass --uplink-key FILE or provision the centre first"
+        )
+    return UplinkSettings(
+        centre=options.centre_name,
+        address=options.centre,
+        centre_public=load_curve_public(options.centre_key),
+        keys=load_curve_keys(secret),
+    )
 
 
 class ConsoleRuntime:
@@ -433,6 +554,7 @@ class ConsoleRuntime:
             picture_every_s=max(1.0, 0.5 * options.speed),
         )
         opened = incident_opened_body(options)
+        uplink = uplink_settings(options)
         self.engine = Engine(
             lambda ctx: RuntimeNode(
                 ctx,
@@ -442,6 +564,8 @@ class ConsoleRuntime:
                 autopilot_delay_s=options.autopilot_delay_s,
                 scenario=scenario,
                 history_s=HISTORY_S if on_batch is not None else 0.0,
+                uplink=uplink,
+                site=options.site or p.commander,
             ),
             clock,
             on_batch=on_batch,

@@ -41,6 +41,7 @@ from command.authority.grants import Grant
 from command.authority.keys import (
     TrustedRoot,
     check_key_hex,
+    check_name,
     create_signing_keypair,
     fingerprint,
     load_signer,
@@ -358,13 +359,18 @@ def _grants(
 # -- the whole thing ------------------------------------------------------------------------
 
 
-def provision(scenario: Scenario, data_dir: Path, *, now_scenario: float) -> Provisioned:
-    """Create or reuse everything a demo run of `scenario` needs under `data_dir/<name>/`."""
+def provision(
+    scenario: Scenario, data_dir: Path, *, now_scenario: float, authorities: Path | None = None
+) -> Provisioned:
+    """Create or reuse everything a demo run of `scenario` needs under `data_dir/<name>/`.
+
+    `authorities` (default `data_dir/<name>/authorities`) holds the city root's and the
+    district's signing keys: sites provisioned with one folder answer to one district centre."""
     check_names(scenario)
     base = _private_dir(Path(data_dir) / scenario.name)
     run = _Run(base)
     d = scenario.delegation
-    auth_dir = _private_dir(base / "authorities")
+    auth_dir = _private_dir(authorities or base / "authorities")
     console_dir = _private_dir(base / "console")
     grants_dir = _private_dir(base / "grants")
     parties = Parties(
@@ -489,3 +495,119 @@ def _summary(
         f"commander key [{fingerprint(parties.commander.public_hex)}]; console transport key "
         f"{console.public[:8].decode('ascii')}…",
     ]
+
+
+# -- the operations centre ------------------------------------------------------------------
+
+UPLINK_CURVE_NAME = "uplink"
+CENTRE_CURVE_NAME = "centre"
+
+
+@dataclass(frozen=True)
+class UplinkFiles:
+    """What a site console needs to connect up to its centre (`baton console --centre`)."""
+
+    site: str
+    curve_secret: Path  # this site's uplink CURVE pair (its public half is on the centre's list)
+    curve_public: Path
+    centre_public: Path  # the centre's CURVE public key
+
+    def console_args(self, address: str) -> list[str]:
+        """`baton console` options that connect up to the centre at `address`."""
+        return [
+            "--centre",
+            address,
+            "--centre-key",
+            str(self.centre_public),
+            "--uplink-key",
+            str(self.curve_secret),
+            "--site",
+            self.site,
+        ]
+
+
+@dataclass(frozen=True)
+class CentreFiles:
+    """What an operations centre needs (`baton centre`): the authority key it signs with, its
+    own grant chain (none for the city root), its CURVE pair and the sites it admits."""
+
+    name: str
+    directory: Path
+    signing_key: Path
+    chain: Path | None
+    curve_secret: Path
+    curve_public: Path
+    allow_list: Path  # sites.yaml: `sites: {site name: Z85 uplink public key}`
+
+
+def uplink_keys(provisioned: Provisioned) -> Path:
+    """Create or reuse a site's uplink CURVE pair (`<scenario>/uplink/uplink.key`); returns its
+    public key file (what the centre's allow-list names)."""
+    run = _Run(provisioned.directory)
+    folder = _private_dir(provisioned.directory / UPLINK_CURVE_NAME)
+    run.curve(folder, UPLINK_CURVE_NAME)
+    return folder / f"{UPLINK_CURVE_NAME}.key"
+
+
+def write_site_allow_list(path: Path, keys: Mapping[str, bytes]) -> None:
+    """Write a centre's site allow-list (YAML `sites: {site name: Z85 CURVE public key}`)."""
+    body = {"sites": {name: key.decode("ascii") for name, key in sorted(keys.items())}}
+    text = "# Site consoles this centre admits: their uplink CURVE public keys (Z85)\n"
+    _write_bytes((text + yaml.safe_dump(body, sort_keys=True)).encode())(path)
+
+
+def load_site_allow_list(path: Path) -> dict[bytes, str]:
+    """Read a centre's site allow-list: Z85 public key → site name (its ZAP handler's table)."""
+    data = load_yaml_file(
+        path, what="site allow-list", max_bytes=MAX_DOCUMENT_BYTES, error=ProvisionError
+    )
+    sites = data.get("sites") if isinstance(data, dict) else None
+    if not isinstance(sites, dict) or not sites:
+        raise ProvisionError(f"{path}: expected 'sites:' mapping a site name to a public key")
+    return _curve_key_map(path, sites, "site")
+
+
+def provision_centre(
+    directory: Path,
+    name: str,
+    *,
+    signing_key: Path,
+    chain: Path | None,
+    sites: Mapping[str, Provisioned],
+) -> tuple[CentreFiles, dict[str, UplinkFiles]]:
+    """Create or reuse a centre under `directory/<name>/`: its CURVE pair and the allow-list of
+    `sites` (site name → the site's provisioned run, whose uplink pair is made when missing);
+    each site gets a copy of the centre's public key. `signing_key` and `chain` are the
+    authority's key and grant the centre acts under (a district: `authority_key` and
+    `district_grant` of a run; the city root: `root_key` and no chain)."""
+    try:
+        check_name(name)
+        for site in sites:
+            check_name(site)
+    except KeyFileError as err:
+        raise ProvisionError(f"centre {name}: {err}") from None
+    base = _private_dir(Path(directory) / name)
+    run = _Run(base)
+    run.curve(base, CENTRE_CURVE_NAME)
+    centre_public = base / f"{CENTRE_CURVE_NAME}.key"
+    allowed: dict[str, bytes] = {}
+    uplinks: dict[str, UplinkFiles] = {}
+    for site, provisioned in sites.items():
+        public = uplink_keys(provisioned)
+        allowed[site] = load_curve_public(public)
+        folder = public.parent
+        copy = folder / f"{CENTRE_CURVE_NAME}.key"
+        run.install(copy, _write_bytes(centre_public.read_bytes()), f"centre key for {site}")
+        uplinks[site] = UplinkFiles(site, folder / f"{UPLINK_CURVE_NAME}.key_secret", public, copy)
+    allow = base / "sites.yaml"
+    run.install(allow, lambda tmp: write_site_allow_list(tmp, allowed), "site allow-list")
+    files = CentreFiles(
+        name=name,
+        directory=base,
+        signing_key=signing_key,
+        chain=chain,
+        curve_secret=base / f"{CENTRE_CURVE_NAME}.key_secret",
+        curve_public=centre_public,
+        allow_list=allow,
+    )
+    return files, uplinks

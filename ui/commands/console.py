@@ -103,6 +103,30 @@ def register(subparsers: Any) -> None:
         "seconds at --speed); a report further off is refused (clock_skew)",
     )
     parser.add_argument(
+        "--centre",
+        metavar="ADDR",
+        help="operations centre to ship this site's journal to (e.g. tcp://HOST:7711); the "
+        "site keeps working while it is unreachable and catches up on return",
+    )
+    parser.add_argument(
+        "--centre-key", type=Path, metavar="FILE", help="the centre's CURVE public key file"
+    )
+    parser.add_argument(
+        "--centre-name", default="centre", metavar="NAME", help="the centre's name (default centre)"
+    )
+    parser.add_argument(
+        "--uplink-key",
+        type=Path,
+        metavar="FILE",
+        help="this site's uplink CURVE secret (default DATA_DIR/SCENARIO/uplink/uplink.key_secret)",
+    )
+    parser.add_argument(
+        "--site",
+        default="",
+        metavar="NAME",
+        help="this site's name on the centre's allow-list (default: the commander's)",
+    )
+    parser.add_argument(
         "--headless", action="store_true", help="no window: run the engine, print a summary"
     )
     parser.add_argument(
@@ -133,6 +157,8 @@ def options_from(args: argparse.Namespace) -> ConsoleOptions:
         raise BatonError(f"--autopilot must be zero or more seconds, got {args.autopilot}")
     if not math.isfinite(args.max_skew) or args.max_skew < 0:
         raise BatonError(f"--max-skew must be a number of seconds >= 0, got {args.max_skew}")
+    if args.centre and args.centre_key is None:
+        raise BatonError("--centre needs --centre-key FILE (the centre's CURVE public key)")
     feeds = [args.feeds] if isinstance(args.feeds, str) else list(args.feeds or [])
     zmq_feeds = [f for f in feeds if not is_mqtt_url(f)] or [DEFAULT_FEED_ADDRESS]
     if len(zmq_feeds) > 1:
@@ -176,6 +202,11 @@ def options_from(args: argparse.Namespace) -> ConsoleOptions:
         autopilot_delay_s=args.autopilot,
         mqtt=mqtt,
         max_skew_s=args.max_skew,
+        centre=args.centre,
+        centre_key=args.centre_key,
+        centre_name=args.centre_name,
+        site=args.site,
+        uplink_key=args.uplink_key,
     )
 
 
