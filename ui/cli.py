@@ -20,6 +20,7 @@ from command.errors import BatonError
 SUBCOMMANDS = (
     "demo",
     "console",
+    "centre",
     "station",
     "simulate",
     "keys",

@@ -115,7 +115,7 @@ class BoardRow:
         return max(answered, key=lambda s: s.answered_at or 0.0) if answered else None
 
     def scope_text(self) -> str:
-        """ "stations a, b; kinds x; zones z1" (empty when no scope is known)."""
+        """The scope in one line: "stations a, b; kinds x; zones z1" ("" when unknown)."""
         parts = []
         for key, label in (("stations", "stations"), ("order_kinds", "kinds"), ("zones", "zones")):
             values = self.scope.get(key)
@@ -414,14 +414,15 @@ class CentreBoard(RowModel[BoardRow]):
         return {fold.key}
 
     def _site_of_incident(self, prefix: Path, incident: str, ev_incident: str) -> SiteFold | None:
-        for fold in self.sites.values():
-            if fold.path[:-1] != prefix:
-                continue
-            if incident and incident in (fold.incident, fold.path[-1]):
-                return fold
-            if ev_incident and ev_incident in (fold.incident, fold.path[-1]):
-                return fold
-        return None
+        """The one site under `prefix` the grant's incident names (by incident id or site
+        name); None when none or several match (then the site's own mirrored grant shows)."""
+        names = {n for n in (incident, ev_incident) if n}
+        found = [
+            fold
+            for fold in self.sites.values()
+            if fold.path[:-1] == prefix and names & {fold.incident, fold.path[-1]}
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _adopt_grant(self, fold: SiteFold) -> set[str]:
         prefix = fold.path[:-1]

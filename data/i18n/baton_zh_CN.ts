@@ -25,6 +25,403 @@
     </message>
 </context>
 <context>
+    <name>CentreBoard</name>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="49"/>
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="50"/>
+        <source>Commander (key)</source>
+        <translation>指挥员（密钥）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="51"/>
+        <source>Scope</source>
+        <translation>授权范围</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="52"/>
+        <source>Authority left</source>
+        <translation>授权剩余</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="53"/>
+        <source>Link · last heard</source>
+        <translation>链路 · 最近联络</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="54"/>
+        <source>Worst zone</source>
+        <translation>最高风险区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="55"/>
+        <source>Open</source>
+        <translation>未结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="56"/>
+        <source>Late</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="57"/>
+        <source>Declined</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="58"/>
+        <source>Escalations</source>
+        <translation>升级告警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="59"/>
+        <source>Last witnessed checkpoint</source>
+        <translation>最近见证检查点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="60"/>
+        <source>SITREP</source>
+        <translation>情况报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="61"/>
+        <source>Integrity</source>
+        <translation>完整性</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="64"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="65"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="66"/>
+        <source>silent</source>
+        <translation>无音讯</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="67"/>
+        <source>revoked</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="68"/>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="69"/>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="70"/>
+        <source>ALARM: %1</source>
+        <translation>告警：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="71"/>
+        <source>overdue by %1</source>
+        <translation>已逾期 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="72"/>
+        <source>due in %1</source>
+        <translation>%1 后到期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="73"/>
+        <source>answered %1</source>
+        <translation>%1 已回复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="74"/>
+        <source>#%1 · %2 · by %3</source>
+        <translation>#%1 · %2 · 见证方 %3</translation>
+    </message>
+</context>
+<context>
+    <name>CentreDialogs</name>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="278"/>
+        <source>&amp;Commander:</source>
+        <translation>指挥员(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="279"/>
+        <location filename="../../ui/centre/dialogs.py" line="405"/>
+        <source>Public &amp;key file:</source>
+        <translation>公钥文件(&amp;K)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="281"/>
+        <source>Stations · order kinds · zones:</source>
+        <translation>站点 · 指令类型 · 区域：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="283"/>
+        <location filename="../../ui/centre/dialogs.py" line="346"/>
+        <source>&amp;Valid until:</source>
+        <translation>有效期至(&amp;V)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="284"/>
+        <location filename="../../ui/centre/dialogs.py" line="347"/>
+        <location filename="../../ui/centre/dialogs.py" line="406"/>
+        <location filename="../../ui/centre/dialogs.py" line="449"/>
+        <source>&amp;Note:</source>
+        <translation>备注(&amp;N)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="376"/>
+        <source>&amp;Reason:</source>
+        <translation>原因(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="404"/>
+        <source>&amp;Successor:</source>
+        <translation>接任者(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="448"/>
+        <source>&amp;Due in (minutes):</source>
+        <translation>期限（分钟）(&amp;D)：</translation>
+    </message>
+</context>
+<context>
+    <name>CentreTimeline</name>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="355"/>
+        <source>order</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="356"/>
+        <source>decision</source>
+        <translation>决策</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="357"/>
+        <source>escalation</source>
+        <translation>升级告警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="358"/>
+        <source>zone level</source>
+        <translation>区域等级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="359"/>
+        <source>authority</source>
+        <translation>授权</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="360"/>
+        <source>SITREP</source>
+        <translation>情况报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="361"/>
+        <source>link</source>
+        <translation>链路</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="362"/>
+        <source>integrity</source>
+        <translation>完整性</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="373"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="379"/>
+        <source>What</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="386"/>
+        <source>Subject</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="391"/>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+</context>
+<context>
+    <name>CentreWindow</name>
+    <message>
+        <location filename="../../ui/centre/window.py" line="292"/>
+        <source>Baton — operations centre</source>
+        <translation>Baton — 指挥中心</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="293"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="294"/>
+        <source>&amp;Authority</source>
+        <translation>授权(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="295"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="296"/>
+        <source>&amp;Find incident</source>
+        <translation>查找事件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="299"/>
+        <source>&amp;Issue grant…</source>
+        <translation>授予指挥权(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="300"/>
+        <source>&amp;Narrow…</source>
+        <translation>收窄(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="301"/>
+        <source>&amp;Extend…</source>
+        <translation>延长(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="302"/>
+        <source>&amp;Revoke…</source>
+        <translation>撤销(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="303"/>
+        <source>&amp;Hand over…</source>
+        <translation>移交(&amp;H)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="304"/>
+        <source>Request &amp;SITREP…</source>
+        <translation>索取情况报告(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="309"/>
+        <source>Filter incidents (Ctrl+F)</source>
+        <translation>筛选事件（Ctrl+F）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="311"/>
+        <source>Orders</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="311"/>
+        <source>Decisions</source>
+        <translation>决策</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="311"/>
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="311"/>
+        <source>SITREPs</source>
+        <translation>情况报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="410"/>
+        <source>Select an incident on the board</source>
+        <translation>请在事件看板上选择一个事件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="437"/>
+        <source>Commander %1 · grant %2 · scope %3 · authority left %4</source>
+        <translation>指挥员 %1 · 授权 %2 · 范围 %3 · 授权剩余 %4</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="444"/>
+        <source>No grant known for this incident yet</source>
+        <translation>尚无此事件的授权记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="446"/>
+        <source>INTEGRITY ALARM: %1</source>
+        <translation>完整性告警：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="458"/>
+        <source>No SITREP requested yet.</source>
+        <translation>尚未索取情况报告。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="463"/>
+        <source>%1 · asked %2 by %3 · due %4 · %5</source>
+        <translation>%1 · %2 由 %3 索取 · 期限 %4 · %5</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="471"/>
+        <source>Asked: %1</source>
+        <translation>要求：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="475"/>
+        <source>Answer by %1: %2</source>
+        <translation>%1 回复：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="504"/>
+        <source>Operations centre %1</source>
+        <translation>指挥中心 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="506"/>
+        <source>Operations centre</source>
+        <translation>指挥中心</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="509"/>
+        <source>%1 incidents · %2 integrity alarms · %3 SITREPs overdue</source>
+        <translation>%1 个事件 · %2 个完整性告警 · %3 份情况报告逾期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="594"/>
+        <source>Revoke %1&apos;s authority over %2 now? Its stations will refuse every later order.</source>
+        <translation>立即撤销 %1 对 %2 的指挥权？其站点将拒绝此后的所有指令。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="599"/>
+        <source>Revoke the grant?</source>
+        <translation>撤销授权？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="633"/>
+        <source>no engine: the window is read-only</source>
+        <translation>未连接引擎：窗口为只读</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="658"/>
+        <source>Done: %1 %2</source>
+        <translation>已完成：%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="667"/>
+        <source>Could not %1: %2</source>
+        <translation>无法执行 %1：%2</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleColumns</name>
     <message>
         <location filename="../../ui/console/qtmodels.py" line="219"/>
@@ -400,6 +797,80 @@
     </message>
 </context>
 <context>
+    <name>ExtendDialog</name>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="353"/>
+        <source>Extend the grant</source>
+        <translation>延长授权</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="358"/>
+        <source>Extending needs a later time than the current end.</source>
+        <translation>延长须晚于当前截止时间。</translation>
+    </message>
+</context>
+<context>
+    <name>GrantDialog</name>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="292"/>
+        <source>Narrow the grant</source>
+        <translation>收窄授权</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="292"/>
+        <source>Issue a grant</source>
+        <translation>授予指挥权</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="294"/>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="295"/>
+        <source>Who takes command on site</source>
+        <translation>现场指挥员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="304"/>
+        <source>Name the commander.</source>
+        <translation>请填写指挥员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="306"/>
+        <source>Tick at least one station, one order kind and one zone.</source>
+        <translation>请至少勾选一个站点、一种指令类型和一个区域。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="308"/>
+        <source>Valid until must be in the future.</source>
+        <translation>有效期须晚于当前时间。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="310"/>
+        <source>Narrowing cannot end later than the current grant.</source>
+        <translation>收窄后的截止时间不能晚于当前授权。</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverDialog</name>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="412"/>
+        <source>Hand over command</source>
+        <translation>移交指挥权</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="413"/>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="418"/>
+        <source>Name the successor.</source>
+        <translation>请填写接任者。</translation>
+    </message>
+</context>
+<context>
     <name>IncidentHeader</name>
     <message>
         <location filename="../../ui/console/panels.py" line="135"/>
@@ -452,6 +923,24 @@
         <location filename="../../ui/console/panels.py" line="161"/>
         <source>Outbox: %1</source>
         <translation>待发：%1</translation>
+    </message>
+</context>
+<context>
+    <name>KeyFileField</name>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="223"/>
+        <source>Public key</source>
+        <translation>公钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="223"/>
+        <source>Public keys (*.sign.pub);;All files (*)</source>
+        <translation>公钥 (*.sign.pub);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="232"/>
+        <source>Choose the commander&apos;s public key file (NAME.sign.pub).</source>
+        <translation>请选择指挥员的公钥文件（NAME.sign.pub）。</translation>
     </message>
 </context>
 <context>
@@ -765,6 +1254,24 @@
     </message>
 </context>
 <context>
+    <name>RevokeDialog</name>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="382"/>
+        <source>Revoke the grant</source>
+        <translation>撤销授权</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="383"/>
+        <source>Required: why, in a few words</source>
+        <translation>必填：简述原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="387"/>
+        <source>Give a reason.</source>
+        <translation>请填写原因。</translation>
+    </message>
+</context>
+<context>
     <name>RiskLevel</name>
     <message>
         <location filename="../../ui/console/mapview.py" line="34"/>
@@ -790,6 +1297,19 @@
         <location filename="../../ui/console/mapview.py" line="38"/>
         <source>red</source>
         <translation>红</translation>
+    </message>
+</context>
+<context>
+    <name>SitrepDialog</name>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="455"/>
+        <source>Request a SITREP</source>
+        <translation>索取情况报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="456"/>
+        <source>What the centre needs to know</source>
+        <translation>指挥中心需要了解的情况</translation>
     </message>
 </context>
 <context>
