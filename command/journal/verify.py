@@ -24,15 +24,18 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from command.errors import JournalError, ValidationError
-from command.journal.chain import GENESIS, checkpoint_payload
+from command.journal.chain import GENESIS
+from command.journal.checkpoints import checkpoint_valid
 from command.journal.sqlite_store import APPLICATION_ID, describe_error
-from command.signing import verify_signature
-from command.vocabulary import Kind
+from command.journal.verify_policy import NO_CHECKPOINT, Found, check_policy
+from command.journal.verify_tables import check_tables
+from command.journal.verify_witness import Identity, check_witnesses
+from command.vocabulary import Checkpoint, Kind
 
 _BATCH, _CHECKPOINT = Kind.OBSERVATIONS_BATCH.value, Kind.CHECKPOINT.value
 
@@ -53,7 +56,12 @@ _CHUNK = 8192
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
-    """What `verify_journal` found. `problem` is "" when the journal is intact."""
+    """What `verify_journal` found. `problem` is "" when the journal is intact.
+
+    `where` names the bad place when it is not an event (a projection, outbox or inbox row);
+    `first_bad_seq` is then None. `integrity` is the checkpoint report ("signed up to seq N;
+    closed cleanly at seq M" or the unsigned tail), `witnesses` who cosigned what was checked.
+    """
 
     ok: bool
     events: int
@@ -65,6 +73,17 @@ class VerifyResult:
     seconds: float = 0.0
     observation_seconds: float = 0.0
     trust_checked: bool = False
+    where: str = ""
+    integrity: str = ""
+    origins: tuple[str, ...] = ()
+    signed_to: int = 0
+    tail: int = 0
+    closed: bool = False
+    cosignatures: int = 0
+    witnesses: tuple[str, ...] = ()
+    tables_checked: bool = False
+    table_rows: int = 0
+    table_seconds: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -85,13 +104,25 @@ class VerifyResult:
                 if self.trust_checked
                 else "checkpoint keys were not checked against a trust list"
             )
+            origin = f"; origin {', '.join(self.origins)}" if self.origins else ""
+            witnessed = (
+                f"; {self.cosignatures} cosignatures by {', '.join(self.witnesses)} agree"
+                if self.cosignatures
+                else ""
+            )
+            tables = (
+                f"; projections, outbox and inbox match the events ({self.table_rows} rows)"
+                if self.tables_checked
+                else ""
+            )
             return (
                 f"journal {path} is intact: {self.events} events, {self.checkpoints} "
                 f"checkpoints, {self.observations} observations "
                 f"({self.rate:,.0f} events/s, {self.observation_rate:,.0f} observations/s); "
-                f"{trust}"
+                f"{self.integrity}{origin}{witnessed}{tables}; {trust}"
             )
-        return f"journal {path}: seq {self.first_bad_seq} {self.problem}: {self.detail}"
+        place = self.where or f"seq {self.first_bad_seq}"
+        return f"journal {path}: {place} {self.problem}: {self.detail}"
 
 
 class _Problem(Exception):
@@ -134,12 +165,21 @@ def verify_journal(
     progress: Progress | None = None,
     *,
     trusted: Collection[str] | None = None,
+    witnesses: Iterable[Path | str] = (),
+    tables: bool = True,
 ) -> VerifyResult:
-    """Verify the journal file at `path` (read-only). Raises `JournalError` if it cannot be
-    read or is not a journal; a damaged journal is a result with `ok=False`, not an error.
+    """Verify the journal file at `path` (read-only). Raises `JournalError` if it (or a witness
+    journal) cannot be read or is not a journal; a damaged journal is a result with `ok=False`.
 
-    With `trusted` (hex public keys), every checkpoint must be signed by one of them, else the
-    journal fails with "untrusted checkpoint key" at that checkpoint's seq.
+    Always: the hash chain, checkpoint signatures, observation digests, the journal's own
+    `checkpoint.cosigned` events and (unless `tables` is False) the projections, outbox and
+    inbox against the events (`command.journal.verify_tables`).
+
+    With `trusted` (hex public keys), every checkpoint must be signed by one of them, there must
+    be at least one, and the policy the checkpoints declare must hold for every run and for the
+    unsigned tail (`command.journal.verify_policy`). Each of `witnesses` (journals of the
+    journal's witnesses) is read for cosignatures and refusals about this journal
+    (`command.journal.verify_witness`).
     """
     p = Path(path)
     if not p.is_file():
@@ -152,7 +192,7 @@ def verify_journal(
         raise describe_error(path, "read", err) from None
     try:
         keys = None if trusted is None else frozenset(k.strip().lower() for k in trusted)
-        return _verify(conn, str(path), progress, keys)
+        return _verify(conn, str(path), progress, keys, tuple(witnesses), tables)
     except sqlite3.Error as err:
         raise describe_error(path, "read", err) from None
     finally:
@@ -164,6 +204,8 @@ def _verify(
     name: str,
     progress: Progress | None,
     trusted: frozenset[str] | None,
+    witnesses: tuple[Path | str, ...],
+    tables: bool,
 ) -> VerifyResult:
     conn.execute("PRAGMA query_only=1")
     # Map the file instead of copying each page through read(): the walk touches every page
@@ -173,7 +215,21 @@ def _verify(
         raise JournalError(
             f"cannot read journal {name}: the file is not a Baton journal; give a journal file"
         )
-    conn.execute("BEGIN")  # one read snapshot for events and observations alike
+    conn.execute("BEGIN")  # one read snapshot for events, observations and tables alike
+    try:
+        return _verify_snapshot(conn, name, progress, trusted, witnesses, tables)
+    finally:
+        conn.execute("COMMIT")
+
+
+def _verify_snapshot(
+    conn: sqlite3.Connection,
+    name: str,
+    progress: Progress | None,
+    trusted: frozenset[str] | None,
+    witnesses: tuple[Path | str, ...],
+    tables: bool,
+) -> VerifyResult:
     started = time.perf_counter()
     digests, obs_count = _observation_digests(conn)
     obs_seconds = time.perf_counter() - started
@@ -186,34 +242,74 @@ def _verify(
         state.leftover_batches()
     except _Problem as bad:
         problem = bad
-    finally:
-        conn.execute("COMMIT")
     seconds = time.perf_counter() - started
-    if problem is None:
-        return VerifyResult(
-            True,
-            state.count,
-            state.checkpoints,
-            None,
-            "",
-            "",
-            obs_count,
-            seconds,
-            obs_seconds,
-            trusted is not None,
-        )
-    return VerifyResult(
-        False,
-        max(0, problem.seq - 1),
-        state.checkpoints,
-        problem.seq,
-        problem.problem,
-        problem.detail,
-        obs_count,
-        seconds,
-        obs_seconds,
-        trusted is not None,
+    base = VerifyResult(
+        ok=True,
+        events=state.count,
+        checkpoints=state.checkpoints,
+        observations=obs_count,
+        seconds=seconds,
+        observation_seconds=obs_seconds,
+        trust_checked=trusted is not None,
     )
+    if problem is not None:
+        return replace(
+            base,
+            ok=False,
+            events=max(0, problem.seq - 1),
+            first_bad_seq=problem.seq,
+            problem=problem.problem,
+            detail=problem.detail,
+        )
+    report = check_policy(conn, state.found, total)
+    base = replace(
+        base,
+        integrity=report.describe(),
+        origins=report.origins,
+        signed_to=report.signed_to,
+        tail=report.tail,
+        closed=report.closed,
+    )
+    if trusted is not None:
+        if not state.found:
+            return replace(
+                base,
+                ok=False,
+                first_bad_seq=1 if total else None,
+                where="" if total else "the journal",
+                problem=NO_CHECKPOINT,
+                detail=f"none of its {total} events is signed; a trusted journal must hold "
+                "signed checkpoints",
+            )
+        if report.problem is not None:
+            seq, what, detail = report.problem
+            return replace(base, ok=False, first_bad_seq=seq, problem=what, detail=detail)
+    ident = Identity(frozenset(report.origins), *_owner(conn))
+    seen = check_witnesses(conn, ident, total, witnesses, name=name)
+    base = replace(base, cosignatures=seen.cosignatures, witnesses=seen.witnesses)
+    if seen.problem is not None:
+        seq, what, detail = seen.problem
+        return replace(base, ok=False, first_bad_seq=seq, problem=what, detail=detail)
+    if not tables:
+        return base
+    started = time.perf_counter()
+    rows = check_tables(conn, total)
+    base = replace(
+        base,
+        tables_checked=True,
+        table_rows=rows.projection_rows + rows.outbox_rows + rows.inbox_rows,
+        table_seconds=time.perf_counter() - started,
+    )
+    if rows.problem is not None:
+        where, what, detail = rows.problem
+        return replace(base, ok=False, where=where, problem=what, detail=detail)
+    return base
+
+
+def _owner(conn: sqlite3.Connection) -> tuple[str, str]:
+    """(role, owner) from the journal's meta table ("" when absent)."""
+    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('role', 'owner')"))
+    return str(meta.get("role", "")), str(meta.get("owner", ""))
 
 
 def _observation_digests(conn: sqlite3.Connection) -> tuple[dict[int, tuple[int, str]], int]:
@@ -280,6 +376,7 @@ class _Walk:
         self.count = 0
         self.checkpoints = 0
         self.batches: set[int] = set()
+        self.found: list[Found] = []
 
     def run(self, total: int, progress: Progress | None) -> None:
         conn = self.conn
@@ -376,12 +473,13 @@ class _Walk:
         body = json.loads(body_text)
         if kind == _CHECKPOINT:
             self.checkpoints += 1
-            head_seq, head_hash = int(body["head_seq"]), str(body["head_hash"])
-            payload = checkpoint_payload(head_seq, head_hash)
-            if not verify_signature(str(body["key"]), payload, str(body["signature"])):
-                raise _Problem(seq, BAD_SIGNATURE, f"signature by key {body['key'][:16]}…")
-            if self.trusted is not None and str(body["key"]).lower() not in self.trusted:
-                raise _Problem(seq, UNTRUSTED, f"key {body['key'][:16]}… is not in the trust list")
+            cp = Checkpoint.from_body(body)  # legacy or new-style
+            head_seq, head_hash = cp.head_seq, cp.head_hash
+            if not checkpoint_valid(cp):
+                raise _Problem(seq, BAD_SIGNATURE, f"signature by key {cp.key[:16]}…")
+            if self.trusted is not None and cp.key.lower() not in self.trusted:
+                raise _Problem(seq, UNTRUSTED, f"key {cp.key[:16]}… is not in the trust list")
+            self.found.append(Found(seq, cp))
             if head_seq == prev_seq:
                 actual: str | None = prev_hash
             elif head_seq == 0:

@@ -1,19 +1,26 @@
-"""`baton verify JOURNAL [--trust KEYFILE...]`: recompute a journal's hash chain and checkpoints.
+"""`baton verify JOURNAL|RUN_DIR [--trust KEYFILE...] [--witness JOURNAL...] [--keys DIR]`.
 
-Exit 0 with a one-line summary when intact; exit 1 naming the first bad seq and what is wrong.
-A journal that cannot be read is a one-line `baton: ...` error (exit 2, from the dispatcher).
+A journal file: recompute its hash chain, checkpoints (and, with `--trust`, their policy),
+observation digests, projections, outbox and inbox, and hold it against the cosignatures of the
+`--witness` journals. A run folder of `baton demo`: every journal of the run, each with the
+others as witnesses and the run's public keys as the trust list.
+
+Exit 0 with one line per journal when intact; exit 1 naming the first bad seq or row. A journal
+that cannot be read is a one-line `baton: ...` error (exit 2, from the dispatcher).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from command.journal import verify_journal
 from command.journal.verify import read_trusted_keys
+from command.journal.verify_run import verify_run
 
 _BAR_FROM = 100_000  # events: shorter journals verify in well under a second
 
@@ -22,27 +29,58 @@ def register(subparsers: Any) -> None:
     """Add the `verify` subcommand."""
     parser = subparsers.add_parser(
         "verify",
-        help="check a journal's hash chain, checkpoints and observation digests",
-        description="Recompute the hash chain of a journal, check its signed checkpoints and "
-        "observation digests. Exit 0 when intact, 1 with the first bad seq.",
+        help="check a journal (or every journal of a run folder): chain, checkpoints, "
+        "witnesses, projections and outbox",
+        description="Recompute the hash chain of a journal, check its signed checkpoints, "
+        "observation digests, projection tables, outbox and inbox against its events, and hold "
+        "it against what its witnesses cosigned. Given a run folder of baton demo, verify every "
+        "journal in it with the others as witnesses and the run's keys as the trust list. "
+        "Exit 0 when intact, 1 naming the first bad seq or row.",
     )
-    parser.add_argument("journal", metavar="JOURNAL", help="path of the journal file")
+    parser.add_argument(
+        "journal",
+        metavar="JOURNAL|RUN_DIR",
+        help="path of a journal file, or a run folder (console.sqlite and stations/*.sqlite)",
+    )
     parser.add_argument(
         "--trust",
         metavar="KEYFILE",
         action="append",
-        help="file of trusted checkpoint public keys (hex, one a line); repeatable. "
-        "Without it, checkpoint signatures are checked but not who made them",
+        help="file of trusted checkpoint public keys (hex, one a line); repeatable. With it "
+        "the journal must hold checkpoints, and the policy they declare (every N events, "
+        "every S seconds) must hold up to the unsigned tail. Without it, checkpoint "
+        "signatures are checked but not who made them",
     )
     parser.add_argument(
-        "--quiet", "-q", action="store_true", help="no progress bar, only the result line"
+        "--witness",
+        metavar="JOURNAL",
+        action="append",
+        default=[],
+        help="journal of a witness (a station for the console, the console for a station); "
+        "repeatable. Every checkpoint it cosigned must match this journal",
+    )
+    parser.add_argument(
+        "--keys",
+        metavar="DIR",
+        type=Path,
+        help="for a run folder: the scenario folder with console/ and stations/ key files "
+        "(default: two folders above a run under DATA_DIR/SCENARIO/runs/)",
+    )
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar, only the result lines"
     )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Verify and print the result line."""
+    """Verify and print the result lines."""
     trusted = None if not args.trust else read_trusted_keys(args.trust)
+    target = Path(args.journal)
+    if target.is_dir():
+        verdict = verify_run(target, keys_dir=args.keys, trusted=trusted)
+        for line in verdict.lines():
+            print(line)
+        return 0 if verdict.ok else 1
     bar: tqdm[Any] | None = None
 
     def progress(done: int, total: int) -> None:
@@ -54,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         bar.update(done - bar.n)
 
     try:
-        result = verify_journal(args.journal, progress, trusted=trusted)
+        result = verify_journal(args.journal, progress, trusted=trusted, witnesses=args.witness)
     finally:
         if bar is not None:
             bar.close()

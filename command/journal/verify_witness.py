@@ -1,0 +1,200 @@
+"""Hold a journal against what its witnesses cosigned (`baton verify --witness`).
+
+A witness journals `witness.cosigned` ("I, witness W, cosigned checkpoint C of origin O") and,
+when it refuses a checkpoint, `witness.refused` with both checkpoints as evidence. The journal's
+own signer journals `checkpoint.cosigned` ("witness W cosigned my checkpoint C"). For the journal
+being verified this module reads:
+
+- from every witness journal, the cosignatures and refusals about this journal: an origin the
+  journal's checkpoints name, or one naming the journal's side and owner (so a journal whose
+  checkpoints were all dropped is still found);
+- from the journal itself, its `checkpoint.cosigned` events.
+
+Each cosignature must be valid (`cosignature_valid`); each cosigned checkpoint must match the
+journal: the event at its size exists and its hash is the cosigned head. The first contradiction
+(lowest seq) is reported, naming the witness and what differs; a journal shorter than a cosigned
+size was truncated. Any refusal about this journal is a failure (a witness saw a fork or rollback).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from command.errors import JournalError, ValidationError
+from command.journal.checkpoints import Origin, cosignature_valid
+from command.journal.sqlite_store import APPLICATION_ID, describe_error
+from command.vocabulary import Cosigned, Kind, WitnessRefused, decode_body
+
+CONTRADICTED = "contradicts a witnessed checkpoint"
+TRUNCATED = "shorter than a witnessed checkpoint"
+BAD_COSIGNATURE = "bad cosignature"
+REFUSED = "witness refused a checkpoint"
+
+_COSIGNED, _MINE = Kind.WITNESS_COSIGNED.value, Kind.CHECKPOINT_COSIGNED.value
+_REFUSED = Kind.WITNESS_REFUSED.value
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Which journal is verified: its checkpoints' origins, and its owner's side and name."""
+
+    origins: frozenset[str]
+    side: str
+    owner: str
+
+    def names(self, origin: str) -> bool:
+        """True when a checkpoint of `origin` is of this journal."""
+        if origin in self.origins:
+            return True
+        try:
+            o = Origin.parse(origin)
+        except ValueError:
+            return False
+        return bool(self.owner) and (o.side, o.owner) == (self.side, self.owner)
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessReport:
+    """How many cosignatures were held against the journal, by whom, and the first failure."""
+
+    cosignatures: int
+    witnesses: tuple[str, ...]
+    problem: tuple[int, str, str] | None = None  # (seq, problem, detail)
+
+
+def open_readonly(path: Path | str) -> sqlite3.Connection:
+    """A read-only connection to a journal file; `JournalError` when it is not one."""
+    p = Path(path)
+    if not p.is_file():
+        raise JournalError(
+            f"cannot read journal {path}: no such file; give the path of a journal file"
+        )
+    try:
+        conn = sqlite3.connect(p.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
+        conn.execute("PRAGMA query_only=1")
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.Error as err:
+        raise describe_error(path, "read", err) from None
+    if app_id != APPLICATION_ID:
+        conn.close()
+        raise JournalError(
+            f"cannot read journal {path}: the file is not a Baton journal; give a journal file"
+        )
+    return conn
+
+
+def _bodies(conn: sqlite3.Connection, kinds: tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
+    marks = ", ".join("?" * len(kinds))
+    sql = f"SELECT seq, kind, body FROM events WHERE kind IN ({marks}) ORDER BY seq"
+    yield from conn.execute(sql, kinds)
+
+
+def witness_evidence(
+    conn: sqlite3.Connection, name: str, ident: Identity, *, own: bool
+) -> Iterator[Cosigned | WitnessRefused]:
+    """The cosignatures and refusals about `ident` in the journal on `conn` (`own`: the
+    journal's own `checkpoint.cosigned` events, else a witness's `witness.cosigned` and
+    `witness.refused`). A body that cannot be read is a `JournalError` naming it."""
+    kinds = (_MINE,) if own else (_COSIGNED, _REFUSED)
+    try:
+        rows = list(_bodies(conn, kinds))
+    except sqlite3.Error as err:
+        raise describe_error(name, "read", err) from None
+    for seq, kind, text in rows:
+        try:
+            item = decode_body(kind, json.loads(text))
+            if not isinstance(item, Cosigned | WitnessRefused):
+                raise ValueError(f"a {kind} event holds {type(item).__name__}")
+        except (KeyError, TypeError, ValueError, ValidationError) as err:
+            raise JournalError(
+                f"witness journal {name}: seq {seq} ({kind}) cannot be read ({err}); "
+                "verify that journal on its own"
+            ) from None
+        origin = item.offered.origin if isinstance(item, WitnessRefused) else item.checkpoint.origin
+        if ident.names(origin):
+            yield item
+
+
+def check_witnesses(
+    conn: sqlite3.Connection,
+    ident: Identity,
+    size: int,
+    witnesses: Iterable[Path | str],
+    *,
+    name: str,
+) -> WitnessReport:
+    """Hold the journal on `conn` (`size` events) against its own `checkpoint.cosigned` events
+    and every witness journal's evidence about it."""
+    items: list[tuple[str, Cosigned | WitnessRefused]] = [
+        (name, item) for item in witness_evidence(conn, name, ident, own=True)
+    ]
+    for path in witnesses:
+        other = open_readonly(path)
+        try:
+            other.execute("BEGIN")
+            items += [(str(path), i) for i in witness_evidence(other, str(path), ident, own=False)]
+            other.execute("COMMIT")
+        except sqlite3.Error as err:
+            raise describe_error(path, "read", err) from None
+        finally:
+            other.close()
+    problems: list[tuple[int, str, str]] = []
+    names: dict[str, None] = {}
+    count = 0
+    hashes: dict[int, str | None] = {}
+    for source, item in items:
+        if isinstance(item, WitnessRefused):
+            cp = item.offered
+            problems.append(
+                (
+                    cp.head_seq,
+                    REFUSED,
+                    f"witness {item.witness} ({source}) refused the checkpoint at size "
+                    f"{cp.head_seq}: {item.reason.value}, {item.detail}",
+                )
+            )
+            continue
+        count += 1
+        names[item.witness] = None
+        cp = item.checkpoint
+        who = f"witness {item.witness} ({source})"
+        if not cosignature_valid(item):
+            problems.append(
+                (
+                    cp.head_seq,
+                    BAD_COSIGNATURE,
+                    f"{who}: its cosignature of the checkpoint at size {cp.head_seq} is not valid",
+                )
+            )
+            continue
+        if cp.head_seq > size:
+            problems.append(
+                (
+                    size + 1,
+                    TRUNCATED,
+                    f"the journal ends at seq {size}, {who} cosigned size {cp.head_seq} at its "
+                    f"time {item.ts}",
+                )
+            )
+            continue
+        if cp.head_seq not in hashes:
+            row = conn.execute("SELECT hash FROM events WHERE seq = ?", (cp.head_seq,)).fetchone()
+            hashes[cp.head_seq] = None if row is None else str(row[0])
+        actual = hashes[cp.head_seq]
+        if cp.head_seq == 0 or actual is None:
+            continue
+        if actual != cp.head_hash:
+            problems.append(
+                (
+                    cp.head_seq,
+                    CONTRADICTED,
+                    f"its hash {actual[:16]}… is not the head {cp.head_hash[:16]}… {who} "
+                    f"cosigned at its time {item.ts}",
+                )
+            )
+    first = min(problems, key=lambda p: p[0]) if problems else None
+    return WitnessReport(count, tuple(names), first)
