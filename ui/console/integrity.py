@@ -38,6 +38,7 @@ class IntegrityBanner(QFrame):
         self.model = model
         self.witnesses = witnesses or (lambda: [])
         self.names = names or (lambda: {})
+        self.read_only = False  # replay: the alarm shows, nothing can be acknowledged
         self.label = QLabel()
         self.label.setObjectName("integrityText")
         self.label.setWordWrap(True)
@@ -59,7 +60,7 @@ class IntegrityBanner(QFrame):
     def acknowledge_newest(self) -> None:
         """Ask to acknowledge the newest open alarm."""
         alarms = self.model.open_alarms()
-        if alarms:
+        if alarms and not self.read_only:
             self.acknowledge_requested.emit(AttentionSubject.INTEGRITY.value, alarms[-1].id)
 
     def alarm_text(self, alarm: IntegrityAlarm) -> str:
@@ -129,7 +130,7 @@ class IntegrityBanner(QFrame):
         th = theme.current()
         alarms = self.model.open_alarms()
         self.ack.setText(self.tr("Acknowledge"))
-        self.ack.setVisible(bool(alarms))
+        self.ack.setVisible(bool(alarms) and not self.read_only)
         if alarms:
             more = len(alarms) - 1
             text = self.alarm_text(alarms[-1])

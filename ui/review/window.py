@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from command.fold import IncidentState
+from command.fold import IncidentState, IntegrityModel
 from command.fold.zones import level_index
 from command.picture.samples import number
 from command.review.replay import ReplayIndex
@@ -158,6 +158,8 @@ class ReplayWindow(ConsoleWindow):
         self.stations_panel.table.setModel(stations)
         self.header.model = state.header
         self.banner.model = state.escalations
+        self.integrity_banner.model = state.integrity
+        self.integrity_banner.read_only = True
         self.state = state
 
     def _read_only(self) -> None:
@@ -360,6 +362,7 @@ class ReplayWindow(ConsoleWindow):
         if self.timeline.t != t and self.timeline.start <= t <= self.timeline.end:
             self.timeline.seek(t)  # keeps the slider in step when seeking from code
         self.tick()
+        self._style_badge()
         if not self._sized_columns:
             table = self.stations_panel.table
             for column in range(1, table.model().columnCount()):
@@ -406,6 +409,7 @@ class ReplayWindow(ConsoleWindow):
             self.map.set_level(zone, levels.get(zone, 0))
         self.header.refresh()
         self.banner.refresh()
+        self.integrity_banner.refresh()
         return changed
 
     def _reset_header(self, state: IncidentState) -> None:
@@ -426,6 +430,9 @@ class ReplayWindow(ConsoleWindow):
             setattr(s.header, f.name, getattr(fresh.header, f.name))
         s.zones.series = dict(fresh.zones.series)
         s.link, s.info = fresh.link, fresh.info
+        s.integrity = fresh.integrity  # a state folded aside for this seek only
+        self.integrity_banner.model = s.integrity
+        self.integrity_banner.refresh()
         s.first_ts, s.last_ts, s.last_seq = fresh.first_ts, fresh.last_ts, fresh.last_seq
         s.events, s.actors = fresh.events, set(fresh.actors)
         levels = {row.zone: row.level for row in s.zones.rows}
@@ -566,21 +573,66 @@ class ReplayWindow(ConsoleWindow):
         self._style_badge()
 
     def _style_badge(self, *_: object) -> None:
-        th = theme.current()
-        if self.verdict is None:
+        """Verify's verdict and the journal's integrity overall, then at the replay position
+        (both from the one fold: `IntegrityModel`); red on a bad verdict or any refusal."""
+        if not hasattr(self, "badge"):
             return
-        ok, line = self.verdict
-        if ok:
-            self.badge.setText(self.tr("✔ Integrity: intact"))
+        th = theme.current()
+        overall = self.index.final.integrity
+        if self.verdict is None:
+            verdict, ok = self.tr("Integrity: checking…"), True
+        elif self.verdict[0]:
+            verdict, ok = self.tr("✔ Integrity: intact"), True
         else:
-            detail = line.removeprefix("NOT intact: ")
-            self.badge.setText(self.tr("✖ Integrity: NOT intact — %1").replace("%1", detail))
-        self.badge.setToolTip(line)
+            detail = self.verdict[1].removeprefix("NOT intact: ")
+            verdict, ok = self.tr("✖ Integrity: NOT intact — %1").replace("%1", detail), False
+        refusals = overall.alarms
+        if refusals:
+            ok = False
+            newest = refusals[-1]
+            verdict += " · " + self.tr("%n refusal(s), newest: %1", "", len(refusals)).replace(
+                "%1", f"{self._witness_name(newest.witness)} #{newest.offered_seq} {newest.reason}"
+            )
+        lines = [
+            verdict + " · " + self.tr("overall: %1").replace("%1", self._signed(overall)),
+            self.tr("At %1: %2")
+            .replace("%1", hhmm(self.time()))
+            .replace("%2", self._signed(self.state.integrity)),
+        ]
+        self.badge.setText("\n".join(lines))
+        tips = [self.verdict[1]] if self.verdict is not None else []
+        tips += [f"{hhmm(a.ts)} {a.line()} ({a.evidence()})" for a in refusals]
+        self.badge.setToolTip("\n".join(tips))
         colour = th.risk[0] if ok else th.risk[4]
         self.badge.setStyleSheet(
             f"#integrityBadge {{ background: {colour}; color: white; font-weight: bold;"
             " border-radius: 4px; }"
         )
+
+    def _witness_name(self, witness: str) -> str:
+        row = self.state.stations.get(witness)
+        return (row.name if row is not None and row.name else witness) or "?"
+
+    def _signed(self, m: IntegrityModel) -> str:
+        """ "signed to #N (K checkpoints) · unsigned tail T · witnessed: police #8, metro #3"."""
+        if m.last is None:
+            return self.tr("not signed")
+        text = (
+            self.tr("signed to #%1 (%2 checkpoints) · unsigned tail %3")
+            .replace("%1", str(m.signed_to))
+            .replace("%2", str(m.checkpoints))
+            .replace("%3", str(m.tail))
+        )
+        if m.closed:
+            text += " · " + self.tr("closed")
+        marks = ", ".join(
+            f"{self._witness_name(w.name)} #{w.head_seq}"
+            for w in sorted(m.witnesses.values(), key=lambda w: w.name)
+        )
+        text += " · " + (
+            self.tr("witnessed: %1").replace("%1", marks) if marks else self.tr("not witnessed")
+        )
+        return text
 
     # ---------------------------------------------------------------- text and lifetime
     def retranslate(self) -> None:
