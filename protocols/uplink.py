@@ -187,6 +187,18 @@ class SiteUplink(_Wire):
     def _on_ack(self, body: SiteAck, now: float) -> None:
         head = self.journal.head[0]
         through = max(0, min(body.through, head))
+        if through and body.hash and not self.connected:
+            ours = next(iter(self.journal.events(through - 1)), None)
+            if ours is not None and ours.hash != body.hash:
+                # The centre mirrors another journal under this site's name (this one was
+                # replaced): say so once per connection; shipping goes on after its seq.
+                self._rejected(
+                    self.centre,
+                    NackCode.INVALID,
+                    f"the centre's mirror of this site differs at seq {through}: this journal "
+                    "is not the one it mirrored; give the site a new name on the centre",
+                    "",
+                )
         if through > self.acked or not self.connected:
             self._progress_at = now
         self.acked = through

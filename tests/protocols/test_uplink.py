@@ -342,3 +342,19 @@ def _as_events(mirror: list[SiteEvent]) -> list[Any]:
     from tests.command.fold.events import Ev
 
     return [Ev(m.seq, m.ts, m.actor, m.event_kind, m.incident, dict(m.body)) for m in mirror]
+
+
+def test_a_replaced_site_journal_is_named_not_silently_skipped(world: World) -> None:
+    site = world.sites["site-a"]
+    site.post.add_decision("first life", "x")
+    world.pump(lambda: world.synced("site-a"))
+    site.link.close()
+    old = site.journal
+    site.journal = Journal.in_memory(clock=world.clock, owner="site-a", role="console")
+    old.close()
+    for n in range(4):
+        site.journal.record(GrantRecorded(world.chain[0].to_dict()), actor=f"other {n}")
+    world.connect("site-a")
+    world.pump(lambda: bool(list(site.journal.events(kinds=[Kind.MESSAGE_REJECTED]))))
+    (line,) = [e.body for e in site.journal.events(kinds=[Kind.MESSAGE_REJECTED])]
+    assert "differs at seq" in line["text"]
