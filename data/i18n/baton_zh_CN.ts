@@ -27,124 +27,154 @@
 <context>
     <name>CentreBoard</name>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="49"/>
+        <location filename="../../ui/centre/qtmodels.py" line="50"/>
         <source>Incident</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="50"/>
-        <source>Commander (key)</source>
-        <translation>指挥员（密钥）</translation>
-    </message>
-    <message>
         <location filename="../../ui/centre/qtmodels.py" line="51"/>
-        <source>Scope</source>
-        <translation>授权范围</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre/qtmodels.py" line="52"/>
-        <source>Authority left</source>
-        <translation>授权剩余</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre/qtmodels.py" line="53"/>
-        <source>Link · last heard</source>
-        <translation>链路 · 最近联络</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre/qtmodels.py" line="54"/>
-        <source>Worst zone</source>
-        <translation>最高风险区域</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre/qtmodels.py" line="55"/>
-        <source>Open</source>
-        <translation>未结</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre/qtmodels.py" line="56"/>
-        <source>Late</source>
-        <translation>超时</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre/qtmodels.py" line="57"/>
-        <source>Declined</source>
-        <translation>拒绝</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre/qtmodels.py" line="58"/>
-        <source>Escalations</source>
-        <translation>升级告警</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre/qtmodels.py" line="59"/>
-        <source>Last witnessed checkpoint</source>
-        <translation>最近见证检查点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre/qtmodels.py" line="60"/>
-        <source>SITREP</source>
-        <translation>情况报告</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre/qtmodels.py" line="61"/>
         <source>Integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="64"/>
+        <location filename="../../ui/centre/qtmodels.py" line="52"/>
+        <source>SITREP</source>
+        <translation>情况报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="53"/>
+        <source>Authority left</source>
+        <translation>授权剩余</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="54"/>
+        <source>Link · last heard</source>
+        <translation>链路 · 最近联络</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="55"/>
+        <source>Worst zone</source>
+        <translation>最高风险区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="56"/>
+        <source>Open</source>
+        <translation>未结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="57"/>
+        <source>Late</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="58"/>
+        <source>Declined</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="59"/>
+        <source>Escalations</source>
+        <translation>升级告警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="60"/>
+        <source>Witnessed</source>
+        <translation>已见证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="61"/>
+        <source>Commander (key)</source>
+        <translation>指挥员（密钥）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="62"/>
+        <source>Scope</source>
+        <translation>授权范围</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="65"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="65"/>
+        <location filename="../../ui/centre/qtmodels.py" line="66"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="66"/>
+        <location filename="../../ui/centre/qtmodels.py" line="67"/>
         <source>silent</source>
         <translation>无音讯</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="67"/>
+        <location filename="../../ui/centre/qtmodels.py" line="68"/>
         <source>revoked</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="68"/>
+        <location filename="../../ui/centre/qtmodels.py" line="69"/>
         <source>expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="69"/>
+        <location filename="../../ui/centre/qtmodels.py" line="70"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="70"/>
+        <location filename="../../ui/centre/qtmodels.py" line="71"/>
         <source>ALARM: %1</source>
         <translation>告警：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="71"/>
+        <location filename="../../ui/centre/qtmodels.py" line="72"/>
         <source>overdue by %1</source>
         <translation>已逾期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="72"/>
+        <location filename="../../ui/centre/qtmodels.py" line="73"/>
         <source>due in %1</source>
         <translation>%1 后到期</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="73"/>
+        <location filename="../../ui/centre/qtmodels.py" line="74"/>
         <source>answered %1</source>
         <translation>%1 已回复</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="74"/>
-        <source>#%1 · %2 · by %3</source>
-        <translation>#%1 · %2 · 见证方 %3</translation>
+        <location filename="../../ui/centre/qtmodels.py" line="75"/>
+        <source>#%1 · %2 · %3 witnesses</source>
+        <translation>#%1 · %2 · %3 个见证方</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="76"/>
+        <source>cosigned by %1</source>
+        <translation>联署方：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="77"/>
+        <source>%1 stations · %2 kinds · %3 zones</source>
+        <translation>%1 个站点 · %2 类指令 · %3 个区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="80"/>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="81"/>
+        <source>%1 s ago</source>
+        <translation>%1 秒前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="82"/>
+        <source>%1 min ago</source>
+        <translation>%1 分钟前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="83"/>
+        <source>%1 h %2 min ago</source>
+        <translation>%1 小时 %2 分钟前</translation>
     </message>
 </context>
 <context>
@@ -198,62 +228,62 @@
 <context>
     <name>CentreTimeline</name>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="355"/>
+        <location filename="../../ui/centre/qtmodels.py" line="410"/>
         <source>order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="356"/>
+        <location filename="../../ui/centre/qtmodels.py" line="411"/>
         <source>decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="357"/>
+        <location filename="../../ui/centre/qtmodels.py" line="412"/>
         <source>escalation</source>
         <translation>升级告警</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="358"/>
+        <location filename="../../ui/centre/qtmodels.py" line="413"/>
         <source>zone level</source>
         <translation>区域等级</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="359"/>
+        <location filename="../../ui/centre/qtmodels.py" line="414"/>
         <source>authority</source>
         <translation>授权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="360"/>
+        <location filename="../../ui/centre/qtmodels.py" line="415"/>
         <source>SITREP</source>
         <translation>情况报告</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="361"/>
+        <location filename="../../ui/centre/qtmodels.py" line="416"/>
         <source>link</source>
         <translation>链路</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="362"/>
+        <location filename="../../ui/centre/qtmodels.py" line="417"/>
         <source>integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="373"/>
+        <location filename="../../ui/centre/qtmodels.py" line="428"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="379"/>
+        <location filename="../../ui/centre/qtmodels.py" line="434"/>
         <source>What</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="386"/>
+        <location filename="../../ui/centre/qtmodels.py" line="441"/>
         <source>Subject</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="391"/>
+        <location filename="../../ui/centre/qtmodels.py" line="446"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
@@ -261,162 +291,162 @@
 <context>
     <name>CentreWindow</name>
     <message>
-        <location filename="../../ui/centre/window.py" line="292"/>
+        <location filename="../../ui/centre/window.py" line="306"/>
         <source>Baton — operations centre</source>
         <translation>Baton — 指挥中心</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="293"/>
+        <location filename="../../ui/centre/window.py" line="307"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="294"/>
+        <location filename="../../ui/centre/window.py" line="308"/>
         <source>&amp;Authority</source>
         <translation>授权(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="295"/>
+        <location filename="../../ui/centre/window.py" line="309"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="296"/>
+        <location filename="../../ui/centre/window.py" line="310"/>
         <source>&amp;Find incident</source>
         <translation>查找事件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="299"/>
+        <location filename="../../ui/centre/window.py" line="313"/>
         <source>&amp;Issue grant…</source>
         <translation>授予指挥权(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="300"/>
+        <location filename="../../ui/centre/window.py" line="314"/>
         <source>&amp;Narrow…</source>
         <translation>收窄(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="301"/>
+        <location filename="../../ui/centre/window.py" line="315"/>
         <source>&amp;Extend…</source>
         <translation>延长(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="302"/>
+        <location filename="../../ui/centre/window.py" line="316"/>
         <source>&amp;Revoke…</source>
         <translation>撤销(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="303"/>
+        <location filename="../../ui/centre/window.py" line="317"/>
         <source>&amp;Hand over…</source>
         <translation>移交(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="304"/>
+        <location filename="../../ui/centre/window.py" line="318"/>
         <source>Request &amp;SITREP…</source>
         <translation>索取情况报告(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="309"/>
+        <location filename="../../ui/centre/window.py" line="323"/>
         <source>Filter incidents (Ctrl+F)</source>
         <translation>筛选事件（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="311"/>
+        <location filename="../../ui/centre/window.py" line="325"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="311"/>
+        <location filename="../../ui/centre/window.py" line="325"/>
         <source>Decisions</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="311"/>
+        <location filename="../../ui/centre/window.py" line="325"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="311"/>
+        <location filename="../../ui/centre/window.py" line="325"/>
         <source>SITREPs</source>
         <translation>情况报告</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="410"/>
+        <location filename="../../ui/centre/window.py" line="425"/>
         <source>Select an incident on the board</source>
         <translation>请在事件看板上选择一个事件</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="437"/>
+        <location filename="../../ui/centre/window.py" line="452"/>
         <source>Commander %1 · grant %2 · scope %3 · authority left %4</source>
         <translation>指挥员 %1 · 授权 %2 · 范围 %3 · 授权剩余 %4</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="444"/>
+        <location filename="../../ui/centre/window.py" line="459"/>
         <source>No grant known for this incident yet</source>
         <translation>尚无此事件的授权记录</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="446"/>
+        <location filename="../../ui/centre/window.py" line="461"/>
         <source>INTEGRITY ALARM: %1</source>
         <translation>完整性告警：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="458"/>
+        <location filename="../../ui/centre/window.py" line="473"/>
         <source>No SITREP requested yet.</source>
         <translation>尚未索取情况报告。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="463"/>
+        <location filename="../../ui/centre/window.py" line="478"/>
         <source>%1 · asked %2 by %3 · due %4 · %5</source>
         <translation>%1 · %2 由 %3 索取 · 期限 %4 · %5</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="471"/>
+        <location filename="../../ui/centre/window.py" line="486"/>
         <source>Asked: %1</source>
         <translation>要求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="475"/>
+        <location filename="../../ui/centre/window.py" line="490"/>
         <source>Answer by %1: %2</source>
         <translation>%1 回复：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="504"/>
+        <location filename="../../ui/centre/window.py" line="519"/>
         <source>Operations centre %1</source>
         <translation>指挥中心 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="506"/>
+        <location filename="../../ui/centre/window.py" line="521"/>
         <source>Operations centre</source>
         <translation>指挥中心</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="509"/>
+        <location filename="../../ui/centre/window.py" line="524"/>
         <source>%1 incidents · %2 integrity alarms · %3 SITREPs overdue</source>
         <translation>%1 个事件 · %2 个完整性告警 · %3 份情况报告逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="594"/>
+        <location filename="../../ui/centre/window.py" line="609"/>
         <source>Revoke %1&apos;s authority over %2 now? Its stations will refuse every later order.</source>
         <translation>立即撤销 %1 对 %2 的指挥权？其站点将拒绝此后的所有指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="599"/>
+        <location filename="../../ui/centre/window.py" line="614"/>
         <source>Revoke the grant?</source>
         <translation>撤销授权？</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="633"/>
+        <location filename="../../ui/centre/window.py" line="648"/>
         <source>no engine: the window is read-only</source>
         <translation>未连接引擎：窗口为只读</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="658"/>
+        <location filename="../../ui/centre/window.py" line="673"/>
         <source>Done: %1 %2</source>
         <translation>已完成：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="667"/>
+        <location filename="../../ui/centre/window.py" line="682"/>
         <source>Could not %1: %2</source>
         <translation>无法执行 %1：%2</translation>
     </message>

@@ -23,14 +23,15 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from command.centre import BoardRow, CentreBoard, TimelineEntry, TimelineModel
 from command.centre.timeline import Category
 from ui import theme
-from ui.console.clock import clock_time, heard_text
+from ui.console.clock import clock_time
 from ui.console.mapview import level_text
-from ui.console.qtmodels import SORT_ROLE, Column, RowTableModel, ago, duration
+from ui.console.qtmodels import SORT_ROLE, Column, RowTableModel, duration
 from ui.i18n import marked
 
 Index = QModelIndex | QPersistentModelIndex
@@ -47,8 +48,8 @@ def _t(text: str) -> str:
 
 TITLES = {
     "incident": marked(QT_TRANSLATE_NOOP("CentreBoard", "Incident")),
-    "commander": marked(QT_TRANSLATE_NOOP("CentreBoard", "Commander (key)")),
-    "scope": marked(QT_TRANSLATE_NOOP("CentreBoard", "Scope")),
+    "integrity": marked(QT_TRANSLATE_NOOP("CentreBoard", "Integrity")),
+    "sitrep": marked(QT_TRANSLATE_NOOP("CentreBoard", "SITREP")),
     "left": marked(QT_TRANSLATE_NOOP("CentreBoard", "Authority left")),
     "link": marked(QT_TRANSLATE_NOOP("CentreBoard", "Link · last heard")),
     "zone": marked(QT_TRANSLATE_NOOP("CentreBoard", "Worst zone")),
@@ -56,9 +57,9 @@ TITLES = {
     "late": marked(QT_TRANSLATE_NOOP("CentreBoard", "Late")),
     "declined": marked(QT_TRANSLATE_NOOP("CentreBoard", "Declined")),
     "escalations": marked(QT_TRANSLATE_NOOP("CentreBoard", "Escalations")),
-    "witnessed": marked(QT_TRANSLATE_NOOP("CentreBoard", "Last witnessed checkpoint")),
-    "sitrep": marked(QT_TRANSLATE_NOOP("CentreBoard", "SITREP")),
-    "integrity": marked(QT_TRANSLATE_NOOP("CentreBoard", "Integrity")),
+    "witnessed": marked(QT_TRANSLATE_NOOP("CentreBoard", "Witnessed")),
+    "commander": marked(QT_TRANSLATE_NOOP("CentreBoard", "Commander (key)")),
+    "scope": marked(QT_TRANSLATE_NOOP("CentreBoard", "Scope")),
 }
 WORDS = (
     QT_TRANSLATE_NOOP("CentreBoard", "online"),
@@ -71,9 +72,35 @@ WORDS = (
     QT_TRANSLATE_NOOP("CentreBoard", "overdue by %1"),
     QT_TRANSLATE_NOOP("CentreBoard", "due in %1"),
     QT_TRANSLATE_NOOP("CentreBoard", "answered %1"),
-    QT_TRANSLATE_NOOP("CentreBoard", "#%1 · %2 · by %3"),
+    QT_TRANSLATE_NOOP("CentreBoard", "#%1 · %2 · %3 witnesses"),
+    QT_TRANSLATE_NOOP("CentreBoard", "cosigned by %1"),
+    QT_TRANSLATE_NOOP("CentreBoard", "%1 stations · %2 kinds · %3 zones"),
+)
+AGO = (
+    QT_TRANSLATE_NOOP("CentreBoard", "just now"),
+    QT_TRANSLATE_NOOP("CentreBoard", "%1 s ago"),
+    QT_TRANSLATE_NOOP("CentreBoard", "%1 min ago"),
+    QT_TRANSLATE_NOOP("CentreBoard", "%1 h %2 min ago"),
 )
 COLUMNS = tuple(TITLES)
+
+
+def ago(seconds: float | None) -> str:
+    """An age on the board: "just now", "40 s ago", "12 min ago", "2 h 05 min ago"."""
+    if seconds is None:
+        return "—"
+    s = max(0, int(seconds))
+    if s < 5:
+        return _t("just now")
+    if s < 60:
+        return _t("%1 s ago").replace("%1", str(s))
+    if s < 3600:
+        return _t("%1 min ago").replace("%1", str(s // 60))
+    return (
+        _t("%1 h %2 min ago").replace("%1", str(s // 3600)).replace("%2", f"{s % 3600 // 60:02d}")
+    )
+
+
 _zone: list[tzinfo] = [UTC]
 
 
@@ -105,19 +132,19 @@ def link_text(r: BoardRow, now: float) -> str:
         word = _t("silent") if link_down(r, now) else "—"
     else:
         word = _t("online" if r.link_up else "offline")
-    return f"{word} · {heard_text(r.last_heard, now, _zone[0])}" if r.last_heard else word
+    return f"{word} · {ago(now - r.last_heard)}" if r.last_heard else word
 
 
 def checkpoint_text(r: BoardRow, now: float) -> str:
-    """The checkpoint cell: "#120 · 2 min ago · by district, traffic" or "—"."""
+    """The checkpoint cell: "#120 · 2 min ago · 3 witnesses" or "—" (names in the tooltip)."""
     cp = r.checkpoint
     if cp is None:
         return "—"
     return (
-        _t("#%1 · %2 · by %3")
+        _t("#%1 · %2 · %3 witnesses")
         .replace("%1", str(cp.head_seq))
         .replace("%2", ago(cp.age(now)))
-        .replace("%3", ", ".join(cp.witnesses))
+        .replace("%3", str(len(cp.witnesses)))
     )
 
 
@@ -165,7 +192,25 @@ def _num(attr: str) -> Callable[[BoardRow, float], str]:
 def _commander(r: BoardRow, n: float) -> str:
     if not r.commander:
         return "—"
-    return f"{r.commander} ({r.key_id})" if r.key_id else r.commander
+    short = ":".join(r.key_id.split(":")[:2])  # the full fingerprint is in the tooltip
+    return f"{r.commander} ({short})" if r.key_id else r.commander
+
+
+def scope_counts(r: BoardRow, n: float) -> str:
+    """ "4 stations · 5 kinds · 5 zones" (the full scope is the cell's tooltip)."""
+    if not r.scope:
+        return "—"
+
+    def count(key: str) -> int:
+        values = r.scope.get(key)
+        return len(values) if isinstance(values, list | tuple) else 0
+
+    return (
+        _t("%1 stations · %2 kinds · %3 zones")
+        .replace("%1", str(count("stations")))
+        .replace("%2", str(count("order_kinds")))
+        .replace("%3", str(count("zones")))
+    )
 
 
 def _incident(r: BoardRow, n: float) -> str:
@@ -175,7 +220,7 @@ def _incident(r: BoardRow, n: float) -> str:
 _DISPLAY: dict[str, Column[BoardRow]] = {
     "incident": Column(TITLES["incident"], _incident, context=CTX),
     "commander": Column(TITLES["commander"], _commander, context=CTX),
-    "scope": Column(TITLES["scope"], lambda r, n: r.scope_text() or "—", context=CTX),
+    "scope": Column(TITLES["scope"], scope_counts, context=CTX),
     "left": Column(
         TITLES["left"],
         left_text,
@@ -313,6 +358,16 @@ class BoardTableModel(RowTableModel[BoardRow]):
         now = self.clock()
         if name == "scope":
             return row.scope_text() or "—"
+        if name == "witnessed" and row.checkpoint is not None:
+            return (
+                checkpoint_text(row, now)
+                + "\n"
+                + _t("cosigned by %1").replace("%1", ", ".join(row.checkpoint.witnesses))
+            )
+        if name == "link" and row.last_heard:
+            return f"{clock_time(row.last_heard, _zone[0])} · {ago(now - row.last_heard)}"
+        if name == "commander" and row.key_id:
+            return f"{row.commander}\n{row.key_id}"
         if name == "integrity" and row.alarm:
             return row.alarm
         if name == "sitrep":
@@ -408,3 +463,24 @@ class TimelineTableModel(RowTableModel[TimelineEntry]):
             font.setItalic(True)
             return font
         return None
+
+
+class KeepColoursDelegate(QStyledItemDelegate):
+    """Draws a selected cell that has a warning colour in that colour, framed in the selection
+    colour, so selecting an incident never hides its alarm, overdue SITREP or countdown."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        """Paint the cell (see the class doc)."""
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if not selected or index.data(Qt.ItemDataRole.BackgroundRole) is None:
+            super().paint(painter, option, index)
+            return
+        plain = QStyleOptionViewItem(option)
+        plain.state &= ~QStyle.StateFlag.State_Selected
+        super().paint(painter, plain, index)
+        painter.save()
+        painter.setPen(QPen(option.palette.highlight().color(), 3))
+        rect = option.rect.adjusted(1, 1, -2, -2)
+        painter.drawLine(rect.topLeft(), rect.topRight())
+        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+        painter.restore()

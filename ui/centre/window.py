@@ -17,7 +17,17 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QModelIndex,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -60,6 +70,7 @@ from ui.centre.dialogs import (
 from ui.centre.qtmodels import (
     BoardFilterProxy,
     BoardTableModel,
+    KeepColoursDelegate,
     TimelineTableModel,
     left_text,
     set_board_zone,
@@ -69,7 +80,7 @@ from ui.console.clock import IncidentClock, clock_time, zone_of
 from ui.console.mapview import ZoneMap, ZoneShape, grid_zones, read_zones
 from ui.console.numbers import format_value
 from ui.console.panels import make_table
-from ui.console.qtmodels import KEY_ROLE, DecisionsTableModel, OrdersTableModel
+from ui.console.qtmodels import KEY_ROLE, SORT_ROLE, DecisionsTableModel, OrdersTableModel
 from ui.viewmenu import ViewMenu, switch_language, switch_theme
 
 R = TypeVar("R")
@@ -155,6 +166,7 @@ class CentreWindow(QMainWindow):
         self.table = make_table(self.proxy, "boardTable", stretch=-1)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setItemDelegate(KeepColoursDelegate(self.table))
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.doubleClicked.connect(lambda _: self.request_sitrep())
         board_box = QWidget()
@@ -180,9 +192,11 @@ class CentreWindow(QMainWindow):
         self.decisions_view = make_table(
             DecisionsTableModel(_empty_site().state.decisions), "siteDecisions"
         )
-        self.timeline_view = make_table(
-            TimelineTableModel(_empty_site().timeline), "siteTimeline", stretch=3
-        )
+        self.timeline_proxy = QSortFilterProxyModel(self)
+        self.timeline_proxy.setSortRole(SORT_ROLE)
+        self.timeline_proxy.setSourceModel(TimelineTableModel(_empty_site().timeline))
+        self.timeline_view = make_table(self.timeline_proxy, "siteTimeline", stretch=3)
+        self.timeline_view.setSortingEnabled(True)  # newest first
         self.sitreps_view = QPlainTextEdit()
         self.sitreps_view.setObjectName("siteSitreps")
         self.sitreps_view.setReadOnly(True)
@@ -386,7 +400,8 @@ class CentreWindow(QMainWindow):
             timeline = TimelineTableModel(fold.timeline, self.clock)
             self.orders_view.setModel(orders)
             self.decisions_view.setModel(decisions)
-            self.timeline_view.setModel(timeline)
+            self.timeline_proxy.setSourceModel(timeline)
+            self.timeline_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
             self._adapters = [orders, decisions, timeline]
         self._show_detail(reload_map=True)
 
@@ -736,7 +751,7 @@ class CentreWindow(QMainWindow):
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         for col in range(self.board_model.columnCount()):
-            header.resizeSection(col, min(header.sectionSize(col), 320))
+            header.resizeSection(col, min(header.sectionSize(col), 250))
 
 
 def _empty_site() -> SiteFold:

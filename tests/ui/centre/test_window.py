@@ -167,6 +167,7 @@ def test_revoke_asks_for_confirmation_and_sends_the_revocation(
         return True
 
     w.exec_dialog = give_reason  # type: ignore[method-assign]
+
     def say_no(title: str, question: str) -> bool:
         asked.append(question)
         return False
