@@ -183,6 +183,16 @@ class SiteFold:
         head_hash, ts, who = self.heads[seq]
         return WitnessedCheckpoint(seq, head_hash, ts, tuple(sorted(who)))
 
+    def _held_key_id(self) -> str:
+        """The key fingerprint of the grant the site's own journal says it acts under."""
+        header = self.state.header
+        for entry in reversed(header.grants):
+            doc = entry.get("grant")
+            if isinstance(doc, Mapping) and doc.get("id") == header.grant_id:
+                key = str(doc.get("delegate_key", "") or "")
+                return CentreGrant.of(doc, 0.0).key_id if key else ""
+        return ""
+
     def row(self) -> BoardRow:
         """This site's board row, from the fold and the centre's facts."""
         header, info = self.state.header, self.state.info
@@ -194,7 +204,7 @@ class SiteFold:
             incident=self.incident or info.id or header.incident,
             title=info.name or header.incident_name or self.incident,
             commander=(grant.commander if grant else "") or header.holder or info.commander,
-            key_id=grant.key_id if grant else "",
+            key_id=grant.key_id if grant else self._held_key_id(),
             scope=dict(grant.scope) if grant and grant.scope else dict(header.scope),
             grant_id=grant.grant_id if grant else header.grant_id,
             valid_until=grant.valid_until if grant else header.expires,

@@ -143,8 +143,8 @@
     </message>
     <message>
         <location filename="../../ui/centre/qtmodels.py" line="75"/>
-        <source>#%1 · %2 · %3 witnesses</source>
-        <translation>#%1 · %2 · %3 个见证方</translation>
+        <source>#%1 · %2 · %3 cosigned</source>
+        <translation>#%1 · %2 · %3 方联署</translation>
     </message>
     <message>
         <location filename="../../ui/centre/qtmodels.py" line="76"/>
@@ -291,162 +291,162 @@
 <context>
     <name>CentreWindow</name>
     <message>
-        <location filename="../../ui/centre/window.py" line="306"/>
+        <location filename="../../ui/centre/window.py" line="320"/>
         <source>Baton — operations centre</source>
         <translation>Baton — 指挥中心</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="307"/>
+        <location filename="../../ui/centre/window.py" line="321"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="308"/>
+        <location filename="../../ui/centre/window.py" line="322"/>
         <source>&amp;Authority</source>
         <translation>授权(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="309"/>
+        <location filename="../../ui/centre/window.py" line="323"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="310"/>
+        <location filename="../../ui/centre/window.py" line="324"/>
         <source>&amp;Find incident</source>
         <translation>查找事件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="313"/>
+        <location filename="../../ui/centre/window.py" line="327"/>
         <source>&amp;Issue grant…</source>
         <translation>授予指挥权(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="314"/>
+        <location filename="../../ui/centre/window.py" line="328"/>
         <source>&amp;Narrow…</source>
         <translation>收窄(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="315"/>
+        <location filename="../../ui/centre/window.py" line="329"/>
         <source>&amp;Extend…</source>
         <translation>延长(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="316"/>
+        <location filename="../../ui/centre/window.py" line="330"/>
         <source>&amp;Revoke…</source>
         <translation>撤销(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="317"/>
+        <location filename="../../ui/centre/window.py" line="331"/>
         <source>&amp;Hand over…</source>
         <translation>移交(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="318"/>
+        <location filename="../../ui/centre/window.py" line="332"/>
         <source>Request &amp;SITREP…</source>
         <translation>索取情况报告(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="323"/>
+        <location filename="../../ui/centre/window.py" line="337"/>
         <source>Filter incidents (Ctrl+F)</source>
         <translation>筛选事件（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="325"/>
+        <location filename="../../ui/centre/window.py" line="339"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="325"/>
+        <location filename="../../ui/centre/window.py" line="339"/>
         <source>Decisions</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="325"/>
+        <location filename="../../ui/centre/window.py" line="339"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="325"/>
+        <location filename="../../ui/centre/window.py" line="339"/>
         <source>SITREPs</source>
         <translation>情况报告</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="425"/>
+        <location filename="../../ui/centre/window.py" line="439"/>
         <source>Select an incident on the board</source>
         <translation>请在事件看板上选择一个事件</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="452"/>
+        <location filename="../../ui/centre/window.py" line="466"/>
         <source>Commander %1 · grant %2 · scope %3 · authority left %4</source>
         <translation>指挥员 %1 · 授权 %2 · 范围 %3 · 授权剩余 %4</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="459"/>
+        <location filename="../../ui/centre/window.py" line="473"/>
         <source>No grant known for this incident yet</source>
         <translation>尚无此事件的授权记录</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="461"/>
+        <location filename="../../ui/centre/window.py" line="475"/>
         <source>INTEGRITY ALARM: %1</source>
         <translation>完整性告警：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="473"/>
+        <location filename="../../ui/centre/window.py" line="487"/>
         <source>No SITREP requested yet.</source>
         <translation>尚未索取情况报告。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="478"/>
+        <location filename="../../ui/centre/window.py" line="492"/>
         <source>%1 · asked %2 by %3 · due %4 · %5</source>
         <translation>%1 · %2 由 %3 索取 · 期限 %4 · %5</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="486"/>
+        <location filename="../../ui/centre/window.py" line="500"/>
         <source>Asked: %1</source>
         <translation>要求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="490"/>
+        <location filename="../../ui/centre/window.py" line="504"/>
         <source>Answer by %1: %2</source>
         <translation>%1 回复：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="519"/>
+        <location filename="../../ui/centre/window.py" line="533"/>
         <source>Operations centre %1</source>
         <translation>指挥中心 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="521"/>
+        <location filename="../../ui/centre/window.py" line="535"/>
         <source>Operations centre</source>
         <translation>指挥中心</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="524"/>
+        <location filename="../../ui/centre/window.py" line="538"/>
         <source>%1 incidents · %2 integrity alarms · %3 SITREPs overdue</source>
         <translation>%1 个事件 · %2 个完整性告警 · %3 份情况报告逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="609"/>
+        <location filename="../../ui/centre/window.py" line="623"/>
         <source>Revoke %1&apos;s authority over %2 now? Its stations will refuse every later order.</source>
         <translation>立即撤销 %1 对 %2 的指挥权？其站点将拒绝此后的所有指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="614"/>
+        <location filename="../../ui/centre/window.py" line="628"/>
         <source>Revoke the grant?</source>
         <translation>撤销授权？</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="648"/>
+        <location filename="../../ui/centre/window.py" line="662"/>
         <source>no engine: the window is read-only</source>
         <translation>未连接引擎：窗口为只读</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="673"/>
+        <location filename="../../ui/centre/window.py" line="687"/>
         <source>Done: %1 %2</source>
         <translation>已完成：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="682"/>
+        <location filename="../../ui/centre/window.py" line="696"/>
         <source>Could not %1: %2</source>
         <translation>无法执行 %1：%2</translation>
     </message>

@@ -72,7 +72,7 @@ WORDS = (
     QT_TRANSLATE_NOOP("CentreBoard", "overdue by %1"),
     QT_TRANSLATE_NOOP("CentreBoard", "due in %1"),
     QT_TRANSLATE_NOOP("CentreBoard", "answered %1"),
-    QT_TRANSLATE_NOOP("CentreBoard", "#%1 · %2 · %3 witnesses"),
+    QT_TRANSLATE_NOOP("CentreBoard", "#%1 · %2 · %3 cosigned"),
     QT_TRANSLATE_NOOP("CentreBoard", "cosigned by %1"),
     QT_TRANSLATE_NOOP("CentreBoard", "%1 stations · %2 kinds · %3 zones"),
 )
@@ -129,19 +129,21 @@ def link_down(r: BoardRow, now: float) -> bool:
 def link_text(r: BoardRow, now: float) -> str:
     """The link word ("online", "offline", "silent"), then when last heard."""
     if r.link_up is None:
-        word = _t("silent") if link_down(r, now) else "—"
+        if not link_down(r, now):  # no link event journaled: when it was last heard says it
+            return ago(now - r.last_heard) if r.last_heard else "—"
+        word = _t("silent")
     else:
         word = _t("online" if r.link_up else "offline")
     return f"{word} · {ago(now - r.last_heard)}" if r.last_heard else word
 
 
 def checkpoint_text(r: BoardRow, now: float) -> str:
-    """The checkpoint cell: "#120 · 2 min ago · 3 witnesses" or "—" (names in the tooltip)."""
+    """The checkpoint cell: "#120 · 2 min ago · 3 cosigned" or "—" (names in the tooltip)."""
     cp = r.checkpoint
     if cp is None:
         return "—"
     return (
-        _t("#%1 · %2 · %3 witnesses")
+        _t("#%1 · %2 · %3 cosigned")
         .replace("%1", str(cp.head_seq))
         .replace("%2", ago(cp.age(now)))
         .replace("%3", str(len(cp.witnesses)))

@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -217,12 +217,13 @@ class CentreWindow(QMainWindow):
         self.buttons["revoke"].clicked.connect(self.revoke_grant)
         self.buttons["hand_over"].clicked.connect(self.hand_over)
         self.buttons["sitrep"].clicked.connect(self.request_sitrep)
-        detail_split = QSplitter(Qt.Orientation.Horizontal)
+        self.detail_split = detail_split = QSplitter(Qt.Orientation.Horizontal)
         detail_split.setObjectName("detailSplit")
         detail_split.addWidget(self.map)
         detail_split.addWidget(self.tabs)
         detail_split.setStretchFactor(0, 2)
         detail_split.setStretchFactor(1, 3)
+        self._sized = False
         self.detail = QWidget()
         self.detail.setObjectName("detailPane")
         detail_layout = QVBoxLayout(self.detail)
@@ -255,6 +256,19 @@ class CentreWindow(QMainWindow):
         self.resize(1500, 940)
 
     # ---- structure
+    def showEvent(self, event: QShowEvent) -> None:
+        """Give the board, map and tabs useful sizes the first time (unless restored)."""
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            QTimer.singleShot(0, self.default_sizes)
+
+    def default_sizes(self) -> None:
+        """Board a third of the height; map and tabs share the detail pane's width."""
+        h, w = max(1, self.split.height()), max(1, self.detail_split.width())
+        self.split.setSizes([h * 2 // 5, h - h * 2 // 5])
+        self.detail_split.setSizes([w * 9 // 20, w - w * 9 // 20])
+
     def _build_actions(self) -> None:
         self.actions_by_name: dict[str, QAction] = {}
         keys = {
@@ -713,6 +727,7 @@ class CentreWindow(QMainWindow):
         s = self.settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/split", self.split.saveState())
+        s.setValue("window/detail", self.detail_split.saveState())
         s.setValue("window/board", self.table.horizontalHeader().saveState())
         s.setValue("window/theme", theme.current().name)
         s.setValue("window/language", i18n.current_language())
@@ -725,10 +740,10 @@ class CentreWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray | bytes):
             ok = self.restoreGeometry(QByteArray(geometry))
-        for key, widget in (("window/split", self.split),):
+        for key, widget in (("window/split", self.split), ("window/detail", self.detail_split)):
             value = s.value(key)
             if isinstance(value, QByteArray | bytes):
-                widget.restoreState(QByteArray(value))
+                self._sized = widget.restoreState(QByteArray(value)) or self._sized
         board = s.value("window/board")
         if isinstance(board, QByteArray | bytes):
             self.table.horizontalHeader().restoreState(QByteArray(board))

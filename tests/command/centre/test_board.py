@@ -239,3 +239,21 @@ def test_a_city_centre_lists_the_incidents_of_its_districts() -> None:
     assert [s.sitrep_id for s in nested.open_sitreps()] == ["S1"]
     district_row = board.get("huangpu")
     assert district_row is not None and district_row.is_centre and district_row.link_up
+
+
+def test_without_a_centre_grant_the_row_shows_the_sites_own() -> None:
+    clock = ManualClock()
+    bund = site_journal(clock, "bund", "INC-B")
+    bund.journal.record(GrantRecorded(grant_doc("G-SITE", "INC-B", "chief-li", clock.now() + 60)))
+    centre = centre_journal(clock)
+    mirror(centre, bund)
+    board = CentreBoard()
+    board.apply_all(centre.events())
+    row = board.get("bund")
+    assert row is not None
+    assert (row.commander, row.grant_id, row.valid_until) == (
+        "chief-li",
+        "G-SITE",
+        clock.now() + 60,
+    )
+    assert row.key_id and row.scope_text().startswith("stations traffic")
