@@ -4,12 +4,13 @@
 JSON `baton replay --at T --json` prints. Zone values are the fused estimates the console
 journaled (`picture.values`); a journal written before those were journaled falls back to the
 latest stored observation of each feed (within three feed intervals), and says so per zone.
+`integrity` is the fold's integrity at T: signed up to, unsigned tail, witnesses, refusals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from command.fold import IncidentState, Replayer
@@ -45,6 +46,7 @@ class ReplayState:
     escalations: list[dict[str, JSON]]
     decisions: list[dict[str, JSON]]
     counts: dict[str, int]
+    integrity: dict[str, JSON] = field(default_factory=dict)  # the fold's IntegrityModel at T
 
     @classmethod
     def of(
@@ -124,7 +126,32 @@ class ReplayState:
             }
             for d in sorted(state.decisions.rows, key=lambda d: d.decision.id)
         ]
-        return cls(at, orders, zones, stations, escalations, decisions, state.counts().to_json())
+        return cls(
+            at,
+            orders,
+            zones,
+            stations,
+            escalations,
+            decisions,
+            state.counts().to_json(),
+            state.integrity.to_json(),
+        )
+
+    def integrity_line(self) -> str:
+        """One line: "signed to #12 (3 checkpoints) · unsigned tail 0 · witnessed: metro #3,
+        police #8 · 1 refusal (1 open)"."""
+        i = self.integrity
+        if not i:
+            return "—"
+        text = (
+            f"signed to #{i['signed_to']} ({i['checkpoints']} checkpoints) · "
+            f"unsigned tail {i['unsigned_tail']}"
+        )
+        marks = ", ".join(f"{n} #{w['head_seq']}" for n, w in i["witnesses"].items())
+        text += f" · witnessed: {marks}" if marks else " · not witnessed"
+        if i["alarms"]:
+            text += f" · {len(i['alarms'])} refusal(s) ({i['open_alarms']} open)"
+        return text
 
     def to_json(self) -> dict[str, JSON]:
         """A JSON-ready dict, keys and lists in a stable order."""
@@ -136,6 +163,7 @@ class ReplayState:
             "escalations": self.escalations,
             "decisions": self.decisions,
             "counts": self.counts,
+            "integrity": self.integrity,
         }
 
 

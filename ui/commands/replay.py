@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  decisions: {len(live)} (+{len(state.decisions) - len(live)} struck through)")
         counts = ", ".join(f"{k} {v}" for k, v in state.counts.items())
         print(f"  counts: {counts}")
+        print(f"  integrity: {state.integrity_line()}")
         return 0
     finally:
         loaded.close()
