@@ -46,6 +46,7 @@ from protocols.centre_commands import (
     RequestSitrep,
     RevokeSiteGrant,
 )
+from ui.console.clock import zone_name, zone_of
 from ui.console.shortcuts import submit_on_ctrl_enter
 from ui.i18n import marked
 
@@ -94,8 +95,9 @@ class TimePicker(QDateTimeEdit):
     def __init__(self, ts: float, timezone: str = "UTC") -> None:
         super().__init__()
         self.tz = _zone(timezone)
+        self.zone = timezone
         self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd HH:mm t")
+        self.setDisplayFormat("yyyy-MM-dd HH:mm")  # the zone by name and offset beside it
         self.setTimeZone(self.tz)
         self.set_ts(ts)
 
@@ -107,6 +109,10 @@ class TimePicker(QDateTimeEdit):
         """The chosen time, epoch seconds."""
         return float(self.dateTime().toSecsSinceEpoch())
 
+    def zone_text(self) -> str:
+        """ "Asia/Shanghai (UTC+08:00)": the zone the picker shows (never "CST")."""
+        return zone_name(zone_of(self.zone), self.ts())
+
 
 class Checklist(QListWidget):
     """Checkable items (id → name); `checked()` the ids ticked."""
@@ -114,7 +120,7 @@ class Checklist(QListWidget):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.setObjectName(name)
-        self.setMinimumWidth(150)
+        self.setMinimumWidth(260)
 
     def set_items(self, items: Sequence[Choice], checked: Sequence[str] = ()) -> None:
         """Replace the items, ticking those in `checked`."""
@@ -122,6 +128,7 @@ class Checklist(QListWidget):
         for key, title in items:
             item = QListWidgetItem(title if title == key else f"{title} ({key})")
             item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(item.text())
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if key in checked else Qt.CheckState.Unchecked)
             self.addItem(item)
@@ -177,7 +184,13 @@ class _Dialog(QDialog):
         label = QLabel()
         if isinstance(field, QWidget):
             label.setBuddy(field)
-        self.form.addRow(label, field)
+        if isinstance(field, TimePicker):
+            box = QHBoxLayout()
+            box.addWidget(field, 1)
+            box.addWidget(QLabel(field.zone_text()))
+            self.form.addRow(label, box)
+        else:
+            self.form.addRow(label, field)
         self._labels.append((label, title))
         return label
 
@@ -282,7 +295,7 @@ class GrantDialog(_Dialog):
         )
         self.row(marked(QT_TRANSLATE_NOOP("CentreDialogs", "&Valid until:")), self.valid_until)
         self.row(marked(QT_TRANSLATE_NOOP("CentreDialogs", "&Note:")), self.note)
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(880)
         self.retranslate()
 
     def retranslate(self) -> None:

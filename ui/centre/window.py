@@ -80,7 +80,13 @@ from ui.console.clock import IncidentClock, clock_time, zone_of
 from ui.console.mapview import ZoneMap, ZoneShape, grid_zones, read_zones
 from ui.console.numbers import format_value
 from ui.console.panels import make_table
-from ui.console.qtmodels import KEY_ROLE, SORT_ROLE, DecisionsTableModel, OrdersTableModel
+from ui.console.qtmodels import (
+    KEY_ROLE,
+    SORT_ROLE,
+    DecisionsTableModel,
+    OrdersTableModel,
+    set_display_zone,
+)
 from ui.viewmenu import ViewMenu, switch_language, switch_theme
 
 R = TypeVar("R")
@@ -130,6 +136,7 @@ class CentreWindow(QMainWindow):
         self.settings_org, self.settings_app = settings_org, settings_app
         self.tz = zone_of(timezone)
         set_board_zone(self.tz)
+        set_display_zone(self.tz)  # the orders and decisions tables' times too
         self.board = CentreBoard(me)
         self.board_model = BoardTableModel(self.board, self.clock)
         self.proxy = BoardFilterProxy(self.board_model)
