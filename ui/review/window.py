@@ -290,9 +290,15 @@ class ReplayWindow(ConsoleWindow):
         bar.setObjectName("timelineToolBar")
         bar.setMovable(False)
         bar.addWidget(self.timeline)
-        bar.addWidget(self.badge)
         self.timeline_bar = bar
+        # the badge on its own row by the timeline: two lines (overall, at T), never cut off
+        self.integrity_bar = QToolBar(self)
+        self.integrity_bar.setObjectName("integrityToolBar")
+        self.integrity_bar.setMovable(False)
+        self.integrity_bar.addWidget(self.badge)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)
+        self.addToolBarBreak(Qt.ToolBarArea.BottomToolBarArea)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.integrity_bar)
         self.play_action = QAction(self)
         self.play_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
         self.play_action.triggered.connect(self.timeline.play_button.toggle)
@@ -580,19 +586,25 @@ class ReplayWindow(ConsoleWindow):
         th = theme.current()
         overall = self.index.final.integrity
         if self.verdict is None:
-            verdict, ok = self.tr("Integrity: checking…"), True
+            verdict, ok = self.tr("checking…"), True
         elif self.verdict[0]:
-            verdict, ok = self.tr("✔ Integrity: intact"), True
+            verdict, ok = self.tr("intact"), True
         else:
             detail = self.verdict[1].removeprefix("NOT intact: ")
-            verdict, ok = self.tr("✖ Integrity: NOT intact — %1").replace("%1", detail), False
+            verdict, ok = self.tr("NOT intact — %1").replace("%1", detail), False
         refusals = overall.alarms
         if refusals:
-            ok = False
             newest = refusals[-1]
-            verdict += " · " + self.tr("%n refusal(s), newest: %1", "", len(refusals)).replace(
-                "%1", f"{self._witness_name(newest.witness)} #{newest.offered_seq} {newest.reason}"
+            verdict = (
+                self.tr("%n witness refusal(s), newest: %1 refused #%2 (%3)", "", len(refusals))
+                .replace("%1", self._witness_name(newest.witness))
+                .replace("%2", str(newest.offered_seq))
+                .replace("%3", newest.reason)
+                + " · "
+                + self.tr("verify: %1").replace("%1", verdict)
             )
+            ok = False
+        verdict = ("✔ " if ok else "✖ ") + self.tr("Integrity: %1").replace("%1", verdict)
         lines = [
             verdict + " · " + self.tr("overall: %1").replace("%1", self._signed(overall)),
             self.tr("At %1: %2")
@@ -646,6 +658,7 @@ class ReplayWindow(ConsoleWindow):
         self.docks["snapshotDock"].setWindowTitle(self.tr("Decision snapshot"))
         self.docks["plotsDock"].setWindowTitle(self.tr("Key metrics"))
         self.timeline_bar.setWindowTitle(self.tr("Timeline"))
+        self.integrity_bar.setWindowTitle(self.tr("Integrity"))
         self.play_action.setText(self.tr("Play / pause"))
         self.escalations_table.setHorizontalHeaderLabels(
             [

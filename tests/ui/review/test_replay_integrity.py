@@ -45,7 +45,9 @@ def test_badge_at_position_and_overall(window: ReplayWindow, run: Witnessed) -> 
     red = theme.current().risk[4]
     window.seek(run.events[6].ts)  # seq 7: signed to 3, tail 3 (5–7), both witnessed #3
     overall, here = window.badge.text().split("\n")
-    assert overall.startswith("✔ Integrity: intact · 1 refusal(s), newest: Metro #8 fork")
+    assert overall.startswith(
+        "✖ Integrity: 1 witness refusal(s), newest: Metro refused #8 (fork) · verify: intact · "
+    )
     assert "overall: signed to #12 (3 checkpoints) · unsigned tail 0 · closed" in overall
     assert "witnessed: Metro #3, Traffic police #8" in overall
     assert here.endswith(
@@ -80,6 +82,7 @@ def test_badge_green_without_refusal(qtbot: QtBot, tmp_path: Path) -> None:
         w.timeline.pause()
         w.seek(w.end_ts)
         assert "refusal" not in w.badge.text()
+        assert w.badge.text().startswith("✔ Integrity: intact · overall: signed to #8")
         assert f"background: {theme.current().risk[0]}" in w.badge.styleSheet()
     finally:
         loaded.close()
