@@ -4,7 +4,8 @@ It issues one order to station `lighting` for every trigger file `issue-N` that 
 folder (the test's way to ask for an order without sleeping), and runs until SIGTERM.
 
 argv: CONFIG.json with scenario data dir, authorities, journal, ports, centre address and key,
-uplink secret, site name, origin and speed.
+uplink secret, site name, origin and speed, and optionally the incident id (see
+`site_scenario`).
 """
 
 from __future__ import annotations
@@ -12,20 +13,31 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from command.drafts import OrderDraft
 from command.scenarios.loader import load_scenario
+from command.scenarios.scenario import Scenario
 from protocols.commands import IssueOrder
 from protocols.runtime.console import ConsoleOptions, ConsoleRuntime
 from protocols.runtime.provision import provision
 from tests.system.console_proc import stop_on_sigterm
 
 
+def site_scenario(incident: str | None = None) -> Scenario:
+    """bund, its incident renamed when `incident` is given (two sites of one scenario are then
+    two incidents: their journals' checkpoint origins differ)."""
+    scenario = load_scenario("bund")
+    if not incident:
+        return scenario
+    return replace(scenario, incident=replace(scenario.incident, id=incident))
+
+
 def main(config_path: Path) -> int:
     c = json.loads(config_path.read_text(encoding="utf-8"))
     folder = config_path.parent
-    scenario = load_scenario("bund")
+    scenario = site_scenario(c.get("incident"))
     origin, speed = float(c["origin"]), float(c["speed"])
     now_scenario = scenario.start + (time.time() - origin) * speed
     provisioned = provision(

@@ -38,10 +38,13 @@ from protocols.security import CurveKeys
 from protocols.station_link import StationLink
 from tests.command.fold.events import Ev
 from tests.system.proxy import CuttingProxy
+from tests.system.site_proc import site_scenario
 from tests.system.world import PYTHON, free_port, kill, read, spawn, wait_for
 
 SPEED = 20.0
 STATION = "lighting"
+# Two sites of one scenario: the second one's incident renamed, so they are two journals.
+INCIDENTS: dict[str, str | None] = {"site_a": None, "site_b": "bund-b"}
 pytestmark = pytest.mark.timeout(180)
 
 
@@ -132,7 +135,13 @@ class World:
 
 
 def _site(
-    tmp: Path, name: str, scenario_origin: float, centre: str, centre_key: Path, p: Provisioned
+    tmp: Path,
+    name: str,
+    scenario_origin: float,
+    centre: str,
+    centre_key: Path,
+    p: Provisioned,
+    incident: str | None = None,
 ) -> SiteRun:
     folder = tmp / name
     folder.mkdir(exist_ok=True)
@@ -150,6 +159,7 @@ def _site(
         "site": name,
         "origin": scenario_origin,
         "speed": SPEED,
+        "incident": incident,
     }
     (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
     console = spawn(
@@ -192,7 +202,7 @@ def world(tmp_path: Path) -> Iterator[World]:
     now_scenario = scenario.start
     provisioned = {
         n: provision(
-            scenario,
+            site_scenario(INCIDENTS[n]),
             tmp_path / f"data-{n}",
             now_scenario=now_scenario,
             authorities=tmp_path / "authorities",
@@ -240,6 +250,7 @@ def world(tmp_path: Path) -> Iterator[World]:
             w.centre_address,
             uplinks["site_b"].centre_public,
             provisioned["site_b"],
+            INCIDENTS["site_b"],
         )
         yield w
     finally:
