@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from command.fold import Counts, IncidentState
 from command.lifecycle import OrderState, Step
+from command.review.integrity import IntegritySection, integrity_section, render_integrity_html
 from command.review.timefmt import local_time, zone_or_utc
 
 
@@ -55,6 +56,8 @@ class ReportContent:
     counts: Counts = field(default_factory=Counts)
     plots: list[Plot] = field(default_factory=list)
     no_data: list[str] = field(default_factory=list)  # "no data for …", one per plot left out
+    integrity_detail: IntegritySection | None = None  # the integrity section (issue #14)
+    agreement: str = ""  # the merge's agreement check, when station journals were merged
 
 
 def _median(values: Sequence[float]) -> float | None:
@@ -128,8 +131,10 @@ def build_report(
     integrity_ok: bool,
     plots: Sequence[Plot] = (),
     no_data: Sequence[str] = (),
+    agreement: str = "",
 ) -> ReportContent:
-    """Assemble the report content from the fold of a journal and its verify verdict."""
+    """Assemble the report content from the fold of a journal and its verify verdict (and, when
+    station journals were merged with it, the agreement check's line)."""
     tz = zone_or_utc(state.info.timezone)
 
     def when(ts: float | None) -> str:
@@ -176,6 +181,8 @@ def build_report(
         counts=counts,
         plots=list(plots),
         no_data=list(no_data),
+        integrity_detail=integrity_section(state, integrity, integrity_ok, when),
+        agreement=agreement,
     )
 
 
@@ -188,6 +195,7 @@ def _seconds(value: float | None) -> str:
 def render_html(report: ReportContent) -> str:
     """The report as a self-contained HTML page (plots embedded as data URIs)."""
     e = html.escape
+    refused = len(report.integrity_detail.refusals) if report.integrity_detail else 0
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
         f"<title>{e(report.title)}</title>",
@@ -197,8 +205,13 @@ def render_html(report: ReportContent) -> str:
         "th{background:#eee}.ok{color:#1a7f37}.bad{color:#c62828}</style></head><body>",
         f"<h1>{e(report.title)}</h1>",
         f"<p>Operational period: {e(report.period)}</p>",
-        f"<p class='{'ok' if report.integrity_ok else 'bad'}'><b>Integrity:</b> "
-        f"{e(report.integrity)}</p>",
+        f"<p class='{'ok' if report.integrity_ok and not refused else 'bad'}'><b>Integrity:</b> "
+        f"{e(report.integrity)}{f' — {refused} refusal(s) by witnesses' if refused else ''}</p>",
+        *(
+            [f"<p><b>Console and station journals:</b> {e(report.agreement)}</p>"]
+            if report.agreement
+            else []
+        ),
         "<h2>Summary</h2><table>",
         *(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in report.summary),
         "</table>",
@@ -223,6 +236,8 @@ def render_html(report: ReportContent) -> str:
                 f"src='data:image/png;base64,{data}'/></p>"
             )
         parts += [f"<p class='nodata'>{e(line)}</p>" for line in report.no_data]
+    if report.integrity_detail is not None:
+        parts.append(render_integrity_html(report.integrity_detail))
     parts.append("<h2>Escalations</h2>")
     if report.escalations:
         parts.append("<table><tr><th>Time</th><th>Kind</th><th>Message</th></tr>")

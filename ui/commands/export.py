@@ -20,10 +20,11 @@ from command.review.ics import (
     ics214_html,
 )
 from command.review.loading import LoadedJournal, load_journal
+from command.review.merge import MergedTimeline, agreement_line, merge
 from command.review.report import Plot, build_report, incident_title, render_html
 from ui.commands.progress import progress_bar
 
-FORMATS = ("ics214", "ics213", "ics214-pdf", "ics213-pdf", "cap", "html", "pdf")
+FORMATS = ("ics214", "ics213", "ics214-pdf", "ics213-pdf", "cap", "html", "pdf", "merge")
 TIMEZONE_ENV = "BATON_TIMEZONE"
 """The configured default time zone for a journal that never said its incident's."""
 
@@ -40,12 +41,21 @@ def register(sub: Any) -> None:
             "(a station journal without one: --timezone, else $BATON_TIMEZONE, else UTC). "
             "cap: each public alert as its own CAP 1.2 file in the directory -o. "
             "html, pdf: the after-action report with plots, response times and the integrity "
-            "verdict."
+            "verdict (with --station: and the console/station agreement check). "
+            "merge: the console journal merged with its --station journals: the agreement "
+            "check (every order's final state at both ends) and the discrepancies, as text."
         ),
     )
     p.add_argument("journal", type=Path, help="the console or station journal (.sqlite)")
     p.add_argument("--format", "-f", choices=FORMATS, required=True)
     p.add_argument("-o", "--output", type=Path, required=True, help="file (or directory for cap)")
+    p.add_argument(
+        "--station",
+        type=Path,
+        action="append",
+        default=[],
+        help="a station journal to merge with the console's (repeat per station)",
+    )
     p.add_argument("--name", default="", help="ICS: the commander's name (default: journal)")
     p.add_argument(
         "--position",
@@ -86,11 +96,16 @@ def run(args: argparse.Namespace) -> int:
             else:
                 rows = export_ics(loaded.state(), _writable(args.output), fmt, who, loaded.events)
                 print(f"wrote {args.output} ({fmt}, {rows} rows)")
+        elif fmt == "merge":
+            text = merge_text(loaded, args.station)
+            _writable(args.output).write_text(text, encoding="utf-8")
+            print(text.splitlines()[0])
+            print(f"wrote {args.output} (merge)")
         elif fmt == "cap":
             count = export_cap(loaded, args.output)
             print(f"wrote {count} CAP 1.2 alert(s) to {args.output}/")
         else:
-            html = report_html(loaded)
+            html = report_html(loaded, args.station)
             if fmt == "html":
                 _writable(args.output).write_text(html, encoding="utf-8")
             else:
@@ -183,12 +198,44 @@ def report_plots(loaded: LoadedJournal) -> tuple[list[Plot], list[str]]:
     return plots, chosen.no_data
 
 
-def report_html(loaded: LoadedJournal) -> str:
-    """The after-action report as HTML, with plots and the verify verdict."""
+def _merged(loaded: LoadedJournal, stations: list[Path]) -> MergedTimeline:
+    """The console journal merged with the station journals at `stations`."""
+    events = {}
+    for path in stations:
+        station = load_journal(path)
+        try:
+            events[station.journal.owner] = station.events
+        finally:
+            station.close()
+    return merge(loaded.events, events)
+
+
+def merge_text(loaded: LoadedJournal, stations: list[Path]) -> str:
+    """The merge as text: the agreement check first, then each disagreement and discrepancy."""
+    if not stations:
+        raise BatonError("--format merge needs at least one --station JOURNAL to merge with")
+    merged = _merged(loaded, stations)
+    lines = [agreement_line(merged)]
+    lines += [d.line for d in merged.disagreements]
+    lines += [
+        f"{d.kind}: {d.order_id or '-'} {d.station}: {d.detail}" for d in merged.discrepancies
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def report_html(loaded: LoadedJournal, stations: list[Path] | None = None) -> str:
+    """The after-action report as HTML, with plots and the verify verdict (and the agreement
+    check when station journals are given)."""
     ok, verdict = loaded.verdict()
     plots, no_data = report_plots(loaded)
+    agreement = agreement_line(_merged(loaded, stations)) if stations else ""
     report = build_report(
-        loaded.state(), integrity=verdict, integrity_ok=ok, plots=plots, no_data=no_data
+        loaded.state(),
+        integrity=verdict,
+        integrity_ok=ok,
+        plots=plots,
+        no_data=no_data,
+        agreement=agreement,
     )
     return render_html(report)
 
