@@ -105,10 +105,13 @@ def render_integrity_html(section: IntegritySection) -> str:
     """The section as HTML (a heading and its tables; classes `ok` / `bad` as the report's)."""
     e = html.escape
     mark = "ok" if section.ok else "bad"
+    if section.refusals:
+        lead = f"{len(section.refusals)} witness refusal(s) — see below; verify: {section.verdict}"
+    else:
+        lead = section.verdict
     parts = [
         "<h2>Integrity</h2>",
-        f"<p class='{mark}'><b>{'Intact' if section.ok else 'Attention'}:</b> "
-        f"{e(section.verdict)}</p>",
+        f"<p class='{mark}'><b>{'Intact' if section.ok else 'Attention'}:</b> {e(lead)}</p>",
         "<table>",
         *(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in section.facts()),
         "</table>",
