@@ -7,6 +7,7 @@ from pathlib import Path
 from command.fold import fold
 from command.review.integrity import integrity_section, render_integrity_html
 from command.review.loading import load_journal
+from command.review.report import build_report, render_html
 from command.review.timefmt import local_time, zone_or_utc
 from tests.command.review.witnessed import write_witnessed
 
@@ -53,3 +54,13 @@ def test_acknowledged_refusal_and_an_unsigned_journal(tmp_path: Path) -> None:
     assert bare.policy == "—" and bare.last_checkpoint == "—"
     page = render_integrity_html(bare)
     assert "No witness cosigned" in page and "class='ok'" in page
+
+
+def test_the_report_carries_the_section(tmp_path: Path) -> None:
+    run = write_witnessed(tmp_path / "console.sqlite")
+    report = build_report(fold(run.events), integrity="intact: 13 events", integrity_ok=True)
+    assert report.integrity_detail is not None and report.integrity_detail.signed_to == 12
+    page = render_html(report)
+    assert "<h2>Integrity</h2>" in page
+    assert "<p class='bad'><b>Integrity:</b> intact: 13 events — 1 refusal(s) by witnesses" in page
+    assert page.index("<h2>Integrity</h2>") < page.index("<h2>Escalations</h2>")
