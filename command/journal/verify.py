@@ -81,6 +81,7 @@ class VerifyResult:
     closed: bool = False
     cosignatures: int = 0
     witnesses: tuple[str, ...] = ()
+    stale_refusals: int = 0
     tables_checked: bool = False
     table_rows: int = 0
     table_seconds: float = 0.0
@@ -110,6 +111,11 @@ class VerifyResult:
                 if self.cosignatures
                 else ""
             )
+            if self.stale_refusals:
+                witnessed += (
+                    f" ({self.stale_refusals} refusals of an older checkpoint after a newer "
+                    "one: both are in this journal)"
+                )
             tables = (
                 f"; projections, outbox and inbox match the events ({self.table_rows} rows)"
                 if self.tables_checked
@@ -286,7 +292,12 @@ def _verify_snapshot(
             return replace(base, ok=False, first_bad_seq=seq, problem=what, detail=detail)
     ident = Identity(frozenset(report.origins), *_owner(conn))
     seen = check_witnesses(conn, ident, total, witnesses, name=name)
-    base = replace(base, cosignatures=seen.cosignatures, witnesses=seen.witnesses)
+    base = replace(
+        base,
+        cosignatures=seen.cosignatures,
+        witnesses=seen.witnesses,
+        stale_refusals=seen.stale,
+    )
     if seen.problem is not None:
         seq, what, detail = seen.problem
         return replace(base, ok=False, first_bad_seq=seq, problem=what, detail=detail)
@@ -394,6 +405,11 @@ class _Walk:
                     enc[text] = repr(text)
                 return enc[text]
 
+        # The canonical text around the body depends only on (actor, incident, kind): build
+        # those two pieces once per triple, so each row costs one dict lookup, one f-string,
+        # one SHA-256 and one compare.
+        parts: dict[tuple[Any, Any, Any], tuple[str, str]] = {}
+        special = frozenset((_CHECKPOINT, _BATCH))
         prev_hash, prev2_hash, prev_seq = GENESIS, GENESIS, 0
         cursor = conn.execute(
             "SELECT seq, ts, actor, kind, incident, body, prev_hash, hash FROM events ORDER BY seq"
@@ -404,10 +420,16 @@ class _Walk:
             last = len(rows) - 1
             for i, row in enumerate(rows):
                 seq, ts, actor, kind, incident, body, link, digest = row
-                text = (
-                    f'{link}{{"actor":{q(actor)},"body":{body},"incident":{q(incident)},'
-                    f'"kind":{q(kind)},"seq":{seq},"ts":{ts!r}}}'
-                )
+                try:
+                    pre, mid = parts[actor, incident, kind]
+                except KeyError:
+                    pre, mid = parts[actor, incident, kind] = (
+                        f'{{"actor":{q(actor)},"body":',
+                        f',"incident":{q(incident)},"kind":{q(kind)},"seq":',
+                    )
+                except TypeError:  # an edited column holding something unhashable
+                    pre, mid = "", ""
+                text = f'{link}{pre}{body}{mid}{seq},"ts":{ts!r}}}'
                 intact = sha256(text.encode()).hexdigest() == digest
                 if link != prev_hash:
                     nxt = rows[i + 1] if i < last else (following[0] if following else None)
@@ -416,9 +438,7 @@ class _Walk:
                     raise _Problem(seq, CHANGED, "its hash does not match its content")
                 if seq != prev_seq + 1:
                     raise _Problem(seq, CHANGED, f"its seq does not follow seq {prev_seq}")
-                if kind == _BATCH and self._batch_matches(seq, body):
-                    pass
-                elif kind in (_CHECKPOINT, _BATCH):
+                if kind in special and not (kind == _BATCH and self._batch_matches(seq, body)):
                     try:
                         self._special(seq, kind, body, prev_seq, prev_hash)
                     except (KeyError, TypeError, ValueError) as err:

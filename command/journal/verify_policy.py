@@ -7,14 +7,16 @@ counted) `every_events` long, and before an event that would make the run span m
 of the journal clock (`command.journal.checkpointing`). So, when the journal is intact:
 
 - every run closed by a checkpoint holds at most `every_events` events and spans at most
-  `every_s` (first to last event time) plus `TIME_SLACK`;
+  `every_s` plus `time_slack(every_s)` (from the later of its first event's time and the
+  previous checkpoint's, to its latest event time);
 - the policy never changes from one checkpoint to the next;
 - the tail after the last checkpoint is within the same bounds. A tail within them and no close
   is what a SIGKILLed journal looks like; a longer one means checkpoints were dropped.
 
-`TIME_SLACK` allows for event times given by the caller (a station's receipt time) that differ a
-little from the clock reading the journal's interval check used. Legacy checkpoints (no origin)
-declare no policy: runs they close are not checked.
+The slack (1 s plus half of `every_s`) allows for event times given by the caller (a picture's
+time, a station's receipt time) that differ from the clock reading the journal's interval check
+used; two runs merged by dropping the checkpoint between them still exceed it. Legacy
+checkpoints (no origin) declare no policy: runs they close are not checked.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ REASON_CLOSE = "close"
 
 
 def time_slack(every_s: float) -> float:
-    """Journal-clock seconds a run may span beyond `every_s`: 1 s plus 10 % of it."""
-    return 1.0 + 0.1 * every_s
+    """Journal-clock seconds a run may span beyond `every_s`: 1 s plus half of it."""
+    return 1.0 + 0.5 * every_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,7 @@ class PolicyReport:
     closed: bool  # the last event is a checkpoint with reason "close"
     policy: tuple[int, float] | None  # (every_events, every_s) of the new-style checkpoints
     legacy: int  # checkpoints without origin (and policy)
+    last_reason: str = ""  # why the last checkpoint was made ("" for a legacy one)
     problem: tuple[int, str, str] | None = None  # (seq, problem, detail)
 
     def describe(self) -> str:
@@ -61,7 +64,10 @@ class PolicyReport:
         if self.tail == 0 and self.closed:
             end = f"closed cleanly at seq {self.last_checkpoint_seq}"
         elif self.tail == 0:
-            end = f"no unsigned tail after seq {self.last_checkpoint_seq} (no close)"
+            end = (
+                f"nothing unsigned after seq {self.last_checkpoint_seq} (last checkpoint: "
+                f"{self.last_reason or 'legacy'})"
+            )
         else:
             end = (
                 f"unsigned tail of {self.tail} events after seq {self.last_checkpoint_seq} "
@@ -116,7 +122,8 @@ def check_policy(conn: sqlite3.Connection, found: list[Found], size: int) -> Pol
                 f"{breach[2]} after the last checkpoint and no close: checkpoints were "
                 "dropped or the journal was cut and rewritten",
             )
-    return PolicyReport(origins, signed_to, last, tail, closed, policy, legacy, problem)
+    reason = found[-1].checkpoint.reason if found else ""
+    return PolicyReport(origins, signed_to, last, tail, closed, policy, legacy, reason, problem)
 
 
 def _run_problem(
@@ -135,11 +142,17 @@ def _run_problem(
             f"{count} unsigned events from seq {after + 1} to {until - 1}, the policy "
             f"allows {every_events}",
         )
-    first = conn.execute("SELECT ts FROM events WHERE seq = ?", (after + 1,)).fetchone()
-    end = conn.execute("SELECT ts FROM events WHERE seq = ?", (until - 1,)).fetchone()
-    if first is None or end is None:
+    # The journal measures a run on its clock from the first event's append; an event may carry
+    # an earlier time of its own (a picture computed a moment ago), so the run starts no earlier
+    # than the checkpoint before it (signed at the clock's time) and ends at its latest time.
+    start, end = conn.execute(
+        "SELECT max(ts) FILTER (WHERE seq <= ?), max(ts) FILTER (WHERE seq > ?) FROM events "
+        "WHERE seq BETWEEN ? AND ?",
+        (after + 1, after + 1, max(after, 1), until - 1),
+    ).fetchone()
+    if start is None or end is None:
         return None
-    span = float(end[0]) - float(first[0])
+    span = float(end) - float(start)
     if span > every_s + time_slack(every_s):
         return (
             at,

@@ -13,21 +13,23 @@ being verified this module reads:
 Each cosignature must be valid (`cosignature_valid`); each cosigned checkpoint must match the
 journal: the event at its size exists and its hash is the cosigned head. The first contradiction
 (lowest seq) is reported, naming the witness and what differs; a journal shorter than a cosigned
-size was truncated. Any refusal about this journal is a failure (a witness saw a fork or rollback).
+size was truncated. A refusal about this journal is a failure (a witness saw a fork or rollback),
+except a "smaller" one whose two checkpoints both match the journal: an older checkpoint reached
+the witness after a newer one (counted as stale, not a contradiction).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from command.errors import JournalError, ValidationError
 from command.journal.checkpoints import Origin, cosignature_valid
 from command.journal.sqlite_store import APPLICATION_ID, describe_error
-from command.vocabulary import Cosigned, Kind, WitnessRefused, decode_body
+from command.vocabulary import Cosigned, Kind, RefusalReason, WitnessRefused, decode_body
 
 CONTRADICTED = "contradicts a witnessed checkpoint"
 TRUNCATED = "shorter than a witnessed checkpoint"
@@ -64,6 +66,7 @@ class WitnessReport:
     cosignatures: int
     witnesses: tuple[str, ...]
     problem: tuple[int, str, str] | None = None  # (seq, problem, detail)
+    stale: int = 0  # "smaller" refusals of an older checkpoint this journal holds (see _stale)
 
 
 def open_readonly(path: Path | str) -> sqlite3.Connection:
@@ -144,11 +147,14 @@ def check_witnesses(
             other.close()
     problems: list[tuple[int, str, str]] = []
     names: dict[str, None] = {}
-    count = 0
+    count = stale = 0
     hashes: dict[int, str | None] = {}
     for source, item in items:
         if isinstance(item, WitnessRefused):
             cp = item.offered
+            if _stale(item, lambda seq: _hash_at(conn, hashes, seq, size)):
+                stale += 1
+                continue
             problems.append(
                 (
                     cp.head_seq,
@@ -181,10 +187,7 @@ def check_witnesses(
                 )
             )
             continue
-        if cp.head_seq not in hashes:
-            row = conn.execute("SELECT hash FROM events WHERE seq = ?", (cp.head_seq,)).fetchone()
-            hashes[cp.head_seq] = None if row is None else str(row[0])
-        actual = hashes[cp.head_seq]
+        actual = _hash_at(conn, hashes, cp.head_seq, size)
         if cp.head_seq == 0 or actual is None:
             continue
         if actual != cp.head_hash:
@@ -197,4 +200,28 @@ def check_witnesses(
                 )
             )
     first = min(problems, key=lambda p: p[0]) if problems else None
-    return WitnessReport(count, tuple(names), first)
+    return WitnessReport(count, tuple(names), first, stale)
+
+
+def _hash_at(
+    conn: sqlite3.Connection, cache: dict[int, str | None], seq: int, size: int
+) -> str | None:
+    """The hash of event `seq` of the verified journal (None past its end)."""
+    if seq not in cache:
+        row = None
+        if 0 < seq <= size:
+            row = conn.execute("SELECT hash FROM events WHERE seq = ?", (seq,)).fetchone()
+        cache[seq] = None if row is None else str(row[0])
+    return cache[seq]
+
+
+def _stale(refusal: WitnessRefused, hash_at: Callable[[int], str | None]) -> bool:
+    """A "smaller" refusal whose two checkpoints are both in this journal: the witness was
+    offered an older checkpoint after a newer one (a resend overtaken on the wire), not a
+    rollback: the journal holds both heads, so nothing contradicts it."""
+    if refusal.reason is not RefusalReason.SMALLER or refusal.stored is None:
+        return False
+    return all(
+        cp.head_seq > 0 and hash_at(cp.head_seq) == cp.head_hash
+        for cp in (refusal.stored, refusal.offered)
+    )

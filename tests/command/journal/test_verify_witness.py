@@ -146,3 +146,19 @@ def test_witness_that_is_not_a_journal(
     junk.write_text("no")
     with pytest.raises(JournalError, match="cannot read journal"):
         verify_journal(console, witnesses=[junk])
+
+
+def test_a_stale_smaller_refusal_is_not_a_failure(
+    tmp_path: Path, clock: ManualClock, run: tuple[Path, Path, list[Checkpoint]]
+) -> None:
+    console, _, cps = run
+    other = tmp_path / "security.sqlite"
+    j = Journal.open(other, clock=clock, owner="security", role="station")
+    j.record(
+        WitnessRefused("security", RefusalReason.SMALLER, cps[1], cps[0], None, "older"),
+        actor="security",
+    )
+    j.close()
+    result = verify_journal(console, witnesses=[other])
+    assert result.ok and result.stale_refusals == 1, result.summary(console)
+    assert "1 refusals of an older checkpoint" in result.summary(console)
