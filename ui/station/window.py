@@ -155,6 +155,10 @@ def shown_state(row: OrderView) -> str:
     """The state as the operator reads it: a rejected order is "rejected", whatever came before."""
     if not row.authority.ok:
         return QCoreApplication.translate("StationColumns", "rejected")
+    if row.withdrawn:  # the console expired or cancelled it: nothing is asked of the station
+        return QCoreApplication.translate("StationColumns", "withdrawn (%1)").replace(
+            "%1", state_text(row.state)
+        )
     return state_text(row.state)
 
 
@@ -452,6 +456,12 @@ class StationWindow(QMainWindow):
             return self.tr("Delegation documents received: %1").replace(
                 "%1", str(len(body.get("documents", [])))
             )
+        if ev.kind == Kind.ORDER_CROSSED:
+            row = self.inbox.get(str(body.get("order_id", "")))
+            what = self._title(row.kind) if row is not None else str(body.get("order_id", ""))
+            return self.tr(
+                "%1: the console's withdrawal came after this station finished it"
+            ).replace("%1", what)
         if ev.kind in KIND_STEP and "state" in body:
             row = self.inbox.get(str(body.get("order_id", "")))
             what = self._title(row.kind) if row is not None else str(body.get("order_id", ""))
@@ -603,11 +613,14 @@ class StationWindow(QMainWindow):
         for key in ("reason", "note"):
             if row.detail.get(key):
                 report = f"<p><i>{self.tr('Last report')}: {row.detail[key]}</i></p>"
+        note = row.withdrawal_note(lambda ts: local_hms(ts, self.tz)[:5])
+        if note:  # the crossing rule: the console's decision stands, said in one line
+            report = f"<p class='withdrawn'><b>{note}</b></p>{report}"
         self.body.setText(
             f"<p style='font-size:larger'>{row.text}</p>"
             f"<ul>{params}</ul>"
             f"<p>{self.tr('From')}: {row.commander} · {self.tr('State')}: "
-            f"<b>{state_text(row.state)}</b><br/>"
+            f"<b>{shown_state(row)}</b><br/>"
             f"{self.tr('Accept by')}: {self._when(row.ack_deadline)} · "
             f"{self.tr('Due')}: {self._when(row.due)}</p>{report}"
         )

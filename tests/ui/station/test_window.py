@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from command.lifecycle import OrderState, Step
+from command.lifecycle import EXPIRY_REASON, OrderState, Step
 from ui.station.window import StationWindow
 
 NOW = 1_760_000_000.0
@@ -174,3 +176,62 @@ def test_link_state_is_shown(window: StationWindow) -> None:
     assert "reports waiting: 2" in window.link_label.text()
     window.apply_events([Ev(2, NOW + 5, "link.down", {"detail": "3 heartbeats missed"})])
     assert "unreachable" in window.link_label.text()
+
+
+def _hhmm(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M")
+
+
+def test_an_accept_crossed_by_the_expiry_shows_withdrawn_with_the_note(
+    window: StationWindow,
+) -> None:
+    withdrawal = {"reason": EXPIRY_REASON, "withdrawn": True}
+    window.apply_events(
+        [
+            _received(1, "o1", 2),
+            Ev(2, NOW + 2, "order.acknowledge", {"order_id": "o1", "state": "acknowledged"}),
+            Ev(3, NOW + 3, "order.accept", {"order_id": "o1", "state": "accepted"}),
+            Ev(
+                4,
+                NOW + 4,
+                "order.expire",
+                {
+                    "order_id": "o1",
+                    "state": "expired",
+                    "detail": {**withdrawal, "overruled": "accept", "overruled_at": NOW + 3},
+                },
+                actor="console",
+            ),
+        ]
+    )
+    window.select("o1")
+    assert window.inbox.get("o1").state is OrderState.EXPIRED  # type: ignore[union-attr]
+    row = window.inbox.row_of("o1")
+    assert row is not None
+    assert window.table_model.index(row, 4).data() == "withdrawn (expired)"
+    assert not window.buttons[Step.ACCEPT].isEnabled()
+    assert not any(b.isEnabled() for b in window.buttons.values())
+    text = window.body.text()
+    assert f"withdrawn — your accept at {_hhmm(NOW + 3)} crossed the expiry" in text
+
+
+def test_a_cancelled_order_never_accepted_is_simply_withdrawn(window: StationWindow) -> None:
+    window.apply_events(
+        [
+            _received(1, "o2", 1),
+            Ev(
+                2,
+                NOW + 2,
+                "order.cancel",
+                {
+                    "order_id": "o2",
+                    "state": "cancelled",
+                    "detail": {"reason": "crowd dispersed", "withdrawn": True},
+                },
+                actor="console",
+            ),
+        ]
+    )
+    window.select("o2")
+    assert "withdrawn — cancelled" in window.body.text()
+    assert not any(b.isEnabled() for b in window.buttons.values())
