@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from command.fold import IncidentState, fold
 from command.journal.checkpoints import CheckpointPolicy, Origin, sign_checkpoint
 from command.signing import Signer
@@ -172,3 +175,25 @@ def test_state_copies_are_independent() -> None:
     )
     assert len(saved.integrity.open_alarms()) == 1
     assert state.integrity.open_alarms() == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["event", "checkpoint", "cosigned"]), max_size=40))
+def test_tail_and_signed_to_agree_with_a_recount(script: list[str]) -> None:
+    log = Log()
+    last: Checkpoint | None = None
+    for step in script:
+        if step == "checkpoint":
+            last = log.checkpoint()
+        elif step == "cosigned" and last is not None:
+            log.add(cosigned(last, "police", 100 + log.maker.seq))
+        else:
+            log.plain(1)
+    m = fold(log.events).integrity
+    checkpoints = [e for e in log.events if e.kind == Checkpoint.kind]
+    head = checkpoints[-1].body["head_seq"] if checkpoints else 0
+    assert m.signed_to == head
+    assert m.checkpoints == len(checkpoints)
+    assert m.tail == sum(1 for e in log.events if e.kind != Checkpoint.kind and e.seq > head)
+    if "police" in m.witnesses:  # a witness cosigns only what was signed
+        assert m.witnesses["police"].head_seq <= m.signed_to
