@@ -24,7 +24,7 @@ from typing import Any
 
 from command.centre.facts import CentreGrant, SitrepView, WitnessedCheckpoint
 from command.centre.mirror import MirroredEvent, path_key
-from command.centre.timeline import Category, TimelineEntry, TimelineModel
+from command.centre.timeline import Category, TimelineEntry, TimelineModel, fill
 from command.fold.incident import Counts, IncidentState
 from command.fold.rows import RowModel
 from command.vocabulary import (
@@ -44,6 +44,7 @@ from command.vocabulary import (
 )
 
 Path = tuple[str, ...]
+REFUSED = "%1 refused: %2"  # a witness refused a checkpoint: who, why
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,9 @@ class BoardRow:
     worst_level: int | None = None
     counts: Counts = field(default_factory=Counts)
     checkpoint: WitnessedCheckpoint | None = None
-    alarm: str = ""
+    alarm: str = ""  # English; `alarm_template` and `alarm_args` for a translated one
+    alarm_template: str = ""
+    alarm_args: tuple[str, ...] = ()
     sitreps: tuple[SitrepView, ...] = ()
     is_centre: bool = False
     events: int = 0
@@ -141,30 +144,38 @@ class SiteFold:
         self.last_heard: float | None = None
         self.sitreps: dict[str, SitrepView] = {}
         self.alarm = ""
+        self.alarm_parts: tuple[str, tuple[str, ...]] = ("", ())
         self.hashes: dict[int, str] = {}  # mirrored event hash by site seq
         self.heads: dict[int, tuple[str, float, set[str]]] = {}  # cosigned: seq → hash, ts, who
 
-    def note(self, ts: float, category: Category, subject: str, detail: str) -> None:
-        """A centre-side timeline entry."""
-        self.timeline.add(TimelineEntry(ts, category, subject, detail, centre=True))
+    def note(self, ts: float, category: Category, subject: str, template: str, *args: str) -> None:
+        """A centre-side timeline entry (`template` is one of `timeline.TEMPLATES`)."""
+        self.timeline.add(TimelineEntry(ts, category, subject, template, args, centre=True))
 
-    def raise_alarm(self, ts: float, text: str) -> None:
+    def raise_alarm(self, ts: float, template: str, *args: str) -> None:
         """Set the integrity alarm (the first reason stays; later ones go to the timeline)."""
-        self.alarm = self.alarm or text
-        self.note(ts, Category.INTEGRITY, self.key, text)
+        self.set_alarm(template, *args)
+        self.note(ts, Category.INTEGRITY, self.key, template, *args)
+
+    def set_alarm(self, template: str, *args: str) -> None:
+        """Set the integrity alarm unless one is set (the first reason stays on the board)."""
+        if not self.alarm:
+            self.alarm, self.alarm_parts = fill(template, args), (template, args)
 
     def cosigned(self, cp: Checkpoint, witness: str, at: float) -> None:
         """A witness cosigned one of this site's checkpoints."""
         head = self.heads.get(cp.head_seq)
         if head is not None and head[0] != cp.head_hash:
-            self.raise_alarm(at, f"witnesses disagree at seq {cp.head_seq}: {witness}")
+            self.raise_alarm(at, "witnesses disagree at seq %1: %2", str(cp.head_seq), witness)
         elif head is None:
             self.heads[cp.head_seq] = (cp.head_hash, cp.ts or at, {witness})
         else:
             head[2].add(witness)
         mirrored = self.hashes.get(cp.head_seq)
         if mirrored is not None and mirrored != cp.head_hash:
-            self.raise_alarm(at, f"mirrored seq {cp.head_seq} differs from the witnessed head")
+            self.raise_alarm(
+                at, "mirrored seq %1 differs from the witnessed head", str(cp.head_seq)
+            )
 
     def mirrored(self, ev: MirroredEvent, at: float) -> None:
         """Check a mirrored event's hash against a witnessed head at its seq."""
@@ -173,7 +184,7 @@ class SiteFold:
         self.hashes[ev.seq] = ev.hash
         head = self.heads.get(ev.seq)
         if head is not None and head[0] != ev.hash:
-            self.raise_alarm(at, f"mirrored seq {ev.seq} differs from the witnessed head")
+            self.raise_alarm(at, "mirrored seq %1 differs from the witnessed head", str(ev.seq))
 
     def witnessed(self) -> WitnessedCheckpoint | None:
         """The newest checkpoint anyone cosigned."""
@@ -215,6 +226,8 @@ class SiteFold:
             counts=self.state.counts(),
             checkpoint=self.witnessed(),
             alarm=self.alarm,
+            alarm_template=self.alarm_parts[0],
+            alarm_args=self.alarm_parts[1],
             sitreps=tuple(self.sitreps.values()),
             is_centre=self.is_centre,
             events=self.state.events,
@@ -232,7 +245,7 @@ class CentreBoard(RowModel[BoardRow]):
         self._grant_site: dict[str, SiteFold] = {}
         self._pending_grants: dict[tuple[Path, str], CentreGrant] = {}
         self._pending_cosigned: dict[str, list[tuple[Checkpoint, str, float]]] = {}
-        self._pending_refused: dict[str, list[tuple[float, str]]] = {}
+        self._pending_refused: dict[str, list[tuple[float, tuple[str, str]]]] = {}
         # relayed link and SITREP facts about a site whose events have not arrived yet
         self._waiting: dict[str, list[tuple[Path, EventLike, object, float]]] = {}
 
@@ -323,7 +336,7 @@ class CentreBoard(RowModel[BoardRow]):
             case Cosigned(checkpoint=cp, witness=witness, mine=False):
                 fold.cosigned(cp, witness, at)
             case WitnessRefused(witness=witness, reason=reason):
-                fold.alarm = fold.alarm or f"{witness} refused: {reason.value}"
+                fold.set_alarm(REFUSED, witness, reason.value)
             case SitrepSent():
                 self._answered(fold, inner_body, at)
         if fold.is_centre or inner_body is not None:
@@ -372,7 +385,7 @@ class CentreBoard(RowModel[BoardRow]):
                 fold = self._grant_site.get(old)
                 if fold is None:
                     return set()
-                fold.note(at, Category.AUTHORITY, old, f"handed over to {to}")
+                fold.note(at, Category.AUTHORITY, old, "handed over to %1", to)
                 return self._grant(fold, CentreGrant.of(doc, at), at)
             case GrantRevoked(grant_id=gid, revocation=rev):
                 fold = self._grant_site.get(gid)
@@ -380,14 +393,17 @@ class CentreBoard(RowModel[BoardRow]):
                     return set()
                 reason = str(rev.get("reason", ""))
                 fold.grant = replace(fold.grant, revoked=True, revoked_reason=reason)
-                fold.note(at, Category.AUTHORITY, gid, f"revoked: {reason}")
+                fold.note(at, Category.AUTHORITY, gid, "revoked: %1", reason)
                 return {fold.key}
             case SitrepRequested(sitrep_id=sid, site=name):
                 fold = self._child(prefix, name, (ev, body, at), create=not relayed)
                 if fold is None or sid in fold.sitreps:
                     return set()
                 fold.sitreps[sid] = SitrepView(sid, name, at, body.due_ts, body.asked_by, body.note)
-                fold.note(at, Category.SITREP, sid, body.note or "requested")
+                if body.note:
+                    fold.note(at, Category.SITREP, sid, "%1", body.note)
+                else:
+                    fold.note(at, Category.SITREP, sid, "requested")
                 return {fold.key}
             case LinkChanged(peer=peer, up=up):
                 fold = self._child(prefix, peer, (ev, body, at), create=not relayed)
@@ -407,20 +423,20 @@ class CentreBoard(RowModel[BoardRow]):
                 fold.cosigned(cp, witness, at)
                 return {fold.key}
             case WitnessRefused(witness=witness, reason=reason, offered=offered):
-                text = f"{witness} refused: {reason.value}"
+                why = (witness, reason.value)
                 fold = self._by_origin.get(offered.origin)
                 if fold is None:
                     if offered.origin and not relayed:
-                        self._pending_refused.setdefault(offered.origin, []).append((at, text))
+                        self._pending_refused.setdefault(offered.origin, []).append((at, why))
                     return set()
-                fold.raise_alarm(at, text)
+                fold.raise_alarm(at, REFUSED, *why)
                 return {fold.key}
         return set()
 
     def _grant(self, fold: SiteFold, grant: CentreGrant, at: float) -> set[str]:
         fold.grant = grant
         self._grant_site[grant.grant_id] = fold
-        fold.note(at, Category.AUTHORITY, grant.grant_id, f"grant to {grant.commander}")
+        fold.note(at, Category.AUTHORITY, grant.grant_id, "grant to %1", grant.commander)
         return {fold.key}
 
     def _site_of_incident(self, prefix: Path, incident: str, ev_incident: str) -> SiteFold | None:
@@ -445,6 +461,6 @@ class CentreBoard(RowModel[BoardRow]):
     def _adopt_origin(self, fold: SiteFold) -> set[str]:
         for cp, witness, at in self._pending_cosigned.pop(fold.origin, []):
             fold.cosigned(cp, witness, at)
-        for at, text in self._pending_refused.pop(fold.origin, []):
-            fold.raise_alarm(at, text)
+        for at, why in self._pending_refused.pop(fold.origin, []):
+            fold.raise_alarm(at, REFUSED, *why)
         return {fold.key}

@@ -52,47 +52,88 @@ class Category(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    """One significant event: when, what about, the subject (order id, zone, ...) and detail."""
+    """One significant event: when, what about, the subject (order id, zone, ...) and what
+    happened as an English `template` with `%1`, `%2`... filled from `args` (the window
+    translates the template; `detail` is the English text)."""
 
     ts: float
     category: Category
     subject: str
-    detail: str
+    template: str
+    args: tuple[str, ...] = ()
     centre: bool = False  # known at the centre (its own journal), not mirrored from the site
 
+    @property
+    def detail(self) -> str:
+        """The English text."""
+        return fill(self.template, self.args)
 
-def significant(body: object) -> tuple[Category, str, str] | None:
-    """The timeline entry a site event makes, or None when it is routine."""
+
+def fill(template: str, args: tuple[str, ...]) -> str:
+    """`template` with `%1`, `%2`, ... replaced by `args` (highest number first)."""
+    for i in range(len(args), 0, -1):
+        template = template.replace(f"%{i}", args[i - 1])
+    return template
+
+
+TEMPLATES: tuple[str, ...] = (
+    "issued: %1 → %2 (%3)",
+    *(state.value for state in sorted(NOTABLE_STATES)),
+    *(f"{state.value}: %1" for state in sorted(NOTABLE_STATES)),
+    "%1",
+    "corrects %1: %2",
+    *LEVEL_NAMES,
+    "grant to %1",
+    "handed over to %1",
+    "revoked: %1",
+    "sent by %1",
+    "sent by %1: %2",
+    "requested",
+    "up",
+    "down",
+    "%1 refused: %2",
+    "witnesses disagree at seq %1: %2",
+    "mirrored seq %1 differs from the witnessed head",
+)
+"""Every template an entry can carry (the window marks each for translation)."""
+
+Made = tuple[Category, str, str, tuple[str, ...]]
+
+
+def significant(body: object) -> Made | None:
+    """The timeline entry a site event makes (category, subject, template, args), or None when
+    it is routine."""
     match body:
         case OrderIssued(order=o):
-            return Category.ORDER, o.id, f"issued: {o.kind} → {o.station} ({o.zone})"
+            return Category.ORDER, o.id, "issued: %1 → %2 (%3)", (o.kind, o.station, o.zone)
         case OrderStepped(order_id=oid, state=state) if state in NOTABLE_STATES:
             reason = str(body.detail.get("reason", "") or "")
-            return Category.ORDER, oid, state.value + (f": {reason}" if reason else "")
+            if reason:
+                return Category.ORDER, oid, f"{state.value}: %1", (reason,)
+            return Category.ORDER, oid, state.value, ()
         case DecisionAdded(decision=d):
-            return Category.DECISION, d.id, d.decision
+            return Category.DECISION, d.id, "%1", (d.decision,)
         case DecisionCorrected(decision=d, corrects=old):
-            return Category.DECISION, d.id, f"corrects {old}: {d.decision}"
+            return Category.DECISION, d.id, "corrects %1: %2", (old, d.decision)
         case EscalationRaised(escalation=e):
-            return Category.ESCALATION, e.order_id, e.message or e.kind.value
+            return Category.ESCALATION, e.order_id, "%1", (e.message or e.kind.value,)
         case PictureLevel(zone=zone, level=level):
-            return Category.ZONE, zone, LEVEL_NAMES[level_index(level)]
+            return Category.ZONE, zone, LEVEL_NAMES[level_index(level)], ()
         case GrantRecorded(grant=g):
-            return Category.AUTHORITY, str(g.get("id", "")), f"grant to {g.get('delegate', '?')}"
+            gid = str(g.get("id", ""))
+            return Category.AUTHORITY, gid, "grant to %1", (str(g.get("delegate", "?")),)
         case Handover(to=to, old_grant_id=old):
-            return Category.AUTHORITY, old, f"handed over to {to}"
+            return Category.AUTHORITY, old, "handed over to %1", (to,)
         case GrantRevoked(grant_id=gid, revocation=r):
-            return Category.AUTHORITY, gid, f"revoked: {r.get('reason', '')}"
+            return Category.AUTHORITY, gid, "revoked: %1", (str(r.get("reason", "")),)
         case SitrepSent(sitrep_id=sid, remarks=remarks, by=by):
-            return (
-                Category.SITREP,
-                sid,
-                f"sent by {by or '?'}" + (f": {remarks}" if remarks else ""),
-            )
+            if remarks:
+                return Category.SITREP, sid, "sent by %1: %2", (by or "?", remarks)
+            return Category.SITREP, sid, "sent by %1", (by or "?",)
         case LinkChanged(peer=peer, up=up):
-            return Category.LINK, peer, "up" if up else "down"
+            return Category.LINK, peer, "up" if up else "down", ()
         case WitnessRefused(witness=w, reason=reason):
-            return Category.INTEGRITY, w, f"witness refused: {reason.value}"
+            return Category.INTEGRITY, w, "%1 refused: %2", (w, reason.value)
     return None
 
 

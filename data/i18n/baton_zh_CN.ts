@@ -180,47 +180,47 @@
 <context>
     <name>CentreDialogs</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="278"/>
+        <location filename="../../ui/centre/dialogs.py" line="291"/>
         <source>&amp;Commander:</source>
         <translation>指挥员(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="279"/>
-        <location filename="../../ui/centre/dialogs.py" line="405"/>
+        <location filename="../../ui/centre/dialogs.py" line="292"/>
+        <location filename="../../ui/centre/dialogs.py" line="418"/>
         <source>Public &amp;key file:</source>
         <translation>公钥文件(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="281"/>
+        <location filename="../../ui/centre/dialogs.py" line="294"/>
         <source>Stations · order kinds · zones:</source>
         <translation>站点 · 指令类型 · 区域：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="283"/>
-        <location filename="../../ui/centre/dialogs.py" line="346"/>
+        <location filename="../../ui/centre/dialogs.py" line="296"/>
+        <location filename="../../ui/centre/dialogs.py" line="359"/>
         <source>&amp;Valid until:</source>
         <translation>有效期至(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="284"/>
-        <location filename="../../ui/centre/dialogs.py" line="347"/>
-        <location filename="../../ui/centre/dialogs.py" line="406"/>
-        <location filename="../../ui/centre/dialogs.py" line="449"/>
+        <location filename="../../ui/centre/dialogs.py" line="297"/>
+        <location filename="../../ui/centre/dialogs.py" line="360"/>
+        <location filename="../../ui/centre/dialogs.py" line="419"/>
+        <location filename="../../ui/centre/dialogs.py" line="462"/>
         <source>&amp;Note:</source>
         <translation>备注(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="376"/>
+        <location filename="../../ui/centre/dialogs.py" line="389"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="404"/>
+        <location filename="../../ui/centre/dialogs.py" line="417"/>
         <source>&amp;Successor:</source>
         <translation>接任者(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="448"/>
+        <location filename="../../ui/centre/dialogs.py" line="461"/>
         <source>&amp;Due in (minutes):</source>
         <translation>期限（分钟）(&amp;D)：</translation>
     </message>
@@ -228,62 +228,212 @@
 <context>
     <name>CentreTimeline</name>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="410"/>
+        <location filename="../../ui/centre/qtmodels.py" line="414"/>
         <source>order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="411"/>
+        <location filename="../../ui/centre/qtmodels.py" line="415"/>
         <source>decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="412"/>
+        <location filename="../../ui/centre/qtmodels.py" line="416"/>
         <source>escalation</source>
         <translation>升级告警</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="413"/>
+        <location filename="../../ui/centre/qtmodels.py" line="417"/>
         <source>zone level</source>
         <translation>区域等级</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="414"/>
+        <location filename="../../ui/centre/qtmodels.py" line="418"/>
         <source>authority</source>
         <translation>授权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="415"/>
+        <location filename="../../ui/centre/qtmodels.py" line="419"/>
         <source>SITREP</source>
         <translation>情况报告</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="416"/>
+        <location filename="../../ui/centre/qtmodels.py" line="420"/>
         <source>link</source>
         <translation>链路</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="417"/>
+        <location filename="../../ui/centre/qtmodels.py" line="421"/>
         <source>integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
+        <location filename="../../ui/centre/qtmodels.py" line="426"/>
+        <source>issued: %1 → %2 (%3)</source>
+        <translation>已下达：%1 → %2（%3）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="427"/>
+        <source>declined</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
         <location filename="../../ui/centre/qtmodels.py" line="428"/>
+        <source>rejected</source>
+        <translation>被站点拒收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="429"/>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="430"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="431"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="432"/>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="433"/>
+        <source>declined: %1</source>
+        <translation>已拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="434"/>
+        <source>rejected: %1</source>
+        <translation>被站点拒收：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="435"/>
+        <source>completed: %1</source>
+        <translation>已完成：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="436"/>
+        <source>failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="437"/>
+        <source>cancelled: %1</source>
+        <translation>已取消：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="438"/>
+        <source>expired: %1</source>
+        <translation>已过期：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="439"/>
+        <source>corrects %1: %2</source>
+        <translation>更正 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="440"/>
+        <source>green</source>
+        <translation>绿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="441"/>
+        <source>blue</source>
+        <translation>蓝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="442"/>
+        <source>yellow</source>
+        <translation>黄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="443"/>
+        <source>orange</source>
+        <translation>橙</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="444"/>
+        <source>red</source>
+        <translation>红</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="445"/>
+        <source>grant to %1</source>
+        <translation>授权给 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="446"/>
+        <source>handed over to %1</source>
+        <translation>移交给 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="447"/>
+        <source>revoked: %1</source>
+        <translation>已撤销：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="448"/>
+        <source>sent by %1</source>
+        <translation>%1 已报送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="449"/>
+        <source>sent by %1: %2</source>
+        <translation>%1 已报送：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="450"/>
+        <source>requested</source>
+        <translation>已索取</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="451"/>
+        <source>up</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="452"/>
+        <source>down</source>
+        <translation>已断开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="453"/>
+        <source>%1 refused: %2</source>
+        <translation>%1 拒绝见证：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="454"/>
+        <source>witnesses disagree at seq %1: %2</source>
+        <translation>见证方在序号 %1 处不一致：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="455"/>
+        <source>mirrored seq %1 differs from the witnessed head</source>
+        <translation>镜像序号 %1 与已见证的链头不符</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/qtmodels.py" line="472"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="434"/>
+        <location filename="../../ui/centre/qtmodels.py" line="478"/>
         <source>What</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="441"/>
+        <location filename="../../ui/centre/qtmodels.py" line="485"/>
         <source>Subject</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="446"/>
+        <location filename="../../ui/centre/qtmodels.py" line="490"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
@@ -291,162 +441,177 @@
 <context>
     <name>CentreWindow</name>
     <message>
-        <location filename="../../ui/centre/window.py" line="320"/>
+        <location filename="../../ui/centre/window.py" line="327"/>
         <source>Baton — operations centre</source>
         <translation>Baton — 指挥中心</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="321"/>
+        <location filename="../../ui/centre/window.py" line="328"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="322"/>
+        <location filename="../../ui/centre/window.py" line="329"/>
         <source>&amp;Authority</source>
         <translation>授权(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="323"/>
+        <location filename="../../ui/centre/window.py" line="330"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="324"/>
+        <location filename="../../ui/centre/window.py" line="331"/>
         <source>&amp;Find incident</source>
         <translation>查找事件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="327"/>
+        <location filename="../../ui/centre/window.py" line="334"/>
         <source>&amp;Issue grant…</source>
         <translation>授予指挥权(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="328"/>
+        <location filename="../../ui/centre/window.py" line="335"/>
         <source>&amp;Narrow…</source>
         <translation>收窄(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="329"/>
+        <location filename="../../ui/centre/window.py" line="336"/>
         <source>&amp;Extend…</source>
         <translation>延长(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="330"/>
+        <location filename="../../ui/centre/window.py" line="337"/>
         <source>&amp;Revoke…</source>
         <translation>撤销(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="331"/>
+        <location filename="../../ui/centre/window.py" line="338"/>
         <source>&amp;Hand over…</source>
         <translation>移交(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="332"/>
+        <location filename="../../ui/centre/window.py" line="339"/>
         <source>Request &amp;SITREP…</source>
         <translation>索取情况报告(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="337"/>
+        <location filename="../../ui/centre/window.py" line="344"/>
         <source>Filter incidents (Ctrl+F)</source>
         <translation>筛选事件（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="339"/>
+        <location filename="../../ui/centre/window.py" line="346"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="339"/>
+        <location filename="../../ui/centre/window.py" line="346"/>
         <source>Decisions</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="339"/>
+        <location filename="../../ui/centre/window.py" line="346"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="339"/>
+        <location filename="../../ui/centre/window.py" line="346"/>
         <source>SITREPs</source>
         <translation>情况报告</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="439"/>
+        <location filename="../../ui/centre/window.py" line="446"/>
         <source>Select an incident on the board</source>
         <translation>请在事件看板上选择一个事件</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="466"/>
+        <location filename="../../ui/centre/window.py" line="473"/>
         <source>Commander %1 · grant %2 · scope %3 · authority left %4</source>
         <translation>指挥员 %1 · 授权 %2 · 范围 %3 · 授权剩余 %4</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="473"/>
+        <location filename="../../ui/centre/window.py" line="480"/>
         <source>No grant known for this incident yet</source>
         <translation>尚无此事件的授权记录</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="475"/>
+        <location filename="../../ui/centre/window.py" line="482"/>
         <source>INTEGRITY ALARM: %1</source>
         <translation>完整性告警：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="487"/>
+        <location filename="../../ui/centre/window.py" line="494"/>
+        <source>stations %1</source>
+        <translation>站点 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="495"/>
+        <source>kinds %1</source>
+        <translation>指令类型 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="496"/>
+        <source>zones %1</source>
+        <translation>区域 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/window.py" line="508"/>
         <source>No SITREP requested yet.</source>
         <translation>尚未索取情况报告。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="492"/>
+        <location filename="../../ui/centre/window.py" line="513"/>
         <source>%1 · asked %2 by %3 · due %4 · %5</source>
         <translation>%1 · %2 由 %3 索取 · 期限 %4 · %5</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="500"/>
+        <location filename="../../ui/centre/window.py" line="521"/>
         <source>Asked: %1</source>
         <translation>要求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="504"/>
+        <location filename="../../ui/centre/window.py" line="525"/>
         <source>Answer by %1: %2</source>
         <translation>%1 回复：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="533"/>
+        <location filename="../../ui/centre/window.py" line="554"/>
         <source>Operations centre %1</source>
         <translation>指挥中心 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="535"/>
+        <location filename="../../ui/centre/window.py" line="556"/>
         <source>Operations centre</source>
         <translation>指挥中心</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="538"/>
+        <location filename="../../ui/centre/window.py" line="559"/>
         <source>%1 incidents · %2 integrity alarms · %3 SITREPs overdue</source>
         <translation>%1 个事件 · %2 个完整性告警 · %3 份情况报告逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="623"/>
+        <location filename="../../ui/centre/window.py" line="644"/>
         <source>Revoke %1&apos;s authority over %2 now? Its stations will refuse every later order.</source>
         <translation>立即撤销 %1 对 %2 的指挥权？其站点将拒绝此后的所有指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="628"/>
+        <location filename="../../ui/centre/window.py" line="649"/>
         <source>Revoke the grant?</source>
         <translation>撤销授权？</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="662"/>
+        <location filename="../../ui/centre/window.py" line="683"/>
         <source>no engine: the window is read-only</source>
         <translation>未连接引擎：窗口为只读</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="687"/>
+        <location filename="../../ui/centre/window.py" line="708"/>
         <source>Done: %1 %2</source>
         <translation>已完成：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="696"/>
+        <location filename="../../ui/centre/window.py" line="717"/>
         <source>Could not %1: %2</source>
         <translation>无法执行 %1：%2</translation>
     </message>
@@ -829,12 +994,12 @@
 <context>
     <name>ExtendDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="353"/>
+        <location filename="../../ui/centre/dialogs.py" line="366"/>
         <source>Extend the grant</source>
         <translation>延长授权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="358"/>
+        <location filename="../../ui/centre/dialogs.py" line="371"/>
         <source>Extending needs a later time than the current end.</source>
         <translation>延长须晚于当前截止时间。</translation>
     </message>
@@ -842,42 +1007,42 @@
 <context>
     <name>GrantDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="292"/>
+        <location filename="../../ui/centre/dialogs.py" line="305"/>
         <source>Narrow the grant</source>
         <translation>收窄授权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="292"/>
+        <location filename="../../ui/centre/dialogs.py" line="305"/>
         <source>Issue a grant</source>
         <translation>授予指挥权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="294"/>
+        <location filename="../../ui/centre/dialogs.py" line="307"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="295"/>
+        <location filename="../../ui/centre/dialogs.py" line="308"/>
         <source>Who takes command on site</source>
         <translation>现场指挥员</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="304"/>
+        <location filename="../../ui/centre/dialogs.py" line="317"/>
         <source>Name the commander.</source>
         <translation>请填写指挥员。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="306"/>
+        <location filename="../../ui/centre/dialogs.py" line="319"/>
         <source>Tick at least one station, one order kind and one zone.</source>
         <translation>请至少勾选一个站点、一种指令类型和一个区域。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="308"/>
+        <location filename="../../ui/centre/dialogs.py" line="321"/>
         <source>Valid until must be in the future.</source>
         <translation>有效期须晚于当前时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="310"/>
+        <location filename="../../ui/centre/dialogs.py" line="323"/>
         <source>Narrowing cannot end later than the current grant.</source>
         <translation>收窄后的截止时间不能晚于当前授权。</translation>
     </message>
@@ -885,17 +1050,17 @@
 <context>
     <name>HandoverDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="412"/>
+        <location filename="../../ui/centre/dialogs.py" line="425"/>
         <source>Hand over command</source>
         <translation>移交指挥权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="413"/>
+        <location filename="../../ui/centre/dialogs.py" line="426"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="418"/>
+        <location filename="../../ui/centre/dialogs.py" line="431"/>
         <source>Name the successor.</source>
         <translation>请填写接任者。</translation>
     </message>
@@ -958,17 +1123,17 @@
 <context>
     <name>KeyFileField</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="223"/>
+        <location filename="../../ui/centre/dialogs.py" line="236"/>
         <source>Public key</source>
         <translation>公钥</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="223"/>
+        <location filename="../../ui/centre/dialogs.py" line="236"/>
         <source>Public keys (*.sign.pub);;All files (*)</source>
         <translation>公钥 (*.sign.pub);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="232"/>
+        <location filename="../../ui/centre/dialogs.py" line="245"/>
         <source>Choose the commander&apos;s public key file (NAME.sign.pub).</source>
         <translation>请选择指挥员的公钥文件（NAME.sign.pub）。</translation>
     </message>
@@ -1286,19 +1451,27 @@
 <context>
     <name>RevokeDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="382"/>
+        <location filename="../../ui/centre/dialogs.py" line="395"/>
         <source>Revoke the grant</source>
         <translation>撤销授权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="383"/>
+        <location filename="../../ui/centre/dialogs.py" line="396"/>
         <source>Required: why, in a few words</source>
         <translation>必填：简述原因</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="387"/>
+        <location filename="../../ui/centre/dialogs.py" line="400"/>
         <source>Give a reason.</source>
         <translation>请填写原因。</translation>
+    </message>
+</context>
+<context>
+    <name>ZoneMap</name>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="67"/>
+        <source>N</source>
+        <translation>北</translation>
     </message>
 </context>
 <context>
@@ -1332,12 +1505,12 @@
 <context>
     <name>SitrepDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="455"/>
+        <location filename="../../ui/centre/dialogs.py" line="468"/>
         <source>Request a SITREP</source>
         <translation>索取情况报告</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="456"/>
+        <location filename="../../ui/centre/dialogs.py" line="469"/>
         <source>What the centre needs to know</source>
         <translation>指挥中心需要了解的情况</translation>
     </message>

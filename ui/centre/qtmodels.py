@@ -27,7 +27,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from command.centre import BoardRow, CentreBoard, TimelineEntry, TimelineModel
-from command.centre.timeline import Category
+from command.centre.timeline import Category, fill
 from ui import theme
 from ui.console.clock import clock_time
 from ui.console.mapview import level_text
@@ -184,7 +184,9 @@ def left_status(r: BoardRow, now: float) -> str:
 
 def integrity_text(r: BoardRow, now: float) -> str:
     """The integrity cell: "OK" or "ALARM: <why>"."""
-    return _t("ALARM: %1").replace("%1", r.alarm) if r.alarm else _t("OK")
+    if not r.alarm:
+        return _t("OK")
+    return _t("ALARM: %1").replace("%1", timeline_text(r.alarm_template, r.alarm_args))
 
 
 def _num(attr: str) -> Callable[[BoardRow, float], str]:
@@ -420,6 +422,46 @@ CATEGORY_NAMES = {
 }
 
 
+TIMELINE_TEMPLATES = (
+    QT_TRANSLATE_NOOP("CentreTimeline", "issued: %1 → %2 (%3)"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "declined"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "rejected"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "completed"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "failed"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "cancelled"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "expired"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "declined: %1"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "rejected: %1"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "completed: %1"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "failed: %1"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "cancelled: %1"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "expired: %1"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "corrects %1: %2"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "green"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "blue"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "yellow"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "orange"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "red"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "grant to %1"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "handed over to %1"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "revoked: %1"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "sent by %1"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "sent by %1: %2"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "requested"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "up"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "down"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "%1 refused: %2"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "witnesses disagree at seq %1: %2"),
+    QT_TRANSLATE_NOOP("CentreTimeline", "mirrored seq %1 differs from the witnessed head"),
+)
+"""`command.centre.timeline.TEMPLATES` ("%1" aside), marked for translation."""
+
+
+def timeline_text(template: str, args: tuple[str, ...]) -> str:
+    """A timeline or alarm template in the current language, filled."""
+    return fill(QCoreApplication.translate("CentreTimeline", template), args)
+
+
 class TimelineTableModel(RowTableModel[TimelineEntry]):
     """An incident's significant events: time, what, subject, detail (centre-side in italics,
     integrity in red)."""
@@ -446,7 +488,7 @@ class TimelineTableModel(RowTableModel[TimelineEntry]):
             ),
             Column(
                 marked(QT_TRANSLATE_NOOP("CentreTimeline", "Detail")),
-                lambda r, n: r.detail,
+                lambda r, n: timeline_text(r.template, r.args),
                 context="CentreTimeline",
             ),
         ]

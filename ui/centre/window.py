@@ -75,6 +75,7 @@ from ui.centre.qtmodels import (
     left_text,
     set_board_zone,
     sitrep_text,
+    timeline_text,
 )
 from ui.console.clock import IncidentClock, clock_time, zone_of
 from ui.console.mapview import ZoneMap, ZoneShape, grid_zones, read_zones
@@ -473,13 +474,14 @@ class CentreWindow(QMainWindow):
                 self.tr("Commander %1 · grant %2 · scope %3 · authority left %4")
                 .replace("%1", f"{row.commander} ({row.key_id})" if row.key_id else row.commander)
                 .replace("%2", row.grant_id or "—")
-                .replace("%3", row.scope_text() or "—")
+                .replace("%3", self._scope_line(row) or "—")
                 .replace("%4", left_text(row, now))
             )
         else:
             text = self.tr("No grant known for this incident yet")
         if row.alarm:
-            text += "\n" + self.tr("INTEGRITY ALARM: %1").replace("%1", row.alarm)
+            why = timeline_text(row.alarm_template, row.alarm_args)
+            text += "\n" + self.tr("INTEGRITY ALARM: %1").replace("%1", why)
         self.detail_authority.setText(text)
         th = theme.current()
         self.detail_authority.setStyleSheet(
@@ -487,6 +489,20 @@ class CentreWindow(QMainWindow):
             if row.alarm
             else ""
         )
+
+    def _scope_line(self, row: BoardRow) -> str:
+        """The scope in the current language: "stations a, b; kinds x; zones z1"."""
+        labels = {
+            "stations": self.tr("stations %1"),
+            "order_kinds": self.tr("kinds %1"),
+            "zones": self.tr("zones %1"),
+        }
+        parts = []
+        for key, label in labels.items():
+            values = row.scope.get(key)
+            if isinstance(values, list | tuple) and values:
+                parts.append(label.replace("%1", ", ".join(map(str, values))))
+        return "; ".join(parts)
 
     def _sitreps_text(self, row: BoardRow) -> str:
         now = self.clock()

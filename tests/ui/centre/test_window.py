@@ -279,3 +279,10 @@ def test_the_window_speaks_chinese(qtbot: Any, centre: Centre, qapp: QApplicatio
     assert w.buttons["sitrep"].text() == "索取情况报告(&S)…"
     w.set_language("en")
     qtbot.waitUntil(lambda: w.windowTitle() == "Baton — operations centre")
+
+
+def test_every_timeline_template_is_marked_for_translation() -> None:
+    from command.centre.timeline import TEMPLATES
+    from ui.centre.qtmodels import TIMELINE_TEMPLATES
+
+    assert {t for t in TEMPLATES if t != "%1"} == {str(t) for t in TIMELINE_TEMPLATES}
