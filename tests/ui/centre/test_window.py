@@ -286,3 +286,50 @@ def test_every_timeline_template_is_marked_for_translation() -> None:
     from ui.centre.qtmodels import TIMELINE_TEMPLATES
 
     assert {t for t in TEMPLATES if t != "%1"} == {str(t) for t in TIMELINE_TEMPLATES}
+
+
+def test_hand_over_names_the_successor_and_reads_the_key_file(
+    qtbot: Any, centre: Centre, engine: FakeEngine, key_file: Path
+) -> None:
+    from protocols.centre_commands import HandOverSite
+    from ui.centre.dialogs import HandoverDialog
+
+    w = window_of(qtbot, centre, engine)
+    assert w.select("bund")
+
+    def fill(dialog: Any) -> bool:
+        assert isinstance(dialog, HandoverDialog)
+        dialog.successor.setText("deputy-wang")
+        dialog.key_file.path.setText(str(key_file.with_name("missing.sign.pub")))
+        dialog.accept()
+        assert "missing.sign.pub" in dialog.error.text()  # one line naming the file
+        dialog.key_file.path.setText(str(key_file))
+        dialog.accept()
+        assert dialog.error.text() == ""
+        return True
+
+    w.exec_dialog = fill  # type: ignore[method-assign]
+    w.hand_over()
+    (command,) = engine.calls
+    assert isinstance(command, HandOverSite)
+    assert (command.site, command.grant_id, command.successor) == ("bund", "G-BUND", "deputy-wang")
+    assert command.successor_key == key_file.read_text(encoding="utf-8").strip()
+
+
+def test_a_refused_command_is_one_line_in_the_status_bar(qtbot: Any, centre: Centre) -> None:
+    from concurrent.futures import Future
+
+    class Refusing:
+        def call(self, command: Any) -> Future[Any]:
+            future: Future[Any] = Future()
+            future.set_exception(ValueError("site 'ferry' has not reported its incident yet"))
+            return future
+
+    w = window_of(qtbot, centre)
+    w.engine = Refusing()
+    w.select("ferry")
+    w.exec_dialog = lambda dialog: True  # type: ignore[method-assign]
+    with qtbot.wait_signal(w.command_failed):
+        w.request_sitrep()
+    assert w.failures == ["request sitrep: site 'ferry' has not reported its incident yet"]
+    assert "Could not request sitrep" in w.statusBar().currentMessage()
