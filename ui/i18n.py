@@ -7,6 +7,7 @@ sends `QEvent.LanguageChange` to every widget, and Baton widgets re-read their s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
@@ -58,3 +59,25 @@ def set_language(app: QCoreApplication, language: str) -> None:
 def marked(text: object) -> str:
     """Type a `QT_TRANSLATE_NOOP(ctx, text)` result as the `str` it is (the stubs say object)."""
     return str(text)
+
+
+# Chinese names a scenario gives ("zone:<id>", "station:<id>", "incident", "playbook:<id>",
+# "reason:<id>"): views show them when the language is Chinese (see `local_name`)
+_names_zh: dict[str, str] = {}
+
+
+def local(en: str, zh: str = "") -> str:
+    """`zh` when the UI is in Chinese and the scenario gives it, else `en`."""
+    return zh if zh and current_language() == "zh_CN" else en
+
+
+def set_names_zh(names: Mapping[str, str]) -> None:
+    """Use the scenario's Chinese names (keys as in `Scenario.names_zh`) from now on."""
+    _names_zh.clear()
+    _names_zh.update(names)
+
+
+def local_name(key: str, en: str) -> str:
+    """The name under `key` ("station:police") in the current language (`en` when the
+    scenario gives no Chinese name)."""
+    return local(en, _names_zh.get(key, ""))

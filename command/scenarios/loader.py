@@ -40,6 +40,7 @@ from command.scenarios.scenario import (
     OperatorSpec,
     Scenario,
     ScenarioError,
+    StateLabel,
     TimelineEntry,
     WildSpec,
 )
@@ -187,6 +188,7 @@ class _Builder:
         timeline = self._timeline(doc.get("timeline") or [], start, zone_ids, inc["duration_min"])
         delegation = self._delegation(doc["delegation"], zone_ids, incident)
         mqtt = self._mqtt(doc.get("mqtt") or [], zone_ids, feeds)
+        context = self._context(doc["context"]) if "context" in doc else None
         return Scenario(
             name=self.path.stem,
             path=self.path,
@@ -205,6 +207,8 @@ class _Builder:
             trend_window_s=float(fusion.get("trend_window_s", 600.0)),
             description=str(inc.get("description", "")),
             mqtt=mqtt,
+            context=context,
+            names_zh=_names_zh(doc),
             raw=doc,
         )
 
@@ -385,9 +389,38 @@ class _Builder:
                     gaps=tuple((float(a), float(b)) for a, b in f.get("gaps", [])),
                     agree_rel=float(f.get("agree_rel", 0.25)),
                     agree_abs=float(f.get("agree_abs", 0.0)),
+                    labels=self._labels(f"{where}.labels", f.get("labels") or {}),
                 )
             )
         return tuple(feeds)
+
+    def _labels(self, where: str, items: dict[Any, Any]) -> tuple[StateLabel, ...]:
+        out: list[StateLabel] = []
+        for key, words in items.items():
+            try:
+                value = float(key)
+            except ValueError:
+                raise self.fail(
+                    f"{where}.{key}", "a label's key is the value it names, e.g. 0"
+                ) from None
+            if isinstance(words, str):
+                out.append(StateLabel(value, words))
+            else:
+                out.append(StateLabel(value, words["en"], words.get("zh_CN", "")))
+        return tuple(out)
+
+    def _context(self, ref: str) -> dict[str, Any]:
+        file = self._resolve(ref, ZONES_DIR)
+        if file is None:
+            raise self.fail("context", f"GeoJSON file {ref!r} not found (looked in {ZONES_DIR})")
+        try:
+            text = read_text_file(file, what="GeoJSON", max_bytes=MAX_SCENARIO_BYTES)
+            gj = parse_json(text, name=ref, what="GeoJSON")
+        except InputFileError as err:
+            raise self.fail("context", str(err)) from None
+        if not isinstance(gj, dict) or gj.get("type") != "FeatureCollection":
+            raise self.fail("context", f"{ref} is not a GeoJSON FeatureCollection")
+        return gj
 
     def _curve(self, where: str, f: dict[str, Any]) -> tuple[tuple[float, float], ...]:
         if "csv" in f:
@@ -628,6 +661,23 @@ class _Builder:
                 )
             out.append(rule)
         return tuple(out)
+
+
+def _names_zh(doc: dict[str, Any]) -> dict[str, str]:
+    """The Chinese names a scenario gives (see `Scenario.names_zh`)."""
+    out: dict[str, str] = {}
+    if doc["incident"].get("name_zh"):
+        out["incident"] = doc["incident"]["name_zh"]
+    for section, prefix in (("zones", "zone"), ("stations", "station")):
+        for item in doc.get(section) or []:
+            if item.get("name_zh"):
+                out[f"{prefix}:{item['id']}"] = item["name_zh"]
+    for pb in doc.get("playbooks") or []:
+        if pb.get("title_zh"):
+            out[f"playbook:{pb['id']}"] = pb["title_zh"]
+        if pb.get("reason_zh"):
+            out[f"reason:{pb['id']}"] = pb["reason_zh"]
+    return out
 
 
 def _known(names: Sequence[str] | set[str]) -> str:

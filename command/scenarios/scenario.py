@@ -29,6 +29,16 @@ class WildSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class StateLabel:
+    """The words for one value of a state metric (the tunnel lane: 0 closed, 1 open to riders),
+    in English and, when the scenario gives it, Simplified Chinese."""
+
+    value: float
+    en: str
+    zh_CN: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class FeedSpec:
     """A simulated feed: one zone's metric from one or more sources, every `interval_s`.
 
@@ -51,6 +61,7 @@ class FeedSpec:
     gaps: tuple[tuple[float, float], ...] = ()
     agree_rel: float = 0.25
     agree_abs: float = 0.0
+    labels: tuple[StateLabel, ...] = ()
 
     @property
     def feed_id(self) -> str:
@@ -130,6 +141,11 @@ class Scenario:
     trend_window_s: float = 600.0
     description: str = ""
     mqtt: tuple[MqttRule, ...] = ()  # how MQTT topics and payloads map to observations
+    # context drawn under the zones (river, roads, tunnels, landmarks): a GeoJSON collection
+    context: dict[str, Any] | None = None
+    # Chinese names where the scenario gives them: "incident", "zone:<id>", "station:<id>",
+    # "playbook:<id>" (title) and "reason:<id>" (a playbook's reason)
+    names_zh: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property

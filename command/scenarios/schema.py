@@ -13,6 +13,23 @@ _RANGE = {
     "maxItems": 2,
 }
 _NUM = {"type": "number"}
+_TEXT = {"type": "string"}
+# a state metric's words per value ("0: closed"): one string, or English and Chinese
+_LABELS = {
+    "type": "object",
+    "minProperties": 1,
+    "additionalProperties": {
+        "oneOf": [
+            {"type": "string", "minLength": 1},
+            {
+                "type": "object",
+                "required": ["en"],
+                "additionalProperties": False,
+                "properties": {"en": {"type": "string", "minLength": 1}, "zh_CN": _TEXT},
+            },
+        ]
+    },
+}
 
 _PARAM = {
     "type": "object",
@@ -67,6 +84,7 @@ _STATION = {
     "properties": {
         "id": _ID,
         "name": {"type": "string"},
+        "name_zh": _TEXT,
         "agency": {"type": "string"},
         "catalogue": {"type": "array", "items": _ORDER_KIND, "minItems": 1},
         "operator": _OPERATOR,
@@ -80,6 +98,7 @@ _ZONE = {
     "properties": {
         "id": _ID,
         "name": {"type": "string"},
+        "name_zh": _TEXT,
         "description": {"type": "string"},
         "area_m2": {"type": "number", "exclusiveMinimum": 0},
         "geojson": {"type": "string", "minLength": 1},
@@ -118,6 +137,7 @@ _FEED = {
         "gaps": {"type": "array", "items": _RANGE},
         "agree_rel": {"type": "number", "minimum": 0},
         "agree_abs": {"type": "number", "minimum": 0},
+        "labels": _LABELS,
     },
     "oneOf": [{"required": ["curve"]}, {"required": ["csv"]}],
 }
@@ -158,7 +178,9 @@ _PLAYBOOK = {
     "properties": {
         "id": _ID,
         "title": {"type": "string"},
+        "title_zh": _TEXT,
         "reason": {"type": "string"},
+        "reason_zh": _TEXT,
         "trigger": {
             "type": "object",
             "additionalProperties": False,
@@ -240,6 +262,7 @@ SCENARIO_SCHEMA: dict[str, Any] = {
             "properties": {
                 "id": {"type": "string", "minLength": 1},
                 "name": {"type": "string"},
+                "name_zh": _TEXT,
                 "timezone": {"type": "string"},
                 "start": {"type": "string"},
                 "duration_min": {"type": "number", "exclusiveMinimum": 0, "maximum": 1440},
@@ -255,6 +278,7 @@ SCENARIO_SCHEMA: dict[str, Any] = {
             },
         },
         "zones": {"type": "array", "items": _ZONE, "minItems": 1},
+        "context": {"type": "string", "minLength": 1},
         "stations": {"type": "array", "items": _STATION, "minItems": 1},
         "feeds": {"type": "array", "items": _FEED},
         "thresholds": {"type": "object", "additionalProperties": _THRESHOLD},

@@ -1,21 +1,32 @@
 """Numbers for people: counts as integers ("24 riders", "98 buses"), other values with sensible
-precision (`command.picture.samples.number`), states by their words when labels are given."""
+precision (`command.picture.samples.number`), states by their words when labels are given, and
+one short form of an order id for every view (the full id goes in tooltips and exports)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from command.picture.samples import number
+from command.scenarios.scenario import Scenario, StateLabel
+from ui.i18n import local
 
 # units that count things: never shown with decimals
 COUNT_UNITS = frozenset(
     {"riders", "people", "persons", "buses", "vehicles", "boats", "units", "orders", "count"}
 )
+SHORT_ID = 6  # characters of an order id shown in tables, banners and the map
 
 
 def is_count(unit: str) -> bool:
     """True when `unit` counts things ("riders", "buses", "people", "veh")."""
     return unit.strip().lower() in COUNT_UNITS
+
+
+def short_id(full: str) -> str:
+    """The short form of an order (or any ULID) id shown in every view: its last 6 characters
+    (the random part, so two orders of the same second still differ)."""
+    return full[-SHORT_ID:] if len(full) > SHORT_ID else full
 
 
 def format_value(
@@ -33,3 +44,44 @@ def format_value(
             return word
     text = f"{round(value):,}" if integer or is_count(unit) else number(value)
     return f"{text} {unit}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFormat:
+    """How one zone's metric is shown: its unit, whether it counts, its state words."""
+
+    unit: str = ""
+    integer: bool = False
+    labels: tuple[StateLabel, ...] = ()
+
+    def words(self) -> dict[int | str, str]:
+        """Value → word in the current language ({} for a measured metric)."""
+        return {round(lab.value): local(lab.en, lab.zh_CN) for lab in self.labels}
+
+
+_formats: dict[tuple[str, str], MetricFormat] = {}
+
+
+def metric_formats(scenario: Scenario) -> dict[tuple[str, str], MetricFormat]:
+    """Each fed (zone, metric) of `scenario` and how to show it."""
+    return {(f.zone, f.metric): MetricFormat(f.unit, f.integer, f.labels) for f in scenario.feeds}
+
+
+def set_metric_formats(formats: Mapping[tuple[str, str], MetricFormat]) -> None:
+    """Use these formats from now on (the console sets its scenario's at start)."""
+    _formats.clear()
+    _formats.update(formats)
+
+
+def metric_format(zone: str, metric: str) -> MetricFormat:
+    """The format of `zone`'s `metric` (a plain one when the scenario names none)."""
+    return _formats.get((zone, metric)) or next(
+        (f for (_, m), f in _formats.items() if m == metric), MetricFormat()
+    )
+
+
+def format_metric(zone: str, metric: str, value: float, unit: str = "") -> str:
+    """`zone`'s `metric` at `value` as people read it: a state's word ("open to riders",
+    "关闭" in Chinese), a count as an integer, else the value with its unit."""
+    fmt = metric_format(zone, metric)
+    return format_value(value, unit or fmt.unit, fmt.words(), integer=fmt.integer)

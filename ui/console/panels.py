@@ -346,15 +346,35 @@ class StationsPanel(QWidget):
     def __init__(self, model: StationsTableModel) -> None:
         super().__init__()
         self.model = model
-        self.table = make_table(model, "stationsTable", stretch=0)
+        self.table = make_table(model, "stationsTable", stretch=-1)
+        # names elided in the middle ("Huangpu…police"), the full name in the tooltip; the
+        # other columns as wide as their contents, the name column sized to its names
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.horizontalHeader().setStretchLastSection(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
+        for signal in (model.rowsInserted, model.modelReset, model.layoutChanged):
+            signal.connect(self.fit_columns)
+        self.fit_columns()
+
+    NAME_MAX_PX = 280  # a longer name is elided in the middle
+
+    def fit_columns(self, *_: object) -> None:
+        """Size every column to its contents, the station names up to `NAME_MAX_PX`."""
         self.table.resizeColumnsToContents()
+        if self.table.columnWidth(0) > self.NAME_MAX_PX:
+            self.table.setColumnWidth(0, self.NAME_MAX_PX)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Names and titles change width with the language."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.fit_columns()
 
     def sizeHint(self) -> QSize:
         """Wide enough for names and counts."""
-        return QSize(400, 260)
+        return QSize(460, 260)
 
 
 class OrdersPanel(QWidget):

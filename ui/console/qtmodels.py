@@ -41,7 +41,8 @@ from command.fold import (
 from command.lifecycle import OrderState
 from ui import theme
 from ui.console.clock import heard_text
-from ui.i18n import current_language, marked
+from ui.console.numbers import short_id
+from ui.i18n import current_language, local_name, marked
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -154,6 +155,7 @@ class Column(Generic[R]):
     sort: Callable[[R, float], Any] | None = None
     timed: bool = False  # changes with time alone (refreshed by tick)
     context: str = "ConsoleColumns"
+    tip: Callable[[R, float], str] | None = None  # the tooltip, when not the text shown
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
@@ -237,6 +239,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         row = self.source.rows[index.row()]
         col = self.columns[index.column()]
         now = self.clock()
+        if role == Qt.ItemDataRole.ToolTipRole and col.tip is not None:
+            return col.tip(row, now)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return col.display(row, now)
         if role == SORT_ROLE:
@@ -255,7 +259,11 @@ class OrdersTableModel(RowTableModel[OrderView]):
 
     def __init__(self, rows: OrdersModel, clock: Callable[[], float] | None = None) -> None:
         columns = [
-            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Order")), lambda r, n: r.order_id[-6:]),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Order")),
+                lambda r, n: short_id(r.order_id),
+                tip=lambda r, n: r.order_id,  # the full id
+            ),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Station")), lambda r, n: r.station),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Kind")), lambda r, n: r.kind),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Zone")), lambda r, n: r.zone),
@@ -352,7 +360,7 @@ class StationsTableModel(RowTableModel[StationView]):
         columns = [
             _c(
                 marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Station")),
-                lambda r, n: r.name or r.station,
+                lambda r, n: local_name(f"station:{r.station}", r.name or r.station),
             ),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Link")), online),
             _c(

@@ -43,7 +43,7 @@ from ui.console.clock import IncidentClock, zone_of
 from ui.console.composer import OrderComposer
 from ui.console.integrity import IntegrityBanner
 from ui.console.mapview import ZoneMap, ZoneShape
-from ui.console.numbers import format_value
+from ui.console.numbers import format_metric
 from ui.console.panels import (
     AlertsPanel,
     DecisionsPanel,
@@ -417,7 +417,8 @@ class ConsoleWindow(QMainWindow):
             ),
             "",
         )
-        return format_value(row.values[indicator], unit)  # counts as integers: "24 riders"
+        # counts as integers ("24 riders"), states by their words ("open to riders")
+        return format_metric(row.zone, indicator, row.values[indicator], unit)
 
     def _plot_new_points(self) -> None:
         """Hand the fold's new series points to the plots (key metrics only, once any is set)."""

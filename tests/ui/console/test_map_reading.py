@@ -1,0 +1,170 @@
+"""A map a commander reads: context under the zones, point zones as markers above areas, labels
+that never overlap, a true scale bar, state words instead of numbers, Chinese names, units."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from itertools import combinations
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from command.interop.cot import UnitPosition
+from command.journal import Event
+from command.scenarios.loader import load_scenario
+from command.scenarios.scenario import Scenario
+from ui import i18n, theme
+from ui.console import numbers
+from ui.console.controller import configure_window
+from ui.console.mapview import ZoneMap, ZoneShape, nice_length, read_context, read_zones
+from ui.console.window import ConsoleWindow
+
+
+@pytest.fixture(autouse=True)
+def formats_reset() -> Iterator[None]:
+    """The scenario's formats and Chinese names are module-wide: start and end without any."""
+    numbers.set_metric_formats({})
+    i18n.set_names_zh({})
+    yield
+    numbers.set_metric_formats({})
+    i18n.set_names_zh({})
+
+
+def typhoon_map(qtbot: QtBot, sc: Scenario, size: tuple[int, int] = (760, 560)) -> ZoneMap:
+    view = ZoneMap()
+    qtbot.addWidget(view)
+    shapes = read_zones({"type": "FeatureCollection", "features": list(sc.geometry.values())})
+    names = {z.id: z.name for z in sc.incident.zones}
+    view.load([ZoneShape(s.zone, names[s.zone], s.rings) for s in shapes])
+    assert sc.context is not None
+    view.set_context(read_context(sc.context))
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    for zone in view.zones():
+        view.set_level(zone, 2)
+        view.set_figure(zone, "1,234 riders")
+    view.declutter()
+    return view
+
+
+def test_ferry_points_are_markers_above_the_river_and_context_lies_under(qtbot: QtBot) -> None:
+    view = typhoon_map(qtbot, load_scenario("typhoon"))
+    ferries = [z for z in view.zones() if z.startswith("ferry_")]
+    assert ferries and all(view.is_marker(z) for z in ferries)
+    assert not view.is_marker("river") and not view.is_marker("tunnel")
+    areas = [view.zone_item(z).zValue() for z in ("river", "tunnel")]
+    assert all(view.marker(z).zValue() > max(areas) for z in ferries)
+    kinds = {f.kind for f, _ in view.context_items()}
+    assert {"water", "road", "tunnel", "landmark"} <= kinds
+    assert all(item.zValue() < min(areas) for _, item in view.context_items())
+    # a marker's colour is its zone's risk colour, opaque
+    assert view.marker("ferry_jinling").brush().color() == QColor(theme.LIGHT.risk[2])
+
+
+def test_a_point_zone_without_data_is_hollow_never_a_risk_colour(qtbot: QtBot) -> None:
+    view = typhoon_map(qtbot, load_scenario("typhoon"))
+    view.set_level("ferry_fuxing", None)
+    fill = view.marker("ferry_fuxing").brush().color()
+    assert fill.name() not in {QColor(c).name() for c in theme.LIGHT.risk}
+    assert view.zone_brush("river") == QColor(theme.LIGHT.risk[2])
+    assert view.label_text("ferry_fuxing").endswith("no data")
+    view.set_level("river", None)
+    assert view.zone_brush("river") == QColor(theme.LIGHT.muted)  # hatched grey, as before
+
+
+@pytest.mark.parametrize("size", [(760, 560), (420, 300)])
+@pytest.mark.parametrize("name", ["typhoon", "bund", "disney"])
+def test_labels_do_not_overlap_each_other_or_markers(
+    qtbot: QtBot, name: str, size: tuple[int, int]
+) -> None:
+    view = typhoon_map(qtbot, load_scenario(name), size)
+    rects = view.label_rects()
+    assert len(rects) == len(view.zones())
+    for (a, ra), (b, rb) in combinations(rects.items(), 2):
+        assert not ra.intersects(rb), (a, b, ra, rb)
+    for zone, marker in view.marker_rects().items():
+        for other, rect in rects.items():
+            assert not rect.intersects(marker), (other, "covers the marker of", zone)
+
+
+def test_scale_bar_length_matches_the_map_scale(qtbot: QtBot) -> None:
+    view = typhoon_map(qtbot, load_scenario("typhoon"))
+    metres, px = view.scale_bar()
+    assert metres in {1.0 * 10**k for k in range(5)} | {2.0 * 10**k for k in range(5)} | {
+        5.0 * 10**k for k in range(5)
+    }
+    # two view points px apart horizontally are `metres` apart on the ground
+    a = view.mapToScene(QPoint(100, 200))
+    b = view.mapToScene(QPoint(100 + round(px), 200))
+    assert math.isclose(b.x() - a.x(), metres, rel_tol=0.02)
+    # and the scene is in metres: 0.001° of latitude is 111.32 m
+    p, q = view.project(121.5, 31.23), view.project(121.5, 31.231)
+    assert math.isclose(p.y() - q.y(), 111.32, rel_tol=1e-6)
+    assert 60 <= px <= 180
+    assert nice_length(446) == 500 and nice_length(130) == 100 and nice_length(0) == 0
+
+
+def test_state_label_is_shown_instead_of_a_number(qtbot: QtBot, qapp: QApplication) -> None:
+    sc = load_scenario("typhoon")
+    window = ConsoleWindow(sc.incident, settings_org="BatonTest", settings_app="mapread")
+    qtbot.addWidget(window)
+    try:
+        configure_window(window, sc)
+        values = {
+            "values": {"tunnel": {"lane_state": 1.0}, "ferry_jinling": {"ferry_status": 0.0}},
+            "stale": [],
+        }
+        window.apply_events([Event(1, sc.ts(60), "picture", "picture.values", "", values, "", "")])
+        assert window.map.label_text("tunnel").splitlines()[1].startswith("open to riders")
+        assert "1=" not in window.map.label_text("tunnel")
+        assert window.map.label_text("ferry_jinling").splitlines()[1].startswith("suspended")
+        assert numbers.format_metric("tunnel", "lane_state", 0.0) == "closed"
+        assert numbers.format_metric("tunnel", "riders_escorted", 1400.0) == "1,400 riders"
+        i18n.set_language(qapp, "zh_CN")
+        assert numbers.format_metric("tunnel", "lane_state", 1.0) == "向骑手开放"
+        window.apply_events([Event(2, sc.ts(61), "picture", "picture.values", "", values, "", "")])
+        qtbot.waitUntil(lambda: window.map.label_text("tunnel").startswith("复兴东路隧道"))
+        qtbot.waitUntil(lambda: "向骑手开放" in window.map.label_text("tunnel"))
+    finally:
+        window.timer.stop()
+        window.plots.timer.stop()
+
+
+def test_chinese_ui_shows_the_scenarios_chinese_names(qtbot: QtBot, qapp: QApplication) -> None:
+    sc = load_scenario("typhoon")
+    window = ConsoleWindow(sc.incident, settings_org="BatonTest", settings_app="mapzh")
+    qtbot.addWidget(window)
+    try:
+        configure_window(window, sc)
+        assert window.map.label_text("river").startswith("Huangpu River")
+        assert i18n.local_name("station:ferry", "Ferry operations room") == "Ferry operations room"
+        i18n.set_language(qapp, "zh_CN")
+        qtbot.waitUntil(lambda: window.map.label_text("river").startswith("黄浦江外滩至陆家嘴段"))
+        assert i18n.local_name("station:ferry", "Ferry operations room") == "轮渡调度室"
+        assert "黄浦江" in window.map.context_labels() or "Huangpu River" in (
+            window.map.context_labels()
+        )
+    finally:
+        window.timer.stop()
+        window.plots.timer.stop()
+
+
+def test_tak_units_are_drawn_with_callsigns(qtbot: QtBot) -> None:
+    view = typhoon_map(qtbot, load_scenario("typhoon"))
+    unit = UnitPosition("u-1", "Escort-1", "a-f-G-U-C", 31.2275, 121.4960, 0.0, 60.0)
+    view.set_units([unit])
+    assert view.unit_label("u-1") == "Escort-1"
+    view.set_units([])
+    with pytest.raises(KeyError):
+        view.unit_label("u-1")
+
+
+def test_short_order_id_everywhere_full_id_in_the_tooltip() -> None:
+    full = "01JD5W3YJ6Q8R2ZB7XK4M9TNPA"
+    assert numbers.short_id(full) == "M9TNPA"
+    assert numbers.short_id("abc") == "abc"
