@@ -9,7 +9,10 @@ window; this module has no Qt). Whatever ends the run (the scenario's end, `--du
 the window, Ctrl-C, SIGTERM), every child is stopped and the console journal closed.
 
 Defaults: scenario `bund`; speed 60x headless (or with `--screenshot`), 10x with the window;
-headless runs the whole scenario at that speed, the window runs until it is closed.
+headless runs the whole scenario at that speed, the window runs until it is closed. With a window
+a person answers (the console, or `--station-windows`), every order kind gives at least
+`HUMAN_ACCEPT_WALL_S` of wall time to accept (its due time moves by as much; `human_scale`), and
+the banner says so; headless timing is the scenario's.
 
 A journal that cannot be written ends a headless run early: the console's engine stops with a
 `JournalFailed`, a station exits with `JOURNAL_FAILED_EXIT` and its one line last in its log; the
@@ -28,7 +31,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -37,6 +40,7 @@ from typing import Literal, Protocol, TextIO
 from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.errors import BatonError
 from command.journal import verify_journal
+from command.model import OrderKind
 from command.scenarios.loader import load_scenario
 from command.scenarios.scenario import Scenario
 from protocols.runtime.console import ConsoleOptions, ConsoleRuntime, RunSummary, summarize
@@ -49,6 +53,7 @@ HEADLESS_SPEED = 60.0  # bund's 150 minutes in 2.5 minutes
 WINDOW_SPEED = 10.0  # slow enough to watch and to answer at a station window
 START_LEAD_S = 5.0  # scenario minute 0 this many wall seconds after launch: children are up
 AUTOPILOT_DELAY_S = 20.0  # scenario seconds the headless commander takes to approve
+HUMAN_ACCEPT_WALL_S = 60.0  # with a window open: wall seconds at least to accept any order
 HOST = "127.0.0.1"
 DEFAULT_PORTS = (7701, 7702, 7703)  # orders, feeds, snapshots
 SCREENSHOT_AT = (0.3, 0.6, 0.9)  # fractions of the run
@@ -204,6 +209,24 @@ def _fresh_journal(scenario: str, data_dir: Path) -> Path:
     return run / "console.sqlite"
 
 
+def human_scale(scenario: Scenario, speed: float) -> Scenario:
+    """`scenario` with every order kind's acceptance deadline at least `HUMAN_ACCEPT_WALL_S` of
+    wall time on a clock `speed` times faster (its due time later by as much), so a person at
+    a window can meet it."""
+    floor = HUMAN_ACCEPT_WALL_S * speed
+
+    def kind(k: OrderKind) -> OrderKind:
+        if k.ack_deadline_s >= floor:
+            return k
+        return replace(k, ack_deadline_s=floor, due_s=k.due_s + floor - k.ack_deadline_s)
+
+    stations = tuple(
+        replace(st, catalogue=tuple(kind(k) for k in st.catalogue))
+        for st in scenario.incident.stations
+    )
+    return replace(scenario, incident=replace(scenario.incident, stations=stations))
+
+
 def plan_demo(args: DemoArgs, env: Mapping[str, str] | None = None) -> DemoPlan:
     """Check the arguments and settle the defaults; raises DemoError with the fix."""
     env = os.environ if env is None else env
@@ -229,6 +252,8 @@ def plan_demo(args: DemoArgs, env: Mapping[str, str] | None = None) -> DemoPlan:
         if problem:
             raise DemoError(problem)
     speed = args.speed or (WINDOW_SPEED if mode == "window" else HEADLESS_SPEED)
+    if mode == "window" or args.station_windows:
+        scenario = human_scale(scenario, speed)
     duration = args.duration
     if duration is None and mode != "window":
         duration = scenario.duration_min * 60.0 / speed
@@ -636,9 +661,13 @@ def _run_line(plan: DemoPlan) -> str:
     length = (
         f"for {plan.duration_s:g} s" if plan.duration_s is not None else "until the window closes"
     )
+    human = ""
+    if plan.mode == "window" or plan.station_windows:
+        human = f"; orders give at least {HUMAN_ACCEPT_WALL_S:g} s (wall) to accept"
     return (
         f"Running {plan.scenario.name} at {plan.speed:g}x {length}, {how}; {stations} stations "
-        f"({plan.station_windows} as windows) and the feed simulator; journals in {plan.run_dir}"
+        f"({plan.station_windows} as windows) and the feed simulator{human}; journals in "
+        f"{plan.run_dir}"
     )
 
 

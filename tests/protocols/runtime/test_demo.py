@@ -83,6 +83,32 @@ def test_window_defaults_to_10x_until_closed(tmp_path: Path) -> None:
     assert (plan.mode, plan.speed, plan.duration_s) == ("window", WINDOW_SPEED, None)
 
 
+def test_with_a_window_orders_give_a_person_a_minute_to_accept(tmp_path: Path) -> None:
+    from protocols.runtime.demo import HUMAN_ACCEPT_WALL_S, _run_line
+
+    headless = plan_demo(DemoArgs("typhoon", headless=True, data_dir=tmp_path), env={})
+    window = plan_demo(DemoArgs("typhoon", data_dir=tmp_path), env=DISPLAY)
+    stations = plan_demo(
+        DemoArgs("typhoon", headless=True, station_windows=1, data_dir=tmp_path), env=DISPLAY
+    )
+    for plan in (window, stations):
+        for st, before in zip(
+            plan.scenario.incident.stations, headless.scenario.incident.stations, strict=True
+        ):
+            for k, k0 in zip(st.catalogue, before.catalogue, strict=True):
+                assert k.ack_deadline_s / plan.speed >= HUMAN_ACCEPT_WALL_S
+                assert k.due_s - k.ack_deadline_s == k0.due_s - k0.ack_deadline_s
+        assert "at least 60 s (wall) to accept" in _run_line(plan)
+    assert "to accept" not in _run_line(headless)
+    assert headless.scenario.incident == load_scenario_incident("typhoon")
+
+
+def load_scenario_incident(name: str) -> object:
+    from command.scenarios.loader import load_scenario
+
+    return load_scenario(name).incident
+
+
 def test_screenshot_mode_spreads_three_shots_over_the_run(tmp_path: Path) -> None:
     args = DemoArgs("typhoon", data_dir=tmp_path, screenshot=tmp_path / "shots", duration=30)
     plan = plan_demo(args, env={})  # no display needed: it renders offscreen
