@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QPainter, QPolygonF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui import theme
@@ -135,11 +136,59 @@ def _peak(
 
 
 class _GroupCurve(pg.PlotCurveItem):  # type: ignore[misc]
-    """A curve whose data bounds are known when its data is packed (no re-scan per paint)."""
+    """A curve whose data bounds are known when its data is packed (no re-scan per paint), drawn
+    as one polyline per series straight from the packed arrays.
+
+    pyqtgraph would turn the packed data into a QPainterPath on every change (NumPy work over
+    every point, then a path stroke); a polyline per series, filled through a NumPy view of its
+    QPolygonF, draws the same 1 px pixels for a fraction of the cost.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.bounds: tuple[float, float, float, float] | None = None
+        self._runs: list[tuple[int, int]] = []  # (start, stop) of each series in xData/yData
+        self._polys: list[QPolygonF] = []
+        self._stale = True
+
+    def set_packed(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        runs: list[tuple[int, int]],
+        bounds: tuple[float, float, float, float] | None,
+    ) -> None:
+        """New packed data: `runs` are the series' index ranges (NaN separators between)."""
+        self.bounds = bounds
+        self._runs = runs
+        self._stale = True
+        self.setData(x, y)
+
+    def _polylines(self) -> list[QPolygonF]:
+        if self._stale:
+            x, y = self.xData, self.yData
+            polys = self._polys
+            while len(polys) < len(self._runs):
+                polys.append(QPolygonF())
+            for poly, (a, b) in zip(polys, self._runs, strict=False):
+                poly.resize(b - a)
+                xy = pg.functions.ndarray_from_qpolygonf(poly)
+                xy[:, 0] = x[a:b]
+                xy[:, 1] = y[a:b]
+            self._stale = False
+        return self._polys[: len(self._runs)]
+
+    def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
+        """Draw each series as one non-antialiased polyline with the curve's pen."""
+        if not self._runs or self.xData is None:
+            return
+        pen = self.opts["pen"]
+        if pen is None or pen.style() == Qt.PenStyle.NoPen:
+            return
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setPen(pen)
+        for poly in self._polylines():
+            p.drawPolyline(poly)
 
     def dataBounds(
         self, ax: int, frac: float = 1.0, orthoRange: Any = None
@@ -177,6 +226,7 @@ class _Group:
         """Rebuild the packed data from the ring buffers and push it with one `setData`."""
         x, y = self.x, self.y
         n = 0
+        runs: list[tuple[int, int]] = []
         t0 = y0 = math.inf
         t1 = y1 = -math.inf
         for key in self.keys:
@@ -196,11 +246,10 @@ class _Group:
                 x[n : n + m] = t
                 y[n : n + m] = v
                 lo, hi = float(v.min()), float(v.max())
+            runs.append((n, n + m))
             n += m
             y0, y1 = min(y0, lo), max(y1, hi)
-        curve = self.curve
-        curve.bounds = None if n == 0 else (t0, t1, y0, y1)
-        curve.setData(x[:n], y[:n])
+        self.curve.set_packed(x[:n], y[:n], runs, None if n == 0 else (t0, t1, y0, y1))
 
 
 class LivePlots(QWidget):
