@@ -68,15 +68,24 @@ class IntegrityAlarm:
     detail: str = ""
     acknowledged: bool = False
     acknowledged_by: str = ""
+    own: bool = True  # the refused checkpoint is this journal's (not one it witnessed)
 
     @property
     def open(self) -> bool:
         """True until the commander acknowledged it."""
         return not self.acknowledged
 
+    @property
+    def signer(self) -> str:
+        """The owner named by the refused checkpoint's origin (`incident/side/owner/key`)."""
+        parts = self.origin.split("/")
+        return parts[2] if len(parts) == 4 else self.origin
+
     def line(self) -> str:
-        """One line for people: "station-a refused checkpoint 120 — fork"."""
-        return f"{self.witness or '?'} refused checkpoint {self.offered_seq} — {self.reason}"
+        """One line for people: "station-a refused checkpoint 120 — fork" (or, for another
+        journal's checkpoint, "console refused police's checkpoint 40 — smaller")."""
+        whose = "" if self.own else f"{self.signer or '?'}'s "
+        return f"{self.witness or '?'} refused {whose}checkpoint {self.offered_seq} — {self.reason}"
 
     def evidence(self) -> str:
         """The sizes the witness compared, and its detail."""
@@ -101,6 +110,7 @@ class IntegrityAlarm:
             "stored_seq": self.stored_seq,
             "prior_seq": self.prior_seq,
             "detail": self.detail,
+            "own": self.own,
             "open": self.open,
             "acknowledged_by": self.acknowledged_by,
         }
@@ -208,6 +218,10 @@ class IntegrityModel:
                 stored_seq=None if body.stored is None else body.stored.head_seq,
                 prior_seq=None if body.prior is None else body.prior.head_seq,
                 detail=body.detail,
+                own=not body.offered.origin
+                or self.last is None
+                or not self.last.origin
+                or body.offered.origin == self.last.origin,
             )
         )
 

@@ -66,8 +66,11 @@ class IntegrityBanner(QFrame):
     def alarm_text(self, alarm: IntegrityAlarm) -> str:
         """ "Integrity: station Police refused checkpoint 120 — fork"."""
         who = alarm.witness or "?"
-        name = self.names().get(who, who)
-        if who in self.witnesses():
+        names = self.names()
+        name = names.get(who, who)
+        if not alarm.own:  # this journal's owner refused a peer's checkpoint: the peer forked
+            text = self.tr("Integrity: %1 refused checkpoint %2 of %4 — %3")
+        elif who in self.witnesses():
             text = self.tr("Integrity: station %1 refused checkpoint %2 — %3")
         else:
             text = self.tr("Integrity: witness %1 refused checkpoint %2 — %3")
@@ -75,6 +78,7 @@ class IntegrityBanner(QFrame):
             text.replace("%1", name)
             .replace("%2", str(alarm.offered_seq))
             .replace("%3", alarm.reason)
+            .replace("%4", names.get(alarm.signer, alarm.signer))
         )
 
     def quiet_text(self) -> str:

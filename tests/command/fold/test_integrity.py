@@ -197,3 +197,23 @@ def test_tail_and_signed_to_agree_with_a_recount(script: list[str]) -> None:
     assert m.tail == sum(1 for e in log.events if e.kind != Checkpoint.kind and e.seq > head)
     if "police" in m.witnesses:  # a witness cosigns only what was signed
         assert m.witnesses["police"].head_seq <= m.signed_to
+
+
+def test_a_refusal_of_another_journals_checkpoint_names_its_signer() -> None:
+    log = Log()
+    log.plain(3)
+    log.checkpoint()
+    other = Signer.generate("police")
+    theirs = sign_checkpoint(
+        other,
+        Origin.of("inc", "station", "police", other),
+        40,
+        "01" * 32,
+        ts=T0,
+        policy=POLICY,
+        reason="events",
+    )
+    log.add(WitnessRefused("console", RefusalReason.SMALLER, theirs, theirs, None, ""))
+    [alarm] = fold(log.events).integrity.alarms
+    assert not alarm.own and alarm.signer == "police"
+    assert alarm.line() == "console refused police's checkpoint 40 — smaller"

@@ -12,15 +12,19 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from command.journal import Event
+from command.journal.checkpoints import Origin, sign_checkpoint
 from command.model import Incident, Station, Zone
+from command.signing import Signer
 from command.vocabulary import (
     AttentionAcknowledged,
     AttentionSubject,
     EventBody,
+    RefusalReason,
     StationPresence,
+    WitnessRefused,
 )
 from protocols.commands import Acknowledge
-from tests.command.review.witnessed import START, STATIONS, Witnessed, write_witnessed
+from tests.command.review.witnessed import POLICY, START, STATIONS, Witnessed, write_witnessed
 from tests.ui.console.fake_events import DemoEvent
 from ui import theme
 from ui.console.controller import ConsoleController
@@ -117,3 +121,22 @@ def test_journal_without_checkpoints_says_so(window: ConsoleWindow) -> None:
 def _next(last: Event, body: EventBody, n: int) -> DemoEvent:
     """A journal-shaped event after `last` (as the engine would hand the next batch)."""
     return DemoEvent(last.seq + n, last.ts + n, "chief-li", body.kind, "bund", body.to_body())
+
+
+def test_refusing_a_stations_checkpoint_names_that_station(
+    window: ConsoleWindow, run: Witnessed
+) -> None:
+    police = Signer.generate("police")
+    theirs = sign_checkpoint(
+        police,
+        Origin.of("bund", "station", "police", police),
+        40,
+        "01" * 32,
+        ts=START,
+        policy=POLICY,
+        reason="events",
+    )
+    refusal = WitnessRefused("chief-li", RefusalReason.SMALLER, theirs, theirs, None, "")
+    window.apply_events([*run.events[:5], _next(run.events[4], refusal, 1)])
+    text = window.integrity_banner.label.text()
+    assert text == "Integrity: chief-li refused checkpoint 40 of Traffic police — smaller"
