@@ -13,11 +13,14 @@ from typing import Any
 
 import pytest
 
+from command.authority.documents import load_chain
+from command.authority.scope import Scope
+from command.drafts import OrderDraft
 from command.journal import Journal
 from command.vocabulary import Kind
-from protocols.centre_commands import CentreSites, RequestSitrep, SendSitrep
+from protocols.centre_commands import CentreSites, NarrowSiteGrant, RequestSitrep, SendSitrep
 from protocols.certs import create_curve_keypair, load_curve_public
-from protocols.commands import Address
+from protocols.commands import Address, IssueOrder
 from protocols.runtime.centre import CentreOptions, CentreRuntime, run_headless
 from protocols.runtime.console import ConsoleRuntime, ConsoleRuntimeError
 from protocols.runtime.provision import (
@@ -217,3 +220,51 @@ def test_console_refuses_a_centre_without_its_key(tmp_path: Path) -> None:
     options = replace(live_options(tmp_path), centre="tcp://127.0.0.1:1")
     with pytest.raises(ConsoleRuntimeError, match="--centre-key"):
         ConsoleRuntime(options)
+
+
+def test_a_narrowed_grant_from_the_centre_becomes_the_console_signing_chain(
+    tmp_path: Path,
+) -> None:
+    options = live_options(tmp_path)
+    p = options.provisioned
+    files = _centre(tmp_path, {"bund": p})
+    leaf = load_chain(p.grant_chain)[-1]
+    centre = CentreRuntime(
+        CentreOptions(files, tmp_path / "centre.db", bind=f"tcp://127.0.0.1:{free_port()}")
+    ).start()
+    try:
+        site = replace(
+            options,
+            centre=centre.engine.call_sync(Address()),
+            centre_key=files.curve_public,
+            centre_name="huangpu",
+            site="bund",
+        )
+        with ConsoleRuntime(site) as console:
+            wait_for(
+                lambda: console.engine.call_sync(UplinkStatus()).shipped_through > 0,
+                timeout=10,
+                message="the centre to learn the site's grants",
+            )
+            scope = Scope.of(["lighting"], ["dim_show"], ["chenyi"])
+            new = centre.engine.call_sync(
+                NarrowSiteGrant("bund", leaf.id, scope, leaf.not_after - 60, "lighting only")
+            )
+
+            def issued_under() -> tuple[str, ...]:
+                revoked = _events(options.journal, Kind.GRANT_REVOKED)
+                if not revoked:
+                    return ()
+                order = console.engine.call_sync(
+                    IssueOrder(
+                        OrderDraft("lighting", "dim_show", "chenyi", {"level_percent": 40}),
+                        decision="Dim the show",
+                        rationale="under the narrowed grant",
+                    )
+                )
+                return order.order.grant_chain
+
+            chain = wait_for(issued_under, timeout=10, message="the narrowed grant to arrive")
+            assert chain == (p.chain_ids[0], new)
+    finally:
+        centre.stop()
