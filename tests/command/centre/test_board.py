@@ -257,3 +257,21 @@ def test_without_a_centre_grant_the_row_shows_the_sites_own() -> None:
         clock.now() + 60,
     )
     assert row.key_id and row.scope_text().startswith("stations traffic")
+
+
+def test_witnesses_that_cosigned_different_heads_at_one_seq_raise_the_alarm() -> None:
+    clock = ManualClock()
+    bund = site_journal(clock, "bund", "INC-B")
+    centre = centre_journal(clock)
+    centre.record(Cosigned(checkpoint(bund, 3), "district", "44", 0, "s"))  # the real head
+    other = checkpoint(bund, 3, head_hash="bb" * 32)
+    bund.journal.record(Cosigned(other, "traffic", "55", 0, "s", mine=False))
+    mirror(centre, bund)
+    board = CentreBoard()
+    board.apply_all(centre.events())
+    row = board.get("bund")
+    assert row is not None and row.alarm.startswith("witnesses disagree at seq 3")
+    assert (row.alarm_template, row.alarm_args[0]) == ("witnesses disagree at seq %1: %2", "3")
+    fold_ = board.site("bund")
+    assert fold_ is not None
+    assert any(e.category == "integrity" for e in fold_.timeline.rows)
