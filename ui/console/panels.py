@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -359,12 +360,22 @@ class StationsPanel(QWidget):
         self.fit_columns()
 
     NAME_MAX_PX = 280  # a longer name is elided in the middle
+    NAME_MIN_PX = 140
+    LINK_PX = 64  # in a narrow dock the names leave room to see the link state
 
     def fit_columns(self, *_: object) -> None:
-        """Size every column to its contents, the station names up to `NAME_MAX_PX`."""
+        """Size every column to its contents; the station names up to `NAME_MAX_PX`, and in a
+        narrow dock no wider than leaves the link state in view (at least `NAME_MIN_PX`)."""
         self.table.resizeColumnsToContents()
-        if self.table.columnWidth(0) > self.NAME_MAX_PX:
-            self.table.setColumnWidth(0, self.NAME_MAX_PX)
+        room = self.table.viewport().width() - self.LINK_PX
+        cap = max(self.NAME_MIN_PX, min(self.NAME_MAX_PX, room))
+        if self.table.columnWidth(0) > cap:
+            self.table.setColumnWidth(0, cap)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Refit the name column to the dock's width."""
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def changeEvent(self, event: QEvent) -> None:
         """Names and titles change width with the language."""

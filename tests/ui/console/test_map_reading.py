@@ -168,3 +168,37 @@ def test_short_order_id_everywhere_full_id_in_the_tooltip() -> None:
     full = "01JD5W3YJ6Q8R2ZB7XK4M9TNPA"
     assert numbers.short_id(full) == "M9TNPA"
     assert numbers.short_id("abc") == "abc"
+
+
+def test_station_names_fit_or_elide_in_the_middle_with_the_full_name_as_tooltip(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    from PySide6.QtCore import Qt
+
+    sc = load_scenario("typhoon")
+    window = ConsoleWindow(sc.incident, settings_org="BatonTest", settings_app="stations")
+    qtbot.addWidget(window)
+    try:
+        configure_window(window, sc)
+        panel = window.stations_panel
+        table, model = panel.table, panel.model
+        assert model.rowCount() == len(sc.incident.stations)
+        assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
+        panel.resize(700, 300)
+        panel.fit_columns()
+        metrics = table.fontMetrics()
+        names = [str(model.index(r, 0).data()) for r in range(model.rowCount())]
+        longest = max(metrics.horizontalAdvance(n) for n in names)
+        assert table.columnWidth(0) >= min(longest, panel.NAME_MAX_PX)  # not cut in a wide dock
+        panel.resize(240, 300)
+        panel.fit_columns()
+        assert panel.NAME_MIN_PX <= table.columnWidth(0) <= panel.NAME_MAX_PX
+        tip = model.index(names.index("Meteorological service duty forecaster"), 0)
+        assert tip.data(Qt.ItemDataRole.ToolTipRole) == "Meteorological service duty forecaster"
+        i18n.set_language(qapp, "zh_CN")
+        assert "气象局值班预报员" in [
+            str(model.index(r, 0).data()) for r in range(model.rowCount())
+        ]
+    finally:
+        window.timer.stop()
+        window.plots.timer.stop()
