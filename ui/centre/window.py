@@ -176,7 +176,6 @@ class CentreWindow(QMainWindow):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setItemDelegate(KeepColoursDelegate(self.table))
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.doubleClicked.connect(lambda _: self.request_sitrep())
         board_box = QWidget()
         board_layout = QVBoxLayout(board_box)
         board_layout.setContentsMargins(0, 0, 0, 0)
