@@ -231,6 +231,7 @@ class CentreWindow(QMainWindow):
         detail_split.setStretchFactor(0, 2)
         detail_split.setStretchFactor(1, 3)
         self._sized = False
+        self._fitted = False  # board columns sized to their first rows (or restored)
         self.detail = QWidget()
         self.detail.setObjectName("detailPane")
         detail_layout = QVBoxLayout(self.detail)
@@ -362,6 +363,9 @@ class CentreWindow(QMainWindow):
     def apply_events(self, batch: Sequence[EventLike]) -> set[str]:
         """Fold a batch of centre-journal events into the board; the keys of changed rows."""
         changed = self.board.apply_all(batch)
+        if not self._fitted and self.proxy.rowCount() > 0:
+            self._fitted = True
+            self.fit_columns()
         if self.selected is None and self.proxy.rowCount() > 0:
             self.table.selectRow(0)
         elif self.selected in changed:
@@ -768,7 +772,7 @@ class CentreWindow(QMainWindow):
                 self._sized = widget.restoreState(QByteArray(value)) or self._sized
         board = s.value("window/board")
         if isinstance(board, QByteArray | bytes):
-            self.table.horizontalHeader().restoreState(QByteArray(board))
+            self._fitted = self.table.horizontalHeader().restoreState(QByteArray(board))
         name = s.value("window/theme")
         if isinstance(name, str) and name in theme.THEMES and name != theme.current().name:
             self.set_theme(name)

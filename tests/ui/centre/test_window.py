@@ -333,3 +333,17 @@ def test_a_refused_command_is_one_line_in_the_status_bar(qtbot: Any, centre: Cen
         w.request_sitrep()
     assert w.failures == ["request sitrep: site 'ferry' has not reported its incident yet"]
     assert "Could not request sitrep" in w.statusBar().currentMessage()
+
+
+def test_layout_theme_and_language_are_remembered(
+    qtbot: Any, centre: Centre, qapp: QApplication
+) -> None:
+    first = CentreWindow(None, clock=centre.clock.now, settings_org="BatonTest", settings_app="c")
+    qtbot.addWidget(first)
+    first.set_theme("dark")
+    first.save_layout()
+    theme.apply_theme(qapp, "light")
+    second = CentreWindow(None, clock=centre.clock.now, settings_org="BatonTest", settings_app="c")
+    qtbot.addWidget(second)
+    assert second.restore_layout()
+    assert theme.current().name == "dark"
