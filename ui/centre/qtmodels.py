@@ -76,12 +76,14 @@ WORDS = (
     QT_TRANSLATE_NOOP("CentreBoard", "cosigned by %1"),
     QT_TRANSLATE_NOOP("CentreBoard", "%1 stations · %2 kinds · %3 zones"),
 )
+"""Cell words marked for translation (the cells translate them in the CentreBoard context)."""
 AGO = (
     QT_TRANSLATE_NOOP("CentreBoard", "just now"),
     QT_TRANSLATE_NOOP("CentreBoard", "%1 s ago"),
     QT_TRANSLATE_NOOP("CentreBoard", "%1 min ago"),
     QT_TRANSLATE_NOOP("CentreBoard", "%1 h %2 min ago"),
 )
+"""The board's ages, marked for translation (see `ago`)."""
 COLUMNS = tuple(TITLES)
 
 

@@ -579,7 +579,7 @@ class CentreWindow(QMainWindow):
     def _choices(self) -> IncidentChoices:
         fold, row = self.site(), self.row()
         if fold is None:
-            return IncidentChoices(timezone=self.tz.key if hasattr(self.tz, "key") else "UTC")
+            return IncidentChoices(timezone=str(getattr(self.tz, "key", "UTC")))
         return IncidentChoices.of(fold.state, row.scope if row is not None else None)
 
     def issue_grant(self) -> IssueSiteGrant | None:
@@ -796,4 +796,5 @@ class CentreWindow(QMainWindow):
 
 
 def _empty_site() -> SiteFold:
+    """An empty fold for the detail tables before an incident is selected."""
     return SiteFold(("",))
