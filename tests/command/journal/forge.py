@@ -106,11 +106,19 @@ def _rows(conn: sqlite3.Connection, from_seq: int) -> list[tuple[int, float, str
 
 
 def rewrite_and_resign(
-    path: Path, seq: int, new_body: str, signer: Signer | None, *, drop_checkpoints: bool = False
+    path: Path,
+    seq: int,
+    new_body: str,
+    signer: Signer | None,
+    *,
+    drop_checkpoints: bool = False,
+    drop_cosigned: bool = False,
 ) -> None:
     """Replace the body of event `seq`, then rehash everything after it with the journal's own
     hash function. Checkpoints after the edit are re-signed with `signer` (the commander's key
-    from the data dir), or deleted (and later events renumbered) when `drop_checkpoints`."""
+    from the data dir), or deleted (and later events renumbered) when `drop_checkpoints`; with
+    `drop_cosigned` the journal's own `checkpoint.cosigned` events after it go too (they name
+    the old heads)."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("DROP TRIGGER IF EXISTS events_no_update")
@@ -123,7 +131,9 @@ def rewrite_and_resign(
         conn.execute("DELETE FROM events WHERE seq >= ?", (seq,))
         hashes: dict[int, str] = {seq - 1: prev}
         out = seq
-        for _, ts, actor, kind, incident, body in rows:
+        for old_seq, ts, actor, kind, incident, body in rows:
+            if drop_cosigned and kind == Kind.CHECKPOINT_COSIGNED.value:
+                continue
             if kind == Kind.CHECKPOINT.value:
                 if drop_checkpoints:
                     continue
@@ -146,9 +156,12 @@ def rewrite_and_resign(
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (out, ts, actor, kind, incident, body, prev, digest),
             )
+            if out != old_seq:  # renumbered: its observation rows follow it
+                conn.execute("UPDATE observations SET batch = ? WHERE batch = ?", (-out, old_seq))
             hashes[out] = digest
             prev = digest
             out += 1
+        conn.execute("UPDATE observations SET batch = -batch WHERE batch < 0")
         conn.execute("COMMIT")
     finally:
         conn.close()

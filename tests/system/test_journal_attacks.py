@@ -1,0 +1,204 @@
+"""Attacks on the journals of a real headless demo run, each caught by `baton verify`.
+
+One `baton demo typhoon --headless` run per module (console, five station processes, the feed
+simulator; each journal checkpoints and is witnessed by its peers over the wire); every test
+copies the run folder and tampers with its copy: edit, delete, truncate, rewrite-and-drop the
+checkpoints, rewrite-and-re-sign with the commander's own key (in the data dir), edit a station
+journal, re-queue an outbox row, edit the orders table. The untouched copy verifies, also as
+`baton verify RUN_DIR`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from command.authority.keys import load_signer
+from command.journal import verify_journal
+from command.journal.verify import CHANGED, MISSING, read_trusted_keys
+from command.journal.verify_policy import TAIL_TOO_LONG
+from command.journal.verify_run import run_key_files, verify_run
+from command.journal.verify_tables import OUTBOX_REQUEUED, PROJECTION
+from command.journal.verify_witness import CONTRADICTED, TRUNCATED
+from command.vocabulary import Kind
+from tests.command.journal.forge import body_of, rewrite_and_resign
+from tests.command.journal.helpers import tamper
+from tests.system.demo_procs import ROOT, finish, kill_marked, marked, new_mark, start_demo
+
+ARGS = ["typhoon", "--headless", "--speed", "240", "--duration", "20"]
+TIMEOUT_S = 180.0
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished demo run: its folder and its scenario's key folder."""
+
+    run_dir: Path
+    keys: Path
+
+    @property
+    def console(self) -> Path:
+        return self.run_dir / "console.sqlite"
+
+    def stations(self) -> list[Path]:
+        return sorted((self.run_dir / "stations").glob("*.sqlite"))
+
+    def trusted(self) -> frozenset[str]:
+        return read_trusted_keys(run_key_files(self.keys))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """One headless demo run for the whole module (journals closed when it returns)."""
+    directory = tmp_path_factory.mktemp("attacks")
+    mark = new_mark()
+    console = directory / "run" / "console.sqlite"
+    argv = [*ARGS, "--data-dir", str(directory / "data"), "--journal", str(console)]
+    process = start_demo(argv, mark, directory / "demo.log")
+    try:
+        code = finish(process, TIMEOUT_S)
+        assert marked(mark) == [], "processes left behind by baton demo"
+    finally:
+        kill_marked(mark)
+    assert code == 0, (directory / "demo.log").read_text(errors="replace")[-2000:]
+    return Run(console.parent, directory / "data" / "typhoon")
+
+
+@pytest.fixture
+def run(demo: Run, tmp_path: Path) -> Run:
+    """A private copy of the run folder to tamper with."""
+    copy = tmp_path / "run"
+    shutil.copytree(demo.run_dir, copy, ignore=shutil.ignore_patterns("logs"))
+    return Run(copy, demo.keys)
+
+
+def seqs_of(path: Path, kind: Kind) -> list[int]:
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT seq FROM events WHERE kind = ? ORDER BY seq", (kind.value,))
+        return [int(r[0]) for r in rows]
+    finally:
+        conn.close()
+
+
+def full(run: Run, journal: Path) -> tuple[str, int | None, str]:
+    """(problem, first bad seq, where) of verifying `journal` as `baton verify RUN_DIR` does."""
+    others = [p for p in [run.console, *run.stations()] if p != journal]
+    result = verify_journal(journal, trusted=run.trusted(), witnesses=others)
+    assert not result.ok, result.summary(journal)
+    return result.problem, result.first_bad_seq, result.where
+
+
+def test_untouched_run_verifies(run: Run) -> None:
+    verdict = verify_run(run.run_dir, keys_dir=run.keys)
+    assert verdict.ok, "\n".join(verdict.lines())
+    console = verdict.journals[0].result
+    assert console.cosignatures > 0 and len(console.witnesses) == len(run.stations())
+    assert console.tables_checked and seqs_of(run.console, Kind.ORDER_ISSUED)
+    cli = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "verify", str(run.run_dir), "--keys", str(run.keys)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+    assert "all 6 journals verify" in cli.stdout
+
+
+def test_edit_is_named(run: Run) -> None:
+    seq = seqs_of(run.console, Kind.ORDER_ISSUED)[0]
+    tamper(run.console, (f"UPDATE events SET body = replace(body, 'a', 'b') WHERE seq = {seq}", ()))
+    assert full(run, run.console)[:2] == (CHANGED, seq)
+    cli = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "verify", str(run.run_dir), "--keys", str(run.keys)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert cli.returncode == 1 and f"seq {seq} {CHANGED}" in cli.stdout
+    assert "1 of 6 journals FAIL (console)" in cli.stdout
+
+
+def test_delete_is_named(run: Run) -> None:
+    seq = seqs_of(run.console, Kind.ORDER_ISSUED)[0]
+    tamper(run.console, f"DELETE FROM events WHERE seq = {seq}")
+    assert full(run, run.console)[:2] == (MISSING, seq)
+
+
+def test_truncation_is_caught_by_the_stations(run: Run) -> None:
+    checkpoints = seqs_of(run.console, Kind.CHECKPOINT)
+    cut = checkpoints[len(checkpoints) // 2]  # the stations cosigned far beyond it
+    tamper(
+        run.console,
+        f"DELETE FROM events WHERE seq >= {cut}",
+        f"DELETE FROM observations WHERE batch >= {cut}",
+    )
+    alone = verify_journal(run.console, trusted=run.trusted(), tables=False)
+    assert alone.ok and "(no close)" in alone.summary(run.console)  # looks like a crash
+    problem, _, _ = full(run, run.console)
+    assert problem == TRUNCATED, problem
+
+
+def test_rewrite_and_drop_checkpoints(run: Run) -> None:
+    seq = seqs_of(run.console, Kind.ORDER_ISSUED)[0]
+    edited = body_of(run.console, seq).replace('"priority":', '"priority_":', 1)
+    rewrite_and_resign(run.console, seq, edited, None, drop_checkpoints=True, drop_cosigned=True)
+    result = verify_journal(run.console, tables=False)
+    assert result.ok  # the chain alone is fooled
+    alone = verify_journal(run.console, trusted=run.trusted(), tables=False)
+    assert not alone.ok and alone.problem == TAIL_TOO_LONG, alone.summary(run.console)
+    assert full(run, run.console)[0] == TAIL_TOO_LONG
+
+
+def test_rewrite_and_resign_with_the_commanders_key(run: Run) -> None:
+    (secret,) = sorted((run.keys / "console").glob("*.sign"))
+    signer = load_signer(secret)
+    seq = seqs_of(run.console, Kind.ORDER_ISSUED)[0]
+    edited = body_of(run.console, seq).replace('"priority":', '"priority_":', 1)
+    rewrite_and_resign(run.console, seq, edited, signer, drop_cosigned=True)
+    alone = verify_journal(run.console, trusted=run.trusted(), tables=False)
+    assert alone.ok, alone.summary(run.console)  # re-signed: alone it passes
+    problem, bad, _ = full(run, run.console)
+    assert problem == CONTRADICTED and bad is not None and bad >= seq
+
+
+def test_station_journal_rewrite_is_caught_by_the_console(run: Run) -> None:
+    station = run.stations()[0]
+    (secret,) = sorted((run.keys / "stations" / station.stem).glob("*.sign"))
+    seq = seqs_of(station, Kind.CHECKPOINT)[0] - 1
+    tamper(station, f"UPDATE events SET ts = ts + 0.5 WHERE seq = {seq}")
+    assert full(run, station)[:2] == (CHANGED, seq)
+    rewrite_and_resign(station, seq, body_of(station, seq), load_signer(secret))
+    assert full(run, station)[0] == CONTRADICTED
+
+
+def test_requeued_order_in_the_outbox(run: Run) -> None:
+    conn = sqlite3.connect(run.console)
+    (msg_id,) = conn.execute(
+        "SELECT msg_id FROM outbox WHERE msg_type = 'order' AND acked_at IS NOT NULL LIMIT 1"
+    ).fetchone()
+    conn.close()
+    tamper(run.console, (f"UPDATE outbox SET acked_at = NULL WHERE msg_id = '{msg_id}'", ()))
+    assert full(run, run.console) == (OUTBOX_REQUEUED, None, f"outbox row {msg_id}")
+
+
+def test_edited_orders_table(run: Run) -> None:
+    conn = sqlite3.connect(run.console)
+    (key,) = conn.execute("SELECT key FROM orders LIMIT 1").fetchone()
+    conn.close()
+    tamper(
+        run.console,
+        (
+            f"UPDATE orders SET doc = replace(doc, '\"open\":', '\"open_\":') WHERE key = '{key}'",
+            (),
+        ),
+    )
+    assert full(run, run.console) == (PROJECTION, None, f"orders row {key}")
