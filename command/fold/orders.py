@@ -230,30 +230,34 @@ class OrderView:
         at = d.get("overruled_at")
         return float(at) if at is not None else self.history[-1].ts
 
-    def withdrawal_note(self, when: Callable[[float], str]) -> str:
+    def withdrawal_note(self, when: Callable[[float], str] | None = None) -> str:
         """One line on the withdrawal and what crossed it ("" when neither); `when` formats a
-        time (e.g. HH:MM in the incident's zone)."""
+        time (e.g. HH:MM in the incident's zone; None: the line names no time)."""
+
+        def at(ts: float) -> str:
+            return f" at {when(ts)}" if when is not None else ""
+
         word = "expiry" if self.state is OrderState.EXPIRED else "cancellation"
         accepts = [c for c in self.crossed if c.step not in (Step.EXPIRE, Step.CANCEL)]
         finished = [c for c in self.crossed if c.step in (Step.EXPIRE, Step.CANCEL)]
         if accepts:  # the console's journal: a station report reached a withdrawn order
             c = accepts[0]
             return (
-                f"withdrawn — the station's {c.step.value} at {when(c.at)} crossed the {word}; "
+                f"withdrawn — the station's {c.step.value}{at(c.at)} crossed the {word}; "
                 "the console's decision stands"
             )
         if finished:  # a station's journal: the withdrawal came after it had finished
             c = finished[0]
             what = "expiry" if c.step is Step.EXPIRE else "cancellation"
             return (
-                f"{self.state.value} here; the console's {what} arrived at {when(c.ts)} "
+                f"{self.state.value} here; the console's {what} arrived{at(c.ts)} "
                 "after it — check with the console"
             )
         if not self.withdrawn:
             return ""
-        at = self.overruled_at
-        if at is not None:
-            return f"withdrawn — your accept at {when(at)} crossed the {word}"
+        overruled = self.overruled_at
+        if overruled is not None:
+            return f"withdrawn — your accept{at(overruled)} crossed the {word}"
         return (
             "withdrawn — expired" if self.state is OrderState.EXPIRED else "withdrawn — cancelled"
         )
@@ -287,7 +291,10 @@ class OrderView:
 
     @property
     def last_detail(self) -> str:
-        """The most telling part of the last report, as one line."""
+        """The most telling part of the last report, as one line (what crossed a withdrawal
+        first: the commander must see it)."""
+        if self.crossed:
+            return self.withdrawal_note()
         d = self.detail
         for key in ("reason", "note", "message", "text"):
             if d.get(key):

@@ -126,6 +126,9 @@ def test_an_accept_crossing_the_expiry_is_overruled_at_both_ends(pair: Pair) -> 
     assert console.needs_attention and console.crossed[0].step is Step.ACCEPT
     assert "the station's accept at" in console.withdrawal_note(_hhmm)
     assert "console's decision stands" in console.withdrawal_note(_hhmm)
+    assert console.last_detail == (  # the console's orders table, in no time zone
+        "withdrawn — the station's accept crossed the expiry; the console's decision stands"
+    )
     detail = kinds(pair.desk.journal, "order.expire")[0]["detail"]
     assert detail["overruled"] == "accept" and detail["overruled_at"] == accepted_at
     assert station.actionable == ()
