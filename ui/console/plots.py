@@ -19,7 +19,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QPolygonF
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from ui import theme
 
@@ -133,6 +133,15 @@ def _peak(
         ends = np.concatenate((y[:head], y[stop:]))
         ymin, ymax = min(ymin, float(ends.min())), max(ymax, float(ends.max()))
     return mid + tail, ymin, ymax
+
+
+def _cache(item: QGraphicsItem) -> None:
+    """Keep `item` and its children as pixmaps in device coordinates (re-rendered when they
+    change or the view moves): axes, titles, legends and threshold lines then cost a blit per
+    frame instead of their text and dash drawing."""
+    item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    for child in item.childItems():
+        _cache(child)
 
 
 class _GroupCurve(pg.PlotCurveItem):  # type: ignore[misc]
@@ -323,6 +332,9 @@ class LivePlots(QWidget):
             self._titles[metric] = title or metric
             plot.setTitle(self._titles[metric], size="9pt")
             self.restyle()
+            # what does not change from frame to frame is painted once and then blitted
+            for item in (plot.getAxis("left"), plot.getAxis("bottom"), plot.titleLabel, legend):
+                _cache(item)
             if metric in self._pending:
                 self._place_thresholds(metric)
         return plot
@@ -348,6 +360,7 @@ class LivePlots(QWidget):
             # a legend of dozens of zones is noise (and costs text drawing on every frame)
             if shown < LEGEND_MAX and plot.legend is not None:
                 plot.legend.addItem(pg.PlotDataItem(pen=pen), zone)
+                _cache(plot.legend)
             group.add(key, self.capacity)
             curve = self._curves[key] = group.curve
             self._buffers[key] = RingBuffer(self.capacity)
@@ -372,6 +385,7 @@ class LivePlots(QWidget):
         for value, level in thresholds:
             line = pg.InfiniteLine(pos=value, angle=0, movable=False)
             plot.addItem(line, ignoreBounds=True)
+            _cache(line)
             lines.append((float(value), int(level), line))
         self._thresholds[metric] = lines
         self._style_thresholds(metric)
