@@ -8,6 +8,9 @@ SITREP requests (`sitrep.requested`, answered by the site's mirrored `sitrep.sen
 it witnessed (`witness.cosigned` for the site's origin) or the site's stations witnessed
 (mirrored `checkpoint.cosigned`), and integrity alarms (`witness.refused` about the site, at the
 centre or mirrored; a mirrored event whose hash differs from a witnessed head at its seq).
+A centre grant goes to the one site whose incident it names; when several sites share that
+incident (a district acting under one city grant) it waits until a site's journal says it
+received it (`grants.received`), and until then the row shows the site's own grant.
 
 Nested: a city centre mirrors a district centre's journal, whose events are themselves
 `site.event`s; those incidents get rows too, keyed by their path ("district-a › bund"), and the
@@ -33,6 +36,7 @@ from command.vocabulary import (
     EventLike,
     GrantRecorded,
     GrantRevoked,
+    GrantsReceived,
     Handover,
     Kind,
     LinkChanged,
@@ -244,6 +248,9 @@ class CentreBoard(RowModel[BoardRow]):
         self._by_origin: dict[str, SiteFold] = {}
         self._grant_site: dict[str, SiteFold] = {}
         self._pending_grants: dict[tuple[Path, str], CentreGrant] = {}
+        # grants not yet placed on a site (its incident unknown or shared by several sites):
+        # placed when a site's journal says it received them
+        self._unplaced: dict[str, tuple[Path, CentreGrant]] = {}
         self._pending_cosigned: dict[str, list[tuple[Checkpoint, str, float]]] = {}
         self._pending_refused: dict[str, list[tuple[float, tuple[str, str]]]] = {}
         # relayed link and SITREP facts about a site whose events have not arrived yet
@@ -339,8 +346,21 @@ class CentreBoard(RowModel[BoardRow]):
                 fold.set_alarm(REFUSED, witness, reason.value)
             case SitrepSent():
                 self._answered(fold, inner_body, at)
+            case GrantsReceived(documents=docs):
+                dirty |= self._received(fold, [str(d.get("id", "")) for d in docs], at)
+            case GrantRecorded(grant=doc):
+                dirty |= self._received(fold, [str(doc.get("id", ""))], at)
         if fold.is_centre or inner_body is not None:
             dirty |= self._facts(path, inner, inner_body, at, relayed=True)
+        return dirty
+
+    def _received(self, fold: SiteFold, grant_ids: list[str], at: float) -> set[str]:
+        """The site journaled grants it received: place the centre's unplaced ones on it."""
+        dirty: set[str] = set()
+        for gid in grant_ids:
+            placed = self._unplaced.get(gid)
+            if placed is not None and placed[0] == fold.path[:-1]:
+                dirty |= self._grant(fold, placed[1], at)
         return dirty
 
     def _answered(self, fold: SiteFold, body: SitrepSent, at: float) -> None:
@@ -379,11 +399,14 @@ class CentreBoard(RowModel[BoardRow]):
                 fold = self._site_of_incident(prefix, incident, ev.incident)
                 if fold is None:
                     self._pending_grants[(prefix, incident)] = grant
+                    self._unplaced[grant.grant_id] = (prefix, grant)
                     return set()
                 return self._grant(fold, grant, at)
             case Handover(old_grant_id=old, grant=doc, to=to):
                 fold = self._grant_site.get(old)
                 if fold is None:
+                    new = CentreGrant.of(doc, at)
+                    self._unplaced[new.grant_id] = (prefix, new)
                     return set()
                 fold.note(at, Category.AUTHORITY, old, "handed over to %1", to)
                 return self._grant(fold, CentreGrant.of(doc, at), at)
@@ -434,6 +457,10 @@ class CentreBoard(RowModel[BoardRow]):
         return set()
 
     def _grant(self, fold: SiteFold, grant: CentreGrant, at: float) -> set[str]:
+        self._unplaced.pop(grant.grant_id, None)
+        for key, pending in list(self._pending_grants.items()):
+            if pending.grant_id == grant.grant_id:
+                del self._pending_grants[key]
         fold.grant = grant
         self._grant_site[grant.grant_id] = fold
         fold.note(at, Category.AUTHORITY, grant.grant_id, "grant to %1", grant.commander)

@@ -275,3 +275,30 @@ def test_witnesses_that_cosigned_different_heads_at_one_seq_raise_the_alarm() ->
     fold_ = board.site("bund")
     assert fold_ is not None
     assert any(e.category == "integrity" for e in fold_.timeline.rows)
+
+
+def test_a_grant_whose_incident_several_sites_share_goes_to_the_site_that_received_it() -> None:
+    from command.vocabulary import GrantsReceived
+
+    clock = ManualClock()
+    bund = site_journal(clock, "bund", "INC-1")
+    ferry = site_journal(clock, "ferry", "INC-1")  # both under the district's one incident
+    centre = centre_journal(clock)
+    last_b = mirror(centre, bund)
+    mirror(centre, ferry)
+    doc = grant_doc("G-NEW", "INC-1", "deputy-wang", clock.now() + 900)
+    centre.record(GrantRecorded(doc, narrowed=True))
+    board = CentreBoard()
+    board.apply_all(centre.events())
+    row = board.get("bund")
+    assert row is not None and row.grant_id != "G-NEW"  # not guessed
+    head = centre.head[0]
+    bund.journal.record(GrantsReceived((doc,)))
+    mirror(centre, bund, after=last_b)
+    board.apply_all(centre.events(after_seq=head))
+    bund_row, ferry_row = board.get("bund"), board.get("ferry")
+    assert bund_row is not None and (bund_row.grant_id, bund_row.commander) == (
+        "G-NEW",
+        "deputy-wang",
+    )
+    assert ferry_row is not None and ferry_row.grant_id != "G-NEW"
