@@ -47,7 +47,14 @@ from command.clock import Clock
 from command.errors import BatonError, IllegalTransition, ValidationError
 from command.journal import Journal, OrderRow
 from command.journal.messages import content_hash
-from command.lifecycle import TRANSITIONS, WITHDRAWN_STATES, OrderState, Step, withdrawal_step
+from command.lifecycle import (
+    EXPIRY_REASON,
+    TRANSITIONS,
+    WITHDRAWN_STATES,
+    OrderState,
+    Step,
+    withdrawal_step,
+)
 from command.model import Order
 from command.vocabulary import (
     STEP_KIND,
@@ -70,6 +77,12 @@ def _core(order: Order) -> dict[str, JSON]:
     body = order.signing_payload()
     del body["grant_chain"], body["commander"]
     return body
+
+
+def _reason_of(step: str) -> str:
+    """The withdrawal reason that gives `step` (the commander's own words are in the journal's
+    order.crossed only as the step; a cancellation's detail says it was withdrawn early)."""
+    return EXPIRY_REASON if step == Step.EXPIRE.value else "cancelled before it arrived"
 
 
 class OrderVerifier(Protocol):
@@ -181,10 +194,17 @@ class StationDesk:
         self.station_id = station_id
         self.verifier = verifier
         self.console = console
-        for event in journal.events(kinds=[Kind.GRANTS_RECEIVED]):
+        # Withdrawals that overtook their order on the wire (order id → reason), applied when
+        # the order arrives; rebuilt from the journal after a restart.
+        self._early: dict[str, str] = {}
+        for event in journal.events(kinds=[Kind.GRANTS_RECEIVED, Kind.ORDER_CROSSED]):
             body = decode(event)
             if isinstance(body, GrantsReceived):
                 verifier.add_documents(body.documents)
+            elif isinstance(body, OrderCrossed) and body.state is OrderState.ISSUED:
+                self._early[body.order_id] = _reason_of(body.step)
+        for oid in [o for o in self._early if journal.order(o) is not None]:
+            del self._early[oid]  # already applied on receipt
 
     # -- from the console -------------------------------------------------------------------
 
@@ -231,6 +251,7 @@ class StationDesk:
                 row = self.journal.receive_order(order, msg_id=msg_id, peer=peer, ts=now)
                 if row is None:
                     return ReceiveResult(Receipt.DUPLICATE, order.id)
+                self._withdraw_early(order.id, peer)
                 return ReceiveResult(Receipt.RECEIVED, order.id)
             verdict, summary = summarize(order, now)
             if verdict is not None:
@@ -244,6 +265,7 @@ class StationDesk:
                 incident=order.incident,
                 ts=now,
             )
+            self._withdraw_early(order.id, peer)
             return ReceiveResult(Receipt.RECEIVED, order.id)
 
     def _rechain(
@@ -320,9 +342,21 @@ class StationDesk:
             if not self.journal.mark_received(msg_id, peer):
                 return False
             row = self.journal.order(order_id)
-            if row is None or row.state in WITHDRAWN_STATES:
-                return False
             step = withdrawal_step(reason)
+            if row is None:  # overtook its order on the wire: applied when the order arrives
+                early = OrderCrossed(
+                    order_id,
+                    self.station_id,
+                    step.value,
+                    OrderState.ISSUED,
+                    self.clock.now(),
+                    msg_id,
+                )
+                self.journal.record(early, actor=peer)
+                self._early[order_id] = reason
+                return False
+            if row.state in WITHDRAWN_STATES:
+                return False
             if (row.state, step) not in TRANSITIONS:  # finished here before it arrived
                 crossed = OrderCrossed(
                     order_id, self.station_id, step.value, row.state, self.clock.now(), msg_id
@@ -335,6 +369,13 @@ class StationDesk:
                 detail["overruled_at"] = self._accepted_at(order_id)
             self.journal.record_step(order_id, step, actor=peer, detail=detail)
             return True
+
+    def _withdraw_early(self, order_id: str, peer: str) -> None:
+        """Apply a withdrawal that arrived before its order (inside the receipt's transaction)."""
+        reason = self._early.pop(order_id, None)
+        if reason is not None:
+            detail: dict[str, JSON] = {"reason": reason, "withdrawn": True}
+            self.journal.record_step(order_id, withdrawal_step(reason), actor=peer, detail=detail)
 
     def _accepted_at(self, order_id: str) -> float | None:
         """When this station accepted `order_id` (rare path: a withdrawal overruling it)."""

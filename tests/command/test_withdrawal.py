@@ -185,3 +185,21 @@ def test_a_commander_may_not_borrow_the_expiry_reason(pair: Pair) -> None:
     oid = _issued_and_acknowledged(pair)
     with pytest.raises(ValidationError, match="expiry"):
         pair.post.cancel_order(oid, EXPIRY_REASON)
+
+
+def test_a_withdrawal_that_overtakes_its_order_applies_on_receipt(pair: Pair) -> None:
+    issued = pair.post.issue_order(draft("st-a"), decision="patrol z1", rationale="crowd")
+    pair.post.cancel_order(issued.order.id, "crowd dispersed")
+    order_msg, cancel_msg = pair.post.journal.pending("st-a")
+    assert not pair.desk.cancel(
+        issued.order.id, "crowd dispersed", msg_id=cancel_msg.msg_id, peer="console"
+    )
+    # A restarted desk remembers it from the journal.
+    desk = StationDesk(pair.desk.journal, pair.clock, "st-a", AcceptAll())
+    desk.receive_order(order_msg.body["order"], msg_id=order_msg.msg_id, peer="console")
+    pair.desk = desk
+    pair.post.on_ack("st-a", order_msg.msg_id, msg_type="ORDER", body=order_msg.body)
+    console, station = pair.views(issued.order.id)
+    assert console.state is station.state is OrderState.CANCELLED
+    assert station.withdrawal_note() == "withdrawn — cancelled"
+    assert "agree on 1 of 1" in pair.merged_line()
