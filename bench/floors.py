@@ -2,7 +2,10 @@
 
 - raw pyzmq DEALER/ROUTER round trip on loopback (optionally with CURVE),
 - raw SQLite commit with WAL and synchronous=FULL (one fsync per commit),
-- raw SQLite insert rate (executemany in one transaction).
+- raw SQLite insert rate (executemany in one transaction),
+- raw SQLite insert of observation rows into the journal's observations schema (seven columns,
+  the two indexes `baton verify` and replay seek by), batch by batch, one FULL commit each: what
+  `add_observations` must do with no Python around it.
 """
 
 from __future__ import annotations
@@ -99,6 +102,64 @@ def sqlite_insert_rate(rows: int = 200_000, runs: int = 3, directory: Path | Non
     return Rate.of_runs("rows/s", rates)
 
 
+OBSERVATION_SCHEMA = (
+    "CREATE TABLE observations (ts REAL, feed TEXT, zone TEXT, metric TEXT, value REAL, "
+    "source TEXT, batch INTEGER)",
+    "CREATE INDEX idx_observations_zone_metric_ts ON observations (zone, metric, ts)",
+    "CREATE INDEX idx_observations_ts ON observations (ts)",
+)
+"""The journal's observations table and indexes (as `sqlite_store` creates them)."""
+
+
+def observation_rows(
+    total: int, series: int = 600
+) -> list[tuple[float, str, str, str, float, str]]:
+    """`total` plain observation tuples over `series` series, one reading per second each."""
+    rows = []
+    for i in range(total):
+        s = i % series
+        zone, metric, source = s // 12, ("crowd", "wind", "flow", "queue")[s // 3 % 4], "abc"[s % 3]
+        rows.append(
+            (
+                1_760_000_000.0 + i // series,
+                f"z{zone}.{metric}",
+                f"z{zone}",
+                metric,
+                1000.0 + (i * 7919 % 1000) / 7.0,
+                source,
+            )
+        )
+    return rows
+
+
+def observation_insert_rate(
+    rows: int = 200_000, batch: int = 5_000, runs: int = 3, directory: Path | None = None
+) -> Rate:
+    """Observation rows per second into the journal's schema, one FULL commit per batch."""
+    data = observation_rows(rows)
+    batches = [data[i : i + batch] for i in range(0, len(data), batch)]
+    rates = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(dir=directory) as tmp:
+            db = sqlite3.connect(Path(tmp) / "floor.sqlite", isolation_level=None)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=FULL")
+                for ddl in OBSERVATION_SCHEMA:
+                    db.execute(ddl)
+                t0 = time.perf_counter()
+                for seq, rows_ in enumerate(batches):
+                    db.execute("BEGIN")
+                    db.executemany(
+                        f"INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, {seq})", rows_
+                    )
+                    db.execute("COMMIT")
+                rates.append(len(data) / (time.perf_counter() - t0))
+            finally:
+                db.close()
+    return Rate.of_runs("rows/s", rates)
+
+
 def measure_floors(quick: bool = False) -> dict[str, Any]:
     """All floors, as JSON-ready dicts."""
     scale = 0.1 if quick else 1.0
@@ -109,5 +170,8 @@ def measure_floors(quick: bool = False) -> dict[str, Any]:
         "sqlite_commit_full": asdict(sqlite_commit(max(20, int(300 * scale)))),
         "sqlite_insert": asdict(
             sqlite_insert_rate(max(5000, int(200_000 * scale)), runs=1 if quick else 3)
+        ),
+        "sqlite_observation_insert": asdict(
+            observation_insert_rate(max(10_000, int(200_000 * scale)), runs=1 if quick else 3)
         ),
     }

@@ -6,7 +6,6 @@ P3's redraw figure (`bench.redraw`) needs the Qt console plots, so only that sui
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Callable
 from typing import Any
 
@@ -117,33 +116,9 @@ def orders_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
 
 def feeds_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
     """P3: fusion + journal ingest, and console redraw with 200 series."""
-    from bench.picture import bench_fusion
-    from bench.redraw import redraw_benchmark
+    from bench.picture import feeds_figures
 
-    total = 50_000 if quick else 500_000
-    runs = [bench_fusion(total, 5_000) for _ in range(1 if quick else 3)]
-    rate = statistics.median(r["fusion_journal_obs_per_s"] for r in runs)
-    fusion_only = statistics.median(r["fusion_obs_per_s"] for r in runs)
-    redraw = redraw_benchmark(200, frames=60 if quick else 240, warmup=10 if quick else 20)
-    return [
-        Figure(
-            "P3",
-            f"feed ingest into fusion + journal ({total:,} observations, batches of 5,000)",
-            {"obs/s": rate, "fusion only obs/s": fusion_only, "runs": len(runs)},
-            {"raw insert rows/s": floors["sqlite_insert"]["median"]},
-            "≥ 100,000 obs/s",
-            rate >= 100_000,
-        ),
-        Figure(
-            "P3r",
-            "console redraw with 200 live series (offscreen Qt, a new point per series per frame)",
-            {"p50 ms": redraw.p50_ms, "p95 ms": redraw.p95_ms, "max ms": redraw.max_ms},
-            {},
-            "p95 ≤ 33 ms",
-            redraw.p95_ms <= 33.0,
-            note=redraw.line(),
-        ),
-    ]
+    return feeds_figures(quick, floors)
 
 
 def replay_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
