@@ -81,3 +81,16 @@ def local_name(key: str, en: str) -> str:
     """The name under `key` ("station:police") in the current language (`en` when the
     scenario gives no Chinese name)."""
     return local(en, _names_zh.get(key, ""))
+
+
+def playbook_reason(playbook: str, reason: str, zone: str | None = None) -> str:
+    """A suggestion's reason in the current language: the playbook's Chinese reason (its
+    `{zone_name}` filled with the zone's Chinese name) when the UI is Chinese and the scenario
+    gives one, else `reason` as the engine wrote it."""
+    template = _names_zh.get(f"reason:{playbook}", "")
+    if not template or current_language() != "zh_CN":
+        return reason
+    zone_id = zone or ""
+    return template.replace("{zone_name}", local_name(f"zone:{zone_id}", zone_id)).replace(
+        "{zone}", zone_id
+    )

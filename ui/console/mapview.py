@@ -11,12 +11,9 @@ north arrow sit in the corners; the view fits the zones on every resize.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Literal
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -51,10 +48,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from command.errors import BatonError
 from command.interop.cot import UnitPosition
 from ui import theme
+from ui.console.mapdata import (
+    ContextFeature,
+    ZoneShape,
+    grid_zones,
+    length_text,
+    nice_length,
+    read_context,
+    read_zones,
+)
 from ui.i18n import local, marked
+
+__all__ = [
+    "ContextFeature",
+    "ZoneMap",
+    "ZoneShape",
+    "grid_zones",
+    "level_text",
+    "nice_length",
+    "read_context",
+    "read_zones",
+]
 
 LEVEL_TITLES = (
     marked(QT_TRANSLATE_NOOP("RiskLevel", "green")),
@@ -74,152 +90,12 @@ SCALE_TARGET_PX = 110.0  # the scale bar is the longest round length up to about
 Z_WATER, Z_ROAD, Z_TUNNEL, Z_LANDMARK = -4e12, -3e12, -2e12, -1e12
 Z_MARKER, Z_UNIT, Z_LEADER, Z_CONTEXT_LABEL, Z_LABEL = 5.0, 6.0, 8.0, 9.0, 10.0
 
-ContextKind = Literal["water", "land", "road", "tunnel", "landmark"]
-_KINDS: tuple[ContextKind, ...] = ("water", "land", "road", "tunnel", "landmark")
-
 
 def level_text(level: int | None) -> str:
     """The risk level's colour name in the current language ("no data" for None)."""
     if level is None:
         return QCoreApplication.translate("RiskLevel", NO_DATA)
     return QCoreApplication.translate("RiskLevel", LEVEL_TITLES[min(4, max(0, level))])
-
-
-@dataclass(frozen=True, slots=True)
-class ZoneShape:
-    """A zone outline from GeoJSON: id, display name (and its Chinese form) and rings of
-    (lon, lat). A GeoJSON Point zone has one ring of one point and is always a marker."""
-
-    zone: str
-    name: str
-    rings: tuple[tuple[tuple[float, float], ...], ...]
-    name_zh: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ContextFeature:
-    """Something drawn under the zones for orientation: water or land (areas), a road or a
-    tunnel (lines), a landmark (a point); `parts` are rings or lines of (lon, lat)."""
-
-    kind: ContextKind
-    name: str
-    parts: tuple[tuple[tuple[float, float], ...], ...]
-    name_zh: str = ""
-
-
-def _load_geojson(source: Path | Mapping[str, Any], what: str) -> Mapping[str, Any]:
-    if not isinstance(source, Path):
-        return source
-    try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise BatonError(f"cannot read {what} {source}: {err}") from None
-    if not isinstance(data, dict):
-        raise BatonError(f"cannot read {what} {source}: not a GeoJSON FeatureCollection")
-    return data
-
-
-def read_zones(source: Path | Mapping[str, Any]) -> list[ZoneShape]:
-    """Zone shapes from a GeoJSON FeatureCollection (a path or the parsed dict).
-
-    A feature's zone id is `properties.id` / `zone` / `key`, else the feature `id`; its name is
-    `properties.name`, else the id (`properties.name_zh`: its Chinese name). Polygon,
-    MultiPolygon and Point geometries are read.
-    """
-    data = _load_geojson(source, "zone outlines")
-    shapes = []
-    for feature in data.get("features", ()):
-        props = feature.get("properties") or {}
-        zone = props.get("id") or props.get("zone") or props.get("key") or feature.get("id")
-        geom = feature.get("geometry") or {}
-        kind = geom.get("type")
-        if not zone or kind not in ("Polygon", "MultiPolygon", "Point"):
-            continue
-        if kind == "Point":
-            rings: tuple[tuple[tuple[float, float], ...], ...] = (
-                ((float(geom["coordinates"][0]), float(geom["coordinates"][1])),),
-            )
-        else:
-            polys = [geom["coordinates"]] if kind == "Polygon" else geom["coordinates"]
-            rings = tuple(
-                tuple((float(p[0]), float(p[1])) for p in ring) for poly in polys for ring in poly
-            )
-        name = str(props.get("name") or zone)
-        shapes.append(ZoneShape(str(zone), name, rings, str(props.get("name_zh") or "")))
-    return shapes
-
-
-def read_context(source: Path | Mapping[str, Any]) -> list[ContextFeature]:
-    """Context features from a GeoJSON FeatureCollection: `properties.kind` is water, land,
-    road, tunnel or landmark (a Point is a landmark, a line a road, an area land by default),
-    `properties.name` / `name_zh` their names."""
-    data = _load_geojson(source, "map context")
-    out: list[ContextFeature] = []
-    for feature in data.get("features", ()):
-        props = feature.get("properties") or {}
-        geom = feature.get("geometry") or {}
-        kind_of = {"Point": "landmark", "LineString": "road", "MultiLineString": "road"}
-        gtype = str(geom.get("type"))
-        coords = geom.get("coordinates")
-        if coords is None:
-            continue
-        parts: tuple[tuple[tuple[float, float], ...], ...]
-        if gtype == "Point":
-            parts = (((float(coords[0]), float(coords[1])),),)
-        elif gtype == "LineString":
-            parts = (tuple((float(p[0]), float(p[1])) for p in coords),)
-        elif gtype in ("MultiLineString", "Polygon"):
-            parts = tuple(tuple((float(p[0]), float(p[1])) for p in line) for line in coords)
-        elif gtype == "MultiPolygon":
-            parts = tuple(
-                tuple((float(p[0]), float(p[1])) for p in ring) for poly in coords for ring in poly
-            )
-        else:
-            continue
-        kind = str(props.get("kind") or kind_of.get(gtype, "land"))
-        if kind not in _KINDS:
-            kind = kind_of.get(gtype, "land")
-        out.append(
-            ContextFeature(
-                kind,  # type: ignore[arg-type]
-                str(props.get("name") or ""),
-                parts,
-                str(props.get("name_zh") or ""),
-            )
-        )
-    return out
-
-
-def grid_zones(names: Sequence[tuple[str, str]]) -> list[ZoneShape]:
-    """Made-up rectangular outlines for (zone id, name) pairs that have no GeoJSON: three to a
-    row along a river bank (lon/lat near the Bund), so the map still shows every zone."""
-    shapes = []
-    lon0, lat0 = 121.4870, 31.2330
-    for i, (zid, name) in enumerate(names):
-        col, row = i % 3, i // 3
-        x0 = lon0 + col * 0.0032 + (row % 2) * 0.0012
-        y0 = lat0 + row * 0.0030
-        w, h = 0.0029, 0.0026
-        ring = ((x0, y0), (x0 + w, y0), (x0 + w * 1.05, y0 + h), (x0 - w * 0.05, y0 + h), (x0, y0))
-        shapes.append(ZoneShape(zid, name, (ring,)))
-    return shapes
-
-
-def nice_length(metres: float) -> float:
-    """The round length (1, 2 or 5 × 10ⁿ metres) nearest to `metres` (on a log scale)."""
-    if metres <= 0:
-        return 0.0
-    power = 10.0 ** math.floor(math.log10(metres))
-    steps = [s * power for s in (1.0, 2.0, 5.0, 10.0)]
-    return min(steps, key=lambda v: abs(math.log(v / metres)))
-
-
-def length_text(metres: float) -> str:
-    """ "200 m", "1 km", "1.5 km"."""
-    if metres >= 1000:
-        km = metres / 1000
-        return f"{km:g} km"
-    return f"{metres:g} m"
 
 
 class _Label(QGraphicsRectItem):

@@ -42,7 +42,7 @@ from command.lifecycle import OrderState
 from ui import theme
 from ui.console.clock import heard_text
 from ui.console.numbers import short_id
-from ui.i18n import current_language, local_name, marked
+from ui.i18n import current_language, local_name, marked, playbook_reason
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -509,8 +509,14 @@ class SuggestionsTableModel(RowTableModel[SuggestionView]):
                 lambda r, n: hhmm(r.proposed_at),
                 sort=lambda r, n: r.proposed_at,
             ),
-            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Playbook")), lambda r, n: r.playbook),
-            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Reason")), lambda r, n: r.reason),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Playbook")),
+                lambda r, n: local_name(f"playbook:{r.playbook}", r.playbook),
+            ),
+            _c(
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Reason")),
+                lambda r, n: playbook_reason(r.playbook, r.reason, r.zone),
+            ),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Orders")), orders),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Status")), status),
             _c(

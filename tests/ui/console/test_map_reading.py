@@ -202,3 +202,17 @@ def test_station_names_fit_or_elide_in_the_middle_with_the_full_name_as_tooltip(
     finally:
         window.timer.stop()
         window.plots.timer.stop()
+
+
+def test_playbook_titles_and_reasons_in_chinese(qapp: QApplication) -> None:
+    sc = load_scenario("typhoon")
+    i18n.set_names_zh(sc.names_zh)
+    english = "Riders waiting at Jinling East Road ferry point (Puxi) reached orange."
+    assert i18n.playbook_reason("riders_orange_shelter", english, "ferry_jinling") == english
+    i18n.set_language(qapp, "zh_CN")
+    assert (
+        i18n.playbook_reason("riders_orange_shelter", english, "ferry_jinling")
+        == "金陵东路轮渡站（浦西）等候骑手达到橙色。"
+    )
+    assert i18n.local_name("playbook:water_level_orange", "x").startswith("江水达到警戒水位")
+    assert i18n.playbook_reason("no_such_playbook", "as written") == "as written"
