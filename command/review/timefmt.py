@@ -15,14 +15,25 @@ def zone_or_utc(name: str | None) -> ZoneInfo:
 
 
 def local_time(ts: float, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M:%S %Z") -> str:
-    """`ts` shown in `tz`."""
-    return datetime.fromtimestamp(ts, UTC).astimezone(tz).strftime(fmt)
+    """`ts` shown in `tz`; a `%Z` in `fmt` is the offset ("UTC+08:00"), never an abbreviation
+    such as "CST"."""
+    when = datetime.fromtimestamp(ts, UTC).astimezone(tz)
+    if "%Z" not in fmt:
+        return when.strftime(fmt)
+    return "%Z".join(when.strftime(part) for part in fmt.split("%Z")).replace(
+        "%Z", utc_offset(ts, tz)
+    )
 
 
 def utc_offset(ts: float, tz: ZoneInfo) -> str:
     """The zone's offset at `ts` as "UTC+08:00" ("UTC" for UTC itself): never an abbreviation
     such as "CST", which names several zones."""
-    offset = datetime.fromtimestamp(ts, UTC).astimezone(tz).utcoffset()
+    return offset_text(datetime.fromtimestamp(ts, UTC).astimezone(tz))
+
+
+def offset_text(when: datetime) -> str:
+    """An aware datetime's offset as "UTC+08:00" ("UTC" for a zero offset)."""
+    offset = when.utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     if minutes == 0:
         return "UTC"

@@ -39,6 +39,7 @@ from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.authority.revocation import RevocationSet
 from command.authority.scope import Scope
 from command.clock import SystemClock
+from command.review.timefmt import offset_text
 
 
 def register(subparsers: Any) -> None:
@@ -324,7 +325,8 @@ def _utc(ts: float) -> str:
 
 
 def _local(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    when = datetime.fromtimestamp(ts, UTC).astimezone()
+    return f"{when.strftime('%Y-%m-%d %H:%M')} {offset_text(when)}"  # never "CST"
 
 
 def _span(seconds: float) -> str:
