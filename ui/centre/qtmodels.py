@@ -39,7 +39,7 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 10  # "alarm" | "red" | "amber" | "" (t
 CTX = "CentreBoard"
 AMBER_LEFT_S = 30 * 60.0  # authority left under this: amber
 SITREP_RED_S = 15 * 60.0  # a SITREP this long overdue: red (amber before)
-SILENT_S = 120.0  # no link event journaled and nothing heard for this long: shown offline
+SILENT_S = 300.0  # no link event journaled and nothing heard for this long: "silent", amber
 
 
 def _t(text: str) -> str:
@@ -300,7 +300,7 @@ class BoardTableModel(RowTableModel[BoardRow]):
         if row.alarm:
             return "alarm"
         if name == "link" and link_down(row, now):
-            return "red"
+            return "red" if row.link_up is False else "amber"  # journaled offline, or silent
         if name == "left":
             return left_status(row, now)
         if name == "sitrep":
