@@ -347,3 +347,17 @@ def test_layout_theme_and_language_are_remembered(
     qtbot.addWidget(second)
     assert second.restore_layout()
     assert theme.current().name == "dark"
+
+
+def test_a_site_heard_of_only_through_its_events_goes_silent_in_amber(qapp: QApplication) -> None:
+    from command.centre import BoardRow, CentreBoard
+    from ui.centre.qtmodels import BoardTableModel, link_text
+
+    now = 1_000_000.0
+    heard = BoardRow("bund", ("bund",), last_heard=now - 60)
+    assert link_text(heard, now) == "1 min ago"
+    silent = BoardRow("bund", ("bund",), last_heard=now - 301)
+    assert link_text(silent, now).startswith("silent")
+    model = BoardTableModel(CentreBoard(), clock=lambda: now)
+    assert model.status(silent, "link", now) == "amber"
+    assert model.status(BoardRow("b", ("b",), link_up=False), "link", now) == "red"
