@@ -10,6 +10,7 @@ journal, re-queue an outbox row, edit the orders table. The untouched copy verif
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -31,7 +32,8 @@ from tests.command.journal.forge import body_of, rewrite_and_resign
 from tests.command.journal.helpers import tamper
 from tests.system.demo_procs import ROOT, finish, kill_marked, marked, new_mark, start_demo
 
-ARGS = ["typhoon", "--headless", "--speed", "240", "--duration", "20"]
+ARGS = ["typhoon", "--headless", "--speed", "240", "--duration", "35"]
+# 35 wall s: a few interval checkpoints (every 10 wall s), each cosigned by the peers
 TIMEOUT_S = 180.0
 
 
@@ -87,6 +89,51 @@ def seqs_of(path: Path, kind: Kind) -> list[int]:
         conn.close()
 
 
+def cosigned_head(witnesses: list[Path], owner: str) -> int:
+    """The largest size the `witnesses` cosigned of `owner`'s journal (0: none)."""
+    best = 0
+    for path in witnesses:
+        conn = sqlite3.connect(path)
+        try:
+            for (text,) in conn.execute(
+                "SELECT body FROM events WHERE kind = ?", (Kind.WITNESS_COSIGNED.value,)
+            ):
+                cp = json.loads(text)["checkpoint"]
+                if f"/{owner}/" in cp["origin"]:
+                    best = max(best, int(cp["head_seq"]))
+        finally:
+            conn.close()
+    return best
+
+
+def forged(path: Path, seq: int) -> str:
+    """Event `seq`'s body with one field added (any change of content will do)."""
+    return body_of(path, seq).replace("{", '{"forged":1,', 1)
+
+
+def plain_before(path: Path, seq: int) -> int:
+    """The last event before `seq` that is not a checkpoint."""
+    kinds = {s: k for s, k in _kinds(path)}
+    return max(s for s, k in kinds.items() if s < seq and k != Kind.CHECKPOINT.value)
+
+
+def _kinds(path: Path) -> list[tuple[int, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return [(int(a), str(b)) for a, b in conn.execute("SELECT seq, kind FROM events")]
+    finally:
+        conn.close()
+
+
+def commander(run: Run) -> str:
+    """The console journal's owner (the commander's name in its origin)."""
+    conn = sqlite3.connect(run.console)
+    try:
+        return str(conn.execute("SELECT value FROM meta WHERE key = 'owner'").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def full(run: Run, journal: Path) -> tuple[str, int | None, str]:
     """(problem, first bad seq, where) of verifying `journal` as `baton verify RUN_DIR` does."""
     others = [p for p in [run.console, *run.stations()] if p != journal]
@@ -134,8 +181,8 @@ def test_delete_is_named(run: Run) -> None:
 
 
 def test_truncation_is_caught_by_the_stations(run: Run) -> None:
-    checkpoints = seqs_of(run.console, Kind.CHECKPOINT)
-    cut = checkpoints[len(checkpoints) // 2]  # the stations cosigned far beyond it
+    cut = cosigned_head(run.stations(), commander(run))
+    assert cut > 1, "the stations cosigned none of the console's checkpoints"
     tamper(
         run.console,
         f"DELETE FROM events WHERE seq >= {cut}",
@@ -148,11 +195,11 @@ def test_truncation_is_caught_by_the_stations(run: Run) -> None:
 
 
 def test_rewrite_and_drop_checkpoints(run: Run) -> None:
-    seq = seqs_of(run.console, Kind.ORDER_ISSUED)[0]
-    edited = body_of(run.console, seq).replace('"priority":', '"priority_":', 1)
-    rewrite_and_resign(run.console, seq, edited, None, drop_checkpoints=True, drop_cosigned=True)
-    result = verify_journal(run.console, tables=False)
-    assert result.ok  # the chain alone is fooled
+    seq = seqs_of(run.console, Kind.CHECKPOINT)[0] + 1
+    rewrite_and_resign(
+        run.console, seq, forged(run.console, seq), None, drop_checkpoints=True, drop_cosigned=True
+    )
+    assert verify_journal(run.console, tables=False).ok  # the chain alone is fooled
     alone = verify_journal(run.console, trusted=run.trusted(), tables=False)
     assert not alone.ok and alone.problem == TAIL_TOO_LONG, alone.summary(run.console)
     assert full(run, run.console)[0] == TAIL_TOO_LONG
@@ -161,22 +208,26 @@ def test_rewrite_and_drop_checkpoints(run: Run) -> None:
 def test_rewrite_and_resign_with_the_commanders_key(run: Run) -> None:
     (secret,) = sorted((run.keys / "console").glob("*.sign"))
     signer = load_signer(secret)
-    seq = seqs_of(run.console, Kind.ORDER_ISSUED)[0]
-    edited = body_of(run.console, seq).replace('"priority":', '"priority_":', 1)
-    rewrite_and_resign(run.console, seq, edited, signer, drop_cosigned=True)
+    head = cosigned_head(run.stations(), commander(run))
+    seq = plain_before(run.console, head + 1)
+    rewrite_and_resign(run.console, seq, forged(run.console, seq), signer, drop_cosigned=True)
     alone = verify_journal(run.console, trusted=run.trusted(), tables=False)
     assert alone.ok, alone.summary(run.console)  # re-signed: alone it passes
     problem, bad, _ = full(run, run.console)
-    assert problem == CONTRADICTED and bad is not None and bad >= seq
+    assert problem == CONTRADICTED and bad is not None and seq <= bad <= head
 
 
 def test_station_journal_rewrite_is_caught_by_the_console(run: Run) -> None:
-    station = run.stations()[0]
+    heads = {p: cosigned_head([run.console], f"station/{p.stem}") for p in run.stations()}
+    station = max(heads, key=lambda p: heads[p])
+    assert heads[station] > 1, "the console cosigned no station checkpoint"
     (secret,) = sorted((run.keys / "stations" / station.stem).glob("*.sign"))
-    seq = seqs_of(station, Kind.CHECKPOINT)[0] - 1
+    seq = plain_before(station, heads[station] + 1)
     tamper(station, f"UPDATE events SET ts = ts + 0.5 WHERE seq = {seq}")
     assert full(run, station)[:2] == (CHANGED, seq)
-    rewrite_and_resign(station, seq, body_of(station, seq), load_signer(secret))
+    rewrite_and_resign(station, seq, body_of(station, seq), load_signer(secret), drop_cosigned=True)
+    alone = verify_journal(station, trusted=run.trusted(), tables=False)
+    assert alone.ok, alone.summary(station)
     assert full(run, station)[0] == CONTRADICTED
 
 
