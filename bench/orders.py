@@ -8,6 +8,11 @@ and sends it; the station journals the receipt and acks; the console journals "d
 
 P2 (burst): 1,000 orders to 50 stations issued in one console command (one commit), counted as
 durably acknowledged when the console has journaled every `order.deliver`.
+
+Both run with periodic checkpoints and witnessing (the default: every journal signs its head
+every 200 events or 10 s and the peers cosign over the link) or without (`witnessed=False`: the
+console signs only on close, stations have no signing key). `python -m bench.orders witnessing`
+prints both and the ratio.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from bench.stats import Latency, Rate
 from command.clock import SystemClock
 from command.drafts import OrderDraft
 from command.journal import Journal
+from command.journal.checkpoints import CheckpointPolicy
 from command.model import Incident, OrderKind, ParamSpec, Station, Zone
 from command.signing import Signer
 from command.station_desk import AcceptAll
@@ -84,9 +90,10 @@ class OrderRig:
 
 @contextmanager
 def order_rig(
-    directory: Path, station_ids: list[str], *, heartbeat_s: float = 1.0
+    directory: Path, station_ids: list[str], *, heartbeat_s: float = 1.0, witnessed: bool = True
 ) -> Iterator[OrderRig]:
-    """Console + stations as engines in this process, connected over CURVE on loopback."""
+    """Console + stations as engines in this process, connected over CURVE on loopback; with
+    `witnessed`, every journal checkpoints periodically and the peers cosign."""
     clock = SystemClock()
     wire = WireConfig(heartbeat_s=heartbeat_s)
     server = CurveKeys.generate()
@@ -110,6 +117,7 @@ def order_rig(
         allowed={k.public: sid for sid, k in keys.items()},
         address="tcp://127.0.0.1:*",
         wire=wire,
+        checkpoints=CheckpointPolicy() if witnessed else None,
     )
     console = Engine(lambda ctx: ConsoleNode(ctx, settings), clock, on_batch=on_batch)
     console.start()
@@ -126,6 +134,7 @@ def order_rig(
                 console_public=server.public,
                 address=address,
                 wire=wire,
+                signer=Signer.generate(sid) if witnessed else None,
             )
             stations[sid] = Engine(
                 partial(_station_node, settings=st), clock, name=f"station-{sid}"
@@ -142,9 +151,11 @@ def order_rig(
         console.stop()
 
 
-def round_trip(n: int = 500, warmup: int = 50, directory: Path | None = None) -> Latency:
+def round_trip(
+    n: int = 500, warmup: int = 50, directory: Path | None = None, *, witnessed: bool = True
+) -> Latency:
     """P1: issue → station journaled → ack → console journaled delivered, one at a time."""
-    return round_trip_stages(n, warmup, directory)[0]
+    return round_trip_stages(n, warmup, directory, witnessed=witnessed)[0]
 
 
 STAGES = {
@@ -156,7 +167,7 @@ STAGES = {
 
 
 def round_trip_stages(
-    n: int = 500, warmup: int = 50, directory: Path | None = None
+    n: int = 500, warmup: int = 50, directory: Path | None = None, *, witnessed: bool = True
 ) -> tuple[Latency, dict[str, float]]:
     """P1 with where the time goes: medians (ms) of four stages between the caller's clock and
     the journal timestamps of order.issued (console), order.received (station) and
@@ -165,7 +176,7 @@ def round_trip_stages(
         folder = Path(tmp)
         samples = []
         walls: dict[str, tuple[float, float]] = {}
-        with order_rig(folder, ["st-1"]) as rig:
+        with order_rig(folder, ["st-1"], witnessed=witnessed) as rig:
             for i in range(warmup + n):
                 w0, t0 = time.time(), time.perf_counter()
                 order_id = rig.issue("st-1", i)
@@ -194,13 +205,21 @@ def _stamps(path: Path, kind: str, key: Callable[[dict[str, Any]], Any]) -> dict
 
 
 def burst(
-    orders: int = 1000, stations: int = 50, runs: int = 3, directory: Path | None = None
+    orders: int = 1000,
+    stations: int = 50,
+    runs: int = 3,
+    directory: Path | None = None,
+    *,
+    witnessed: bool = True,
 ) -> dict[str, Any]:
     """P2: `orders` orders round-robin to `stations` stations in one console command; the rate
     at which the console journals them delivered (durably acknowledged)."""
     ids = [f"st-{i:03d}" for i in range(stations)]
     rates = []
-    with tempfile.TemporaryDirectory(dir=directory) as tmp, order_rig(Path(tmp), ids) as rig:
+    with (
+        tempfile.TemporaryDirectory(dir=directory) as tmp,
+        order_rig(Path(tmp), ids, witnessed=witnessed) as rig,
+    ):
         for run in range(runs):
             drafts = [draft(ids[i % stations], i) for i in range(orders)]
             t0 = time.perf_counter()
@@ -230,3 +249,30 @@ def threads_now() -> int:
 
 def _station_node(context: zmq.Context[Any], settings: StationSettings) -> StationNode:
     return StationNode(context, settings)
+
+
+def witnessing_overhead(quick: bool = False) -> dict[str, dict[str, float]]:
+    """P1 and P2 with and without periodic checkpoints and witnessing, and their ratio."""
+    n, warmup, runs = (300, 30, 2) if quick else (1000, 100, 3)
+    out: dict[str, dict[str, float]] = {}
+    for label, witnessed in (("without", False), ("with", True)):
+        p1 = round_trip(n, warmup, witnessed=witnessed)
+        p2 = burst(runs=runs, witnessed=witnessed)["rate"]
+        out[label] = {
+            "P1 p50 ms": p1.p50_ms,
+            "P1 p99 ms": p1.p99_ms,
+            "P2 orders/s": float(p2["median"]),
+        }
+    out["ratio with/without"] = {
+        k: out["with"][k] / out["without"][k] for k in out["with"] if out["without"][k]
+    }
+    return out
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:2] != ["witnessing"]:
+        raise SystemExit("usage: python -m bench.orders witnessing [--quick]")
+    for label, figures in witnessing_overhead("--quick" in sys.argv).items():
+        print(f"{label:>20}: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))

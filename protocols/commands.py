@@ -353,6 +353,18 @@ class JournalFailed:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class IntegrityAlarm:
+    """A witness refused one of this journal's checkpoints (or, as a witness, this node refused
+    a peer's): the journal was forked, rolled back or re-signed. `refusal` is the journaled
+    `witness.refused` body (the evidence); `text` the one line to show."""
+
+    witness: str
+    reason: str
+    text: str
+    refusal: dict[str, JSON] = field(default_factory=dict)
+
+
 Update = (
     PictureChanged
     | PictureSnapshotted
@@ -364,5 +376,6 @@ Update = (
     | MetricHistory
     | CommandFailed
     | JournalFailed
+    | IntegrityAlarm
 )
 """Everything a node reports to the GUI besides journal events."""

@@ -4,7 +4,9 @@
 an application core (`ConsolePost`, `StationDesk`). They decode strictly (refusals get a NACK and a
 `message.rejected` journal line), check that a peer is who its key says, ack only after the
 effect is committed, resend pending messages in journal order (3 s, doubling to 60 s, forever; all
-at once after every reconnection), send heartbeats when idle and track presence.
+at once after every reconnection), send heartbeats when idle and track presence. Each end also
+witnesses the other's journal over the link (`protocols.witnessing`): it offers its own
+checkpoints (CHECKPOINT) and cosigns or refuses the peer's (WITNESS).
 
 Both are driven by `pump()` (drain incoming) and `tick(now)` (timers), from one thread.
 """
@@ -24,12 +26,13 @@ from command.journal import Journal, OutMessage
 from command.reports import check_report, sign_report
 from command.signing import Signer
 from command.station_desk import Receipt, StationDesk
-from command.vocabulary import AuthRejected, LinkChanged, MessageRejected
+from command.vocabulary import AuthRejected, LinkChanged, MessageRejected, WitnessRefused
 from protocols.codec import MAX_MESSAGE_BYTES, DecodeError, decode, encode, peek_msg_id
 from protocols.messages import (
     Ack,
     Body,
     Cancel,
+    CheckpointMsg,
     Grants,
     Header,
     Heartbeat,
@@ -39,9 +42,11 @@ from protocols.messages import (
     NackCode,
     OrderMsg,
     Report,
+    WitnessMsg,
 )
 from protocols.security import RejectionSummaries
 from protocols.transport import Incoming, LinkEvent, SendResult, Transport
+from protocols.witnessing import Logbook, Problem, Witness
 
 JSON = Any
 
@@ -60,6 +65,18 @@ class WireConfig:
     # per attempt.
     auth_log_every_s: float = 60.0
     reload_every_s: float = 2.0  # re-read a peer's pending messages at most this often
+    # Resend the latest checkpoint to a witness that has not cosigned it this often (None: every
+    # heartbeat interval).
+    witness_resend_s: float | None = None
+    # A witness journals at most this many distinct refusals per origin at once, then one per
+    # `refusal_every_s` (a hostile peer cannot make it journal unbounded evidence).
+    refusal_burst: int = 8
+    refusal_every_s: float = 60.0
+
+    @property
+    def resend_checkpoint_s(self) -> float:
+        """Seconds between offers of a checkpoint not yet cosigned."""
+        return self.heartbeat_s if self.witness_resend_s is None else self.witness_resend_s
 
 
 @dataclass
@@ -110,7 +127,11 @@ class _Wire:
         self._seq = 0
         self.received = 0
         self.received_from: Counter[str] = Counter()
-        self._held: list[tuple[str, list[bytes]]] | None = None
+        self._held: list[tuple[str, list[bytes]] | Callable[[], None]] | None = None
+        self.logbook = Logbook(journal, resend_s=config.resend_checkpoint_s)
+        self.witness: Witness | None = None
+        # Refusals of a witness (of our checkpoints, or ours of a peer's): for the GUI.
+        self.alarms: list[WitnessRefused] = []
 
     def _message(
         self, body: Body, *, ack_of: str = "", seq: int = 0, attempt: int = 1, msg_id: str = ""
@@ -136,6 +157,13 @@ class _Wire:
             self._held.append((peer, frames))
             return SendResult.SENT
         return self._transmit(peer, frames)
+
+    def _after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once what is being handled is durable (at once outside `pump`)."""
+        if self._held is not None:
+            self._held.append(action)
+        else:
+            action()
 
     def _transmit(self, peer: str, frames: list[bytes]) -> SendResult:
         result = self.transport.send(peer, frames)
@@ -274,8 +302,11 @@ class _Wire:
             held = self._held
         finally:
             self._held = None
-        for peer, frames in held:
-            self._transmit(peer, frames)
+        for entry in held:
+            if callable(entry):
+                entry()
+            else:
+                self._transmit(*entry)
         if first_error is not None:
             raise first_error
         return count
@@ -289,6 +320,75 @@ class _Wire:
             count += 1
             self._handle(item)
         return count
+
+    # -- witnessing -------------------------------------------------------------------------
+
+    def _offer(self, peer: str, *, force: bool = False) -> None:
+        """Send `peer` our latest checkpoint if it is due (see `Logbook.offer`)."""
+        if not self.logbook.active:
+            return
+        now = self.clock.now()
+        offer = self.logbook.offer(peer, now, force=force)
+        if offer is not None:
+            self._send_offer(peer, offer, now)
+
+    def _send_offer(self, peer: str, offer: CheckpointMsg, now: float) -> None:
+        message = self._message(offer)
+        if self._send(peer, message) is SendResult.SENT:
+            self.logbook.sent(peer, message.header.msg_id, offer, now)
+
+    def _refuse_message(self, peer: str, problem: Problem, msg_id: str) -> None:
+        self._rejected(peer, problem.code, problem.text, msg_id)
+        self._reply(peer, Nack(code=problem.code.value, text=problem.text[:200]), msg_id)
+
+    def _on_checkpoint(self, peer: str, message: Message) -> None:
+        """Judge a peer's checkpoint as its witness; journal first, answer after the commit."""
+        body = message.body
+        assert isinstance(body, CheckpointMsg)
+        msg_id = message.header.msg_id
+        witness = self.witness
+        if witness is None:
+            problem = Problem(NackCode.UNEXPECTED, "this end has no key to witness with")
+            self._refuse_message(peer, problem, msg_id)
+            return
+        answer = witness.on_checkpoint(peer, body, self.clock.now())
+        if answer.problem is not None:
+            self._refuse_message(peer, answer.problem, msg_id)
+            return
+        cosigned = answer.remember
+        if cosigned is not None:
+            self._after_commit(lambda: witness.remember(cosigned))
+        if answer.refusal is not None and answer.journaled:
+            self.alarms.append(answer.refusal)
+        if answer.reply is not None:
+            self._reply(peer, answer.reply, msg_id)
+
+    def _on_witness(self, peer: str, message: Message) -> None:
+        """A witness's answer to one of our checkpoints."""
+        body = message.body
+        assert isinstance(body, WitnessMsg)
+        if not self.logbook.active:
+            problem = Problem(NackCode.UNEXPECTED, "this end offered no checkpoint")
+            self._refuse_message(peer, problem, message.header.msg_id)
+            return
+        outcome = self.logbook.on_witness(peer, message.header.ack_of, body)
+        if outcome.problem is not None:
+            self._refuse_message(peer, outcome.problem, message.header.msg_id)
+            return
+        if outcome.resend is not None:
+            self._send_offer(peer, outcome.resend, self.clock.now())
+        if outcome.refusal is not None:
+            self.alarms.append(outcome.refusal)
+
+    @property
+    def witness_name(self) -> str:
+        """The name this end cosigns as ("" when it does not witness)."""
+        return "" if self.witness is None else self.witness.name
+
+    def drain_alarms(self) -> list[WitnessRefused]:
+        """Refusals journaled since the last call (for an `IntegrityAlarm`)."""
+        alarms, self.alarms = self.alarms, []
+        return alarms
 
     def _handle(self, item: Incoming | LinkEvent) -> None:
         if isinstance(item, LinkEvent):
@@ -331,6 +431,23 @@ class ConsoleWire(_Wire):
         self._next_timers = 0.0
         self._next_presence = 0.0
         self._heard_dirty: set[str] = set()
+        keys = self.report_keys
+        station_key: Callable[[str], str | None] = (
+            (lambda _s: None) if keys is None else (lambda s: keys.get(s))
+        )
+        self.logbook = Logbook(
+            self.journal, resend_s=self.config.resend_checkpoint_s, witness_key=station_key
+        )
+        self.witness = Witness(
+            self.journal,
+            post.commander,
+            post.signer,
+            side="station",
+            owner_is_peer=True,
+            peer_key=station_key,
+            refusal_burst=self.config.refusal_burst,
+            refusal_every_s=self.config.refusal_every_s,
+        )
         now = clock.now()
         for station in self._online:
             self._last_heard[station] = now  # give them three intervals to show up again
@@ -391,7 +508,12 @@ class ConsoleWire(_Wire):
         if isinstance(body, Hello) or reconnected:
             self._ready.add(station)
             self._send_pending(station, force=True)
-        if isinstance(body, Report):
+            self._offer(station, force=True)
+        if isinstance(body, CheckpointMsg):
+            self._on_checkpoint(station, message)
+        elif isinstance(body, WitnessMsg):
+            self._on_witness(station, message)
+        elif isinstance(body, Report):
             refusal = self._check_report(station, body)
             if refusal is not None:
                 code, text = refusal
@@ -473,12 +595,14 @@ class ConsoleWire(_Wire):
         self.flush_rejections()
         for station in sorted(self._ready):
             self._send_pending(station)
+            self._offer(station)
             self._heartbeat(station, now)
         silent_for = self.config.heartbeat_s * self.config.offline_after
         for station in sorted(self._online):
             if now - self._last_heard.get(station, now) > silent_for:
                 self._online.discard(station)
                 self._ready.discard(station)
+                self.logbook.forget(station)
                 self.post.station_offline(
                     station, detail=f"silent for {self.config.offline_after} heartbeat intervals"
                 )
@@ -510,6 +634,7 @@ class StationWire(_Wire):
         *,
         on_order: Callable[[str], None] | None = None,
         signer: Signer | None = None,
+        console_key: str | None = None,
     ) -> None:
         super().__init__(desk.journal, transport, clock, config or WireConfig())
         self.signer = signer  # the station's report-signing key (None: reports go unsigned)
@@ -518,6 +643,26 @@ class StationWire(_Wire):
         self._connected = False
         self._console_up = False
         self._on_order = on_order
+        # The console's checkpoints and cosignatures are by the commander's key: `console_key`
+        # when known, else the first one this station cosigned (pinned from its journal).
+        self.console_key = console_key
+        if signer is not None:
+            witness = Witness(
+                self.journal,
+                desk.station_id,
+                signer,
+                side="console",
+                owner_is_peer=False,
+                peer_key=lambda _peer: console_key,
+                refusal_burst=self.config.refusal_burst,
+                refusal_every_s=self.config.refusal_every_s,
+            )
+            self.witness = witness
+            self.logbook = Logbook(
+                self.journal,
+                resend_s=self.config.resend_checkpoint_s,
+                witness_key=lambda _peer: console_key or witness.key_of("console"),
+            )
 
     def _wire_body(self, out: OutMessage) -> Body:
         """A REPORT carries the station's signature over (station, order, step, ts, detail)."""
@@ -535,8 +680,10 @@ class StationWire(_Wire):
             self._connected = True
             self._send(self.console, self._message(Hello(role="station", name=self.name)))
             self._send_pending(self.console, force=True)
+            self._offer(self.console, force=True)
         elif event.kind == "disconnected":
             self._connected = False
+            self.logbook.forget(self.console)
 
     def on_incoming(self, item: Incoming) -> None:
         """Decode and dispatch one message from the console; ack after the effect commits."""
@@ -568,6 +715,10 @@ class StationWire(_Wire):
         elif isinstance(body, Grants):
             self.desk.learn_grants(body.documents, msg_id=msg_id, peer=self.console)
             self._reply(self.console, Ack(), msg_id)
+        elif isinstance(body, CheckpointMsg):
+            self._on_checkpoint(self.console, message)
+        elif isinstance(body, WitnessMsg):
+            self._on_witness(self.console, message)
         elif isinstance(body, Ack):
             self._settled(self.console, message.header.ack_of)
             self.journal.mark_acked(message.header.ack_of)
@@ -599,8 +750,10 @@ class StationWire(_Wire):
         self._send_pending(self.console, reload=True)
 
     def tick(self, now: float) -> None:
-        """Retries, heartbeats and the console's presence."""
+        """Retries, checkpoint offers, heartbeats and the console's presence."""
         self._send_pending(self.console)
+        if self._connected:
+            self._offer(self.console)
         self._heartbeat(self.console, now)
         silent_for = self.config.heartbeat_s * self.config.offline_after
         if self._console_up and now - self._last_heard.get(self.console, now) > silent_for:

@@ -16,6 +16,7 @@ from command.console_post import ConsolePost
 from command.drafts import OrderDraft
 from command.errors import JournalError, ValidationError
 from command.journal import IssuedOrder, Journal, OrderRow
+from command.journal.checkpoints import CheckpointPolicy, Origin
 from command.lifecycle import Step
 from command.model import Decision, DecisionKind, Incident, Observation, Signal
 from command.picture.engine import PictureEngine
@@ -29,6 +30,7 @@ from command.vocabulary import (
     Kind,
     MessageRejected,
     SignalReceived,
+    WitnessRefused,
 )
 from protocols.commands import (
     Acknowledge,
@@ -47,6 +49,7 @@ from protocols.commands import (
     FeedsStale,
     Handlers,
     Inbox,
+    IntegrityAlarm,
     IssueOrder,
     IssueOrders,
     Pending,
@@ -109,6 +112,26 @@ class ConsoleSettings:
     # (seconds of `clock`) is refused too.
     report_keys: Mapping[str, str] | None = None
     max_skew_s: float = DEFAULT_MAX_SKEW_S
+    # When the journal signs its head (`every_s` in seconds of `clock`: 10 wall seconds is
+    # `10 * speed` on a scenario clock); the stations witness these checkpoints. None: only the
+    # close checkpoint, nothing offered to witnesses (benchmarks' baseline).
+    checkpoints: CheckpointPolicy | None = field(default_factory=CheckpointPolicy)
+
+
+def alarm(refusal: WitnessRefused, *, ours: bool) -> IntegrityAlarm:
+    """The GUI's line for a witness refusal (`ours`: a witness refused our checkpoint)."""
+    size = refusal.offered.head_seq
+    if ours:
+        text = (
+            f"{refusal.witness} refused this journal's checkpoint at size {size} "
+            f"({refusal.reason.value}): {refusal.detail}"
+        )
+    else:
+        text = (
+            f"refused {refusal.offered.origin}'s checkpoint at size {size} "
+            f"({refusal.reason.value}): {refusal.detail}"
+        )
+    return IntegrityAlarm(refusal.witness, refusal.reason.value, text, refusal.to_body())
 
 
 class ConsoleNode:
@@ -120,6 +143,12 @@ class ConsoleNode:
             settings.journal_path, clock=settings.clock, owner=settings.name, role="console"
         )
         try:
+            if settings.checkpoints is not None:
+                self.journal.sign_with(
+                    settings.signer,
+                    Origin.of(settings.incident.id, "console", settings.name, settings.signer),
+                    settings.checkpoints,
+                )
             self.picture: PictureEngine | None = None
             snapshot = settings.snapshot
             if settings.picture_factory is not None:
@@ -208,14 +237,24 @@ class ConsoleNode:
 
     def pump(self) -> int:
         """Handle incoming messages."""
-        count = self.wire.pump()
+        try:
+            count = self.wire.pump()
+        finally:
+            self._alarms()
         if self.feeds is not None:
             count += self.feeds.pump()
         return count
 
+    def _alarms(self) -> None:
+        for refusal in self.wire.drain_alarms():
+            self._updates.append(alarm(refusal, ours=refusal.witness != self.wire.witness_name))
+
     def tick(self, now: float) -> None:
-        """Retries, heartbeats, presence, order timers, feed staleness, the picture."""
+        """Periodic checkpoint, retries, checkpoint offers, heartbeats, presence, order timers,
+        feed staleness, the picture."""
+        self.journal.tick(now)
         self.wire.tick(now)
+        self._alarms()
         if self.picture is not None and now >= self._next_picture:
             self._next_picture = now + self.settings.picture_every_s
             update = self.picture.tick(now)
@@ -412,6 +451,10 @@ class StationSettings:
     complete_after_s: float = 2.0
     operator_plan: PlanFn | None = None  # a planned operator (wins over accept_after_s)
     signer: Signer | None = None  # the station's report-signing key (None: unsigned reports)
+    # The station signs its journal's head with `signer` under this policy (`every_s` in seconds
+    # of `clock`) and witnesses the console's checkpoints; without a signer it does neither.
+    checkpoints: CheckpointPolicy = field(default_factory=CheckpointPolicy)
+    console_key: str | None = None  # the commander's key (hex); None: pinned on first sight
 
 
 class StationNode:
@@ -422,6 +465,12 @@ class StationNode:
         self.journal = open_journal(
             settings.journal_path, clock=settings.clock, owner=settings.station_id, role="station"
         )
+        if settings.signer is not None:
+            self.journal.sign_with(
+                settings.signer,
+                Origin.of("-", "station", settings.station_id, settings.signer),
+                settings.checkpoints,
+            )
         self.desk = StationDesk(
             self.journal,
             settings.clock,
@@ -456,6 +505,7 @@ class StationNode:
             settings.wire,
             on_order=self.operator.on_order if self.operator else None,
             signer=settings.signer,
+            console_key=settings.console_key,
         )
 
     def sockets(self) -> list[zmq.Socket[Any]]:
@@ -467,7 +517,8 @@ class StationNode:
         return self.wire.pump()
 
     def tick(self, now: float) -> None:
-        """Operator steps, retries, heartbeats."""
+        """Periodic checkpoint, operator steps, retries, checkpoint offers, heartbeats."""
+        self.journal.tick(now)
         if self.operator is not None:
             head = self.journal.head
             self.operator.tick(now)

@@ -19,12 +19,23 @@ from command.clock import Clock, SystemClock
 from command.errors import JournalError, ValidationError
 from command.journal import projections
 from command.journal.chain import GENESIS, canonical_encode, checkpoint_payload, event_hash
+from command.journal.checkpointing import (
+    REASON_CLOSE,
+    REASON_EVENTS,
+    REASON_INTERVAL,
+    REASON_MANUAL,
+    Checkpointer,
+    RunState,
+)
+from command.journal.checkpoints import CheckpointPolicy, Origin, sign_checkpoint
 from command.journal.memory_store import MemoryStore
 from command.journal.records import Event
 from command.journal.sqlite_store import SqliteStore
 from command.journal.store import EventRow, Store
 from command.signing import Signer
 from command.vocabulary import Checkpoint, EventBody, Kind
+
+_CHECKPOINT = str(Kind.CHECKPOINT)
 
 Role = Literal["console", "station", "centre"]
 
@@ -46,6 +57,8 @@ class JournalCore:
         self._closed = False
         self._readonly = False
         self._head = store.last_event() or (0, GENESIS)
+        self._checkpointer: Checkpointer | None = None
+        self._saved: list[RunState] = []
         self._claim()
 
     # -- opening and closing ----------------------------------------------------------------
@@ -85,6 +98,8 @@ class JournalCore:
         journal._closed = False
         journal._readonly = True
         journal._head = store.last_event() or (0, GENESIS)
+        journal._checkpointer = None
+        journal._saved = []
         return journal
 
     def _claim(self) -> None:
@@ -120,10 +135,21 @@ class JournalCore:
         return self._head
 
     def close(self, signer: Signer | None = None) -> None:
-        """Close the journal, first signing a checkpoint of the head when `signer` is given."""
+        """Close the journal, first signing a checkpoint of the head: with the journal's own
+        signer (`sign_with`, reason "close") when events are unsigned, else with `signer` when
+        given and the last event is not a checkpoint (the legacy close)."""
         if self._closed:
             return
-        if signer is not None and self._head[0] > 0:
+        cp = self._checkpointer
+        if cp is not None and not self._readonly:
+            if cp.count > 0:
+                try:
+                    self._sign_head(REASON_CLOSE)
+                except BaseException:
+                    self._closed = True
+                    self._store.close()
+                    raise
+        elif signer is not None and self._head[0] > 0:
             last = next(self._store.select_events(self._head[0] - 1, None), None)
             if last is None or last.kind != Kind.CHECKPOINT:
                 self.checkpoint(signer)
@@ -147,12 +173,14 @@ class JournalCore:
         if self._depth:
             name = f"baton_sp{self._depth}"
             self._store.savepoint(name)
+            saved = self._save_run()
             self._depth += 1
             try:
                 yield
             except BaseException:
                 self._store.rollback_to(name)
                 self._head = self._store.last_event() or (0, GENESIS)
+                self._restore_run(saved)
                 raise
             else:
                 self._store.release(name)
@@ -160,6 +188,7 @@ class JournalCore:
                 self._depth -= 1
             return
         self._store.begin()
+        saved = self._save_run()
         self._depth = 1
         try:
             yield
@@ -168,9 +197,17 @@ class JournalCore:
             with suppress(JournalError):  # the first error is the one to report
                 self._store.rollback()
             self._head = self._store.last_event() or (0, GENESIS)
+            self._restore_run(saved)
             raise
         finally:
             self._depth = 0
+
+    def _save_run(self) -> RunState | None:
+        return None if self._checkpointer is None else self._checkpointer.save()
+
+    def _restore_run(self, saved: RunState | None) -> None:
+        if saved is not None and self._checkpointer is not None:
+            self._checkpointer.restore(saved)
 
     def record(
         self,
@@ -240,9 +277,29 @@ class JournalCore:
         """Append an event whose canonical body text is already made; `body` must be JSON-equal
         to it and only read (projections canonicalise what they store)."""
         kind = str(kind)  # a Kind member's value
+        when = float(self.clock.now() if ts is None else ts)
+        cp = self._checkpointer
+        if cp is not None and kind != _CHECKPOINT:
+            now = when if ts is None else float(self.clock.now())
+            if cp.interval_due(now):
+                self._sign_head(REASON_INTERVAL, now)
+            event = self._append_row(kind, body, body_text, actor, incident, when)
+            if cp.appended(now):
+                self._sign_head(REASON_EVENTS, now)
+            return event
+        return self._append_row(kind, body, body_text, actor, incident, when)
+
+    def _append_row(
+        self,
+        kind: str,
+        body: dict[str, Any],
+        body_text: str,
+        actor: str | None,
+        incident: str,
+        when: float,
+    ) -> Event:
         seq = self._head[0] + 1
         prev = self._head[1]
-        when = float(self.clock.now() if ts is None else ts)
         who = self.owner if actor is None else actor
         digest = event_hash(prev, seq, when, who, kind, incident, body_text)
         self._store.insert_event(EventRow(seq, when, who, kind, incident, body_text, prev, digest))
@@ -253,6 +310,8 @@ class JournalCore:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             # the caller's transaction rolls the event back with everything else
             raise ValidationError(f"event {kind!r} has a malformed body: {err!r}") from None
+        if kind == _CHECKPOINT and self._checkpointer is not None:
+            self._checkpointer.signed(self._own_checkpoint(body))
         return event
 
     def events(
@@ -281,10 +340,103 @@ class JournalCore:
 
     # -- checkpoints ------------------------------------------------------------------------
 
+    def sign_with(
+        self,
+        signer: Signer,
+        origin: Origin,
+        policy: CheckpointPolicy | None = None,
+    ) -> None:
+        """Checkpoint periodically from now on (see `command.journal.checkpointing`): every
+        `policy.every_events` events, before an unsigned run spans `policy.every_s` seconds of
+        the journal clock, from `tick`, and on close; each signed by `signer` for `origin`."""
+        if self._readonly:
+            raise JournalError(f"cannot sign journal {self.path}: it is open read-only")
+        if not signer.public_hex.lower().startswith(origin.key_id.lower()):
+            raise ValidationError(f"origin {origin.text!r} does not name the key of {signer.name}")
+        cp = Checkpointer(signer, origin, policy or CheckpointPolicy())
+        self._checkpointer = cp
+        last_seq = 0
+        for row in self._store.select_events(0, (_CHECKPOINT,)):
+            last_seq = row.seq
+            mine = self._own_checkpoint(json.loads(row.body))
+            if mine is not None:
+                cp.latest = mine
+        head_seq = self._head[0]
+        if head_seq > last_seq:
+            first = next(self._store.select_events(last_seq, None), None)
+            cp.count = head_seq - last_seq
+            cp.first_at = None if first is None else float(first.ts)
+
+    @property
+    def checkpointer(self) -> Checkpointer | None:
+        """The periodic signer (`sign_with`), or None when the journal does not checkpoint."""
+        return self._checkpointer
+
+    @property
+    def latest_checkpoint(self) -> Checkpoint | None:
+        """The newest checkpoint this journal's own signer (`sign_with`) journaled, if any."""
+        return None if self._checkpointer is None else self._checkpointer.latest
+
+    @property
+    def unsigned(self) -> int:
+        """Events since the last checkpoint (only known to a journal that checkpoints)."""
+        return 0 if self._checkpointer is None else self._checkpointer.count
+
+    def tick(self, now: float | None = None) -> Event | None:
+        """Sign the head (reason "interval") when the oldest unsigned event is `every_s` old at
+        `now` (journal clock); the engine calls this every turn. Returns the checkpoint event."""
+        cp = self._checkpointer
+        if cp is None or self._closed or self._readonly:
+            return None
+        when = float(self.clock.now() if now is None else now)
+        if not cp.tick_due(when):
+            return None
+        with self.transaction():
+            return self._sign_head(REASON_INTERVAL, when)
+
+    def _own_checkpoint(self, body: dict[str, Any]) -> Checkpoint | None:
+        """The checkpoint in `body` when it is one of this journal's origin, else None."""
+        cp = self._checkpointer
+        if cp is None or body.get("origin") != cp.origin.text:
+            return None
+        try:
+            return Checkpoint.from_body(body)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def _sign_head(self, reason: str, now: float | None = None) -> Event:
+        """Journal a checkpoint of the head by the journal's own signer."""
+        cp = self._checkpointer
+        assert cp is not None
+        when = float(self.clock.now() if now is None else now)
+        if not self._depth:
+            with self.transaction():
+                return self._sign_head(reason, when)
+        seq, digest = self._head
+        body = cp.sign(seq, digest, ts=when, reason=reason)
+        return self._append(body.kind, body.to_body(), actor=cp.signer.name, ts=when)
+
     def checkpoint(self, signer: Signer) -> Event:
-        """Sign the chain head and journal the signature (`baton verify` checks it)."""
+        """Sign the chain head and journal the signature (`baton verify` checks it). On a
+        journal that checkpoints (`sign_with`) it is a full checkpoint with reason "manual",
+        under the journal's origin (naming `signer`'s key); otherwise a legacy one."""
         with self.transaction():
             seq, digest = self._head
+            cp = self._checkpointer
+            if cp is not None:
+                origin = cp.origin
+                if not signer.public_hex.lower().startswith(origin.key_id.lower()):
+                    origin = Origin.of(origin.incident, origin.side, origin.owner, signer)
+                body = sign_checkpoint(
+                    signer,
+                    origin,
+                    seq,
+                    digest,
+                    ts=float(self.clock.now()),
+                    policy=cp.policy,
+                    reason=REASON_MANUAL,
+                )
+                return self._record(body, actor=signer.name, ts=body.ts)
             signature = signer.sign(checkpoint_payload(seq, digest))
-            body = Checkpoint(seq, digest, signer.public_hex, signature)
-            return self._record(body, actor=signer.name)
+            legacy = Checkpoint(seq, digest, signer.public_hex, signature)
+            return self._record(legacy, actor=signer.name)

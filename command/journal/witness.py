@@ -126,8 +126,7 @@ class WitnessBook:
             if offered.head_seq < stored.head_seq:
                 return refuse(
                     RefusalReason.SMALLER,
-                    f"size {offered.head_seq} is smaller than the cosigned size "
-                    f"{stored.head_seq}",
+                    f"size {offered.head_seq} is smaller than the cosigned size {stored.head_seq}",
                 )
             if offered.head_seq == stored.head_seq:
                 if offered.head_hash != stored.head_hash:

@@ -37,6 +37,7 @@ from command.clock import SimulatedClock
 from command.errors import BatonError, JournalError, ValidationError
 from command.fold import Counts, IncidentState, fold
 from command.journal import Journal, verify_journal
+from command.journal.checkpoints import CheckpointPolicy
 from command.model import DecisionKind
 from command.picture.engine import PictureEngine
 from command.scenarios.mqtt_mapping import MqttMapper, subscriptions
@@ -552,6 +553,8 @@ class ConsoleRuntime:
             wire=wire_config(options.speed),
             feed_stale_after_s=10.0 * options.speed,
             picture_every_s=max(1.0, 0.5 * options.speed),
+            # Sign the journal's head every 200 events or 10 wall seconds (x speed on this clock).
+            checkpoints=CheckpointPolicy(every_s=10.0 * options.speed),
         )
         opened = incident_opened_body(options)
         uplink = uplink_settings(options)

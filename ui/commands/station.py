@@ -30,6 +30,7 @@ from command.authority.keys import load_signer, load_trust
 from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.clock import Clock, SimulatedClock, SystemClock
 from command.errors import BatonError
+from command.journal.checkpoints import CheckpointPolicy
 from command.lifecycle import Step
 from command.scenarios.loader import load_scenario
 from command.scenarios.operator import SimulatedOperator
@@ -182,6 +183,8 @@ def run(args: argparse.Namespace) -> int:
         complete_after_s=args.complete_after,
         operator_plan=plan if args.headless else None,
         signer=signer,
+        # 200 events or 10 wall seconds per checkpoint (the scenario clock runs `speed` x faster)
+        checkpoints=CheckpointPolicy(every_s=10.0 * skew_scale),
     )
     if not args.headless:
         return _run_window(args, settings)
