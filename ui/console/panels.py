@@ -51,6 +51,7 @@ from ui.console.qtmodels import (
     duration,
     state_text,
 )
+from ui.i18n import local_name
 
 
 def make_table(
@@ -157,7 +158,8 @@ class IncidentHeader(QFrame):
         """Re-read the header model (also on every tick: time left changes)."""
         m = self.model
         issuer = self.names.get(m.issuer, m.issuer)
-        self.incident.setText(m.incident_name or m.incident or self.tr("No incident"))
+        name = m.incident_name or m.incident
+        self.incident.setText(local_name("incident", name) if name else self.tr("No incident"))
         if m.revoked:
             deleg = self.tr("Delegation REVOKED by %1").replace("%1", issuer or "?")
         elif m.issuer:

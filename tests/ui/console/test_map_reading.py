@@ -216,3 +216,19 @@ def test_playbook_titles_and_reasons_in_chinese(qapp: QApplication) -> None:
     )
     assert i18n.local_name("playbook:water_level_orange", "x").startswith("江水达到警戒水位")
     assert i18n.playbook_reason("no_such_playbook", "as written") == "as written"
+
+
+def test_header_names_the_incident_in_chinese(qtbot: QtBot, qapp: QApplication) -> None:
+    sc = load_scenario("typhoon")
+    window = ConsoleWindow(sc.incident, settings_org="BatonTest", settings_app="hdr")
+    qtbot.addWidget(window)
+    try:
+        configure_window(window, sc)
+        opened = {"incident": {"id": sc.incident.id, "name": sc.incident.name}}
+        window.apply_events([Event(1, sc.start, "console", "incident.opened", "", opened, "", "")])
+        assert window.header.incident.text() == sc.incident.name
+        i18n.set_language(qapp, "zh_CN")
+        qtbot.waitUntil(lambda: window.header.incident.text() == "台风：轮渡停航与过江疏导")
+    finally:
+        window.timer.stop()
+        window.plots.timer.stop()
