@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bench.stats import Figure
 
-SUITES = ("orders", "feeds", "replay", "scale", "recovery")
+SUITES = ("orders", "feeds", "replay", "scale", "recovery", "centre")
 
 
 def register(sub: Any) -> None:
@@ -36,7 +36,8 @@ def register(sub: Any) -> None:
         description=(
             "orders: P1 round trip and P2 burst (+ MQTT QoS 1/2 when mosquitto is installed); "
             "feeds: P3 ingest and redraw; replay: P4 seek and verify; scale: P5 500 stations; "
-            "recovery: P6 console killed and restarted. 'all' runs every suite."
+            "recovery: P6 console killed and restarted; centre: C1 one operations centre with "
+            "50 site consoles shipping up (CPU, latency). 'all' runs every suite."
         ),
     )
     p.add_argument("suite", nargs="?", default="all", choices=(*SUITES, "all"))

@@ -190,10 +190,18 @@ def recovery_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
     ]
 
 
+def centre_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
+    """C1: one operations centre, 50 site consoles shipping their journals up."""
+    from bench.centre import centre_figures
+
+    return centre_figures(quick, floors)
+
+
 SUITE_RUNNERS: dict[str, Runner] = {
     "orders": orders_suite,
     "feeds": feeds_suite,
     "replay": replay_suite,
     "scale": scale_suite,
     "recovery": recovery_suite,
+    "centre": centre_suite,
 }
