@@ -1467,6 +1467,59 @@
     </message>
 </context>
 <context>
+    <name>Unit</name>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="24"/>
+        <source>riders</source>
+        <translation>人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="25"/>
+        <source>persons</source>
+        <translation>人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="26"/>
+        <source>people</source>
+        <translation>人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="27"/>
+        <source>buses</source>
+        <translation>辆</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="28"/>
+        <source>persons/m²</source>
+        <translation>人/m²</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="29"/>
+        <source>persons/min</source>
+        <translation>人/分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="30"/>
+        <source>testers</source>
+        <translation>名检测员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="31"/>
+        <source>tests</source>
+        <translation>次检测</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="32"/>
+        <source>veh/h</source>
+        <translation>辆/小时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="33"/>
+        <source>min</source>
+        <translation>分钟</translation>
+    </message>
+</context>
+<context>
     <name>ZoneMap</name>
     <message>
         <location filename="../../ui/console/mapview.py" line="67"/>

@@ -7,13 +7,31 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from command.picture.samples import number
 from command.scenarios.scenario import Scenario, StateLabel
-from ui.i18n import local
+from ui.i18n import local, marked
 
 # units that count things: never shown with decimals
 COUNT_UNITS = frozenset(
     {"riders", "people", "persons", "buses", "vehicles", "boats", "units", "orders", "count"}
+)
+# the shipped scenarios' units, translated for the Chinese UI (others are shown as written)
+UNITS = tuple(
+    marked(u)
+    for u in (
+        QT_TRANSLATE_NOOP("Unit", "riders"),
+        QT_TRANSLATE_NOOP("Unit", "persons"),
+        QT_TRANSLATE_NOOP("Unit", "people"),
+        QT_TRANSLATE_NOOP("Unit", "buses"),
+        QT_TRANSLATE_NOOP("Unit", "persons/m²"),
+        QT_TRANSLATE_NOOP("Unit", "persons/min"),
+        QT_TRANSLATE_NOOP("Unit", "testers"),
+        QT_TRANSLATE_NOOP("Unit", "tests"),
+        QT_TRANSLATE_NOOP("Unit", "veh/h"),
+        QT_TRANSLATE_NOOP("Unit", "min"),
+    )
 )
 SHORT_ID = 6  # characters of an order id shown in tables, banners and the map
 
@@ -21,6 +39,11 @@ SHORT_ID = 6  # characters of an order id shown in tables, banners and the map
 def is_count(unit: str) -> bool:
     """True when `unit` counts things ("riders", "buses", "people", "veh")."""
     return unit.strip().lower() in COUNT_UNITS
+
+
+def unit_text(unit: str) -> str:
+    """`unit` in the current language ("riders" → "人" in Chinese; m/s stays m/s)."""
+    return QCoreApplication.translate("Unit", unit) if unit in UNITS else unit
 
 
 def short_id(full: str) -> str:
@@ -43,7 +66,7 @@ def format_value(
         if word is not None and abs(value - key) < 1e-9:
             return word
     text = f"{round(value):,}" if integer or is_count(unit) else number(value)
-    return f"{text} {unit}".strip()
+    return f"{text} {unit_text(unit)}".strip()
 
 
 @dataclass(frozen=True, slots=True)

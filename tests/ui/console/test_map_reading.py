@@ -232,3 +232,13 @@ def test_header_names_the_incident_in_chinese(qtbot: QtBot, qapp: QApplication) 
     finally:
         window.timer.stop()
         window.plots.timer.stop()
+
+
+def test_units_read_in_chinese_in_the_chinese_ui(qapp: QApplication) -> None:
+    sc = load_scenario("typhoon")
+    numbers.set_metric_formats(numbers.metric_formats(sc))
+    assert numbers.format_metric("ferry_jinling", "riders_waiting", 87.0) == "87 riders"
+    i18n.set_language(qapp, "zh_CN")
+    assert numbers.format_metric("ferry_jinling", "riders_waiting", 87.0) == "87 人"
+    assert numbers.format_metric("river", "wind", 25.04) == "25.0 m/s"  # symbols stay
+    assert numbers.unit_text("buses") == "辆"
