@@ -15,13 +15,18 @@ under the centre's own grant (a district centre acts under the city's grant to i
 narrow within it, `command.authority.grants.narrow_grant` checks), journaled, and queued
 durably for the site in the centre journal's outbox (ack and redelivery as on the order link).
 
+The centre witnesses each site's journal: it judges every checkpoint a site offers
+(`protocols.witnessing.Witness`, as a station does for its console) and journals its cosignature
+(`witness.cosigned`) or the refusal evidence (`witness.refused`, a fork); its own journal is
+signed periodically (origin side "centre").
+
 With `uplink` the centre is also a site one level up: it ships its own journal (mirrors
 included) to the centre above with the same `protocols.uplink.SiteUplink`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,14 +36,17 @@ import zmq
 from command.authority.errors import AuthorityError
 from command.authority.grants import Grant, issue_grant, narrow_grant, revoke_grant
 from command.authority.handover import hand_over
+from command.authority.scope import Scope
 from command.clock import Clock
 from command.errors import JournalError, ValidationError
 from command.ids import new_id
-from command.journal import Journal, OutMessage
+from command.journal import Event, Journal, OutMessage
 from command.journal.chain import GENESIS, canonical_encode, event_hash
+from command.journal.checkpoints import CheckpointPolicy, Origin
 from command.signing import Signer
 from command.vocabulary import (
     AuthRejected,
+    Cosigned,
     GrantRecorded,
     GrantRevoked,
     Handover,
@@ -46,6 +54,8 @@ from command.vocabulary import (
     MessageRejected,
     SiteEvent,
     SitrepRequested,
+    WitnessRefused,
+    decode,
 )
 from protocols.centre_commands import (
     CentreSites,
@@ -62,6 +72,7 @@ from protocols.delivery import WireConfig, _Wire
 from protocols.messages import (
     Ack,
     Body,
+    CheckpointMsg,
     Heartbeat,
     Hello,
     Nack,
@@ -76,11 +87,52 @@ from protocols.security import KeyPair, RejectionSummaries
 from protocols.station_link import StationLink
 from protocols.transport import Incoming, LinkEvent, Transport
 from protocols.uplink import SiteUplink, UplinkSettings, open_uplink
+from protocols.witnessing import Problem, Witness
 
 JSON = Any
 DEFAULT_CENTRE_ADDRESS = "tcp://127.0.0.1:7711"
 HANDOVER_MSG = "SITE_HANDOVER"
 SITREP_MSG = "SITREP_REQUEST"
+
+
+def _side_of(origin: str) -> str:
+    try:
+        return Origin.parse(origin).side
+    except ValueError:
+        return ""
+
+
+def _witnessed_origin(event: Event) -> str:
+    """The origin of the checkpoint a witness event is about ("" for other events)."""
+    try:
+        body = decode(event)
+    except (KeyError, TypeError, ValueError):
+        return ""
+    if isinstance(body, Cosigned):
+        return body.checkpoint.origin
+    if isinstance(body, WitnessRefused):
+        return body.offered.origin
+    return ""
+
+
+class _SiteWitnessing:
+    """The centre journal as one site's witness sees it: only the witnessing events about that
+    site's journal (its origin, as its SITE_EVENTS name it); writes go to the journal."""
+
+    def __init__(self, journal: Journal, origin: Callable[[], str]) -> None:
+        self._journal = journal
+        self._origin = origin
+
+    def events(self, after_seq: int = 0, kinds: Any = None) -> Iterator[Event]:
+        """The journal's events of `kinds` about this site's journal."""
+        origin = self._origin()
+        for event in self._journal.events(after_seq, kinds):
+            if _witnessed_origin(event) == origin:
+                yield event
+
+    def record(self, body: Any, **kw: Any) -> Event:
+        """Journal `body` in the centre journal."""
+        return self._journal.record(body, **kw)
 
 
 @dataclass
@@ -105,9 +157,14 @@ class CentreWire(_Wire):
         config: WireConfig,
         *,
         sites: tuple[str, ...],
-        on_mirrored: Any = None,
+        on_mirrored: Callable[[str, str, Mapping[str, JSON]], None] | None = None,
+        signer: Signer | None = None,
     ) -> None:
         super().__init__(journal, transport, clock, config)
+        # The centre witnesses each site's journal with a book of its own (two sites of one
+        # incident may have commanders of one name: their origins differ only by key).
+        self._signer = signer
+        self._witnesses: dict[str, Witness] = {}
         self.sites = sites
         self.mirrors: dict[str, Mirror] = {s: Mirror() for s in sites}
         for ev in journal.events(kinds=[Kind.SITE_EVENT]):
@@ -176,6 +233,14 @@ class CentreWire(_Wire):
         if isinstance(body, SiteEvents):
             self._mirror(site, body, message.header.msg_id)
             self._send_ack(site)
+        elif isinstance(body, CheckpointMsg):
+            origin = self.mirrors.setdefault(site, Mirror()).origin
+            if origin and body.latest.get("origin") != origin:
+                text = f"checkpoint of {body.latest.get('origin')!r}, not of {site}'s journal"
+                self._refuse_message(site, Problem(NackCode.INVALID, text), message.header.msg_id)
+            else:
+                self.witness = self._witness_for(site)
+                self._on_checkpoint(site, message)
         elif isinstance(body, Ack):
             if self._settled(site, message.header.ack_of) is not None:
                 self.journal.mark_acked(message.header.ack_of)
@@ -194,6 +259,26 @@ class CentreWire(_Wire):
                 Nack(code=NackCode.UNEXPECTED.value, text=f"{message.type} not accepted"),
                 msg_id,
             )
+
+    def _witness_for(self, site: str) -> Witness | None:
+        """`site`'s witness (made at its first checkpoint, its book rebuilt from this journal's
+        cosignatures and refusals of that site's journal); None without a signing key."""
+        if self._signer is None:
+            return None
+        witness = self._witnesses.get(site)
+        if witness is None:
+            m = self.mirrors.setdefault(site, Mirror())
+            view = _SiteWitnessing(self.journal, lambda: m.origin)
+            witness = self._witnesses[site] = Witness(
+                view,  # type: ignore[arg-type]  # what Witness reads and writes of a journal
+                self.name,
+                self._signer,
+                side=_side_of(m.origin) or "console",
+                owner_is_peer=_side_of(m.origin) == "centre",
+                refusal_burst=self.config.refusal_burst,
+                refusal_every_s=self.config.refusal_every_s,
+            )
+        return witness
 
     def _send_ack(self, site: str) -> None:
         m = self.mirrors.setdefault(site, Mirror())
@@ -283,6 +368,7 @@ class CentreSettings:
     address: str = DEFAULT_CENTRE_ADDRESS
     wire: WireConfig = field(default_factory=WireConfig)
     uplink: UplinkSettings | None = None  # ship this centre's journal to the centre above
+    checkpoints: CheckpointPolicy | None = None  # periodic checkpoints (None: the default)
 
 
 class CentreNode:
@@ -293,6 +379,13 @@ class CentreNode:
         self.journal = open_journal(
             settings.journal_path, clock=settings.clock, owner=settings.name, role="centre"
         )
+        try:
+            incident = settings.chain[-1].incident if settings.chain else "-"
+            origin = Origin.of(incident, "centre", settings.name, settings.signer)
+            self.journal.sign_with(settings.signer, origin, settings.checkpoints)
+        except BaseException:
+            self.journal.close()
+            raise
         self.up: SiteUplink | None = None
         self.up_link: StationLink | None = None
         self._updates: list[Update] = []
@@ -317,6 +410,7 @@ class CentreNode:
                 settings.wire,
                 sites=tuple(sorted(set(settings.allowed.values()))),
                 on_mirrored=self._learn,
+                signer=settings.signer,
             )
             self._load()
             if settings.uplink is not None:
@@ -426,7 +520,7 @@ class CentreNode:
         )
 
     def _new_grant(
-        self, site: str, *, delegate: str, key: str, scope: Any, nb: float, na: float
+        self, site: str, *, delegate: str, key: str, scope: Scope, nb: float, na: float
     ) -> Grant:
         now = self.settings.clock.now()
         own = self.settings.chain
@@ -612,7 +706,8 @@ class CentreNode:
         return count
 
     def tick(self, now: float) -> None:
-        """Retries, heartbeats, presence; ship this journal up."""
+        """Periodic checkpoint, retries, heartbeats, presence; ship this journal up."""
+        self.journal.tick(now)
         self.wire.tick(now)
         if self.up is not None:
             self.up.tick(now)

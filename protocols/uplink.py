@@ -13,6 +13,10 @@ id): `GRANTS` (grant documents journaled as `grants.received`, revocations as `g
 `SITE_HANDOVER` (`handover`) and `SITREP_REQUEST` (`sitrep.requested`). Grant and revocation
 documents are then handed to `forward` (the console passes them to its stations).
 
+The centre witnesses this journal: once it has said where it stands, the site offers it its
+latest checkpoint (`CHECKPOINT`, through `protocols.witnessing` as on the order link) and again
+whenever a new one is signed; the centre's cosignatures are journaled (`checkpoint.cosigned`).
+
 The transport is a CURVE-client DEALER (`protocols.station_link.StationLink`, whose key the
 centre's allow-list names as this site). Driven by `pump()` and `tick(now)` in the engine thread.
 """
@@ -43,6 +47,7 @@ from protocols.commands import Command
 from protocols.delivery import WireConfig, _Wire
 from protocols.messages import (
     Ack,
+    CheckpointMsg,
     Grants,
     Heartbeat,
     Hello,
@@ -52,6 +57,7 @@ from protocols.messages import (
     SiteEvents,
     SiteHandover,
     SitrepRequest,
+    WitnessMsg,
 )
 from protocols.security import KeyPair
 from protocols.station_link import StationLink
@@ -125,7 +131,7 @@ class SiteUplink(_Wire):
     ) -> None:
         super().__init__(journal, transport, clock, config or WireConfig())
         self.centre = centre
-        self.origin = origin or f"{journal.role}:{journal.owner}"
+        self._origin = origin
         self.forward = forward
         self.connected = False  # handshake up and the centre said where it stands
         self._handshake = False
@@ -141,6 +147,17 @@ class SiteUplink(_Wire):
             else:
                 self.open_sitreps.pop(sid, None)
 
+    @property
+    def origin(self) -> str:
+        """The name of this journal shipped with its events: its checkpoint origin when it
+        signs checkpoints (what the centre's witness checks offers against)."""
+        signing = self.journal.checkpointer
+        if self._origin:
+            return self._origin
+        if signing is not None:
+            return signing.origin.text
+        return f"{self.journal.role}:{self.journal.owner}"
+
     # -- incoming -----------------------------------------------------------------------------
 
     def on_link_event(self, event: LinkEvent) -> None:
@@ -152,6 +169,7 @@ class SiteUplink(_Wire):
         elif event.kind == "disconnected":
             self._handshake = False
             self.connected = False
+            self.logbook.forget(self.centre)
 
     def on_incoming(self, item: Incoming) -> None:
         """Decode and dispatch one message from the centre; ack after the effect commits."""
@@ -172,7 +190,9 @@ class SiteUplink(_Wire):
             if self.journal.mark_received(msg_id, self.centre):
                 self._on_down(body)
             self._reply(self.centre, Ack(), msg_id)
-        elif isinstance(body, Ack | Nack | Hello | Heartbeat):
+        elif isinstance(body, WitnessMsg):
+            self._on_witness(self.centre, message)  # the centre witnesses this journal
+        elif isinstance(body, Ack | Nack | Hello | Heartbeat | CheckpointMsg):
             pass
         else:
             self._rejected(
@@ -205,6 +225,10 @@ class SiteUplink(_Wire):
         if not self.connected:
             self.connected = True
             self._sent = through  # a fresh connection resumes right after the centre's seq
+            self._sent = max(self._sent, through)
+            self._ship(now)
+            self._offer(self.centre, force=True)  # our latest checkpoint, to be witnessed
+            return
         self._sent = max(self._sent, through)
         self._ship(now)
 
@@ -263,6 +287,8 @@ class SiteUplink(_Wire):
             self._sent = self.acked  # resend what the centre has not acknowledged
             self._progress_at = now
         self._ship(now)
+        if self.connected:
+            self._offer(self.centre)  # a new checkpoint, or one not cosigned yet
         if self._handshake:
             self._heartbeat(self.centre, now)
         silent_for = self.config.heartbeat_s * self.config.offline_after

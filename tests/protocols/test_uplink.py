@@ -18,6 +18,7 @@ from command.clock import ManualClock
 from command.console_post import ConsolePost
 from command.fold import fold
 from command.journal import Journal
+from command.journal.checkpoints import CheckpointPolicy, Origin
 from command.signing import Signer
 from command.vocabulary import GrantRecorded, Kind, SiteEvent, decode
 from protocols.centre_commands import (
@@ -358,3 +359,37 @@ def test_a_replaced_site_journal_is_named_not_silently_skipped(world: World) -> 
     world.pump(lambda: bool(list(site.journal.events(kinds=[Kind.MESSAGE_REJECTED]))))
     (line,) = [e.body for e in site.journal.events(kinds=[Kind.MESSAGE_REJECTED])]
     assert "differs at seq" in line["text"]
+
+
+def test_the_centre_witnesses_each_site_journal(world: World) -> None:
+    """A site that signs checkpoints offers them up; the centre cosigns each, journaled at both
+    ends, and the centre signs its own journal too."""
+    site = world.sites["site-a"]
+    origin = Origin.of("inc-1", "console", "site-a", world.commander)
+    site.journal.sign_with(world.commander, origin, CheckpointPolicy(every_events=5))
+    for n in range(12):
+        site.post.add_decision(f"decision {n}", "x")
+    world.pump(lambda: bool(list(site.journal.events(kinds=[Kind.CHECKPOINT_COSIGNED]))))
+    cosigned = [e.body for e in world.centre.journal.events(kinds=[Kind.WITNESS_COSIGNED])]
+    assert cosigned and all(c["witness"] == "centre" for c in cosigned)
+    world.pump(lambda: world.synced("site-a"))
+    assert world.centre.journal.checkpointer is not None
+
+
+def test_two_sites_whose_origins_differ_only_by_key_are_both_witnessed(world: World) -> None:
+    """Two sites of one incident with commanders of one name: one book per site, no false fork."""
+    for name in ("site-a", "site-b"):
+        site = world.sites[name]
+        signer = Signer.generate("commander")
+        origin = Origin.of("inc-1", "console", "commander", signer)
+        site.journal.sign_with(signer, origin, CheckpointPolicy(every_events=4))
+        for n in range(6):
+            site.post.add_decision(f"{name} {n}", "x")
+
+    def both() -> bool:
+        return all(
+            list(s.journal.events(kinds=[Kind.CHECKPOINT_COSIGNED])) for s in world.sites.values()
+        )
+
+    world.pump(both)
+    assert not list(world.centre.journal.events(kinds=[Kind.WITNESS_REFUSED]))

@@ -8,6 +8,7 @@ clock at 20x (so a 3 s wall cut is 60 s of incident time).
 - a revocation from the centre makes the next order of that site rejected at its station with
   reason `revoked`, journaled at the centre, the site and the station;
 - a handover from the centre carries an open order on to its completion;
+- the centre witnesses (cosigns) both sites' checkpoints;
 - a key not on the centre's allow-list gets nothing mirrored.
 """
 
@@ -352,7 +353,19 @@ def test_centre_mirrors_revokes_hands_over_and_survives_a_cut(world: World) -> N
     assert not _order_events(a.station_journal, Kind.ORDER_REJECTED, open_order)
     world.check_mirror("site_a")
 
-    # 5. A key the centre does not list gets nothing mirrored, and the centre says so.
+    # 5. The centre witnesses both sites' journals: its cosignatures reach the sites.
+    for site in (a, b):
+        wait_for(
+            lambda s=site: any(  # type: ignore[misc]
+                e.body.get("witness") == "huangpu"
+                for e in _events(s.journal, [Kind.CHECKPOINT_COSIGNED])
+            ),
+            30,
+            f"the centre to cosign a checkpoint of {site.name}",
+            alive,
+        )
+
+    # 6. A key the centre does not list gets nothing mirrored, and the centre says so.
     _hostile(world)
 
 
