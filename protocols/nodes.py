@@ -32,6 +32,7 @@ from command.vocabulary import (
     SignalReceived,
     WitnessRefused,
 )
+from protocols.alert_commands import IssuePublicAlert, public_alert_handler
 from protocols.commands import (
     Acknowledge,
     AddDecision,
@@ -293,6 +294,7 @@ class ConsoleNode:
             .on(Status, self.status)
             .on(Address, self.address)
             .on(CountIssued, self.count_issued)
+            .on(IssuePublicAlert, public_alert_handler(self.post))
         )
         if self.picture is not None:
             handlers.on(PictureSnapshot, self.picture_snapshot)
