@@ -43,6 +43,8 @@ from command.journal import verify_journal
 from command.model import OrderKind
 from command.scenarios.loader import load_scenario
 from command.scenarios.scenario import Scenario
+from protocols.runtime import demo_centre
+from protocols.runtime.centre import CentreRuntime
 from protocols.runtime.console import ConsoleOptions, ConsoleRuntime, RunSummary, summarize
 from protocols.runtime.provision import Provisioned, StationFiles, default_data_dir, provision
 from protocols.runtime.supervisor import JOURNAL_FAILED_EXIT, Child, Supervisor
@@ -105,6 +107,8 @@ class DemoArgs:
     screenshot: Path | None = None
     station_windows: int = 0
     max_skew: float = DEFAULT_MAX_SKEW_S  # wall seconds, for the console and every station
+    centre: bool = False  # a district operations centre the console reports up to
+    multi: bool = False  # bund and typhoon at once under one centre (implies centre)
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,9 @@ class DemoPlan:
     station_windows: int
     screenshot_dir: Path | None = None
     max_skew_s: float = DEFAULT_MAX_SKEW_S  # wall seconds
+    centre: bool = False
+    multi: bool = False
+    log_prefix: str = ""  # before each child's name (the second incident of --multi)
 
     @property
     def run_dir(self) -> Path:
@@ -240,6 +247,10 @@ def plan_demo(args: DemoArgs, env: Mapping[str, str] | None = None) -> DemoPlan:
         if args.headless:
             raise DemoError("--screenshot takes pictures of the console window: drop --headless")
         mode = "screenshot"
+    if args.multi and args.scenario != DEFAULT_SCENARIO:
+        raise DemoError(
+            f"--multi runs bund and {demo_centre.MULTI_SECOND} together: drop {args.scenario!r}"
+        )
     scenario = load_scenario(args.scenario)
     stations = len(scenario.incident.stations)
     if args.station_windows > stations:
@@ -269,6 +280,8 @@ def plan_demo(args: DemoArgs, env: Mapping[str, str] | None = None) -> DemoPlan:
         station_windows=args.station_windows,
         screenshot_dir=args.screenshot.absolute() if args.screenshot else None,
         max_skew_s=args.max_skew,
+        centre=args.centre or args.multi,
+        multi=args.multi,
     )
     taken = [plan.journal] + [plan.station_journal(s.id) for s in scenario.incident.stations]
     clash = next((p for p in taken if p.exists()), None)
@@ -414,6 +427,7 @@ class DemoSummary:
     journal: Path
     problems: tuple[str, ...] = ()
     failures: tuple[str, ...] = ()  # journals that could not be written: which and why
+    extra: tuple[str, ...] = ()  # the operations centre's view (and --multi's second incident)
 
     @property
     def verified(self) -> bool:
@@ -435,6 +449,7 @@ class DemoSummary:
             f"  escalations: {c['escalations']}; decisions: {c['decisions']}; suggestions: "
             f"{c['proposed']} proposed, {c['approved']} approved; signals: {c['signals']}",
             f"  console journal: {self.journal}",
+            *self.extra,
             "  baton verify:",
         ]
         width = max((len(v.name) for v in self.verdicts), default=0)
@@ -565,8 +580,9 @@ def _start_children(
     plan.stations_dir.mkdir(parents=True, exist_ok=True)
     for n, files in enumerate(provisioned.stations):
         window = n < plan.station_windows
-        sup.start(f"station-{files.id}", station_argv(plan, files, ports, origin, window=window))
-    sup.start("simulator", simulator_argv(plan, provisioned, ports, origin))
+        argv = station_argv(plan, files, ports, origin, window=window)
+        sup.start(f"{plan.log_prefix}station-{files.id}", argv)
+    sup.start(f"{plan.log_prefix}simulator", simulator_argv(plan, provisioned, ports, origin))
 
 
 def failed_children(sup: Supervisor) -> tuple[list[str], list[str]]:
@@ -622,6 +638,8 @@ def run_demo(
     if plan.mode == "screenshot" and display_problem(os.environ if env is None else env):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # screenshots need no screen
     plan.journal.parent.mkdir(parents=True, exist_ok=True)
+    if plan.centre:
+        return _run_with_centre(plan, window, out)
     provisioned = provision(plan.scenario, plan.data_dir, now_scenario=plan.scenario.start)
     ports = pick_ports()
     say = _printer(out)
@@ -743,3 +761,185 @@ def _run_window(
     if stop.signum is not None:
         return 128 + stop.signum
     return code
+
+
+# -- with the operations centre (--centre, --multi) -----------------------------------------
+
+
+def companion_plan(plan: DemoPlan) -> DemoPlan:
+    """--multi's second incident: typhoon moved to bund's evening (one clock for the centre and
+    both sites), its journals in the run's `typhoon/` folder, answered by the autopilot."""
+    folder = plan.data_dir / demo_centre.MULTI_DIR / "scenarios"
+    second = demo_centre.shifted_copy(
+        load_scenario(demo_centre.MULTI_SECOND), demo_centre.start_text(plan.scenario), folder
+    )
+    return replace(
+        plan,
+        scenario=second,
+        journal=plan.run_dir / second.name / "console.sqlite",
+        mode="headless",
+        station_windows=0,
+        screenshot_dir=None,
+        log_prefix=f"{second.name}-",
+    )
+
+
+def _centre_address() -> str:
+    port = demo_centre.CENTRE_PORT
+    if not port_free(port):
+        port = _any_free_ports(1, HOST)[0]
+    return f"tcp://{HOST}:{port}"
+
+
+def _run_with_centre(plan: DemoPlan, window: ConsoleWindowOpener | None, out: TextIO) -> int:
+    """The demo with a district centre (and, with --multi, a second incident under it)."""
+    say = _printer(out)
+    data = plan.data_dir / demo_centre.MULTI_DIR if plan.multi else plan.data_dir
+    authorities = data / "authorities" if plan.multi else None
+    plans = [plan, companion_plan(plan)] if plan.multi else [plan]
+    provisioned = [
+        provision(p.scenario, data, now_scenario=p.scenario.start, authorities=authorities)
+        for p in plans
+    ]
+    ports = [pick_ports()]
+    for _ in plans[1:]:
+        orders, feeds, snapshots = _any_free_ports(3, HOST)
+        ports.append(Ports(orders, feeds, snapshots, fallback=True))
+    sites = [
+        demo_centre.Site(p.scenario.name, p.scenario, prov, p.journal)
+        for p, prov in zip(plans, provisioned, strict=True)
+    ]
+    centre = demo_centre.plan_centre(sites, data, _centre_address(), plan.run_dir / "centre.sqlite")
+    handover = demo_centre.plan_handover(sites[0])
+    for prov in provisioned:
+        for line in prov.describe():
+            say(line)
+    for p, port in zip(plans, ports, strict=True):
+        say(f"{p.scenario.name}: {port.describe()}")
+    say(_run_line(plan))
+    if plan.multi:
+        say(f"{_run_line(plans[1])} (the autopilot approves its suggestions)")
+    say(centre.describe())
+    if handover is not None:
+        how = "" if plan.mode == "headless" else " (with the window: Authority → Hand over)"
+        say(handover.line() + how)
+    stop = _Stop()
+    sup = Supervisor(plan.log_dir)
+    with _signals(stop):
+        try:
+            origin = time.time() + START_LEAD_S
+            for p, prov, port in zip(plans, provisioned, ports, strict=True):
+                p.run_dir.mkdir(parents=True, exist_ok=True)
+                _start_children(p, prov, port, origin, sup)
+            options = [
+                centre.console(console_options(p, prov, port, origin), site.name)
+                for p, prov, port, site in zip(plans, provisioned, ports, sites, strict=True)
+            ]
+            if plan.mode == "headless" or window is None:
+                return _run_centre_headless(plans, options, centre, handover, sup, stop, say)
+            return _run_centre_window(plan, options, centre, window, sup, stop, say)
+        finally:
+            sup.stop_all(STOP_TIMEOUT_S)
+
+
+def _run_centre_window(
+    plan: DemoPlan,
+    options: Sequence[ConsoleOptions],
+    centre: demo_centre.CentrePlan,
+    window: ConsoleWindowOpener,
+    sup: Supervisor,
+    stop: _Stop,
+    say: Callable[[str], None],
+) -> int:
+    """The console window, the centre window (a `baton centre` child) and, with --multi, the
+    second console headless in this process."""
+    run = window_run(plan)
+    shot: Path | None = None
+    shoot_after = 0.0
+    if plan.screenshot_dir is not None and run.screenshot_times_s:
+        shot = plan.screenshot_dir / "centre.png"
+        shoot_after = max(START_LEAD_S, run.screenshot_times_s[-1] - 2.0)
+    argv = centre.window_argv(
+        _baton(), plan.scenario, options[0].origin, plan.speed, shot, shoot_after
+    )
+    sup.start("centre", argv)
+    extras = [ConsoleRuntime(o) for o in options[1:]]
+    try:
+        for r in extras:
+            r.start()
+        code = _run_window(plan, options[0], window, sup, stop, say)
+    finally:
+        for r in extras:
+            r.stop()
+    say(f"Centre journal: {centre.journal}")
+    return code
+
+
+def _run_centre_headless(
+    plans: Sequence[DemoPlan],
+    options: Sequence[ConsoleOptions],
+    centre_plan: demo_centre.CentrePlan,
+    handover: demo_centre.Handover | None,
+    sup: Supervisor,
+    stop: _Stop,
+    say: Callable[[str], None],
+) -> int:
+    """Every console headless and the centre's engine in this process; then the summary with
+    the centre's view and a verdict on the centre journal too."""
+    plan = plans[0]
+    assert plan.duration_s is not None
+    centre = CentreRuntime(centre_plan.options(plan.scenario, options[0].origin, plan.speed))
+    centre.start()
+    timer = demo_centre.HandoverTimer(centre, handover)
+    runtimes = [ConsoleRuntime(o) for o in options]
+    try:
+        for r in runtimes:
+            r.start()
+        deadline = options[0].origin + plan.duration_s
+        while not stop.event.is_set():
+            left = deadline - time.time()
+            broken = any(r.failure is not None for r in runtimes) or centre.failure is not None
+            if left <= 0 or broken or any(failed_children(sup)):
+                break
+            timer.tick()
+            stop.event.wait(min(0.5, left))
+        failures, problems = failed_children(sup)
+        sup.stop_all(STOP_TIMEOUT_S)
+        if stop.signum is None:
+            demo_centre.settle(centre_plan.journal, centre_plan.sites)
+    finally:
+        sup.stop_all(STOP_TIMEOUT_S)
+        for r in runtimes:
+            r.stop()
+        centre.stop()
+    if stop.signum is not None:
+        say(f"Stopped by {signal.Signals(stop.signum).name}: everything shut down.")
+    for r in runtimes:
+        if r.failure is not None:
+            failures.insert(0, r.failure.text)
+    if centre.failure is not None:
+        failures.insert(0, centre.failure.text)
+    runs: list[RunSummary | None] = []
+    for r in runtimes:
+        try:
+            runs.append(r.summary())
+        except BatonError as err:
+            runs.append(None)
+            problems.append(str(err))
+    lines, centre_problems = demo_centre.centre_lines(centre_plan, timer)
+    summary = summarise(plan, [*problems, *centre_problems], runs[0], failures)
+    extra: list[str] = []
+    verdicts = list(summary.verdicts)
+    for p, run in zip(plans[1:], runs[1:], strict=True):
+        other = summarise(p, (), run)
+        extra += [f"  {p.scenario.name}: {line.strip()}" for line in other.lines()[1:3]]
+        extra.append(f"  {p.scenario.name} console journal: {p.journal}")
+        verdicts += [replace(v, name=f"{p.scenario.name}/{v.name}") for v in other.verdicts]
+    verdicts.append(verdict(f"centre {centre_plan.files.name}", centre_plan.journal))
+    names = " and ".join(p.scenario.name for p in plans)
+    summary = replace(summary, scenario=names, verdicts=tuple(verdicts), extra=(*extra, *lines))
+    for line in summary.lines():
+        say(line)
+    if stop.signum is not None:
+        return 128 + stop.signum
+    return 0 if summary.ok else 1

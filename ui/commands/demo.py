@@ -96,6 +96,19 @@ def register(subparsers: Any) -> None:
         help=f"maximum clock skew in wall seconds (default {DEFAULT_MAX_SKEW_S:g}), for the "
         "console (station reports) and every station (baton station --max-skew: orders)",
     )
+    parser.add_argument(
+        "--centre",
+        action="store_true",
+        help="also run the scenario's district operations centre (its window, or headless its "
+        "engine): the console reports up to it; disney: the centre hands on-site command to the "
+        "Pudong district at minute 150",
+    )
+    parser.add_argument(
+        "--multi",
+        action="store_true",
+        help="run bund and typhoon at once, each with its console and stations, under one "
+        "Huangpu district centre (implies --centre; the typhoon console is autopiloted)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -118,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
             screenshot=args.screenshot,
             station_windows=args.station_windows,
             max_skew=args.max_skew,
+            centre=args.centre,
+            multi=args.multi,
         ),
         window=QtConsoleWindow(),
     )
