@@ -18,9 +18,9 @@ from command.clock import ManualClock
 from command.console_post import ConsolePost
 from command.fold import fold
 from command.journal import Journal
-from command.journal.checkpoints import CheckpointPolicy, Origin
+from command.journal.checkpoints import CheckpointPolicy, Origin, sign_checkpoint
 from command.signing import Signer
-from command.vocabulary import GrantRecorded, Kind, SiteEvent, decode
+from command.vocabulary import GrantRecorded, Kind, SiteEvent, WitnessRefused, decode
 from protocols.centre_commands import (
     CentreSites,
     HandOverSite,
@@ -30,6 +30,7 @@ from protocols.centre_commands import (
 )
 from protocols.centre_node import CentreNode, CentreSettings
 from protocols.delivery import WireConfig
+from protocols.messages import CheckpointMsg
 from protocols.security import CurveKeys
 from protocols.station_link import StationLink
 from protocols.transport import LinkEvent
@@ -393,3 +394,30 @@ def test_two_sites_whose_origins_differ_only_by_key_are_both_witnessed(world: Wo
 
     world.pump(both)
     assert not list(world.centre.journal.events(kinds=[Kind.WITNESS_REFUSED]))
+
+
+def test_a_site_that_rewrites_its_cosigned_history_is_refused_with_evidence(world: World) -> None:
+    """An attacker holding the site's key signs a checkpoint at a size the centre cosigned but
+    over another hash (a rewritten journal): the centre refuses it and journals the evidence."""
+    site = world.sites["site-a"]
+    policy = CheckpointPolicy(every_events=4)
+    origin = Origin.of("inc-1", "console", "site-a", world.commander)
+    site.journal.sign_with(world.commander, origin, policy)
+    for n in range(6):
+        site.post.add_decision(f"decision {n}", "x")
+    world.pump(lambda: bool(list(site.journal.events(kinds=[Kind.CHECKPOINT_COSIGNED]))))
+    cosigned = site.journal.latest_checkpoint
+    assert cosigned is not None
+    forged = sign_checkpoint(
+        world.commander,
+        origin,
+        cosigned.head_seq,
+        "f" * 64,
+        ts=world.clock.now(),
+        policy=policy,
+        reason="events",
+    )
+    site.uplink._send("centre", site.uplink._message(CheckpointMsg(forged.to_body())))
+    world.pump(lambda: bool(list(world.centre.journal.events(kinds=[Kind.WITNESS_REFUSED]))))
+    (refused,) = [decode(e) for e in world.centre.journal.events(kinds=[Kind.WITNESS_REFUSED])]
+    assert isinstance(refused, WitnessRefused) and refused.offered.head_hash == "f" * 64
