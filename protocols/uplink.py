@@ -225,7 +225,6 @@ class SiteUplink(_Wire):
         if not self.connected:
             self.connected = True
             self._sent = through  # a fresh connection resumes right after the centre's seq
-            self._sent = max(self._sent, through)
             self._ship(now)
             self._offer(self.centre, force=True)  # our latest checkpoint, to be witnessed
             return
