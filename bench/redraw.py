@@ -66,7 +66,8 @@ class RedrawResult:
 
 def paint_floor(plots: Any, size: tuple[int, int], repeats: int = 30) -> float:
     """p50 ms of drawing every curve's polylines, with its pen and transform, into an image of
-    the panel's size with a bare QPainter: the pixels of a frame without the scene around them."""
+    the panel's size with a bare QPainter: the line pixels of a frame without the scene around
+    them (measured right after the frames; on a loaded machine it moves with the load too)."""
     from PySide6.QtGui import QImage, QPainter
 
     view = plots._graphics
