@@ -142,6 +142,12 @@ def register(subparsers: Any) -> None:
         metavar="S",
         help="stop after S wall seconds (0: until closed, SIGTERM or Ctrl-C)",
     )
+    parser.add_argument(
+        "--units",
+        type=Path,
+        metavar="FILE",
+        help="draw the TAK units that `baton tak --units-out FILE` writes on the map",
+    )
     parser.set_defaults(func=run)
 
 
@@ -245,7 +251,9 @@ def run(args: argparse.Namespace) -> int:
     for broker in options.mqtt:
         print(f"baton console: MQTT feed {broker.shown}", file=sys.stderr, flush=True)
     if not args.headless:
-        return run_console_window(options, quit_after_s=args.duration or None)
+        return run_console_window(
+            options, quit_after_s=args.duration or None, units_file=args.units
+        )
     stop = threading.Event()
     previous = {
         sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)

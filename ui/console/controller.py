@@ -325,6 +325,7 @@ def run_window(
     screenshot_dir: Path | None = None,
     screenshot_times_s: Sequence[float] = (),
     quit_after_s: float | None = None,
+    units_file: Path | None = None,
 ) -> int:
     """`ui.console.launch.run_console_window`: the console window on a live runtime."""
     from PySide6.QtWidgets import QApplication
@@ -342,6 +343,8 @@ def run_window(
         scenario.incident, clock=runtime.clock.now, commander=options.provisioned.commander
     )
     configure_window(window, scenario)
+    if units_file is not None:  # TAK unit positions from `baton tak --units-out`
+        window.map.follow_units(units_file)
     controller = ConsoleController(window, runtime.engine, bridge, names=delegation_names(scenario))
     holder["c"] = controller
     # screenshots are taken at the first-run size and layout, whatever was saved before

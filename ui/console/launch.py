@@ -20,11 +20,13 @@ def run_console_window(
     screenshot_dir: Path | None = None,
     screenshot_times_s: Sequence[float] = (),
     quit_after_s: float | None = None,
+    units_file: Path | None = None,
 ) -> int:
     """Open the commander's window on a live runtime; returns the exit code.
 
     `screenshot_times_s` are wall seconds after start at which the window is saved as
-    `screenshot_dir/console-NN-TTs.png`; `quit_after_s` closes the window after that long.
+    `screenshot_dir/console-NN-TTs.png`; `quit_after_s` closes the window after that long;
+    `units_file` is the TAK units GeoJSON (`baton tak --units-out`) the map follows.
     """
     from ui.console.controller import run_window
 
@@ -33,6 +35,7 @@ def run_console_window(
         screenshot_dir=screenshot_dir,
         screenshot_times_s=screenshot_times_s,
         quit_after_s=quit_after_s,
+        units_file=units_file,
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from command.errors import BatonError
+from command.interop.cot import UnitPosition
 
 ContextKind = Literal["water", "land", "road", "tunnel", "landmark"]
 _KINDS: tuple[ContextKind, ...] = ("water", "land", "road", "tunnel", "landmark")
@@ -153,3 +154,29 @@ def length_text(metres: float) -> str:
         km = metres / 1000
         return f"{km:g} km"
     return f"{metres:g} m"
+
+
+def read_units(source: Path | Mapping[str, Any]) -> list[UnitPosition]:
+    """TAK unit positions from the GeoJSON points `baton tak --units-out FILE` writes
+    (`properties.uid`, `callsign`, `type`, `time`); features without a point are skipped."""
+    data = _load_geojson(source, "TAK units")
+    out: list[UnitPosition] = []
+    for feature in data.get("features", ()):
+        props = feature.get("properties") or {}
+        geom = feature.get("geometry") or {}
+        coords: list[Any] = list(geom.get("coordinates") or [])
+        if geom.get("type") != "Point" or len(coords) < 2 or not props.get("uid"):
+            continue
+        when = float(props.get("time") or 0.0)
+        out.append(
+            UnitPosition(
+                str(props["uid"]),
+                str(props.get("callsign") or props["uid"]),
+                str(props.get("type") or ""),
+                float(coords[1]),
+                float(coords[0]),
+                when,
+                when,
+            )
+        )
+    return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
     QPointF,
     QRectF,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -48,6 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command.errors import BatonError
 from command.interop.cot import UnitPosition
 from ui import theme
 from ui.console.mapdata import (
@@ -57,6 +60,7 @@ from ui.console.mapdata import (
     length_text,
     nice_length,
     read_context,
+    read_units,
     read_zones,
 )
 from ui.i18n import local, marked
@@ -69,6 +73,7 @@ __all__ = [
     "level_text",
     "nice_length",
     "read_context",
+    "read_units",
     "read_zones",
 ]
 
@@ -194,6 +199,9 @@ class ZoneMap(QGraphicsView):
         self._units: dict[str, UnitPosition] = {}
         self._unit_items: dict[str, tuple[QGraphicsPolygonItem, _Label]] = {}
         self._origin = (0.0, 0.0, M_PER_DEG)  # lon0, lat0, metres per degree of longitude
+        self._units_path: Path | None = None
+        self._units_mtime = -1.0
+        self._units_timer: QTimer | None = None
         theme.notifier().theme_changed.connect(self.restyle)
 
     # ---- projection
@@ -288,6 +296,32 @@ class ZoneMap(QGraphicsView):
         self._unit_items.clear()
         self._draw_units()
         self.restyle()
+
+    def follow_units(self, path: Path, every_ms: int = 5000) -> None:
+        """Draw the TAK units `baton tak --units-out PATH` writes, re-read whenever the file
+        changes (checked every `every_ms`); a missing or half-written file keeps the last units."""
+        self._units_path = path
+        self._units_mtime = -1.0
+        if self._units_timer is None:
+            self._units_timer = QTimer(self)
+            self._units_timer.timeout.connect(self._reload_units)
+        self._units_timer.start(every_ms)
+        self._reload_units()
+
+    def _reload_units(self) -> None:
+        path = self._units_path
+        try:
+            mtime = path.stat().st_mtime if path is not None else -1.0
+        except OSError:
+            return
+        if path is None or mtime == self._units_mtime:
+            return
+        try:
+            units = read_units(path)
+        except BatonError:
+            return  # written again in a moment (baton tak replaces it atomically)
+        self._units_mtime = mtime
+        self.set_units(units)
 
     def _draw_context(self) -> None:
         scene = self.scene()
@@ -424,6 +458,10 @@ class ZoneMap(QGraphicsView):
     def context_items(self) -> list[tuple[ContextFeature, QGraphicsItem]]:
         """The context features and their drawn items."""
         return list(self._context_items)
+
+    def units(self) -> list[str]:
+        """The uids of the TAK units drawn."""
+        return list(self._units)
 
     def unit_label(self, uid: str) -> str:
         """The callsign drawn beside unit `uid`."""

@@ -3,9 +3,12 @@ that never overlap, a true scale bar, state words instead of numbers, Chinese na
 
 from __future__ import annotations
 
+import json
 import math
+import os
 from collections.abc import Iterator
 from itertools import combinations
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint
@@ -242,3 +245,19 @@ def test_units_read_in_chinese_in_the_chinese_ui(qapp: QApplication) -> None:
     assert numbers.format_metric("ferry_jinling", "riders_waiting", 87.0) == "87 人"
     assert numbers.format_metric("river", "wind", 25.04) == "25.0 m/s"  # symbols stay
     assert numbers.unit_text("buses") == "辆"
+
+
+def test_the_map_follows_the_units_file_baton_tak_writes(qtbot: QtBot, tmp_path: Path) -> None:
+    from command.interop.cot import feature_collection
+
+    view = typhoon_map(qtbot, load_scenario("typhoon"))
+    path = tmp_path / "units.geojson"
+    view.follow_units(path, every_ms=50)  # no file yet: nothing drawn, no error
+    unit = UnitPosition("u-7", "Escort-7", "a-f-G-U-C", 31.2275, 121.4960, 5.0, 65.0)
+    path.write_text(json.dumps(feature_collection([unit])), encoding="utf-8")
+    qtbot.waitUntil(lambda: "u-7" in view.units(), timeout=3000)
+    assert view.unit_label("u-7") == "Escort-7"
+    os.utime(path, (1.0, 1.0))  # a half-written file keeps the last units
+    path.write_text("{not json", encoding="utf-8")
+    view._reload_units()
+    assert view.unit_label("u-7") == "Escort-7"
