@@ -26,23 +26,45 @@ def _floor_zmq_sqlite(floors: dict[str, Any]) -> dict[str, Any]:
     return {
         "zmq CURVE round trip p50 ms": zc["p50_ms"],
         "SQLite FULL commit p50 ms": sc["p50_ms"],
-        "3 commits + 2 zmq trips p50 ms": 3 * sc["p50_ms"] + 2 * zc["p50_ms"],
+        "critical path: 2 commits + 2 zmq trips p50 ms": p1_floor_ms(floors),
+        "as built: 3 commits + 2 zmq trips p50 ms": 3 * sc["p50_ms"] + 2 * zc["p50_ms"],
     }
+
+
+P1_FLOOR_WHY = (
+    "floor = what safety needs on the critical path: the console's issue commit and the "
+    "station's receipt commit (both synchronous=FULL, before the next step) + 2 CURVE trips "
+    "(order out, ack back); the console's 'delivered' record is a third commit the current "
+    "build still makes before the caller sees delivery"
+)
+
+
+def p1_floor_ms(floors: dict[str, Any]) -> float:
+    """P1's floor (see `P1_FLOOR_WHY`): 2 FULL commits + 2 CURVE round trips, p50 ms."""
+    zc, sc = floors["zmq_round_trip_curve"], floors["sqlite_commit_full"]
+    return float(2 * sc["p50_ms"] + 2 * zc["p50_ms"])
 
 
 def orders_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
     """P1 round trip (+ MQTT QoS 1/2 from the same run) and P2 burst."""
     from bench.mqtt import PERSISTENCE_NOTE, measure_mqtt
-    from bench.orders import burst, round_trip_stages
+    from bench.orders import round_trip_stages
 
     n = 300 if quick else 1000
     p1, stages = round_trip_stages(n, warmup=30 if quick else 100)
     mqtt = measure_mqtt(100 if quick else 500)
-    value: dict[str, Any] = {"p50 ms": p1.p50_ms, "p99 ms": p1.p99_ms, "samples": p1.n}
-    met = p1.p50_ms <= 1.0 and p1.p99_ms <= 5.0
-    target = "p50 ≤ 1 ms, p99 ≤ 5 ms, ≤ mosquitto QoS 2"
+    floor = p1_floor_ms(floors)
+    value: dict[str, Any] = {
+        "p50 ms": p1.p50_ms,
+        "p99 ms": p1.p99_ms,
+        "samples": p1.n,
+        "ratio to floor (p50)": p1.p50_ms / floor,
+    }
+    met = p1.p50_ms <= 1.25 * floor and p1.p99_ms <= 5.0
+    target = "p50 ≤ 1.25 × floor and ≤ mosquitto QoS 2 p50, p99 ≤ 5 ms"
     commit = floors["sqlite_commit_full"]["p50_ms"]
     notes = [
+        P1_FLOOR_WHY,
         "stages p50 (journal timestamps): "
         + ", ".join(f"{k} {v:.3f} ms" for k, v in stages.items())
         + f"; three FULL commits alone ≈ {3 * commit:.3f} ms in this run",
@@ -82,36 +104,47 @@ def orders_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:
     else:
         notes.append("MQTT comparison skipped: mosquitto or paho-mqtt not installed")
     figures[0].note = "; ".join(notes)
-    orders, stations = (1000, 50)
-    p2 = burst(orders, stations, runs=1 if quick else 3)
-    rate = p2["rate"]["median"]
-    figures.append(
-        Figure(
-            "P2",
-            f"burst: {orders:,} orders to {stations} stations, durably acknowledged "
-            "(console journaled delivered)",
-            {"orders/s": rate, "runs": list(p2["rate"]["runs"])},
-            {
-                "SQLite FULL commit p50 ms": floors["sqlite_commit_full"]["p50_ms"],
-                "raw insert rows/s": floors["sqlite_insert"]["median"],
-            },
-            "≥ 5,000 orders/s",
-            rate >= 5000,
-            note=(
-                f"one process, {p2['threads']} engine threads (1 console + {stations} station "
-                "engines, each with its own zmq context and file journal) sharing one GIL; "
-                "orders issued in one commit, receipts and acks group-committed per pump. "
-                "Why not 5,000/s (py-spy --gil): the GIL is the bottleneck, ~0.75 ms of Python "
-                "per order across all threads — the console thread dominates: issuing (validate, "
-                "Ed25519 sign, hash chain, 4 rows) ~0.15 ms, ack handling (decode, mark_acked, "
-                "order read, record_step) ~0.1 ms, JSON framing both ways, and the 0.5 s order "
-                "timers re-reading every open order; J2 below is the journal share alone"
-            ),
-        )
-    )
     from bench.journal import bench_journal
 
-    return figures + bench_journal(quick, floors)
+    return [*figures, burst_figure(quick, floors), *bench_journal(quick, floors)]
+
+
+def burst_figure(quick: bool, floors: dict[str, Any]) -> Figure:
+    """P2: the burst with stations in their own processes, beside J2's console-side journal
+    rate measured in the same run (the floor: the console can go no faster than its journal)."""
+    from bench.journal import burst_rate
+    from bench.orders import burst_processes
+
+    orders, stations, processes = 1000, 50, 5
+    runs = 1 if quick else 3
+    p2 = burst_processes(orders, stations, processes, runs=runs)
+    j2 = burst_rate(orders, stations, runs=runs)["console"].median
+    rate = p2["rate"]["median"]
+    return Figure(
+        "P2",
+        f"burst: {orders:,} orders to {stations} stations in {processes} processes, durably "
+        "acknowledged (console journaled delivered)",
+        {
+            "orders/s": rate,
+            "runs": list(p2["rate"]["runs"]),
+            "console CPU ms per order": p2["console_cpu_ms_per_order"],
+            "ratio to J2 console-side journal": rate / j2,
+        },
+        {
+            "J2 console-side journal alone orders/s": j2,
+            "SQLite FULL commit p50 ms": floors["sqlite_commit_full"]["p50_ms"],
+        },
+        "≥ 5,000 orders/s",
+        rate >= 5000,
+        note=(
+            f"console engine in the bench process, {stations} station engines in {processes} "
+            f"child processes ({p2['stations_per_process']} each, own zmq contexts and file "
+            "journals), CURVE on loopback; orders issued in one commit, receipts and acks "
+            "group-committed per poll turn; console CPU = bench process user+sys over the "
+            "burst / orders. Floor J2 = issue_orders + record_steps on a bare console "
+            "journal, same sizes, same run"
+        ),
+    )
 
 
 def feeds_suite(quick: bool, floors: dict[str, Any]) -> list[Figure]:

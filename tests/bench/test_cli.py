@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bench import mqtt
-from bench.stats import Figure, Latency
+from bench.stats import Figure, Latency, Rate
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURE_KEYS = {"id", "what", "value", "floor", "target", "met", "note"}
@@ -80,8 +80,17 @@ def _fake_orders(monkeypatch: pytest.MonkeyPatch, mqtt_result: dict[str, Any] | 
     monkeypatch.setattr(orders, "round_trip_stages", lambda *a, **k: (lat, {"stage": 0.2}))
     monkeypatch.setattr(
         orders,
-        "burst",
-        lambda *a, **k: {"rate": {"median": 6000.0, "runs": (6000.0,)}, "threads": 51},
+        "burst_processes",
+        lambda *a, **k: {
+            "rate": {"median": 6000.0, "runs": (6000.0,)},
+            "console_cpu_ms_per_order": 0.1,
+            "processes": 6,
+            "stations_per_process": 10,
+        },
+    )
+    rate = Rate.of_runs("orders/s", [8000.0])
+    monkeypatch.setattr(
+        journal, "burst_rate", lambda *a, **k: {"round_trip": rate, "console": rate}
     )
     monkeypatch.setattr(mqtt, "measure_mqtt", lambda *a, **k: mqtt_result)
     monkeypatch.setattr(journal, "bench_journal", lambda *a, **k: [])

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bench.orders import STAGES, burst, order_rig, round_trip_stages
+from bench.orders import STAGES, burst, burst_processes, order_rig, round_trip_stages
 from bench.recovery import bench_recovery
 from bench.scale import bench_scale
 from protocols.commands import Status
@@ -25,6 +25,13 @@ def test_burst_counts_every_order_delivered(tmp_path: Path) -> None:
     result = burst(orders=20, stations=4, runs=1, directory=tmp_path)
     assert result["rate"]["median"] > 0 and len(result["rate"]["runs"]) == 1
     assert result["threads"] == 5
+
+
+def test_burst_with_stations_in_processes_counts_every_order(tmp_path: Path) -> None:
+    result = burst_processes(orders=20, stations=4, processes=2, runs=1, directory=tmp_path)
+    assert result["rate"]["median"] > 0 and len(result["rate"]["runs"]) == 1
+    assert result["processes"] == 3 and result["stations_per_process"] == 2
+    assert result["console_cpu_ms_per_order"] > 0
 
 
 def test_engine_calls_from_many_threads_use_their_own_sockets(tmp_path: Path) -> None:
