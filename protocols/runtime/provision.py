@@ -82,10 +82,12 @@ class StationFiles:
     console_public: Path
     trust: Path
     signing_key: Path  # Ed25519 secret its reports are signed with (public half: + ".pub")
+    # The commander's Ed25519 public key: the console checkpoints it witnesses must be signed by it
+    console_signer: Path | None = None
 
     def station_args(self) -> list[str]:
         """`baton station` options pointing at these files."""
-        return [
+        args = [
             "--id",
             self.id,
             "--keys",
@@ -97,6 +99,9 @@ class StationFiles:
             "--signing-key",
             str(self.signing_key),
         ]
+        if self.console_signer is not None:
+            args += ["--console-signer", str(self.console_signer)]
+        return args
 
 
 @dataclass(frozen=True)
@@ -399,6 +404,13 @@ def provision(
             console_public=folder / f"{CONSOLE_CURVE_NAME}.key",
             trust=folder / "trust.yaml",
             signing_key=folder / f"{st.id}.sign",
+            console_signer=folder / "console.sign.pub",
+        )
+        commander_hex = parties.commander.public_hex
+        run.install(
+            folder / "console.sign.pub",
+            _write_bytes(f"{commander_hex}\n".encode()),
+            f"commander's public key for {st.id}",
         )
         run.install(
             files.console_public,

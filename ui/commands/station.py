@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from command.authority.book import AuthorityBook
-from command.authority.keys import load_signer, load_trust
+from command.authority.keys import load_public_key, load_signer, load_trust
 from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.clock import Clock, SimulatedClock, SystemClock
 from command.errors import BatonError
@@ -89,6 +89,13 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         required=True,
         help="the console's CURVE public key file (console.key)",
+    )
+    parser.add_argument(
+        "--console-signer",
+        type=Path,
+        metavar="PUBFILE",
+        help="the commander's Ed25519 public key (.sign.pub): the console checkpoints this "
+        "station witnesses must be signed by it (without: the first key seen is pinned)",
     )
     parser.add_argument(
         "--trust",
@@ -185,6 +192,7 @@ def run(args: argparse.Namespace) -> int:
         signer=signer,
         # 200 events or 10 wall seconds per checkpoint (the scenario clock runs `speed` x faster)
         checkpoints=CheckpointPolicy(every_s=10.0 * skew_scale),
+        console_key=None if args.console_signer is None else load_public_key(args.console_signer),
     )
     if not args.headless:
         return _run_window(args, settings)
