@@ -428,9 +428,24 @@ class Witness:
             )
         expected = self._peer_key(peer)
         if expected is not None and offered.key.lower() != expected.lower():
-            return WitnessAnswer(
-                problem=Problem(NackCode.INVALID, f"checkpoint not signed by {peer}'s key")
+            if self.owner_is_peer:  # a station's checkpoint by a stranger's key: hostile input
+                return WitnessAnswer(
+                    problem=Problem(NackCode.INVALID, f"checkpoint not signed by {peer}'s key")
+                )
+            # The console signs its journal with another key than the commander's this station
+            # was given (e.g. a journal re-signed by a forger): evidence, rate-limited like any
+            # refusal, and the console's integrity alarm.
+            evidence = WitnessRefused(
+                self.name,
+                RefusalReason.WRONG_KEY,
+                self.book.latest(offered.origin),
+                offered,
+                prior,
+                f"signed by key {offered.key[:16]}…, {peer}'s key is {expected[:16]}…",
             )
+            journaled = self._keep(evidence, now)
+            reply = WitnessMsg(WitnessVerdict.REFUSED.value, refusal=evidence.to_body())
+            return WitnessAnswer(reply=reply, refusal=evidence, journaled=journaled)
         for again in (self._uncommitted.get(offered.origin), self._cosigned.get(offered.origin)):
             if again is not None and _same(again.checkpoint, offered):
                 # a resend (or two offers in one batch): the same answer, journaled once
