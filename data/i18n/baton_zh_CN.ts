@@ -1530,6 +1530,11 @@
 <context>
     <name>RiskLevel</name>
     <message>
+        <location filename="../../ui/console/mapview.py" line="88"/>
+        <source>not rated</source>
+        <translation>未评级</translation>
+    </message>
+    <message>
         <location filename="../../ui/console/mapview.py" line="34"/>
         <source>green</source>
         <translation>绿</translation>

@@ -85,6 +85,7 @@ LEVEL_TITLES = (
     marked(QT_TRANSLATE_NOOP("RiskLevel", "red")),
 )
 NO_DATA = marked(QT_TRANSLATE_NOOP("RiskLevel", "no data"))
+NOT_RATED = marked(QT_TRANSLATE_NOOP("RiskLevel", "not rated"))
 NORTH = marked(QT_TRANSLATE_NOOP("ZoneMap", "N"))
 M_PER_DEG = 111_320.0
 POINT_FRACTION = 0.06  # a zone smaller than this share of the map's extent is drawn as a marker
@@ -190,6 +191,7 @@ class ZoneMap(QGraphicsView):
         self._labels: dict[str, _Label] = {}
         self._leaders: dict[str, QGraphicsLineItem] = {}
         self._levels: dict[str, int | None] = {}
+        self._unrated: set[str] = set()  # zones with data but no thresholds: no risk colour
         self._figures: dict[str, str] = {}
         self._focused: str | None = None
         self._anchors: dict[str, QPointF] = {}
@@ -403,6 +405,22 @@ class ZoneMap(QGraphicsView):
         self._levels[zone] = level
         self._style_zone(zone)
         self.declutter()
+
+    def set_rated(self, zone: str, rated: bool) -> None:
+        """Whether `zone` has a risk rating at all: a zone with data but no thresholds (the
+        tunnel lane) is drawn in a neutral fill labelled "not rated", never green."""
+        if (zone not in self._unrated) == rated:
+            return
+        if rated:
+            self._unrated.discard(zone)
+        else:
+            self._unrated.add(zone)
+        self._style_zone(zone)
+        self.declutter()
+
+    def is_rated(self, zone: str) -> bool:
+        """False while `zone` is drawn "not rated" (see `set_rated`)."""
+        return zone not in self._unrated
 
     def set_figure(self, zone: str, text: str) -> None:
         """Show `text` (the zone's key figure, e.g. "3.1 p/m²") under the zone's name."""
@@ -695,8 +713,13 @@ class ZoneMap(QGraphicsView):
         shape = self._shapes[zone]
         name = local(shape.name, shape.name_zh)
         item.setToolTip(name)
+        unrated = zone in self._unrated and level is not None
         if level is None:
             item.setBrush(QBrush(th.color("muted"), Qt.BrushStyle.BDiagPattern))
+        elif unrated:
+            neutral = QColor(th.color("muted"))
+            neutral.setAlpha(90)
+            item.setBrush(QBrush(neutral))
         else:
             fill = th.risk_color(level)
             fill.setAlpha(AREA_ALPHA)
@@ -710,13 +733,16 @@ class ZoneMap(QGraphicsView):
             if level is None:  # hollow and dashed: never a risk colour without data
                 marker.setBrush(QBrush(th.color("base")))
                 ring = QPen(th.color("muted"), 2.0, Qt.PenStyle.DashLine)
+            elif unrated:
+                marker.setBrush(QBrush(th.color("muted")))
+                ring = QPen(th.color("zone_outline"), 1.5)
             else:
                 marker.setBrush(QBrush(th.risk_color(level)))
                 ring = QPen(th.color("zone_outline"), 3.0 if zone == self._focused else 1.5)
             marker.setPen(ring)
         figure = self._figures.get(zone, "")
-        lines: Sequence[str] = [
-            name,
-            f"{figure}  ·  {level_text(level)}" if figure else level_text(level),
-        ]
+        rating = (
+            QCoreApplication.translate("RiskLevel", NOT_RATED) if unrated else level_text(level)
+        )
+        lines: Sequence[str] = [name, f"{figure}  ·  {rating}" if figure else rating]
         self._labels[zone].set_text("\n".join(lines), th.color("text"), th.color("base"))

@@ -400,6 +400,9 @@ class ConsoleWindow(QMainWindow):
         """Map colours and figures from the fold's zones ("no data" until a zone has some)."""
         for row in self.state.zones.rows:
             self.map.set_level(row.zone, row.level if row.has_data else None)
+            # a zone none of whose metrics has thresholds is not rated: never drawn green
+            rated = not self.key_metrics or any(m in self.key_metrics for m in row.values)
+            self.map.set_rated(row.zone, rated or not row.values)
             self.map.set_figure(row.zone, self.figure(row))
 
     def figure(self, row: ZoneView) -> str:

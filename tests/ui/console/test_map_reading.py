@@ -261,3 +261,35 @@ def test_the_map_follows_the_units_file_baton_tak_writes(qtbot: QtBot, tmp_path:
     path.write_text("{not json", encoding="utf-8")
     view._reload_units()
     assert view.unit_label("u-7") == "Escort-7"
+
+
+def test_a_zone_without_thresholds_is_not_rated_never_green(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    sc = load_scenario("typhoon")
+    window = ConsoleWindow(sc.incident, settings_org="BatonTest", settings_app="unrated")
+    qtbot.addWidget(window)
+    try:
+        configure_window(window, sc)
+        from protocols.runtime.console import key_metrics
+
+        opened = {"incident": {"id": sc.incident.id}, "key_metrics": key_metrics(sc)}
+        values = {
+            "values": {"tunnel": {"lane_state": 1.0}, "ferry_jinling": {"riders_waiting": 20}},
+            "stale": [],
+        }
+        window.apply_events(
+            [
+                Event(1, sc.start, "console", "incident.opened", "", opened, "", ""),
+                Event(2, sc.ts(60), "picture", "picture.values", "", values, "", ""),
+            ]
+        )
+        assert not window.map.is_rated("tunnel") and window.map.is_rated("ferry_jinling")
+        assert window.map.zone_brush("tunnel").name() != QColor(theme.LIGHT.risk[0]).name()
+        assert window.map.label_text("tunnel").endswith("open to riders  ·  not rated")
+        assert window.map.label_text("ferry_jinling").endswith("20 riders  ·  green")
+        i18n.set_language(qapp, "zh_CN")
+        qtbot.waitUntil(lambda: window.map.label_text("tunnel").endswith("未评级"))
+    finally:
+        window.timer.stop()
+        window.plots.timer.stop()
