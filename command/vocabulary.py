@@ -1009,6 +1009,7 @@ class Cosigned:
     ts: int
     signature: str
     mine: bool = True
+    CHECKPOINT_FIELD: ClassVar[str] = "checkpoint"  # where the JSON form holds the checkpoint
 
     @property
     def kind(self) -> Kind:
@@ -1018,7 +1019,7 @@ class Cosigned:
     def to_body(self) -> dict[str, JSON]:
         """The JSON form."""
         return {
-            "checkpoint": self.checkpoint.to_body(),
+            self.CHECKPOINT_FIELD: self.checkpoint.to_body(),
             "witness": self.witness,
             "witness_key": self.witness_key,
             "ts": self.ts,

@@ -284,7 +284,9 @@ class Logbook:
         self, peer: str, state: _PeerLog, latest: Checkpoint, body: WitnessMsg
     ) -> LogOutcome:
         try:
-            checkpoint = read_checkpoint(body.cosignature.get("checkpoint", {}), "checkpoint")
+            checkpoint = read_checkpoint(
+                body.cosignature.get(Cosigned.CHECKPOINT_FIELD, {}), "cosigned checkpoint"
+            )
             c = Cosigned.read(body.cosignature, mine=False)
         except (KeyError, TypeError, ValueError) as err:
             return LogOutcome(problem=Problem(NackCode.INVALID, f"bad cosignature: {err}"))
