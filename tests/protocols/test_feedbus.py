@@ -47,7 +47,7 @@ def _obs(value: float, zone: str = "z1") -> Observation:
     return Observation(1.0 + value, "crowd", zone, "count", value, "cam")
 
 
-def _pump_until(sub: FeedSubscriber, pub: FeedPublisher, cond: Any, seconds: float = 5) -> None:
+def _pump_until(sub: FeedSubscriber, pub: FeedPublisher, cond: Any, seconds: float = 20) -> None:
     def pumped() -> bool:
         pub.serve()
         sub.pump()
