@@ -828,6 +828,8 @@ def _run_with_centre(plan: DemoPlan, window: ConsoleWindowOpener | None, out: Te
     with _signals(stop):
         try:
             origin = time.time() + START_LEAD_S
+            if plan.mode != "headless" and window is not None:
+                _start_centre_window(plan, centre, origin, sup)  # first: Qt takes longest
             for p, prov, port in zip(plans, provisioned, ports, strict=True):
                 p.run_dir.mkdir(parents=True, exist_ok=True)
                 _start_children(p, prov, port, origin, sup)
@@ -842,6 +844,21 @@ def _run_with_centre(plan: DemoPlan, window: ConsoleWindowOpener | None, out: Te
             sup.stop_all(STOP_TIMEOUT_S)
 
 
+def _start_centre_window(
+    plan: DemoPlan, centre: demo_centre.CentrePlan, origin: float, sup: Supervisor
+) -> None:
+    """The centre window (a `baton centre` child); with --screenshot it saves `centre.png` at
+    the console's middle shot (well before everything stops) and closes."""
+    run = window_run(plan)
+    shot: Path | None = None
+    shoot_after = 0.0
+    if plan.screenshot_dir is not None and run.screenshot_times_s:
+        shot = plan.screenshot_dir / "centre.png"
+        shoot_after = run.screenshot_times_s[len(run.screenshot_times_s) // 2]
+    argv = centre.window_argv(_baton(), plan.scenario, origin, plan.speed, shot, shoot_after)
+    sup.start("centre", argv)
+
+
 def _run_centre_window(
     plan: DemoPlan,
     options: Sequence[ConsoleOptions],
@@ -851,18 +868,8 @@ def _run_centre_window(
     stop: _Stop,
     say: Callable[[str], None],
 ) -> int:
-    """The console window, the centre window (a `baton centre` child) and, with --multi, the
-    second console headless in this process."""
-    run = window_run(plan)
-    shot: Path | None = None
-    shoot_after = 0.0
-    if plan.screenshot_dir is not None and run.screenshot_times_s:
-        shot = plan.screenshot_dir / "centre.png"
-        shoot_after = max(START_LEAD_S, run.screenshot_times_s[-1] - 2.0)
-    argv = centre.window_argv(
-        _baton(), plan.scenario, options[0].origin, plan.speed, shot, shoot_after
-    )
-    sup.start("centre", argv)
+    """The console window and, with --multi, the second console headless in this process (the
+    centre window is already started)."""
     extras = [ConsoleRuntime(o) for o in options[1:]]
     try:
         for r in extras:
