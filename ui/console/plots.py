@@ -367,6 +367,17 @@ class LivePlots(QWidget):
             self._group_of[key] = group
         return curve
 
+    def set_zones(self, zones: Sequence[str]) -> None:
+        """Fix each zone's colour by its place in the incident's zone list, so a zone keeps its
+        colour from run to run whichever feed reports first (zones not listed get the next
+        colours as they appear)."""
+        for i, zone in enumerate(zones):
+            self._zone_colour.setdefault(zone, ZONE_COLOURS[i % len(ZONE_COLOURS)])
+
+    def colour_of(self, zone: str) -> str | None:
+        """The colour `zone`'s curves are drawn in (None before it has one)."""
+        return self._zone_colour.get(zone)
+
     def set_thresholds(self, metric: str, thresholds: Iterable[tuple[float, int]]) -> None:
         """Horizontal lines at each (value, level) on the metric's plot, coloured by level.
 

@@ -164,6 +164,8 @@ class ConsoleWindow(QMainWindow):
         self.alerts_panel = AlertsPanel(self.alerts_model)
         self.decisions_panel = DecisionsPanel(self.decisions_model)
         self.plots = LivePlots(fps=plot_fps, columns=1)
+        if incident is not None:
+            self.plots.set_zones([z.id for z in incident.zones])  # fixed colours across runs
         self.docks: dict[str, QDockWidget] = {}
         area = Qt.DockWidgetArea
         self._dock("stationsDock", self.stations_panel, area.LeftDockWidgetArea)
