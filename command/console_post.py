@@ -14,7 +14,8 @@ needs the commander's attention) and not applied; the withdrawal already queued 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import heapq
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ from command.lifecycle import (
 )
 from command.model import Decision, DecisionKind, Escalation, Incident, Order
 from command.signing import Signer
-from command.timers import check_timers
+from command.timers import UNDELIVERED_AFTER_S, check_timers
 from command.vocabulary import MessageRejected, OrderCrossed
 
 JSON = Any
@@ -52,6 +53,10 @@ REPORT_STEPS = frozenset(
     }
 )
 """Steps a station may report; anything else in a report is refused."""
+
+TIMER_SCAN_S = 5.0
+"""Longest gap between full timer scans of the open orders (`check_timers`): between them a
+scan runs only when a deadline of an order this post knows has come (see `_watch`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,8 @@ class ConsolePost:
         self.commander = commander or signer.name
         self._snapshot = snapshot or dict
         self._sign = signer_fn
+        self._deadlines: list[float] | None = None  # min-heap; None until the first scan
+        self._next_scan = float("-inf")
 
     # -- commander actions ---------------------------------------------------------------
 
@@ -107,7 +114,7 @@ class ConsolePost:
         Raises `ValidationError` (unknown station, kind, zone or bad parameter) or `JournalError`
         (nothing is sent when nothing could be logged).
         """
-        return self.journal.issue_order(
+        issued = self.journal.issue_order(
             *self._prepare(
                 draft,
                 decision=decision,
@@ -119,11 +126,15 @@ class ConsolePost:
                 kind=kind,
             )
         )
+        self._watch([(issued.order.issued_at, issued.order.ack_deadline, issued.order.due)])
+        return issued
 
     def issue_orders(self, drafts: Sequence[OrderDraft], **decision: Any) -> list[IssuedOrder]:
         """Like `issue_order` for several drafts (same decision fields), in ONE commit: all of
         them or, if any is refused, none."""
-        return self.journal.issue_orders([self._prepare(d, **decision) for d in drafts])
+        issued = self.journal.issue_orders([self._prepare(d, **decision) for d in drafts])
+        self._watch((i.order.issued_at, i.order.ack_deadline, i.order.due) for i in issued)
+        return issued
 
     def _prepare(
         self,
@@ -288,10 +299,13 @@ class ConsolePost:
                 return False
             if msg_type.upper() == "ORDER":
                 order_id = _order_id(body)
-                row = self.journal.order(order_id) if order_id else None
-                if row is not None and row.state is OrderState.ISSUED:
-                    self.journal.record_step(
-                        order_id, Step.DELIVER, actor=station, detail={"msg_id": msg_id}
+                if order_id:
+                    self.journal.step_if(
+                        order_id,
+                        Step.DELIVER,
+                        OrderState.ISSUED,
+                        actor=station,
+                        detail={"msg_id": msg_id},
                     )
         return True
 
@@ -407,8 +421,34 @@ class ConsolePost:
         self.journal.touch_station(station, ts)
 
     def check_timers(self, now: float) -> list[Escalation]:
-        """Raise due escalations (undelivered after 30 s, not accepted, overdue) and expire."""
-        return check_timers(self.journal, now)
+        """Raise due escalations (undelivered after 30 s, not accepted, overdue) and expire.
+
+        The open orders are scanned only when one of their deadlines has come, and at least
+        every `TIMER_SCAN_S` (for orders journaled around this post): not on every tick."""
+        if self._deadlines is None:
+            self._deadlines = []
+            rows = self.journal.store.select_rows("orders", open=True)
+            self._watch(
+                (float(o["issued_at"]), float(o["ack_deadline"]), float(o["due"]))
+                for o in (r["order"] for r in rows)
+            )
+        elif now < self._next_scan and (not self._deadlines or self._deadlines[0] > now):
+            return []
+        raised = check_timers(self.journal, now)
+        while self._deadlines and self._deadlines[0] <= now:
+            heapq.heappop(self._deadlines)
+        self._next_scan = now + TIMER_SCAN_S
+        return raised
+
+    def _watch(self, orders: Iterable[tuple[float, float, float]]) -> None:
+        """Remember when the timers of orders (issued_at, ack_deadline, due) can next fire:
+        every state's deadline is one of these three, and a deadline already passed was seen
+        by a scan (an escalation is raised once; an order past due expires or is overdue)."""
+        if self._deadlines is None:
+            return  # the first scan reads every open order anyway
+        for issued_at, ack_deadline, due in orders:
+            for at in (issued_at + UNDELIVERED_AFTER_S, ack_deadline, due):
+                heapq.heappush(self._deadlines, at)
 
 
 def _order_id(body: Mapping[str, JSON]) -> str:

@@ -230,6 +230,26 @@ class OrderLedger(JournalCore):
             self._step(order_id, row, new, step, actor, detail, ts, self._open_escalations())
         return new
 
+    def step_if(
+        self,
+        order_id: str,
+        step: Step,
+        expected: OrderState,
+        *,
+        actor: str,
+        detail: dict[str, Any] | None = None,
+        ts: float | None = None,
+    ) -> OrderState | None:
+        """Journal `step` only if the order is in state `expected` (one read of the order, for
+        the hot path of acks); the new state, or None for an unknown order or another state."""
+        row = self._store.get_row("orders", order_id)
+        if row is None or row["state"] != expected.value:
+            return None
+        new = next_state(order_id, expected, step)
+        with self.transaction():
+            self._step(order_id, row, new, step, actor, detail, ts, self._open_escalations())
+        return new
+
     def record_steps(self, items: Sequence[StepRequest]) -> list[OrderState]:
         """Journal many lifecycle steps in ONE commit (steps of one order apply in turn); the
         new state of each. An unknown order or an illegal step rolls back the whole batch."""

@@ -8,10 +8,11 @@ import pytest
 
 from command.canonical import canonical_bytes
 from command.clock import ManualClock
-from command.console_post import ConsolePost
+from command.console_post import TIMER_SCAN_S, ConsolePost
 from command.errors import JournalError, ValidationError
 from command.journal import Journal
 from command.lifecycle import OrderState, Step
+from command.model import Escalation
 from command.signing import Signer, verify_signature
 from tests.protocols.wiring import draft, incident, kinds
 
@@ -177,6 +178,41 @@ def test_undelivered_order_escalates_after_30_s(post: ConsolePost) -> None:
     assert post.check_timers(post.clock.now() + 29) == []
     raised = post.check_timers(post.clock.now() + 31)
     assert [(e.order_id, e.kind.value) for e in raised] == [(issued.order.id, "undelivered")]
+
+
+def test_timers_scan_open_orders_only_when_a_deadline_comes(
+    post: ConsolePost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import command.console_post as module
+
+    scans: list[float] = []
+    real = module.check_timers
+
+    def counted(journal: Journal, now: float) -> list[Escalation]:
+        scans.append(now)
+        return real(journal, now)
+
+    monkeypatch.setattr(module, "check_timers", counted)
+    t0 = post.clock.now()
+    post.check_timers(t0)  # the first call reads what is open (a restart's orders)
+    issued = post.issue_orders([draft("st-a"), draft("st-a")], decision="d", rationale="r")
+    for k in range(1, 9):  # every 0.5 s for 4 s: no deadline yet, no scan
+        assert post.check_timers(t0 + k * 0.5) == []
+    assert scans == [t0]
+    raised = post.check_timers(t0 + 31)  # the undelivered deadline came
+    assert {e.order_id for e in raised} == {i.order.id for i in issued}
+    assert scans == [t0, t0 + 31]
+
+
+def test_an_order_journaled_around_the_post_is_still_timed(post: ConsolePost) -> None:
+    t0 = post.clock.now()
+    post.check_timers(t0)
+    other = ConsolePost(post.journal, post.clock, post.signer, post.grant_chain, post.incident)
+    issued = other.issue_order(draft("st-a"), decision="d", rationale="r")
+    assert post.check_timers(t0 + 28) == []  # a periodic scan: nothing due yet
+    assert post.check_timers(t0 + 31) == []  # a deadline post does not know: no scan yet
+    raised = post.check_timers(t0 + 28 + TIMER_SCAN_S)  # the next periodic scan finds it
+    assert [e.order_id for e in raised] == [issued.order.id]
 
 
 def test_decisions_are_corrected_not_erased(post: ConsolePost) -> None:
