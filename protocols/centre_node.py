@@ -51,6 +51,7 @@ from command.vocabulary import (
     GrantRevoked,
     Handover,
     Kind,
+    LinkChanged,
     MessageRejected,
     SiteEvent,
     SitrepRequested,
@@ -224,7 +225,9 @@ class CentreWire(_Wire):
         self.received += 1
         self.received_from[site] += 1
         self._last_heard[site] = self.clock.now()
-        self._online.add(site)
+        if site not in self._online:
+            self._online.add(site)
+            self.journal.record(LinkChanged(site, True), actor="link")
         body = message.body
         if isinstance(body, Hello) or site not in self._ready:
             self._ready.add(site)
@@ -348,6 +351,12 @@ class CentreWire(_Wire):
             if now - self._last_heard.get(site, now) > silent_for:
                 self._online.discard(site)
                 self._ready.discard(site)
+                self.journal.record(
+                    LinkChanged(
+                        site, False, f"silent for {self.config.offline_after} heartbeat intervals"
+                    ),
+                    actor="link",
+                )
 
     def online(self) -> set[str]:
         """Sites heard within the presence interval."""

@@ -14,13 +14,21 @@ import zmq
 
 from command.authority.grants import Grant, issue_grant, narrow_grant
 from command.authority.scope import Scope
+from command.centre.board import CentreBoard
 from command.clock import ManualClock
 from command.console_post import ConsolePost
 from command.fold import fold
 from command.journal import Journal
 from command.journal.checkpoints import CheckpointPolicy, Origin, sign_checkpoint
 from command.signing import Signer
-from command.vocabulary import GrantRecorded, Kind, SiteEvent, WitnessRefused, decode
+from command.vocabulary import (
+    GrantRecorded,
+    Kind,
+    LinkChanged,
+    SiteEvent,
+    WitnessRefused,
+    decode,
+)
 from protocols.centre_commands import (
     CentreSites,
     HandOverSite,
@@ -264,6 +272,41 @@ def test_sitrep_request_is_journaled_at_the_site_once(world: World) -> None:
     assert site.uplink.open() == (sid,)
     world.pump(lambda: not world.centre.journal.pending("site-b"))
     assert len(list(site.journal.events(kinds=[Kind.SITREP_REQUESTED]))) == 1
+
+
+def test_the_centre_journals_each_site_link_and_the_board_shows_it(world: World) -> None:
+    """A site's first message journals `link.up` at the centre, three silent heartbeat
+    intervals `link.down`, its return `link.up` again; the board's link column follows."""
+    site = world.sites["site-a"]
+    world.pump(lambda: world.synced("site-a"))
+
+    def links() -> list[tuple[str, bool]]:
+        out = []
+        for ev in world.centre.journal.events(kinds=[Kind.LINK_UP, Kind.LINK_DOWN]):
+            body = decode(ev)
+            assert isinstance(body, LinkChanged)
+            if body.peer == "site-a":
+                out.append((body.peer, body.up))
+        return out
+
+    def board_link() -> bool | None:
+        board = CentreBoard("centre")
+        board.apply_all(world.centre.journal.events())
+        fold = board.site("site-a")
+        assert fold is not None
+        return fold.row().link_up
+
+    assert links() == [("site-a", True)]
+    assert board_link() is True
+    site.link.close()  # the site goes silent (not pumped while it is away)
+    del world.sites["site-a"]
+    world.pump(lambda: len(links()) == 2)
+    assert links()[-1] == ("site-a", False)
+    assert board_link() is False
+    world.sites["site-a"] = site
+    world.connect("site-a")
+    world.pump(lambda: len(links()) == 3)
+    assert links()[-1] == ("site-a", True) and board_link() is True
 
 
 def test_a_key_claiming_another_site_mirrors_nothing(world: World) -> None:
