@@ -45,7 +45,7 @@ CENTRE_PORT = 7711  # protocols.centre_node.DEFAULT_CENTRE_ADDRESS
 MULTI_SECOND = "typhoon"  # run next to bund by --multi
 MULTI_DIR = "multi"  # data-dir folder of --multi runs (one authorities folder for both sites)
 HANDOVER_SCENARIO = "disney"
-HANDOVER_AT_MIN = 150.0  # after the last scheduled order (minute 140): it is open, carries on
+HANDOVER_AT_MIN = 150.0  # after the last scheduled order (minute 140); orders open then carry on
 SUCCESSOR = "pudong_duty"  # the Pudong district's duty commander takes on-site command
 SETTLE_S = 10.0  # wall seconds at the end for the centre to mirror each site's head
 
