@@ -29,8 +29,9 @@ class AlertWords:
 
 
 def alert_words(body: Mapping[str, Any], lang: str | None) -> AlertWords | None:
-    """The words of a received signal's CAP alert (`body["body"]["cap"]`, or `body["cap"]`) or of an issued public alert
-    (a `PublicAlert.to_dict()` body) in `lang`; None for a signal that is not CAP."""
+    """The words in `lang` of a received signal's CAP alert (`body["body"]["cap"]`, or
+    `body["cap"]`) or of an issued public alert (a `PublicAlert.to_dict()` body); None for a
+    signal that is not CAP."""
     cap = body.get("cap")
     inner = body.get("body")
     if not isinstance(cap, Mapping) and isinstance(inner, Mapping):
