@@ -10,7 +10,7 @@ being verified this module reads:
   checkpoints were all dropped is still found);
 - from the journal itself, its `checkpoint.cosigned` events.
 
-Each cosignature must be valid (`cosignature_valid`); each cosigned checkpoint must match the
+Each cosignature must be valid (as `cosignature_valid`); each cosigned checkpoint must match the
 journal: the event at its size exists and its hash is the cosigned head. The first contradiction
 (lowest seq) is reported, naming the witness and what differs; a journal shorter than a cosigned
 size was truncated. A refusal about this journal is a failure (a witness saw a fork or rollback),
@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from command.errors import JournalError, ValidationError
-from command.journal.checkpoints import Origin, cosignature_valid
+from command.journal.checkpoints import Origin, checkpoint_valid, cosignature_message
 from command.journal.sqlite_store import APPLICATION_ID, describe_error
+from command.signing import verify_signature
 from command.vocabulary import Cosigned, Kind, RefusalReason, WitnessRefused, decode_body
 
 CONTRADICTED = "contradicts a witnessed checkpoint"
@@ -149,6 +150,7 @@ def check_witnesses(
     names: dict[str, None] = {}
     count = stale = 0
     hashes: dict[int, str | None] = {}
+    valid: dict[tuple[str, str], bool] = {}
     for source, item in items:
         if isinstance(item, WitnessRefused):
             cp = item.offered
@@ -168,7 +170,7 @@ def check_witnesses(
         names[item.witness] = None
         cp = item.checkpoint
         who = f"witness {item.witness} ({source})"
-        if not cosignature_valid(item):
+        if not _cosignature_valid(item, valid):
             problems.append(
                 (
                     cp.head_seq,
@@ -201,6 +203,18 @@ def check_witnesses(
             )
     first = min(problems, key=lambda p: p[0]) if problems else None
     return WitnessReport(count, tuple(names), first, stale)
+
+
+def _cosignature_valid(c: Cosigned, valid: dict[tuple[str, str], bool]) -> bool:
+    """`checkpoints.cosignature_valid`, checking each checkpoint's own signature once however
+    many witnesses cosigned it."""
+    cp = c.checkpoint
+    key = (cp.signature, cp.head_hash)
+    if key not in valid:
+        valid[key] = checkpoint_valid(cp)
+    return valid[key] and verify_signature(
+        c.witness_key, cosignature_message(cp, c.ts), c.signature
+    )
 
 
 def _hash_at(
