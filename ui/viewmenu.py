@@ -69,12 +69,9 @@ class ViewMenu:
 
     def retranslate(self) -> None:
         """(Re)read the menu's strings."""
-
-        def tr(text: str) -> str:
-            return QCoreApplication.translate(CONTEXT, text)
-
-        self.menu.setTitle(tr("&View"))
-        self.theme_menu.setTitle(tr("&Theme"))
-        self.language_menu.setTitle(tr("&Language"))
-        self.theme_actions["light"].setText(tr("&Light"))
-        self.theme_actions["dark"].setText(tr("&Dark"))
+        # literal contexts, so that pyside6-lupdate finds these strings
+        self.menu.setTitle(QCoreApplication.translate("ConsoleWindow", "&View"))
+        self.theme_menu.setTitle(QCoreApplication.translate("ConsoleWindow", "&Theme"))
+        self.language_menu.setTitle(QCoreApplication.translate("ConsoleWindow", "&Language"))
+        self.theme_actions["light"].setText(QCoreApplication.translate("ConsoleWindow", "&Light"))
+        self.theme_actions["dark"].setText(QCoreApplication.translate("ConsoleWindow", "&Dark"))

@@ -2,24 +2,47 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Ago</name>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="120"/>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="122"/>
+        <source>%1 s ago</source>
+        <translation>%1 秒前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="124"/>
+        <source>%1 min ago</source>
+        <translation>%1 分钟前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="127"/>
+        <source>%1 h %2 min ago</source>
+        <translation>%1 小时 %2 分钟前</translation>
+    </message>
+</context>
+<context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/station/window.py" line="198"/>
+        <location filename="../../ui/station/window.py" line="206"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="199"/>
+        <location filename="../../ui/station/window.py" line="207"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="201"/>
+        <location filename="../../ui/station/window.py" line="209"/>
         <source>Required: why, in a few words</source>
         <translation>必填：简述原因</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="202"/>
+        <location filename="../../ui/station/window.py" line="210"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -39,7 +62,7 @@
     <message>
         <location filename="../../ui/centre/qtmodels.py" line="52"/>
         <source>SITREP</source>
-        <translation>情况报告</translation>
+        <translation>态势报告</translation>
     </message>
     <message>
         <location filename="../../ui/centre/qtmodels.py" line="53"/>
@@ -157,22 +180,22 @@
         <translation>%1 个站点 · %2 类指令 · %3 个区域</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="80"/>
+        <location filename="../../ui/centre/qtmodels.py" line="81"/>
         <source>just now</source>
         <translation>刚刚</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="81"/>
+        <location filename="../../ui/centre/qtmodels.py" line="82"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="82"/>
+        <location filename="../../ui/centre/qtmodels.py" line="83"/>
         <source>%1 min ago</source>
         <translation>%1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="83"/>
+        <location filename="../../ui/centre/qtmodels.py" line="84"/>
         <source>%1 h %2 min ago</source>
         <translation>%1 小时 %2 分钟前</translation>
     </message>
@@ -228,212 +251,212 @@
 <context>
     <name>CentreTimeline</name>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="414"/>
+        <location filename="../../ui/centre/qtmodels.py" line="416"/>
         <source>order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="415"/>
+        <location filename="../../ui/centre/qtmodels.py" line="417"/>
         <source>decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="416"/>
+        <location filename="../../ui/centre/qtmodels.py" line="418"/>
         <source>escalation</source>
         <translation>升级告警</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="417"/>
+        <location filename="../../ui/centre/qtmodels.py" line="419"/>
         <source>zone level</source>
         <translation>区域等级</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="418"/>
+        <location filename="../../ui/centre/qtmodels.py" line="420"/>
         <source>authority</source>
         <translation>授权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="419"/>
+        <location filename="../../ui/centre/qtmodels.py" line="421"/>
         <source>SITREP</source>
-        <translation>情况报告</translation>
+        <translation>态势报告</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="420"/>
+        <location filename="../../ui/centre/qtmodels.py" line="422"/>
         <source>link</source>
         <translation>链路</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="421"/>
+        <location filename="../../ui/centre/qtmodels.py" line="423"/>
         <source>integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="426"/>
+        <location filename="../../ui/centre/qtmodels.py" line="428"/>
         <source>issued: %1 → %2 (%3)</source>
         <translation>已下达：%1 → %2（%3）</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="427"/>
+        <location filename="../../ui/centre/qtmodels.py" line="429"/>
         <source>declined</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="428"/>
+        <location filename="../../ui/centre/qtmodels.py" line="430"/>
         <source>rejected</source>
         <translation>被站点拒收</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="429"/>
+        <location filename="../../ui/centre/qtmodels.py" line="431"/>
         <source>completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="430"/>
+        <location filename="../../ui/centre/qtmodels.py" line="432"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="431"/>
+        <location filename="../../ui/centre/qtmodels.py" line="433"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="432"/>
+        <location filename="../../ui/centre/qtmodels.py" line="434"/>
         <source>expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="433"/>
+        <location filename="../../ui/centre/qtmodels.py" line="435"/>
         <source>declined: %1</source>
         <translation>已拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="434"/>
+        <location filename="../../ui/centre/qtmodels.py" line="436"/>
         <source>rejected: %1</source>
         <translation>被站点拒收：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="435"/>
+        <location filename="../../ui/centre/qtmodels.py" line="437"/>
         <source>completed: %1</source>
         <translation>已完成：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="436"/>
+        <location filename="../../ui/centre/qtmodels.py" line="438"/>
         <source>failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="437"/>
+        <location filename="../../ui/centre/qtmodels.py" line="439"/>
         <source>cancelled: %1</source>
         <translation>已取消：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="438"/>
+        <location filename="../../ui/centre/qtmodels.py" line="440"/>
         <source>expired: %1</source>
         <translation>已过期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="439"/>
+        <location filename="../../ui/centre/qtmodels.py" line="441"/>
         <source>corrects %1: %2</source>
         <translation>更正 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="440"/>
+        <location filename="../../ui/centre/qtmodels.py" line="442"/>
         <source>green</source>
         <translation>绿</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="441"/>
+        <location filename="../../ui/centre/qtmodels.py" line="443"/>
         <source>blue</source>
         <translation>蓝</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="442"/>
+        <location filename="../../ui/centre/qtmodels.py" line="444"/>
         <source>yellow</source>
         <translation>黄</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="443"/>
+        <location filename="../../ui/centre/qtmodels.py" line="445"/>
         <source>orange</source>
         <translation>橙</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="444"/>
+        <location filename="../../ui/centre/qtmodels.py" line="446"/>
         <source>red</source>
         <translation>红</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="445"/>
+        <location filename="../../ui/centre/qtmodels.py" line="447"/>
         <source>grant to %1</source>
         <translation>授权给 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="446"/>
+        <location filename="../../ui/centre/qtmodels.py" line="448"/>
         <source>handed over to %1</source>
         <translation>移交给 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="447"/>
+        <location filename="../../ui/centre/qtmodels.py" line="449"/>
         <source>revoked: %1</source>
         <translation>已撤销：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="448"/>
+        <location filename="../../ui/centre/qtmodels.py" line="450"/>
         <source>sent by %1</source>
         <translation>%1 已报送</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="449"/>
+        <location filename="../../ui/centre/qtmodels.py" line="451"/>
         <source>sent by %1: %2</source>
         <translation>%1 已报送：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="450"/>
+        <location filename="../../ui/centre/qtmodels.py" line="452"/>
         <source>requested</source>
         <translation>已索取</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="451"/>
+        <location filename="../../ui/centre/qtmodels.py" line="453"/>
         <source>up</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="452"/>
+        <location filename="../../ui/centre/qtmodels.py" line="454"/>
         <source>down</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="453"/>
+        <location filename="../../ui/centre/qtmodels.py" line="455"/>
         <source>%1 refused: %2</source>
         <translation>%1 拒绝见证：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="454"/>
+        <location filename="../../ui/centre/qtmodels.py" line="456"/>
         <source>witnesses disagree at seq %1: %2</source>
         <translation>见证方在序号 %1 处不一致：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="455"/>
+        <location filename="../../ui/centre/qtmodels.py" line="457"/>
         <source>mirrored seq %1 differs from the witnessed head</source>
         <translation>镜像序号 %1 与已见证的链头不符</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="472"/>
+        <location filename="../../ui/centre/qtmodels.py" line="474"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="478"/>
+        <location filename="../../ui/centre/qtmodels.py" line="480"/>
         <source>What</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="485"/>
+        <location filename="../../ui/centre/qtmodels.py" line="487"/>
         <source>Subject</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="490"/>
+        <location filename="../../ui/centre/qtmodels.py" line="492"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
@@ -441,310 +464,402 @@
 <context>
     <name>CentreWindow</name>
     <message>
-        <location filename="../../ui/centre/window.py" line="327"/>
+        <location filename="../../ui/centre/window.py" line="328"/>
         <source>Baton — operations centre</source>
         <translation>Baton — 指挥中心</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="328"/>
+        <location filename="../../ui/centre/window.py" line="329"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="329"/>
+        <location filename="../../ui/centre/window.py" line="330"/>
         <source>&amp;Authority</source>
         <translation>授权(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="330"/>
+        <location filename="../../ui/centre/window.py" line="331"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="331"/>
+        <location filename="../../ui/centre/window.py" line="332"/>
         <source>&amp;Find incident</source>
         <translation>查找事件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="334"/>
+        <location filename="../../ui/centre/window.py" line="335"/>
         <source>&amp;Issue grant…</source>
         <translation>授予指挥权(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="335"/>
+        <location filename="../../ui/centre/window.py" line="336"/>
         <source>&amp;Narrow…</source>
         <translation>收窄(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="336"/>
+        <location filename="../../ui/centre/window.py" line="337"/>
         <source>&amp;Extend…</source>
         <translation>延长(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="337"/>
+        <location filename="../../ui/centre/window.py" line="338"/>
         <source>&amp;Revoke…</source>
         <translation>撤销(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="338"/>
+        <location filename="../../ui/centre/window.py" line="339"/>
         <source>&amp;Hand over…</source>
         <translation>移交(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="339"/>
+        <location filename="../../ui/centre/window.py" line="340"/>
         <source>Request &amp;SITREP…</source>
-        <translation>索取情况报告(&amp;S)…</translation>
+        <translation>索取态势报告(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="344"/>
+        <location filename="../../ui/centre/window.py" line="345"/>
         <source>Filter incidents (Ctrl+F)</source>
         <translation>筛选事件（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="346"/>
+        <location filename="../../ui/centre/window.py" line="347"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="346"/>
+        <location filename="../../ui/centre/window.py" line="347"/>
         <source>Decisions</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="346"/>
+        <location filename="../../ui/centre/window.py" line="347"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="346"/>
+        <location filename="../../ui/centre/window.py" line="347"/>
         <source>SITREPs</source>
-        <translation>情况报告</translation>
+        <translation>态势报告</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="446"/>
+        <location filename="../../ui/centre/window.py" line="450"/>
         <source>Select an incident on the board</source>
         <translation>请在事件看板上选择一个事件</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="473"/>
+        <location filename="../../ui/centre/window.py" line="477"/>
         <source>Commander %1 · grant %2 · scope %3 · authority left %4</source>
         <translation>指挥员 %1 · 授权 %2 · 范围 %3 · 授权剩余 %4</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="480"/>
+        <location filename="../../ui/centre/window.py" line="484"/>
         <source>No grant known for this incident yet</source>
         <translation>尚无此事件的授权记录</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="482"/>
+        <location filename="../../ui/centre/window.py" line="487"/>
         <source>INTEGRITY ALARM: %1</source>
         <translation>完整性告警：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="494"/>
+        <location filename="../../ui/centre/window.py" line="499"/>
         <source>stations %1</source>
         <translation>站点 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="495"/>
+        <location filename="../../ui/centre/window.py" line="500"/>
         <source>kinds %1</source>
         <translation>指令类型 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="496"/>
+        <location filename="../../ui/centre/window.py" line="501"/>
         <source>zones %1</source>
         <translation>区域 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="508"/>
+        <location filename="../../ui/centre/window.py" line="513"/>
         <source>No SITREP requested yet.</source>
-        <translation>尚未索取情况报告。</translation>
+        <translation>尚未索取态势报告。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="513"/>
+        <location filename="../../ui/centre/window.py" line="518"/>
         <source>%1 · asked %2 by %3 · due %4 · %5</source>
         <translation>%1 · %2 由 %3 索取 · 期限 %4 · %5</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="521"/>
+        <location filename="../../ui/centre/window.py" line="526"/>
         <source>Asked: %1</source>
         <translation>要求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="525"/>
+        <location filename="../../ui/centre/window.py" line="530"/>
         <source>Answer by %1: %2</source>
         <translation>%1 回复：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="554"/>
+        <location filename="../../ui/centre/window.py" line="559"/>
         <source>Operations centre %1</source>
         <translation>指挥中心 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="556"/>
+        <location filename="../../ui/centre/window.py" line="561"/>
         <source>Operations centre</source>
         <translation>指挥中心</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="559"/>
+        <location filename="../../ui/centre/window.py" line="564"/>
         <source>%1 incidents · %2 integrity alarms · %3 SITREPs overdue</source>
-        <translation>%1 个事件 · %2 个完整性告警 · %3 份情况报告逾期</translation>
+        <translation>%1 个事件 · %2 个完整性告警 · %3 份态势报告逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="644"/>
+        <location filename="../../ui/centre/window.py" line="649"/>
         <source>Revoke %1&apos;s authority over %2 now? Its stations will refuse every later order.</source>
         <translation>立即撤销 %1 对 %2 的指挥权？其站点将拒绝此后的所有指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="649"/>
+        <location filename="../../ui/centre/window.py" line="654"/>
         <source>Revoke the grant?</source>
         <translation>撤销授权？</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="683"/>
+        <location filename="../../ui/centre/window.py" line="688"/>
         <source>no engine: the window is read-only</source>
         <translation>未连接引擎：窗口为只读</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="708"/>
+        <location filename="../../ui/centre/window.py" line="713"/>
         <source>Done: %1 %2</source>
         <translation>已完成：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="717"/>
+        <location filename="../../ui/centre/window.py" line="722"/>
         <source>Could not %1: %2</source>
         <translation>无法执行 %1：%2</translation>
     </message>
 </context>
 <context>
+    <name>Clock</name>
+    <message>
+        <location filename="../../ui/console/clock.py" line="57"/>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/clock.py" line="59"/>
+        <source>%1 s ago</source>
+        <translation>%1 秒前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/clock.py" line="61"/>
+        <source>%1 min ago</source>
+        <translation>%1 分钟前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/clock.py" line="65"/>
+        <source>%1 h ago</source>
+        <translation>%1 小时前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/clock.py" line="67"/>
+        <source>%1 h %2 min ago</source>
+        <translation>%1 小时 %2 分钟前</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/clock.py" line="71"/>
+        <source>%1 d ago</source>
+        <translation>%1 天前</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleColumns</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="219"/>
+        <location filename="../../ui/console/qtmodels.py" line="263"/>
         <source>Order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="220"/>
-        <location filename="../../ui/console/qtmodels.py" line="277"/>
+        <location filename="../../ui/console/qtmodels.py" line="267"/>
+        <location filename="../../ui/console/qtmodels.py" line="362"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="221"/>
+        <location filename="../../ui/console/qtmodels.py" line="268"/>
+        <location filename="../../ui/console/qtmodels.py" line="614"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="222"/>
+        <location filename="../../ui/console/qtmodels.py" line="269"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="224"/>
+        <location filename="../../ui/console/qtmodels.py" line="271"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="229"/>
+        <location filename="../../ui/console/qtmodels.py" line="276"/>
         <source>Issued</source>
         <translation>下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="234"/>
+        <location filename="../../ui/console/qtmodels.py" line="281"/>
+        <location filename="../../ui/console/qtmodels.py" line="523"/>
         <source>Age</source>
         <translation>已过</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="240"/>
+        <location filename="../../ui/console/qtmodels.py" line="287"/>
         <source>Overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="246"/>
+        <location filename="../../ui/console/qtmodels.py" line="293"/>
         <source>Last report</source>
         <translation>最近回报</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="269"/>
+        <location filename="../../ui/console/qtmodels.py" line="354"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="270"/>
+        <location filename="../../ui/console/qtmodels.py" line="355"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="280"/>
+        <location filename="../../ui/console/qtmodels.py" line="365"/>
         <source>Link</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="282"/>
+        <location filename="../../ui/console/qtmodels.py" line="367"/>
         <source>Last heard</source>
         <translation>最近联络</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="288"/>
+        <location filename="../../ui/console/qtmodels.py" line="373"/>
         <source>Open</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="294"/>
+        <location filename="../../ui/console/qtmodels.py" line="379"/>
         <source>Late</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="322"/>
-        <location filename="../../ui/console/qtmodels.py" line="399"/>
+        <location filename="../../ui/console/qtmodels.py" line="385"/>
+        <source>Needs attention</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="431"/>
+        <location filename="../../ui/console/qtmodels.py" line="508"/>
+        <location filename="../../ui/console/qtmodels.py" line="609"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="327"/>
+        <location filename="../../ui/console/qtmodels.py" line="436"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="331"/>
+        <location filename="../../ui/console/qtmodels.py" line="440"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="335"/>
+        <location filename="../../ui/console/qtmodels.py" line="444"/>
         <source>Author</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="339"/>
+        <location filename="../../ui/console/qtmodels.py" line="448"/>
         <source>Correction</source>
         <translation>更正</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="403"/>
+        <location filename="../../ui/console/qtmodels.py" line="513"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="404"/>
+        <location filename="../../ui/console/qtmodels.py" line="517"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="405"/>
+        <location filename="../../ui/console/qtmodels.py" line="520"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="406"/>
+        <location filename="../../ui/console/qtmodels.py" line="521"/>
+        <location filename="../../ui/console/qtmodels.py" line="616"/>
         <source>Status</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="569"/>
+        <source>received</source>
+        <translation>收到</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="570"/>
+        <source>issued</source>
+        <translation>已发布</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="580"/>
+        <source>cancelled</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="582"/>
+        <source>updated</source>
+        <translation>已更新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="613"/>
+        <source>Direction</source>
+        <translation>收/发</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="615"/>
+        <source>Headline</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="617"/>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="618"/>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="619"/>
+        <source>Expires</source>
+        <translation>失效时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="620"/>
+        <source>Source</source>
+        <translation>来源</translation>
     </message>
 </context>
 <context>
     <name>ConsoleController</name>
     <message>
-        <location filename="../../ui/console/controller.py" line="230"/>
+        <location filename="../../ui/console/controller.py" line="251"/>
         <source>Could not %1: %2</source>
         <translation>无法%1：%2</translation>
     </message>
@@ -752,92 +867,152 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../ui/console/window.py" line="242"/>
+        <location filename="../../ui/console/window.py" line="338"/>
         <source>Baton — command console</source>
         <translation>Baton — 现场指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="244"/>
+        <location filename="../../ui/console/window.py" line="340"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="245"/>
+        <location filename="../../ui/console/window.py" line="341"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="246"/>
+        <location filename="../../ui/console/window.py" line="342"/>
         <source>Suggestions</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="247"/>
+        <location filename="../../ui/console/window.py" line="343"/>
         <source>Decision log</source>
         <translation>决策日志</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="248"/>
+        <location filename="../../ui/console/window.py" line="344"/>
         <source>Live metrics</source>
         <translation>实时指标</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="252"/>
+        <location filename="../../ui/console/window.py" line="345"/>
+        <source>Alert board</source>
+        <translation>预警信息板</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="349"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="253"/>
+        <location filename="../../ui/console/window.py" line="350"/>
         <source>&amp;Command</source>
         <translation>指挥(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="254"/>
+        <location filename="../../ui/console/window.py" line="352"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="353"/>
+        <source>&amp;Keyboard shortcuts…</source>
+        <translation>快捷键(&amp;K)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="354"/>
+        <source>Next panel</source>
+        <translation>下一个面板</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="355"/>
+        <source>Previous panel</source>
+        <translation>上一个面板</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="363"/>
+        <source>Answer &amp;SITREP…</source>
+        <translation>报送态势报告(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="536"/>
+        <source>Select one of your own issued alerts on the alert board first.</source>
+        <translation>请先在预警信息板上选择一条本指挥台发布的预警。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="625"/>
+        <source>This suggestion was made %1. The picture may have changed. Approve it?</source>
+        <translation>该建议生成于%1，态势可能已发生变化。仍要批准吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="633"/>
+        <source>Approve a stale suggestion?</source>
+        <translation>批准过时的建议？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/viewmenu.py" line="73"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="255"/>
+        <location filename="../../ui/viewmenu.py" line="74"/>
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="256"/>
+        <location filename="../../ui/viewmenu.py" line="75"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="257"/>
+        <location filename="../../ui/viewmenu.py" line="76"/>
         <source>&amp;Light</source>
         <translation>浅色(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="258"/>
+        <location filename="../../ui/viewmenu.py" line="77"/>
         <source>&amp;Dark</source>
         <translation>深色(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="259"/>
+        <location filename="../../ui/console/window.py" line="356"/>
         <source>New &amp;order…</source>
         <translation>新建指令(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="260"/>
+        <location filename="../../ui/console/window.py" line="357"/>
         <source>New &amp;decision…</source>
         <translation>新建决策(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="261"/>
+        <location filename="../../ui/console/window.py" line="358"/>
         <source>&amp;Approve selected suggestion</source>
         <translation>批准所选建议(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="262"/>
+        <location filename="../../ui/console/window.py" line="359"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="264"/>
+        <location filename="../../ui/console/window.py" line="360"/>
+        <source>Ac&amp;knowledge (escalation or order)</source>
+        <translation>确认（升级告警或指令）(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="361"/>
+        <source>&amp;Public alert…</source>
+        <translation>公众预警(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="362"/>
+        <source>&amp;Update or cancel the selected alert…</source>
+        <translation>更新或撤销所选预警(&amp;U)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/window.py" line="365"/>
         <source>Focus zone %1</source>
         <translation>聚焦区域 %1</translation>
     </message>
@@ -845,82 +1020,82 @@
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="106"/>
+        <location filename="../../ui/console/dialogs.py" line="108"/>
         <source>New decision</source>
         <translation>新建决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="108"/>
+        <location filename="../../ui/console/dialogs.py" line="110"/>
         <source>Correct decision</source>
         <translation>更正决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="110"/>
+        <location filename="../../ui/console/dialogs.py" line="112"/>
         <source>Entry corrected:</source>
         <translation>被更正条目：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="111"/>
+        <location filename="../../ui/console/dialogs.py" line="113"/>
         <source>Reason for &amp;correction:</source>
         <translation>更正原因(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="112"/>
+        <location filename="../../ui/console/dialogs.py" line="114"/>
         <source>&amp;Information:</source>
         <translation>信息(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="113"/>
+        <location filename="../../ui/console/dialogs.py" line="115"/>
         <source>&amp;Risk assessment:</source>
         <translation>风险评估(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="114"/>
+        <location filename="../../ui/console/dialogs.py" line="116"/>
         <source>&amp;Powers and policy:</source>
         <translation>权限与政策(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="115"/>
+        <location filename="../../ui/console/dialogs.py" line="117"/>
         <source>O&amp;ptions:</source>
         <translation>备选方案(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="116"/>
+        <location filename="../../ui/console/dialogs.py" line="118"/>
         <source>&amp;Decision:</source>
         <translation>决策(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="117"/>
+        <location filename="../../ui/console/dialogs.py" line="119"/>
         <source>Ra&amp;tionale:</source>
         <translation>理由(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="121"/>
+        <location filename="../../ui/console/dialogs.py" line="123"/>
         <source>What was decided</source>
         <translation>决定了什么</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="122"/>
+        <location filename="../../ui/console/dialogs.py" line="124"/>
         <source>Why, given what was known</source>
         <translation>依据当时掌握的信息，为何如此决定</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="123"/>
+        <location filename="../../ui/console/dialogs.py" line="125"/>
         <source>Why the earlier entry is corrected</source>
         <translation>为何更正先前的条目</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="134"/>
+        <location filename="../../ui/console/dialogs.py" line="136"/>
         <source>A correction needs a reason.</source>
         <translation>更正必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="136"/>
+        <location filename="../../ui/console/dialogs.py" line="138"/>
         <source>Write the decision.</source>
         <translation>请填写决策。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="138"/>
+        <location filename="../../ui/console/dialogs.py" line="140"/>
         <source>Write the rationale.</source>
         <translation>请填写理由。</translation>
     </message>
@@ -928,37 +1103,37 @@
 <context>
     <name>DecisionFields</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="365"/>
+        <location filename="../../ui/console/qtmodels.py" line="474"/>
         <source>Information</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="366"/>
+        <location filename="../../ui/console/qtmodels.py" line="475"/>
         <source>Risk assessment</source>
         <translation>风险评估</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="367"/>
+        <location filename="../../ui/console/qtmodels.py" line="476"/>
         <source>Powers and policy</source>
         <translation>权限与政策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="368"/>
+        <location filename="../../ui/console/qtmodels.py" line="477"/>
         <source>Options</source>
         <translation>备选方案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="369"/>
+        <location filename="../../ui/console/qtmodels.py" line="478"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="370"/>
+        <location filename="../../ui/console/qtmodels.py" line="479"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="382"/>
+        <location filename="../../ui/console/qtmodels.py" line="491"/>
         <source>Struck through</source>
         <translation>已划除</translation>
     </message>
@@ -966,28 +1141,38 @@
 <context>
     <name>DecisionsPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="450"/>
+        <location filename="../../ui/console/panels.py" line="682"/>
         <source>&amp;New entry…</source>
         <translation>新建条目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="451"/>
+        <location filename="../../ui/console/panels.py" line="683"/>
         <source>New decision (Ctrl+D)</source>
         <translation>新建决策 (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="452"/>
+        <location filename="../../ui/console/panels.py" line="684"/>
         <source>&amp;Correct…</source>
         <translation>更正(&amp;C)…</translation>
     </message>
 </context>
 <context>
     <name>EscalationBanner</name>
+    <message>
+        <location filename="../../ui/console/panels.py" line="301"/>
+        <source>refused by station: %1</source>
+        <translation>被站点拒收：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="330"/>
+        <source>Acknowledge (Ctrl+K)</source>
+        <translation>确认 (Ctrl+K)</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/console/panels.py" line="199"/>
-        <source>%n open escalation(s)</source>
+        <location filename="../../ui/console/panels.py" line="333"/>
+        <source>%n item(s) to acknowledge</source>
         <translation>
-            <numerusform>%n 项未处理的升级告警</numerusform>
+            <numerusform>%n 项待确认</numerusform>
         </translation>
     </message>
 </context>
@@ -1068,56 +1253,157 @@
 <context>
     <name>IncidentHeader</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="135"/>
+        <location filename="../../ui/console/panels.py" line="227"/>
         <source>No incident</source>
         <translation>无事件</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="137"/>
+        <location filename="../../ui/console/panels.py" line="229"/>
         <source>Delegation REVOKED by %1</source>
         <translation>授权已被 %1 撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="141"/>
+        <location filename="../../ui/console/panels.py" line="233"/>
         <source>Delegated by %1 · scope %2 · %3 left</source>
-        <translation>授权方 %1 · 范围 %2 · 剩余 %3</translation>
+        <translation>授权方 %1 · 范围：%2 · 剩余 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="120"/>
-        <location filename="../../ui/console/panels.py" line="121"/>
-        <location filename="../../ui/console/panels.py" line="143"/>
+        <location filename="../../ui/console/panels.py" line="159"/>
+        <location filename="../../ui/console/panels.py" line="160"/>
+        <location filename="../../ui/console/panels.py" line="235"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="126"/>
+        <location filename="../../ui/console/panels.py" line="165"/>
         <source>%1 stations · %2 order kinds · %3 zones</source>
-        <translation>%1 个站点 · %2 类指令 · %3 个区域</translation>
+        <translation>站点 %1 · 指令类型 %2 · 区域 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="147"/>
+        <location filename="../../ui/console/panels.py" line="193"/>
+        <source>Centre: connected · shipped #%1 of #%2</source>
+        <translation>指挥中心：已连接 · 已上报至 #%1（共 #%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="200"/>
+        <source>Centre: offline · %1 events waiting</source>
+        <translation>指挥中心：离线 · %1 条事件待上报</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="209"/>
+        <source>SITREP requested by %1, due %2</source>
+        <translation>%1 要求报送态势报告，截止 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="215"/>
+        <source>OVERDUE</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="239"/>
         <source>No delegation received</source>
         <translation>尚未收到授权</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="153"/>
+        <location filename="../../ui/console/panels.py" line="247"/>
         <source>Link: —</source>
         <translation>连接：—</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="156"/>
+        <location filename="../../ui/console/panels.py" line="250"/>
         <source>Link: online</source>
         <translation>连接：在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="159"/>
+        <location filename="../../ui/console/panels.py" line="253"/>
+        <source>%1 waiting</source>
+        <translation>%1 条待回复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="256"/>
         <source>Link: OFFLINE</source>
         <translation>连接：离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="161"/>
+        <location filename="../../ui/console/panels.py" line="258"/>
         <source>Outbox: %1</source>
         <translation>待发：%1</translation>
+    </message>
+</context>
+<context>
+    <name>IntegrityBanner</name>
+    <message>
+        <location filename="../../ui/console/integrity.py" line="72"/>
+        <source>Integrity: %1 refused checkpoint %2 of %4 — %3</source>
+        <translation>完整性：%1 拒绝见证 %4 的检查点 %2 — %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/integrity.py" line="74"/>
+        <source>Integrity: station %1 refused checkpoint %2 — %3</source>
+        <translation>完整性：站点 %1 拒绝见证检查点 %2 — %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/integrity.py" line="76"/>
+        <source>Integrity: witness %1 refused checkpoint %2 — %3</source>
+        <translation>完整性：见证方 %1 拒绝见证检查点 %2 — %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/integrity.py" line="88"/>
+        <source>Integrity: journal not signed yet</source>
+        <translation>完整性：日志尚未签名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/integrity.py" line="89"/>
+        <source>Signed to #%1</source>
+        <translation>已签名至 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/integrity.py" line="94"/>
+        <source>witnessed by %1/%2 stations to #%3</source>
+        <translation>%1/%2 个站点已见证至 #%3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/integrity.py" line="99"/>
+        <source>not witnessed yet</source>
+        <translation>尚无见证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/integrity.py" line="104"/>
+        <source>witnessed by %1 to #%2</source>
+        <translation>%1 方已见证至 #%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/integrity.py" line="112"/>
+        <source>Signed to #%1 (%2 checkpoints) · unsigned tail %3 events</source>
+        <translation>已签名至 #%1（%2 个检查点）· 未签名尾部 %3 条事件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/integrity.py" line="119"/>
+        <source>%1 cosigned #%2 at %3</source>
+        <translation>%1 于 %3 联署 #%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/integrity.py" line="127"/>
+        <source>acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/integrity.py" line="136"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/integrity.py" line="142"/>
+        <source>(+%1 more)</source>
+        <translation>（另有 %1 条）</translation>
+    </message>
+</context>
+<context>
+    <name>JournalFailedBanner</name>
+    <message>
+        <location filename="../../ui/console/panels.py" line="376"/>
+        <source>JOURNAL FAILED — nothing more can be issued: %1</source>
+        <translation>日志写入失败 — 无法再下达任何指令：%1</translation>
     </message>
 </context>
 <context>
@@ -1141,77 +1427,77 @@
 <context>
     <name>OrderComposer</name>
     <message>
-        <location filename="../../ui/console/composer.py" line="260"/>
+        <location filename="../../ui/console/composer.py" line="262"/>
         <source>This station offers nothing the delegation allows.</source>
         <translation>该站点没有授权范围内可下达的指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="319"/>
+        <location filename="../../ui/console/composer.py" line="321"/>
         <source>Choose a station and an order kind.</source>
         <translation>请选择站点和指令类型。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="321"/>
+        <location filename="../../ui/console/composer.py" line="323"/>
         <source>The delegation does not allow this order.</source>
         <translation>授权范围不允许此指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="327"/>
+        <location filename="../../ui/console/composer.py" line="329"/>
         <source>Choose a zone.</source>
         <translation>请选择区域。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="329"/>
+        <location filename="../../ui/console/composer.py" line="331"/>
         <source>Write the rationale: every order is logged with why it was given.</source>
         <translation>请填写理由：每条指令都会连同下达理由记入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="364"/>
+        <location filename="../../ui/console/composer.py" line="367"/>
         <source>New order</source>
         <translation>新建指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="368"/>
+        <location filename="../../ui/console/composer.py" line="371"/>
         <source>&amp;Station:</source>
         <translation>站点(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="369"/>
+        <location filename="../../ui/console/composer.py" line="372"/>
         <source>&amp;Order:</source>
         <translation>指令(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="370"/>
+        <location filename="../../ui/console/composer.py" line="373"/>
         <source>&amp;Zone:</source>
         <translation>区域(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="371"/>
+        <location filename="../../ui/console/composer.py" line="374"/>
         <source>&amp;Priority:</source>
         <translation>优先级(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="372"/>
+        <location filename="../../ui/console/composer.py" line="375"/>
         <source>D&amp;ue in (min):</source>
         <translation>限时（分钟）(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="373"/>
+        <location filename="../../ui/console/composer.py" line="376"/>
         <source>&amp;Text:</source>
         <translation>说明(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="374"/>
+        <location filename="../../ui/console/composer.py" line="377"/>
         <source>&amp;Rationale:</source>
         <translation>理由(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="382"/>
+        <location filename="../../ui/console/composer.py" line="385"/>
         <source>Parameters</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="383"/>
+        <location filename="../../ui/console/composer.py" line="386"/>
         <source>Why this order, given what is known</source>
         <translation>依据当前信息，为何下达此指令</translation>
     </message>
@@ -1219,75 +1505,85 @@
 <context>
     <name>OrderState</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="48"/>
+        <location filename="../../ui/console/qtmodels.py" line="54"/>
         <source>draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="49"/>
+        <location filename="../../ui/console/qtmodels.py" line="55"/>
         <source>issued</source>
         <translation>已下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="50"/>
+        <location filename="../../ui/console/qtmodels.py" line="56"/>
         <source>delivered</source>
         <translation>已送达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="51"/>
+        <location filename="../../ui/console/qtmodels.py" line="57"/>
         <source>acknowledged</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="52"/>
+        <location filename="../../ui/console/qtmodels.py" line="58"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="53"/>
+        <location filename="../../ui/console/qtmodels.py" line="59"/>
         <source>declined</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="54"/>
+        <location filename="../../ui/console/qtmodels.py" line="60"/>
+        <source>rejected</source>
+        <translation>被站点拒收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="61"/>
         <source>in progress</source>
         <translation>执行中</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="55"/>
+        <location filename="../../ui/console/qtmodels.py" line="62"/>
         <source>completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="56"/>
+        <location filename="../../ui/console/qtmodels.py" line="63"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="57"/>
+        <location filename="../../ui/console/qtmodels.py" line="64"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="58"/>
+        <location filename="../../ui/console/qtmodels.py" line="65"/>
         <source>expired</source>
         <translation>已过期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="134"/>
+        <source>refused by station: %1</source>
+        <translation>被站点拒收：%1</translation>
     </message>
 </context>
 <context>
     <name>OrdersPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="271"/>
+        <location filename="../../ui/console/panels.py" line="503"/>
         <source>Filter orders: station, kind, zone, state…</source>
         <translation>筛选指令：站点、类型、区域、状态…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="272"/>
+        <location filename="../../ui/console/panels.py" line="504"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="275"/>
+        <location filename="../../ui/console/panels.py" line="507"/>
         <source>Open only</source>
         <translation>仅未完成</translation>
     </message>
@@ -1295,35 +1591,188 @@
 <context>
     <name>Priority</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="67"/>
+        <location filename="../../ui/console/qtmodels.py" line="74"/>
         <source>routine</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="68"/>
+        <location filename="../../ui/console/qtmodels.py" line="75"/>
         <source>urgent</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="69"/>
+        <location filename="../../ui/console/qtmodels.py" line="76"/>
         <source>immediate</source>
         <translation>立即</translation>
     </message>
 </context>
 <context>
+    <name>PublicAlertDialog</name>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="189"/>
+        <source>Public alert</source>
+        <translation>公众预警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="192"/>
+        <source>Update or cancel public alert %1</source>
+        <translation>更新或撤销公众预警 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="197"/>
+        <source>Message &amp;type:</source>
+        <translation>消息类型(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="198"/>
+        <source>&amp;Status:</source>
+        <translation>状态(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="199"/>
+        <source>&amp;Area (zones):</source>
+        <translation>区域(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="200"/>
+        <source>&amp;Event:</source>
+        <translation>事件(&amp;E)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="201"/>
+        <source>&amp;Headline:</source>
+        <translation>标题(&amp;H)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="202"/>
+        <source>&amp;Description:</source>
+        <translation>详细描述(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="203"/>
+        <source>&amp;Instruction:</source>
+        <translation>公众指引(&amp;I)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="204"/>
+        <source>Cate&amp;gory:</source>
+        <translation>类别(&amp;G)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="205"/>
+        <source>&amp;Urgency:</source>
+        <translation>紧急程度(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="206"/>
+        <source>Se&amp;verity:</source>
+        <translation>严重程度(&amp;V)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="207"/>
+        <source>&amp;Certainty:</source>
+        <translation>确定程度(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="208"/>
+        <source>&amp;Response:</source>
+        <translation>应对措施(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="209"/>
+        <source>&amp;Web:</source>
+        <translation>网址(&amp;W)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="210"/>
+        <source>C&amp;ontact:</source>
+        <translation>联系方式(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="211"/>
+        <source>E&amp;xpires in (minutes):</source>
+        <translation>有效时长（分钟）(&amp;X)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="212"/>
+        <source>Ra&amp;tionale:</source>
+        <translation>理由(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="216"/>
+        <source>Chinese version (optional)</source>
+        <translation>中文版本（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="220"/>
+        <source>Event:</source>
+        <translation>事件：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="221"/>
+        <source>Headline:</source>
+        <translation>标题：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="222"/>
+        <source>Description:</source>
+        <translation>详细描述：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="223"/>
+        <source>Instruction:</source>
+        <translation>公众指引：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="228"/>
+        <source>What the public must know, in one line</source>
+        <translation>一句话说明公众必须知道的信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="229"/>
+        <source>Why the public is alerted (decision log)</source>
+        <translation>发布公众预警的理由（记入决策日志）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="249"/>
+        <source>Pick at least one zone for the area.</source>
+        <translation>请至少选择一个区域。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="251"/>
+        <source>Name the event.</source>
+        <translation>请填写事件名称。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="253"/>
+        <source>Write the headline.</source>
+        <translation>请填写标题。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="256"/>
+        <source>The Chinese version needs both a headline and a description.</source>
+        <translation>中文版本须同时填写标题和详细描述。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/alert_composer.py" line="258"/>
+        <source>Write the rationale.</source>
+        <translation>请填写理由。</translation>
+    </message>
+</context>
+<context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="198"/>
+        <location filename="../../ui/console/dialogs.py" line="201"/>
         <source>Dismiss suggestion</source>
         <translation>驳回建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="199"/>
+        <location filename="../../ui/console/dialogs.py" line="202"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="210"/>
+        <location filename="../../ui/console/dialogs.py" line="213"/>
         <source>Give a reason.</source>
         <translation>请填写原因。</translation>
     </message>
@@ -1331,119 +1780,181 @@
 <context>
     <name>ReplayWindow</name>
     <message>
-        <location filename="../../ui/review/window.py" line="180"/>
-        <location filename="../../ui/review/window.py" line="566"/>
+        <location filename="../../ui/review/window.py" line="209"/>
+        <location filename="../../ui/review/window.py" line="657"/>
         <source>Escalations</source>
         <translation>升级告警</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="181"/>
-        <location filename="../../ui/review/window.py" line="567"/>
+        <location filename="../../ui/review/window.py" line="210"/>
+        <location filename="../../ui/review/window.py" line="658"/>
         <source>Decision snapshot</source>
         <translation>决策快照</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="448"/>
+        <location filename="../../ui/review/window.py" line="488"/>
         <source>open</source>
         <translation>未解除</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="476"/>
+        <location filename="../../ui/review/window.py" line="516"/>
         <source>Select a decision to see the picture it stored.</source>
         <translation>选择一条决策，查看其保存的态势快照。</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="481"/>
+        <location filename="../../ui/review/window.py" line="521"/>
         <source>“%1” at %2 by %3</source>
         <translation>“%1”，%2，%3</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="501"/>
+        <location filename="../../ui/review/window.py" line="541"/>
         <source>not stored</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="524"/>
+        <location filename="../../ui/review/window.py" line="564"/>
         <source>Integrity: checking…</source>
         <translation>完整性：校验中…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="547"/>
-        <source>✔ Integrity: intact</source>
-        <translation>✔ 完整性：完好</translation>
+        <location filename="../../ui/review/window.py" line="589"/>
+        <source>checking…</source>
+        <translation>校验中…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="550"/>
-        <source>✖ Integrity: NOT intact — %1</source>
-        <translation>✖ 完整性：已损坏 — %1</translation>
+        <location filename="../../ui/review/window.py" line="591"/>
+        <source>intact</source>
+        <translation>完好</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="565"/>
+        <location filename="../../ui/review/window.py" line="594"/>
+        <source>NOT intact — %1</source>
+        <translation>已损坏 — %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/review/window.py" line="599"/>
+        <source>%n witness refusal(s), newest: %1 refused #%2 (%3)</source>
+        <translation>
+            <numerusform>%n 次拒绝见证，最近一次：%1 拒绝 #%2（%3）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="604"/>
+        <source>verify: %1</source>
+        <translation>校验：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="607"/>
+        <source>Integrity: %1</source>
+        <translation>完整性：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="609"/>
+        <source>overall: %1</source>
+        <translation>全程：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="610"/>
+        <source>At %1: %2</source>
+        <translation>%1 时：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="631"/>
+        <source>not signed</source>
+        <translation>未签名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="633"/>
+        <source>signed to #%1 (%2 checkpoints) · unsigned tail %3</source>
+        <translation>已签名至 #%1（%2 个检查点）· 未签名尾部 %3 条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="639"/>
+        <source>closed</source>
+        <translation>已封存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="645"/>
+        <source>witnessed: %1</source>
+        <translation>已见证：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="645"/>
+        <source>not witnessed</source>
+        <translation>无见证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="656"/>
         <source>Baton — replay of %1</source>
         <translation>Baton — 回放：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="568"/>
+        <location filename="../../ui/review/window.py" line="659"/>
         <source>Key metrics</source>
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="569"/>
+        <location filename="../../ui/review/window.py" line="660"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="570"/>
+        <location filename="../../ui/review/window.py" line="661"/>
+        <source>Integrity</source>
+        <translation>完整性</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="662"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="573"/>
+        <location filename="../../ui/review/window.py" line="665"/>
         <source>Raised</source>
         <translation>发出</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="574"/>
+        <location filename="../../ui/review/window.py" line="666"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="575"/>
+        <location filename="../../ui/review/window.py" line="667"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="576"/>
+        <location filename="../../ui/review/window.py" line="668"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="577"/>
+        <location filename="../../ui/review/window.py" line="669"/>
         <source>Resolved</source>
         <translation>解除</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="582"/>
+        <location filename="../../ui/review/window.py" line="674"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="583"/>
+        <location filename="../../ui/review/window.py" line="675"/>
         <source>Seen</source>
         <translation>当时所见</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="584"/>
+        <location filename="../../ui/review/window.py" line="676"/>
         <source>Replay</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="585"/>
+        <location filename="../../ui/review/window.py" line="677"/>
         <source>Indicators seen</source>
         <translation>当时指标</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="586"/>
+        <location filename="../../ui/review/window.py" line="678"/>
         <source>Values in replay</source>
         <translation>回放数值</translation>
     </message>
@@ -1464,6 +1975,398 @@
         <location filename="../../ui/centre/dialogs.py" line="400"/>
         <source>Give a reason.</source>
         <translation>请填写原因。</translation>
+    </message>
+</context>
+<context>
+    <name>RiskLevel</name>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="88"/>
+        <source>not rated</source>
+        <translation>未评级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="81"/>
+        <source>green</source>
+        <translation>绿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="82"/>
+        <source>blue</source>
+        <translation>蓝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="83"/>
+        <source>yellow</source>
+        <translation>黄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="84"/>
+        <source>orange</source>
+        <translation>橙</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="85"/>
+        <source>red</source>
+        <translation>红</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="87"/>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="37"/>
+        <source>New order</source>
+        <translation>新建指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="38"/>
+        <source>New decision</source>
+        <translation>新建决策</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="42"/>
+        <source>Approve the selected suggestion</source>
+        <translation>批准所选建议</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="47"/>
+        <source>Compose a public alert (CAP)</source>
+        <translation>编写公众预警（CAP）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="52"/>
+        <source>Acknowledge the escalation or selected order</source>
+        <translation>确认升级告警或所选指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="57"/>
+        <source>Send the order / save the decision (in a dialog)</source>
+        <translation>下达指令 / 保存决策（在对话框中）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="62"/>
+        <source>Next panel (orders, stations, suggestions, …)</source>
+        <translation>下一个面板（指令、站点、建议…）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="67"/>
+        <source>Previous panel</source>
+        <translation>上一个面板</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="72"/>
+        <source>Focus zone 1 … 9 on the map</source>
+        <translation>在地图上聚焦区域 1 … 9</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="74"/>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="78"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="122"/>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="125"/>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/shortcuts.py" line="125"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+</context>
+<context>
+    <name>SitrepDialog</name>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="468"/>
+        <source>Request a SITREP</source>
+        <translation>索取态势报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/centre/dialogs.py" line="469"/>
+        <source>What the centre needs to know</source>
+        <translation>指挥中心需要了解的情况</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/sitrep.py" line="84"/>
+        <source>Answer SITREP</source>
+        <translation>报送态势报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/sitrep.py" line="86"/>
+        <source>SITREP requested by %1, due %2</source>
+        <translation>%1 要求报送态势报告，截止 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/sitrep.py" line="92"/>
+        <source>This summary will be sent:</source>
+        <translation>将报送以下摘要：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/sitrep.py" line="93"/>
+        <source>&amp;Remarks:</source>
+        <translation>备注(&amp;R)：</translation>
+    </message>
+</context>
+<context>
+    <name>StationColumns</name>
+    <message>
+        <location filename="../../ui/station/window.py" line="89"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="94"/>
+        <source>Received</source>
+        <translation>接收时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="98"/>
+        <source>Order</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="102"/>
+        <source>Zone</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="104"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="106"/>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="111"/>
+        <source>Authority</source>
+        <translation>授权</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="146"/>
+        <source>overdue</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="157"/>
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="159"/>
+        <source>withdrawn (%1)</source>
+        <translation>已撤回（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>StationWindow</name>
+    <message>
+        <location filename="../../ui/station/window.py" line="381"/>
+        <source>Baton station — %1</source>
+        <translation>Baton 站点 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="385"/>
+        <source>&amp;Accept</source>
+        <translation>接受(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="386"/>
+        <source>&amp;Decline…</source>
+        <translation>拒绝(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="387"/>
+        <source>&amp;Progress…</source>
+        <translation>进展(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="388"/>
+        <source>&amp;Complete</source>
+        <translation>完成(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="389"/>
+        <source>&amp;Fail…</source>
+        <translation>失败(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="393"/>
+        <source>Station journal</source>
+        <translation>站点日志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="442"/>
+        <source>Order received: %1 (%2), authority verified</source>
+        <translation>收到指令：%1（%2），授权已验证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="450"/>
+        <source>Order refused: %1</source>
+        <translation>已拒收指令：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="452"/>
+        <source>Connected to the console</source>
+        <translation>已连接指挥台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="454"/>
+        <source>Lost the console</source>
+        <translation>与指挥台失去连接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="456"/>
+        <source>Delegation documents received: %1</source>
+        <translation>已收到授权文件：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="463"/>
+        <source>%1: the console&apos;s withdrawal came after this station finished it</source>
+        <translation>%1：指挥台撤回时本站点已完成该指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="516"/>
+        <source>Decline order</source>
+        <translation>拒绝指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="517"/>
+        <source>Report failure</source>
+        <translation>报告失败</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="518"/>
+        <source>Report progress</source>
+        <translation>报告进展</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="550"/>
+        <source>connected to console</source>
+        <translation>已连接指挥台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="550"/>
+        <source>console unreachable</source>
+        <translation>无法连接指挥台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="552"/>
+        <source>reports waiting: %1</source>
+        <translation>待发回报：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="563"/>
+        <source>No order selected</source>
+        <translation>未选择指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="568"/>
+        <source>Orders from the commander appear on the left, most urgent first. Select one to answer it.</source>
+        <translation>指挥员的指令显示在左侧，最紧急的在前。选择一条进行答复。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="583"/>
+        <source>valid until %1 (%2 left)</source>
+        <translation>有效至 %1（剩余 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="592"/>
+        <source>Within the delegated scope: %1 in %2 (hover for the whole scope)</source>
+        <translation>在授权范围内：%1，%2（悬停查看完整范围）</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionStatus</name>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="68"/>
+        <source>proposed</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="69"/>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="70"/>
+        <source>edited</source>
+        <translation>已修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="71"/>
+        <source>dismissed</source>
+        <translation>已驳回</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionsPanel</name>
+    <message>
+        <location filename="../../ui/console/panels.py" line="612"/>
+        <source>&amp;Approve</source>
+        <translation>批准(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="613"/>
+        <source>Approve the selected suggestion (Ctrl+Enter)</source>
+        <translation>批准所选建议 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="614"/>
+        <source>&amp;Edit…</source>
+        <translation>修改(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/panels.py" line="615"/>
+        <source>Dis&amp;miss…</source>
+        <translation>驳回(&amp;M)…</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineBar</name>
+    <message>
+        <location filename="../../ui/review/timeline.py" line="226"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/timeline.py" line="226"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/timeline.py" line="227"/>
+        <source>Play or pause the replay (Space)</source>
+        <translation>播放或暂停回放（空格键）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/timeline.py" line="228"/>
+        <source>Replay speed: incident seconds per second</source>
+        <translation>回放速度：每秒对应的事件秒数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/timeline.py" line="231"/>
+        <source>Drag to any time. Ticks: orders (top row), decisions, escalations (bottom row)</source>
+        <translation>拖动到任意时刻。刻度：指令（上行）、决策、升级告警（下行）</translation>
     </message>
 </context>
 <context>
@@ -1522,290 +2425,9 @@
 <context>
     <name>ZoneMap</name>
     <message>
-        <location filename="../../ui/console/mapview.py" line="67"/>
+        <location filename="../../ui/console/mapview.py" line="89"/>
         <source>N</source>
         <translation>北</translation>
-    </message>
-</context>
-<context>
-    <name>RiskLevel</name>
-    <message>
-        <location filename="../../ui/console/mapview.py" line="88"/>
-        <source>not rated</source>
-        <translation>未评级</translation>
-    </message>
-    <message>
-        <location filename="../../ui/console/mapview.py" line="34"/>
-        <source>green</source>
-        <translation>绿</translation>
-    </message>
-    <message>
-        <location filename="../../ui/console/mapview.py" line="35"/>
-        <source>blue</source>
-        <translation>蓝</translation>
-    </message>
-    <message>
-        <location filename="../../ui/console/mapview.py" line="36"/>
-        <source>yellow</source>
-        <translation>黄</translation>
-    </message>
-    <message>
-        <location filename="../../ui/console/mapview.py" line="37"/>
-        <source>orange</source>
-        <translation>橙</translation>
-    </message>
-    <message>
-        <location filename="../../ui/console/mapview.py" line="38"/>
-        <source>red</source>
-        <translation>红</translation>
-    </message>
-</context>
-<context>
-    <name>SitrepDialog</name>
-    <message>
-        <location filename="../../ui/centre/dialogs.py" line="468"/>
-        <source>Request a SITREP</source>
-        <translation>索取情况报告</translation>
-    </message>
-    <message>
-        <location filename="../../ui/centre/dialogs.py" line="469"/>
-        <source>What the centre needs to know</source>
-        <translation>指挥中心需要了解的情况</translation>
-    </message>
-</context>
-<context>
-    <name>StationColumns</name>
-    <message>
-        <location filename="../../ui/station/window.py" line="85"/>
-        <source>Priority</source>
-        <translation>优先级</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="90"/>
-        <source>Received</source>
-        <translation>接收时间</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="94"/>
-        <source>Order</source>
-        <translation>指令</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="98"/>
-        <source>Zone</source>
-        <translation>区域</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="100"/>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="102"/>
-        <source>Time left</source>
-        <translation>剩余时间</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="107"/>
-        <source>Authority</source>
-        <translation>授权</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="142"/>
-        <source>overdue</source>
-        <translation>已超时</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="153"/>
-        <source>rejected</source>
-        <translation>已拒绝</translation>
-    </message>
-</context>
-<context>
-    <name>StationWindow</name>
-    <message>
-        <location filename="../../ui/station/window.py" line="358"/>
-        <source>Baton station — %1</source>
-        <translation>Baton 站点 — %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="362"/>
-        <source>&amp;Accept</source>
-        <translation>接受(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="363"/>
-        <source>&amp;Decline…</source>
-        <translation>拒绝(&amp;D)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="364"/>
-        <source>&amp;Progress…</source>
-        <translation>进展(&amp;P)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="365"/>
-        <source>&amp;Complete</source>
-        <translation>完成(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="366"/>
-        <source>&amp;Fail…</source>
-        <translation>失败(&amp;F)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="370"/>
-        <source>Station journal</source>
-        <translation>站点日志</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="406"/>
-        <source>Order received: %1 (%2), authority verified</source>
-        <translation>收到指令：%1（%2），授权已验证</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="414"/>
-        <source>Order refused: %1</source>
-        <translation>已拒收指令：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="416"/>
-        <source>Connected to the console</source>
-        <translation>已连接指挥台</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="418"/>
-        <source>Lost the console</source>
-        <translation>与指挥台失去连接</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="420"/>
-        <source>Delegation documents received: %1</source>
-        <translation>已收到授权文件：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="474"/>
-        <source>Decline order</source>
-        <translation>拒绝指令</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="475"/>
-        <source>Report failure</source>
-        <translation>报告失败</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="476"/>
-        <source>Report progress</source>
-        <translation>报告进展</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="508"/>
-        <source>connected to console</source>
-        <translation>已连接指挥台</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="508"/>
-        <source>console unreachable</source>
-        <translation>无法连接指挥台</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="510"/>
-        <source>reports waiting: %1</source>
-        <translation>待发回报：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="521"/>
-        <source>No order selected</source>
-        <translation>未选择指令</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="526"/>
-        <source>Orders from the commander appear on the left, most urgent first. Select one to answer it.</source>
-        <translation>指挥员的指令显示在左侧，最紧急的在前。选择一条进行答复。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="541"/>
-        <source>valid until %1 (%2 left)</source>
-        <translation>有效至 %1（剩余 %2）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station/window.py" line="550"/>
-        <source>Within the delegated scope: %1 in %2 (hover for the whole scope)</source>
-        <translation>在授权范围内：%1，%2（悬停查看完整范围）</translation>
-    </message>
-</context>
-<context>
-    <name>SuggestionStatus</name>
-    <message>
-        <location filename="../../ui/console/qtmodels.py" line="61"/>
-        <source>proposed</source>
-        <translation>待处理</translation>
-    </message>
-    <message>
-        <location filename="../../ui/console/qtmodels.py" line="62"/>
-        <source>approved</source>
-        <translation>已批准</translation>
-    </message>
-    <message>
-        <location filename="../../ui/console/qtmodels.py" line="63"/>
-        <source>edited</source>
-        <translation>已修改</translation>
-    </message>
-    <message>
-        <location filename="../../ui/console/qtmodels.py" line="64"/>
-        <source>dismissed</source>
-        <translation>已驳回</translation>
-    </message>
-</context>
-<context>
-    <name>SuggestionsPanel</name>
-    <message>
-        <location filename="../../ui/console/panels.py" line="380"/>
-        <source>&amp;Approve</source>
-        <translation>批准(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/console/panels.py" line="381"/>
-        <source>Approve the selected suggestion (Ctrl+Enter)</source>
-        <translation>批准所选建议 (Ctrl+Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/console/panels.py" line="382"/>
-        <source>&amp;Edit…</source>
-        <translation>修改(&amp;E)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/console/panels.py" line="383"/>
-        <source>Dis&amp;miss…</source>
-        <translation>驳回(&amp;M)…</translation>
-    </message>
-</context>
-<context>
-    <name>TimelineBar</name>
-    <message>
-        <location filename="../../ui/review/timeline.py" line="225"/>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/timeline.py" line="225"/>
-        <source>Play</source>
-        <translation>播放</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/timeline.py" line="226"/>
-        <source>Play or pause the replay (Space)</source>
-        <translation>播放或暂停回放（空格键）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/timeline.py" line="227"/>
-        <source>Replay speed: incident seconds per second</source>
-        <translation>回放速度：每秒对应的事件秒数</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review/timeline.py" line="230"/>
-        <source>Drag to any time. Ticks: orders (top row), decisions, escalations (bottom row)</source>
-        <translation>拖动到任意时刻。刻度：指令（上行）、决策、升级告警（下行）</translation>
     </message>
 </context>
 </TS>

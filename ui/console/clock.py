@@ -48,27 +48,27 @@ def clock_time(ts: float, tz: tzinfo, fmt: str = "%H:%M:%S") -> str:
     return datetime.fromtimestamp(ts, UTC).astimezone(tz).strftime(fmt)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Clock", text)
-
-
 def ago(seconds: float | None) -> str:
     """An age for people: "just now", "40 s ago", "2 min ago", "1 h 5 min ago", "3 d ago"."""
     if seconds is None:
         return "—"
     s = max(0, int(seconds))
     if s < 5:
-        return _tr("just now")
+        return QCoreApplication.translate("Clock", "just now")
     if s < 60:
-        return _tr("%1 s ago").replace("%1", str(s))
+        return QCoreApplication.translate("Clock", "%1 s ago").replace("%1", str(s))
     if s < 3600:
-        return _tr("%1 min ago").replace("%1", str(s // 60))
+        return QCoreApplication.translate("Clock", "%1 min ago").replace("%1", str(s // 60))
     if s < 86400:
         h, m = divmod(s // 60, 60)
         if m == 0:
-            return _tr("%1 h ago").replace("%1", str(h))
-        return _tr("%1 h %2 min ago").replace("%1", str(h)).replace("%2", str(m))
-    return _tr("%1 d ago").replace("%1", str(s // 86400))
+            return QCoreApplication.translate("Clock", "%1 h ago").replace("%1", str(h))
+        return (
+            QCoreApplication.translate("Clock", "%1 h %2 min ago")
+            .replace("%1", str(h))
+            .replace("%2", str(m))
+        )
+    return QCoreApplication.translate("Clock", "%1 d ago").replace("%1", str(s // 86400))
 
 
 def heard_text(ts: float | None, now: float, tz: tzinfo) -> str:

@@ -276,7 +276,7 @@ def test_the_window_speaks_chinese(qtbot: Any, centre: Centre, qapp: QApplicatio
     qtbot.waitUntil(lambda: w.windowTitle() == "Baton — 指挥中心")
     assert w.board_model.headerData(0, Qt.Orientation.Horizontal) == "事件"
     assert cell(w, "bund", "integrity") == "正常"
-    assert w.buttons["sitrep"].text() == "索取情况报告(&S)…"
+    assert w.buttons["sitrep"].text() == "索取态势报告(&S)…"
     w.set_language("en")
     qtbot.waitUntil(lambda: w.windowTitle() == "Baton — operations centre")
 
