@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from command.drafts import OrderDraft
 from command.errors import BatonError
@@ -26,6 +26,9 @@ from command.model import Decision, DecisionKind, Order
 from command.picture.engine import PictureUpdate
 from command.picture.playbooks import Suggestion
 from command.signing import Signer
+
+if TYPE_CHECKING:  # centre_commands builds on this module's Command
+    from protocols.centre_commands import UplinkState
 
 JSON = Any
 R = TypeVar("R")
@@ -365,6 +368,13 @@ class IntegrityAlarm:
     refusal: dict[str, JSON] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class UplinkChanged:
+    """The site console's link to its centre changed (connected, shipped, waiting, SITREPs)."""
+
+    state: UplinkState
+
+
 Update = (
     PictureChanged
     | PictureSnapshotted
@@ -377,5 +387,6 @@ Update = (
     | CommandFailed
     | JournalFailed
     | IntegrityAlarm
+    | UplinkChanged
 )
 """Everything a node reports to the GUI besides journal events."""

@@ -13,6 +13,7 @@ from command.fold.escalations import EscalationsModel
 from command.fold.integrity import IntegrityModel
 from command.fold.link import LinkStatus
 from command.fold.orders import OrdersModel
+from command.fold.sitreps import SitrepsModel
 from command.fold.stations import StationsModel
 from command.fold.suggestions import SuggestionsModel
 from command.fold.zones import ZonesModel
@@ -81,6 +82,7 @@ MODEL_NAMES = (
     "header",
     "link",
     "integrity",
+    "sitreps",
 )
 
 
@@ -98,6 +100,7 @@ class IncidentState:
         self.header = DelegationModel(me=me)
         self.link = LinkStatus()
         self.integrity = IntegrityModel()
+        self.sitreps = SitrepsModel()
         self.info = IncidentInfo()
         self.first_ts: float | None = None
         self.last_ts: float | None = None
@@ -135,6 +138,7 @@ class IncidentState:
             ("alerts", self.alerts),
             ("zones", self.zones),
             ("integrity", self.integrity),
+            ("sitreps", self.sitreps),
         ):
             if model.apply(ev, body):
                 changed.add(name)

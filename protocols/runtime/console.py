@@ -55,6 +55,7 @@ from protocols.commands import (
     MetricHistory,
     MetricPoint,
     StatusChanged,
+    UplinkChanged,
 )
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch
@@ -313,6 +314,7 @@ class RuntimeNode(ConsoleNode):
     ) -> None:
         super().__init__(context, settings)
         self._last_status: ConsoleStatus | None = None
+        self._last_uplink: UplinkState | None = None
         self.autopilot: Autopilot | None = None
         self.up_link: StationLink | None = None
         self.uplink: SiteUplink | None = None
@@ -465,6 +467,16 @@ class RuntimeNode(ConsoleNode):
         if status != self._last_status:
             self._last_status = status
             self.report(StatusChanged(status))
+        self._report_uplink()
+
+    def _report_uplink(self) -> None:
+        """An `UplinkChanged` update when the uplink's state differs from the last one sent."""
+        if self.uplink is None:
+            return
+        state = self.uplink.state()
+        if state != self._last_uplink:
+            self._last_uplink = state
+            self.report(UplinkChanged(state))
 
     def handlers(self) -> Handlers:
         """The console's commands, plus observations from the MQTT feed threads."""

@@ -32,6 +32,7 @@ from command.journal import Event, IssuedOrder
 from command.model import Decision, DecisionKind
 from command.scenarios.scenario import Scenario
 from protocols.alert_commands import IssuePublicAlert
+from protocols.centre_commands import SendSitrep
 from protocols.commands import (
     Acknowledge,
     AddDecision,
@@ -47,6 +48,7 @@ from protocols.commands import (
     JournalFailed,
     StatusChanged,
     Update,
+    UplinkChanged,
 )
 from protocols.engine import Engine, EngineBatch
 from protocols.runtime.console import ConsoleOptions, ConsoleRuntime, key_metrics
@@ -176,6 +178,7 @@ class ConsoleController(QObject):
         window.suggestion_dismissed.connect(self.dismiss_suggestion)
         window.attention_acknowledged.connect(self.acknowledge)
         window.public_alert_composed.connect(self.issue_public_alert)
+        window.sitrep_answered.connect(self.send_sitrep)
 
     # ---- engine → window (engine thread, then GUI thread)
     def post_batch(self, batch: EngineBatch) -> None:
@@ -207,6 +210,8 @@ class ConsoleController(QObject):
                     self._fail("feed", f"{code}: {text}")
                 case JournalFailed(_, text):
                     self.window.show_journal_failed(text)
+                case UplinkChanged(state):
+                    self.window.header.set_uplink(state)
                 case _:
                     pass  # picture, suggestions and history arrive as journal events
 
@@ -312,6 +317,11 @@ class ConsoleController(QObject):
     def acknowledge(self, subject: str, key: str, note: str = "") -> Future[None]:
         """Journal the commander's acknowledgement of an order or escalation."""
         return self.call(Acknowledge(subject, key, note))
+
+    @Slot(str, str)
+    def send_sitrep(self, sitrep_id: str, remarks: str) -> Future[str]:
+        """Answer a SITREP request (the engine composes the summary from its fold)."""
+        return self.call(SendSitrep(sitrep_id, remarks))
 
     @Slot(str, str)
     def dismiss_suggestion(self, suggestion_id: str, reason: str) -> Future[None]:

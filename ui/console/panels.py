@@ -7,6 +7,7 @@ engine themselves (the window routes the signals).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -36,7 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from command.fold import DelegationModel, EscalationsModel, OrdersModel
+from command.fold.sitreps import SitrepAsk, SitrepsModel
 from command.lifecycle import OrderState
+from protocols.centre_commands import UplinkState
 from ui import theme
 from ui.console.dialogs import DecisionDialog, ReasonDialog
 from ui.console.qtmodels import (
@@ -90,11 +93,18 @@ def selected_key(view: QTableView) -> str | None:
     return None if key is None else str(key)
 
 
-class IncidentHeader(QFrame):
-    """Incident name, delegation (issuer, scope, time left), link state and outbox size.
+def _utc_hhmm(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%H:%M")
 
-    Reads the fold's `DelegationModel`; the engine's live status (stations online, outbox size)
-    and the issuer's display name are shown over it (`set_live`, `names`), never folded in.
+
+class IncidentHeader(QFrame):
+    """Incident name, delegation (issuer, scope, time left), link state and outbox size; with a
+    centre, the uplink ("Centre: connected · shipped #N of #M", red when offline) and the oldest
+    unanswered SITREP request ("SITREP requested by X, due HH:MM", amber once overdue).
+
+    Reads the fold's `DelegationModel` and `SitrepsModel`; the engine's live status (stations
+    online, outbox size, the uplink's `UplinkState`) and the issuer's display name are shown over
+    it (`set_live`, `set_uplink`, `names`), never folded in.
     """
 
     def __init__(self, model: DelegationModel, clock: Callable[[], float]) -> None:
@@ -106,6 +116,9 @@ class IncidentHeader(QFrame):
         self.live_link: bool | None = None
         self.live_outbox: int | None = None
         self.waiting: Callable[[], int] | None = None  # orders waiting for a station's answer
+        self.sitreps: SitrepsModel | None = None  # the fold's SITREP requests (window sets it)
+        self.time_of: Callable[[float], str] = _utc_hhmm  # a due time as HH:MM
+        self.uplink: UplinkState | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.incident = QLabel()
         self.incident.setObjectName("headerIncident")
@@ -119,12 +132,18 @@ class IncidentHeader(QFrame):
         self.delegation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.link = QLabel()
         self.link.setObjectName("headerLink")
+        self.centre = QLabel()
+        self.centre.setObjectName("headerCentre")
+        self.sitrep = QLabel()
+        self.sitrep.setObjectName("headerSitrep")
         layout = QGridLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setVerticalSpacing(2)
         layout.addWidget(self.incident, 0, 0)
         layout.addWidget(self.link, 0, 1, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.delegation, 1, 0, 1, 2)
+        layout.addWidget(self.sitrep, 2, 0)
+        layout.addWidget(self.centre, 2, 1, Qt.AlignmentFlag.AlignRight)
         layout.setColumnStretch(0, 1)
         theme.notifier().theme_changed.connect(self.refresh)
         self.refresh()
@@ -153,6 +172,52 @@ class IncidentHeader(QFrame):
         """The engine's live link state and outbox size (None: read the journal's)."""
         self.live_link, self.live_outbox = link_up, outbox
         self.refresh()
+
+    def set_uplink(self, state: UplinkState | None) -> None:
+        """The engine's uplink state (None: this console has no centre)."""
+        self.uplink = state
+        self.refresh()
+
+    def open_sitrep(self) -> SitrepAsk | None:
+        """The oldest SITREP request not answered yet (None without one)."""
+        asks = self.sitreps.open() if self.sitreps is not None else []
+        return asks[0] if asks else None
+
+    def _refresh_centre(self) -> None:
+        th = theme.current()
+        up = self.uplink
+        self.centre.setVisible(up is not None and bool(up.centre))
+        if up is not None and up.centre:
+            if up.connected:
+                text = (
+                    self.tr("Centre: connected · shipped #%1 of #%2")
+                    .replace("%1", str(up.shipped_through))
+                    .replace("%2", str(up.head))
+                )
+                colour = th.risk[0]
+            else:
+                waiting = max(0, up.head - up.shipped_through)
+                text = self.tr("Centre: offline · %1 events waiting").replace("%1", str(waiting))
+                colour = th.risk[4]
+            self.centre.setText(text)
+            self.centre.setToolTip(up.centre)
+            self.centre.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        ask = self.open_sitrep()
+        self.sitrep.setVisible(ask is not None)
+        if ask is not None:
+            text = (
+                self.tr("SITREP requested by %1, due %2")
+                .replace("%1", ask.asked_by or "?")
+                .replace("%2", self.time_of(ask.due_ts))
+            )
+            overdue = ask.overdue(self.clock())
+            if overdue:
+                text += " — " + self.tr("OVERDUE")
+            self.sitrep.setText(text)
+            self.sitrep.setToolTip(ask.note)
+            self.sitrep.setProperty("overdue", overdue)
+            weight = "font-weight: bold;"
+            self.sitrep.setStyleSheet(f"color: {th.risk[3]}; {weight}" if overdue else weight)
 
     def refresh(self, *_: object) -> None:
         """Re-read the header model (also on every tick: time left changes)."""
@@ -192,6 +257,7 @@ class IncidentHeader(QFrame):
             colour = th.risk[4]
         self.link.setText(f"{link}  ·  " + self.tr("Outbox: %1").replace("%1", str(outbox)))
         self.link.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self._refresh_centre()
 
     def changeEvent(self, event: QEvent) -> None:
         """Retranslate on language change."""

@@ -36,10 +36,11 @@ from command.fold import EscalationView, IncidentState, OrderView, ZoneView
 from command.lifecycle import Step
 from command.model import Incident
 from command.vocabulary import EventLike
+from protocols.uplink import compose_sitrep
 from ui import i18n, theme
 from ui.console import shortcuts
 from ui.console.alert_composer import AlertZone, ComposedAlert, PublicAlertDialog
-from ui.console.clock import IncidentClock, zone_of
+from ui.console.clock import IncidentClock, clock_time, zone_of
 from ui.console.composer import OrderComposer
 from ui.console.integrity import IntegrityBanner
 from ui.console.mapview import ZoneMap, ZoneShape
@@ -65,6 +66,7 @@ from ui.console.qtmodels import (
     ago,
 )
 from ui.console.shortcuts import ShortcutsDialog
+from ui.console.sitrep import SitrepDialog
 from ui.viewmenu import ViewMenu, switch_language, switch_theme
 
 SETTINGS_ORG = "Baton"
@@ -85,6 +87,7 @@ class ConsoleWindow(QMainWindow):
     suggestion_dismissed = Signal(str, str)  # suggestion id, reason
     attention_acknowledged = Signal(str, str, str)  # "order" | "escalation", id, note
     public_alert_composed = Signal(object)  # ComposedAlert
+    sitrep_answered = Signal(str, str)  # sitrep id, remarks
 
     def __init__(
         self,
@@ -128,6 +131,8 @@ class ConsoleWindow(QMainWindow):
         self.incident_clock = IncidentClock(
             self.clock, zone_of(incident.timezone if incident is not None else None)
         )
+        self.header.sitreps = self.state.sitreps
+        self.header.time_of = self.time_of_day
         header_grid = self.header.layout()
         if isinstance(header_grid, QGridLayout):
             header_grid.addWidget(self.incident_clock, 0, 2, 2, 1, Qt.AlignmentFlag.AlignRight)
@@ -256,6 +261,10 @@ class ConsoleWindow(QMainWindow):
         self.acknowledge_action = QAction(self)
         self.acknowledge_action.setObjectName("acknowledgeAction")
         self.acknowledge_action.setShortcut(ACKNOWLEDGE_KEY)
+        self.answer_sitrep_action = QAction(self)
+        self.answer_sitrep_action.setObjectName("answerSitrepAction")
+        self.answer_sitrep_action.setEnabled(False)
+        self.answer_sitrep_action.triggered.connect(lambda: self.answer_sitrep())
         self.acknowledge_action.triggered.connect(self.acknowledge_selected)
         self.addAction(self.acknowledge_action)
         self.orders_panel.table.addAction(self.acknowledge_action)
@@ -311,6 +320,7 @@ class ConsoleWindow(QMainWindow):
         ):
             self.command_menu.addAction(a)
         self.command_menu.addAction(self.acknowledge_action)
+        self.command_menu.addAction(self.answer_sitrep_action)
         self.view_menu = self.view.menu
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.next_panel_action)
@@ -350,6 +360,7 @@ class ConsoleWindow(QMainWindow):
         self.acknowledge_action.setText(self.tr("Ac&knowledge (escalation or order)"))
         self.public_alert_action.setText(self.tr("&Public alert…"))
         self.follow_up_alert_action.setText(self.tr("&Update or cancel the selected alert…"))
+        self.answer_sitrep_action.setText(self.tr("Answer &SITREP…"))
         for i, action in enumerate(self.focus_actions, start=1):
             action.setText(self.tr("Focus zone %1").replace("%1", str(i)))
 
@@ -396,7 +407,27 @@ class ConsoleWindow(QMainWindow):
             self.banner.refresh()
         if "integrity" in changed or "stations" in changed:
             self.integrity_banner.refresh()
+        if "sitreps" in changed:
+            self.header.refresh()
+            self.answer_sitrep_action.setEnabled(
+                self.header.open_sitrep() is not None and not self.journal_failure
+            )
         return changed
+
+    def time_of_day(self, ts: float) -> str:
+        """`ts` as HH:MM in the incident's time zone."""
+        return clock_time(ts, self.incident_clock.tz, "%H:%M")
+
+    def answer_sitrep(self) -> SitrepDialog | None:
+        """Command → Answer SITREP…: the oldest open request, the summary that will be sent
+        (from this window's fold) and a remarks box; OK emits `sitrep_answered`."""
+        ask = self.header.open_sitrep()
+        if ask is None:
+            return None
+        dialog = SitrepDialog(ask, compose_sitrep(self.state, self.clock()), self.time_of_day, self)
+        if self.exec_dialog(dialog):
+            self.sitrep_answered.emit(ask.sitrep_id, dialog.remarks())
+        return dialog
 
     def _show_zones(self) -> None:
         """Map colours and figures from the fold's zones ("no data" until a zone has some)."""
@@ -606,7 +637,12 @@ class ConsoleWindow(QMainWindow):
         """The journal could not be written: a red banner with the line; issuing is disabled."""
         self.journal_failure = text
         self.journal_banner.show_failure(text)
-        for action in (self.new_order_action, self.approve_action, self.acknowledge_action):
+        for action in (
+            self.new_order_action,
+            self.approve_action,
+            self.acknowledge_action,
+            self.answer_sitrep_action,
+        ):
             action.setEnabled(False)
         for widget in (
             self.suggestions_panel.approve,

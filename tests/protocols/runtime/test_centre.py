@@ -18,9 +18,15 @@ from command.authority.scope import Scope
 from command.drafts import OrderDraft
 from command.journal import Journal
 from command.vocabulary import Kind
-from protocols.centre_commands import CentreSites, NarrowSiteGrant, RequestSitrep, SendSitrep
+from protocols.centre_commands import (
+    CentreSites,
+    NarrowSiteGrant,
+    RequestSitrep,
+    SendSitrep,
+    UplinkState,
+)
 from protocols.certs import create_curve_keypair, load_curve_public
-from protocols.commands import Address, IssueOrder
+from protocols.commands import Address, IssueOrder, UplinkChanged
 from protocols.runtime.centre import CentreOptions, CentreRuntime, run_headless
 from protocols.runtime.console import ConsoleRuntime, ConsoleRuntimeError
 from protocols.runtime.provision import (
@@ -95,12 +101,23 @@ def test_sitrep_asked_by_the_centre_is_answered_from_the_console_picture(tmp_pat
             centre_name="huangpu",
             site="bund",
         )
-        with ConsoleRuntime(site) as console:
+        updates: list[object] = []
+        with ConsoleRuntime(site, lambda batch: updates.extend(batch.updates)) as console:
             wait_for(
                 lambda: console.engine.call_sync(UplinkStatus()).connected,
                 timeout=10,
                 message="the console to reach its centre",
             )
+
+            def uplink_updates() -> list[UplinkState]:
+                return [u.state for u in list(updates) if isinstance(u, UplinkChanged)]
+
+            wait_for(
+                lambda: any(s.connected for s in uplink_updates()),
+                timeout=10,
+                message="the console engine to report its uplink connected",
+            )
+            assert uplink_updates()[-1].centre == "huangpu"
             sid = centre.engine.call_sync(RequestSitrep("bund", time.time() + 600, "by ten"))
             wait_for(
                 lambda: console.engine.call_sync(UplinkStatus()).open_sitreps == (sid,),
