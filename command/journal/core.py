@@ -54,6 +54,9 @@ class JournalCore:
         self.owner = owner
         self.role: Role = role
         self._depth = 0
+        self._write_failure: JournalError | None = (
+            None  # the first write error inside a transaction
+        )
         self._closed = False
         self._readonly = False
         self._head = store.last_event() or (0, GENESIS)
@@ -177,8 +180,13 @@ class JournalCore:
             self._depth += 1
             try:
                 yield
-            except BaseException:
-                self._store.rollback_to(name)
+            except BaseException as err:
+                if isinstance(err, JournalError) and self._write_failure is None:
+                    # SQLite may have rolled the whole transaction back (SQLITE_FULL, IOERR):
+                    # if the outer commit then fails, this is the error to report.
+                    self._write_failure = err
+                with suppress(JournalError):  # the savepoint is gone with such a rollback
+                    self._store.rollback_to(name)
                 self._head = self._store.last_event() or (0, GENESIS)
                 self._restore_run(saved)
                 raise
@@ -190,9 +198,16 @@ class JournalCore:
         self._store.begin()
         saved = self._save_run()
         self._depth = 1
+        self._write_failure = None
         try:
             yield
-            self._store.commit()
+            try:
+                self._store.commit()
+            except JournalError:
+                failure = self._write_failure
+                if failure is None:
+                    raise
+                raise failure from None  # "no transaction is active" hides the disk-full error
         except BaseException:
             with suppress(JournalError):  # the first error is the one to report
                 self._store.rollback()

@@ -143,3 +143,31 @@ def test_a_capped_journal_fails_like_a_full_disk(
     assert f"free some space under {tmp_path}" in text
     assert "nothing already journaled is lost" in text
     assert verify_journal(path).ok
+
+
+def test_a_full_disk_inside_a_kept_savepoint_is_what_the_commit_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group commit keeps going after one item's nested block fails (its savepoint undone);
+    when the disk was full SQLite may have rolled the whole transaction back, and the commit's
+    own "no transaction is active" must not hide the real cause."""
+    path = tmp_path / "console.sqlite"
+    clock = ManualClock()
+    _open(path, clock).close()
+    pages = path.stat().st_size // 4096
+    monkeypatch.setenv(sqlite_store.TEST_MAX_PAGES_ENV, f"console.sqlite={pages}")
+    journal = _open(path, clock)
+    try:
+        with pytest.raises(JournalError) as err:
+            with journal.transaction():
+                for n in range(100):
+                    try:
+                        with journal.transaction():
+                            for k in range(EVENTS_PER_COMMIT):
+                                journal.add_observations(_batch(n * EVENTS_PER_COMMIT + k))
+                    except JournalError:
+                        continue  # like the wire's group commit: the other items go on
+    finally:
+        journal.close()
+    assert "the disk is full (SQLITE_FULL)" in str(err.value), str(err.value)
+    assert verify_journal(path).ok
