@@ -94,12 +94,18 @@ class OrderRig:
 
 @contextmanager
 def order_rig(
-    directory: Path, station_ids: list[str], *, heartbeat_s: float = 1.0, witnessed: bool = True
+    directory: Path,
+    station_ids: list[str],
+    *,
+    heartbeat_s: float = 1.0,
+    witnessed: bool = True,
+    lazy_acks: bool = True,
 ) -> Iterator[OrderRig]:
     """Console + stations as engines in this process, connected over CURVE on loopback; with
-    `witnessed`, every journal checkpoints periodically and the peers cosign."""
+    `witnessed`, every journal checkpoints periodically and the peers cosign; `lazy_acks`: see
+    `WireConfig.lazy_acks` (False: the 'delivered' record is a FULL commit too)."""
     clock = SystemClock()
-    wire = WireConfig(heartbeat_s=heartbeat_s)
+    wire = WireConfig(heartbeat_s=heartbeat_s, lazy_acks=lazy_acks)
     server = CurveKeys.generate()
     keys = {sid: CurveKeys.generate() for sid in station_ids}
     delivered: queue.SimpleQueue[tuple[str, float]] = queue.SimpleQueue()
@@ -171,7 +177,12 @@ STAGES = {
 
 
 def round_trip_stages(
-    n: int = 500, warmup: int = 50, directory: Path | None = None, *, witnessed: bool = True
+    n: int = 500,
+    warmup: int = 50,
+    directory: Path | None = None,
+    *,
+    witnessed: bool = True,
+    lazy_acks: bool = True,
 ) -> tuple[Latency, dict[str, float]]:
     """P1 with where the time goes: medians (ms) of four stages between the caller's clock and
     the journal timestamps of order.issued (console), order.received (station) and
@@ -180,7 +191,7 @@ def round_trip_stages(
         folder = Path(tmp)
         samples = []
         walls: dict[str, tuple[float, float]] = {}
-        with order_rig(folder, ["st-1"], witnessed=witnessed) as rig:
+        with order_rig(folder, ["st-1"], witnessed=witnessed, lazy_acks=lazy_acks) as rig:
             for i in range(warmup + n):
                 w0, t0 = time.time(), time.perf_counter()
                 order_id = rig.issue("st-1", i)

@@ -4,13 +4,16 @@
 address, the stations of this process (`{id: [public, secret]}`), the journal folder,
 `heartbeat_s` and `witnessed`. Every station is a real `StationNode` engine (its own thread, zmq
 context and file journal with synchronous=FULL) that accepts every order. Prints "ready" once all
-engines run, then serves until SIGTERM (or stdin closes: the bench died).
+engines run, then serves until SIGTERM (or, when stdin is a pipe, until it closes: the bench
+died).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import signal
+import stat
 import sys
 import threading
 from functools import partial
@@ -61,7 +64,10 @@ def main(config_path: Path) -> int:
             )
             engines.append(Engine(partial(_node, settings=settings), clock, name=sid).start())
         print("ready", flush=True)
-        threading.Thread(target=_stop_on_eof, args=(stop,), daemon=True).start()
+        if stat.S_ISFIFO(
+            os.fstat(0).st_mode
+        ):  # a pipe from the bench: it closes when the bench dies
+            threading.Thread(target=_stop_on_eof, args=(stop,), daemon=True).start()
         while not stop.wait(0.2):
             pass
     finally:

@@ -14,10 +14,10 @@ from bench.stats import Figure
 Runner = Callable[[bool, dict[str, Any]], list[Figure]]
 
 P1_PROFILE_NOTE = (
-    "where the time goes (py-spy, 3,000 round trips): three synchronous=FULL commits (issue, "
-    "receipt, delivered) are the floor; the rest is three thread hand-offs (caller → engine, "
-    "engine → caller via the batch callback), ZAP/CURVE, JSON framing and the ULID/Ed25519 "
-    "signing of the order. Acking before the commit would be faster and is not allowed"
+    "where the time goes (py-spy): two synchronous=FULL commits (issue, receipt) are the "
+    "floor; the rest is the thread hand-offs (caller → engine, engine → caller via the batch "
+    "callback), ZAP/CURVE, JSON framing and the ULID/Ed25519 signing of the order. Acking "
+    "before the receipt commit would be faster and is not allowed"
 )
 
 
@@ -27,15 +27,17 @@ def _floor_zmq_sqlite(floors: dict[str, Any]) -> dict[str, Any]:
         "zmq CURVE round trip p50 ms": zc["p50_ms"],
         "SQLite FULL commit p50 ms": sc["p50_ms"],
         "critical path: 2 commits + 2 zmq trips p50 ms": p1_floor_ms(floors),
-        "as built: 3 commits + 2 zmq trips p50 ms": 3 * sc["p50_ms"] + 2 * zc["p50_ms"],
+        "with a FULL 'delivered' too: 3 commits + 2 zmq trips p50 ms": 3 * sc["p50_ms"]
+        + 2 * zc["p50_ms"],
     }
 
 
 P1_FLOOR_WHY = (
     "floor = what safety needs on the critical path: the console's issue commit and the "
     "station's receipt commit (both synchronous=FULL, before the next step) + 2 CURVE trips "
-    "(order out, ack back); the console's 'delivered' record is a third commit the current "
-    "build still makes before the caller sees delivery"
+    "(order out, ack back); the console's 'delivered' record is committed without its own "
+    "fsync (WireConfig.lazy_acks: a pump turn of ACKs only; a lost record means a resend that "
+    "the station re-acks, tests/system/test_lazy_delivered.py)"
 )
 
 

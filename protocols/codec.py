@@ -135,6 +135,13 @@ def decode(frames: Sequence[bytes], max_bytes: int = MAX_MESSAGE_BYTES) -> Messa
     return Message(header, body)
 
 
+def peek_type(frames: Sequence[bytes]) -> MsgType | None:
+    """The message type a frame set says it is, before decoding (None when not a message)."""
+    if len(frames) < 2 or bytes(frames[0]) != MAGIC:
+        return None
+    return _TYPE_NAMES.get(bytes(frames[1]))
+
+
 def peek_msg_id(frames: Sequence[bytes]) -> str:
     """Best-effort message id of a frame set that failed to decode ("" when unreadable)."""
     if len(frames) < 3:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,11 +24,19 @@ from command.clock import Clock
 from command.console_post import ConsolePost
 from command.ids import new_id
 from command.journal import Journal, OutMessage
+from command.journal.sqlite_store import SqliteStore
 from command.reports import check_report, sign_report
 from command.signing import Signer
 from command.station_desk import Receipt, StationDesk
 from command.vocabulary import AuthRejected, LinkChanged, MessageRejected, WitnessRefused
-from protocols.codec import MAX_MESSAGE_BYTES, DecodeError, decode, encode, peek_msg_id
+from protocols.codec import (
+    MAX_MESSAGE_BYTES,
+    DecodeError,
+    decode,
+    encode,
+    peek_msg_id,
+    peek_type,
+)
 from protocols.messages import (
     Ack,
     Body,
@@ -38,6 +47,7 @@ from protocols.messages import (
     Heartbeat,
     Hello,
     Message,
+    MsgType,
     Nack,
     NackCode,
     OrderMsg,
@@ -72,6 +82,10 @@ class WireConfig:
     # `refusal_every_s` (a hostile peer cannot make it journal unbounded evidence).
     refusal_burst: int = 8
     refusal_every_s: float = 60.0
+    # A pump turn that holds nothing but ACKs commits without its own fsync (see
+    # `SqliteStore.lazy_commits`): what an ack records (settled, 'delivered') is restored by the
+    # peer's re-ack if a power loss drops it; everything else is committed synchronous=FULL.
+    lazy_acks: bool = True
 
     @property
     def resend_checkpoint_s(self) -> float:
@@ -83,6 +97,10 @@ class WireConfig:
 class _Retry:
     attempt: int
     next_at: float
+
+
+def _is_ack(frames: list[bytes]) -> bool:
+    return peek_type(frames) is MsgType.ACK
 
 
 def _body_for(message: OutMessage) -> Body:
@@ -283,13 +301,15 @@ class _Wire:
         first_error: Exception | None = None
         if self._held is not None:  # re-entered from a handler: no nested group commit
             return self._pump_items(limit)
-        item = self.transport.recv()
-        if item is None:
+        items: list[Incoming | LinkEvent] = []
+        while len(items) < limit and (item := self.transport.recv()) is not None:
+            items.append(item)
+        if not items:
             return 0  # no transaction for an idle turn
         self._held = []
         try:
-            with self.journal.transaction():
-                while item is not None:
+            with self._commit_mode(items), self.journal.transaction():
+                for item in items:
                     count += 1
                     mark = len(self._held)
                     try:
@@ -298,7 +318,6 @@ class _Wire:
                     except Exception as err:  # its own writes are undone; keep the rest
                         del self._held[mark:]
                         first_error = first_error or err
-                    item = self.transport.recv() if count < limit else None
             held = self._held
         finally:
             self._held = None
@@ -310,6 +329,17 @@ class _Wire:
         if first_error is not None:
             raise first_error
         return count
+
+    def _commit_mode(self, items: list[Incoming | LinkEvent]) -> AbstractContextManager[None]:
+        """Lazy commit for a turn of ACK frames only (`WireConfig.lazy_acks`), else FULL."""
+        store = self.journal.store
+        if (
+            self.config.lazy_acks
+            and isinstance(store, SqliteStore)
+            and all(isinstance(i, Incoming) and _is_ack(i.frames) for i in items)
+        ):
+            return store.lazy_commits()
+        return nullcontext()
 
     def _pump_items(self, limit: int) -> int:
         count = 0

@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +231,28 @@ class SqliteStore:
             f"cannot write journal {self._name}: it was opened read-only; "
             "open it with Journal.open to write"
         )
+
+    @contextmanager
+    def lazy_commits(self) -> Iterator[None]:
+        """Transactions begun inside commit without their own fsync (WAL, synchronous=NORMAL):
+        they survive the process being killed, and the next FULL commit makes them durable with
+        it; only a power or OS failure in between can lose them. Use it only for records a peer's
+        retry restores (the link's 'delivered' after an ack: the message stays pending, is
+        resent, and the peer, which already journaled it, acks again)."""
+        if self.readonly:
+            yield
+            return
+        self._pragma("synchronous=NORMAL")
+        try:
+            yield
+        finally:
+            self._pragma("synchronous=FULL")
+
+    def _pragma(self, setting: str) -> None:
+        try:
+            self.connection.execute(f"PRAGMA {setting}")
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "write", err) from None
 
     def begin(self) -> None:
         """BEGIN IMMEDIATE: take the write lock now, so a locked journal fails before any work."""
