@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from command.errors import ValidationError
+from command.files import read_text_file
 from command.journal.verify import VerifyResult, read_trusted_keys, verify_journal
 
 STATIONS = "stations"
 RUNS = "runs"
+KEYS_POINTER = "keys.txt"
+"""A run folder's note of where its keys are (written by `baton demo`: the scenario folder)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +85,25 @@ def run_journals(run_dir: Path) -> list[tuple[str, Path]]:
 
 
 def run_key_files(keys_dir: Path) -> list[Path]:
-    """The run's public signing keys under a provisioned scenario folder."""
-    files = sorted(keys_dir.glob("console/*.sign.pub")) + sorted(
-        keys_dir.glob(f"{STATIONS}/*/*.sign.pub")
+    """The run's public signing keys under a provisioned scenario folder: the commander's, the
+    stations' and the authorities' (an operations centre signs its journal with its own)."""
+    files = (
+        sorted(keys_dir.glob("console/*.sign.pub"))
+        + sorted(keys_dir.glob(f"{STATIONS}/*/*.sign.pub"))
+        + sorted(keys_dir.glob("authorities/*.sign.pub"))
     )
     return files or sorted(keys_dir.rglob("*.sign.pub"))
 
 
 def default_keys_dir(run_dir: Path) -> Path | None:
-    """The scenario folder of a run made under the default layout, else None."""
+    """The scenario folder the run's `keys.txt` names, or that of a run made under the default
+    layout (`DATA_DIR/SCENARIO/runs/RUN`), else None."""
+    pointer = run_dir / KEYS_POINTER
+    if pointer.is_file():
+        text = read_text_file(pointer, what="run keys note", max_bytes=4096, error=ValidationError)
+        named = Path(text.strip())
+        if named.is_dir():
+            return named
     resolved = run_dir.resolve()
     if resolved.parent.name == RUNS:
         return resolved.parent.parent

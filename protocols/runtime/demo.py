@@ -40,6 +40,7 @@ from typing import Literal, Protocol, TextIO
 from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.errors import BatonError
 from command.journal import verify_journal
+from command.journal.verify_run import KEYS_POINTER
 from command.model import OrderKind
 from command.scenarios.loader import load_scenario
 from command.scenarios.scenario import Scenario
@@ -578,6 +579,8 @@ def _start_children(
     plan: DemoPlan, provisioned: Provisioned, ports: Ports, origin: float, sup: Supervisor
 ) -> None:
     plan.stations_dir.mkdir(parents=True, exist_ok=True)
+    # so that `baton verify RUN_DIR` finds the run's public keys wherever the journals went
+    (plan.run_dir / KEYS_POINTER).write_text(f"{provisioned.directory.resolve()}\n", "utf-8")
     for n, files in enumerate(provisioned.stations):
         window = n < plan.station_windows
         argv = station_argv(plan, files, ports, origin, window=window)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from command.journal import verify_journal
+from command.journal.verify_run import verify_run
 from tests.system.demo_procs import finish, kill_marked, marked, new_mark, start_demo
 
 pytestmark = [pytest.mark.system, pytest.mark.timeout(420)]
@@ -63,6 +64,11 @@ def test_bund_with_centre_ends_with_the_centre_view_and_every_journal_verified(
     assert re.search(r"centre huangpu +intact: \d+ events", run.output), run.output[-3000:]
     assert run.output.rstrip().endswith("All journals verify.")
     assert verify_journal(run.run / "centre.sqlite").ok
+    # `baton verify RUN_DIR` as a reviewer runs it: the run folder says where its keys are, and
+    # the centre's journal is signed by a key of the run (its district authority's)
+    verdict = verify_run(run.run)
+    assert verdict.ok, "\n".join(verdict.lines())
+    assert any(j.name.startswith("centre") for j in verdict.journals)
 
 
 def test_multi_shows_two_sites_at_one_centre(tmp_path: Path) -> None:
