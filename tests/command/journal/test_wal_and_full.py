@@ -158,15 +158,14 @@ def test_a_full_disk_inside_a_kept_savepoint_is_what_the_commit_reports(
     monkeypatch.setenv(sqlite_store.TEST_MAX_PAGES_ENV, f"console.sqlite={pages}")
     journal = _open(path, clock)
     try:
-        with pytest.raises(JournalError) as err:
-            with journal.transaction():
-                for n in range(100):
-                    try:
-                        with journal.transaction():
-                            for k in range(EVENTS_PER_COMMIT):
-                                journal.add_observations(_batch(n * EVENTS_PER_COMMIT + k))
-                    except JournalError:
-                        continue  # like the wire's group commit: the other items go on
+        with pytest.raises(JournalError) as err, journal.transaction():
+            for n in range(100):
+                try:
+                    with journal.transaction():
+                        for k in range(EVENTS_PER_COMMIT):
+                            journal.add_observations(_batch(n * EVENTS_PER_COMMIT + k))
+                except JournalError:
+                    continue  # like the wire's group commit: the other items go on
     finally:
         journal.close()
     assert "the disk is full (SQLITE_FULL)" in str(err.value), str(err.value)
