@@ -97,9 +97,11 @@ def key_text(shortcut: Shortcut) -> str:
         first = QKeySequence(shortcut.keys[0]).toString(QKeySequence.SequenceFormat.NativeText)
         last = QKeySequence(shortcut.keys[-1]).toString(QKeySequence.SequenceFormat.NativeText)
         return f"{first} … {last}"
-    return ", ".join(
+    shown = [
         QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in shortcut.keys
-    )
+    ]
+    # a language may name two keys alike (Chinese calls Return and Enter both 回车): list once
+    return ", ".join(dict.fromkeys(shown))
 
 
 def submit_on_ctrl_enter(dialog: QDialog) -> list[QShortcut]:

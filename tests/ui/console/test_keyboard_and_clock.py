@@ -135,3 +135,8 @@ def test_last_heard_shows_incident_time_and_age(qtbot: QtBot, incident: Incident
     )
     shown = w.stations_model.index(0, column).data()
     assert shown.endswith("2 min ago") and ":" in shown
+
+
+def test_keys_named_alike_are_listed_once() -> None:
+    twice = shortcuts.Shortcut("submit", ("Ctrl+Return", "Ctrl+Return"), "Send")
+    assert shortcuts.key_text(twice).count(",") == 0
