@@ -346,17 +346,10 @@ class CentreWire(_Wire):
         for site in sorted(self._ready):
             self._send_pending(site)
             self._heartbeat(site, now)
-        silent_for = self.config.heartbeat_s * self.config.offline_after
-        for site in sorted(self._online):
-            if now - self._last_heard.get(site, now) > silent_for:
-                self._online.discard(site)
-                self._ready.discard(site)
-                self.journal.record(
-                    LinkChanged(
-                        site, False, f"silent for {self.config.offline_after} heartbeat intervals"
-                    ),
-                    actor="link",
-                )
+        for site in self._gone_silent(self._online, now):
+            self._online.discard(site)
+            self._ready.discard(site)
+            self.journal.record(LinkChanged(site, False, self._silence), actor="link")
 
     def online(self) -> set[str]:
         """Sites heard within the presence interval."""

@@ -14,7 +14,7 @@ Both are driven by `pump()` (drain incoming) and `tick(now)` (timers), from one 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
@@ -150,6 +150,17 @@ class _Wire:
         self.witness: Witness | None = None
         # Refusals of a witness (of our checkpoints, or ours of a peer's): for the GUI.
         self.alarms: list[WitnessRefused] = []
+
+    def _gone_silent(self, peers: Iterable[str], now: float) -> list[str]:
+        """The peers among `peers` not heard for `offline_after` heartbeat intervals, sorted:
+        the one presence rule of every wire (stations, the console, sites, the centre)."""
+        silent_for = self.config.heartbeat_s * self.config.offline_after
+        return [p for p in sorted(peers) if now - self._last_heard.get(p, now) > silent_for]
+
+    @property
+    def _silence(self) -> str:
+        """How a peer gone silent is described in the journal."""
+        return f"silent for {self.config.offline_after} heartbeat intervals"
 
     def _message(
         self, body: Body, *, ack_of: str = "", seq: int = 0, attempt: int = 1, msg_id: str = ""
@@ -627,15 +638,11 @@ class ConsoleWire(_Wire):
             self._send_pending(station)
             self._offer(station)
             self._heartbeat(station, now)
-        silent_for = self.config.heartbeat_s * self.config.offline_after
-        for station in sorted(self._online):
-            if now - self._last_heard.get(station, now) > silent_for:
-                self._online.discard(station)
-                self._ready.discard(station)
-                self.logbook.forget(station)
-                self.post.station_offline(
-                    station, detail=f"silent for {self.config.offline_after} heartbeat intervals"
-                )
+        for station in self._gone_silent(self._online, now):
+            self._online.discard(station)
+            self._ready.discard(station)
+            self.logbook.forget(station)
+            self.post.station_offline(station, detail=self._silence)
         if self._heard_dirty and now >= self._next_presence:
             # One transaction for every station heard since the last write, not one each.
             self._next_presence = now + self.config.heartbeat_s
@@ -785,10 +792,8 @@ class StationWire(_Wire):
         if self._connected:
             self._offer(self.console)
         self._heartbeat(self.console, now)
-        silent_for = self.config.heartbeat_s * self.config.offline_after
-        if self._console_up and now - self._last_heard.get(self.console, now) > silent_for:
+        if self._console_up and self._gone_silent([self.console], now):
             self._console_up = False
             self.journal.record(
-                LinkChanged(self.console, False, "console silent for 3 heartbeat intervals"),
-                actor=self.name,
+                LinkChanged(self.console, False, f"console {self._silence}"), actor=self.name
             )

@@ -290,13 +290,11 @@ class SiteUplink(_Wire):
             self._offer(self.centre)  # a new checkpoint, or one not cosigned yet
         if self._handshake:
             self._heartbeat(self.centre, now)
-        silent_for = self.config.heartbeat_s * self.config.offline_after
-        if self._centre_up and now - self._last_heard.get(self.centre, now) > silent_for:
+        if self._centre_up and self._gone_silent([self.centre], now):
             self._centre_up = False
             self.connected = False
             self.journal.record(
-                LinkChanged(self.centre, False, "centre silent for 3 heartbeat intervals"),
-                actor=self.name,
+                LinkChanged(self.centre, False, f"centre {self._silence}"), actor=self.name
             )
 
     def sitrep_sent(self, sitrep_id: str) -> None:
