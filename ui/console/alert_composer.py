@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from command.cap.export import RESPONSE_TYPES, AlertText, PublicAlert
 from command.cap.model import CATEGORIES, CERTAINTIES, SEVERITIES, STATUSES, URGENCIES
 from command.public_alerts import alert_identifier
+from ui.console.dialogs import text_box
 from ui.console.shortcuts import submit_on_ctrl_enter
 
 Ring = tuple[tuple[float, float], ...]
@@ -54,13 +54,6 @@ class ComposedAlert:
 
     alert: PublicAlert
     rationale: str
-
-
-def _text_box(lines: int = 3) -> QPlainTextEdit:
-    box = QPlainTextEdit()
-    box.setTabChangesFocus(True)
-    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 12)
-    return box
 
 
 def _combo(values: Sequence[str], current: str) -> QComboBox:
@@ -106,8 +99,8 @@ class PublicAlertDialog(QDialog):
         self.area.setMaximumHeight(self.area.sizeHintForRow(0) * min(6, len(zones)) + 8)
         self.event_edit = QLineEdit(base.event if base else "")
         self.headline = QLineEdit(base.headline if base else "")
-        self.description = _text_box()
-        self.instruction = _text_box(2)
+        self.description = text_box()
+        self.instruction = text_box(2)
         if base:
             self.description.setPlainText(base.description)
             self.instruction.setPlainText(base.instruction)
@@ -126,12 +119,12 @@ class PublicAlertDialog(QDialog):
         zh = next((t for t in base.translations if t.language == "zh-CN"), None) if base else None
         self.zh_event = QLineEdit(zh.event if zh else "")
         self.zh_headline = QLineEdit(zh.headline if zh else "")
-        self.zh_description = _text_box(2)
-        self.zh_instruction = _text_box(2)
+        self.zh_description = text_box(2)
+        self.zh_instruction = text_box(2)
         if zh:
             self.zh_description.setPlainText(zh.description)
             self.zh_instruction.setPlainText(zh.instruction)
-        self.rationale = _text_box(2)
+        self.rationale = text_box(2)
         self.error = QLabel()
         self.error.setObjectName("dialogError")
         self.error.setWordWrap(True)

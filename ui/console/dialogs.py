@@ -22,7 +22,8 @@ from command.fold import DecisionView
 from ui.console.shortcuts import submit_on_ctrl_enter
 
 
-def _text_box(lines: int = 3) -> QPlainTextEdit:
+def text_box(lines: int = 3) -> QPlainTextEdit:
+    """A plain-text box `lines` high where Tab moves on (the dialogs' multi-line fields)."""
     box = QPlainTextEdit()
     box.setTabChangesFocus(True)
     box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 12)
@@ -39,12 +40,12 @@ class DecisionDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("decisionDialog")
         self.correcting = correcting
-        self.information = _text_box()
-        self.risk = _text_box()
-        self.powers = _text_box(2)
-        self.options = _text_box()
-        self.decision = _text_box(2)
-        self.rationale = _text_box()
+        self.information = text_box()
+        self.risk = text_box()
+        self.powers = text_box(2)
+        self.options = text_box()
+        self.decision = text_box(2)
+        self.rationale = text_box()
         self.reason = QLineEdit()
         self.reason.setObjectName("correctionReason")
         self.error = QLabel()
