@@ -77,26 +77,12 @@ def configure_window(window: ConsoleWindow, scenario: Scenario) -> None:
     times shown in the incident's zone (tables and plot axes)."""
     from ui import i18n
     from ui.console import numbers, qtmodels
-    from ui.console.mapview import ZoneShape, read_context, read_zones
+    from ui.console.mapdata import scenario_context, scenario_zones
 
-    features = list(scenario.geometry.values())
-    shapes = read_zones({"type": "FeatureCollection", "features": features}) if features else []
-    if not shapes and (DATA / "zones" / f"{scenario.name}.geojson").is_file():
-        shapes = read_zones(DATA / "zones" / f"{scenario.name}.geojson")
-    names = {z.id: z.name for z in scenario.incident.zones}
     i18n.set_names_zh(scenario.names_zh)  # Chinese names shown when the UI is Chinese
     numbers.set_metric_formats(numbers.metric_formats(scenario))  # units and state words
-    zh = scenario.names_zh
-    window.set_zone_shapes(
-        [
-            ZoneShape(s.zone, names[s.zone], s.rings, zh.get(f"zone:{s.zone}", s.name_zh))
-            for s in shapes
-            if s.zone in names
-        ]
-        or shapes
-    )
-    if scenario.context is not None:
-        window.map.set_context(read_context(scenario.context))
+    window.set_zone_shapes(scenario_zones(scenario))  # the replay window draws the same
+    window.map.set_context(scenario_context(scenario))
     seen: set[str] = set()
     titles: dict[str, str] = {}
     for km in key_metrics(scenario):

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from command.errors import BatonError
 from command.interop.cot import UnitPosition
+from command.scenarios.scenario import Scenario
 
 ContextKind = Literal["water", "land", "road", "tunnel", "landmark"]
 _KINDS: tuple[ContextKind, ...] = ("water", "land", "road", "tunnel", "landmark")
@@ -122,6 +123,35 @@ def read_context(source: Path | Mapping[str, Any]) -> list[ContextFeature]:
             )
         )
     return out
+
+
+def scenario_zones(scenario: Scenario, zones: Sequence[str] | None = None) -> list[ZoneShape]:
+    """The zone outlines a scenario ships (its inline geometry, else `data/zones/<name>.geojson`),
+    named as the incident names them, with their Chinese names; only `zones` when given.
+
+    The console and the replay window both draw these, so a replay looks like the run."""
+    from command.scenarios.loader import ZONES_DIR
+
+    features = list(scenario.geometry.values())
+    geo = ZONES_DIR / f"{scenario.name}.geojson"
+    if features:
+        shapes = read_zones({"type": "FeatureCollection", "features": features})
+    else:
+        shapes = read_zones(geo) if geo.is_file() else []
+    names = {z.id: z.name for z in scenario.incident.zones}
+    wanted = set(names if zones is None else zones)
+    zh = scenario.names_zh
+    named = [
+        ZoneShape(s.zone, names[s.zone], s.rings, zh.get(f"zone:{s.zone}", s.name_zh))
+        for s in shapes
+        if s.zone in names and s.zone in wanted
+    ]
+    return named or [s for s in shapes if zones is None or s.zone in wanted]
+
+
+def scenario_context(scenario: Scenario) -> list[ContextFeature]:
+    """The context layers (river, roads, tunnel, landmarks) a scenario ships, [] without."""
+    return read_context(scenario.context) if scenario.context is not None else []
 
 
 def grid_zones(names: Sequence[tuple[str, str]]) -> list[ZoneShape]:

@@ -44,9 +44,12 @@ from command.picture.samples import number
 from command.review.replay import ReplayIndex
 from command.review.series import latest_values, plot_series, series_points
 from command.review.timefmt import local_time, zone_or_utc
+from command.scenarios.scenario import Scenario
 from command.vocabulary import EventLike, Kind
-from ui import theme
+from ui import i18n, theme
+from ui.console.mapdata import scenario_context, scenario_zones
 from ui.console.mapview import ZoneShape, grid_zones, level_text, read_zones
+from ui.console.numbers import format_metric, metric_formats, set_metric_formats
 from ui.console.qtmodels import StationsTableModel, hhmm, set_display_zone
 from ui.console.window import ConsoleWindow
 from ui.review.timeline import TimelineBar, marker_kind
@@ -306,7 +309,18 @@ class ReplayWindow(ConsoleWindow):
         theme.notifier().theme_changed.connect(self._style_badge)
 
     def _load_map(self) -> None:
-        self.set_zone_shapes(zone_shapes(self.opened))
+        """The console's map of the journal's scenario when it is shipped here (outlines,
+        context layers, Chinese names, units and state words: the replay looks like the run),
+        else outlines from the journal alone."""
+        self.scenario = scenario = journal_scenario(self.opened)
+        if scenario is None:
+            self.set_zone_shapes(zone_shapes(self.opened))
+            return
+        i18n.set_names_zh(scenario.names_zh)
+        set_metric_formats(metric_formats(scenario))
+        ids = [str(z["id"]) for z in self._incident.get("zones", [])]
+        self.set_zone_shapes(scenario_zones(scenario, ids or None) or zone_shapes(self.opened))
+        self.map.set_context(scenario_context(scenario))
 
     def _load_plots(self) -> None:
         for km in self.opened.get("key_metrics", []):
@@ -320,7 +334,11 @@ class ReplayWindow(ConsoleWindow):
             lines = [(float(th[k]), i) for i, k in enumerate(LEVEL_KEYS, 1) if k in th]
             if lines:
                 self.set_thresholds(metric, lines)
-        self.plot_series = plot_series(self.opened, scenario_derived(self.opened))
+        # derived indicators ({name: observed metric}); without the scenario density from crowd
+        derived = (
+            None if self.scenario is None else {d.name: d.metric for d in self.scenario.derived}
+        )
+        self.plot_series = plot_series(self.opened, derived)
         for s in self.plot_series:
             if s.metric not in self.plots.metrics():
                 self.plots.plot(s.metric)
@@ -467,6 +485,11 @@ class ReplayWindow(ConsoleWindow):
         self._plot_t = t
 
     def _show_figures(self, t: float) -> None:
+        """The map at T: from the fold's fused values as the console draws them (no data,
+        not rated, state words, counts), else from the stored observations."""
+        if self.index.fused:
+            self._show_zones()
+            return
         values = latest_values(self.index, t)
         units = {
             (str(k["zone"]), str(k["metric"])): str(k.get("unit") or "")
@@ -476,7 +499,7 @@ class ReplayWindow(ConsoleWindow):
             shown = ""
             for metric, value in sorted(values.get(zone, {}).items()):
                 if (zone, metric) in units or not shown:
-                    shown = f"{number(value)} {units.get((zone, metric), '')}".strip()
+                    shown = format_metric(zone, metric, value, units.get((zone, metric), ""))
             self.map.set_figure(zone, shown)
 
     def _fill_escalations(self) -> None:
@@ -758,16 +781,17 @@ def zone_shapes(opened: Mapping[str, Any]) -> list[ZoneShape]:
     return shapes
 
 
-def scenario_derived(opened: Mapping[str, Any]) -> dict[str, str] | None:
-    """Derived indicators of the journal's scenario ({name: observed metric}), if it is shipped."""
+def journal_scenario(opened: Mapping[str, Any]) -> Scenario | None:
+    """The scenario an incident.opened body names, when it is shipped here (None when it is
+    not, or no longer loads)."""
     name = opened.get("scenario")
     if not name:
         return None
     try:
         from command.scenarios.loader import load_scenario
 
-        return {d.name: d.metric for d in load_scenario(str(name)).derived}
-    except Exception:  # not shipped here, or renamed: density from crowd is the default
+        return load_scenario(str(name))
+    except Exception:  # not shipped here, or renamed
         return None
 
 
@@ -818,7 +842,6 @@ def open_replay_window(path: Path) -> ReplayWindow:
     when the window closes.
     """
     from command.review.loading import load_journal
-    from ui import i18n
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
