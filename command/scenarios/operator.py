@@ -1,15 +1,24 @@
 """A simulated station operator for headless stations: decides, for one order, when it is
 acknowledged, accepted or declined (with a reason), started, progressed and completed or failed.
+
+The plan's delays are scenario seconds. `wall_paced` turns a plan into one whose desk answers
+(acknowledge, then accept or decline) come that many *wall* seconds after receipt, as a person's
+would, on a clock running `speed` times faster, and always within `WALL_DECIDE_WITHIN_S`; the work
+that follows (start, progress, complete or fail) keeps its scenario pace after the decision.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from command.lifecycle import Step
 from command.model import JSON
 from command.scenarios.scenario import OperatorSpec
+
+WALL_DECIDE_WITHIN_S = 40.0  # wall seconds: a wall-paced operator accepts or declines by then
+DESK_STEPS = frozenset({Step.ACKNOWLEDGE, Step.ACCEPT, Step.DECLINE})  # a person's answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +59,26 @@ class SimulatedOperator:
         else:
             steps.append(PlannedStep(t + work, Step.COMPLETE, {"note": "done"}))
         return steps
+
+
+def wall_paced(
+    plan: Sequence[PlannedStep], speed: float, decide_within_s: float = WALL_DECIDE_WITHIN_S
+) -> list[PlannedStep]:
+    """`plan` (scenario seconds) with its desk answers read as wall seconds, in seconds of a clock
+    running `speed` times faster than the wall: the acknowledgement and the decision (accept or
+    decline) come as many wall seconds after receipt as the plan says, both shrunk in proportion
+    when the decision would come later than `decide_within_s` wall seconds, so the simulated
+    operator meets any acceptance deadline at least that long. The steps after the decision
+    keep their scenario-second gaps from it (the work goes at the scenario's pace)."""
+    if not speed > 0 or not decide_within_s > 0:
+        raise ValueError(f"speed and decide_within_s must be positive: {speed}, {decide_within_s}")
+    desk = [p for p in plan if p.step in DESK_STEPS]
+    decided = max((p.delay_s for p in desk), default=0.0)
+    shrink = min(1.0, decide_within_s / decided) if decided > 0 else 1.0
+    decided_at = decided * shrink * speed
+    return [
+        replace(p, delay_s=p.delay_s * shrink * speed)
+        if p.step in DESK_STEPS
+        else replace(p, delay_s=decided_at + max(0.0, p.delay_s - decided))
+        for p in plan
+    ]

@@ -11,8 +11,10 @@ the window, Ctrl-C, SIGTERM), every child is stopped and the console journal clo
 Defaults: scenario `bund`; speed 60x headless (or with `--screenshot`), 10x with the window;
 headless runs the whole scenario at that speed, the window runs until it is closed. With a window
 a person answers (the console, or `--station-windows`), every order kind gives at least
-`HUMAN_ACCEPT_WALL_S` of wall time to accept (its due time moves by as much; `human_scale`), and
-the banner says so; headless timing is the scenario's.
+`HUMAN_ACCEPT_WALL_S` of wall time to accept (its due time moves by as much; `human_scale`), the
+headless stations' simulated operators answer in wall seconds too (`baton station
+--operator-wall`, deciding within `WALL_DECIDE_WITHIN_S`, well inside that minute), and the
+banner says so; headless (and `--screenshot`) timing is the scenario's.
 
 A journal that cannot be written ends a headless run early: the console's engine stops with a
 `JournalFailed`, a station exits with `JOURNAL_FAILED_EXIT` and its one line last in its log; the
@@ -43,6 +45,7 @@ from command.journal import verify_journal
 from command.journal.verify_run import KEYS_POINTER
 from command.model import OrderKind
 from command.scenarios.loader import load_scenario
+from command.scenarios.operator import WALL_DECIDE_WITHIN_S
 from command.scenarios.scenario import Scenario
 from protocols.runtime import demo_centre
 from protocols.runtime.centre import CentreRuntime
@@ -175,6 +178,12 @@ class DemoPlan:
         return self.stations_dir / f"{station_id}.sqlite"
 
     @property
+    def human_timing(self) -> bool:
+        """A person answers at a window (the console's or a station's): deadlines are at least
+        `HUMAN_ACCEPT_WALL_S` of wall time and simulated operators answer in wall seconds."""
+        return self.mode == "window" or self.station_windows > 0
+
+    @property
     def scenario_wall_s(self) -> float:
         """Wall seconds the whole scenario takes at this speed."""
         return self.scenario.duration_min * 60.0 / self.speed
@@ -264,7 +273,7 @@ def plan_demo(args: DemoArgs, env: Mapping[str, str] | None = None) -> DemoPlan:
         if problem:
             raise DemoError(problem)
     speed = args.speed or (WINDOW_SPEED if mode == "window" else HEADLESS_SPEED)
-    if mode == "window" or args.station_windows:
+    if mode == "window" or args.station_windows:  # DemoPlan.human_timing
         scenario = human_scale(scenario, speed)
     duration = args.duration
     if duration is None and mode != "window":
@@ -363,7 +372,10 @@ def station_argv(
         "--max-skew",
         repr(plan.max_skew_s),
     ]
-    return argv if window else [*argv, "--headless"]
+    if window:
+        return argv
+    # With a person watching, a simulated operator answers in wall seconds, as a person would.
+    return [*argv, "--headless", *(["--operator-wall"] if plan.human_timing else [])]
 
 
 def simulator_argv(
@@ -683,8 +695,11 @@ def _run_line(plan: DemoPlan) -> str:
         f"for {plan.duration_s:g} s" if plan.duration_s is not None else "until the window closes"
     )
     human = ""
-    if plan.mode == "window" or plan.station_windows:
-        human = f"; orders give at least {HUMAN_ACCEPT_WALL_S:g} s (wall) to accept"
+    if plan.human_timing:
+        human = (
+            f"; orders give at least {HUMAN_ACCEPT_WALL_S:g} s (wall) to accept and the "
+            f"simulated operators answer in wall seconds (within {WALL_DECIDE_WITHIN_S:g} s)"
+        )
     return (
         f"Running {plan.scenario.name} at {plan.speed:g}x {length}, {how}; {stations} stations "
         f"({plan.station_windows} as windows) and the feed simulator{human}; journals in "

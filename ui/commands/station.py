@@ -2,10 +2,12 @@
 
 Headless, the station runs the engine (DEALER link, its own journal, the authority book) with a
 simulated operator that acknowledges at once, accepts after `--accept-after` seconds and completes
-after `--complete-after` more. Without `--headless` the station window opens instead
-(`ui.station.live`): the journal's history, the inbox with verification badges, the operator's
-answers, the link state and the reports waiting. Either stops cleanly on SIGTERM/SIGINT (headless)
-or SIGTERM / closing the window, or after `--duration` seconds.
+after `--complete-after` more, or with `--scenario` answers like that scenario's operator
+(`command.scenarios.operator`; its desk answers in wall seconds with `--operator-wall`). Without
+`--headless` the station window opens instead (`ui.station.live`): the journal's history, the
+inbox with verification badges, the operator's answers, the link state and the reports waiting.
+Either stops cleanly on SIGTERM/SIGINT (headless) or SIGTERM / closing the window, or after
+`--duration` seconds.
 
 A headless station whose journal cannot be written (a full disk) stops: the one line naming the
 journal, the cause and the fix goes to stderr (once) and it exits with code 3
@@ -32,10 +34,11 @@ from command.clock import Clock, SimulatedClock, SystemClock
 from command.errors import BatonError
 from command.journal.checkpoints import CheckpointPolicy
 from command.lifecycle import Step
+from command.model import JSON
 from command.scenarios.loader import load_scenario
-from command.scenarios.operator import SimulatedOperator
+from command.scenarios.operator import WALL_DECIDE_WITHIN_S, SimulatedOperator, wall_paced
 from command.scenarios.scenario import Scenario
-from command.station_desk import BookVerifier
+from command.station_desk import BookVerifier, PlanFn
 from protocols.certs import load_curve_keys, load_curve_public
 from protocols.console_link import DEFAULT_ORDERS_ADDRESS
 from protocols.delivery import WireConfig
@@ -133,6 +136,14 @@ def register(subparsers: Any) -> None:
         "(clock_skew), and revocation and window are judged at max(issued_at, receipt - skew); "
         "on a scenario clock (--origin) it is converted to scenario seconds (x --speed)",
     )
+    parser.add_argument(
+        "--operator-wall",
+        action="store_true",
+        help="the simulated operator's answers are wall seconds, not scenario seconds: on a "
+        "scenario clock (--origin) it acknowledges and accepts or declines as a person would "
+        f"(within {WALL_DECIDE_WITHIN_S:g} wall seconds of receipt), and the work then goes at "
+        "the scenario's pace (baton demo sets it whenever a window is open)",
+    )
     parser.add_argument("--accept-after", type=float, default=1.0, metavar="S")
     parser.add_argument("--complete-after", type=float, default=2.0, metavar="S")
     parser.add_argument("--heartbeat", type=float, default=1.0, metavar="S")
@@ -172,10 +183,9 @@ def run(args: argparse.Namespace) -> int:
     if args.origin is not None:
         clock = _scenario_clock(scenario, args.origin, args.speed)
     if scenario is not None:
-        operator = SimulatedOperator(scenario.operator(args.id))
-
-        def plan(order_id: str) -> list[tuple[float, Step, dict[str, Any]]]:
-            return [(p.delay_s, p.step, dict(p.detail)) for p in operator.plan(order_id)]
+        plan = operator_plan(
+            scenario, args.id, wall_speed=skew_scale if args.operator_wall else None
+        )
 
     settings = StationSettings(
         station_id=args.id,
@@ -213,6 +223,21 @@ def run(args: argparse.Namespace) -> int:
     finally:
         engine.stop()
     return 0 if engine.failure is None else JOURNAL_FAILED_EXIT
+
+
+def operator_plan(scenario: Scenario, station_id: str, wall_speed: float | None = None) -> PlanFn:
+    """The scenario's simulated operator for one station, as the station node runs it (delays in
+    seconds of the station's clock). With `wall_speed` (the clock's seconds per wall second) its
+    desk answers are wall seconds, deciding within `WALL_DECIDE_WITHIN_S` (`wall_paced`)."""
+    operator = SimulatedOperator(scenario.operator(station_id))
+
+    def plan(order_id: str) -> list[tuple[float, Step, dict[str, JSON]]]:
+        steps = operator.plan(order_id)
+        if wall_speed is not None:
+            steps = wall_paced(steps, wall_speed)
+        return [(p.delay_s, p.step, dict(p.detail)) for p in steps]
+
+    return plan
 
 
 def _wire_config(heartbeat_s: float, speed: float) -> WireConfig:

@@ -24,6 +24,7 @@ from protocols.runtime.demo import (
     WINDOW_SPEED,
     DemoArgs,
     DemoError,
+    DemoPlan,
     Ports,
     WindowRun,
     display_problem,
@@ -165,6 +166,35 @@ def test_children_share_the_clock_and_the_ports(tmp_path: Path) -> None:
     assert sim[sim.index("--console-key") + 1] == str(files.simulator.console_public)
     assert sim[sim.index("--snapshots") + 1] == "tcp://127.0.0.1:9003"
     assert sim[sim.index("--origin") + 1] == "1234.5"
+
+
+def test_with_a_window_simulated_operators_answer_in_wall_seconds(tmp_path: Path) -> None:
+    from command.scenarios.operator import WALL_DECIDE_WITHIN_S
+    from protocols.runtime.demo import HUMAN_ACCEPT_WALL_S, _run_line
+
+    window = plan_demo(DemoArgs("typhoon", data_dir=tmp_path), env=DISPLAY)
+    stations = plan_demo(
+        DemoArgs("typhoon", headless=True, station_windows=1, data_dir=tmp_path), env=DISPLAY
+    )
+    headless = plan_demo(DemoArgs("typhoon", headless=True, data_dir=tmp_path), env={})
+    shots = plan_demo(
+        DemoArgs("typhoon", data_dir=tmp_path, screenshot=tmp_path / "s", duration=9), env={}
+    )
+    files = provision(window.scenario, tmp_path, now_scenario=window.scenario.start)
+    ports = Ports(9001, 9002, 9003)
+
+    def argv(plan: DemoPlan, *, window: bool = False) -> list[str]:
+        return station_argv(plan, files.station("water"), ports, 1.0, window=window)
+
+    for plan in (window, stations):
+        assert plan.human_timing and "--operator-wall" in argv(plan)
+        assert "simulated operators answer in wall seconds" in _run_line(plan)
+    assert "--operator-wall" not in argv(stations, window=True)  # a person answers there
+    for plan in (headless, shots):  # nobody answers at a window: the scenario's own timing
+        assert not plan.human_timing and "--operator-wall" not in argv(plan)
+        assert "wall seconds" not in _run_line(plan)
+    # a wall-paced operator decides well inside the shortest deadline a window run gives
+    assert WALL_DECIDE_WITHIN_S + 10 <= HUMAN_ACCEPT_WALL_S
 
 
 # -- ports ----------------------------------------------------------------------------------
