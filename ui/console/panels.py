@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -423,22 +424,40 @@ class StationsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
+        self.set_model(model)
+
+    def set_model(self, model: StationsTableModel) -> None:
+        """Show `model` (the replay window points the panel at its own fold's stations)."""
+        self.model = model
+        self.table.setModel(model)
         for signal in (model.rowsInserted, model.modelReset, model.layoutChanged):
             signal.connect(self.fit_columns)
+        model.dataChanged.connect(self._grown)
         self.fit_columns()
 
     NAME_MAX_PX = 280  # a longer name is elided in the middle
-    NAME_MIN_PX = 140
-    LINK_PX = 64  # in a narrow dock the names leave room to see the link state
+    NAME_MIN_PX = 72  # in a narrow dock the name gives way (elided, full in its tooltip)
+    KEEP_VISIBLE = (1, 2)  # link state and last heard: never cut off or scrolled out of view
 
     def fit_columns(self, *_: object) -> None:
         """Size every column to its contents; the station names up to `NAME_MAX_PX`, and in a
-        narrow dock no wider than leaves the link state in view (at least `NAME_MIN_PX`)."""
-        self.table.resizeColumnsToContents()
-        room = self.table.viewport().width() - self.LINK_PX
+        narrow dock only as wide as leaves the link state and last heard whole and in view
+        (at least `NAME_MIN_PX`; the panel is never narrower than that needs)."""
+        table = self.table
+        table.resizeColumnsToContents()
+        keep = sum(table.columnWidth(c) for c in self.KEEP_VISIBLE)
+        room = table.viewport().width() - keep
         cap = max(self.NAME_MIN_PX, min(self.NAME_MAX_PX, room))
-        if self.table.columnWidth(0) > cap:
-            self.table.setColumnWidth(0, cap)
+        if table.columnWidth(0) > cap:
+            table.setColumnWidth(0, cap)
+        scroll = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.setMinimumWidth(self.NAME_MIN_PX + keep + 2 * table.frameWidth() + scroll)
+
+    def _grown(self, *_: object) -> None:
+        """Last heard grows ("just now" → "14:03:10 · 12 min ago"): refit when it would be cut."""
+        table = self.table
+        if any(table.sizeHintForColumn(c) > table.columnWidth(c) for c in self.KEEP_VISIBLE):
+            self.fit_columns()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Refit the name column to the dock's width."""

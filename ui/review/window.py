@@ -157,8 +157,7 @@ class ReplayWindow(ConsoleWindow):
             adapter.endResetModel()
         stations = StationsTableModel(state.stations, self.clock)
         self.stations_model = stations
-        self.stations_panel.model = stations
-        self.stations_panel.table.setModel(stations)
+        self.stations_panel.set_model(stations)
         self.header.model = state.header
         self.banner.model = state.escalations
         self.integrity_banner.model = state.integrity

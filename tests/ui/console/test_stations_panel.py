@@ -1,0 +1,68 @@
+"""The stations panel in a narrow dock: the name gives way, link state and last heard stay whole
+and in view (in English and Chinese)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from command.fold import IncidentState
+from ui import i18n
+from ui.console.panels import StationsPanel
+from ui.console.qtmodels import StationsTableModel
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+NOW = 1_760_000_000.0
+NAMES = {
+    "met": "Meteorological service duty forecaster",
+    "ferry": "Ferry operations room",
+    "police": "Huangpu traffic police detachment",
+}
+
+
+def panel(qtbot: QtBot) -> StationsPanel:
+    state = IncidentState()
+    for sid, name in NAMES.items():
+        state.stations.add_station(sid, name)
+    model = StationsTableModel(state.stations, lambda: NOW)
+    model.set_heard({"met": NOW - 754, "ferry": NOW - 3, "police": NOW - 4000})
+    view = StationsPanel(model)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def assert_link_and_last_heard_visible(view: StationsPanel) -> None:
+    table = view.table
+    right = table.viewport().width()
+    for column in view.KEEP_VISIBLE:
+        x = table.columnViewportPosition(column)
+        assert x >= 0 and x + table.columnWidth(column) <= right, column
+        # whole: the cell is as wide as its widest text, so nothing is elided
+        assert table.columnWidth(column) >= table.sizeHintForColumn(column), column
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_narrow_dock_keeps_link_and_last_heard_and_elides_the_name(
+    qtbot: QtBot, qapp: QApplication, language: str
+) -> None:
+    i18n.set_language(qapp, language)
+    view = panel(qtbot)
+    view.resize(900, 240)
+    qtbot.waitUntil(lambda: view.width() == 900)
+    view.fit_columns()
+    assert_link_and_last_heard_visible(view)
+    longest = max(view.table.fontMetrics().horizontalAdvance(n) for n in NAMES.values())
+    assert view.table.columnWidth(0) >= min(longest, view.NAME_MAX_PX)  # wide: names whole
+    view.resize(150, 240)  # narrower than the panel allows
+    qtbot.waitUntil(lambda: view.width() == view.minimumWidth())
+    view.fit_columns()
+    assert_link_and_last_heard_visible(view)
+    assert view.NAME_MIN_PX <= view.table.columnWidth(0) < longest  # the name gave way
+    model = view.model
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) in NAMES.values()
+    heard = str(model.index(2, 2).data())
+    assert ("h" in heard) if language == "en" else ("小时" in heard)
