@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from command.ids import short_id
 from command.journal.projections import KEY_FIELD, fold
 from command.journal.records import Event
 from command.journal.store import PROJECTION_TABLES
@@ -274,7 +275,7 @@ class _Outbox:
             ):
                 return (
                     OUTBOX_REQUEUED,
-                    f"order {order_id}'s delivery (or refusal) is journaled, yet the row "
+                    f"order {short_id(order_id)}'s delivery (or refusal) is journaled, yet the row "
                     "waits to be sent again",
                 )
             return None
@@ -326,7 +327,7 @@ class _Outbox:
                 )
             ]
             if not self._take(found, "J"):
-                return (OUTBOX, f"no refusal of order {order_id} queued this REPORT")
+                return (OUTBOX, f"no refusal of order {short_id(str(order_id))} queued this REPORT")
             return None
         try:
             kind = STEP_KIND[Step(str(step))]
@@ -342,5 +343,8 @@ class _Outbox:
             and (e.body.get("detail") or {}) == detail
         ]
         if not self._take(found, "S"):
-            return (OUTBOX, f"no {kind.value} step of order {order_id} queued this REPORT")
+            return (
+                OUTBOX,
+                f"no {kind.value} step of order {short_id(str(order_id))} queued this REPORT",
+            )
         return None

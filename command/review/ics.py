@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from command.fold import IncidentState, OrderView
+from command.ids import short_id
 from command.lifecycle import OrderState, Step
 from command.model import Priority
 from command.review.report import incident_title
@@ -340,10 +341,16 @@ def _activities(
         words = f"{subject} ({priority_word(o.priority)}, zone {zone}): “{o.text}”"
         if station_view:
             items.append(
-                (o.received_at, o.seq, f"Order {o.order_id} received from {o.commander}: {words}")
+                (
+                    o.received_at,
+                    o.seq,
+                    f"Order {short_id(o.order_id)} received from {o.commander}: {words}",
+                )
             )
         else:
-            items.append((o.issued_at, o.seq, f"Order {o.order_id} issued to {to}: {words}"))
+            items.append(
+                (o.issued_at, o.seq, f"Order {short_id(o.order_id)} issued to {to}: {words}")
+            )
         for s in o.history:
             if s.step not in LOGGED_STEPS:
                 continue
@@ -352,7 +359,11 @@ def _activities(
             suffix = f" — {reason}" if reason else ""
             suffix += f" ({said})" if said and said != reason else ""
             items.append(
-                (s.ts, s.seq, f"Order {o.order_id} ({subject}) {s.state.value} by {to}{suffix}")
+                (
+                    s.ts,
+                    s.seq,
+                    f"Order {short_id(o.order_id)} ({subject}) {s.state.value} by {to}{suffix}",
+                )
             )
     for esc in state.escalations.rows:
         items.append((esc.raised_at, 0, f"Escalation: {esc.message}"))
@@ -650,7 +661,8 @@ def ics213_html(messages: Sequence[Ics213]) -> str:
         forms.append(
             f"<div{brk}>"
             "<h1>GENERAL MESSAGE (ICS 213)</h1>"
-            f'<p class="label">Order {_e(m.order_id)} ({_e(m.state)}); times {_e(m.zone)}</p>'
+            f'<p class="label">Order {_e(short_id(m.order_id))} ({_e(m.state)}); '
+            f"times {_e(m.zone)}</p>"
             '<table width="100%" cellspacing="0">'
             f"<tr>{_cell(ICS213_FIELDS[0], m.incident, 3)}</tr>"
             f"<tr>{_cell(ICS213_FIELDS[1], m.to, 3)}</tr>"

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from command.fold import IncidentState, fold
+from command.ids import short_id
 from command.lifecycle import TRANSITIONS, WITHDRAWN_STATES, OrderState, Step
 from command.vocabulary import EventLike
 
@@ -67,8 +68,8 @@ class Disagreement:
         """One line for a reviewer."""
         what = "in flight" if self.in_flight else "unresolved"
         return (
-            f"order {self.order_id}: console {self.console.value}, station {self.station} "
-            f"{self.at_station.value} ({what})"
+            f"order {short_id(self.order_id)}: console {self.console.value}, "
+            f"station {self.station} {self.at_station.value} ({what})"
         )
 
 

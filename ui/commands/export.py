@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from command.errors import BatonError
+from command.ids import short_id
 from command.review.ics import (
     ICS213_FOOTER,
     Preparer,
@@ -218,7 +219,8 @@ def merge_text(loaded: LoadedJournal, stations: list[Path]) -> str:
     lines = [agreement_line(merged)]
     lines += [d.line for d in merged.disagreements]
     lines += [
-        f"{d.kind}: {d.order_id or '-'} {d.station}: {d.detail}" for d in merged.discrepancies
+        f"{d.kind}: {short_id(d.order_id) if d.order_id else '-'} {d.station}: {d.detail}"
+        for d in merged.discrepancies
     ]
     return "\n".join(lines) + "\n"
 

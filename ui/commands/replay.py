@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from command.ids import short_id
 from command.review.loading import load_journal
 from command.review.timefmt import local_time, zone_or_utc
 from command.review.timeparse import parse_time
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  orders: {len(state.orders)}")
         for o in state.orders:
             late = " (late)" if o["late"] else ""
-            print(f"    {o['id'][-8:]}  {o['station']:<14} {o['kind']:<22} {o['state']}{late}")
+            print(f"    {short_id(o['id'])}  {o['station']:<14} {o['kind']:<22} {o['state']}{late}")
         print(f"  open escalations: {len(state.escalations)}")
         for e in state.escalations:
             print(f"    {e['message']}")

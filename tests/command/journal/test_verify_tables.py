@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from command.clock import ManualClock
+from command.ids import short_id
 from command.journal import Journal, verify_journal
 from command.journal.verify_tables import (
     INBOX_MISSING,
@@ -95,7 +96,7 @@ def test_requeued_order(console: tuple[Path, list[str], list[str]]) -> None:
     path, ids, msgs = console
     tamper(path, ("UPDATE outbox SET acked_at = NULL WHERE msg_id = ?", (msgs[0],)))
     detail = failure(path, f"outbox row {msgs[0]}", OUTBOX_REQUEUED)
-    assert ids[0] in detail
+    assert f"order {short_id(ids[0])}'s delivery" in detail  # the short form people read
 
 
 def test_copied_order_row(console: tuple[Path, list[str], list[str]]) -> None:

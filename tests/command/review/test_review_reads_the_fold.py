@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from command.fold import fold
+from command.ids import short_id
 from command.review.ics import Preparer, write_ics213, write_ics214
 from command.review.loading import LoadedJournal, load_journal
 from command.review.metrics import RAW_TITLE, metric_plots
@@ -165,8 +166,10 @@ def test_station_journal_forms_and_report(station: LoadedJournal) -> None:
     rows = write_ics214(state, out, who, station.events)
     log = out.getvalue()
     assert rows >= 7
-    assert "Order s-later (Open gate) rejected by security — revoked (grant g1 revoked)" in log
-    assert "Order s-forged (Close gate) rejected by security — bad_signature" in log
+    # the forms name an order by the one short form people read (command.ids.short_id)
+    later = f"Order {short_id('s-later')} (Open gate) rejected by security"
+    assert f"{later} — revoked (grant g1 revoked)" in log
+    assert f"Order {short_id('s-forged')} (Close gate) rejected by security — bad_signature" in log
     assert "Authority documents received (1): grant g1 from mayor to chief-li" in log
     assert ",op-wang,Station operator,," in log
     assert "Link to console up" in log and "Link to console down" in log
