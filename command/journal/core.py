@@ -60,6 +60,7 @@ class JournalCore:
         self._closed = False
         self._readonly = False
         self._head = store.last_event() or (0, GENESIS)
+        self._rows = projections.MemoRows(store)  # the writer's view of the projection rows
         self._checkpointer: Checkpointer | None = None
         self._saved: list[RunState] = []
         self._claim()
@@ -101,6 +102,7 @@ class JournalCore:
         journal._closed = False
         journal._readonly = True
         journal._head = store.last_event() or (0, GENESIS)
+        journal._rows = projections.MemoRows(store)  # never writes, so never memoises a row
         journal._checkpointer = None
         journal._saved = []
         return journal
@@ -187,6 +189,7 @@ class JournalCore:
                     self._write_failure = err
                 with suppress(JournalError):  # the savepoint is gone with such a rollback
                     self._store.rollback_to(name)
+                self._rows.clear()
                 self._head = self._store.last_event() or (0, GENESIS)
                 self._restore_run(saved)
                 raise
@@ -216,6 +219,7 @@ class JournalCore:
             raise
         finally:
             self._depth = 0
+            self._rows.clear()
 
     def _save_run(self) -> RunState | None:
         return None if self._checkpointer is None else self._checkpointer.save()
@@ -245,7 +249,9 @@ class JournalCore:
         incident: str | None = None,
         ts: float | None = None,
     ) -> Event:
-        return self._append(body.kind, body.to_body(), actor=actor, incident=incident or "", ts=ts)
+        return self._append(
+            body.kind, body.to_body(), actor=actor, incident=incident or "", ts=ts, typed=body
+        )
 
     def append(
         self,
@@ -270,13 +276,20 @@ class JournalCore:
         actor: str | None = None,
         incident: str = "",
         ts: float | None = None,
+        typed: EventBody | None = None,
     ) -> Event:
         try:
             body_text = canonical_encode(body)
         except (TypeError, ValueError) as err:
             raise ValidationError(f"event {kind!r} has a body that is not JSON: {err}") from None
         return self._append_text(
-            kind, json.loads(body_text), body_text, actor=actor, incident=incident, ts=ts
+            kind,
+            json.loads(body_text),
+            body_text,
+            actor=actor,
+            incident=incident,
+            ts=ts,
+            typed=typed,
         )
 
     def _append_text(
@@ -288,9 +301,11 @@ class JournalCore:
         actor: str | None,
         incident: str,
         ts: float | None,
+        typed: EventBody | None = None,
     ) -> Event:
         """Append an event whose canonical body text is already made; `body` must be JSON-equal
-        to it and only read (projections canonicalise what they store)."""
+        to it and only read (projections canonicalise what they store); `typed`, when the writer
+        has it, is the typed body `decode` would read back (the projections use it as it is)."""
         kind = str(kind)  # a Kind member's value
         when = float(self.clock.now() if ts is None else ts)
         cp = self._checkpointer
@@ -298,11 +313,11 @@ class JournalCore:
             now = when if ts is None else float(self.clock.now())
             if cp.interval_due(now):
                 self._sign_head(REASON_INTERVAL, now)
-            event = self._append_row(kind, body, body_text, actor, incident, when)
+            event = self._append_row(kind, body, body_text, actor, incident, when, typed)
             if cp.appended(now):
                 self._sign_head(REASON_EVENTS, now)
             return event
-        return self._append_row(kind, body, body_text, actor, incident, when)
+        return self._append_row(kind, body, body_text, actor, incident, when, typed)
 
     def _append_row(
         self,
@@ -312,6 +327,7 @@ class JournalCore:
         actor: str | None,
         incident: str,
         when: float,
+        typed: EventBody | None = None,
     ) -> Event:
         seq = self._head[0] + 1
         prev = self._head[1]
@@ -321,7 +337,7 @@ class JournalCore:
         self._head = (seq, digest)
         event = Event(seq, when, who, kind, incident, body, prev, digest)
         try:
-            projections.apply(self._store, event)
+            projections.apply(self._rows, event, typed)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             # the caller's transaction rolls the event back with everything else
             raise ValidationError(f"event {kind!r} has a malformed body: {err!r}") from None

@@ -31,6 +31,8 @@ from command.vocabulary import (
     EscalationRaised,
     EscalationResolved,
     Kind,
+    OrderIssued,
+    OrderReceived,
     OrderStepped,
     StationPresence,
 )
@@ -110,6 +112,8 @@ class OrderLedger(JournalCore):
             first = next(order.id for order, _ in pairs if order.id in known)
             raise ValidationError(f"order {first} is already in the journal")
         decisions = self._store.existing_keys("decisions", [d.id for _, d in pairs])
+        self._rows.absent("orders", seen)  # the projections need not ask again
+        self._rows.absent("decisions", {d.id for _, d in pairs} - decisions)
         now = self.clock.now()
         done: list[tuple[Order, str, int]] = []
         with self.transaction():
@@ -142,6 +146,7 @@ class OrderLedger(JournalCore):
                     actor=decision.author,
                     incident=decision.incident,
                     ts=None,
+                    typed=DecisionAdded(decision),
                 )
             order_dict = order_body(order)
             order_text = canonical_encode(order_dict)
@@ -156,6 +161,7 @@ class OrderLedger(JournalCore):
             actor=order.commander,
             incident=order.incident,
             ts=None,
+            typed=OrderIssued(order, msg_id),
         )
         self._store.insert_outbox(
             OutboxRow(
@@ -190,7 +196,7 @@ class OrderLedger(JournalCore):
     def _receive(self, order: Order, msg_id: str, peer: str, ts: float | None) -> OrderRow | None:
         if not self._store.insert_inbox(msg_id, peer, self._head[0] + 1):
             return None
-        if self._store.get_row("orders", order.id) is not None:
+        if self._rows.get_row("orders", order.id) is not None:
             return None
         try:
             order_dict = order_body(order)
@@ -206,6 +212,7 @@ class OrderLedger(JournalCore):
             actor=peer,
             incident=order.incident,
             ts=ts,
+            typed=OrderReceived(order, msg_id, peer),
         )
         return OrderRow(order, OrderState.DELIVERED, event.ts, {}, msg_id)
 
@@ -242,7 +249,7 @@ class OrderLedger(JournalCore):
     ) -> OrderState | None:
         """Journal `step` only if the order is in state `expected` (one read of the order, for
         the hot path of acks); the new state, or None for an unknown order or another state."""
-        row = self._store.get_row("orders", order_id)
+        row = self._rows.get_row("orders", order_id)
         if row is None or row["state"] != expected.value:
             return None
         new = next_state(order_id, expected, step)
@@ -259,7 +266,7 @@ class OrderLedger(JournalCore):
         with self.transaction():
             escalations = self._open_escalations()
             for order_id, step, actor, detail, ts in items:
-                row = self._store.get_row("orders", order_id)
+                row = self._rows.get_row("orders", order_id)
                 if row is None:
                     raise ValidationError(f"order {order_id} is not in this journal")
                 new = next_state(order_id, OrderState(row["state"]), step)

@@ -17,13 +17,14 @@ from command.canonical import canonical_text
 from command.fold.orders import rejected_state
 from command.journal.bodies import decision_body, order_body
 from command.journal.store import PROJECTION_TABLES
-from command.lifecycle import OrderState
+from command.lifecycle import OrderState, Step
 from command.model import Order
 from command.vocabulary import (
     DecisionAdded,
     DecisionCorrected,
     EscalationRaised,
     EscalationResolved,
+    EventBody,
     EventLike,
     OrderIssued,
     OrderReceived,
@@ -50,6 +51,47 @@ class Rows(Protocol):
         """Insert or replace one row."""
 
 
+class MemoRows:
+    """The writer's projection rows through a small memo of rows it has just read (and of keys
+    it knows are absent), so an ack's step reads its order once, not once for the check and
+    again for the projection. Rows come back as shallow copies (change only top-level fields);
+    `put_row` forgets its row; the journal clears the memo when a transaction ends."""
+
+    _LIMIT = 4096
+
+    def __init__(self, store: Rows) -> None:
+        self.store = store
+        self._rows: dict[tuple[str, str], Row | None] = {}
+
+    def get_row(self, table: str, key: str) -> Row | None:
+        """One row (a shallow copy), or None."""
+        memo = self._rows
+        if (table, key) in memo:
+            row = memo[(table, key)]
+        else:
+            row = self.store.get_row(table, key)
+            if row is not None:
+                if len(memo) >= self._LIMIT:
+                    memo.clear()
+                memo[(table, key)] = row
+        return None if row is None else dict(row)
+
+    def absent(self, table: str, keys: Iterable[str]) -> None:
+        """Remember that `keys` have no row in `table` (the caller has just asked the store)."""
+        if len(self._rows) >= self._LIMIT:
+            self._rows.clear()
+        self._rows.update(((table, key), None) for key in keys)
+
+    def put_row(self, table: str, key: str, row: Row) -> None:
+        """Write through to the store."""
+        self._rows.pop((table, key), None)
+        self.store.put_row(table, key, row)
+
+    def clear(self) -> None:
+        """Forget everything (a transaction ended or rolled back)."""
+        self._rows.clear()
+
+
 class DictRows:
     """Projection rows held in dicts, JSON round-tripped like a store would."""
 
@@ -66,14 +108,29 @@ class DictRows:
         self.tables[table][key] = json.loads(canonical_text(row))
 
 
-def apply(rows: Rows, event: EventLike) -> None:
-    """Update the projections for one event, read through `decode` (other kinds change nothing).
+_AS_WRITTEN = (OrderIssued, OrderReceived, OrderStepped, DecisionAdded)
+"""The writers' typed bodies `apply` takes as they are: `decode` reads these back unchanged (the
+hot paths: orders issued, received and stepped); any other kind is decoded from the event."""
+
+
+def apply(rows: Rows, event: EventLike, body: EventBody | None = None) -> None:
+    """Update the projections for one event, read through `decode` (other kinds change nothing);
+    a writer that holds the event's typed body passes it as `body` (it must be what `decode`
+    reads back from the event) and the event is not decoded again.
 
     It agrees with `command.fold`: an order's state is the one its last step journaled; a
     station's refusal of an order it does not hold adds it as rejected, and a refusal naming an
     order it holds (a replay, a refused re-chain) changes it only where `rejected_state` says.
     """
-    body = decode(event)
+    if isinstance(body, _AS_WRITTEN) and not (
+        isinstance(body, OrderStepped) and body.step is Step.DECLINE
+    ):
+        _apply(rows, event, body)
+    else:  # (decode reads a legacy authority decline as a rejection)
+        _apply(rows, event, decode(event))
+
+
+def _apply(rows: Rows, event: EventLike, body: object) -> None:
     if isinstance(body, OrderIssued | OrderReceived):
         order = body.order
         if rows.get_row("orders", order.id) is not None:

@@ -1,0 +1,96 @@
+"""The journal's hot paths (issue #18): the projections take the writer's typed body instead of
+decoding the event again, and the writer's memo of projection rows never outlives a rollback."""
+
+from __future__ import annotations
+
+import pytest
+
+from command.clock import ManualClock
+from command.decisions import order_decision
+from command.errors import IllegalTransition
+from command.journal import Incoming, Journal, StepRequest, fold, projections
+from command.lifecycle import OrderState, Step
+from command.model import Decision, Order
+from command.vocabulary import Body, EventLike, decode
+from tests.command.journal.helpers import make_order
+
+
+def _pairs(clock: ManualClock, n: int) -> list[tuple[Order, Decision]]:
+    out = []
+    for i in range(n):
+        order = make_order(clock, station=f"st{i % 2}", text=f"order {i}")
+        out.append((order, order_decision(order, rationale="burst", snapshot={"i": i})))
+    return out
+
+
+def _count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+
+    def counting(event: EventLike) -> Body:
+        seen.append(event.kind)
+        return decode(event)
+
+    monkeypatch.setattr(projections, "decode", counting)
+    return seen
+
+
+def test_issue_and_deliver_never_decode_their_own_events(
+    journal: Journal, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decoded = _count_decodes(monkeypatch)
+    issued = journal.issue_orders(_pairs(clock, 4))
+    journal.record_steps([StepRequest(i.order.id, Step.DELIVER, "st0") for i in issued[:2]])
+    journal.step_if(issued[2].order.id, Step.DELIVER, OrderState.ISSUED, actor="st0")
+    assert decoded == []
+    monkeypatch.undo()
+    assert fold(journal.events()) == journal.projection_tables()
+    assert [r.state for r in journal.orders()] == [OrderState.DELIVERED] * 3 + [OrderState.ISSUED]
+
+
+def test_receive_never_decodes_its_own_events(
+    clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    station = Journal.in_memory(clock=clock, owner="st0", role="station")
+    decoded = _count_decodes(monkeypatch)
+    orders = [o for o, _ in _pairs(clock, 3)]
+    station.receive_orders([Incoming(o, f"m{k}", "cmd") for k, o in enumerate(orders)])
+    assert decoded == []
+    monkeypatch.undo()
+    assert fold(station.events()) == station.projection_tables()
+
+
+def test_a_rolled_back_step_leaves_no_row_in_the_memo(journal: Journal, clock: ManualClock) -> None:
+    (issued,) = journal.issue_orders(_pairs(clock, 1))
+    order_id = issued.order.id
+    with journal.transaction():
+        journal.record_step(order_id, Step.DELIVER, actor="st0")
+        with pytest.raises(IllegalTransition), journal.transaction():
+            journal.record_step(order_id, Step.ACKNOWLEDGE, actor="st0")
+            # reads (and memoises) the acknowledged row, steps nothing
+            assert journal.step_if(order_id, Step.ACCEPT, OrderState.ISSUED, actor="st0") is None
+            journal.record_step(order_id, Step.COMPLETE, actor="st0")  # illegal: rolls back
+        # the savepoint's acknowledge is gone: the order is delivered, as the store says
+        assert journal.step_if(order_id, Step.ACKNOWLEDGE, OrderState.DELIVERED, actor="st0")
+    with pytest.raises(RuntimeError), journal.transaction():
+        journal.record_step(order_id, Step.ACCEPT, actor="st0")
+        assert journal.step_if(order_id, Step.START, OrderState.ISSUED, actor="st0") is None
+        raise RuntimeError("the whole transaction rolls back")
+    row = journal.order(order_id)
+    assert row is not None and row.state is OrderState.ACKNOWLEDGED
+    assert journal.step_if(order_id, Step.ACCEPT, OrderState.ACKNOWLEDGED, actor="st0")
+    assert fold(journal.events()) == journal.projection_tables()
+
+
+def test_a_legacy_authority_decline_is_still_read_as_a_rejection(
+    journal: Journal, clock: ManualClock
+) -> None:
+    (issued,) = journal.issue_orders(_pairs(clock, 1))
+    order_id = issued.order.id
+    journal.record_steps(
+        [
+            StepRequest(order_id, Step.DELIVER, "st0"),
+            StepRequest(order_id, Step.ACKNOWLEDGE, "st0"),
+            StepRequest(order_id, Step.DECLINE, "st0", {"reason": "authority:expired"}),
+        ]
+    )
+    assert journal.projection_tables() == fold(journal.events())
