@@ -7,10 +7,10 @@ sends `QEvent.LanguageChange` to every widget, and Baton widgets re-read their s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QObject, QTranslator
 
 from command.errors import BatonError
 
@@ -94,3 +94,24 @@ def playbook_reason(playbook: str, reason: str, zone: str | None = None) -> str:
     return template.replace("{zone_name}", local_name(f"zone:{zone_id}", zone_id)).replace(
         "{zone}", zone_id
     )
+
+
+class _LanguageWatch(QObject):
+    """Calls back when its widget receives `QEvent.LanguageChange` (see `on_language_change`)."""
+
+    def __init__(self, target: QObject, call: Callable[[], None]) -> None:
+        super().__init__(target)
+        self._call = call
+        target.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Call back on a language change; never consume the event."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self._call()
+        return False
+
+
+def on_language_change(widget: QObject, call: Callable[[], None]) -> None:
+    """Call `call()` whenever `widget` is told the language changed (after the new catalogue is
+    installed), for text a widget's owner sets from outside (plot titles)."""
+    _LanguageWatch(widget, call)

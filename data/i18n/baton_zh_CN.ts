@@ -4,22 +4,22 @@
 <context>
     <name>Ago</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="120"/>
+        <location filename="../../ui/console/qtmodels.py" line="109"/>
         <source>just now</source>
         <translation>刚刚</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="122"/>
+        <location filename="../../ui/console/qtmodels.py" line="111"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="124"/>
+        <location filename="../../ui/console/qtmodels.py" line="113"/>
         <source>%1 min ago</source>
         <translation>%1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="127"/>
+        <location filename="../../ui/console/qtmodels.py" line="116"/>
         <source>%1 h %2 min ago</source>
         <translation>%1 小时 %2 分钟前</translation>
     </message>
@@ -675,183 +675,183 @@
 <context>
     <name>ConsoleColumns</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="263"/>
+        <location filename="../../ui/console/qtmodels.py" line="252"/>
         <source>Order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="267"/>
-        <location filename="../../ui/console/qtmodels.py" line="362"/>
+        <location filename="../../ui/console/qtmodels.py" line="256"/>
+        <location filename="../../ui/console/qtmodels.py" line="351"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="268"/>
-        <location filename="../../ui/console/qtmodels.py" line="614"/>
+        <location filename="../../ui/console/qtmodels.py" line="257"/>
+        <location filename="../../ui/console/qtmodels.py" line="603"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="269"/>
+        <location filename="../../ui/console/qtmodels.py" line="258"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="271"/>
+        <location filename="../../ui/console/qtmodels.py" line="260"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="276"/>
+        <location filename="../../ui/console/qtmodels.py" line="265"/>
         <source>Issued</source>
         <translation>下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="281"/>
-        <location filename="../../ui/console/qtmodels.py" line="523"/>
+        <location filename="../../ui/console/qtmodels.py" line="270"/>
+        <location filename="../../ui/console/qtmodels.py" line="512"/>
         <source>Age</source>
         <translation>已过</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="287"/>
+        <location filename="../../ui/console/qtmodels.py" line="276"/>
         <source>Overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="293"/>
+        <location filename="../../ui/console/qtmodels.py" line="282"/>
         <source>Last report</source>
         <translation>最近回报</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="354"/>
+        <location filename="../../ui/console/qtmodels.py" line="343"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="355"/>
+        <location filename="../../ui/console/qtmodels.py" line="344"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="365"/>
+        <location filename="../../ui/console/qtmodels.py" line="354"/>
         <source>Link</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="367"/>
+        <location filename="../../ui/console/qtmodels.py" line="356"/>
         <source>Last heard</source>
         <translation>最近联络</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="373"/>
+        <location filename="../../ui/console/qtmodels.py" line="362"/>
         <source>Open</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="379"/>
+        <location filename="../../ui/console/qtmodels.py" line="368"/>
         <source>Late</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="385"/>
+        <location filename="../../ui/console/qtmodels.py" line="374"/>
         <source>Needs attention</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="431"/>
-        <location filename="../../ui/console/qtmodels.py" line="508"/>
-        <location filename="../../ui/console/qtmodels.py" line="609"/>
+        <location filename="../../ui/console/qtmodels.py" line="420"/>
+        <location filename="../../ui/console/qtmodels.py" line="497"/>
+        <location filename="../../ui/console/qtmodels.py" line="598"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="436"/>
+        <location filename="../../ui/console/qtmodels.py" line="425"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="440"/>
+        <location filename="../../ui/console/qtmodels.py" line="429"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="444"/>
+        <location filename="../../ui/console/qtmodels.py" line="433"/>
         <source>Author</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="448"/>
+        <location filename="../../ui/console/qtmodels.py" line="437"/>
         <source>Correction</source>
         <translation>更正</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="513"/>
+        <location filename="../../ui/console/qtmodels.py" line="502"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="517"/>
+        <location filename="../../ui/console/qtmodels.py" line="506"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="520"/>
+        <location filename="../../ui/console/qtmodels.py" line="509"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="521"/>
-        <location filename="../../ui/console/qtmodels.py" line="616"/>
+        <location filename="../../ui/console/qtmodels.py" line="510"/>
+        <location filename="../../ui/console/qtmodels.py" line="605"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="569"/>
+        <location filename="../../ui/console/qtmodels.py" line="558"/>
         <source>received</source>
         <translation>收到</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="570"/>
+        <location filename="../../ui/console/qtmodels.py" line="559"/>
         <source>issued</source>
         <translation>已发布</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="580"/>
+        <location filename="../../ui/console/qtmodels.py" line="569"/>
         <source>cancelled</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="582"/>
+        <location filename="../../ui/console/qtmodels.py" line="571"/>
         <source>updated</source>
         <translation>已更新</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="613"/>
+        <location filename="../../ui/console/qtmodels.py" line="602"/>
         <source>Direction</source>
         <translation>收/发</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="615"/>
+        <location filename="../../ui/console/qtmodels.py" line="604"/>
         <source>Headline</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="617"/>
+        <location filename="../../ui/console/qtmodels.py" line="606"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="618"/>
+        <location filename="../../ui/console/qtmodels.py" line="607"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="619"/>
+        <location filename="../../ui/console/qtmodels.py" line="608"/>
         <source>Expires</source>
         <translation>失效时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="620"/>
+        <location filename="../../ui/console/qtmodels.py" line="609"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
@@ -859,7 +859,7 @@
 <context>
     <name>ConsoleController</name>
     <message>
-        <location filename="../../ui/console/controller.py" line="251"/>
+        <location filename="../../ui/console/controller.py" line="234"/>
         <source>Could not %1: %2</source>
         <translation>无法%1：%2</translation>
     </message>
@@ -1020,82 +1020,82 @@
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="108"/>
+        <location filename="../../ui/console/dialogs.py" line="109"/>
         <source>New decision</source>
         <translation>新建决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="110"/>
+        <location filename="../../ui/console/dialogs.py" line="111"/>
         <source>Correct decision</source>
         <translation>更正决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="112"/>
+        <location filename="../../ui/console/dialogs.py" line="113"/>
         <source>Entry corrected:</source>
         <translation>被更正条目：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="113"/>
+        <location filename="../../ui/console/dialogs.py" line="114"/>
         <source>Reason for &amp;correction:</source>
         <translation>更正原因(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="114"/>
+        <location filename="../../ui/console/dialogs.py" line="115"/>
         <source>&amp;Information:</source>
         <translation>信息(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="115"/>
+        <location filename="../../ui/console/dialogs.py" line="116"/>
         <source>&amp;Risk assessment:</source>
         <translation>风险评估(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="116"/>
+        <location filename="../../ui/console/dialogs.py" line="117"/>
         <source>&amp;Powers and policy:</source>
         <translation>权限与政策(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="117"/>
+        <location filename="../../ui/console/dialogs.py" line="118"/>
         <source>O&amp;ptions:</source>
         <translation>备选方案(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="118"/>
+        <location filename="../../ui/console/dialogs.py" line="119"/>
         <source>&amp;Decision:</source>
         <translation>决策(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="119"/>
+        <location filename="../../ui/console/dialogs.py" line="120"/>
         <source>Ra&amp;tionale:</source>
         <translation>理由(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="123"/>
+        <location filename="../../ui/console/dialogs.py" line="124"/>
         <source>What was decided</source>
         <translation>决定了什么</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="124"/>
+        <location filename="../../ui/console/dialogs.py" line="125"/>
         <source>Why, given what was known</source>
         <translation>依据当时掌握的信息，为何如此决定</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="125"/>
+        <location filename="../../ui/console/dialogs.py" line="126"/>
         <source>Why the earlier entry is corrected</source>
         <translation>为何更正先前的条目</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="136"/>
+        <location filename="../../ui/console/dialogs.py" line="137"/>
         <source>A correction needs a reason.</source>
         <translation>更正必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="138"/>
+        <location filename="../../ui/console/dialogs.py" line="139"/>
         <source>Write the decision.</source>
         <translation>请填写决策。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="140"/>
+        <location filename="../../ui/console/dialogs.py" line="141"/>
         <source>Write the rationale.</source>
         <translation>请填写理由。</translation>
     </message>
@@ -1103,37 +1103,37 @@
 <context>
     <name>DecisionFields</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="474"/>
+        <location filename="../../ui/console/qtmodels.py" line="463"/>
         <source>Information</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="475"/>
+        <location filename="../../ui/console/qtmodels.py" line="464"/>
         <source>Risk assessment</source>
         <translation>风险评估</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="476"/>
+        <location filename="../../ui/console/qtmodels.py" line="465"/>
         <source>Powers and policy</source>
         <translation>权限与政策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="477"/>
+        <location filename="../../ui/console/qtmodels.py" line="466"/>
         <source>Options</source>
         <translation>备选方案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="478"/>
+        <location filename="../../ui/console/qtmodels.py" line="467"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="479"/>
+        <location filename="../../ui/console/qtmodels.py" line="468"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="491"/>
+        <location filename="../../ui/console/qtmodels.py" line="480"/>
         <source>Struck through</source>
         <translation>已划除</translation>
     </message>
@@ -1141,35 +1141,53 @@
 <context>
     <name>DecisionsPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="682"/>
+        <location filename="../../ui/console/panels.py" line="701"/>
         <source>&amp;New entry…</source>
         <translation>新建条目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="683"/>
+        <location filename="../../ui/console/panels.py" line="702"/>
         <source>New decision (Ctrl+D)</source>
         <translation>新建决策 (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="684"/>
+        <location filename="../../ui/console/panels.py" line="703"/>
         <source>&amp;Correct…</source>
         <translation>更正(&amp;C)…</translation>
     </message>
 </context>
 <context>
+    <name>Duration</name>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="88"/>
+        <source>%1s</source>
+        <translation>%1秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="91"/>
+        <source>%1m%2s</source>
+        <translation>%1分%2秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="96"/>
+        <source>%1h%2m</source>
+        <translation>%1小时%2分</translation>
+    </message>
+</context>
+<context>
     <name>EscalationBanner</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="301"/>
+        <location filename="../../ui/console/panels.py" line="302"/>
         <source>refused by station: %1</source>
         <translation>被站点拒收：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="330"/>
+        <location filename="../../ui/console/panels.py" line="331"/>
         <source>Acknowledge (Ctrl+K)</source>
         <translation>确认 (Ctrl+K)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/console/panels.py" line="333"/>
+        <location filename="../../ui/console/panels.py" line="334"/>
         <source>%n item(s) to acknowledge</source>
         <translation>
             <numerusform>%n 项待确认</numerusform>
@@ -1253,79 +1271,79 @@
 <context>
     <name>IncidentHeader</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="227"/>
+        <location filename="../../ui/console/panels.py" line="228"/>
         <source>No incident</source>
         <translation>无事件</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="229"/>
+        <location filename="../../ui/console/panels.py" line="230"/>
         <source>Delegation REVOKED by %1</source>
         <translation>授权已被 %1 撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="233"/>
+        <location filename="../../ui/console/panels.py" line="234"/>
         <source>Delegated by %1 · scope %2 · %3 left</source>
-        <translation>授权方 %1 · 范围：%2 · 剩余 %3</translation>
+        <translation>授权方 %1 · 范围：%2 · 剩余%3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="159"/>
         <location filename="../../ui/console/panels.py" line="160"/>
-        <location filename="../../ui/console/panels.py" line="235"/>
+        <location filename="../../ui/console/panels.py" line="161"/>
+        <location filename="../../ui/console/panels.py" line="236"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="165"/>
+        <location filename="../../ui/console/panels.py" line="166"/>
         <source>%1 stations · %2 order kinds · %3 zones</source>
         <translation>站点 %1 · 指令类型 %2 · 区域 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="193"/>
+        <location filename="../../ui/console/panels.py" line="194"/>
         <source>Centre: connected · shipped #%1 of #%2</source>
         <translation>指挥中心：已连接 · 已上报至 #%1（共 #%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="200"/>
+        <location filename="../../ui/console/panels.py" line="201"/>
         <source>Centre: offline · %1 events waiting</source>
         <translation>指挥中心：离线 · %1 条事件待上报</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="209"/>
+        <location filename="../../ui/console/panels.py" line="210"/>
         <source>SITREP requested by %1, due %2</source>
         <translation>%1 要求报送态势报告，截止 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="215"/>
+        <location filename="../../ui/console/panels.py" line="216"/>
         <source>OVERDUE</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="239"/>
+        <location filename="../../ui/console/panels.py" line="240"/>
         <source>No delegation received</source>
         <translation>尚未收到授权</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="247"/>
+        <location filename="../../ui/console/panels.py" line="248"/>
         <source>Link: —</source>
         <translation>连接：—</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="250"/>
+        <location filename="../../ui/console/panels.py" line="251"/>
         <source>Link: online</source>
         <translation>连接：在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="253"/>
+        <location filename="../../ui/console/panels.py" line="254"/>
         <source>%1 waiting</source>
         <translation>%1 条待回复</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="256"/>
+        <location filename="../../ui/console/panels.py" line="257"/>
         <source>Link: OFFLINE</source>
         <translation>连接：离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="258"/>
+        <location filename="../../ui/console/panels.py" line="259"/>
         <source>Outbox: %1</source>
         <translation>待发：%1</translation>
     </message>
@@ -1401,7 +1419,7 @@
 <context>
     <name>JournalFailedBanner</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="376"/>
+        <location filename="../../ui/console/panels.py" line="377"/>
         <source>JOURNAL FAILED — nothing more can be issued: %1</source>
         <translation>日志写入失败 — 无法再下达任何指令：%1</translation>
     </message>
@@ -1422,6 +1440,109 @@
         <location filename="../../ui/centre/dialogs.py" line="245"/>
         <source>Choose the commander&apos;s public key file (NAME.sign.pub).</source>
         <translation>请选择指挥员的公钥文件（NAME.sign.pub）。</translation>
+    </message>
+</context>
+<context>
+    <name>Metric</name>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="47"/>
+        <source>Density</source>
+        <translation>人群密度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="48"/>
+        <source>Crowd</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="49"/>
+        <source>Wind</source>
+        <translation>风速</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="50"/>
+        <source>Rain</source>
+        <translation>降雨</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="51"/>
+        <source>Rainfall</source>
+        <translation>降雨量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="52"/>
+        <source>Water level</source>
+        <translation>水位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="53"/>
+        <source>Riders waiting</source>
+        <translation>候船人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="54"/>
+        <source>Riders escorted</source>
+        <translation>护送人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="55"/>
+        <source>Ferry status</source>
+        <translation>轮渡状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="56"/>
+        <source>Lane state</source>
+        <translation>车道状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="57"/>
+        <source>Vehicle flow</source>
+        <translation>车流量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="58"/>
+        <source>Buses available</source>
+        <translation>可用巴士</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="59"/>
+        <source>Buses loaded</source>
+        <translation>已装载巴士</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="60"/>
+        <source>Exit flow</source>
+        <translation>离场人流</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="61"/>
+        <source>Visitors</source>
+        <translation>游客人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="62"/>
+        <source>Testers</source>
+        <translation>检测员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="63"/>
+        <source>Tests done</source>
+        <translation>已完成检测</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="64"/>
+        <source>Lighting level</source>
+        <translation>灯光亮度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="109"/>
+        <source>Queue at lane %1</source>
+        <translation>%1号通道排队</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/numbers.py" line="117"/>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
     </message>
 </context>
 <context>
@@ -1505,67 +1626,67 @@
 <context>
     <name>OrderState</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="54"/>
+        <location filename="../../ui/console/qtmodels.py" line="55"/>
         <source>draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="55"/>
+        <location filename="../../ui/console/qtmodels.py" line="56"/>
         <source>issued</source>
         <translation>已下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="56"/>
+        <location filename="../../ui/console/qtmodels.py" line="57"/>
         <source>delivered</source>
         <translation>已送达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="57"/>
+        <location filename="../../ui/console/qtmodels.py" line="58"/>
         <source>acknowledged</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="58"/>
+        <location filename="../../ui/console/qtmodels.py" line="59"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="59"/>
+        <location filename="../../ui/console/qtmodels.py" line="60"/>
         <source>declined</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="60"/>
+        <location filename="../../ui/console/qtmodels.py" line="61"/>
         <source>rejected</source>
         <translation>被站点拒收</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="61"/>
+        <location filename="../../ui/console/qtmodels.py" line="62"/>
         <source>in progress</source>
         <translation>执行中</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="62"/>
+        <location filename="../../ui/console/qtmodels.py" line="63"/>
         <source>completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="63"/>
+        <location filename="../../ui/console/qtmodels.py" line="64"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="64"/>
+        <location filename="../../ui/console/qtmodels.py" line="65"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="65"/>
+        <location filename="../../ui/console/qtmodels.py" line="66"/>
         <source>expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="134"/>
+        <location filename="../../ui/console/qtmodels.py" line="123"/>
         <source>refused by station: %1</source>
         <translation>被站点拒收：%1</translation>
     </message>
@@ -1573,17 +1694,17 @@
 <context>
     <name>OrdersPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="503"/>
+        <location filename="../../ui/console/panels.py" line="522"/>
         <source>Filter orders: station, kind, zone, state…</source>
         <translation>筛选指令：站点、类型、区域、状态…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="504"/>
+        <location filename="../../ui/console/panels.py" line="523"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="507"/>
+        <location filename="../../ui/console/panels.py" line="526"/>
         <source>Open only</source>
         <translation>仅未完成</translation>
     </message>
@@ -1591,17 +1712,17 @@
 <context>
     <name>Priority</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="74"/>
+        <location filename="../../ui/console/qtmodels.py" line="75"/>
         <source>routine</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="75"/>
+        <location filename="../../ui/console/qtmodels.py" line="76"/>
         <source>urgent</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="76"/>
+        <location filename="../../ui/console/qtmodels.py" line="77"/>
         <source>immediate</source>
         <translation>立即</translation>
     </message>
@@ -1609,152 +1730,152 @@
 <context>
     <name>PublicAlertDialog</name>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="189"/>
+        <location filename="../../ui/console/alert_composer.py" line="182"/>
         <source>Public alert</source>
         <translation>公众预警</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="192"/>
+        <location filename="../../ui/console/alert_composer.py" line="185"/>
         <source>Update or cancel public alert %1</source>
         <translation>更新或撤销公众预警 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="197"/>
+        <location filename="../../ui/console/alert_composer.py" line="190"/>
         <source>Message &amp;type:</source>
         <translation>消息类型(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="198"/>
+        <location filename="../../ui/console/alert_composer.py" line="191"/>
         <source>&amp;Status:</source>
         <translation>状态(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="199"/>
+        <location filename="../../ui/console/alert_composer.py" line="192"/>
         <source>&amp;Area (zones):</source>
         <translation>区域(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="200"/>
+        <location filename="../../ui/console/alert_composer.py" line="193"/>
         <source>&amp;Event:</source>
         <translation>事件(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="201"/>
+        <location filename="../../ui/console/alert_composer.py" line="194"/>
         <source>&amp;Headline:</source>
         <translation>标题(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="202"/>
+        <location filename="../../ui/console/alert_composer.py" line="195"/>
         <source>&amp;Description:</source>
         <translation>详细描述(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="203"/>
+        <location filename="../../ui/console/alert_composer.py" line="196"/>
         <source>&amp;Instruction:</source>
         <translation>公众指引(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="204"/>
+        <location filename="../../ui/console/alert_composer.py" line="197"/>
         <source>Cate&amp;gory:</source>
         <translation>类别(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="205"/>
+        <location filename="../../ui/console/alert_composer.py" line="198"/>
         <source>&amp;Urgency:</source>
         <translation>紧急程度(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="206"/>
+        <location filename="../../ui/console/alert_composer.py" line="199"/>
         <source>Se&amp;verity:</source>
         <translation>严重程度(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="207"/>
+        <location filename="../../ui/console/alert_composer.py" line="200"/>
         <source>&amp;Certainty:</source>
         <translation>确定程度(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="208"/>
+        <location filename="../../ui/console/alert_composer.py" line="201"/>
         <source>&amp;Response:</source>
         <translation>应对措施(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="209"/>
+        <location filename="../../ui/console/alert_composer.py" line="202"/>
         <source>&amp;Web:</source>
         <translation>网址(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="210"/>
+        <location filename="../../ui/console/alert_composer.py" line="203"/>
         <source>C&amp;ontact:</source>
         <translation>联系方式(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="211"/>
+        <location filename="../../ui/console/alert_composer.py" line="204"/>
         <source>E&amp;xpires in (minutes):</source>
         <translation>有效时长（分钟）(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="212"/>
+        <location filename="../../ui/console/alert_composer.py" line="205"/>
         <source>Ra&amp;tionale:</source>
         <translation>理由(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="216"/>
+        <location filename="../../ui/console/alert_composer.py" line="209"/>
         <source>Chinese version (optional)</source>
         <translation>中文版本（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="220"/>
+        <location filename="../../ui/console/alert_composer.py" line="213"/>
         <source>Event:</source>
         <translation>事件：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="221"/>
+        <location filename="../../ui/console/alert_composer.py" line="214"/>
         <source>Headline:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="222"/>
+        <location filename="../../ui/console/alert_composer.py" line="215"/>
         <source>Description:</source>
         <translation>详细描述：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="223"/>
+        <location filename="../../ui/console/alert_composer.py" line="216"/>
         <source>Instruction:</source>
         <translation>公众指引：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="228"/>
+        <location filename="../../ui/console/alert_composer.py" line="221"/>
         <source>What the public must know, in one line</source>
         <translation>一句话说明公众必须知道的信息</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="229"/>
+        <location filename="../../ui/console/alert_composer.py" line="222"/>
         <source>Why the public is alerted (decision log)</source>
         <translation>发布公众预警的理由（记入决策日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="249"/>
+        <location filename="../../ui/console/alert_composer.py" line="242"/>
         <source>Pick at least one zone for the area.</source>
         <translation>请至少选择一个区域。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="251"/>
+        <location filename="../../ui/console/alert_composer.py" line="244"/>
         <source>Name the event.</source>
         <translation>请填写事件名称。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="253"/>
+        <location filename="../../ui/console/alert_composer.py" line="246"/>
         <source>Write the headline.</source>
         <translation>请填写标题。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="256"/>
+        <location filename="../../ui/console/alert_composer.py" line="249"/>
         <source>The Chinese version needs both a headline and a description.</source>
         <translation>中文版本须同时填写标题和详细描述。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="258"/>
+        <location filename="../../ui/console/alert_composer.py" line="251"/>
         <source>Write the rationale.</source>
         <translation>请填写理由。</translation>
     </message>
@@ -1762,17 +1883,17 @@
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="201"/>
+        <location filename="../../ui/console/dialogs.py" line="202"/>
         <source>Dismiss suggestion</source>
         <translation>驳回建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="202"/>
+        <location filename="../../ui/console/dialogs.py" line="203"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="213"/>
+        <location filename="../../ui/console/dialogs.py" line="214"/>
         <source>Give a reason.</source>
         <translation>请填写原因。</translation>
     </message>
@@ -1780,181 +1901,181 @@
 <context>
     <name>ReplayWindow</name>
     <message>
-        <location filename="../../ui/review/window.py" line="209"/>
-        <location filename="../../ui/review/window.py" line="657"/>
+        <location filename="../../ui/review/window.py" line="217"/>
+        <location filename="../../ui/review/window.py" line="687"/>
         <source>Escalations</source>
         <translation>升级告警</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="210"/>
-        <location filename="../../ui/review/window.py" line="658"/>
+        <location filename="../../ui/review/window.py" line="218"/>
+        <location filename="../../ui/review/window.py" line="688"/>
         <source>Decision snapshot</source>
         <translation>决策快照</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="488"/>
+        <location filename="../../ui/review/window.py" line="518"/>
         <source>open</source>
         <translation>未解除</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="516"/>
+        <location filename="../../ui/review/window.py" line="546"/>
         <source>Select a decision to see the picture it stored.</source>
         <translation>选择一条决策，查看其保存的态势快照。</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="521"/>
+        <location filename="../../ui/review/window.py" line="551"/>
         <source>“%1” at %2 by %3</source>
         <translation>“%1”，%2，%3</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="541"/>
+        <location filename="../../ui/review/window.py" line="571"/>
         <source>not stored</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="564"/>
+        <location filename="../../ui/review/window.py" line="594"/>
         <source>Integrity: checking…</source>
         <translation>完整性：校验中…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="589"/>
+        <location filename="../../ui/review/window.py" line="619"/>
         <source>checking…</source>
         <translation>校验中…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="591"/>
+        <location filename="../../ui/review/window.py" line="621"/>
         <source>intact</source>
         <translation>完好</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="594"/>
+        <location filename="../../ui/review/window.py" line="624"/>
         <source>NOT intact — %1</source>
         <translation>已损坏 — %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/review/window.py" line="599"/>
+        <location filename="../../ui/review/window.py" line="629"/>
         <source>%n witness refusal(s), newest: %1 refused #%2 (%3)</source>
         <translation>
             <numerusform>%n 次拒绝见证，最近一次：%1 拒绝 #%2（%3）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="604"/>
+        <location filename="../../ui/review/window.py" line="634"/>
         <source>verify: %1</source>
         <translation>校验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="607"/>
+        <location filename="../../ui/review/window.py" line="637"/>
         <source>Integrity: %1</source>
         <translation>完整性：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="609"/>
+        <location filename="../../ui/review/window.py" line="639"/>
         <source>overall: %1</source>
         <translation>全程：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="610"/>
+        <location filename="../../ui/review/window.py" line="640"/>
         <source>At %1: %2</source>
         <translation>%1 时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="631"/>
+        <location filename="../../ui/review/window.py" line="661"/>
         <source>not signed</source>
         <translation>未签名</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="633"/>
+        <location filename="../../ui/review/window.py" line="663"/>
         <source>signed to #%1 (%2 checkpoints) · unsigned tail %3</source>
         <translation>已签名至 #%1（%2 个检查点）· 未签名尾部 %3 条</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="639"/>
+        <location filename="../../ui/review/window.py" line="669"/>
         <source>closed</source>
         <translation>已封存</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="645"/>
+        <location filename="../../ui/review/window.py" line="675"/>
         <source>witnessed: %1</source>
         <translation>已见证：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="645"/>
+        <location filename="../../ui/review/window.py" line="675"/>
         <source>not witnessed</source>
         <translation>无见证</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="656"/>
+        <location filename="../../ui/review/window.py" line="686"/>
         <source>Baton — replay of %1</source>
         <translation>Baton — 回放：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="659"/>
+        <location filename="../../ui/review/window.py" line="689"/>
         <source>Key metrics</source>
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="660"/>
+        <location filename="../../ui/review/window.py" line="690"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="661"/>
+        <location filename="../../ui/review/window.py" line="691"/>
         <source>Integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="662"/>
+        <location filename="../../ui/review/window.py" line="692"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="665"/>
+        <location filename="../../ui/review/window.py" line="695"/>
         <source>Raised</source>
         <translation>发出</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="666"/>
+        <location filename="../../ui/review/window.py" line="696"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="667"/>
+        <location filename="../../ui/review/window.py" line="697"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="668"/>
+        <location filename="../../ui/review/window.py" line="698"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="669"/>
+        <location filename="../../ui/review/window.py" line="699"/>
         <source>Resolved</source>
         <translation>解除</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="674"/>
+        <location filename="../../ui/review/window.py" line="704"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="675"/>
+        <location filename="../../ui/review/window.py" line="705"/>
         <source>Seen</source>
         <translation>当时所见</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="676"/>
+        <location filename="../../ui/review/window.py" line="706"/>
         <source>Replay</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="677"/>
+        <location filename="../../ui/review/window.py" line="707"/>
         <source>Indicators seen</source>
         <translation>当时指标</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="678"/>
+        <location filename="../../ui/review/window.py" line="708"/>
         <source>Values in replay</source>
         <translation>回放数值</translation>
     </message>
@@ -2076,17 +2197,17 @@
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../ui/console/shortcuts.py" line="122"/>
+        <location filename="../../ui/console/shortcuts.py" line="124"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/console/shortcuts.py" line="125"/>
+        <location filename="../../ui/console/shortcuts.py" line="127"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../ui/console/shortcuts.py" line="125"/>
+        <location filename="../../ui/console/shortcuts.py" line="127"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
@@ -2298,22 +2419,22 @@
 <context>
     <name>SuggestionStatus</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="68"/>
+        <location filename="../../ui/console/qtmodels.py" line="69"/>
         <source>proposed</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="69"/>
+        <location filename="../../ui/console/qtmodels.py" line="70"/>
         <source>approved</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="70"/>
+        <location filename="../../ui/console/qtmodels.py" line="71"/>
         <source>edited</source>
         <translation>已修改</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="71"/>
+        <location filename="../../ui/console/qtmodels.py" line="72"/>
         <source>dismissed</source>
         <translation>已驳回</translation>
     </message>
@@ -2321,22 +2442,22 @@
 <context>
     <name>SuggestionsPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="612"/>
+        <location filename="../../ui/console/panels.py" line="631"/>
         <source>&amp;Approve</source>
         <translation>批准(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="613"/>
+        <location filename="../../ui/console/panels.py" line="632"/>
         <source>Approve the selected suggestion (Ctrl+Enter)</source>
         <translation>批准所选建议 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="614"/>
+        <location filename="../../ui/console/panels.py" line="633"/>
         <source>&amp;Edit…</source>
         <translation>修改(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="615"/>
+        <location filename="../../ui/console/panels.py" line="634"/>
         <source>Dis&amp;miss…</source>
         <translation>驳回(&amp;M)…</translation>
     </message>
@@ -2372,52 +2493,52 @@
 <context>
     <name>Unit</name>
     <message>
-        <location filename="../../ui/console/numbers.py" line="24"/>
+        <location filename="../../ui/console/numbers.py" line="31"/>
         <source>riders</source>
         <translation>人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="25"/>
+        <location filename="../../ui/console/numbers.py" line="32"/>
         <source>persons</source>
         <translation>人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="26"/>
+        <location filename="../../ui/console/numbers.py" line="33"/>
         <source>people</source>
         <translation>人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="27"/>
+        <location filename="../../ui/console/numbers.py" line="34"/>
         <source>buses</source>
         <translation>辆</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="28"/>
+        <location filename="../../ui/console/numbers.py" line="35"/>
         <source>persons/m²</source>
         <translation>人/m²</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="29"/>
+        <location filename="../../ui/console/numbers.py" line="36"/>
         <source>persons/min</source>
         <translation>人/分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="30"/>
+        <location filename="../../ui/console/numbers.py" line="37"/>
         <source>testers</source>
         <translation>名检测员</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="31"/>
+        <location filename="../../ui/console/numbers.py" line="38"/>
         <source>tests</source>
         <translation>次检测</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="32"/>
+        <location filename="../../ui/console/numbers.py" line="39"/>
         <source>veh/h</source>
         <translation>辆/小时</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="33"/>
+        <location filename="../../ui/console/numbers.py" line="40"/>
         <source>min</source>
         <translation>分钟</translation>
     </message>

@@ -84,11 +84,9 @@ def configure_window(window: ConsoleWindow, scenario: Scenario) -> None:
     window.set_zone_shapes(scenario_zones(scenario))  # the replay window draws the same
     window.map.set_context(scenario_context(scenario))
     seen: set[str] = set()
-    titles: dict[str, str] = {}
+    units: dict[str, str] = {}  # plot titles: numbers.metric_title in the current language
     for km in key_metrics(scenario):
-        titles.setdefault(
-            km["metric"], f"{km['title']} ({km['unit']})" if km["unit"] else km["title"]
-        )
+        units.setdefault(str(km["metric"]), str(km["unit"] or ""))
         if km["metric"] in seen:
             continue
         seen.add(km["metric"])
@@ -99,27 +97,26 @@ def configure_window(window: ConsoleWindow, scenario: Scenario) -> None:
     set_zone = getattr(qtmodels, "set_display_zone", None)
     if set_zone is not None:
         set_zone(tz)
-    window.setProperty("plotTitles", titles)
+    window.setProperty("plotUnits", units)
     window.setProperty("utcOffsetS", zone_offset_s(scenario.incident.timezone, scenario.start))
     zone_axes(window)
+    i18n.on_language_change(window.plots, lambda: zone_axes(window))
 
 
 def zone_axes(window: ConsoleWindow) -> None:
     """Plot time axes in the incident's zone and plot titles with units (plots are made on
     their first data, so this runs again after each picture update)."""
+    from ui.console.numbers import title_plots
+
     offset = window.property("utcOffsetS")
-    titles = window.property("plotTitles") or {}
     plots = getattr(window.plots, "_plots", {})
-    for metric, plot in plots.items():
+    for plot in plots.values():
         axis = plot.getAxis("bottom")
         if isinstance(offset, int) and getattr(axis, "utcOffset", None) != -offset:
             axis.utcOffset = -offset  # pyqtgraph counts it westwards, like time.timezone
             axis.picture = None
             axis.update()
-        title = titles.get(metric)
-        if title and window.plots._titles.get(metric) != title:
-            window.plots._titles[metric] = title
-            plot.setTitle(title, size="9pt")
+    title_plots(window.plots, window.property("plotUnits") or {})
 
 
 def delegation_names(scenario: Scenario) -> dict[str, str]:

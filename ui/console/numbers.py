@@ -1,17 +1,24 @@
 """Numbers for people: counts as integers ("24 riders", "98 buses"), other values with sensible
-precision (`command.picture.samples.number`), states by their words when labels are given, and
+precision (`command.picture.samples.number`), states by their words when labels are given,
+durations in the current language ("12m05s", "12分05秒"), plot titles of the shipped metrics, and
 one short form of an order id for every view (the full id goes in tooltips and exports)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from command.picture.samples import number
 from command.scenarios.scenario import Scenario, StateLabel
+from ui import theme
 from ui.i18n import local, marked
+
+if TYPE_CHECKING:  # the station and centre windows use these numbers without plots
+    from ui.console.plots import LivePlots
 
 # units that count things: never shown with decimals
 COUNT_UNITS = frozenset(
@@ -33,6 +40,31 @@ UNITS = tuple(
         QT_TRANSLATE_NOOP("Unit", "min"),
     )
 )
+# the shipped scenarios' metrics, titled for plots in the current language (see `metric_title`)
+METRIC_TITLES = {
+    m: marked(t)
+    for m, t in (
+        ("density", QT_TRANSLATE_NOOP("Metric", "Density")),
+        ("crowd", QT_TRANSLATE_NOOP("Metric", "Crowd")),
+        ("wind", QT_TRANSLATE_NOOP("Metric", "Wind")),
+        ("rain", QT_TRANSLATE_NOOP("Metric", "Rain")),
+        ("rainfall", QT_TRANSLATE_NOOP("Metric", "Rainfall")),
+        ("water_level", QT_TRANSLATE_NOOP("Metric", "Water level")),
+        ("riders_waiting", QT_TRANSLATE_NOOP("Metric", "Riders waiting")),
+        ("riders_escorted", QT_TRANSLATE_NOOP("Metric", "Riders escorted")),
+        ("ferry_status", QT_TRANSLATE_NOOP("Metric", "Ferry status")),
+        ("lane_state", QT_TRANSLATE_NOOP("Metric", "Lane state")),
+        ("vehicle_flow", QT_TRANSLATE_NOOP("Metric", "Vehicle flow")),
+        ("buses_available", QT_TRANSLATE_NOOP("Metric", "Buses available")),
+        ("buses_loaded", QT_TRANSLATE_NOOP("Metric", "Buses loaded")),
+        ("exit_flow", QT_TRANSLATE_NOOP("Metric", "Exit flow")),
+        ("visitors", QT_TRANSLATE_NOOP("Metric", "Visitors")),
+        ("testers", QT_TRANSLATE_NOOP("Metric", "Testers")),
+        ("tests_done", QT_TRANSLATE_NOOP("Metric", "Tests done")),
+        ("lighting_level", QT_TRANSLATE_NOOP("Metric", "Lighting level")),
+    )
+}
+QUEUE_LANE = re.compile(r"queue_lane_([a-z0-9]+)")
 SHORT_ID = 6  # characters of an order id shown in tables, banners and the map
 
 
@@ -44,6 +76,64 @@ def is_count(unit: str) -> bool:
 def unit_text(unit: str) -> str:
     """`unit` in the current language ("riders" → "人" in Chinese; m/s stays m/s)."""
     return QCoreApplication.translate("Unit", unit) if unit in UNITS else unit
+
+
+def duration(seconds: float | None) -> str:
+    """A short duration in the current language: "45s", "12m05s", "2h03m" (Chinese "45秒",
+    "12分05秒", "2小时03分"); "—" when unknown."""
+    if seconds is None:
+        return "—"
+    s = int(seconds)
+    if s < 60:
+        return QCoreApplication.translate("Duration", "%1s").replace("%1", str(s))
+    if s < 3600:
+        return (
+            QCoreApplication.translate("Duration", "%1m%2s")
+            .replace("%1", str(s // 60))
+            .replace("%2", f"{s % 60:02d}")
+        )
+    return (
+        QCoreApplication.translate("Duration", "%1h%2m")
+        .replace("%1", str(s // 3600))
+        .replace("%2", f"{(s % 3600) // 60:02d}")
+    )
+
+
+def metric_title(metric: str, unit: str = "") -> str:
+    """A plot's title in the current language: "Density (persons/m²)", "密度（人/m²）", "Queue at
+    lane A"; a metric the shipped scenarios do not name reads as its words ("Foo bar")."""
+    lane = QUEUE_LANE.fullmatch(metric)
+    if metric in METRIC_TITLES:
+        text = QCoreApplication.translate("Metric", METRIC_TITLES[metric])
+    elif lane is not None:
+        text = QCoreApplication.translate("Metric", "Queue at lane %1").replace(
+            "%1", lane.group(1).upper()
+        )
+    else:
+        text = metric.replace("_", " ").capitalize()
+    if not unit:
+        return text
+    return (
+        QCoreApplication.translate("Metric", "%1 (%2)")
+        .replace("%1", text)
+        .replace("%2", unit_text(unit))
+    )
+
+
+def title_plots(plots: LivePlots, units: Mapping[str, str]) -> None:
+    """Title each plot of `plots` whose metric is in `units` ({metric: unit}) with its
+    `metric_title` in the current language (again after a language switch)."""
+    th = theme.current()
+    for metric in plots.metrics():
+        if metric not in units:
+            continue
+        title = metric_title(metric, units[metric])
+        set_title = getattr(plots, "set_title", None)
+        if callable(set_title):
+            set_title(metric, title)
+        elif plots._titles.get(metric) != title:
+            plots._titles[metric] = title
+            plots.plot(metric).setTitle(title, size="9pt", color=th.plot_fg)
 
 
 def short_id(full: str) -> str:

@@ -41,6 +41,7 @@ from command.fold import (
 from command.lifecycle import OrderState
 from ui import theme
 from ui.console.clock import heard_text
+from ui.console.numbers import duration as duration  # tables, header and banners
 from ui.console.numbers import short_id
 from ui.i18n import current_language, local_name, marked, playbook_reason
 
@@ -96,18 +97,6 @@ def hhmm(ts: float | None) -> str:
     if ts is None:
         return "—"
     return datetime.fromtimestamp(ts, UTC).astimezone(_display_zone).strftime("%H:%M:%S")
-
-
-def duration(seconds: float | None) -> str:
-    """A short duration: 45s, 12m05s, 2h03m."""
-    if seconds is None:
-        return "—"
-    s = int(seconds)
-    if s < 60:
-        return f"{s}s"
-    if s < 3600:
-        return f"{s // 60}m{s % 60:02d}s"
-    return f"{s // 3600}h{(s % 3600) // 60:02d}m"
 
 
 def ago(seconds: float | None) -> str:

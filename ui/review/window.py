@@ -49,7 +49,13 @@ from command.vocabulary import EventLike, Kind
 from ui import i18n, theme
 from ui.console.mapdata import scenario_context, scenario_zones
 from ui.console.mapview import ZoneShape, grid_zones, level_text, read_zones
-from ui.console.numbers import format_metric, metric_formats, set_metric_formats
+from ui.console.numbers import (
+    format_metric,
+    metric_formats,
+    metric_title,
+    set_metric_formats,
+    title_plots,
+)
 from ui.console.qtmodels import StationsTableModel, hhmm, set_display_zone
 from ui.console.window import ConsoleWindow
 from ui.review.timeline import TimelineBar, marker_kind
@@ -322,12 +328,13 @@ class ReplayWindow(ConsoleWindow):
         self.map.set_context(scenario_context(scenario))
 
     def _load_plots(self) -> None:
+        self._plot_units: dict[str, str] = {}  # titles: metric_title in the current language
         for km in self.opened.get("key_metrics", []):
             metric = str(km["metric"])
-            title = str(km.get("title") or metric)
-            unit = km.get("unit")
+            unit = str(km.get("unit") or "")
             if metric not in self.plots.metrics():
-                self.plots.plot(metric, f"{title} ({unit})" if unit else title)
+                self._plot_units[metric] = unit
+                self.plots.plot(metric, metric_title(metric, unit))
                 self._zone_axis(metric)
             th = km.get("thresholds") or {}
             lines = [(float(th[k]), i) for i, k in enumerate(LEVEL_KEYS, 1) if k in th]
@@ -340,7 +347,8 @@ class ReplayWindow(ConsoleWindow):
         self.plot_series = plot_series(self.opened, derived)
         for s in self.plot_series:
             if s.metric not in self.plots.metrics():
-                self.plots.plot(s.metric)
+                self._plot_units[s.metric] = ""
+                self.plots.plot(s.metric, metric_title(s.metric))
                 self._zone_axis(s.metric)
 
     def _zone_axis(self, metric: str) -> None:
@@ -700,6 +708,7 @@ class ReplayWindow(ConsoleWindow):
                 self.tr("Values in replay"),
             ]
         )
+        title_plots(self.plots, getattr(self, "_plot_units", {}))
         self._style_badge()
         if hasattr(self, "selected_decision"):
             self.show_snapshot(self.selected_decision)

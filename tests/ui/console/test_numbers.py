@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from ui.console.numbers import format_value
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from ui import i18n
+from ui.console.numbers import duration, format_value, metric_title
 
 
 def test_counts_are_integers() -> None:
@@ -23,3 +27,27 @@ def test_states_read_as_words_when_labelled() -> None:
     assert format_value(0.0, "1=open to riders", labels) == "closed"
     assert format_value(1.0, "1=open to riders", labels) == "open to riders"
     assert format_value(1.0, "", {"1": "running"}) == "running"
+
+
+def test_durations_read_in_the_ui_language(qapp: QApplication) -> None:
+    assert [duration(s) for s in (None, 45, 120, 725, 11460)] == [
+        "—",
+        "45s",
+        "2m00s",
+        "12m05s",
+        "3h11m",
+    ]
+    i18n.set_language(qapp, "zh_CN")
+    assert [duration(s) for s in (45, 120, 11460)] == ["45秒", "2分00秒", "3小时11分"]
+    left = QCoreApplication.translate("IncidentHeader", "Delegated by %1 · scope %2 · %3 left")
+    assert left.replace("%3", duration(11460)).endswith("剩余3小时11分")
+
+
+def test_plot_titles_read_in_the_ui_language(qapp: QApplication) -> None:
+    assert metric_title("density", "persons/m²") == "Density (persons/m²)"
+    assert metric_title("queue_lane_b") == "Queue at lane B"
+    assert metric_title("made_up_metric", "kg") == "Made up metric (kg)"
+    i18n.set_language(qapp, "zh_CN")
+    assert metric_title("density", "persons/m²") == "人群密度（人/m²）"
+    assert metric_title("water_level", "m") == "水位（m）"
+    assert metric_title("queue_lane_b") == "B号通道排队"

@@ -117,3 +117,22 @@ def test_replay_of_an_unshipped_scenario_still_draws_its_zones(
         replay.close()
     finally:
         loaded.close()
+
+
+def test_replay_plot_titles_follow_the_language(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path
+) -> None:
+    from .journal_fixture import build_journal
+
+    loaded = load_journal(build_journal(tmp_path / "console.sqlite"))
+    try:
+        replay = ReplayWindow(loaded.events, loaded.replay(), source="c", settings_org="BatonTest")
+        qtbot.addWidget(replay)
+        replay.timeline.pause()
+        plot = replay.plots.plot("density")
+        assert plot.titleLabel.text == "Density (people/m²)"
+        i18n.set_language(qapp, "zh_CN")
+        qtbot.waitUntil(lambda: plot.titleLabel.text == "人群密度（people/m²）")
+        replay.close()
+    finally:
+        loaded.close()
