@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -35,8 +36,14 @@ class Signer:
 def verify_signature(public_hex: str, data: bytes, signature_hex: str) -> bool:
     """True when `signature_hex` is a valid Ed25519 signature of `data` by `public_hex`."""
     try:
-        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex))
-        key.verify(bytes.fromhex(signature_hex), data)
+        _public_key(public_hex).verify(bytes.fromhex(signature_hex), data)
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+@lru_cache(maxsize=1024)
+def _public_key(public_hex: str) -> Ed25519PublicKey:
+    """The key object of a hex public key, loaded once (a station checks every order and the
+    console every report against the same few keys); `ValueError` when it is not one."""
+    return Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex))

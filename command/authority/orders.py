@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from command.authority.chain import ChainVerifier
 from command.authority.grants import Grant
 from command.authority.reasons import Reason
-from command.canonical import canonical_bytes
+from command.journal.bodies import order_body
+from command.journal.chain import canonical_encode
 from command.model import Order
 from command.signing import Signer, verify_signature
 
@@ -50,8 +52,14 @@ class Verdict:
 
 
 def order_bytes(order: Order) -> bytes:
-    """The canonical bytes an order's signature covers."""
-    return canonical_bytes(order.signing_payload())
+    """The canonical bytes an order's signature covers (`Order.signing_payload`, canonical)."""
+    return _payload_bytes(order_body(order))
+
+
+def _payload_bytes(body: dict[str, Any]) -> bytes:
+    """Canonical bytes of an order body without its signature (`body` is changed)."""
+    del body["signature"]
+    return canonical_encode(body).encode("utf-8")
 
 
 def sign_order(order: Order, signer: Signer) -> Order:
@@ -60,13 +68,17 @@ def sign_order(order: Order, signer: Signer) -> Order:
     Times are made floats first, so the signature survives `Order.from_dict` (which makes them
     floats) byte for byte.
     """
-    order = replace(
-        order,
-        issued_at=float(order.issued_at),
-        ack_deadline=float(order.ack_deadline),
-        due=float(order.due),
+    issued_at, ack_deadline, due = (
+        float(order.issued_at),
+        float(order.ack_deadline),
+        float(order.due),
     )
-    return replace(order, signature=signer.sign(order_bytes(order)))
+    body = order_body(order)
+    body.update(issued_at=issued_at, ack_deadline=ack_deadline, due=due)
+    signature = signer.sign(_payload_bytes(body))
+    return replace(
+        order, issued_at=issued_at, ack_deadline=ack_deadline, due=due, signature=signature
+    )
 
 
 def verify_order(

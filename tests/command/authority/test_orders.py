@@ -10,8 +10,9 @@ import pytest
 
 from command.authority.chain import ChainVerifier
 from command.authority.grants import revoke_grant
-from command.authority.orders import verify_order
+from command.authority.orders import order_bytes, verify_order
 from command.authority.reasons import Reason
+from command.canonical import canonical_bytes
 from command.model import Order
 from tests.command.authority.factory import T0, H, Keys, build_chain, make_order
 
@@ -128,6 +129,14 @@ def test_order_signature_survives_from_dict(keys: Keys, verifier: ChainVerifier)
     order = make_order(keys, chain, issued_at=int(T0 + H), ack_deadline=int(T0 + H + 60))
     back = Order.from_dict(json.loads(json.dumps(order.to_dict())))
     assert verify_order(back, chain, NOW, verifier).ok
+
+
+def test_order_bytes_are_the_canonical_signing_payload(keys: Keys) -> None:
+    chain = build_chain(keys)
+    order = make_order(keys, chain, text="撤离北岸 — now", params={"radius_m": 300, "via": ["a"]})
+    assert order_bytes(order) == canonical_bytes(order.signing_payload())
+    assert order.signature == keys.ic.sign(canonical_bytes(order.signing_payload()))
+    assert isinstance(order.issued_at, float) and order.params == {"radius_m": 300, "via": ["a"]}
 
 
 def test_every_reason_has_plain_words() -> None:
