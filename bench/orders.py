@@ -1,6 +1,6 @@
-"""P1 and P2 over the real engines and links: a console engine and station engines in this
-process, each in its own thread with its own zmq context, CURVE on, file journals with
-synchronous=FULL, loopback TCP.
+"""P1 and P2 over the real engines and links: a console engine in this process and station
+engines (in child processes, as in the field, or as threads of this one), each with its own zmq
+context, CURVE on, file journals with synchronous=FULL, loopback TCP.
 
 P1 (round trip): the caller asks the console engine to issue an order; the console journals it
 and sends it; the station journals the receipt and acks; the console journals "delivered"
@@ -183,15 +183,25 @@ def round_trip_stages(
     *,
     witnessed: bool = True,
     lazy_acks: bool = True,
+    station_process: bool = True,
 ) -> tuple[Latency, dict[str, float]]:
     """P1 with where the time goes: medians (ms) of four stages between the caller's clock and
     the journal timestamps of order.issued (console), order.received (station) and
-    order.deliver (console), read back from the journals after the run."""
+    order.deliver (console), read back from the journals after the run.
+
+    With `station_process` (and `lazy_acks`) the station runs in its own process, as in the
+    field (`process_rig`): the two ends do not share one interpreter lock. Otherwise both are
+    engines in this process (`order_rig`)."""
     with tempfile.TemporaryDirectory(dir=directory) as tmp:
         folder = Path(tmp)
         samples = []
         walls: dict[str, tuple[float, float]] = {}
-        with order_rig(folder, ["st-1"], witnessed=witnessed, lazy_acks=lazy_acks) as rig:
+        rig_cm = (
+            process_rig(folder, ["st-1"], 1, witnessed=witnessed)
+            if station_process and lazy_acks
+            else order_rig(folder, ["st-1"], witnessed=witnessed, lazy_acks=lazy_acks)
+        )
+        with rig_cm as rig:
             for i in range(warmup + n):
                 w0, t0 = time.time(), time.perf_counter()
                 order_id = rig.issue("st-1", i)

@@ -3,6 +3,12 @@
 Frames: ``[b"BTN1", type, header, body]``; header and body are compact JSON objects. Decoding
 checks, in order: frame count, magic, total size, type, header JSON and fields, schema version,
 body JSON and fields. Any failure raises `DecodeError` whose `code` is a `NackCode`.
+
+JSON goes through msgspec (3-10x faster than the standard library on these frames, measured for
+issue #18). It is stricter where the standard library is lax (`NaN`, numbers beyond a double,
+lone surrogates, UTF-16 input are not JSON); on the way out it would write a NaN or infinity as
+`null`, so any frame with a `null` in it is encoded again by the standard library, which refuses
+them (`ValueError`) exactly as before.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ import json
 import math
 from collections.abc import Sequence
 from typing import Any
+
+import msgspec
 
 from protocols.messages import (
     BODY_TYPES,
@@ -26,8 +34,28 @@ from protocols.messages import (
 MAX_MESSAGE_BYTES = 1 << 20
 """Default upper bound for one message (all frames together); sockets use it as MAXMSGSIZE."""
 
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+_strict = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder().decode
+_NULL = b"null"
+
+
+def _dumps(obj: Any) -> bytes:
+    """Compact UTF-8 JSON of `obj`; `ValueError` for a NaN or infinity, `TypeError` for a value
+    JSON has no form for."""
+    raw = _encode(obj)
+    if _NULL in raw:  # maybe a NaN or infinity msgspec wrote as null: let the strict one decide
+        return _strict(obj).encode("utf-8")
+    return raw
+
+
+def _loads(raw: bytes) -> Any:
+    """The JSON value in `raw` (msgspec.DecodeError or RecursionError when it is not JSON)."""
+    return _decode(raw)
+
+
 _TYPE_NAMES = {t.value.encode("ascii"): t for t in MsgType}
+_TYPE_BYTES = {t: name for name, t in _TYPE_NAMES.items()}
 
 
 class DecodeError(Exception):
@@ -56,16 +84,16 @@ def encode(message: Message) -> list[bytes]:
     body_obj = {name: getattr(body, name) for name in body.FIELDS}
     return [
         MAGIC,
-        body.TYPE.value.encode("ascii"),
-        _dumps(header_obj).encode("utf-8"),
-        _dumps(body_obj).encode("utf-8"),
+        _TYPE_BYTES[body.TYPE],
+        _dumps(header_obj),
+        _dumps(body_obj),
     ]
 
 
 def _load_object(raw: bytes, what: str, code: NackCode, msg_id: str = "") -> dict[str, Any]:
     try:
-        value = json.loads(raw)
-    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        value = _loads(raw)
+    except (msgspec.DecodeError, RecursionError) as err:
         raise DecodeError(code, f"{what} is not JSON: {err}", msg_id) from None
     if not isinstance(value, dict):
         raise DecodeError(code, f"{what} is not a JSON object", msg_id)
@@ -147,8 +175,8 @@ def peek_msg_id(frames: Sequence[bytes]) -> str:
     if len(frames) < 3:
         return ""
     try:
-        obj = json.loads(bytes(frames[2]))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        obj = _loads(bytes(frames[2]))
+    except (msgspec.DecodeError, RecursionError):
         return ""
     if isinstance(obj, dict) and isinstance(obj.get("msg_id"), str):
         return str(obj["msg_id"])[:64]
@@ -160,8 +188,8 @@ def peek_sender(frames: Sequence[bytes]) -> str:
     if len(frames) < 3:
         return ""
     try:
-        obj = json.loads(bytes(frames[2]))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        obj = _loads(bytes(frames[2]))
+    except (msgspec.DecodeError, RecursionError):
         return ""
     if isinstance(obj, dict) and isinstance(obj.get("sender"), str):
         return str(obj["sender"])[:64]

@@ -58,7 +58,7 @@ def test_round_trip(body: object) -> None:
 
 
 def _frames(**header: object) -> list[bytes]:
-    return encode(Message(_header(**header), Ack()))  # type: ignore[arg-type]
+    return encode(Message(_header(**header), Ack()))
 
 
 def _code(frames: list[bytes], max_bytes: int = 1 << 20) -> NackCode:
@@ -90,6 +90,31 @@ def test_unknown_schema_keeps_msg_id() -> None:
         decode([frames[0], frames[1], json.dumps(header).encode(), frames[3]])
     assert info.value.code is NackCode.UNKNOWN_SCHEMA
     assert info.value.msg_id == "m1"
+
+
+def test_encode_refuses_nan_and_infinity_and_keeps_nulls() -> None:
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(ValueError):
+            encode(
+                Message(
+                    _header(), Report(order_id="o1", step="progress", ts=1.0, detail={"p": bad})
+                )
+            )
+    message = Message(_header(), Report(order_id="o1", step="progress", ts=1.0, detail={"p": None}))
+    frames = encode(message)
+    assert json.loads(frames[3])["detail"] == {"p": None}
+    assert decode(frames) == message
+
+
+def test_non_finite_or_non_utf8_json_is_not_json() -> None:
+    frames = encode(Message(_header(), Report(order_id="o1", step="accept", ts=3.0, detail={})))
+    for body in (
+        b'{"order_id":"o1","step":"accept","ts":NaN,"detail":{}}',
+        b'{"order_id":"o1","step":"accept","ts":1e400,"detail":{}}',
+        b'{"order_id":"o1","step":"accept","ts":3.0,"detail":{"x":"\\ud800"}}',
+        '{"order_id":"o1"}'.encode("utf-16"),
+    ):
+        assert _code([*frames[:3], body]) is NackCode.BAD_BODY
 
 
 def test_bad_header_json() -> None:
