@@ -285,18 +285,29 @@ class OrderLedger(JournalCore):
         ts: float | None,
         escalations: dict[str, list[dict[str, Any]]],
     ) -> None:
-        self._record(
-            OrderStepped(step, order_id, new, dict(detail or {})),
+        stepped = OrderStepped(step, order_id, new, dict(detail or {}))
+        body = stepped.to_body()
+        try:
+            text = canonical_encode(body)
+        except (TypeError, ValueError) as err:
+            raise ValidationError(
+                f"event {stepped.kind!r} has a body that is not JSON: {err}"
+            ) from None
+        self._append_text(  # JSON-equal to its text already: no need to read it back
+            stepped.kind,
+            body,
+            text,
             actor=actor,
             incident=row["order"]["incident"],
             ts=ts,
+            typed=stepped,
         )
         self._resolve_moot(order_id, new, ts, escalations)
 
     def _open_escalations(self) -> dict[str, list[dict[str, Any]]]:
         """Open escalations by order id (few: read once per batch of steps)."""
         out: dict[str, list[dict[str, Any]]] = {}
-        for esc in self._store.select_rows("escalations", open=True):
+        for esc in self._rows.open_rows("escalations"):
             out.setdefault(esc["order_id"], []).append(esc)
         return out
 

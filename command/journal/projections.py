@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from command.canonical import canonical_text
 from command.fold.orders import rejected_state
 from command.journal.bodies import decision_body, order_body
-from command.journal.store import PROJECTION_TABLES
+from command.journal.store import PROJECTION_TABLES, Store
 from command.lifecycle import OrderState, Step
 from command.model import Order
 from command.vocabulary import (
@@ -59,9 +59,10 @@ class MemoRows:
 
     _LIMIT = 4096
 
-    def __init__(self, store: Rows) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self._rows: dict[tuple[str, str], Row | None] = {}
+        self._open: dict[str, list[Row]] = {}  # table -> its open rows (escalations)
 
     def get_row(self, table: str, key: str) -> Row | None:
         """One row (a shallow copy), or None."""
@@ -82,14 +83,24 @@ class MemoRows:
             self._rows.clear()
         self._rows.update(((table, key), None) for key in keys)
 
+    def open_rows(self, table: str) -> list[Row]:
+        """The rows of `table` whose `open` field is true, in insertion order (shallow copies;
+        asked of the store once until the table is written)."""
+        rows = self._open.get(table)
+        if rows is None:
+            rows = self._open[table] = self.store.select_rows(table, open=True)
+        return [dict(row) for row in rows]
+
     def put_row(self, table: str, key: str, row: Row) -> None:
         """Write through to the store."""
         self._rows.pop((table, key), None)
+        self._open.pop(table, None)
         self.store.put_row(table, key, row)
 
     def clear(self) -> None:
         """Forget everything (a transaction ended or rolled back)."""
         self._rows.clear()
+        self._open.clear()
 
 
 class DictRows:
