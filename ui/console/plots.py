@@ -12,18 +12,20 @@ whatever the number of zones, and its drawing follows the pixels, not the data.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QPainter, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QImage, QPainter, QPolygonF, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QVBoxLayout, QWidget
 
 from ui import theme
 
 LEGEND_MAX = 8
+BAND_ROWS = 64
+MARGIN = 4
 BIN_PX = 2
 """Width in pixels of one downsampling bin: each bin is drawn as one stroke min → max, so a long
 series costs two points per BIN_PX columns whatever its length, and every extreme is kept."""
@@ -128,11 +130,31 @@ def _peak(
     y_out[head + 1 : mid : 2] = hi
     x_out[mid : mid + tail] = t[stop:]
     y_out[mid : mid + tail] = y[stop:]
-    ymin, ymax = float(lo.min()), float(hi.max())
+    ymin, ymax = (float(lo.min()), float(hi.max())) if bins else (math.inf, -math.inf)
     if head or tail:
         ends = np.concatenate((y[:head], y[stop:]))
         ymin, ymax = min(ymin, float(ends.min())), max(ymax, float(ends.max()))
     return mid + tail, ymin, ymax
+
+
+def _peak_few(
+    t: list[float], y: list[float], ds: int, x_out: np.ndarray, y_out: np.ndarray, at: int
+) -> tuple[int, float, float]:
+    """`_peak` of a few points starting on a bin boundary, written at `at` (what a frame adds:
+    plain Python beats a dozen NumPy calls on a handful of values)."""
+    bins = len(t) // ds
+    xs: list[float] = []
+    ys: list[float] = []
+    for b in range(0, bins * ds, ds):
+        chunk = y[b : b + ds]
+        xs += (t[b], t[b])
+        ys += (min(chunk), max(chunk))
+    xs += t[bins * ds :]
+    ys += y[bins * ds :]
+    m = len(xs)
+    x_out[at : at + m] = xs
+    y_out[at : at + m] = ys
+    return m, min(ys), max(ys)
 
 
 def _cache(item: QGraphicsItem) -> None:
@@ -145,20 +167,22 @@ def _cache(item: QGraphicsItem) -> None:
 
 
 class _GroupCurve(pg.PlotCurveItem):  # type: ignore[misc]
-    """A curve whose data bounds are known when its data is packed (no re-scan per paint), drawn
-    as one polyline per series straight from the packed arrays.
+    """The packed data of one plot's series of one colour, with its 1 px pen: what the plot's
+    `_Raster` draws (the item itself paints nothing; `xData`/`yData` are pyqtgraph's arrays,
+    NaN between series, for `connect="finite"`).
 
-    pyqtgraph would turn the packed data into a QPainterPath on every change (NumPy work over
-    every point, then a path stroke); a polyline per series, filled through a NumPy view of its
-    QPolygonF, draws the same 1 px pixels for a fraction of the cost.
-    """
+    `setData(x, y)` only stores the arrays: pyqtgraph would build a QPainterPath of every point
+    on every change, re-scan the bounds and repaint the whole item; the group knows its bounds
+    and the raster what changed."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.bounds: tuple[float, float, float, float] | None = None
+        self.raster: _Raster | None = None
         self._runs: list[tuple[int, int]] = []  # (start, stop) of each series in xData/yData
         self._polys: list[QPolygonF] = []
         self._stale = True
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
 
     def set_packed(
         self,
@@ -167,13 +191,35 @@ class _GroupCurve(pg.PlotCurveItem):  # type: ignore[misc]
         runs: list[tuple[int, int]],
         bounds: tuple[float, float, float, float] | None,
     ) -> None:
-        """New packed data: `runs` are the series' index ranges (NaN separators between)."""
+        """New packed data: `runs` are the series' index ranges (NaN between)."""
         self.bounds = bounds
         self._runs = runs
         self._stale = True
         self.setData(x, y)
 
+    def setData(self, *args: Any, **kwargs: Any) -> None:
+        """`setData(x, y)` stores the packed arrays; any other call (options) is pyqtgraph's."""
+        if len(args) == 2 and not kwargs:
+            self.xData, self.yData = args
+        else:
+            super().setData(*args, **kwargs)
+
+    def setPen(self, *args: Any, **kwargs: Any) -> None:
+        """A new pen draws the plot's image again."""
+        super().setPen(*args, **kwargs)
+        raster: _Raster | None = getattr(self, "raster", None)  # (pyqtgraph's __init__ sets a pen)
+        if raster is not None:
+            raster.changed(None)
+
+    def boundingRect(self) -> QRectF:
+        """Nothing of its own to paint (the raster draws the data)."""
+        return QRectF()
+
+    def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
+        """The raster draws this curve's data."""
+
     def _polylines(self) -> list[QPolygonF]:
+        """One polyline per series (rebuilt only when the data changed since)."""
         if self._stale:
             x, y = self.xData, self.yData
             polys = self._polys
@@ -187,22 +233,26 @@ class _GroupCurve(pg.PlotCurveItem):  # type: ignore[misc]
             self._stale = False
         return self._polys[: len(self._runs)]
 
-    def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
-        """Draw each series as one non-antialiased polyline with the curve's pen."""
-        if not self._runs or self.xData is None:
-            return
-        pen = self.opts["pen"]
-        if pen is None or pen.style() == Qt.PenStyle.NoPen:
-            return
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        p.setPen(pen)
-        for poly in self._polylines():
+    def draw_span(self, p: QPainter, x0: float, x1: float) -> None:
+        """Draw each series from its last point before `x0` to its first after `x1`."""
+        x, y = self.xData, self.yData
+        for a, b in self._runs:
+            xs = x[a:b]
+            i = max(int(xs.searchsorted(x0, "left")) - 1, 0)
+            j = min(int(xs.searchsorted(x1, "right")) + 1, b - a)
+            if j - i < 2:
+                continue
+            poly = QPolygonF()
+            poly.resize(j - i)
+            xy = pg.functions.ndarray_from_qpolygonf(poly)
+            xy[:, 0] = xs[i:j]
+            xy[:, 1] = y[a + i : a + j]
             p.drawPolyline(poly)
 
     def dataBounds(
         self, ax: int, frac: float = 1.0, orthoRange: Any = None
     ) -> tuple[float | None, float | None]:
-        """The packed bounds for the full range (what painting and the scene ask for)."""
+        """The packed bounds for the full range (what the scene asks for)."""
         if frac >= 1.0 and orthoRange is None:
             b = self.bounds
             if b is None:
@@ -212,53 +262,300 @@ class _GroupCurve(pg.PlotCurveItem):  # type: ignore[misc]
         return found
 
 
+class _Raster(pg.GraphicsObject):  # type: ignore[misc]
+    """A plot's curves drawn into one image of its visible area, in device pixels, kept between
+    frames.
+
+    Each series is one non-antialiased polyline with its group's pen, in the groups' order (the
+    z-order of separate items). A frame that only appends points redraws the strips of the image
+    where the data changed (the last bin and the new points) and marks only those strips dirty in
+    the scene, so the view blits a few columns instead of stroking every point of every curve
+    again. A new range, size, pen or data that moved in a bigger way draws the image in full.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.curves: list[_GroupCurve] = []
+        self._image: QImage | None = None
+        self._key: tuple[float, ...] = ()  # the device transform and size the image was drawn at
+        self._strips: list[tuple[float, float]] | None = None  # time spans to redraw; None: all
+        self._brect: QRectF | None = None
+        self.full_draws = 0  # images drawn in full (the bench counts them)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+
+    def add(self, curve: _GroupCurve) -> None:
+        """Draw `curve` too (above those added before)."""
+        self.curves.append(curve)
+        curve.raster = self
+        self.changed(None)
+
+    def changed(self, spans: list[tuple[float, float]] | None) -> None:
+        """Data changed in `spans` of time (None: anywhere): redraw them on the next paint."""
+        view = self.boundingRect()
+        vb = self.getViewBox()
+        if spans is None or self._strips is None or view.isEmpty() or vb is None:
+            if self._brect is not None and (view.isEmpty() or spans is None):
+                self.prepareGeometryChange()  # the first data gives the item its extent
+                self._brect = None
+            self._strips = None
+            self.update()
+            return
+        spans = _merge(spans)
+        self._strips.extend(spans)
+        pad = 3.0 * view.width() / max(vb.width(), 1.0)  # what a 1 px line and rounding reach
+        for a, b in spans:
+            self.update(QRectF(a - pad, view.top(), b - a + 2 * pad, view.height()))
+
+    def viewTransformChanged(self) -> None:
+        """A new range or plot size: the item spans the new view, drawn again in full."""
+        super().viewTransformChanged()
+        self.prepareGeometryChange()
+        self._brect = None
+        self._strips = None
+
+    def boundingRect(self) -> QRectF:
+        """The plot's visible area (so the geometry only changes with the range)."""
+        if self._brect is None:
+            vb = self.getViewBox()
+            has_data = any(c.bounds is not None for c in self.curves)
+            rect = vb.viewRect() if vb is not None and has_data else None
+            self._brect = QRectF(rect) if rect is not None else QRectF()
+        return self._brect
+
+    def _render(self, transform: QTransform, rect: QRect, dpr: float) -> None:
+        """Bring the image up to date: in full, or only its changed strips."""
+        image = self._image
+        key = (
+            transform.m11(), transform.m12(), transform.m21(), transform.m22(),
+            transform.dx(), transform.dy(), float(rect.width()), float(rect.height()), dpr,
+        )  # fmt: skip
+        full = image is None or self._strips is None or key != self._key
+        if image is None or key[6:] != self._key[6:]:
+            image = self._image = QImage(
+                max(1, round(rect.width() * dpr)),
+                max(1, round(rect.height() * dpr)),
+                QImage.Format.Format_ARGB32_Premultiplied,
+            )
+            image.setDevicePixelRatio(dpr)
+        strips = [] if full else (self._strips or [])
+        self._key = key
+        self._strips = []
+        if not full and not strips:
+            return
+        to_image = transform * QTransform.fromTranslate(-rect.x(), -rect.y())
+        p = QPainter(image)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        if full:
+            self.full_draws += 1
+            image.fill(0)
+            p.setTransform(to_image)
+            for curve in self.curves:
+                pen = curve.opts["pen"]
+                if pen is None or pen.style() == Qt.PenStyle.NoPen:
+                    continue
+                p.setPen(pen)
+                for poly in curve._polylines():
+                    p.drawPolyline(poly)
+        else:
+            back, _ = to_image.inverted()
+            sx, dx = to_image.m11(), to_image.dx()
+            p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            for a, b in _merge(strips):
+                # whole pixel columns from just left of `a` to just right of `b`
+                left = math.floor(min(a * sx, b * sx) + dx) - 2
+                right = math.ceil(max(a * sx, b * sx) + dx) + 3
+                # drawn into a scratch image MARGIN px wider on each side, then copied without
+                # the margins: a line is rasterised a pixel off where it is cut at an image's
+                # or clip's edge, and those edges fall in the margins, so the strip holds the
+                # very pixels a full drawing would
+                wide = right - left + 2 * MARGIN
+                scratch = QImage(
+                    round(wide * dpr), image.height(), QImage.Format.Format_ARGB32_Premultiplied
+                )
+                scratch.setDevicePixelRatio(dpr)
+                scratch.fill(0)
+                q = QPainter(scratch)
+                q.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+                q.setTransform(to_image * QTransform.fromTranslate(MARGIN - left, 0))
+                x0, x1 = sorted(
+                    (
+                        back.map(QPointF(left - MARGIN, 0)).x(),
+                        back.map(QPointF(right + MARGIN, 0)).x(),
+                    )
+                )
+                for curve in self.curves:
+                    pen = curve.opts["pen"]
+                    if pen is None or pen.style() == Qt.PenStyle.NoPen:
+                        continue
+                    q.setPen(pen)
+                    curve.draw_span(q, x0, x1)
+                q.end()
+                p.drawImage(
+                    QRectF(left, 0, right - left, rect.height()),
+                    scratch,
+                    QRectF(MARGIN * dpr, 0, (right - left) * dpr, image.height()),
+                )
+        p.end()
+
+    def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
+        """Blit the exposed part of the image (drawn first where the data changed)."""
+        transform = p.transform()
+        rect = transform.mapRect(self.boundingRect()).toAlignedRect()
+        if rect.isEmpty():
+            return
+        device = p.device()
+        dpr = float(device.devicePixelRatioF()) if device is not None else 1.0
+        self._render(transform, rect, dpr)
+        assert self._image is not None
+        exposed = transform.mapRect(opt.exposedRect).toAlignedRect().adjusted(-1, -1, 1, 1)
+        exposed = exposed.intersected(rect)
+        if exposed.isEmpty():
+            return
+        p.save()
+        p.resetTransform()
+        # in bands of BAND_ROWS: Qt hands a blend of more rows to its GUI thread pool and waits,
+        # and on a loaded two-CPU machine that hand-off costs more than the copy
+        for top in range(exposed.top(), exposed.bottom() + 1, BAND_ROWS):
+            band = QRect(
+                exposed.left(), top, exposed.width(), min(BAND_ROWS, exposed.bottom() + 1 - top)
+            )
+            sx, sy = (band.x() - rect.x()) * dpr, (band.y() - rect.y()) * dpr
+            p.drawImage(
+                QRectF(band), self._image, QRectF(sx, sy, band.width() * dpr, band.height() * dpr)
+            )
+        p.restore()
+
+
+def _merge(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Overlapping spans joined (the series of a plot usually change in the same place)."""
+    out: list[tuple[float, float]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+class _Packed:
+    """How one series sits in its group's packed arrays, as of the last pack."""
+
+    __slots__ = ("ds", "m", "shown", "t0", "total", "y0", "y1")
+
+    def __init__(self) -> None:
+        self.ds = 0  # points per downsampling bin (1: raw)
+        self.m = 0  # packed points
+        self.shown = 0  # point number (as RingBuffer.total counts) of the first point drawn
+        self.t0 = 0.0  # its time
+        self.total = 0  # RingBuffer.total when packed
+        self.y0, self.y1 = math.inf, -math.inf  # value bounds of the points drawn
+
+
 class _Group:
-    """The series of one plot drawn in one colour: one curve item, one packed array pair."""
+    """The series of one plot drawn in one colour: one curve item, one packed array pair.
 
-    __slots__ = ("curve", "keys", "x", "y")
+    Series `k` owns the slot `k * (capacity + 1)` of the packed arrays (NaN where it has no
+    points, so at least one NaN separates series). Its bins start at fixed point numbers, so new
+    points only re-pack the last bin and after; the oldest points leave in steps of a tenth of
+    the capacity (the ring drops one per point, the drawing every `capacity // 10`), so in
+    between nothing moves at the left either.
+    """
 
-    def __init__(self, curve: _GroupCurve) -> None:
+    __slots__ = ("capacity", "curve", "keys", "packed", "x", "y")
+
+    def __init__(self, curve: _GroupCurve, capacity: int) -> None:
         self.curve = curve
+        self.capacity = capacity
         self.keys: list[tuple[str, str]] = []
+        self.packed: list[_Packed] = []
         self.x = np.empty(0)
         self.y = np.empty(0)
 
-    def add(self, key: tuple[str, str], capacity: int) -> None:
+    def add(self, key: tuple[str, str]) -> None:
         """One more series; the packed arrays grow once to hold every series at capacity."""
         self.keys.append(key)
-        size = len(self.keys) * (capacity + 1)
-        if self.x.size < size:
-            self.x = np.full(size, np.nan)
-            self.y = np.full(size, np.nan)
+        size = len(self.keys) * (self.capacity + 1)
+        x, y = np.full(size, np.nan), np.full(size, np.nan)
+        x[: self.x.size], y[: self.y.size] = self.x, self.y
+        self.x, self.y = x, y
+        self.packed.append(_Packed())
 
-    def pack(self, buffers: dict[tuple[str, str], RingBuffer], pixels: int) -> None:
-        """Rebuild the packed data from the ring buffers and push it with one `setData`."""
+    def pack(
+        self, buffers: dict[tuple[str, str], RingBuffer], pixels: int
+    ) -> list[tuple[float, float]] | None:
+        """Bring the packed data up to date with the ring buffers and push it with one
+        `setData`; return the time spans whose drawing changed (None: anywhere)."""
         x, y = self.x, self.y
-        n = 0
+        slot = self.capacity + 1
+        changed: list[tuple[float, float]] | None = []
         runs: list[tuple[int, int]] = []
         t0 = y0 = math.inf
         t1 = y1 = -math.inf
-        for key in self.keys:
-            buf = buffers[key]
-            if not buf.size:
-                continue
-            t, v = buf.view()
-            t0, t1 = min(t0, float(t[0])), max(t1, float(t[-1]))
-            if n:
-                x[n] = y[n] = math.nan  # the separator: connect="finite" lifts the pen here
-                n += 1
-            ds = buf.size // pixels if pixels > 0 else 1
-            if ds >= 2 and buf.size >= 4 * ds:
-                m, lo, hi = _peak(t, v, buf.total - buf.size, ds, x[n:], y[n:])
-            else:
-                m = t.size
-                x[n : n + m] = t
-                y[n : n + m] = v
-                lo, hi = float(v.min()), float(v.max())
-            runs.append((n, n + m))
-            n += m
-            y0, y1 = min(y0, lo), max(y1, hi)
-        self.curve.set_packed(x[:n], y[:n], runs, None if n == 0 else (t0, t1, y0, y1))
+        end = 0
+        for k, key in enumerate(self.keys):
+            buf, st = buffers[key], self.packed[k]
+            base = k * slot
+            if buf.total != st.total:
+                span = _repack(buf, st, pixels, x[base : base + slot], y[base : base + slot])
+                if span is None:
+                    changed = None
+                elif changed is not None:
+                    changed.append(span)
+            if st.m:
+                runs.append((base, base + st.m))
+                end = base + st.m
+                t0, t1 = min(t0, st.t0), max(t1, float(x[base + st.m - 1]))
+                y0, y1 = min(y0, st.y0), max(y1, st.y1)
+        bounds = None if not runs else (t0, t1, y0, y1)
+        self.curve.set_packed(x[:end], y[:end], runs, bounds)
+        return changed
+
+
+def _repack(
+    buf: RingBuffer, st: _Packed, pixels: int, x: np.ndarray, y: np.ndarray
+) -> tuple[float, float] | None:
+    """Re-pack one series into its slot `x, y`; return the time span whose drawing changed, or
+    None when all of it may have (first pack, new bin width, cleared, oldest points let go)."""
+    first = buf.total - buf.size
+    ds = buf.size // pixels if pixels > 0 else 1
+    if not (ds >= 2 and buf.size >= 4 * ds):
+        ds = 1
+    t, v = buf.view()
+    whole = ds != st.ds or buf.total < st.total or first > st.shown or st.m == 0
+    if whole:
+        shown = first
+        if st.m and first > st.shown and buf.total >= st.total:  # the ring dropped past it
+            shown = first + max(buf.capacity // 10, 1)
+        shown = min(-(-shown // ds) * ds, buf.total - 1) if buf.size else first
+        start, off = shown, 0
+        st.y0, st.y1 = math.inf, -math.inf
+    else:
+        shown = st.shown
+        start = shown + ds * ((st.total - shown) // ds)  # the first bin not complete then
+        off = (start - shown) // ds * 2 if ds > 1 else start - shown
+    if buf.size == 0:
+        x[: st.m] = y[: st.m] = math.nan
+        st.m, st.total, st.ds = 0, buf.total, ds
+        return None
+    i = start - first
+    if ds > 1 and not whole and t.size - i <= 2 * ds:  # a frame's usual few points: no NumPy
+        m, lo, hi = _peak_few(t[i:].tolist(), v[i:].tolist(), ds, x, y, off)
+    elif ds > 1:
+        m, lo, hi = _peak(t[i:], v[i:], start, ds, x[off:], y[off:])
+    else:
+        m = t.size - i
+        x[off : off + m] = t[i:]
+        y[off : off + m] = v[i:]
+        lo, hi = float(v[i:].min()), float(v[i:].max())
+    m += off
+    if m < st.m:
+        x[m : st.m] = y[m : st.m] = math.nan
+    st.m, st.ds, st.shown, st.total = m, ds, shown, buf.total
+    st.t0 = float(t[shown - first])
+    st.y0, st.y1 = min(st.y0, lo), max(st.y1, hi)
+    if whole:
+        return None
+    return (float(x[off - 1] if off else x[0]), float(t[-1]))
 
 
 class LivePlots(QWidget):
@@ -271,16 +568,24 @@ class LivePlots(QWidget):
         fps: float = 30.0,
         capacity: int = 3600,
         columns: int = 2,
+        label_of: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("livePlots")
         self.capacity = capacity
         self.columns = columns
+        # a zone's name in the legend, in the UI language (asked again on a language change)
+        self._label_of: Callable[[str], str] = label_of or (lambda zone: zone)
+        self._legend: list[tuple[str, pg.PlotItem, pg.LabelItem]] = []  # (zone, plot, label)
         self._graphics = pg.GraphicsLayoutWidget()
+        # the background is one colour: filling it beats blitting a cached copy (which Qt hands
+        # to its thread pool when it is tall)
+        self._graphics.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._graphics)
         self._plots: dict[str, pg.PlotItem] = {}
+        self._rasters: dict[str, _Raster] = {}  # each plot's curves, drawn as one image
         self._titles: dict[str, str] = {}
         self._curves: dict[tuple[str, str], _GroupCurve] = {}  # a series' colour-group curve
         self._buffers: dict[tuple[str, str], RingBuffer] = {}
@@ -326,6 +631,8 @@ class LivePlots(QWidget):
             # `redraw`: pyqtgraph's auto-range would re-scan every curve on every setData.
             plot.disableAutoRange()
             plot.setMouseEnabled(x=False, y=False)
+            raster = self._rasters[metric] = _Raster()
+            plot.addItem(raster, ignoreBounds=True)
             legend = plot.addLegend(offset=(5, 5), labelTextSize="8pt", colCount=4)
             legend.setZValue(20)
             self._plots[metric] = plot
@@ -354,14 +661,16 @@ class LivePlots(QWidget):
             if group is None:
                 item = _GroupCurve(pen=pen, antialias=False, connect="finite", skipFiniteCheck=True)
                 plot.addItem(item)
-                group = self._groups[(metric, colour)] = _Group(item)
+                self._rasters[metric].add(item)
+                group = self._groups[(metric, colour)] = _Group(item, self.capacity)
                 self._metric_groups.setdefault(metric, []).append(group)
             shown = sum(1 for _, m in self._curves if m == metric)
             # a legend of dozens of zones is noise (and costs text drawing on every frame)
             if shown < LEGEND_MAX and plot.legend is not None:
-                plot.legend.addItem(pg.PlotDataItem(pen=pen), zone)
+                plot.legend.addItem(pg.PlotDataItem(pen=pen), self._label_of(zone))
+                self._legend.append((zone, plot, plot.legend.items[-1][1]))
                 _cache(plot.legend)
-            group.add(key, self.capacity)
+            group.add(key)
             curve = self._curves[key] = group.curve
             self._buffers[key] = RingBuffer(self.capacity)
             self._group_of[key] = group
@@ -447,8 +756,11 @@ class LivePlots(QWidget):
                 if not todo:
                     continue
                 pixels = int(self._plots[metric].vb.width()) // BIN_PX
+                spans: list[tuple[float, float]] | None = []
                 for group in todo:
-                    group.pack(self._buffers, pixels)
+                    changed = group.pack(self._buffers, pixels)
+                    spans = None if changed is None or spans is None else spans + changed
+                self._rasters[metric].changed(spans)
                 self._follow(metric)
         self.frames += 1
 
@@ -501,11 +813,36 @@ class LivePlots(QWidget):
         buf = self._buffers.get((zone, metric))
         return 0 if buf is None else buf.size
 
+    def full_draws(self) -> int:
+        """How many times a plot's curves were drawn in full (a new range, size or bin width;
+        other frames redraw only the strips that changed)."""
+        return sum(r.full_draws for r in self._rasters.values())
+
     def series_count(self) -> int:
         """How many curves exist."""
         return len(self._curves)
 
+    def legend_labels(self, metric: str) -> list[str]:
+        """The zone names the metric's legend shows, in order."""
+        plot = self._plots.get(metric)
+        return [str(label.text) for zone, p, label in self._legend if p is plot]
+
     # ---- look
+    def relabel(self) -> None:
+        """Name the legend's zones again (`label_of` in the current language)."""
+        for zone, plot, label in self._legend:
+            text = self._label_of(zone)
+            if text != label.text:
+                label.setText(text)
+                if plot.legend is not None:
+                    plot.legend.updateSize()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A language change renames the legend's zones."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.relabel()
+        super().changeEvent(event)
+
     def restyle(self, *_: object) -> None:
         """Apply the current theme's plot colours."""
         th = theme.current()
