@@ -10,8 +10,10 @@ engine thread owns the writer); viewers open their own read-only journal with
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from itertools import islice
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -39,6 +41,10 @@ _CHECKPOINT = str(Kind.CHECKPOINT)
 
 Role = Literal["console", "station", "centre"]
 
+RECENT_EVENTS = 4096
+"""How many of its latest committed events a writer keeps to answer `events()` without reading
+them back (the engine asks for each turn's new events)."""
+
 
 class JournalCore:
     """The chain core of one journal: opening, transactions, appending and reading events,
@@ -61,6 +67,8 @@ class JournalCore:
         self._readonly = False
         self._head = store.last_event() or (0, GENESIS)
         self._rows = projections.MemoRows(store)  # the writer's view of the projection rows
+        self._recent: deque[Event] = deque(maxlen=RECENT_EVENTS)  # committed, seq order
+        self._fresh: list[Event] = []  # appended in the open transaction
         self._checkpointer: Checkpointer | None = None
         self._saved: list[RunState] = []
         self._claim()
@@ -103,6 +111,8 @@ class JournalCore:
         journal._readonly = True
         journal._head = store.last_event() or (0, GENESIS)
         journal._rows = projections.MemoRows(store)  # never writes, so never memoises a row
+        journal._recent = deque(maxlen=0)  # another connection writes: always ask the file
+        journal._fresh = []
         journal._checkpointer = None
         journal._saved = []
         return journal
@@ -191,6 +201,8 @@ class JournalCore:
                     self._store.rollback_to(name)
                 self._rows.clear()
                 self._head = self._store.last_event() or (0, GENESIS)
+                while self._fresh and self._fresh[-1].seq > self._head[0]:
+                    self._fresh.pop()
                 self._restore_run(saved)
                 raise
             else:
@@ -211,6 +223,7 @@ class JournalCore:
                 if failure is None:
                     raise
                 raise failure from None  # "no transaction is active" hides the disk-full error
+            self._committed(self._fresh)
         except BaseException:
             with suppress(JournalError):  # the first error is the one to report
                 self._store.rollback()
@@ -220,6 +233,17 @@ class JournalCore:
         finally:
             self._depth = 0
             self._rows.clear()
+            self._fresh = []
+
+    def _committed(self, events: list[Event]) -> None:
+        """Keep the events a commit made durable for `events()` (the engine reads each turn's
+        events back at once: no query, no JSON parsing)."""
+        recent = self._recent
+        if not events or recent.maxlen == 0:
+            return
+        if recent and recent[-1].seq + 1 != events[0].seq:
+            recent.clear()  # a gap (a huge transaction): start again from here
+        recent.extend(events)
 
     def _save_run(self) -> RunState | None:
         return None if self._checkpointer is None else self._checkpointer.save()
@@ -336,6 +360,8 @@ class JournalCore:
         self._store.insert_event(EventRow(seq, when, who, kind, incident, body_text, prev, digest))
         self._head = (seq, digest)
         event = Event(seq, when, who, kind, incident, body, prev, digest)
+        if len(self._fresh) < RECENT_EVENTS:
+            self._fresh.append(event)
         try:
             projections.apply(self._rows, event, typed)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
@@ -350,6 +376,14 @@ class JournalCore:
     ) -> Iterator[Event]:
         """Events after `after_seq` (optionally only these kinds), in seq order."""
         wanted = None if kinds is None else tuple(str(k) for k in kinds)
+        recent = self._recent
+        if recent and recent[0].seq <= after_seq + 1 and recent[-1].seq == self._head[0]:
+            # everything asked for was committed by this writer lately: no need to read it back
+            start = max(0, after_seq + 1 - recent[0].seq)
+            for event in list(islice(recent, start, None)):
+                if wanted is None or event.kind in wanted:
+                    yield event
+            return
         for row in self._store.select_events(after_seq, wanted):
             yield Event(
                 row.seq,

@@ -3,12 +3,14 @@ decoding the event again, and the writer's memo of projection rows never outlive
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from command.clock import ManualClock
 from command.decisions import order_decision
 from command.errors import IllegalTransition
-from command.journal import Incoming, Journal, StepRequest, fold, projections
+from command.journal import Incoming, Journal, StepRequest, core, fold, projections
 from command.lifecycle import OrderState, Step
 from command.model import Decision, Order
 from command.vocabulary import Body, EventLike, decode
@@ -94,3 +96,38 @@ def test_a_legacy_authority_decline_is_still_read_as_a_rejection(
         ]
     )
     assert journal.projection_tables() == fold(journal.events())
+
+
+def test_events_served_from_memory_are_the_stored_ones(
+    journal: Journal, clock: ManualClock
+) -> None:
+    issued = journal.issue_orders(_pairs(clock, 3))
+    journal.record_steps([StepRequest(i.order.id, Step.DELIVER, "st0") for i in issued])
+    with pytest.raises(RuntimeError), journal.transaction():
+        journal.record_step(issued[0].order.id, Step.ACKNOWLEDGE, actor="st0")
+        raise RuntimeError("rolled back: never an event")
+    with journal.transaction():
+        journal.record_step(issued[1].order.id, Step.ACKNOWLEDGE, actor="st0")
+        with pytest.raises(IllegalTransition), journal.transaction():
+            journal.record_step(issued[2].order.id, Step.ACKNOWLEDGE, actor="st0")
+            journal.record_step(issued[2].order.id, Step.COMPLETE, actor="st0")
+    served = [(e.seq, e.kind, e.body, e.hash) for e in journal.events(after_seq=2)]
+    stored = [
+        (r.seq, r.kind, json.loads(r.body), r.hash) for r in journal.store.select_events(2, None)
+    ]
+    assert served == stored
+    assert [e.kind for e in journal.events(kinds=["order.acknowledge"])] == ["order.acknowledge"]
+    assert list(journal.events(after_seq=journal.head[0])) == []
+
+
+def test_a_transaction_larger_than_the_memory_reads_the_store(
+    journal: Journal, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(core, "RECENT_EVENTS", 5)
+    journal.issue_orders(_pairs(clock, 4))  # 8 events: only the first 5 kept
+    journal.issue_orders(_pairs(clock, 1))  # a gap before these: memory starts again
+    seqs = [e.seq for e in journal.events()]
+    assert seqs == list(range(1, journal.head[0] + 1))
+    assert [e.hash for e in journal.events(after_seq=8)] == [
+        r.hash for r in journal.store.select_events(8, None)
+    ]
