@@ -9,7 +9,8 @@ the raw SQLite floors measured in the same run:
   commit), each station's `receive_orders` (one commit per station) and the console's
   `record_steps(DELIVER)` (one commit); orders per second over the whole burst, run serially
   on one core (in the field the 50 stations commit in parallel on their own machines);
-- `journal.ingest`: `add_observations` with batches of 1,000 and 10,000 values.
+- `journal.ingest`: `add_observations` with batches of 1,000 and 10,000 values (each batch one
+  packed row, one digest, one FULL commit), beside the raw insert floor of the same run.
 """
 
 from __future__ import annotations
@@ -234,24 +235,32 @@ def bench_journal(quick: bool, floors: dict[str, Any] | None = None) -> list[Fig
     same_floor = (floors.get("sqlite_observation_insert") or {}).get("median") or (
         observation_insert_rate(20_000 if quick else 200_000, runs=1 if quick else 3).median
     )
+    raw = insert_floor["median"]
+    worst = min(small.median, large.median)
     figures.append(
         Figure(
             id="J3",
-            what="observation ingest into the journal (add_observations)",
+            what="observation ingest into the journal (add_observations, one packed row, one "
+            "digest and one FULL commit per batch)",
             value={
                 "batches of 1,000 obs/s": small.median,
                 "batches of 10,000 obs/s": large.median,
+                "batches of 1,000 / raw insert": small.median / raw,
+                "batches of 10,000 / raw insert": large.median / raw,
+                "runs": len(small.runs),
             },
             floor={
-                "raw SQLite insert rows/s": insert_floor["median"],
-                "raw observation insert rows/s (same schema)": same_floor,
+                "raw SQLite insert rows/s": raw,
+                "raw observation insert rows/s (version-1 row table)": same_floor,
             },
-            target="P3 journal share: ≥ 100,000 observations/s",
-            met=min(small.median, large.median) >= 100_000,
+            target="≥ 0.5 × raw insert of the same run (and ≥ 100,000 observations/s)",
+            met=worst >= 0.5 * raw and worst >= 100_000,
             note=(
-                f"batches of 10,000: {large.median / insert_floor['median']:.2f} × raw insert, "
-                f"{large.median / same_floor:.2f} × the same rows into the journal's indexed "
-                "observations table with no Python around them"
+                f"batches of 1,000: {small.median / raw:.2f} × raw insert, batches of 10,000: "
+                f"{large.median / raw:.2f} × (raw insert: executemany of one-TEXT-column "
+                f"tuples, {raw:,.0f} rows/s, one commit); {large.median / same_floor:.2f} × the "
+                "same rows into the version-1 row-per-observation table with its two indexes; "
+                "batches of 1,000 pay one FULL commit (fsync) per 1,000 values"
             ),
         )
     )

@@ -114,10 +114,11 @@ def feeds_figures(quick: bool, floors: dict[str, Any]) -> list[Figure]:
         "≥ 0.5 × raw insert of the same run (and ≥ 100,000 obs/s)",
         p3_met(rate, raw) and rate >= 100_000,
         note=(
-            f"{rate:,.0f} obs/s = {rate / raw:.2f} × raw insert ({raw:,.0f} rows/s, one TEXT "
-            f"column, no index) = {rate / same:.2f} × raw observation insert ({same:,.0f} rows/s: "
-            "the same 7-column rows into the journal's table with its two indexes, one FULL "
-            "commit per batch, no Python around it); "
+            f"{rate:,.0f} obs/s = {rate / raw:.2f} × raw insert ({raw:,.0f} rows/s: executemany "
+            f"of one-TEXT-column tuples into a plain table, one commit) = {rate / same:.2f} × "
+            f"raw observation insert ({same:,.0f} rows/s: the same 7-column rows into the "
+            "version-1 row-per-observation table with its two indexes, one FULL commit per "
+            "batch, no Python around it; the journal now packs a batch into one row); "
             f"{'met' if p3_met(rate, raw) else 'not met'}; fusion alone {fusion_only:,.0f} obs/s "
             "in this run. " + P3_PROFILE_NOTE
         ),

@@ -246,20 +246,21 @@ def _manual_decision(rng: random.Random, t: float, n: int, levels: dict[str, int
 
 
 def raw_read_rate(path: Path) -> dict[str, float]:
-    """The floor: rows/s of reading every event and every observation row with plain SQLite."""
+    """The floor: rows/s of reading every event with plain SQLite, and observations/s of reading
+    every packed batch row (one row per batch, its `count` observations in one blob)."""
     conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         out = {}
-        for table, cols in (
-            ("events", "seq, ts, actor, kind, incident, body, prev_hash, hash"),
-            ("observations", "batch, ts, feed, zone, metric, value, source"),
+        for table, cols, name in (
+            ("events", "seq, ts, actor, kind, incident, body, prev_hash, hash", "events"),
+            ("observation_batches", "count, batch, data", "observations"),
         ):
             t0 = time.perf_counter()
             cursor = conn.execute(f"SELECT {cols} FROM {table} ORDER BY rowid")
             n = 0
             while chunk := cursor.fetchmany(8192):
-                n += len(chunk)
-            out[table] = n / (time.perf_counter() - t0)
+                n += len(chunk) if name == "events" else sum(r[0] for r in chunk)
+            out[name] = n / (time.perf_counter() - t0)
         return out
     finally:
         conn.close()

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from command.canonical import canonical_text
+from command.journal.packed import select_rows
 from command.journal.store import (
     PROJECTION_TABLES,
     EventRow,
     ObservationRow,
-    ObservationValues,
     OutboxRow,
 )
 
@@ -27,7 +27,7 @@ class MemoryStore:
         self.meta: dict[str, str] = {}
         self.events: list[EventRow] = []
         self.rows: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in PROJECTION_TABLES}
-        self.observations: list[ObservationRow] = []
+        self.observations: list[tuple[int, bytes]] = []  # (batch seq, packed blob)
         self.outbox: dict[str, OutboxRow] = {}
         self.inbox: dict[str, tuple[str, int]] = {}
         self.last_heard: dict[str, float] = {}
@@ -137,10 +137,12 @@ class MemoryStore:
             if all(row.get(name) == value for name, value in where.items())
         ]
 
-    def insert_observations(self, batch: int, rows: Iterable[ObservationValues]) -> None:
-        """Append observations."""
+    def insert_observations(
+        self, batch: int, first_ts: float, last_ts: float, count: int, data: bytes
+    ) -> None:
+        """Keep a packed batch."""
         before = len(self.observations)
-        self.observations.extend(ObservationRow(*r, batch) for r in rows)
+        self.observations.append((batch, data))
         self._record(lambda: self.observations.__delitem__(slice(before, None)))
 
     def select_observations(
@@ -151,15 +153,7 @@ class MemoryStore:
         metric: str | None,
     ) -> list[ObservationRow]:
         """Matching observations by ts (stable, so insertion order breaks ties)."""
-        found = [
-            o
-            for o in self.observations
-            if (since is None or o.ts >= since)
-            and (until is None or o.ts <= until)
-            and (zone is None or o.zone == zone)
-            and (metric is None or o.metric == metric)
-        ]
-        return sorted(found, key=lambda o: o.ts)
+        return sorted(select_rows(self.observations, since, until, zone, metric), key=_ts)
 
     def insert_outbox(self, row: OutboxRow) -> None:
         """Queue a message."""
@@ -207,3 +201,7 @@ class MemoryStore:
     def presence(self) -> dict[str, float]:
         """station -> last heard."""
         return dict(self.last_heard)
+
+
+def _ts(row: ObservationRow) -> float:
+    return row.ts

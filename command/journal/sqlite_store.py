@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,16 +19,27 @@ import sqlite_utils
 
 from command.errors import JournalError
 from command.journal.chain import canonical_encode
+from command.journal.packed import count_of, digest_of, select_rows
 from command.journal.store import (
     PROJECTION_TABLES,
     EventRow,
     ObservationRow,
-    ObservationValues,
     OutboxRow,
 )
 
 APPLICATION_ID = 0x4241544E  # "BATN": marks a SQLite file as a Baton journal
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+"""2: observations packed one row per batch (`observation_batches`). A version-1 journal (one
+row per observation in `observations`) is upgraded in place by the first writer that opens it:
+the new table is added and the old rows stay where they are, under their own digests."""
+
+_BATCHES_DDL = (
+    "CREATE TABLE observation_batches (batch INTEGER PRIMARY KEY, first_ts REAL NOT NULL, "
+    "last_ts REAL NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL)",
+    "CREATE INDEX observation_batches_span ON observation_batches(last_ts, first_ts)",
+)
+"""One row per `observations.batch` event, keyed by its seq; the index finds the batches whose
+time span meets a window (replay seek, the review's plots)."""
 
 _EVENT_COLUMNS = "seq, ts, actor, kind, incident, body, prev_hash, hash"
 
@@ -137,11 +148,17 @@ class SqliteStore:
                 "Baton journal; give a journal file or a new path"
             )
         version = self.get_meta("schema_version")
-        if version != SCHEMA_VERSION:
+        if version == "1" and not self.readonly:
+            self._upgrade_from_1()
+            version = SCHEMA_VERSION
+        if version not in (SCHEMA_VERSION, "1"):
             raise JournalError(
                 f"cannot open journal {self._name}: schema version {version} is not "
                 f"{SCHEMA_VERSION}; open it with the Baton version that wrote it"
             )
+        tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master")}
+        self._packed = "observation_batches" in tables
+        self._legacy_rows = "observations" in tables  # a version-1 journal's rows
         if self.readonly:
             conn.execute("PRAGMA query_only=1")
         else:
@@ -154,6 +171,18 @@ class SqliteStore:
             cap = page_cap_for_tests(self._name)
             if cap is not None:
                 conn.execute(f"PRAGMA max_page_count={cap}")
+
+    def _upgrade_from_1(self) -> None:
+        conn = self.connection
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for ddl in _BATCHES_DDL:
+                conn.execute(ddl)
+            self.set_meta("schema_version", SCHEMA_VERSION)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     def _create_schema(self) -> None:
         conn = self.connection
@@ -183,20 +212,8 @@ class SqliteStore:
                     f"CREATE TRIGGER events_no_{name} BEFORE {name.upper()} ON events "
                     "BEGIN SELECT RAISE(ABORT, 'journal events are append-only'); END"
                 )
-            db.create_table(
-                "observations",
-                {
-                    "ts": float,
-                    "feed": str,
-                    "zone": str,
-                    "metric": str,
-                    "value": float,
-                    "source": str,
-                    "batch": int,
-                },
-            )
-            db.table("observations").create_index(["zone", "metric", "ts"])
-            db.table("observations").create_index(["ts"])
+            for ddl in _BATCHES_DDL:
+                conn.execute(ddl)
             for table, indexed in PROJECTION_TABLES.items():
                 columns: dict[str, Any] = {"key": str, "doc": str}
                 columns.update({name: int if name == "open" else str for name in indexed})
@@ -421,15 +438,16 @@ class SqliteStore:
             raise describe_error(self._name, "read", err) from None
         return [_loads(r[0]) for r in rows]
 
-    def insert_observations(self, batch: int, rows: Iterable[ObservationValues]) -> None:
-        """Append observations of batch `batch` with one executemany."""
-        # the batch seq is an int literal in the SQL, so the rows go in as they are
-        sql = (
-            "INSERT INTO observations(ts, feed, zone, metric, value, source, batch) "
-            f"VALUES (?, ?, ?, ?, ?, ?, {int(batch)})"
-        )
+    def insert_observations(
+        self, batch: int, first_ts: float, last_ts: float, count: int, data: bytes
+    ) -> None:
+        """Store one packed batch as one row."""
         try:
-            self.connection.executemany(sql, rows)
+            self.connection.execute(
+                "INSERT INTO observation_batches(batch, first_ts, last_ts, count, data) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (batch, first_ts, last_ts, count, data),
+            )
         except sqlite3.Error as err:
             raise describe_error(self._name, "write", err) from None
 
@@ -440,7 +458,45 @@ class SqliteStore:
         zone: str | None,
         metric: str | None,
     ) -> list[ObservationRow]:
-        """Matching observations by ts, then insertion order."""
+        """Matching observations by ts, then insertion order: a version-1 journal's rows
+        first, then the packed batches whose span meets [since, until], unpacked."""
+        rows = self._legacy_observations(since, until, zone, metric) if self._legacy_rows else []
+        if not self._packed:
+            return rows
+        clauses: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            clauses.append("last_ts >= ?")
+            params.append(since)
+        if until is not None:
+            clauses.append("first_ts <= ?")
+            params.append(until)
+        where = " AND ".join(clauses) or "1"
+        try:
+            blobs = self.connection.execute(
+                f"SELECT batch, CAST(data AS BLOB) FROM observation_batches WHERE {where} "
+                "ORDER BY batch",
+                params,
+            ).fetchall()
+            packed = select_rows(blobs, since, until, zone, metric)
+        except sqlite3.Error as err:
+            raise describe_error(self._name, "read", err) from None
+        except ValueError:
+            raise JournalError(
+                f"cannot read journal {self._name}: a stored observation batch is damaged; "
+                "run baton verify on it"
+            ) from None
+        if not rows:
+            return sorted(packed, key=_ts)
+        return sorted(rows + packed, key=_ts)
+
+    def _legacy_observations(
+        self,
+        since: float | None,
+        until: float | None,
+        zone: str | None,
+        metric: str | None,
+    ) -> list[ObservationRow]:
         clauses: list[str] = []
         params: list[Any] = []
         for sql, value in (
@@ -556,6 +612,39 @@ def page_cap_for_tests(path: Path | str, env: Mapping[str, str] | None = None) -
             )
         return int(pages)
     return None
+
+
+def stored_batch_digests(conn: sqlite3.Connection) -> tuple[dict[int, tuple[int, str]], int]:
+    """batch seq -> (count, digest) of every packed batch in the file, recomputed from the
+    stored blobs (`baton verify` compares them with the chained batch events), and the total
+    count. A blob that is not a packed batch counts 0; {} for a version-1 journal."""
+    tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master")}
+    if "observation_batches" not in tables:
+        return {}, 0
+    out: dict[int, tuple[int, str]] = {}
+    total = 0
+    cursor = conn.execute(
+        "SELECT batch, CAST(data AS BLOB), typeof(data) = 'blob' FROM observation_batches "
+        "ORDER BY batch"
+    )
+    while chunk := cursor.fetchmany(256):
+        for batch, data, is_blob in chunk:
+            count, digest = (count_of(data), digest_of(data)) if is_blob else (0, "")
+            out[int(batch)] = (count, digest)
+            total += count
+    return out, total
+
+
+def has_legacy_observations(conn: sqlite3.Connection) -> bool:
+    """Whether the file holds a version-1 `observations` table (one row per observation)."""
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='observations'"
+    ).fetchone()
+    return row is not None
+
+
+def _ts(row: ObservationRow) -> float:
+    return row.ts
 
 
 def folder_writable(folder: Path) -> bool:

@@ -124,8 +124,11 @@ class Store(Protocol):
         """Projection rows in insertion order, filtered by equality on indexed fields."""
 
     # observations
-    def insert_observations(self, batch: int, rows: Iterable[ObservationValues]) -> None:
-        """Append the observation rows of the `observations.batch` event at seq `batch`."""
+    def insert_observations(
+        self, batch: int, first_ts: float, last_ts: float, count: int, data: bytes
+    ) -> None:
+        """Store the packed batch (`command.journal.packed`) of the `observations.batch` event
+        at seq `batch`: `count` observations with times in [first_ts, last_ts]."""
 
     def select_observations(
         self,

@@ -31,7 +31,12 @@ from typing import Any
 from command.errors import JournalError, ValidationError
 from command.journal.chain import GENESIS
 from command.journal.checkpoints import checkpoint_valid
-from command.journal.sqlite_store import APPLICATION_ID, describe_error
+from command.journal.sqlite_store import (
+    APPLICATION_ID,
+    describe_error,
+    has_legacy_observations,
+    stored_batch_digests,
+)
 from command.journal.verify_policy import NO_CHECKPOINT, Found, check_policy
 from command.journal.verify_tables import check_tables
 from command.journal.verify_witness import Identity, check_witnesses
@@ -328,7 +333,11 @@ def _observation_digests(conn: sqlite3.Connection) -> tuple[dict[int, tuple[int,
 
     Rows are read in insertion order, so a batch's rows normally come in one run; a row that
     names an earlier batch (an edit) starts a second run for it, which still ends in its digest.
+    Packed batches (schema 2) digest their stored blob; a batch found in both forms fails.
     """
+    packed, packed_total = stored_batch_digests(conn)
+    if not has_legacy_observations(conn):
+        return packed, packed_total
     runs: dict[int, list[str]] = {}
     enc: dict[str, str] = {}
     dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
@@ -369,7 +378,10 @@ def _observation_digests(conn: sqlite3.Connection) -> tuple[dict[int, tuple[int,
     for batch, rows in runs.items():
         text = "[" + ",".join(rows) + "]"
         out[batch] = (len(rows), hashlib.sha256(text.encode()).hexdigest())
-    return out, total
+    for batch, (count, digest) in packed.items():
+        old = out.get(batch)
+        out[batch] = (count, digest) if old is None else (old[0] + count, "")
+    return out, total + packed_total
 
 
 class _Walk:

@@ -20,14 +20,13 @@ FLOORS: dict[str, Any] = {
 }
 
 
-def _shape(conn: sqlite3.Connection) -> tuple[list[tuple[str, str]], list[list[str]]]:
-    cols = [(r[1], r[2]) for r in conn.execute("PRAGMA table_info(observations)")]
-    names = [r[1] for r in conn.execute("PRAGMA index_list(observations)")]
-    indexes = sorted([r[2] for r in conn.execute(f"PRAGMA index_info({n!r})")] for n in names)
-    return cols, indexes
+def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+    return [(r[1], r[2]) for r in conn.execute(f"PRAGMA table_info({table})")]
 
 
-def test_observation_floor_has_the_journal_schema(tmp_path: Path) -> None:
+def test_observation_floor_is_the_row_per_observation_table(tmp_path: Path) -> None:
+    """The same-table floor keeps the version-1 layout (one row per observation, two indexes);
+    the journal now packs a batch into one row of `observation_batches`."""
     journal = Journal.open(tmp_path / "j.db", clock=ManualClock(0.0), owner="t", role="console")
     journal.close()
     real = sqlite3.connect(tmp_path / "j.db")
@@ -35,7 +34,23 @@ def test_observation_floor_has_the_journal_schema(tmp_path: Path) -> None:
     for ddl in floors.OBSERVATION_SCHEMA:
         floor.execute(ddl)
     try:
-        assert _shape(floor) == _shape(real)
+        assert [c for c, _ in _columns(floor, "observations")] == [
+            "ts",
+            "feed",
+            "zone",
+            "metric",
+            "value",
+            "source",
+            "batch",
+        ]
+        assert _columns(real, "observations") == []
+        assert [c for c, _ in _columns(real, "observation_batches")] == [
+            "batch",
+            "first_ts",
+            "last_ts",
+            "count",
+            "data",
+        ]
     finally:
         real.close()
         floor.close()

@@ -71,3 +71,34 @@ def test_bench_journal_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     figures = bench_journal(True, {"sqlite_commit_full": {"p50_ms": 0.2, "p99_ms": 0.3}})
     assert [f.id for f in figures] == ["J1", "J2", "J3"]
     assert all(isinstance(f.met, bool) for f in figures)
+
+
+@pytest.mark.parametrize(("rate", "met"), [(250_000.0, True), (150_000.0, False)])
+def test_j3_is_judged_against_the_raw_insert_of_the_same_run(
+    monkeypatch: pytest.MonkeyPatch, rate: float, met: bool
+) -> None:
+    import bench.journal as module
+    from bench.stats import Rate
+
+    monkeypatch.setattr(module, "commit_latencies", lambda n: commit_latencies(5))
+    monkeypatch.setattr(
+        module,
+        "burst_rate",
+        lambda *a, **k: {
+            "round_trip": Rate.of_runs("orders/s", [1.0]),
+            "console": Rate.of_runs("orders/s", [1.0]),
+        },
+    )
+    monkeypatch.setattr(
+        module, "ingest_rate", lambda *a, **k: Rate.of_runs("observations/s", [rate])
+    )
+    floors = {
+        "sqlite_commit_full": {"p50_ms": 0.2, "p99_ms": 0.3},
+        "sqlite_insert": {"median": 400_000.0},
+        "sqlite_observation_insert": {"median": 100_000.0},
+    }
+    j3 = bench_journal(True, floors)[2]
+    assert j3.met is met
+    assert j3.value["batches of 10,000 / raw insert"] == pytest.approx(rate / 400_000.0)
+    assert j3.floor["raw SQLite insert rows/s"] == 400_000.0
+    assert "× raw insert" in j3.note

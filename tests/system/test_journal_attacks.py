@@ -186,7 +186,7 @@ def test_truncation_is_caught_by_the_stations(run: Run) -> None:
     tamper(
         run.console,
         f"DELETE FROM events WHERE seq >= {cut}",
-        f"DELETE FROM observations WHERE batch >= {cut}",
+        f"DELETE FROM observation_batches WHERE batch >= {cut}",
     )
     alone = verify_journal(run.console, trusted=run.trusted(), tables=False)
     assert alone.ok and "(no close)" in alone.summary(run.console)  # looks like a crash

@@ -157,11 +157,13 @@ def rewrite_and_resign(
                 (out, ts, actor, kind, incident, body, prev, digest),
             )
             if out != old_seq:  # renumbered: its observation rows follow it
-                conn.execute("UPDATE observations SET batch = ? WHERE batch = ?", (-out, old_seq))
+                conn.execute(
+                    "UPDATE observation_batches SET batch = ? WHERE batch = ?", (-out, old_seq)
+                )
             hashes[out] = digest
             prev = digest
             out += 1
-        conn.execute("UPDATE observations SET batch = -batch WHERE batch < 0")
+        conn.execute("UPDATE observation_batches SET batch = -batch WHERE batch < 0")
         conn.execute("COMMIT")
     finally:
         conn.close()

@@ -11,6 +11,7 @@ from command.decisions import order_decision
 from command.ids import new_id
 from command.journal import IssuedOrder, Journal
 from command.journal.chain import event_hash
+from command.journal.packed import pack, select_rows
 from command.model import Decision, Observation, Order, Priority
 from command.signing import Signer
 
@@ -117,6 +118,30 @@ def tamper(path: Path, *statements: str | tuple[str, tuple[Any, ...]]) -> None:
                 conn.execute(stmt)
     finally:
         conn.close()
+
+
+def stored_batch(path: Path, batch: int) -> list[Observation]:
+    """The observations of the packed batch at seq `batch`, read from the file."""
+    conn = sqlite3.connect(path)
+    try:
+        (data,) = conn.execute(
+            "SELECT data FROM observation_batches WHERE batch = ?", (batch,)
+        ).fetchone()
+    finally:
+        conn.close()
+    return [
+        Observation(r.ts, r.feed, r.zone, r.metric, r.value, r.source)
+        for r in select_rows([(batch, data)], None, None, None, None)
+    ]
+
+
+def repack(path: Path, batch: int, rows: list[Observation]) -> None:
+    """Replace the packed batch at seq `batch` with `rows` behind Baton's back (the chained
+    digest is left as it was)."""
+    tamper(
+        path,
+        ("UPDATE observation_batches SET data = ? WHERE batch = ?", (pack(rows).data, batch)),
+    )
 
 
 def rechain(path: Path, from_seq: int) -> None:

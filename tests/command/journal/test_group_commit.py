@@ -13,7 +13,7 @@ from command.decisions import order_decision
 from command.errors import IllegalTransition, ValidationError
 from command.journal import Incoming, IssuedOrder, Journal, StepRequest, fold
 from command.journal.bodies import decision_body, order_body
-from command.journal.chain import batch_digest
+from command.journal.packed import pack
 from command.lifecycle import OrderState, Step
 from command.model import Decision, Observation, Order
 from tests.command.journal.helpers import make_order
@@ -246,9 +246,8 @@ def test_observations_with_int_times_and_values_are_stored_as_floats(
 ) -> None:
     batch = [Observation(1_760_000_000, "cam", "bridge", "count", 7, "cam1")]
     event = journal.add_observations(batch)
-    assert event.body["digest"] == batch_digest(
-        [[1_760_000_000.0, "cam", "bridge", "count", 7.0, "cam1"]]
-    )
+    as_floats = [Observation(1_760_000_000.0, "cam", "bridge", "count", 7.0, "cam1")]
+    assert event.body["digest"] == pack(as_floats).digest
     stored = journal.observations()
     assert stored == batch
     assert all(type(o.ts) is float and type(o.value) is float for o in stored)

@@ -10,7 +10,8 @@ from command.canonical import canonical_bytes
 from command.clock import ManualClock
 from command.errors import IllegalTransition, JournalError, ValidationError
 from command.journal import GENESIS, IssuedOrder, Journal, fold
-from command.journal.chain import batch_digest, checkpoint_payload, event_hash
+from command.journal.chain import checkpoint_payload, event_hash
+from command.journal.packed import pack
 from command.lifecycle import OrderState, Step
 from command.model import DecisionKind, Escalation, EscalationKind, Observation
 from command.signing import Signer, verify_signature
@@ -422,12 +423,11 @@ def test_overdue_when_accepted_but_not_completed(journal: Journal, clock: Manual
 def test_observation_batch(journal: Journal, clock: ManualClock) -> None:
     batch = observations(clock, 3) + observations(clock, 2, zone="bridge")
     event = journal.add_observations(batch)
-    rows = [[o.ts, o.feed, o.zone, o.metric, o.value, o.source] for o in batch]
     assert event.body == {
         "count": 5,
         "first_ts": clock.now(),
         "last_ts": clock.now() + 2,
-        "digest": batch_digest(rows),
+        "digest": pack(batch).digest,
     }
     assert len(journal.observations()) == 5
     assert journal.observations(zone="bridge", metric="count") == batch[3:]

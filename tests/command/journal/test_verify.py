@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,13 @@ from command.journal.verify import (
     read_trusted_keys,
 )
 from command.signing import Signer
-from tests.command.journal.helpers import build_file_journal, rechain, tamper
+from tests.command.journal.helpers import (
+    build_file_journal,
+    rechain,
+    repack,
+    stored_batch,
+    tamper,
+)
 
 
 @pytest.fixture
@@ -117,7 +124,7 @@ def test_changed_and_rehashed_event_is_caught_at_that_event(path: Path) -> None:
 
 
 def test_blob_written_into_an_event_or_observation(path: Path) -> None:
-    tamper(path, ("UPDATE observations SET source = ? WHERE rowid = 1", (b"\x00cam",)))
+    tamper(path, "UPDATE observation_batches SET data = CAST(data AS TEXT) WHERE batch = 4")
     check(path, 4, OBSERVATIONS)
     tamper(path, ("UPDATE events SET actor = ? WHERE seq = 3", (b"\x00cmd",)))
     check(path, 3, CHANGED)
@@ -222,29 +229,48 @@ def test_rewritten_history_is_caught_by_the_next_checkpoint(path: Path) -> None:
 
 
 def test_edited_observation(path: Path) -> None:
-    tamper(path, "UPDATE observations SET value = value + 1 WHERE rowid = 5")
+    rows = stored_batch(path, 9)
+    rows[1] = replace(rows[1], value=rows[1].value + 1)
+    repack(path, 9, rows)
+    check(path, 9, OBSERVATIONS)
+
+
+def test_flipped_byte_in_a_stored_batch(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    (data,) = conn.execute("SELECT data FROM observation_batches WHERE batch = 9").fetchone()
+    conn.close()
+    flipped = bytearray(data)
+    flipped[-20] ^= 1  # inside the values
+    tamper(path, ("UPDATE observation_batches SET data = ? WHERE batch = 9", (bytes(flipped),)))
     check(path, 9, OBSERVATIONS)
 
 
 def test_deleted_observation(path: Path) -> None:
-    tamper(path, "DELETE FROM observations WHERE rowid = 2")
+    rows = stored_batch(path, 4)
+    repack(path, 4, rows[:1] + rows[2:])
     check(path, 4, OBSERVATIONS)
 
 
 def test_added_observation(path: Path) -> None:
-    tamper(path, "INSERT INTO observations SELECT * FROM observations WHERE rowid = 1")
+    rows = stored_batch(path, 4)
+    repack(path, 4, rows + rows[:1])
     check(path, 4, OBSERVATIONS)
 
 
+def test_deleted_batch(path: Path) -> None:
+    tamper(path, "DELETE FROM observation_batches WHERE batch = 9")
+    check(path, 9, OBSERVATIONS)
+
+
 def test_observation_naming_no_batch(path: Path) -> None:
-    tamper(path, "UPDATE observations SET batch = 11 WHERE rowid = 7")
+    tamper(path, "UPDATE observation_batches SET batch = 11 WHERE batch = 9")
     result = verify_journal(path)
     assert (result.first_bad_seq, result.problem) == (9, OBSERVATIONS)
     tamper(
         path,
-        "UPDATE observations SET batch = 9 WHERE rowid = 7",
-        "INSERT INTO observations SELECT ts, feed, zone, metric, value, source, 11 "
-        "FROM observations WHERE rowid = 1",
+        "UPDATE observation_batches SET batch = 9 WHERE batch = 11",
+        "INSERT INTO observation_batches SELECT 11, first_ts, last_ts, count, data "
+        "FROM observation_batches WHERE batch = 4",
     )
     check(path, 11, OBSERVATIONS)
 

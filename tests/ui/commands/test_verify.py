@@ -57,7 +57,10 @@ def test_changed_event_exits_1_naming_the_seq(
             ),
             "seq 6 inserted",
         ),
-        (("UPDATE observations SET value = 0 WHERE rowid = 1",), "seq 4 observations do not"),
+        (
+            ("UPDATE observation_batches SET data = substr(data, 1, 40) WHERE batch = 4",),
+            "seq 4 observations do not",
+        ),
     ],
 )
 def test_each_tamper_kind_through_the_cli(
