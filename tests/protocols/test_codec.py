@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from protocols.codec import DecodeError, decode, encode, peek_msg_id
+from protocols.codec import DecodeError, _decode_checked, decode, encode, peek_msg_id
 from protocols.messages import (
     MAGIC,
     Ack,
@@ -19,6 +20,7 @@ from protocols.messages import (
     Heartbeat,
     Hello,
     Message,
+    MsgType,
     Nack,
     NackCode,
     OrderMsg,
@@ -111,10 +113,11 @@ def test_non_finite_or_non_utf8_json_is_not_json() -> None:
     for body in (
         b'{"order_id":"o1","step":"accept","ts":NaN,"detail":{}}',
         b'{"order_id":"o1","step":"accept","ts":1e400,"detail":{}}',
+        b'{"order_id":"o1","step":"accept","ts":1' + b"0" * 400 + b',"detail":{}}',
         b'{"order_id":"o1","step":"accept","ts":3.0,"detail":{"x":"\\ud800"}}',
         '{"order_id":"o1"}'.encode("utf-16"),
     ):
-        assert _code([*frames[:3], body]) is NackCode.BAD_BODY
+        assert _code([*frames[:3], body]) in (NackCode.BAD_BODY, NackCode.WRONG_TYPE)
 
 
 def test_bad_header_json() -> None:
@@ -189,3 +192,40 @@ def test_random_header_objects_rejected_or_valid(obj: dict[str, object]) -> None
         decode(frames)
     except DecodeError as err:
         assert err.code in (NackCode.MISSING_FIELD, NackCode.WRONG_TYPE, NackCode.UNKNOWN_SCHEMA)
+
+
+_json_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=4),
+    st.just({}),
+    st.just([]),
+)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["msg_id", "sender", "seq", "ack_of", "sent_ts", "attempt", "schema", "x"]),
+        _json_values,
+    ),
+    st.dictionaries(
+        st.sampled_from(["order_id", "step", "ts", "detail", "signature"]), _json_values
+    ),
+)
+def test_typed_decoding_agrees_with_the_field_by_field_checks(
+    header: dict[str, object], body: dict[str, object]
+) -> None:
+    valid = json.loads(encode(Message(_header(), Report("o1", "accept", 3.0, {})))[2])
+    body = {"order_id": "o1", "step": "accept", "ts": 3, "detail": {}, "signature": "", **body}
+    frames = [MAGIC, b"REPORT", json.dumps({**valid, **header}).encode(), json.dumps(body).encode()]
+
+    def outcome(f: Callable[[], Message]) -> object:
+        try:
+            return f()
+        except DecodeError as err:
+            return err.code, err.text, err.msg_id
+
+    checked = outcome(lambda: _decode_checked(MsgType.REPORT, frames[2], frames[3]))
+    assert outcome(lambda: decode(frames)) == checked
