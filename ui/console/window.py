@@ -168,7 +168,13 @@ class ConsoleWindow(QMainWindow):
         self.alerts_model = AlertsTableModel(self.state.alerts, self.clock)
         self.alerts_panel = AlertsPanel(self.alerts_model)
         self.decisions_panel = DecisionsPanel(self.decisions_model)
-        self.plots = LivePlots(fps=plot_fps, columns=1)
+        self.plots = LivePlots(  # the legend names zones as the incident does, in the UI language
+            fps=plot_fps,
+            columns=1,
+            label_of=lambda z: i18n.local_name(
+                f"zone:{z}", getattr(self.state.zones.get(z), "name", z)
+            ),
+        )
         if incident is not None:
             self.plots.set_zones([z.id for z in incident.zones])  # fixed colours across runs
         self.docks: dict[str, QDockWidget] = {}
