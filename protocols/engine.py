@@ -269,10 +269,13 @@ class Engine:
                     running = self._run_commands(handlers)
                 try:
                     node.pump()
+                    # Report what the commands and messages did before the timers run: a tick
+                    # (a checkpoint, an order-timer scan) must not delay the batch callback.
+                    last_seq = self._emit(node, last_seq)
                     if time.monotonic() >= next_tick:
                         next_tick = time.monotonic() + self._tick_s
                         node.tick(self._clock.now())
-                    last_seq = self._emit(node, last_seq)
+                        last_seq = self._emit(node, last_seq)
                 except JournalError as err:  # nothing can be journaled, so nothing may be done
                     self._journal_failed(node, err, last_seq)
                     running = False
