@@ -296,7 +296,7 @@ def _verify_snapshot(
             seq, what, detail = report.problem
             return replace(base, ok=False, first_bad_seq=seq, problem=what, detail=detail)
     ident = Identity(frozenset(report.origins), *_owner(conn))
-    seen = check_witnesses(conn, ident, total, witnesses, name=name)
+    seen = check_witnesses(conn, ident, total, witnesses, name=name, checked=state.valid)
     base = replace(
         base,
         cosignatures=seen.cosignatures,
@@ -396,10 +396,16 @@ class _Walk:
         self.conn = conn
         self.trusted = trusted
         self.digests = digests
+        # what the canonical body of each batch event starts with (sorted keys: count, digest)
+        self.prefixes = {
+            seq: f'{{"count":{count},"digest":"{digest}",'
+            for seq, (count, digest) in digests.items()
+        }
         self.count = 0
         self.checkpoints = 0
         self.batches: set[int] = set()
         self.found: list[Found] = []
+        self.valid: dict[Checkpoint, bool] = {}  # signatures checked, shared with the witnesses
 
     def run(self, total: int, progress: Progress | None) -> None:
         conn = self.conn
@@ -419,38 +425,41 @@ class _Walk:
 
         # The canonical text around the body depends only on (actor, incident, kind): build
         # those two pieces once per triple, so each row costs one dict lookup, one f-string,
-        # one SHA-256 and one compare.
-        parts: dict[tuple[Any, Any, Any], tuple[str, str]] = {}
+        # one SHA-256 and three compares. Anything unusual leaves the loop for `_bad_row`.
+        parts: dict[tuple[Any, Any, Any], tuple[str, str, bool]] = {}
         special = frozenset((_CHECKPOINT, _BATCH))
+        prefixes = self.prefixes
+        batches = self.batches
         prev_hash, prev2_hash, prev_seq = GENESIS, GENESIS, 0
         cursor = conn.execute(
             "SELECT seq, ts, actor, kind, incident, body, prev_hash, hash FROM events ORDER BY seq"
         )
-        rows = cursor.fetchmany(_CHUNK)
-        while rows:
-            following = cursor.fetchmany(_CHUNK)
-            last = len(rows) - 1
-            for i, row in enumerate(rows):
-                seq, ts, actor, kind, incident, body, link, digest = row
+        while rows := cursor.fetchmany(_CHUNK):
+            for seq, ts, actor, kind, incident, body, link, digest in rows:
                 try:
-                    pre, mid = parts[actor, incident, kind]
+                    pre, mid, odd = parts[actor, incident, kind]
                 except KeyError:
-                    pre, mid = parts[actor, incident, kind] = (
+                    pre, mid, odd = parts[actor, incident, kind] = (
                         f'{{"actor":{q(actor)},"body":',
                         f',"incident":{q(incident)},"kind":{q(kind)},"seq":',
+                        kind in special,
                     )
                 except TypeError:  # an edited column holding something unhashable
-                    pre, mid = "", ""
+                    pre, mid, odd = "", "", False
                 text = f'{link}{pre}{body}{mid}{seq},"ts":{ts!r}}}'
-                intact = sha256(text.encode()).hexdigest() == digest
-                if link != prev_hash:
-                    nxt = rows[i + 1] if i < last else (following[0] if following else None)
-                    self._broken_link(row, nxt, prev_seq, prev_hash, prev2_hash, intact)
-                if not intact:
-                    raise _Problem(seq, CHANGED, "its hash does not match its content")
-                if seq != prev_seq + 1:
-                    raise _Problem(seq, CHANGED, f"its seq does not follow seq {prev_seq}")
-                if kind in special and not (kind == _BATCH and self._batch_matches(seq, body)):
+                if (
+                    sha256(text.encode()).hexdigest() != digest
+                    or link != prev_hash
+                    or seq != prev_seq + 1
+                ):
+                    self._bad_row(seq, link, digest, text, prev_seq, prev_hash, prev2_hash)
+                if odd:
+                    if kind == _BATCH:
+                        prefix = prefixes.get(seq)
+                        if prefix is not None and body.startswith(prefix):
+                            batches.add(seq)
+                            prev2_hash, prev_hash, prev_seq = prev_hash, digest, seq
+                            continue
                     try:
                         self._special(seq, kind, body, prev_seq, prev_hash)
                     except (KeyError, TypeError, ValueError) as err:
@@ -459,24 +468,44 @@ class _Walk:
             self.count += len(rows)
             if progress is not None:
                 progress(self.count, total)
-            rows = following
+
+    def _bad_row(
+        self,
+        seq: int,
+        link: Any,
+        digest: Any,
+        text: str,
+        prev_seq: int,
+        prev_hash: str,
+        prev2_hash: str,
+    ) -> None:
+        """Raise the `_Problem` of a row whose hash, link or seq is wrong."""
+        intact = hashlib.sha256(text.encode()).hexdigest() == digest
+        if link != prev_hash:
+            nxt = self.conn.execute(
+                "SELECT prev_hash FROM events WHERE seq > ? ORDER BY seq LIMIT 1", (seq,)
+            ).fetchone()
+            self._broken_link(seq, link, nxt, prev_seq, prev_hash, prev2_hash, intact)
+        if not intact:
+            raise _Problem(seq, CHANGED, "its hash does not match its content")
+        raise _Problem(seq, CHANGED, f"its seq does not follow seq {prev_seq}")
 
     def _broken_link(
         self,
-        row: tuple[Any, ...],
+        seq: int,
+        link: Any,
         nxt: tuple[Any, ...] | None,
         prev_seq: int,
         prev_hash: str,
         prev2_hash: str,
         intact: bool,
     ) -> None:
-        seq, link = row[0], row[6]
         later = self.conn.execute(
             "SELECT seq FROM events WHERE hash = ? AND seq > ? LIMIT 1", (link, seq)
         ).fetchone()
         if later is not None:
             raise _Problem(seq, REORDERED, f"it links to the event stored at seq {later[0]}")
-        if nxt is not None and nxt[6] == prev_hash:
+        if nxt is not None and nxt[0] == prev_hash:
             raise _Problem(seq, INSERTED, f"the next event links past it to seq {prev_seq}")
         if prev_seq > 0 and link == prev2_hash:
             raise _Problem(
@@ -490,24 +519,16 @@ class _Walk:
             raise _Problem(seq, CHANGED, "its link and hash do not match its content")
         raise _Problem(prev_seq, CHANGED, "the next event links to a different version of it")
 
-    def _batch_matches(self, seq: int, body_text: str) -> bool:
-        """Fast path for a batch event written by the journal: its canonical body starts with
-        the recomputed count and digest (sorted keys). Anything else goes the slow, exact way."""
-        found = self.digests.get(seq)
-        if found is None:
-            return False
-        if body_text.startswith(f'{{"count":{found[0]},"digest":"{found[1]}",'):
-            self.batches.add(seq)
-            return True
-        return False
-
     def _special(self, seq: int, kind: str, body_text: str, prev_seq: int, prev_hash: str) -> None:
         body = json.loads(body_text)
         if kind == _CHECKPOINT:
             self.checkpoints += 1
             cp = Checkpoint.from_body(body)  # legacy or new-style
             head_seq, head_hash = cp.head_seq, cp.head_hash
-            if not checkpoint_valid(cp):
+            valid = self.valid.get(cp)
+            if valid is None:  # one Ed25519 check per distinct checkpoint
+                valid = self.valid[cp] = checkpoint_valid(cp)
+            if not valid:
                 raise _Problem(seq, BAD_SIGNATURE, f"signature by key {cp.key[:16]}…")
             if self.trusted is not None and cp.key.lower() not in self.trusted:
                 raise _Problem(seq, UNTRUSTED, f"key {cp.key[:16]}… is not in the trust list")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +30,14 @@ from command.errors import JournalError, ValidationError
 from command.journal.checkpoints import Origin, checkpoint_valid, cosignature_message
 from command.journal.sqlite_store import APPLICATION_ID, describe_error
 from command.signing import verify_signature
-from command.vocabulary import Cosigned, Kind, RefusalReason, WitnessRefused, decode_body
+from command.vocabulary import (
+    Checkpoint,
+    Cosigned,
+    Kind,
+    RefusalReason,
+    WitnessRefused,
+    decode_body,
+)
 
 CONTRADICTED = "contradicts a witnessed checkpoint"
 TRUNCATED = "shorter than a witnessed checkpoint"
@@ -130,9 +137,11 @@ def check_witnesses(
     witnesses: Iterable[Path | str],
     *,
     name: str,
+    checked: Mapping[Checkpoint, bool] | None = None,
 ) -> WitnessReport:
     """Hold the journal on `conn` (`size` events) against its own `checkpoint.cosigned` events
-    and every witness journal's evidence about it."""
+    and every witness journal's evidence about it. `checked` holds checkpoints whose own
+    signature was already checked (the walk over the journal): they are not checked again."""
     items: list[tuple[str, Cosigned | WitnessRefused]] = [
         (name, item) for item in witness_evidence(conn, name, ident, own=True)
     ]
@@ -150,7 +159,7 @@ def check_witnesses(
     names: dict[str, None] = {}
     count = stale = 0
     hashes: dict[int, str | None] = {}
-    valid: dict[tuple[str, str], bool] = {}
+    valid: dict[Checkpoint, bool] = dict(checked or {})
     for source, item in items:
         if isinstance(item, WitnessRefused):
             cp = item.offered
@@ -205,16 +214,13 @@ def check_witnesses(
     return WitnessReport(count, tuple(names), first, stale)
 
 
-def _cosignature_valid(c: Cosigned, valid: dict[tuple[str, str], bool]) -> bool:
+def _cosignature_valid(c: Cosigned, valid: dict[Checkpoint, bool]) -> bool:
     """`checkpoints.cosignature_valid`, checking each checkpoint's own signature once however
-    many witnesses cosigned it."""
+    many witnesses cosigned it (and not again when the journal's walk checked it)."""
     cp = c.checkpoint
-    key = (cp.signature, cp.head_hash)
-    if key not in valid:
-        valid[key] = checkpoint_valid(cp)
-    return valid[key] and verify_signature(
-        c.witness_key, cosignature_message(cp, c.ts), c.signature
-    )
+    if cp not in valid:
+        valid[cp] = checkpoint_valid(cp)
+    return valid[cp] and verify_signature(c.witness_key, cosignature_message(cp, c.ts), c.signature)
 
 
 def _hash_at(
