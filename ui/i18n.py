@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QObject, QTranslator
 
 from command.errors import BatonError
+
+if TYPE_CHECKING:
+    from command.scenarios.scenario import Scenario
 
 I18N_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
@@ -64,6 +68,8 @@ def marked(text: object) -> str:
 # Chinese names a scenario gives ("zone:<id>", "station:<id>", "incident", "playbook:<id>",
 # "reason:<id>"): views show them when the language is Chinese (see `local_name`)
 _names_zh: dict[str, str] = {}
+# English names the events do not carry ("playbook:<id>": the playbook's title), see `local_name`
+_names_en: dict[str, str] = {}
 
 
 def local(en: str, zh: str = "") -> str:
@@ -71,16 +77,25 @@ def local(en: str, zh: str = "") -> str:
     return zh if zh and current_language() == "zh_CN" else en
 
 
-def set_names_zh(names: Mapping[str, str]) -> None:
-    """Use the scenario's Chinese names (keys as in `Scenario.names_zh`) from now on."""
+def set_names_zh(names: Mapping[str, str], en: Mapping[str, str] | None = None) -> None:
+    """Use the scenario's Chinese names (keys as in `Scenario.names_zh`) and English names
+    (`en`, same keys) from now on; the names set before are forgotten."""
     _names_zh.clear()
     _names_zh.update(names)
+    _names_en.clear()
+    _names_en.update(en or {})
+
+
+def use_scenario_names(scenario: Scenario) -> None:
+    """Show `scenario`'s names: its Chinese names in the Chinese UI, and its playbooks by their
+    titles (suggestions carry only the playbook's id)."""
+    set_names_zh(scenario.names_zh, {f"playbook:{p.id}": p.title for p in scenario.playbooks})
 
 
 def local_name(key: str, en: str) -> str:
-    """The name under `key` ("station:police") in the current language (`en` when the
-    scenario gives no Chinese name)."""
-    return local(en, _names_zh.get(key, ""))
+    """The name under `key` ("station:police") in the current language (the scenario's English
+    name under `key`, else `en`, when the scenario gives no Chinese name)."""
+    return local(_names_en.get(key, en), _names_zh.get(key, ""))
 
 
 def playbook_reason(playbook: str, reason: str, zone: str | None = None) -> str:

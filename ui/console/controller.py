@@ -79,7 +79,7 @@ def configure_window(window: ConsoleWindow, scenario: Scenario) -> None:
     from ui.console import numbers, qtmodels
     from ui.console.mapdata import scenario_context, scenario_zones
 
-    i18n.set_names_zh(scenario.names_zh)  # Chinese names shown when the UI is Chinese
+    i18n.use_scenario_names(scenario)  # Chinese names, playbook titles
     numbers.set_metric_formats(numbers.metric_formats(scenario))  # units and state words
     window.set_zone_shapes(scenario_zones(scenario))  # the replay window draws the same
     window.map.set_context(scenario_context(scenario))

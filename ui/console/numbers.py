@@ -136,6 +136,12 @@ def title_plots(plots: LivePlots, units: Mapping[str, str]) -> None:
             plots.plot(metric).setTitle(title, size="9pt", color=th.plot_fg)
 
 
+def unbroken(text: str) -> str:
+    """`text` that a word-wrapping label never breaks ("1小时26分" stays on one line): word
+    joiners between its characters, no-break spaces for its spaces."""
+    return "\u2060".join(text.replace(" ", "\u00a0"))
+
+
 def short_id(full: str) -> str:
     """The short form of an order (or any ULID) id shown in every view: its last 6 characters
     (the random part, so two orders of the same second still differ)."""

@@ -43,6 +43,7 @@ from command.lifecycle import OrderState
 from protocols.centre_commands import UplinkState
 from ui import theme
 from ui.console.dialogs import DecisionDialog, ReasonDialog
+from ui.console.numbers import unbroken
 from ui.console.qtmodels import (
     KEY_ROLE,
     SORT_ROLE,
@@ -234,13 +235,15 @@ class IncidentHeader(QFrame):
                 self.tr("Delegated by %1 · scope %2 · %3 left")
                 .replace("%1", issuer)
                 .replace("%2", self._scope_summary() or self.tr("all"))
-                .replace("%3", duration(left) if left is not None else "∞")
+                # time left is never split over two lines ("1小时26|分")
+                .replace("%3", unbroken(duration(left)) if left is not None else "∞")
             )
         else:
             deleg = self.tr("No delegation received")
         self.delegation.setText(deleg)
         # The header stays one short line; the full scope is one hover away.
-        self.delegation.setToolTip(f"{deleg}\n{m.scope_text()}" if m.issuer else deleg)
+        plain = deleg.replace("\u2060", "")
+        self.delegation.setToolTip(f"{plain}\n{m.scope_text()}" if m.issuer else plain)
         th = theme.current()
         link_up = m.link_up if self.live_link is None else self.live_link
         outbox = m.outbox if self.live_outbox is None else self.live_outbox

@@ -321,7 +321,7 @@ class ReplayWindow(ConsoleWindow):
         if scenario is None:
             self.set_zone_shapes(zone_shapes(self.opened))
             return
-        i18n.set_names_zh(scenario.names_zh)
+        i18n.use_scenario_names(scenario)  # Chinese names, playbook titles
         set_metric_formats(metric_formats(scenario))
         ids = [str(z["id"]) for z in self._incident.get("zones", [])]
         self.set_zone_shapes(scenario_zones(scenario, ids or None) or zone_shapes(self.opened))

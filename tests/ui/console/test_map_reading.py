@@ -293,3 +293,15 @@ def test_a_zone_without_thresholds_is_not_rated_never_green(
     finally:
         window.timer.stop()
         window.plots.timer.stop()
+
+
+def test_suggestions_name_their_playbook_by_its_title(qapp: QApplication) -> None:
+    sc = load_scenario("typhoon")
+    i18n.use_scenario_names(sc)
+    playbook = sc.playbooks[0]
+    assert i18n.local_name(f"playbook:{playbook.id}", playbook.id) == playbook.title
+    i18n.set_language(qapp, "zh_CN")
+    assert (
+        i18n.local_name(f"playbook:{playbook.id}", playbook.id)
+        == sc.names_zh[f"playbook:{playbook.id}"]
+    )

@@ -93,7 +93,7 @@ def test_events_fill_tables_header_map_and_banner(window: ConsoleWindow, mk: Eve
     assert window.stations_model.rowCount() == 2  # both stations of the incident
     assert window.map.zone_brush("north") == QColor(theme.LIGHT.risk[4])
     assert "district" in window.header.delegation.text()
-    assert "1h59m" in window.header.delegation.text()
+    assert "1h59m" in window.header.delegation.text().replace("\u2060", "")  # (word joiners)
     assert "Outbox: 1" in window.header.link.text()
     window.apply_events(
         [
