@@ -538,6 +538,8 @@ class OrdersPanel(QWidget):
 class SuggestionsPanel(QWidget):
     """Playbook suggestions with approve / edit / dismiss (with reason) buttons."""
 
+    AGE_COLUMN = 5  # the model's "Age" column, shown second
+
     approve_requested = Signal(str)
     edit_requested = Signal(str)
     dismiss_requested = Signal(str, str)
@@ -546,6 +548,9 @@ class SuggestionsPanel(QWidget):
         super().__init__()
         self.model = model
         self.table = make_table(model, "suggestionsTable", stretch=2)
+        # the age beside the time: in a narrow dock the commander still sees how old it is
+        header = self.table.horizontalHeader()
+        header.moveSection(header.visualIndex(self.AGE_COLUMN), 1)
         self.approve = QPushButton()
         self.approve.setObjectName("approveSuggestion")
         self.edit = QPushButton()

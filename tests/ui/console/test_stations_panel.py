@@ -1,5 +1,5 @@
-"""The stations panel in a narrow dock: the name gives way, link state and last heard stay whole
-and in view (in English and Chinese)."""
+"""Panels in a narrow dock: the stations' name gives way, link state and last heard stay whole
+and in view (in English and Chinese); a suggestion's age is shown beside its time."""
 
 from __future__ import annotations
 
@@ -66,3 +66,16 @@ def test_narrow_dock_keeps_link_and_last_heard_and_elides_the_name(
     assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) in NAMES.values()
     heard = str(model.index(2, 2).data())
     assert ("h" in heard) if language == "en" else ("小时" in heard)
+
+
+def test_suggestion_age_is_shown_beside_its_time(qtbot: QtBot) -> None:
+    from ui.console.panels import SuggestionsPanel
+    from ui.console.qtmodels import SuggestionsTableModel
+
+    state = IncidentState()
+    view = SuggestionsPanel(SuggestionsTableModel(state.suggestions, lambda: NOW))
+    qtbot.addWidget(view)
+    header = view.table.horizontalHeader()
+    age = view.table.model().headerData(view.AGE_COLUMN, Qt.Orientation.Horizontal)
+    assert age == "Age"
+    assert header.visualIndex(view.AGE_COLUMN) == 1
