@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QTabBar,
     QTableView,
     QTableWidget,
@@ -121,6 +122,7 @@ class ReplayWindow(ConsoleWindow):
             plot_fps=plot_fps,
         )
         self.setObjectName("replayWindow")
+        self.incident_clock.set_zone(self.tz)  # T in the incident's zone, as the console shows
         self._incident = inc
         self._bind_fold()
         self._reset_header(self.state)
@@ -294,6 +296,10 @@ class ReplayWindow(ConsoleWindow):
         self.badge = QLabel()
         self.badge.setObjectName("integrityBadge")
         self.badge.setMargin(4)
+        # long verdicts (many witnesses) wrap instead of widening the window past the screen
+        self.badge.setWordWrap(True)
+        self.badge.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.badge.setMinimumWidth(240)
         bar = QToolBar(self)
         bar.setObjectName("timelineToolBar")
         bar.setMovable(False)

@@ -243,6 +243,19 @@ def test_times_in_the_incident_zone(qtbot: QtBot, loaded: LoadedJournal) -> None
     assert i is not None
     issued = w.orders_model.data(w.orders_model.index(i, 5))
     assert issued == shanghai.strftime("%H:%M:%S")
+    clock = w.incident_clock.text()  # the header's clock too, as the console shows it
+    assert clock.startswith(
+        datetime.fromtimestamp(ISSUED_AT + 50, ZoneInfo("Asia/Shanghai")).strftime("%H:%M:%S")
+    )
+    assert "UTC+08:00" in clock
+
+
+def test_a_long_integrity_verdict_wraps_and_never_widens_the_window(
+    qtbot: QtBot, loaded: LoadedJournal
+) -> None:
+    w = window(qtbot, loaded, verdict=(False, "NOT intact: " + "seq 12 hash mismatch; " * 20))
+    assert w.badge.wordWrap()
+    assert w.minimumSizeHint().width() < 1400
 
 
 def test_plots_hold_observations_up_to_t(qtbot: QtBot, loaded: LoadedJournal) -> None:
