@@ -110,7 +110,7 @@ class JournalCore:
         journal._closed = False
         journal._readonly = True
         journal._head = store.last_event() or (0, GENESIS)
-        journal._rows = projections.MemoRows(store)  # never writes, so never memoises a row
+        journal._rows = projections.MemoRows(store, remember=False)  # another process writes
         journal._recent = deque(maxlen=0)  # another connection writes: always ask the file
         journal._fresh = []
         journal._checkpointer = None
@@ -227,12 +227,12 @@ class JournalCore:
         except BaseException:
             with suppress(JournalError):  # the first error is the one to report
                 self._store.rollback()
+            self._rows.clear()
             self._head = self._store.last_event() or (0, GENESIS)
             self._restore_run(saved)
             raise
         finally:
             self._depth = 0
-            self._rows.clear()
             self._fresh = []
 
     def _committed(self, events: list[Event]) -> None:

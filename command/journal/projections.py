@@ -52,15 +52,19 @@ class Rows(Protocol):
 
 
 class MemoRows:
-    """The writer's projection rows through a small memo of rows it has just read (and of keys
-    it knows are absent), so an ack's step reads its order once, not once for the check and
-    again for the projection. Rows come back as shallow copies (change only top-level fields);
-    `put_row` forgets its row; the journal clears the memo when a transaction ends."""
+    """The writer's projection rows through a small memo: the order rows it wrote or read, and
+    keys it knows are absent, so an ack's step finds its order without a query or JSON parsing
+    and a burst of new orders asks no SELECT per order. Only the journal's one writer changes
+    the rows, and every change comes through `put_row`, so the memo stays true across commits;
+    the journal clears it when a transaction rolls back. Rows come back as shallow copies
+    (change only top-level fields). A read-only journal (`remember=False`) always asks."""
 
     _LIMIT = 4096
+    _WRITTEN = frozenset({"orders"})  # tables whose written rows are kept
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, remember: bool = True) -> None:
         self.store = store
+        self.remember = remember
         self._rows: dict[tuple[str, str], Row | None] = {}
         self._open: dict[str, list[Row]] = {}  # table -> its open rows (escalations)
 
@@ -71,14 +75,19 @@ class MemoRows:
             row = memo[(table, key)]
         else:
             row = self.store.get_row(table, key)
-            if row is not None:
-                if len(memo) >= self._LIMIT:
-                    memo.clear()
-                memo[(table, key)] = row
+            if row is not None and self.remember:
+                self._keep(table, key, row)
         return None if row is None else dict(row)
+
+    def _keep(self, table: str, key: str, row: Row | None) -> None:
+        if len(self._rows) >= self._LIMIT:
+            self._rows.clear()
+        self._rows[(table, key)] = row
 
     def absent(self, table: str, keys: Iterable[str]) -> None:
         """Remember that `keys` have no row in `table` (the caller has just asked the store)."""
+        if not self.remember:
+            return
         if len(self._rows) >= self._LIMIT:
             self._rows.clear()
         self._rows.update(((table, key), None) for key in keys)
@@ -88,17 +97,21 @@ class MemoRows:
         asked of the store once until the table is written)."""
         rows = self._open.get(table)
         if rows is None:
-            rows = self._open[table] = self.store.select_rows(table, open=True)
+            rows = self.store.select_rows(table, open=True)
+            if self.remember:
+                self._open[table] = rows
         return [dict(row) for row in rows]
 
     def put_row(self, table: str, key: str, row: Row) -> None:
-        """Write through to the store."""
+        """Write through to the store (an order row is kept as written)."""
         self._rows.pop((table, key), None)
         self._open.pop(table, None)
         self.store.put_row(table, key, row)
+        if table in self._WRITTEN and self.remember:
+            self._keep(table, key, dict(row))
 
     def clear(self) -> None:
-        """Forget everything (a transaction ended or rolled back)."""
+        """Forget everything (a transaction rolled back)."""
         self._rows.clear()
         self._open.clear()
 

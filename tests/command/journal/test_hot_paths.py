@@ -131,3 +131,19 @@ def test_a_transaction_larger_than_the_memory_reads_the_store(
     assert [e.hash for e in journal.events(after_seq=8)] == [
         r.hash for r in journal.store.select_events(8, None)
     ]
+
+
+def test_an_ack_after_the_burst_finds_its_order_without_asking_the_store(
+    journal: Journal, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issued = journal.issue_orders(_pairs(clock, 3))
+
+    def no_reads(table: str, key: str) -> None:
+        raise AssertionError(f"read {table} {key} again")
+
+    monkeypatch.setattr(journal.store, "get_row", no_reads)
+    for item in issued:
+        assert journal.step_if(item.order.id, Step.DELIVER, OrderState.ISSUED, actor="st0")
+    assert journal.step_if(issued[0].order.id, Step.DELIVER, OrderState.ISSUED, actor="st0") is None
+    monkeypatch.undo()
+    assert fold(journal.events()) == journal.projection_tables()
