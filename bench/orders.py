@@ -75,6 +75,7 @@ class OrderRig:
     console: Engine
     stations: dict[str, Engine]
     delivered: queue.SimpleQueue[tuple[str, float]]
+    station_pids: tuple[int, ...] = ()  # the station processes of a `process_rig`
 
     def issue(self, station: str, n: int) -> str:
         """Issue one order (returns its id once journaled and sent)."""
@@ -349,7 +350,7 @@ def process_rig(
             if time.monotonic() > deadline:
                 raise RuntimeError("stations did not come online within 30 s")
             time.sleep(0.02)
-        yield OrderRig(console, {}, delivered)
+        yield OrderRig(console, {}, delivered, tuple(child.pid for child in children))
     finally:
         for child in children:
             _stop_child(child)
@@ -379,18 +380,20 @@ def burst_processes(
     witnessed: bool = True,
 ) -> dict[str, Any]:
     """P2 as in the field: `stations` stations in `processes` processes, the console engine in
-    this one; orders/s durably acknowledged (console journaled every `order.deliver`) and the
-    console process's CPU per order (the bench's main thread only waits)."""
+    this one; orders/s durably acknowledged (console journaled every `order.deliver`), the
+    console process's CPU per order (the bench's main thread only waits) and, where /proc has
+    it, the station processes' CPU per order (all of them together)."""
     ids = [f"st-{i:03d}" for i in range(stations)]
     rates: list[float] = []
-    cpu_ms: list[float] = []
+    cpu_us: list[float] = []
+    station_us: list[float] = []
     with (
         tempfile.TemporaryDirectory(dir=directory) as tmp,
         process_rig(Path(tmp), ids, processes, witnessed=witnessed) as rig,
     ):
         for run in range(runs):
             drafts = [draft(ids[i % stations], i) for i in range(orders)]
-            c0 = _cpu()
+            c0, s0 = _cpu(), _children_cpu(rig.station_pids)
             t0 = time.perf_counter()
             issued = rig.console.call_sync(
                 IssueOrders(tuple(drafts), decision=f"burst {run}", rationale="bench"), timeout=60
@@ -403,11 +406,16 @@ def burst_processes(
                 if got in waiting:
                     waiting.discard(got)
                     last = at
-            cpu_ms.append((_cpu() - c0) * 1000.0 / orders)
+            cpu_us.append((_cpu() - c0) * 1e6 / orders)
+            s1 = _children_cpu(rig.station_pids)
+            if s0 is not None and s1 is not None:
+                station_us.append((s1 - s0) * 1e6 / orders)
             rates.append(orders / (last - t0))
     return {
         "rate": asdict(Rate.of_runs("orders/s", rates)),
-        "console_cpu_ms_per_order": statistics.median(cpu_ms),
+        "console_cpu_us_per_order": statistics.median(cpu_us),
+        "console_cpu_us_runs": cpu_us,
+        "stations_cpu_us_per_order": statistics.median(station_us) if station_us else None,
         "processes": 1 + processes,
         "stations_per_process": -(-stations // processes),
     }
@@ -416,6 +424,19 @@ def burst_processes(
 def _cpu() -> float:
     t = os.times()
     return t.user + t.system
+
+
+def _children_cpu(pids: tuple[int, ...]) -> float | None:
+    """User + system seconds of the processes `pids` so far (Linux /proc), None elsewhere."""
+    total = 0.0
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
 
 
 def threads_now() -> int:

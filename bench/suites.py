@@ -129,7 +129,9 @@ def burst_figure(quick: bool, floors: dict[str, Any]) -> Figure:
         {
             "orders/s": rate,
             "runs": list(p2["rate"]["runs"]),
-            "console CPU ms per order": p2["console_cpu_ms_per_order"],
+            "console CPU µs per order": p2["console_cpu_us_per_order"],
+            "station processes CPU µs per order": p2.get("stations_cpu_us_per_order"),
+            "console-CPU bound orders/s (one core)": 1e6 / p2["console_cpu_us_per_order"],
             "ratio to J2 console-side journal": rate / j2,
         },
         {
@@ -143,8 +145,9 @@ def burst_figure(quick: bool, floors: dict[str, Any]) -> Figure:
             f"child processes ({p2['stations_per_process']} each, own zmq contexts and file "
             "journals), CURVE on loopback; orders issued in one commit, receipts and acks "
             "group-committed per poll turn; console CPU = bench process user+sys over the "
-            "burst / orders. Floor J2 = issue_orders + record_steps on a bare console "
-            "journal, same sizes, same run"
+            "burst / orders (station processes: their /proc user+sys, all together). "
+            "Floor J2 = issue_orders + record_steps on a bare console journal, same sizes, "
+            "same run"
         ),
     )
 

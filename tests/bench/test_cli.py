@@ -83,7 +83,8 @@ def _fake_orders(monkeypatch: pytest.MonkeyPatch, mqtt_result: dict[str, Any] | 
         "burst_processes",
         lambda *a, **k: {
             "rate": {"median": 6000.0, "runs": (6000.0,)},
-            "console_cpu_ms_per_order": 0.1,
+            "console_cpu_us_per_order": 100.0,
+            "stations_cpu_us_per_order": 90.0,
             "processes": 6,
             "stations_per_process": 10,
         },
