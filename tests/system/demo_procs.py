@@ -10,10 +10,17 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MARK = "BATON_TEST_DEMO_MARK"
+# The session's shared typhoon run (tests/system/conftest.py). 240x for 35 wall s: the ferry alert
+# (scenario minute 45) comes 11 s in, the tunnel-lane order is accepted and completed well before
+# the end, and the journals hold a few interval checkpoints (every 10 wall s), each cosigned by
+# the peers.
+TYPHOON_ARGS = ("typhoon", "--headless", "--speed", "240", "--duration", "35")
+TYPHOON_TIMEOUT_S = 180.0
 
 
 def new_mark() -> str:
@@ -70,3 +77,39 @@ def finish(process: subprocess.Popen[bytes], timeout: float) -> int:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
         raise AssertionError(f"baton demo did not end within {timeout:g} s") from None
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """A finished `baton demo` run: exit code, output, and where its files went."""
+
+    code: int
+    output: str
+    directory: Path  # holds data/ (keys), run/ (journals) and demo.log
+
+    @property
+    def run_dir(self) -> Path:
+        """The run folder: console.sqlite, stations/, logs/."""
+        return self.directory / "run"
+
+    @property
+    def console(self) -> Path:
+        """The console journal."""
+        return self.run_dir / "console.sqlite"
+
+
+def run_demo(directory: Path, argv: Sequence[str], timeout: float) -> DemoRun:
+    """`baton demo ARGV... --data-dir DIR/data --journal DIR/run/console.sqlite` to its end
+    (within `timeout`), failing if any of its processes is left behind."""
+    directory.mkdir(parents=True, exist_ok=True)
+    mark = new_mark()
+    log = directory / "demo.log"
+    console = directory / "run" / "console.sqlite"
+    argv = [*argv, "--data-dir", str(directory / "data"), "--journal", str(console)]
+    process = start_demo(argv, mark, log)
+    try:
+        code = finish(process, timeout)
+        assert marked(mark) == [], "processes left behind by baton demo"
+    finally:
+        kill_marked(mark)
+    return DemoRun(code, log.read_text(encoding="utf-8", errors="replace"), directory)

@@ -1,4 +1,4 @@
-"""`baton demo typhoon --headless --speed 120 --duration 60`, checked end to end in its journals.
+"""`baton demo typhoon --headless --speed 240 --duration 35`, checked end to end in its journals.
 
 The ferry-suspension alert arrives, the tunnel-lane suggestion is approved by the autopilot, and
 the traffic police station receives, accepts and completes the order, seen in both the console's
@@ -6,52 +6,28 @@ and the station's journal; every journal verifies and no process is left.
 
 The scenario's traffic police operator declines 5% of orders (by order id, which is random), so
 a run in which the station declined the tunnel-lane order is run once more (the decline itself is
-checked to be the operator's, in both journals).
+checked to be the operator's, in both journals). The run is the session's `typhoon_run`
+(tests/system/conftest.py), which the journal attacks copy too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from command.journal import Journal, verify_journal
-from tests.system.demo_procs import finish, kill_marked, marked, new_mark, start_demo
+from tests.system.demo_procs import TYPHOON_ARGS, TYPHOON_TIMEOUT_S, DemoRun, run_demo
 
 pytestmark = pytest.mark.system
 
-ARGS = ["typhoon", "--headless", "--speed", "120", "--duration", "60"]
-TIMEOUT_S = 180.0
 PLAYBOOK = "ferry_suspension_tunnel_lane"
 STATION = "traffic_police"
 KIND = "open_lane_non_motorised"
 
 
-@dataclass
-class Run:
-    """One demo run: exit code, output and journals."""
-
-    code: int
-    output: str
-    console: Path
-    station: Path
-
-
-def _run(directory: Path) -> Run:
-    directory.mkdir(parents=True)
-    mark = new_mark()
-    console = directory / "run" / "console.sqlite"
-    log = directory / "demo.log"
-    argv = [*ARGS, "--data-dir", str(directory / "data"), "--journal", str(console)]
-    process = start_demo(argv, mark, log)
-    try:
-        code = finish(process, TIMEOUT_S)
-        assert marked(mark) == [], "processes left behind by baton demo"
-    finally:
-        kill_marked(mark)
-    output = log.read_text(encoding="utf-8", errors="replace")
-    return Run(code, output, console, console.parent / "stations" / f"{STATION}.sqlite")
+def _station(run: DemoRun) -> Path:
+    return run.run_dir / "stations" / f"{STATION}.sqlite"
 
 
 def _kinds(path: Path, order_id: str) -> list[str]:
@@ -88,19 +64,19 @@ def _tunnel_order(path: Path) -> str:
         journal.close()
 
 
-def test_typhoon_demo_end_to_end(tmp_path: Path) -> None:
-    run = _run(tmp_path / "first")
+def test_typhoon_demo_end_to_end(typhoon_run: DemoRun, tmp_path: Path) -> None:
+    run = typhoon_run  # the session's run (tests/system/conftest.py), read only
     assert run.code == 0, run.output
     order_id = _tunnel_order(run.console)
-    if "order.decline" in _kinds(run.station, order_id):
+    if "order.decline" in _kinds(_station(run), order_id):
         # The simulated operator's 5% decline: legitimate, journaled at both ends; run again.
         assert "order.decline" in _kinds(run.console, order_id)
-        run = _run(tmp_path / "second")
+        run = run_demo(tmp_path / "second", TYPHOON_ARGS, TYPHOON_TIMEOUT_S)
         assert run.code == 0, run.output
         order_id = _tunnel_order(run.console)
 
     console = _kinds(run.console, order_id)
-    station = _kinds(run.station, order_id)
+    station = _kinds(_station(run), order_id)
     for kind in ("order.issued", "order.deliver", "order.accept", "order.complete"):
         assert kind in console, (kind, console)
     for kind in ("order.received", "order.accept", "order.complete"):
@@ -109,7 +85,7 @@ def test_typhoon_demo_end_to_end(tmp_path: Path) -> None:
     assert station.index("order.accept") < station.index("order.complete")
     assert "order.rejected" not in station
 
-    for path in (run.console, run.station):
+    for path in (run.console, _station(run)):
         result = verify_journal(path)
         assert result.ok, result.summary(path)
     assert "All journals verify." in run.output

@@ -1,11 +1,11 @@
 """Attacks on the journals of a real headless demo run, each caught by `baton verify`.
 
-One `baton demo typhoon --headless` run per module (console, five station processes, the feed
-simulator; each journal checkpoints and is witnessed by its peers over the wire); every test
-copies the run folder and tampers with its copy: edit, delete, truncate, rewrite-and-drop the
-checkpoints, rewrite-and-re-sign with the commander's own key (in the data dir), edit a station
-journal, re-queue an outbox row, edit the orders table. The untouched copy verifies, also as
-`baton verify RUN_DIR`.
+One `baton demo typhoon --headless` run per session (`typhoon_run` in tests/system/conftest.py:
+console, five station processes, the feed simulator; each journal checkpoints and is witnessed by
+its peers over the wire); every test copies the run folder and tampers with its copy: edit,
+delete, truncate, rewrite-and-drop the checkpoints, rewrite-and-re-sign with the commander's own
+key (in the data dir), edit a station journal, re-queue an outbox row, edit the orders table.
+The untouched copy verifies, also as `baton verify RUN_DIR`.
 """
 
 from __future__ import annotations
@@ -30,11 +30,7 @@ from command.journal.verify_witness import CONTRADICTED, TRUNCATED
 from command.vocabulary import Kind
 from tests.command.journal.forge import body_of, rewrite_and_resign
 from tests.command.journal.helpers import tamper
-from tests.system.demo_procs import ROOT, finish, kill_marked, marked, new_mark, start_demo
-
-ARGS = ["typhoon", "--headless", "--speed", "240", "--duration", "35"]
-# 35 wall s: a few interval checkpoints (every 10 wall s), each cosigned by the peers
-TIMEOUT_S = 180.0
+from tests.system.demo_procs import ROOT, DemoRun
 
 
 @dataclass(frozen=True)
@@ -56,20 +52,10 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """One headless demo run for the whole module (journals closed when it returns)."""
-    directory = tmp_path_factory.mktemp("attacks")
-    mark = new_mark()
-    console = directory / "run" / "console.sqlite"
-    argv = [*ARGS, "--data-dir", str(directory / "data"), "--journal", str(console)]
-    process = start_demo(argv, mark, directory / "demo.log")
-    try:
-        code = finish(process, TIMEOUT_S)
-        assert marked(mark) == [], "processes left behind by baton demo"
-    finally:
-        kill_marked(mark)
-    assert code == 0, (directory / "demo.log").read_text(errors="replace")[-2000:]
-    return Run(console.parent, directory / "data" / "typhoon")
+def demo(typhoon_run: DemoRun) -> Run:
+    """The session's headless typhoon run (tests/system/conftest.py; journals closed)."""
+    assert typhoon_run.code == 0, typhoon_run.output[-2000:]
+    return Run(typhoon_run.run_dir, typhoon_run.directory / "data" / "typhoon")
 
 
 @pytest.fixture
