@@ -867,87 +867,87 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../ui/console/window.py" line="338"/>
+        <location filename="../../ui/console/window.py" line="344"/>
         <source>Baton — command console</source>
         <translation>Baton — 现场指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="340"/>
+        <location filename="../../ui/console/window.py" line="346"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="341"/>
+        <location filename="../../ui/console/window.py" line="347"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="342"/>
+        <location filename="../../ui/console/window.py" line="348"/>
         <source>Suggestions</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="343"/>
+        <location filename="../../ui/console/window.py" line="349"/>
         <source>Decision log</source>
         <translation>决策日志</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="344"/>
+        <location filename="../../ui/console/window.py" line="350"/>
         <source>Live metrics</source>
         <translation>实时指标</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="345"/>
+        <location filename="../../ui/console/window.py" line="351"/>
         <source>Alert board</source>
         <translation>预警信息板</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="349"/>
+        <location filename="../../ui/console/window.py" line="355"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="350"/>
+        <location filename="../../ui/console/window.py" line="356"/>
         <source>&amp;Command</source>
         <translation>指挥(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="352"/>
+        <location filename="../../ui/console/window.py" line="358"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="353"/>
+        <location filename="../../ui/console/window.py" line="359"/>
         <source>&amp;Keyboard shortcuts…</source>
         <translation>快捷键(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="354"/>
+        <location filename="../../ui/console/window.py" line="360"/>
         <source>Next panel</source>
         <translation>下一个面板</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="355"/>
+        <location filename="../../ui/console/window.py" line="361"/>
         <source>Previous panel</source>
         <translation>上一个面板</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="363"/>
+        <location filename="../../ui/console/window.py" line="369"/>
         <source>Answer &amp;SITREP…</source>
         <translation>报送态势报告(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="536"/>
+        <location filename="../../ui/console/window.py" line="542"/>
         <source>Select one of your own issued alerts on the alert board first.</source>
         <translation>请先在预警信息板上选择一条本指挥台发布的预警。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="625"/>
+        <location filename="../../ui/console/window.py" line="631"/>
         <source>This suggestion was made %1. The picture may have changed. Approve it?</source>
         <translation>该建议生成于%1，态势可能已发生变化。仍要批准吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="633"/>
+        <location filename="../../ui/console/window.py" line="639"/>
         <source>Approve a stale suggestion?</source>
         <translation>批准过时的建议？</translation>
     </message>
@@ -977,42 +977,42 @@
         <translation>深色(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="356"/>
+        <location filename="../../ui/console/window.py" line="362"/>
         <source>New &amp;order…</source>
         <translation>新建指令(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="357"/>
+        <location filename="../../ui/console/window.py" line="363"/>
         <source>New &amp;decision…</source>
         <translation>新建决策(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="358"/>
+        <location filename="../../ui/console/window.py" line="364"/>
         <source>&amp;Approve selected suggestion</source>
         <translation>批准所选建议(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="359"/>
+        <location filename="../../ui/console/window.py" line="365"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="360"/>
+        <location filename="../../ui/console/window.py" line="366"/>
         <source>Ac&amp;knowledge (escalation or order)</source>
         <translation>确认（升级告警或指令）(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="361"/>
+        <location filename="../../ui/console/window.py" line="367"/>
         <source>&amp;Public alert…</source>
         <translation>公众预警(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="362"/>
+        <location filename="../../ui/console/window.py" line="368"/>
         <source>&amp;Update or cancel the selected alert…</source>
         <translation>更新或撤销所选预警(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="365"/>
+        <location filename="../../ui/console/window.py" line="371"/>
         <source>Focus zone %1</source>
         <translation>聚焦区域 %1</translation>
     </message>
@@ -1141,17 +1141,17 @@
 <context>
     <name>DecisionsPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="701"/>
+        <location filename="../../ui/console/panels.py" line="709"/>
         <source>&amp;New entry…</source>
         <translation>新建条目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="702"/>
+        <location filename="../../ui/console/panels.py" line="710"/>
         <source>New decision (Ctrl+D)</source>
         <translation>新建决策 (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="703"/>
+        <location filename="../../ui/console/panels.py" line="711"/>
         <source>&amp;Correct…</source>
         <translation>更正(&amp;C)…</translation>
     </message>
@@ -1177,17 +1177,17 @@
 <context>
     <name>EscalationBanner</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="302"/>
+        <location filename="../../ui/console/panels.py" line="305"/>
         <source>refused by station: %1</source>
         <translation>被站点拒收：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="331"/>
+        <location filename="../../ui/console/panels.py" line="334"/>
         <source>Acknowledge (Ctrl+K)</source>
         <translation>确认 (Ctrl+K)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/console/panels.py" line="334"/>
+        <location filename="../../ui/console/panels.py" line="337"/>
         <source>%n item(s) to acknowledge</source>
         <translation>
             <numerusform>%n 项待确认</numerusform>
@@ -1271,79 +1271,79 @@
 <context>
     <name>IncidentHeader</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="228"/>
+        <location filename="../../ui/console/panels.py" line="229"/>
         <source>No incident</source>
         <translation>无事件</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="230"/>
+        <location filename="../../ui/console/panels.py" line="231"/>
         <source>Delegation REVOKED by %1</source>
         <translation>授权已被 %1 撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="234"/>
+        <location filename="../../ui/console/panels.py" line="235"/>
         <source>Delegated by %1 · scope %2 · %3 left</source>
         <translation>授权方 %1 · 范围：%2 · 剩余%3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="160"/>
         <location filename="../../ui/console/panels.py" line="161"/>
-        <location filename="../../ui/console/panels.py" line="236"/>
+        <location filename="../../ui/console/panels.py" line="162"/>
+        <location filename="../../ui/console/panels.py" line="237"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="166"/>
+        <location filename="../../ui/console/panels.py" line="167"/>
         <source>%1 stations · %2 order kinds · %3 zones</source>
         <translation>站点 %1 · 指令类型 %2 · 区域 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="194"/>
+        <location filename="../../ui/console/panels.py" line="195"/>
         <source>Centre: connected · shipped #%1 of #%2</source>
         <translation>指挥中心：已连接 · 已上报至 #%1（共 #%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="201"/>
+        <location filename="../../ui/console/panels.py" line="202"/>
         <source>Centre: offline · %1 events waiting</source>
         <translation>指挥中心：离线 · %1 条事件待上报</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="210"/>
+        <location filename="../../ui/console/panels.py" line="211"/>
         <source>SITREP requested by %1, due %2</source>
         <translation>%1 要求报送态势报告，截止 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="216"/>
+        <location filename="../../ui/console/panels.py" line="217"/>
         <source>OVERDUE</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="240"/>
+        <location filename="../../ui/console/panels.py" line="242"/>
         <source>No delegation received</source>
         <translation>尚未收到授权</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="248"/>
+        <location filename="../../ui/console/panels.py" line="251"/>
         <source>Link: —</source>
         <translation>连接：—</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="251"/>
+        <location filename="../../ui/console/panels.py" line="254"/>
         <source>Link: online</source>
         <translation>连接：在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="254"/>
+        <location filename="../../ui/console/panels.py" line="257"/>
         <source>%1 waiting</source>
         <translation>%1 条待回复</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="257"/>
+        <location filename="../../ui/console/panels.py" line="260"/>
         <source>Link: OFFLINE</source>
         <translation>连接：离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="259"/>
+        <location filename="../../ui/console/panels.py" line="262"/>
         <source>Outbox: %1</source>
         <translation>待发：%1</translation>
     </message>
@@ -1419,7 +1419,7 @@
 <context>
     <name>JournalFailedBanner</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="377"/>
+        <location filename="../../ui/console/panels.py" line="380"/>
         <source>JOURNAL FAILED — nothing more can be issued: %1</source>
         <translation>日志写入失败 — 无法再下达任何指令：%1</translation>
     </message>
@@ -1694,17 +1694,17 @@
 <context>
     <name>OrdersPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="522"/>
+        <location filename="../../ui/console/panels.py" line="525"/>
         <source>Filter orders: station, kind, zone, state…</source>
         <translation>筛选指令：站点、类型、区域、状态…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="523"/>
+        <location filename="../../ui/console/panels.py" line="526"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="526"/>
+        <location filename="../../ui/console/panels.py" line="529"/>
         <source>Open only</source>
         <translation>仅未完成</translation>
     </message>
@@ -1901,181 +1901,187 @@
 <context>
     <name>ReplayWindow</name>
     <message>
-        <location filename="../../ui/review/window.py" line="217"/>
-        <location filename="../../ui/review/window.py" line="687"/>
+        <location filename="../../ui/review/window.py" line="220"/>
+        <location filename="../../ui/review/window.py" line="722"/>
         <source>Escalations</source>
         <translation>升级告警</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="218"/>
-        <location filename="../../ui/review/window.py" line="688"/>
+        <location filename="../../ui/review/window.py" line="221"/>
+        <location filename="../../ui/review/window.py" line="723"/>
         <source>Decision snapshot</source>
         <translation>决策快照</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="518"/>
+        <location filename="../../ui/review/window.py" line="526"/>
         <source>open</source>
         <translation>未解除</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="546"/>
+        <location filename="../../ui/review/window.py" line="554"/>
         <source>Select a decision to see the picture it stored.</source>
         <translation>选择一条决策，查看其保存的态势快照。</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="551"/>
+        <location filename="../../ui/review/window.py" line="559"/>
         <source>“%1” at %2 by %3</source>
         <translation>“%1”，%2，%3</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="571"/>
+        <location filename="../../ui/review/window.py" line="579"/>
         <source>not stored</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="594"/>
+        <location filename="../../ui/review/window.py" line="602"/>
         <source>Integrity: checking…</source>
         <translation>完整性：校验中…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="619"/>
+        <location filename="../../ui/review/window.py" line="627"/>
         <source>checking…</source>
         <translation>校验中…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="621"/>
+        <location filename="../../ui/review/window.py" line="629"/>
         <source>intact</source>
         <translation>完好</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="624"/>
+        <location filename="../../ui/review/window.py" line="632"/>
         <source>NOT intact — %1</source>
         <translation>已损坏 — %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/review/window.py" line="629"/>
+        <location filename="../../ui/review/window.py" line="637"/>
         <source>%n witness refusal(s), newest: %1 refused #%2 (%3)</source>
         <translation>
             <numerusform>%n 次拒绝见证，最近一次：%1 拒绝 #%2（%3）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="634"/>
+        <location filename="../../ui/review/window.py" line="642"/>
         <source>verify: %1</source>
         <translation>校验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="637"/>
+        <location filename="../../ui/review/window.py" line="645"/>
         <source>Integrity: %1</source>
         <translation>完整性：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="639"/>
+        <location filename="../../ui/review/window.py" line="647"/>
         <source>overall: %1</source>
         <translation>全程：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="640"/>
+        <location filename="../../ui/review/window.py" line="648"/>
         <source>At %1: %2</source>
         <translation>%1 时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="661"/>
+        <location filename="../../ui/review/window.py" line="688"/>
         <source>not signed</source>
         <translation>未签名</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="663"/>
+        <location filename="../../ui/review/window.py" line="690"/>
         <source>signed to #%1 (%2 checkpoints) · unsigned tail %3</source>
         <translation>已签名至 #%1（%2 个检查点）· 未签名尾部 %3 条</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="669"/>
+        <location filename="../../ui/review/window.py" line="696"/>
         <source>closed</source>
         <translation>已封存</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="675"/>
+        <location filename="../../ui/review/window.py" line="660"/>
+        <location filename="../../ui/review/window.py" line="710"/>
         <source>witnessed: %1</source>
         <translation>已见证：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="675"/>
+        <location filename="../../ui/review/window.py" line="704"/>
+        <source>witnessed by %1 to #%2</source>
+        <translation>%1 方已见证至 #%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review/window.py" line="710"/>
         <source>not witnessed</source>
         <translation>无见证</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="686"/>
+        <location filename="../../ui/review/window.py" line="721"/>
         <source>Baton — replay of %1</source>
         <translation>Baton — 回放：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="689"/>
+        <location filename="../../ui/review/window.py" line="724"/>
         <source>Key metrics</source>
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="690"/>
+        <location filename="../../ui/review/window.py" line="725"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="691"/>
+        <location filename="../../ui/review/window.py" line="726"/>
         <source>Integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="692"/>
+        <location filename="../../ui/review/window.py" line="727"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="695"/>
+        <location filename="../../ui/review/window.py" line="730"/>
         <source>Raised</source>
         <translation>发出</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="696"/>
+        <location filename="../../ui/review/window.py" line="731"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="697"/>
+        <location filename="../../ui/review/window.py" line="732"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="698"/>
+        <location filename="../../ui/review/window.py" line="733"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="699"/>
+        <location filename="../../ui/review/window.py" line="734"/>
         <source>Resolved</source>
         <translation>解除</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="704"/>
+        <location filename="../../ui/review/window.py" line="739"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="705"/>
+        <location filename="../../ui/review/window.py" line="740"/>
         <source>Seen</source>
         <translation>当时所见</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="706"/>
+        <location filename="../../ui/review/window.py" line="741"/>
         <source>Replay</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="707"/>
+        <location filename="../../ui/review/window.py" line="742"/>
         <source>Indicators seen</source>
         <translation>当时指标</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="708"/>
+        <location filename="../../ui/review/window.py" line="743"/>
         <source>Values in replay</source>
         <translation>回放数值</translation>
     </message>
@@ -2442,22 +2448,22 @@
 <context>
     <name>SuggestionsPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="631"/>
+        <location filename="../../ui/console/panels.py" line="639"/>
         <source>&amp;Approve</source>
         <translation>批准(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="632"/>
+        <location filename="../../ui/console/panels.py" line="640"/>
         <source>Approve the selected suggestion (Ctrl+Enter)</source>
         <translation>批准所选建议 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="633"/>
+        <location filename="../../ui/console/panels.py" line="641"/>
         <source>&amp;Edit…</source>
         <translation>修改(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="634"/>
+        <location filename="../../ui/console/panels.py" line="642"/>
         <source>Dis&amp;miss…</source>
         <translation>驳回(&amp;M)…</translation>
     </message>

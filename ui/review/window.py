@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -48,6 +48,7 @@ from command.review.timefmt import local_time, zone_or_utc
 from command.scenarios.scenario import Scenario
 from command.vocabulary import EventLike, Kind
 from ui import i18n, theme
+from ui.console.controller import delegation_names
 from ui.console.mapdata import scenario_context, scenario_zones
 from ui.console.mapview import ZoneShape, grid_zones, level_text, read_zones
 from ui.console.numbers import (
@@ -328,6 +329,7 @@ class ReplayWindow(ConsoleWindow):
             self.set_zone_shapes(zone_shapes(self.opened))
             return
         i18n.use_scenario_names(scenario)  # Chinese names, playbook titles
+        self.header.names = delegation_names(scenario)  # "Delegated by <name>", not its key id
         set_metric_formats(metric_formats(scenario))
         ids = [str(z["id"]) for z in self._incident.get("zones", [])]
         self.set_zone_shapes(scenario_zones(scenario, ids or None) or zone_shapes(self.opened))
@@ -648,7 +650,14 @@ class ReplayWindow(ConsoleWindow):
             .replace("%2", self._signed(self.state.integrity)),
         ]
         self.badge.setText("\n".join(lines))
+        self._fit_badge()
         tips = [self.verdict[1]] if self.verdict is not None else []
+        witnesses = ", ".join(
+            f"{self._witness_name(w.name)} #{w.head_seq}"
+            for w in sorted(overall.witnesses.values(), key=lambda w: w.name)
+        )
+        if witnesses:
+            tips.append(self.tr("witnessed: %1").replace("%1", witnesses))
         tips += [f"{hhmm(a.ts)} {a.line()} ({a.evidence()})" for a in refusals]
         self.badge.setToolTip("\n".join(tips))
         colour = th.risk[0] if ok else th.risk[4]
@@ -656,6 +665,18 @@ class ReplayWindow(ConsoleWindow):
             f"#integrityBadge {{ background: {colour}; color: white; font-weight: bold;"
             " border-radius: 4px; }"
         )
+
+    def _fit_badge(self) -> None:
+        """The badge as tall as its wrapped lines at the window's width (a word-wrapped label
+        in a tool bar would otherwise be laid out for its narrowest width, dozens of lines)."""
+        width = max(self.badge.minimumWidth(), self.width() - 24)
+        self.badge.setFixedHeight(self.badge.heightForWidth(width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Refit the integrity badge to the new width."""
+        super().resizeEvent(event)
+        if hasattr(self, "badge"):
+            self._fit_badge()
 
     def _witness_name(self, witness: str) -> str:
         row = self.state.stations.get(witness)
@@ -677,9 +698,17 @@ class ReplayWindow(ConsoleWindow):
             f"{self._witness_name(w.name)} #{w.head_seq}"
             for w in sorted(m.witnesses.values(), key=lambda w: w.name)
         )
-        text += " · " + (
-            self.tr("witnessed: %1").replace("%1", marks) if marks else self.tr("not witnessed")
-        )
+        heads = {w.head_seq for w in m.witnesses.values()}
+        if len(heads) == 1 and len(m.witnesses) > 3:  # many at one head: counted (names: tooltip)
+            text += " · " + (
+                self.tr("witnessed by %1 to #%2")
+                .replace("%1", str(len(m.witnesses)))
+                .replace("%2", str(heads.pop()))
+            )
+        else:
+            text += " · " + (
+                self.tr("witnessed: %1").replace("%1", marks) if marks else self.tr("not witnessed")
+            )
         return text
 
     # ---------------------------------------------------------------- text and lifetime

@@ -256,6 +256,9 @@ def test_a_long_integrity_verdict_wraps_and_never_widens_the_window(
     w = window(qtbot, loaded, verdict=(False, "NOT intact: " + "seq 12 hash mismatch; " * 20))
     assert w.badge.wordWrap()
     assert w.minimumSizeHint().width() < 1400
+    w.resize(1400, 900)
+    # as tall as its wrapped lines at that width, not laid out for its narrowest width
+    assert w.badge.height() <= 6 * w.badge.fontMetrics().lineSpacing() + 16
 
 
 def test_plots_hold_observations_up_to_t(qtbot: QtBot, loaded: LoadedJournal) -> None:
