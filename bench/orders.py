@@ -7,7 +7,9 @@ and sends it; the station journals the receipt and acks; the console journals "d
 (`order.deliver`). The clock stops when the console's batch callback sees that event.
 
 P2 (burst): 1,000 orders to 50 stations issued in one console command (one commit), counted as
-durably acknowledged when the console has journaled every `order.deliver`.
+durably acknowledged when the console has journaled every `order.deliver`. `burst_processes`
+(the P2 figure) runs the stations in 5 child processes and prints the console's CPU per order in
+µs (and the station processes', from /proc): the console-CPU bound is 1e6 / that.
 
 Both run with periodic checkpoints and witnessing (the default: every journal signs its head
 every 200 events or 10 s and the peers cosign over the link) or without (`witnessed=False`: the
