@@ -88,7 +88,10 @@ def test_replay_map_has_the_scenarios_context_layers_like_the_console(
         assert {"water", "road", "tunnel", "landmark"} <= kinds
         assert drawn(replay.map) == drawn(console.map)
         assert any(replay.map.is_marker(z) for z in replay.map.zones())  # ferry points
+        # before any values: "no data" as the console draws it, never a guessed green
+        assert not any(replay.map.has_data(z) for z in replay.map.zones())
         replay.seek(sc.start + 120)
+        assert replay.map.has_data("tunnel")
         # state words, as the console shows them (not "1.00")
         assert "open to riders" in replay.map.label_text("tunnel")
         i18n.set_language(qapp, "zh_CN")
