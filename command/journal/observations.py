@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from command.journal.core import JournalCore
-from command.journal.packed import pack
+from command.journal.packed import Columns, columns, pack
 from command.journal.records import Event
 from command.model import Observation
 from command.vocabulary import ObservationsBatch
@@ -20,6 +20,10 @@ class Observations(JournalCore):
         """Store a batch of feed values as one packed row plus one `observations.batch` event
         with its digest (SHA-256 of the packed blob, `command.journal.packed`); `baton verify`
         recomputes it from the stored blob."""
+        return self.add_columns(columns(batch))
+
+    def add_columns(self, batch: Columns) -> Event:
+        """`add_observations` for a batch already read into arrays (the picture engine's)."""
         packed = pack(batch)
         with self.transaction():
             event = self._record(

@@ -55,21 +55,25 @@ class PackedBatch:
 
 
 @dataclass(frozen=True, slots=True)
-class Unpacked:
-    """A blob read back: the series table and the per-observation arrays."""
+class Columns:
+    """A batch as arrays: the series table and, per observation, its time, value and series.
+
+    Fusion (`Fusion.ingest_columns`) and the journal (`Journal.add_columns`) both take it, so
+    the engine reads every observation's fields once."""
 
     series: list[Series]
     ts: npt.NDArray[np.float64]
     values: npt.NDArray[np.float64]
     index: npt.NDArray[np.uint32]
 
+    def __len__(self) -> int:
+        return len(self.ts)
 
-def pack(batch: Sequence[Observation]) -> PackedBatch:
-    """Pack a batch; a `ValidationError` (one line) for an empty batch, a value or time that is
-    not a finite number, or a name that is not text."""
+
+def columns(batch: Sequence[Observation]) -> Columns:
+    """A batch as `Columns` (series in order of first appearance); a `ValidationError` (one
+    line) for a time or value that is not a number or a name that is not text."""
     n = len(batch)
-    if not n:
-        raise ValidationError("an observation batch needs at least one observation")
     try:
         ts = np.fromiter(map(_TS, batch), np.float64, n)
         values = np.fromiter(map(_VALUE, batch), np.float64, n)
@@ -77,8 +81,6 @@ def pack(batch: Sequence[Observation]) -> PackedBatch:
         raise ValidationError(
             f"an observation batch holds a time or value that is not a number: {err}"
         ) from None
-    if not (np.isfinite(ts).all() and np.isfinite(values).all()):
-        raise ValidationError("an observation batch holds a value that is not finite")
     keys = list(map(_SERIES, batch))
     order = dict.fromkeys(keys)  # first appearance, in C
     if not all(type(name) is str for key in order for name in key):
@@ -87,14 +89,27 @@ def pack(batch: Sequence[Observation]) -> PackedBatch:
         )
     position = {key: i for i, key in enumerate(order)}
     index = np.fromiter(map(position.__getitem__, keys), np.uint32, n)
-    text = _dumps(list(order)).encode("utf-8")
+    return Columns(list(position), ts, values, index)
+
+
+def pack(batch: Sequence[Observation] | Columns) -> PackedBatch:
+    """Pack a batch; a `ValidationError` (one line) for an empty batch, a value or time that is
+    not a finite number, or a name that is not text."""
+    cols = batch if isinstance(batch, Columns) else columns(batch)
+    n = len(cols)
+    if not n:
+        raise ValidationError("an observation batch needs at least one observation")
+    ts, values = cols.ts, cols.values
+    if not (np.isfinite(ts).all() and np.isfinite(values).all()):
+        raise ValidationError("an observation batch holds a value that is not finite")
+    text = _dumps(cols.series).encode("utf-8")
     data = b"".join(
         (
-            _HEADER.pack(MAGIC, n, len(position), len(text)),
+            _HEADER.pack(MAGIC, n, len(cols.series), len(text)),
             text,
-            ts.tobytes(),
-            values.tobytes(),
-            index.tobytes(),
+            ts.astype("<f8", copy=False).tobytes(),
+            values.astype("<f8", copy=False).tobytes(),
+            cols.index.astype("<u4", copy=False).tobytes(),
         )
     )
     return PackedBatch(n, float(ts.min()), float(ts.max()), data, digest_of(data))
@@ -113,7 +128,7 @@ def count_of(data: Any) -> int:
     return int(n) if magic == MAGIC else 0
 
 
-def unpack(data: bytes) -> Unpacked:
+def unpack(data: bytes) -> Columns:
     """Read a blob back; `ValueError` when it is not a well-formed packed batch."""
     if len(data) < _HEADER.size:
         raise ValueError("not a packed observation batch")
@@ -135,7 +150,7 @@ def unpack(data: bytes) -> Unpacked:
     index = np.frombuffer(data, "<u4", n, start + 16 * n)
     if n and int(index.max()) >= k:
         raise ValueError("not a packed observation batch")
-    return Unpacked(series, ts, values, index)
+    return Columns(series, ts, values, index)
 
 
 def select_rows(

@@ -15,10 +15,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import numpy as np
 
 from command.cap.semantics import CANCELLED_BY, AlertThreads
 from command.clock import Clock
+from command.journal.packed import Columns, columns
 from command.model import Observation, RiskLevel, Signal
 from command.picture.fusion import Fused, Fusion, Key
 from command.picture.playbooks import EventSink, PlaybookEngine, Suggestion, SuggestionBook
@@ -28,6 +31,15 @@ from command.vocabulary import PictureLevel, PictureValues, SignalReceived
 
 if TYPE_CHECKING:
     from command.scenarios.scenario import Scenario
+
+
+@runtime_checkable
+class ColumnsSink(Protocol):
+    """A journal that stores a batch already read into arrays (`Journal.add_columns`)."""
+
+    def add_columns(self, batch: Columns) -> object:
+        """Store a batch of observations given as columns."""
+        ...
 
 
 class JournalLike(EventSink, Protocol):
@@ -95,11 +107,23 @@ class PictureEngine:
         self._stale: tuple[str, ...] = ()  # the stale list last journaled
 
     def ingest(self, batch: Sequence[Observation]) -> int:
-        """Fuse a batch and store it in the journal (one `observations.batch` event)."""
-        accepted = self.fusion.ingest(batch)
-        if accepted != len(batch):  # the journal stores finite values only, like fusion
+        """Fuse a batch and store it in the journal (one `observations.batch` event).
+
+        The batch is read into arrays once (`command.journal.packed.columns`); fusion and a
+        journal that takes columns (`ColumnsSink`) both use them."""
+        cols = columns(batch)
+        if not (np.isfinite(cols.ts).all() and np.isfinite(cols.values).all()):
+            accepted = self.fusion.ingest(batch)  # the journal stores finite values only
             batch = [o for o in batch if math.isfinite(o.value)]
-        if self.journal is not None and batch:
+            if self.journal is not None and batch:
+                self.journal.add_observations(batch)
+            return accepted
+        accepted = self.fusion.ingest_columns(cols)
+        if self.journal is None or not accepted:
+            return accepted
+        if isinstance(self.journal, ColumnsSink):
+            self.journal.add_columns(cols)
+        else:
             self.journal.add_observations(batch)
         return accepted
 

@@ -2,7 +2,8 @@
 staleness, plus derived indicators such as crowd density.
 
 Ingest is the hot path (≥ 100,000 observations/s with the journal): it only records the latest
-value of each source and, once per touched series and batch, the fused estimate for the trend.
+value of each source and, once per touched series and batch, the fused estimate for the trend;
+`ingest_columns` takes a batch as NumPy arrays (the picture engine's path).
 Everything else (trend fit, staleness, agreement) is computed when the picture is read.
 """
 
@@ -14,6 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import median
 
+import numpy as np
+
+from command.journal.packed import Columns
 from command.model import Observation
 
 #: A series is keyed by (zone, metric); derived indicators use their own name as the metric.
@@ -179,6 +183,66 @@ class Fusion:
             if last is None or o.ts > last:
                 touched[key] = o.ts
             accepted += 1
+        self._fuse(touched)
+        self.ingested += accepted
+        return accepted
+
+    def ingest_columns(self, batch: Columns) -> int:
+        """`ingest` for a batch read into arrays (`command.journal.packed.columns`, which the
+        journal stores as it is): the same picture, with Python touching one object per source
+        and batch instead of one per observation.
+
+        Per (zone, metric, source) only the newest observation of the batch (the last of equal
+        times) can replace the source's latest value, so NumPy picks those; a value or time
+        that is not finite is rejected.
+        """
+        n = len(batch)
+        if not n:
+            return 0
+        ts, values = batch.ts, batch.values
+        finite = np.isfinite(values) & np.isfinite(ts)
+        rows = np.arange(n) if finite.all() else np.flatnonzero(finite)
+        accepted = len(rows)
+        self.rejected += n - accepted
+        if not accepted:
+            return 0
+        # (zone, metric, source) of each series of the batch, numbered; feeds that share one
+        # share its number
+        sources: dict[tuple[str, str, str], int] = {}
+        of_series = np.fromiter(
+            (sources.setdefault((z, m, src), len(sources)) for _f, z, m, src in batch.series),
+            np.intp,
+            len(batch.series),
+        )
+        group = of_series[batch.index[rows]]
+        order = np.lexsort((rows, ts[rows], group))  # by group, then time, then position
+        group = group[order]
+        ends = np.flatnonzero(np.append(group[1:] != group[:-1], True))
+        newest = rows[order[ends]]
+        names = list(sources)
+        series = self._series
+        touched: dict[Key, float] = {}
+        for g, t_new, v_new in zip(
+            group[ends].tolist(), ts[newest].tolist(), values[newest].tolist(), strict=True
+        ):
+            zone, metric, source = names[g]
+            key = (zone, metric)
+            s = series.get(key)
+            if s is None:
+                s = series[key] = _Series(self._spec_for(key))
+            cur = s.sources.get(source)
+            if cur is None or t_new >= cur[0]:
+                s.sources[source] = (t_new, v_new)
+            last = touched.get(key)
+            if last is None or t_new > last:
+                touched[key] = t_new
+        self._fuse(touched)
+        self.ingested += accepted
+        return accepted
+
+    def _fuse(self, touched: Mapping[Key, float]) -> None:
+        """Once per touched series and batch: the fused estimate for the trend."""
+        series = self._series
         for key, ts in touched.items():
             s = series[key]
             fresh = s.fresh(ts)
@@ -187,8 +251,6 @@ class Fusion:
                 hist.append((ts, robust_estimate(list(fresh.values()))))
                 while hist and hist[0][0] < ts - self._window:
                     hist.popleft()
-        self.ingested += accepted
-        return accepted
 
     def _spec_for(self, key: Key) -> MetricSpec:
         spec = self._specs.get(key)

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from command.clock import ManualClock
+from command.journal import Journal
 from command.model import Observation
-from command.picture.engine import PictureEngine
+from command.picture.engine import ColumnsSink, PictureEngine
 from command.scenarios.loader import load_scenario
 from command.vocabulary import EventBody, PictureValues
 
@@ -95,3 +96,21 @@ def test_values_are_journaled_when_they_change_and_before_each_snapshot() -> Non
     rec.events.clear()
     eng.snapshot(now + 2)  # the same picture again: nothing new to journal
     assert rec.events == []
+
+
+def test_engine_hands_a_real_journal_the_columns_it_fused() -> None:
+    sc = load_scenario("bund")
+    clock = ManualClock(sc.start)
+    journal = Journal.in_memory(clock=clock, owner="cmd", role="console")
+    eng = PictureEngine(sc, clock=clock, journal=journal)
+    now = sc.ts(60)
+    crowd = [
+        Observation(now + i, "chenyi.crowd", "chenyi", "crowd", 50_000.0 + i, s)
+        for i, s in enumerate(("video", "wifi", "carrier"))
+    ]
+    assert isinstance(journal, ColumnsSink)
+    assert eng.ingest(crowd) == 3
+    bad = Observation(now, "chenyi.crowd", "chenyi", "crowd", float("nan"), "video")
+    assert eng.ingest([bad, crowd[0]]) == 1  # the non-finite value is not journaled
+    assert journal.observations() == sorted([*crowd, crowd[0]], key=lambda o: o.ts)
+    assert eng.fusion.get("chenyi", "crowd", now + 2).sources == 3

@@ -7,6 +7,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from command.journal.packed import columns
 from command.model import Observation
 from command.picture.fusion import DerivedSpec, Fusion, MetricSpec, trend_per_minute
 
@@ -123,3 +124,31 @@ def test_robust_estimate_ignores_one_wild_source_of_three(
     value = f.get("z", "crowd", T0).value
     assert value is not None
     assert min(a, b) <= value <= max(a, b)
+
+
+_TIMES = st.sampled_from([0.0, 1.0, 1.0, 2.0, 5.0, -3.0])
+_VALUES = st.one_of(
+    st.floats(-1e6, 1e6, allow_nan=False), st.sampled_from([math.nan, math.inf, 7.0])
+)
+_OBS = st.builds(
+    Observation,
+    _TIMES,
+    st.sampled_from(["f", "g"]),
+    st.sampled_from(["x", "y"]),
+    st.sampled_from(["m", "n"]),
+    _VALUES,
+    st.sampled_from(["a", "b", "c"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_OBS, max_size=30), max_size=5), st.floats(0.0, 10.0))
+def test_ingest_columns_gives_the_picture_ingest_gives(
+    batches: list[list[Observation]], later: float
+) -> None:
+    by_rows, by_columns = Fusion(trend_window_s=30), Fusion(trend_window_s=30)
+    for batch in batches:
+        assert by_columns.ingest_columns(columns(batch)) == by_rows.ingest(batch)
+    assert (by_columns.ingested, by_columns.rejected) == (by_rows.ingested, by_rows.rejected)
+    assert by_columns.indicators(later) == by_rows.indicators(later)
+    assert by_columns.keys() == by_rows.keys()
