@@ -39,6 +39,8 @@ _VALUE = attrgetter("value")
 _SERIES = attrgetter("feed", "zone", "metric", "source")
 _dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
+_NOT_TEXT = "an observation batch holds a feed, zone, metric or source that is not text"
+
 Series = tuple[str, str, str, str]
 """(feed, zone, metric, source) of one series."""
 
@@ -81,15 +83,15 @@ def columns(batch: Sequence[Observation]) -> Columns:
         raise ValidationError(
             f"an observation batch holds a time or value that is not a number: {err}"
         ) from None
-    keys = list(map(_SERIES, batch))
-    order = dict.fromkeys(keys)  # first appearance, in C
+    order: dict[Series, int] = {}  # series -> number, in order of first appearance
+    number = order.setdefault
+    try:
+        index = np.fromiter([number(key, len(order)) for key in map(_SERIES, batch)], np.uint32, n)
+    except TypeError:  # a name that cannot even be hashed
+        raise ValidationError(_NOT_TEXT) from None
     if not all(type(name) is str for key in order for name in key):
-        raise ValidationError(
-            "an observation batch holds a feed, zone, metric or source that is not text"
-        )
-    position = {key: i for i, key in enumerate(order)}
-    index = np.fromiter(map(position.__getitem__, keys), np.uint32, n)
-    return Columns(list(position), ts, values, index)
+        raise ValidationError(_NOT_TEXT)
+    return Columns(list(order), ts, values, index)
 
 
 def pack(batch: Sequence[Observation] | Columns) -> PackedBatch:

@@ -83,3 +83,9 @@ def test_damaged_blobs_do_not_unpack(damage: bytes) -> None:
     bad = damage if damage != b"tail" else data + damage
     with pytest.raises(ValueError):
         unpack(bad)
+
+
+def test_an_unhashable_name_is_refused_in_one_line() -> None:
+    bad = [Observation(1.0, "f", ["z"], "m", 1.0, "s")]  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="not text"):
+        pack(bad)
