@@ -27,7 +27,8 @@ class MemoryStore:
         self.meta: dict[str, str] = {}
         self.events: list[EventRow] = []
         self.rows: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in PROJECTION_TABLES}
-        self.observations: list[tuple[int, bytes]] = []  # (batch seq, packed blob)
+        # (batch seq, first ts, last ts, packed blob)
+        self.observations: list[tuple[int, float, float, bytes]] = []
         self.outbox: dict[str, OutboxRow] = {}
         self.inbox: dict[str, tuple[str, int]] = {}
         self.last_heard: dict[str, float] = {}
@@ -142,7 +143,7 @@ class MemoryStore:
     ) -> None:
         """Keep a packed batch."""
         before = len(self.observations)
-        self.observations.append((batch, data))
+        self.observations.append((batch, first_ts, last_ts, data))
         self._record(lambda: self.observations.__delitem__(slice(before, None)))
 
     def select_observations(
@@ -153,7 +154,12 @@ class MemoryStore:
         metric: str | None,
     ) -> list[ObservationRow]:
         """Matching observations by ts (stable, so insertion order breaks ties)."""
-        return sorted(select_rows(self.observations, since, until, zone, metric), key=_ts)
+        blobs = [
+            (batch, data)
+            for batch, first, last, data in self.observations
+            if (since is None or last >= since) and (until is None or first <= until)
+        ]
+        return sorted(select_rows(blobs, since, until, zone, metric), key=_ts)
 
     def insert_outbox(self, row: OutboxRow) -> None:
         """Queue a message."""
