@@ -45,6 +45,9 @@ RECENT_EVENTS = 4096
 """How many of its latest committed events a writer keeps to answer `events()` without reading
 them back (the engine asks for each turn's new events)."""
 
+QUEUED_BODIES = 8192
+"""How many bodies of the orders it queued a writer keeps for `pending` (dropped once acked)."""
+
 
 class JournalCore:
     """The chain core of one journal: opening, transactions, appending and reading events,
@@ -69,6 +72,7 @@ class JournalCore:
         self._rows = projections.MemoRows(store)  # the writer's view of the projection rows
         self._recent: deque[Event] = deque(maxlen=RECENT_EVENTS)  # committed, seq order
         self._fresh: list[Event] = []  # appended in the open transaction
+        self._queued: dict[str, dict[str, Any]] = {}  # outbox msg_id -> body, as queued
         self._checkpointer: Checkpointer | None = None
         self._saved: list[RunState] = []
         self._claim()
@@ -113,6 +117,7 @@ class JournalCore:
         journal._rows = projections.MemoRows(store, remember=False)  # another process writes
         journal._recent = deque(maxlen=0)  # another connection writes: always ask the file
         journal._fresh = []
+        journal._queued = {}
         journal._checkpointer = None
         journal._saved = []
         return journal
@@ -228,6 +233,7 @@ class JournalCore:
             with suppress(JournalError):  # the first error is the one to report
                 self._store.rollback()
             self._rows.clear()
+            self._queued.clear()
             self._head = self._store.last_event() or (0, GENESIS)
             self._restore_run(saved)
             raise

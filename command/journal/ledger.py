@@ -19,7 +19,7 @@ from command.ids import new_id
 from command.journal.bodies import decision_body, order_body
 from command.journal.chain import canonical_encode
 from command.journal.chain import json_string as _quote
-from command.journal.core import JournalCore
+from command.journal.core import QUEUED_BODIES, JournalCore
 from command.journal.records import DecisionRow, Event, OrderRow, StationRow
 from command.journal.store import OutboxRow
 from command.lifecycle import OrderState, Step, next_state
@@ -174,6 +174,9 @@ class OrderLedger(JournalCore):
                 None,
             )
         )
+        if len(self._queued) >= QUEUED_BODIES:
+            self._queued.clear()
+        self._queued[msg_id] = {"order": order_dict}  # `pending` need not parse it back
         return event.seq
 
     def receive_order(

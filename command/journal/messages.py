@@ -39,15 +39,25 @@ class Messages(JournalCore):
 
     def pending(self, peer: str | None = None) -> list[OutMessage]:
         """Messages not yet acknowledged, in seq order."""
+        queued = self._queued  # bodies of orders this writer queued: no need to parse them
         return [
-            OutMessage(r.msg_id, r.peer, r.msg_type, json.loads(r.body), r.seq, r.created_at)
+            OutMessage(
+                r.msg_id,
+                r.peer,
+                r.msg_type,
+                queued.get(r.msg_id) or json.loads(r.body),
+                r.seq,
+                r.created_at,
+            )
             for r in self._store.select_outbox(peer, None, pending_only=True)
         ]
 
     def mark_acked(self, msg_id: str) -> bool:
         """Record the peer's acknowledgement; True the first time."""
         with self.transaction():
-            return self._store.ack_outbox(msg_id, self.clock.now())
+            acked = self._store.ack_outbox(msg_id, self.clock.now())
+        self._queued.pop(msg_id, None)
+        return acked
 
     def mark_received(self, msg_id: str, peer: str) -> bool:
         """Remember a received message id; True the first time only (dedupe)."""

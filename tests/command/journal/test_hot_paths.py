@@ -147,3 +147,11 @@ def test_an_ack_after_the_burst_finds_its_order_without_asking_the_store(
     assert journal.step_if(issued[0].order.id, Step.DELIVER, OrderState.ISSUED, actor="st0") is None
     monkeypatch.undo()
     assert fold(journal.events()) == journal.projection_tables()
+
+
+def test_pending_orders_are_the_queued_ones(journal: Journal, clock: ManualClock) -> None:
+    issued = journal.issue_orders(_pairs(clock, 3))
+    stored = {r.msg_id: json.loads(r.body) for r in journal.store.select_outbox(None, None, True)}
+    assert {m.msg_id: m.body for m in journal.pending()} == stored
+    assert journal.mark_acked(issued[0].msg_id)
+    assert [m.msg_id for m in journal.pending()] == [i.msg_id for i in issued[1:]]
