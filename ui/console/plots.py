@@ -157,6 +157,23 @@ def _peak_few(
     return m, min(ys), max(ys)
 
 
+_SCRATCH: dict[int, tuple[QPolygonF, np.ndarray]] = {}
+
+
+def _scratch(n: int) -> tuple[QPolygonF, np.ndarray]:
+    """A polygon of `n` points and a NumPy view of them, kept for reuse (a strip's pieces come
+    in a few sizes; making a QPolygonF and its view costs more than filling and drawing it).
+    GUI thread only; the view stays valid because the polygon is never resized."""
+    kept = _SCRATCH.get(n)
+    if kept is None:
+        poly = QPolygonF()
+        poly.resize(n)
+        kept = (poly, pg.functions.ndarray_from_qpolygonf(poly))
+        if n <= 256:
+            _SCRATCH[n] = kept
+    return kept
+
+
 def _cache(item: QGraphicsItem) -> None:
     """Keep `item` and its children as pixmaps in device coordinates (re-rendered when they
     change or the view moves): axes, titles, legends and threshold lines then cost a blit per
@@ -242,9 +259,7 @@ class _GroupCurve(pg.PlotCurveItem):  # type: ignore[misc]
             j = min(int(xs.searchsorted(x1, "right")) + 1, b - a)
             if j - i < 2:
                 continue
-            poly = QPolygonF()
-            poly.resize(j - i)
-            xy = pg.functions.ndarray_from_qpolygonf(poly)
+            poly, xy = _scratch(j - i)
             xy[:, 0] = xs[i:j]
             xy[:, 1] = y[a + i : a + j]
             p.drawPolyline(poly)
@@ -277,6 +292,7 @@ class _Raster(pg.GraphicsObject):  # type: ignore[misc]
         super().__init__()
         self.curves: list[_GroupCurve] = []
         self._image: QImage | None = None
+        self._scratch: QImage | None = None  # where a strip is drawn before it is copied in
         self._key: tuple[float, ...] = ()  # the device transform and size the image was drawn at
         self._strips: list[tuple[float, float]] | None = None  # time spans to redraw; None: all
         self._brect: QRectF | None = None
@@ -369,10 +385,19 @@ class _Raster(pg.GraphicsObject):  # type: ignore[misc]
                 # or clip's edge, and those edges fall in the margins, so the strip holds the
                 # very pixels a full drawing would
                 wide = right - left + 2 * MARGIN
-                scratch = QImage(
-                    round(wide * dpr), image.height(), QImage.Format.Format_ARGB32_Premultiplied
-                )
-                scratch.setDevicePixelRatio(dpr)
+                scratch = self._scratch
+                if (
+                    scratch is None
+                    or scratch.width() < round(wide * dpr)
+                    or scratch.height() != image.height()
+                    or scratch.devicePixelRatio() != dpr
+                ):
+                    scratch = self._scratch = QImage(
+                        max(64, round(wide * dpr)),
+                        image.height(),
+                        QImage.Format.Format_ARGB32_Premultiplied,
+                    )
+                    scratch.setDevicePixelRatio(dpr)
                 scratch.fill(0)
                 q = QPainter(scratch)
                 q.setRenderHint(QPainter.RenderHint.Antialiasing, False)
