@@ -14,10 +14,14 @@ from bench.stats import Figure
 Runner = Callable[[bool, dict[str, Any]], list[Figure]]
 
 P1_PROFILE_NOTE = (
-    "where the time goes (py-spy): two synchronous=FULL commits (issue, receipt) are the "
-    "floor; the rest is the thread hand-offs (caller → engine, engine → caller via the batch "
-    "callback), ZAP/CURVE, JSON framing and the ULID/Ed25519 signing of the order. Acking "
-    "before the receipt commit would be faster and is not allowed"
+    "where the time goes (py-spy, station in its own process): the two synchronous=FULL commits "
+    "(issue, receipt) are the floor; beyond them the console engine's Python work per order "
+    "(validate + Ed25519 sign, the journal's hash chain and projections, the ack's 'delivered' "
+    "step: ~1.5 ms of CPU on a loaded machine), and the wake-ups between threads (caller → "
+    "engine, engine → zmq I/O thread, batch callback → caller): under load each wake-up can "
+    "preempt the waker (zmq send() spends up to ~1 ms in write()). Wire JSON is msgspec "
+    "(no longer in the profile). Acking before the receipt commit would be faster and is not "
+    "allowed"
 )
 
 
