@@ -9,12 +9,16 @@ steps; zone risk level changes; manual decisions and a correction; stations goin
 offline; a signed checkpoint every hour and on close.
 
 `bench_replay` measures on that file: building the `ReplayIndex`, seeking to 50 random times
-(p50/p99), and `verify_journal` (events/s over the hash chain, observations/s over the batch
-digests), next to the raw floors of reading the same rows with SQLite.
+(p50/p99), and `verify_journal` (events/s over the hash chain and checkpoints, observations/s
+over the batch digests), next to the raw floors of reading the same rows with SQLite and of that
+read plus one SHA-256 per event (`read_and_hash_rate`: the hashing no Python verifier of this
+chain can skip). Verify and the two event floors run `VERIFY_RUNS` times, interleaved; the best
+of each is printed. Target: verify ≥ 0.8 × the raw read of the events.
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import random
 import sqlite3
@@ -39,6 +43,7 @@ START = 1_760_000_000.0
 DAY = 86_400.0
 FULL_OBSERVATIONS = 10_000_000
 QUICK_OBSERVATIONS = 200_000
+VERIFY_RUNS = 3
 METRICS = ("density", "inflow", "outflow", "queue_min", "speed")
 LEVELS = ("green", "blue", "yellow", "orange", "red")
 
@@ -245,7 +250,9 @@ def _manual_decision(rng: random.Random, t: float, n: int, levels: dict[str, int
     )
 
 
-def raw_read_rate(path: Path) -> dict[str, float]:
+def raw_read_rate(
+    path: Path, tables: tuple[str, ...] = ("events", "observations")
+) -> dict[str, float]:
     """The floor: rows/s of reading every event with plain SQLite, and observations/s of reading
     every packed batch row (one row per batch, its `count` observations in one blob)."""
     conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
@@ -255,6 +262,8 @@ def raw_read_rate(path: Path) -> dict[str, float]:
             ("events", "seq, ts, actor, kind, incident, body, prev_hash, hash", "events"),
             ("observation_batches", "count, batch, data", "observations"),
         ):
+            if name not in tables:
+                continue
             t0 = time.perf_counter()
             cursor = conn.execute(f"SELECT {cols} FROM {table} ORDER BY rowid")
             n = 0
@@ -262,6 +271,27 @@ def raw_read_rate(path: Path) -> dict[str, float]:
                 n += len(chunk) if name == "events" else sum(r[0] for r in chunk)
             out[name] = n / (time.perf_counter() - t0)
         return out
+    finally:
+        conn.close()
+
+
+def read_and_hash_rate(path: Path) -> float:
+    """A second floor: events/s of the same plain read plus one SHA-256 (hex, compared with the
+    stored hash) over each event's stored columns: what any verifier of this chain in Python
+    pays per event before it checks anything."""
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    sha256 = hashlib.sha256
+    try:
+        t0 = time.perf_counter()
+        cols = "seq, ts, actor, kind, incident, body, prev_hash, hash"
+        cursor = conn.execute(f"SELECT {cols} FROM events ORDER BY rowid")
+        n = same = 0
+        while chunk := cursor.fetchmany(8192):
+            n += len(chunk)
+            for seq, ts, actor, kind, incident, body, link, digest in chunk:
+                text = f"{link}{actor}{body}{incident}{kind}{seq}{ts!r}"
+                same += sha256(text.encode()).hexdigest() == digest
+        return n / (time.perf_counter() - t0)
     finally:
         conn.close()
 
@@ -291,8 +321,21 @@ def bench_replay(
         finally:
             reader.close()
         seek = Latency.of_seconds(seeks)
-        result = verify_journal(day.path, trusted=[day.checkpoint_key])
-        raw = raw_read_rate(day.path)
+        # Verify and the events' floors are each measured three times, interleaved, and the
+        # best of each kept (a shared machine only ever makes a run slower); the observation
+        # floor reads every packed batch once.
+        events_raw: list[float] = []
+        hashed: list[float] = []
+        runs = []
+        for _ in range(VERIFY_RUNS):
+            events_raw.append(raw_read_rate(day.path, ("events",))["events"])
+            hashed.append(read_and_hash_rate(day.path))
+            runs.append(verify_journal(day.path, trusted=[day.checkpoint_key]))
+        # the fastest run, unless one failed (then that one is what is printed)
+        result = min(runs, key=lambda r: (r.ok, -r.rate))
+        raw = raw_read_rate(day.path, ("observations",))
+        raw["events"] = max(events_raw)
+        floor_hashed = max(hashed)
         size_mb = day.path.stat().st_size / 1e6
     built = (
         f"{day.events:,} events, {day.observations:,} observations, {day.orders:,} orders; "
@@ -319,16 +362,18 @@ def bench_replay(
                 "events/s": result.rate,
                 "observations/s": result.observation_rate,
                 "events vs raw read": result.rate / raw["events"] if raw["events"] else 0.0,
+                "events vs read + SHA-256": result.rate / floor_hashed if floor_hashed else 0.0,
                 "total s": result.seconds + result.observation_seconds,
                 "projections+outbox s": result.table_seconds,
                 "intact": result.ok,
             },
             floor={
                 "raw read events rows/s": raw["events"],
+                "raw read + one SHA-256 per event, events/s": floor_hashed,
                 "raw read observations rows/s": raw["observations"],
             },
-            target="verify ≥ 200,000 events/s",
-            met=result.ok and result.rate >= 200_000,
+            target="verify ≥ 0.8 × raw read of the events (same run)",
+            met=result.ok and result.rate >= 0.8 * raw["events"],
             note="observations are covered by one digest per batch event; "
             "their rate is the re-digest of every stored value; the projection, outbox and "
             f"inbox check ({result.table_rows:,} rows refolded from the events) is timed apart",
