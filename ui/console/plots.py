@@ -1,12 +1,16 @@
 """Live plots of key metrics: one plot per metric, one curve item per zone colour, threshold lines.
 
 Each (zone, metric) series lives in a pre-allocated NumPy ring buffer; appending only marks it
-dirty. A fixed-rate QTimer (default 30 Hz) rebuilds each dirty colour group once per tick: the
-group's series are peak-downsampled to the plot's pixel width and packed into one pre-allocated
-array pair with NaN separators, pushed with a single `setData` (`connect="finite"`,
-`skipFiniteCheck=True`, 1 px non-antialiased pen). Auto-range is off; the ranges are set once
-per tick from bounds gathered while packing. So a frame costs one curve item per colour and plot,
-whatever the number of zones, and its drawing follows the pixels, not the data.
+dirty. A fixed-rate QTimer (default 30 Hz) updates each dirty colour group once per tick: its
+series are peak-downsampled to the plot's pixel width into fixed slots of one pre-allocated
+array pair (NaN between series, `connect="finite"`, `skipFiniteCheck=True`, 1 px
+non-antialiased pen), pushed with one `setData`. Bins sit at fixed point numbers, so a tick
+re-packs only each series' last bin and new points; the oldest points leave the drawing a tenth
+of the capacity at a time. Auto-range is off; ranges move in steps, from bounds kept while
+packing. Each plot's curves are drawn into one image kept between frames: a tick redraws only
+the strips where data changed and the view blits those columns, so a frame costs what changed,
+not every point of every curve (a new range or size draws the image in full). Axes, titles,
+legends and threshold lines are cached pixmaps. The legend names zones through `label_of`.
 """
 
 from __future__ import annotations
