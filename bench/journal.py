@@ -16,6 +16,7 @@ the raw SQLite floors measured in the same run:
 from __future__ import annotations
 
 import random
+import statistics
 import tempfile
 import time
 from collections.abc import Sequence
@@ -230,37 +231,45 @@ def bench_journal(quick: bool, floors: dict[str, Any] | None = None) -> list[Fig
         )
     )
     total = 20_000 if quick else 200_000
-    small = ingest_rate(1000, total, runs=1 if quick else 3)
-    large = ingest_rate(10_000, total, runs=1 if quick else 3)
+    # on a shared machine the load changes by the minute: each run measures the raw insert
+    # floor right before its two ingest rates and is judged against that one
+    raws, smalls, larges = [], [], []
+    for _ in range(1 if quick else 3):
+        raws.append(insert_floor["median"] if quick else sqlite_insert_rate(200_000, 1).median)
+        smalls.append(ingest_rate(1000, total, runs=1).median)
+        larges.append(ingest_rate(10_000, total, runs=1).median)
+    small, large = statistics.median(smalls), statistics.median(larges)
+    small_x = statistics.median(r / f for r, f in zip(smalls, raws, strict=True))
+    large_x = statistics.median(r / f for r, f in zip(larges, raws, strict=True))
+    raw = statistics.median(raws)
     same_floor = (floors.get("sqlite_observation_insert") or {}).get("median") or (
         observation_insert_rate(20_000 if quick else 200_000, runs=1 if quick else 3).median
     )
-    raw = insert_floor["median"]
-    worst = min(small.median, large.median)
     figures.append(
         Figure(
             id="J3",
             what="observation ingest into the journal (add_observations, one packed row, one "
             "digest and one FULL commit per batch)",
             value={
-                "batches of 1,000 obs/s": small.median,
-                "batches of 10,000 obs/s": large.median,
-                "batches of 1,000 / raw insert": small.median / raw,
-                "batches of 10,000 / raw insert": large.median / raw,
-                "runs": len(small.runs),
+                "batches of 1,000 obs/s": small,
+                "batches of 10,000 obs/s": large,
+                "batches of 1,000 / raw insert": small_x,
+                "batches of 10,000 / raw insert": large_x,
+                "runs": len(raws),
             },
             floor={
                 "raw SQLite insert rows/s": raw,
                 "raw observation insert rows/s (version-1 row table)": same_floor,
             },
             target="≥ 0.5 × raw insert of the same run (and ≥ 100,000 observations/s)",
-            met=worst >= 0.5 * raw and worst >= 100_000,
+            met=min(small_x, large_x) >= 0.5 and min(small, large) >= 100_000,
             note=(
-                f"batches of 1,000: {small.median / raw:.2f} × raw insert, batches of 10,000: "
-                f"{large.median / raw:.2f} × (raw insert: executemany of one-TEXT-column "
-                f"tuples, {raw:,.0f} rows/s, one commit); {large.median / same_floor:.2f} × the "
-                "same rows into the version-1 row-per-observation table with its two indexes; "
-                "batches of 1,000 pay one FULL commit (fsync) per 1,000 values"
+                f"batches of 1,000: {small_x:.2f} × raw insert, batches of 10,000: "
+                f"{large_x:.2f} × (raw insert: executemany of one-TEXT-column tuples, "
+                f"{raw:,.0f} rows/s, one commit, measured right before each run; median of "
+                f"{len(raws)} runs); {large / same_floor:.2f} × the same rows into the "
+                "version-1 row-per-observation table with its two indexes; batches of 1,000 "
+                "pay one FULL commit (fsync) per 1,000 values"
             ),
         )
     )
