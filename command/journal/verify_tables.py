@@ -71,6 +71,9 @@ _OUTBOX_KINDS = (
     *STEP_KIND.values(),
 )
 
+_OUTBOX_VALUES = frozenset(k.value for k in _OUTBOX_KINDS)
+assert not _OUTBOX_VALUES & set(_NOT_FOLDED)  # the fold's pass sees every event they need
+
 Problem = tuple[str, str, str]
 
 
@@ -86,8 +89,8 @@ class TablesReport:
 
 def check_tables(conn: sqlite3.Connection, size: int) -> TablesReport:
     """Compare projections, outbox and inbox on `conn` with the events (inside one read)."""
-    projection_rows, problem = _projections(conn)
-    events = _events(conn)
+    events: list[Event] = []  # the outbox's and inbox's, decoded once in the fold's pass
+    projection_rows, problem = _projections(conn, events)
     outbox = conn.execute(
         "SELECT msg_id, peer, msg_type, body, seq, created_at, acked_at FROM outbox "
         "ORDER BY seq, rowid"
@@ -107,14 +110,27 @@ def _rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> Iterat
             yield Event(seq, ts, actor, kind, incident, json.loads(body), "", "")
 
 
-def _projections(conn: sqlite3.Connection) -> tuple[int, Problem | None]:
+def _feeding(events: Iterator[Event], keep: list[Event]) -> Iterator[Event]:
+    """`events`, also collecting into `keep` those the outbox and inbox checks read."""
+    wanted = _OUTBOX_VALUES
+    for e in events:
+        if e.kind in wanted:
+            keep.append(e)
+        yield e
+
+
+def _projections(conn: sqlite3.Connection, keep: list[Event]) -> tuple[int, Problem | None]:
+    """Refold the projections from the events (one pass, which also fills `keep`) and compare."""
     marks = ", ".join("?" * len(_NOT_FOLDED))
     folded = fold(
-        _rows(
-            conn,
-            "SELECT seq, ts, actor, kind, incident, body FROM events "
-            f"WHERE kind NOT IN ({marks}) ORDER BY seq",
-            _NOT_FOLDED,
+        _feeding(
+            _rows(
+                conn,
+                "SELECT seq, ts, actor, kind, incident, body FROM events "
+                f"WHERE kind NOT IN ({marks}) ORDER BY seq",
+                _NOT_FOLDED,
+            ),
+            keep,
         )
     )
     count = 0
@@ -155,19 +171,6 @@ def _projections(conn: sqlite3.Connection) -> tuple[int, Problem | None]:
         if missing:
             return count, (f"{table} row {missing[0]}", PROJECTION, "the row is missing")
     return count, None
-
-
-def _events(conn: sqlite3.Connection) -> list[Event]:
-    kinds = tuple(k.value for k in _OUTBOX_KINDS)
-    marks = ", ".join("?" * len(kinds))
-    return list(
-        _rows(
-            conn,
-            "SELECT seq, ts, actor, kind, incident, body FROM events "
-            f"WHERE kind IN ({marks}) ORDER BY seq",
-            kinds,
-        )
-    )
 
 
 def _inbox(events: list[Event], inbox: set[str]) -> Problem | None:
