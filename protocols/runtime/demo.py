@@ -84,6 +84,8 @@ class WindowRun:
     quit_after_s: float | None
     screenshot_dir: Path | None = None
     screenshot_times_s: tuple[float, ...] = ()
+    language: str | None = None  # the window's language ("en", "zh_CN"); None: as saved
+    theme: str | None = None  # the window's theme ("light", "dark"); None: as saved
 
 
 class ConsoleWindowOpener(Protocol):
@@ -113,6 +115,8 @@ class DemoArgs:
     max_skew: float = DEFAULT_MAX_SKEW_S  # wall seconds, for the console and every station
     centre: bool = False  # a district operations centre the console reports up to
     multi: bool = False  # bund and typhoon at once under one centre (implies centre)
+    language: str | None = None  # the windows' language (--lang); None: as saved
+    theme: str | None = None  # the windows' theme (--theme); None: as saved
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,8 @@ class DemoPlan:
     centre: bool = False
     multi: bool = False
     log_prefix: str = ""  # before each child's name (the second incident of --multi)
+    language: str | None = None  # the windows' language; None: as saved
+    theme: str | None = None  # the windows' theme; None: as saved
 
     @property
     def run_dir(self) -> Path:
@@ -292,6 +298,8 @@ def plan_demo(args: DemoArgs, env: Mapping[str, str] | None = None) -> DemoPlan:
         max_skew_s=args.max_skew,
         centre=args.centre or args.multi,
         multi=args.multi,
+        language=args.language,
+        theme=args.theme,
     )
     taken = [plan.journal] + [plan.station_journal(s.id) for s in scenario.incident.stations]
     clash = next((p for p in taken if p.exists()), None)
@@ -373,7 +381,8 @@ def station_argv(
         repr(plan.max_skew_s),
     ]
     if window:
-        return argv
+        look = [("--lang", plan.language), ("--theme", plan.theme)]
+        return argv + [a for option, value in look if value for a in (option, value)]
     # With a person watching, a simulated operator answers in wall seconds, as a person would.
     return [*argv, "--headless", *(["--operator-wall"] if plan.human_timing else [])]
 
@@ -748,11 +757,15 @@ def window_run(plan: DemoPlan) -> WindowRun:
     """How the window runs for `plan`: until closed or `duration_s`; with screenshots, three
     shots spread over the run and closed one second after the last."""
     if plan.mode != "screenshot":
-        return WindowRun(quit_after_s=plan.duration_s)
+        return WindowRun(plan.duration_s, language=plan.language, theme=plan.theme)
     assert plan.screenshot_dir is not None
     times = tuple(plan.screenshot_times())
     return WindowRun(
-        quit_after_s=times[-1] + 1.0, screenshot_dir=plan.screenshot_dir, screenshot_times_s=times
+        quit_after_s=times[-1] + 1.0,
+        screenshot_dir=plan.screenshot_dir,
+        screenshot_times_s=times,
+        language=plan.language,
+        theme=plan.theme,
     )
 
 

@@ -24,6 +24,21 @@ from protocols.runtime.demo import (
 from protocols.runtime.display import display_packages_problem
 from ui.console.launch import QtConsoleWindow
 
+# the View menu's choices (ui.i18n.LANGUAGES, ui.theme.THEMES), named here so that parsing the
+# command line loads no Qt
+LANGUAGE_CHOICES = ("en", "zh_CN")
+THEME_CHOICES = ("light", "dark")
+
+
+def add_look_options(parser: argparse.ArgumentParser, windows: str, default: str) -> None:
+    """`--lang` and `--theme` for `windows`: what their View menu sets (None: `default`)."""
+    parser.add_argument(
+        "--lang", choices=LANGUAGE_CHOICES, help=f"language of {windows} (default: {default})"
+    )
+    parser.add_argument(
+        "--theme", choices=THEME_CHOICES, help=f"theme of {windows} (default: {default})"
+    )
+
 
 def register(subparsers: Any) -> None:
     """Add the `demo` subcommand."""
@@ -109,6 +124,11 @@ def register(subparsers: Any) -> None:
         help="run bund and typhoon at once, each with its console and stations, under one "
         "Huangpu district centre (implies --centre; the typhoon console is autopiloted)",
     )
+    add_look_options(
+        parser,
+        "the console and station windows, screenshots included",
+        "the console's last View menu choice",
+    )
     parser.set_defaults(func=run)
 
 
@@ -133,6 +153,8 @@ def run(args: argparse.Namespace) -> int:
             max_skew=args.max_skew,
             centre=args.centre,
             multi=args.multi,
+            language=args.lang,
+            theme=args.theme,
         ),
         window=QtConsoleWindow(),
     )

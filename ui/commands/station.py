@@ -45,6 +45,7 @@ from protocols.delivery import WireConfig
 from protocols.engine import Engine
 from protocols.nodes import StationNode, StationSettings
 from protocols.runtime.supervisor import JOURNAL_FAILED_EXIT
+from ui.commands.demo import add_look_options
 
 
 def register(subparsers: Any) -> None:
@@ -154,6 +155,7 @@ def register(subparsers: Any) -> None:
         metavar="S",
         help="stop after S seconds (0: run until SIGTERM/SIGINT)",
     )
+    add_look_options(parser, "the station window", "English, light")
     parser.set_defaults(func=run)
 
 
@@ -285,6 +287,10 @@ def _run_window(args: argparse.Namespace, settings: StationSettings) -> int:
     app = ensure_app(offscreen=False)
     scenario = load_scenario(args.scenario) if args.scenario else None
     window = window_for(args.id, scenario, settings.clock.now)
+    if args.theme:  # as View → Theme would
+        window.set_theme(args.theme)
+    if args.lang:  # as View → Language would
+        window.set_language(args.lang)
     live = LiveStation(window, settings)
     live.start()
     print(f"baton station {args.id}: window open, console at {args.connect}", file=sys.stderr)

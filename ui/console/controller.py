@@ -319,6 +319,8 @@ def run_window(
     screenshot_times_s: Sequence[float] = (),
     quit_after_s: float | None = None,
     units_file: Path | None = None,
+    language: str | None = None,
+    theme_name: str | None = None,
 ) -> int:
     """`ui.console.launch.run_console_window`: the console window on a live runtime."""
     from PySide6.QtWidgets import QApplication
@@ -343,6 +345,10 @@ def run_window(
     # screenshots are taken at the first-run size and layout, whatever was saved before
     if screenshot_dir is not None or not window.restore_layout():
         window.resize(FIRST_SIZE[0], FIRST_SIZE[1])  # first run: room for the docks' columns
+    if theme_name is not None:  # `baton demo --theme`: as View → Theme (saved on close)
+        window.set_theme(theme_name)
+    if language is not None:  # `baton demo --lang`: as View → Language
+        window.set_language(language)
     runtime.start()
     window.show()
     shots = Screenshots(window, screenshot_dir) if screenshot_dir is not None else None

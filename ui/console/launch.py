@@ -21,12 +21,15 @@ def run_console_window(
     screenshot_times_s: Sequence[float] = (),
     quit_after_s: float | None = None,
     units_file: Path | None = None,
+    language: str | None = None,
+    theme_name: str | None = None,
 ) -> int:
     """Open the commander's window on a live runtime; returns the exit code.
 
     `screenshot_times_s` are wall seconds after start at which the window is saved as
     `screenshot_dir/console-NN-TTs.png`; `quit_after_s` closes the window after that long;
-    `units_file` is the TAK units GeoJSON (`baton tak --units-out`) the map follows.
+    `units_file` is the TAK units GeoJSON (`baton tak --units-out`) the map follows;
+    `language` and `theme_name` switch the window as its View menu would (None: as saved).
     """
     from ui.console.controller import run_window
 
@@ -36,6 +39,8 @@ def run_console_window(
         screenshot_times_s=screenshot_times_s,
         quit_after_s=quit_after_s,
         units_file=units_file,
+        language=language,
+        theme_name=theme_name,
     )
 
 
@@ -49,6 +54,8 @@ class QtConsoleWindow:
             screenshot_dir=run.screenshot_dir,
             screenshot_times_s=run.screenshot_times_s,
             quit_after_s=run.quit_after_s,
+            language=run.language,
+            theme_name=run.theme,
         )
 
     def quit(self) -> None:

@@ -62,8 +62,13 @@ def _station_args(tmp_path: Path, station: str = "st-a") -> list[str]:
 
 @pytest.mark.parametrize(
     "mode",
-    [["--headless"], [], ["--scenario", "typhoon"]],
-    ids=["headless", "window", "window-scenario"],
+    [
+        ["--headless"],
+        [],
+        ["--scenario", "typhoon"],
+        ["--scenario", "typhoon", "--lang", "zh_CN", "--theme", "dark"],
+    ],
+    ids=["headless", "window", "window-scenario", "window-zh-dark"],
 )
 def test_run_is_bounded_and_clean(tmp_path: Path, mode: list[str]) -> None:
     station = "traffic_police" if "typhoon" in mode else "st-a"
