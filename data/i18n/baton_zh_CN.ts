@@ -681,13 +681,13 @@
     </message>
     <message>
         <location filename="../../ui/console/qtmodels.py" line="256"/>
-        <location filename="../../ui/console/qtmodels.py" line="351"/>
+        <location filename="../../ui/console/qtmodels.py" line="367"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
         <location filename="../../ui/console/qtmodels.py" line="257"/>
-        <location filename="../../ui/console/qtmodels.py" line="603"/>
+        <location filename="../../ui/console/qtmodels.py" line="624"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
@@ -708,7 +708,7 @@
     </message>
     <message>
         <location filename="../../ui/console/qtmodels.py" line="270"/>
-        <location filename="../../ui/console/qtmodels.py" line="512"/>
+        <location filename="../../ui/console/qtmodels.py" line="533"/>
         <source>Age</source>
         <translation>已过</translation>
     </message>
@@ -723,135 +723,145 @@
         <translation>最近回报</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="343"/>
+        <location filename="../../ui/console/qtmodels.py" line="352"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="344"/>
+        <location filename="../../ui/console/qtmodels.py" line="353"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="354"/>
+        <location filename="../../ui/console/qtmodels.py" line="355"/>
+        <source>The station&apos;s last journaled message (heartbeats are not journaled, so a replay cannot tell when the station was last heard)</source>
+        <translation>该站最后一条记入日志的消息（心跳不记入日志，因此回放无法得知该站最后一次联络的时间）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="370"/>
         <source>Link</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="356"/>
+        <location filename="../../ui/console/qtmodels.py" line="372"/>
+        <source>Last contact (journal)</source>
+        <translation>最近联络（日志）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="374"/>
         <source>Last heard</source>
         <translation>最近联络</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="362"/>
+        <location filename="../../ui/console/qtmodels.py" line="383"/>
         <source>Open</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="368"/>
+        <location filename="../../ui/console/qtmodels.py" line="389"/>
         <source>Late</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="374"/>
+        <location filename="../../ui/console/qtmodels.py" line="395"/>
         <source>Needs attention</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="420"/>
-        <location filename="../../ui/console/qtmodels.py" line="497"/>
-        <location filename="../../ui/console/qtmodels.py" line="598"/>
+        <location filename="../../ui/console/qtmodels.py" line="441"/>
+        <location filename="../../ui/console/qtmodels.py" line="518"/>
+        <location filename="../../ui/console/qtmodels.py" line="619"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="425"/>
+        <location filename="../../ui/console/qtmodels.py" line="446"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="429"/>
+        <location filename="../../ui/console/qtmodels.py" line="450"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="433"/>
+        <location filename="../../ui/console/qtmodels.py" line="454"/>
         <source>Author</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="437"/>
+        <location filename="../../ui/console/qtmodels.py" line="458"/>
         <source>Correction</source>
         <translation>更正</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="502"/>
+        <location filename="../../ui/console/qtmodels.py" line="523"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="506"/>
+        <location filename="../../ui/console/qtmodels.py" line="527"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="509"/>
+        <location filename="../../ui/console/qtmodels.py" line="530"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="510"/>
-        <location filename="../../ui/console/qtmodels.py" line="605"/>
+        <location filename="../../ui/console/qtmodels.py" line="531"/>
+        <location filename="../../ui/console/qtmodels.py" line="626"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="558"/>
+        <location filename="../../ui/console/qtmodels.py" line="579"/>
         <source>received</source>
         <translation>收到</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="559"/>
+        <location filename="../../ui/console/qtmodels.py" line="580"/>
         <source>issued</source>
         <translation>已发布</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="569"/>
+        <location filename="../../ui/console/qtmodels.py" line="590"/>
         <source>cancelled</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="571"/>
+        <location filename="../../ui/console/qtmodels.py" line="592"/>
         <source>updated</source>
         <translation>已更新</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="602"/>
+        <location filename="../../ui/console/qtmodels.py" line="623"/>
         <source>Direction</source>
         <translation>收/发</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="604"/>
+        <location filename="../../ui/console/qtmodels.py" line="625"/>
         <source>Headline</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="606"/>
+        <location filename="../../ui/console/qtmodels.py" line="627"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="607"/>
+        <location filename="../../ui/console/qtmodels.py" line="628"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="608"/>
+        <location filename="../../ui/console/qtmodels.py" line="629"/>
         <source>Expires</source>
         <translation>失效时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="609"/>
+        <location filename="../../ui/console/qtmodels.py" line="630"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
@@ -1103,37 +1113,37 @@
 <context>
     <name>DecisionFields</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="463"/>
+        <location filename="../../ui/console/qtmodels.py" line="484"/>
         <source>Information</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="464"/>
+        <location filename="../../ui/console/qtmodels.py" line="485"/>
         <source>Risk assessment</source>
         <translation>风险评估</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="465"/>
+        <location filename="../../ui/console/qtmodels.py" line="486"/>
         <source>Powers and policy</source>
         <translation>权限与政策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="466"/>
+        <location filename="../../ui/console/qtmodels.py" line="487"/>
         <source>Options</source>
         <translation>备选方案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="467"/>
+        <location filename="../../ui/console/qtmodels.py" line="488"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="468"/>
+        <location filename="../../ui/console/qtmodels.py" line="489"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="480"/>
+        <location filename="../../ui/console/qtmodels.py" line="501"/>
         <source>Struck through</source>
         <translation>已划除</translation>
     </message>

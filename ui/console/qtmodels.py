@@ -329,10 +329,19 @@ class StationsTableModel(RowTableModel[StationView]):
 
     "Last heard" is the later of the journal's last contact (the fold) and the engine's live
     heartbeat times (`set_heard`: heartbeats are not journaled, so they never enter the fold).
+    A replay (`journal_only`) has only the journal: the column is "Last contact (journal)", its
+    cells say so in their tooltip.
     """
 
-    def __init__(self, rows: StationsModel, clock: Callable[[], float] | None = None) -> None:
+    def __init__(
+        self,
+        rows: StationsModel,
+        clock: Callable[[], float] | None = None,
+        *,
+        journal_only: bool = False,
+    ) -> None:
         self.live_heard: dict[str, float] = {}
+        self.journal_only = journal_only
 
         def heard(r: StationView) -> float | None:
             live = self.live_heard.get(r.station)
@@ -342,6 +351,13 @@ class StationsTableModel(RowTableModel[StationView]):
 
         yes = marked(QT_TRANSLATE_NOOP("ConsoleColumns", "online"))
         no = marked(QT_TRANSLATE_NOOP("ConsoleColumns", "offline"))
+        journal_tip = marked(
+            QT_TRANSLATE_NOOP(
+                "ConsoleColumns",
+                "The station's last journaled message (heartbeats are not journaled, so a "
+                "replay cannot tell when the station was last heard)",
+            )
+        )
 
         def online(r: StationView, n: float) -> str:
             return QCoreApplication.translate("ConsoleColumns", yes if r.online else no)
@@ -353,10 +369,15 @@ class StationsTableModel(RowTableModel[StationView]):
             ),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Link")), online),
             _c(
-                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Last heard")),
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Last contact (journal)"))
+                if journal_only
+                else marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Last heard")),
                 lambda r, n: heard_text(heard(r), n, _display_zone),
                 sort=lambda r, n: heard(r) or 0.0,
                 timed=True,
+                tip=(lambda r, n: QCoreApplication.translate("ConsoleColumns", journal_tip))
+                if journal_only
+                else None,
             ),
             _c(
                 marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Open")),

@@ -164,7 +164,7 @@ class ReplayWindow(ConsoleWindow):
             adapter.source = model
             model.listener = adapter
             adapter.endResetModel()
-        stations = StationsTableModel(state.stations, self.clock)
+        stations = StationsTableModel(state.stations, self.clock, journal_only=True)
         self.stations_model = stations
         self.stations_panel.set_model(stations)
         self.header.model = state.header

@@ -5,11 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QApplication
 
 from command.fold import IncidentState
 from command.lifecycle import OrderState
 from tests.ui.console.fake_events import EventMaker
-from ui import theme
+from ui import i18n, theme
 from ui.console.qtmodels import (
     OVERDUE_ROLE,
     DecisionsTableModel,
@@ -155,3 +156,21 @@ def test_stations_and_suggestions_models_pass_the_tester(mk: EventMaker) -> None
     assert suggestions.index(0, 3).data() == "police:close_road"
     assert suggestions.index(0, 4).data() == "proposed"
     assert QCoreApplication.translate("ConsoleColumns", "Station") == "Station"
+
+
+def test_a_replay_says_its_last_contact_is_the_journals(mk: EventMaker, qapp: QApplication) -> None:
+    state = IncidentState()
+    state.apply(mk.ev("station.online", {"station": "police"}, ts=T0))
+    live = StationsTableModel(state.stations, lambda: T0 + 60)
+    replay = StationsTableModel(state.stations, lambda: T0 + 60, journal_only=True)
+    title = Qt.Orientation.Horizontal
+    assert live.headerData(2, title) == "Last heard"
+    assert live.index(0, 2).data(Qt.ItemDataRole.ToolTipRole) == live.index(0, 2).data()
+    assert replay.headerData(2, title) == "Last contact (journal)"
+    tip = replay.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
+    assert "heartbeats are not journaled" in tip
+    i18n.set_language(qapp, "zh_CN")
+    zh_title = replay.headerData(2, title)
+    zh_tip = replay.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
+    assert "日志" in zh_title and zh_title != live.headerData(2, title)
+    assert "心跳" in zh_tip

@@ -348,3 +348,12 @@ def test_open_replay_window_on_a_non_journal_is_one_clear_error(tmp_path: Path) 
     with pytest.raises(BatonError) as err:
         open_replay_window(bad)
     assert "\n" not in str(err.value)
+
+
+def test_stations_last_contact_is_labelled_as_the_journals(
+    qtbot: QtBot, loaded: LoadedJournal
+) -> None:
+    w = window(qtbot, loaded)  # heartbeats are not journaled: a replay knows only journaled contact
+    assert w.stations_model.journal_only
+    title = w.stations_model.headerData(2, Qt.Orientation.Horizontal)
+    assert title == "Last contact (journal)"
