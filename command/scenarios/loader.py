@@ -677,6 +677,10 @@ def _names_zh(doc: dict[str, Any]) -> dict[str, str]:
             out[f"playbook:{pb['id']}"] = pb["title_zh"]
         if pb.get("reason_zh"):
             out[f"reason:{pb['id']}"] = pb["reason_zh"]
+    delegation = doc.get("delegation") or {}
+    for role in ("authority", "commander"):  # the signers, by id ("signer:huangpu_ops")
+        if delegation.get(f"{role}_name_zh"):
+            out[f"signer:{delegation[role]}"] = delegation[f"{role}_name_zh"]
     return out
 
 

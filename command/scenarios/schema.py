@@ -306,8 +306,10 @@ SCENARIO_SCHEMA: dict[str, Any] = {
             "properties": {
                 "authority": {"type": "string"},
                 "authority_name": {"type": "string"},
+                "authority_name_zh": {"type": "string"},
                 "commander": {"type": "string"},
                 "commander_name": {"type": "string"},
+                "commander_name_zh": {"type": "string"},
                 "position": {"type": "string"},
                 "scope": {
                     "type": "object",

@@ -224,7 +224,7 @@ class IncidentHeader(QFrame):
     def refresh(self, *_: object) -> None:
         """Re-read the header model (also on every tick: time left changes)."""
         m = self.model
-        issuer = self.names.get(m.issuer, m.issuer)
+        issuer = local_name(f"signer:{m.issuer}", self.names.get(m.issuer, m.issuer))
         name = m.incident_name or m.incident
         self.incident.setText(local_name("incident", name) if name else self.tr("No incident"))
         if m.revoked:

@@ -6,7 +6,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from command.fold import DelegationModel
+from command.scenarios.loader import load_scenario
 from ui import i18n
+from ui.console.controller import delegation_names
 from ui.console.panels import IncidentHeader
 
 
@@ -41,3 +43,29 @@ def test_time_left_reads_in_chinese_and_is_never_split_over_two_lines(
     assert text.replace("\u2060", "").endswith("剩余3小时11分")
     assert "\u2060".join("3小时11分") in text  # word joiners: no line break inside
     assert "\u2060" not in header.delegation.toolTip()
+
+
+def test_the_authority_is_named_in_chinese_in_the_chinese_ui(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    for name, authority_zh in (("bund", "黄浦区"), ("typhoon", "黄浦区"), ("disney", "浦东新区")):
+        scenario = load_scenario(name)
+        d = scenario.delegation
+        assert scenario.names_zh[f"signer:{d.authority}"].startswith(authority_zh)
+        assert scenario.names_zh[f"signer:{d.commander}"]
+    scenario = load_scenario("bund")
+    i18n.use_scenario_names(scenario)
+    try:
+        model = DelegationModel()
+        model.issuer = scenario.delegation.authority  # the grant names its issuer by key id
+        header = IncidentHeader(model, clock=lambda: 0.0)
+        header.names = delegation_names(scenario)
+        qtbot.addWidget(header)
+        header.refresh()
+        assert "Huangpu District City Operations Centre" in header.delegation.text()
+        i18n.set_language(qapp, "zh_CN")
+        header.refresh()
+        text = header.delegation.text()
+        assert "黄浦区城市运行管理中心" in text and "Operations" not in text
+    finally:
+        i18n.set_names_zh({})
