@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from command.ids import new_id
+from command.ids import new_id, short_id
 from command.lifecycle import EXPIRY_REASON, OrderState, Step
 from command.model import Escalation, EscalationKind
 
@@ -54,12 +54,14 @@ def should_expire(order: OrderClock, now: float) -> bool:
 
 
 def escalation_message(kind: EscalationKind, order: OrderClock) -> str:
-    """The line the commander reads for an escalation."""
+    """The line the commander reads for an escalation, naming the order by its short id (as
+    every view does; the escalation's `order_id` field keeps the full id)."""
+    name = short_id(order.order_id)
     if kind is EscalationKind.UNDELIVERED:
-        return f"order {order.order_id} not delivered to {order.station} after 30 s: unreachable?"
+        return f"order {name} not delivered to {order.station} after 30 s: unreachable?"
     if kind is EscalationKind.NOT_ACCEPTED:
-        return f"order {order.order_id} not accepted by {order.station} by its deadline"
-    return f"order {order.order_id} not completed by {order.station} by its due time"
+        return f"order {name} not accepted by {order.station} by its deadline"
+    return f"order {name} not completed by {order.station} by its due time"
 
 
 STILL_APPLIES: Mapping[str, frozenset[OrderState]] = {

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from command import ids
 from command.picture.samples import number
 from command.scenarios.scenario import Scenario, StateLabel
 from ui import theme
@@ -65,7 +66,7 @@ METRIC_TITLES = {
     )
 }
 QUEUE_LANE = re.compile(r"queue_lane_([a-z0-9]+)")
-SHORT_ID = 6  # characters of an order id shown in tables, banners and the map
+SHORT_ID = ids.SHORT_ID  # characters of an order id shown in tables, banners and the map
 
 
 def is_count(unit: str) -> bool:
@@ -143,9 +144,9 @@ def unbroken(text: str) -> str:
 
 
 def short_id(full: str) -> str:
-    """The short form of an order (or any ULID) id shown in every view: its last 6 characters
-    (the random part, so two orders of the same second still differ)."""
-    return full[-SHORT_ID:] if len(full) > SHORT_ID else full
+    """The short form of an order (or any ULID) id shown in every view: `command.ids.short_id`
+    (the one definition, also used in printed text and journaled messages)."""
+    return ids.short_id(full)
 
 
 def format_value(

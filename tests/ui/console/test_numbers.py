@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
@@ -51,3 +52,13 @@ def test_plot_titles_read_in_the_ui_language(qapp: QApplication) -> None:
     assert metric_title("density", "persons/m²") == "人群密度（人/m²）"
     assert metric_title("water_level", "m") == "水位（m）"
     assert metric_title("queue_lane_b") == "B号通道排队"
+
+
+def test_short_id_is_command_ids_short_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    from command import ids
+    from ui.console import numbers
+
+    full = "01JDXYZABCDEFGHJKMNPQRSTVW"
+    assert numbers.short_id(full) == ids.short_id(full) == full[-ids.SHORT_ID :]
+    monkeypatch.setattr(ids, "SHORT_ID", 8)  # one definition: the console follows it
+    assert numbers.short_id(full) == full[-8:]
