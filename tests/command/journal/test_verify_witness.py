@@ -13,7 +13,13 @@ from command.clock import ManualClock
 from command.errors import JournalError
 from command.journal import Journal, verify_journal
 from command.journal.checkpoints import cosign
-from command.journal.verify_witness import BAD_COSIGNATURE, CONTRADICTED, REFUSED, TRUNCATED
+from command.journal.verify_witness import (
+    BAD_COSIGNATURE,
+    CONTRADICTED,
+    REFUSED,
+    TRUNCATED,
+    _cosignature_valid,
+)
 from command.signing import Signer
 from command.vocabulary import Checkpoint, RefusalReason, WitnessRefused
 from tests.command.journal.forge import body_of, rewrite_and_resign, signed_journal, witness_journal
@@ -162,3 +168,19 @@ def test_a_stale_smaller_refusal_is_not_a_failure(
     result = verify_journal(console, witnesses=[other])
     assert result.ok and result.stale_refusals == 1, result.summary(console)
     assert "1 refusals of an older checkpoint" in result.summary(console)
+
+
+def test_a_checkpoint_checked_once_is_only_trusted_as_it_was_checked(
+    run: tuple[Path, Path, list[Checkpoint]], signer: Signer, station_key: Signer
+) -> None:
+    """The signature cache is keyed by the whole checkpoint: a copy naming another key (same
+    signature and head) is checked on its own, and fails."""
+    _, _, cps = run
+    cp = cps[0]
+    valid: dict[Checkpoint, bool] = {cp: True}  # as the walk over the journal leaves it
+    honest = cosign(station_key, "traffic", cp, 1_000.0)
+    assert _cosignature_valid(honest, valid)
+    other = Signer.generate("forger")
+    forged = cosign(station_key, "traffic", replace(cp, key=other.public_hex), 1_000.0)
+    assert not _cosignature_valid(forged, valid)
+    assert valid[forged.checkpoint] is False
