@@ -13,7 +13,8 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any
 
 from command.errors import BatonError
 
@@ -36,41 +37,77 @@ COMMANDS_GROUP = "baton.commands"
 """Entry point group of subcommands registered from outside `ui` (value: `module:register`)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, one sub-parser per subcommand module present."""
-    parser = argparse.ArgumentParser(
-        prog="baton",
-        description="Baton: a console for delegated emergency command.",
-        epilog="Run 'baton COMMAND --help' for the options of one command.",
-    )
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full argument parser, one sub-parser per subcommand module present.
+
+    With `only` (a subcommand's name), just that subcommand is registered: each command module
+    imports what it runs (the demo, Qt, the authority, NumPy), so `baton verify` need not pay
+    for all of them at start-up. A name that is not found falls back to the full parser.
+    """
+    if only is not None:
+        narrow = _one_command_parser(only)
+        if narrow is not None:
+            return narrow
+    parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
-        try:
-            module = importlib.import_module(f"ui.commands.{name}")
-        except ModuleNotFoundError as err:
-            if err.name != f"ui.commands.{name}":
-                raise
-            continue  # not built yet
-        module.register(sub)
+        _register_built_in(sub, name)
     registered = set(SUBCOMMANDS)
     for ep in sorted(entry_points(group=COMMANDS_GROUP), key=lambda e: e.name):
         if ep.name in registered:
             continue  # the first registration of a name wins; built-ins are never replaced
-        try:
-            register = ep.load()
-        except ModuleNotFoundError as err:
-            if not err.name or not f"{ep.module}.".startswith(f"{err.name}."):
-                raise
-            continue  # installed metadata names a module this copy does not have
-        register(sub)
-        registered.add(ep.name)
+        if _register_entry_point(sub, ep):
+            registered.add(ep.name)
     return parser
+
+
+def _one_command_parser(name: str) -> argparse.ArgumentParser | None:
+    parser = _top_parser()
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if name in SUBCOMMANDS:
+        return parser if _register_built_in(sub, name) else None
+    for ep in entry_points(group=COMMANDS_GROUP):
+        if ep.name == name:
+            return parser if _register_entry_point(sub, ep) else None
+    return None
+
+
+def _top_parser() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog="baton",
+        description="Baton: a console for delegated emergency command.",
+        epilog="Run 'baton COMMAND --help' for the options of one command.",
+    )
+
+
+def _register_built_in(sub: Any, name: str) -> bool:
+    try:
+        module = importlib.import_module(f"ui.commands.{name}")
+    except ModuleNotFoundError as err:
+        if err.name != f"ui.commands.{name}":
+            raise
+        return False  # not built yet
+    module.register(sub)
+    return True
+
+
+def _register_entry_point(sub: Any, ep: EntryPoint) -> bool:
+    try:
+        register = ep.load()
+    except ModuleNotFoundError as err:
+        if not err.name or not f"{ep.module}.".startswith(f"{err.name}."):
+            raise
+        return False  # installed metadata names a module this copy does not have
+    register(sub)
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `baton` console script."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    first = args_list[0] if args_list and not args_list[0].startswith("-") else None
+    parser = build_parser(only=first)
+    args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -80,3 +80,28 @@ def test_an_entry_point_whose_module_fails_inside_is_not_hidden(
     _fake_group(monkeypatch, EntryPoint("broken", "fake_baton_broken:register", cli.COMMANDS_GROUP))
     with pytest.raises(AttributeError):
         cli.build_parser()
+
+
+def test_a_named_command_imports_only_its_own_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`baton verify ...` registers verify alone (start-up does not import the demo or Qt)."""
+    imported: list[str] = []
+    real = cli.importlib.import_module
+
+    def spy(name: str, package: str | None = None) -> Any:
+        imported.append(name)
+        return real(name, package)
+
+    monkeypatch.setattr(cli.importlib, "import_module", spy)
+    assert _choices(cli.build_parser(only="verify")) == {"verify"}
+    assert imported == ["ui.commands.verify"]
+    assert "verify" in _choices(cli.build_parser(only="no-such-command"))  # falls back to all
+    assert len(_choices(cli.build_parser(only="no-such-command"))) > 5
+
+
+def test_a_named_command_parses_as_the_full_parser_does(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["verify", "--help"])
+    narrow = capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["verify", "--help"])
+    assert capsys.readouterr().out == narrow
