@@ -22,6 +22,7 @@ pytestmark = pytest.mark.system
 
 BATON = Path(sys.executable).with_name("baton")
 TIMEOUT_S = 90.0
+# 15 s: with 5, the four stations of a loaded machine had not all opened their journals yet
 
 
 @pytest.mark.timeout(150)
@@ -33,7 +34,7 @@ def test_headless_demo_from_a_folder_with_its_own_data_package(tmp_path: Path) -
     store = tmp_path / "store"
     mark = new_mark()
     log = tmp_path / "demo.log"
-    argv = [str(BATON), "demo", "bund", "--headless", "--duration", "5", "--data-dir", str(store)]
+    argv = [str(BATON), "demo", "bund", "--headless", "--duration", "15", "--data-dir", str(store)]
     with open(log, "wb") as out:
         process = subprocess.Popen(
             argv,
