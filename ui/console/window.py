@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -73,6 +74,12 @@ SETTINGS_ORG = "Baton"
 SETTINGS_APP = "console"
 LAYOUT_VERSION = 1
 ACKNOWLEDGE_KEY = "Ctrl+K"  # on the focused order row, else the banner's newest item
+# first-run widths (px): the map's share at least, whatever the docks want; the plots and
+# stations docks at least; what the docks' separators and margins take
+MAP_FIRST_MIN_W = 560
+PLOTS_FIRST_MIN_W = 330
+STATIONS_FIRST_MIN_W = 340
+DOCK_MARGINS_W = 16
 STALE_SUGGESTION_S = 600.0  # approving a suggestion older than this (incident clock) asks again
 
 
@@ -219,12 +226,46 @@ class ConsoleWindow(QMainWindow):
         self.docks[name] = dock
         return dock
 
+    def central_first_width(self) -> int:
+        """What the map and the header above it need of a first-run window's width: the
+        header's one line (title, link, clock) and at least `MAP_FIRST_MIN_W` for the map."""
+        central = self.centralWidget()
+        return max(MAP_FIRST_MIN_W, central.minimumSizeHint().width() if central else 0)
+
+    def stations_first_width(self) -> int:
+        """The stations dock's first-run width: every column whole, names up to the panel's
+        `NAME_MAX_PX`, "last heard" as wide as it grows ("06:50:00 · 59 min ago"), as far as
+        the window leaves room beside the map (`central_first_width`) and the plots
+        (`PLOTS_FIRST_MIN_W`)."""
+        table = self.stations_panel.table
+        model = table.model()
+        header = table.horizontalHeader()
+        style = table.style()
+        pad = 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 8
+        heard = table.fontMetrics().horizontalAdvance(f"00:00:00 · {ago(59 * 60)}") + pad
+        widths = [
+            max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
+            for c in range(model.columnCount())
+        ]
+        if len(widths) > 2:
+            widths[2] = max(widths[2], heard)  # last heard, before any station is heard
+        widths[0] = min(widths[0], StationsPanel.NAME_MAX_PX)
+        scroll = style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        wanted = sum(widths) + 2 * table.frameWidth() + scroll + DOCK_MARGINS_W
+        room = self.width() - self.central_first_width() - PLOTS_FIRST_MIN_W - DOCK_MARGINS_W
+        return max(STATIONS_FIRST_MIN_W, min(wanted, room))
+
     def default_dock_sizes(self) -> None:
-        """Give the docks useful sizes (the first time the window is shown without a layout)."""
+        """Give the docks useful sizes (the first time the window is shown without a layout):
+        the stations dock wide enough for typical names (`stations_first_width`), the plots up
+        to a third of the window, the map what it needs (`central_first_width`) or more."""
         w, h = self.width(), self.height()
+        stations = self.stations_first_width()
+        beside = w - stations - self.central_first_width() - DOCK_MARGINS_W
+        plots = max(PLOTS_FIRST_MIN_W, min(w // 3, beside))
         self.resizeDocks(
             [self.docks["stationsDock"], self.docks["plotsDock"]],
-            [max(340, w // 4), max(420, w // 3)],
+            [stations, plots],
             Qt.Orientation.Horizontal,
         )
         self.resizeDocks(

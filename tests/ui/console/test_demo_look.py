@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication
 
 from command.scenarios.loader import load_scenario
@@ -66,6 +66,7 @@ def test_run_window_opens_in_the_asked_language_and_theme(
         seen.append((theme.current().name, i18n.current_language(), window.windowTitle()))
         assert window.view.theme_actions["dark"].isChecked()
         assert window.view.language_actions["zh_CN"].isChecked()
+        window.hide()
         window.deleteLater()
         return 0
 
@@ -80,6 +81,7 @@ def test_run_window_opens_in_the_asked_language_and_theme(
         theme="dark",
     )
     assert launch.QtConsoleWindow().open(options, run) == 0
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the window is gone
     assert len(seen) == 1 and seen[0][:2] == ("dark", "zh_CN")
     assert any("\u4e00" <= ch <= "\u9fff" for ch in seen[0][2]), seen  # a Chinese title
 
