@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from command.lifecycle import OrderState
@@ -47,6 +48,16 @@ class DelegationModel:
     grants: list[dict[str, Any]] = field(default_factory=list)  # every grant and revocation seen
     _unsent: set[str] = field(default_factory=set)
     _revoked_ids: set[str] = field(default_factory=set)
+
+    def copy(self) -> DelegationModel:
+        """A copy with its own scope, grants (few, copied deeply) and order sets."""
+        return replace(
+            self,
+            scope=copy.deepcopy(self.scope),
+            grants=copy.deepcopy(self.grants),
+            _unsent=set(self._unsent),
+            _revoked_ids=set(self._revoked_ids),
+        )
 
     def apply(self, ev: EventLike, body: object) -> bool:
         """Fold one decoded event; True when the header changed."""

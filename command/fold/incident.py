@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from command.fold.alerts import AlertsModel
@@ -108,6 +108,34 @@ class IncidentState:
         self.events = 0
         self.actors: set[str] = set()
         self.undecodable: list[int] = []  # seqs whose bodies could not be read
+
+    def copy(self) -> IncidentState:
+        """A copy that shares no mutable state with this one (each model copies its own
+        containers; the frozen rows are shared): folding into either leaves the other as it was.
+        Cheap next to `copy.deepcopy`, so replay can keep and hand out many of them."""
+        new = IncidentState.__new__(IncidentState)
+        new.orders = self.orders.copy()
+        new.stations = self.stations.copy(new.orders)
+        new.decisions = self.decisions.copy()
+        new.escalations = self.escalations.copy()
+        new.suggestions = self.suggestions.copy()
+        new.alerts = self.alerts.copy()
+        new.zones = self.zones.copy()
+        new.header = self.header.copy()
+        new.link = self.link.copy()
+        new.integrity = self.integrity.copy()
+        new.sitreps = self.sitreps.copy()
+        info = self.info  # its nested values come from the frozen incident.opened body
+        new.info = replace(
+            info, zones=dict(info.zones), stations=dict(info.stations), raw=dict(info.raw)
+        )
+        new.first_ts = self.first_ts
+        new.last_ts = self.last_ts
+        new.last_seq = self.last_seq
+        new.events = self.events
+        new.actors = set(self.actors)
+        new.undecodable = list(self.undecodable)
+        return new
 
     def apply(self, ev: EventLike) -> set[str]:
         """Fold one event into every model; return the names of the models it changed."""

@@ -129,6 +129,15 @@ class IntegrityModel:
     alarms: list[IntegrityAlarm] = field(default_factory=list)
     _last_plain: int = 0  # seq of the newest event that is not a checkpoint
 
+    def copy(self) -> IntegrityModel:
+        """A copy with its own marks and alarms (the frozen marks and alarms are shared)."""
+        return replace(
+            self,
+            witnesses=dict(self.witnesses),
+            cosigned_for=dict(self.cosigned_for),
+            alarms=list(self.alarms),
+        )
+
     @property
     def signed_to(self) -> int:
         """The seq the newest checkpoint signs (0 with none)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from command.vocabulary import EventLike, LinkChanged
 
@@ -15,6 +15,10 @@ class LinkStatus:
     since: float | None = None
     detail: str = ""
     known: bool = False  # False until the journal said anything about the link
+
+    def copy(self) -> LinkStatus:
+        """A copy (every field is immutable)."""
+        return replace(self)
 
     def apply(self, ev: EventLike, body: object) -> bool:
         """Fold one decoded event; True when the status changed."""

@@ -2,23 +2,25 @@
 
 The events are read once; every `stride` events the replayer keeps the index of that event and,
 lazily, a folded state up to it. Seeking to T folds forward from the nearest kept state before T
-(a copy of it), so every seek costs at most `stride` events plus one copy.
+(a copy of it, `IncidentState.copy`: each model copies its own containers and shares its frozen
+rows), so every seek costs at most `stride` events plus one cheap copy.
 """
 
 from __future__ import annotations
 
 import bisect
-import copy
 from collections.abc import Sequence
 
 from command.fold.incident import IncidentState
 from command.vocabulary import EventLike
 
+STRIDE = 250  # events between kept states: a seek folds fewer than this many
+
 
 class Replayer:
     """The state of one journal at any time T (same answer every time for the same T)."""
 
-    def __init__(self, events: Sequence[EventLike], *, stride: int = 2000) -> None:
+    def __init__(self, events: Sequence[EventLike], *, stride: int = STRIDE) -> None:
         self.events = list(events)
         self.times = [ev.ts for ev in self.events]
         self.stride = max(1, stride)
@@ -39,11 +41,11 @@ class Replayer:
         return bisect.bisect_right(self.times, t)
 
     def state_at(self, t: float) -> IncidentState:
-        """A fresh state holding every event with ts ≤ t."""
+        """A fresh state holding every event with ts ≤ t (folding into it changes no kept state)."""
         n = self.count_until(t)
         base = (n // self.stride) * self.stride
         self._keep(base)
-        state = copy.deepcopy(self._kept[base])
+        state = self._kept[base].copy()
         state.apply_all(self.events[base:n])
         return state
 
@@ -51,7 +53,7 @@ class Replayer:
         if index in self._kept:
             return
         below = max(k for k in self._kept if k <= index)
-        state = copy.deepcopy(self._kept[below])
+        state = self._kept[below].copy()
         for k in range(below, index, self.stride):
             state.apply_all(self.events[k : k + self.stride])
-            self._kept[k + self.stride] = copy.deepcopy(state)
+            self._kept[k + self.stride] = state.copy()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Generic, Protocol, TypeVar
+import copy
+from typing import Generic, Protocol, Self, TypeVar
 
 
 class RowListener(Protocol):
@@ -76,6 +77,15 @@ class RowModel(Generic[T]):
         self._index = dict(other._index)
         if self.listener:
             self.listener.reset_done()
+
+    def copy(self) -> Self:
+        """A copy with its own row list and index and no listener, sharing only the frozen rows:
+        folding into either leaves the other as it was (subclasses copy their own containers)."""
+        new = copy.copy(self)
+        new.rows = list(self.rows)
+        new._index = dict(self._index)
+        new.listener = None
+        return new
 
     def copy_rows(self) -> dict[str, T]:
         """Key → row, for comparing two folds."""

@@ -37,6 +37,12 @@ class SitrepsModel:
     def __len__(self) -> int:
         return len(self._asks)
 
+    def copy(self) -> SitrepsModel:
+        """A copy with its own table of requests (the frozen requests are shared)."""
+        new = SitrepsModel()
+        new._asks = dict(self._asks)
+        return new
+
     def apply(self, ev: EventLike, body: object) -> bool:
         """Fold one decoded event; True when a request was added or answered."""
         if isinstance(body, SitrepRequested):

@@ -41,6 +41,12 @@ class StationsModel(RowModel[StationView]):
         super().__init__()
         self.orders = orders
 
+    def copy(self, orders: OrdersModel | None = None) -> StationsModel:
+        """A copy with its own rows, reading `orders` (default: the same orders as this one)."""
+        new = super().copy()
+        new.orders = self.orders if orders is None else orders
+        return new
+
     def add_station(self, station: str, name: str = "") -> None:
         """Make a station known before it is heard (from the incident's list)."""
         if station and self.row_of(station) is None:

@@ -71,6 +71,14 @@ class ZonesModel(RowModel[ZoneView]):
         super().__init__()
         self.series: dict[tuple[str, str], MetricSeries] = {}
 
+    def copy(self) -> ZonesModel:
+        """A copy with its own rows and its own series (each series' lists copied)."""
+        new = super().copy()
+        new.series = {
+            k: MetricSeries(list(s.times), list(s.values)) for k, s in self.series.items()
+        }
+        return new
+
     def add_zone(self, zone: str, name: str = "") -> None:
         """Make a zone known before anything is measured (from the incident's list)."""
         if zone and self.row_of(zone) is None:
