@@ -57,11 +57,11 @@ def test_run_window_opens_in_the_asked_language_and_theme(
     saved.sync()
     seen: list[tuple[str, str, str]] = []
     monkeypatch.setattr(controller, "ConsoleRuntime", _Runtime)
-    monkeypatch.setattr(controller, "ConsoleController", lambda *a, **k: None)
+    opened: list[ConsoleWindow] = []
+    monkeypatch.setattr(controller, "ConsoleController", lambda w, *a, **k: opened.append(w))
 
     def exec_(*_: object) -> int:
-        window = next(w for w in qapp.topLevelWidgets() if w.objectName() == "consoleWindow")
-        assert isinstance(window, ConsoleWindow)
+        (window,) = opened
         qapp.processEvents()  # the language change reaches the widgets
         seen.append((theme.current().name, i18n.current_language(), window.windowTitle()))
         assert window.view.theme_actions["dark"].isChecked()
