@@ -21,6 +21,7 @@ from protocols.commands import Answer, Pending
 from protocols.engine import Engine, EngineBatch
 from protocols.nodes import StationNode, StationSettings
 from ui.bridge import EngineBridge
+from ui.i18n import use_scenario_names
 from ui.station.window import StationWindow
 
 
@@ -28,6 +29,7 @@ def window_for(station_id: str, scenario: Scenario | None, clock: Any) -> Statio
     """A station window titled from `scenario` (name, agency, order kind titles, time zone)."""
     if scenario is None:
         return StationWindow(station_id, clock=clock)
+    use_scenario_names(scenario)  # its Chinese names in the Chinese UI
     incident = scenario.incident
     station = next((s for s in incident.stations if s.id == station_id), None)
     titles = {k.name: k.title for k in station.catalogue} if station is not None else {}

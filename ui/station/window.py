@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 from command.fold import IncidentState, OrdersModel, OrderView
 from command.lifecycle import OrderState, Step
 from command.vocabulary import KIND_STEP, EventLike, Kind
-from ui import theme
+from ui import i18n, theme
 from ui.console.clock import utc_offset
 from ui.console.qtmodels import (
     PRIORITY_NAMES,
@@ -380,7 +380,8 @@ class StationWindow(QMainWindow):
         """Set every visible string in the current language."""
         self.setWindowTitle(self.tr("Baton station — %1").replace("%1", self.station_name))
         agency = f" · {self.agency}" if self.agency else ""
-        self.title_label.setText(f"{self.station_name}{agency}")
+        name = i18n.local_name(f"station:{self.station_id}", self.station_name)
+        self.title_label.setText(f"{name}{agency}")
         names = {
             Step.ACCEPT: self.tr("&Accept"),
             Step.DECLINE: self.tr("&Decline…"),

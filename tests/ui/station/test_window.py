@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from command.lifecycle import EXPIRY_REASON, OrderState, Step
@@ -235,3 +236,23 @@ def test_a_cancelled_order_never_accepted_is_simply_withdrawn(window: StationWin
     window.select("o2")
     assert "withdrawn — cancelled" in window.body.text()
     assert not any(b.isEnabled() for b in window.buttons.values())
+
+
+def test_the_title_names_the_station_in_chinese_in_the_chinese_ui(
+    qtbot: QtBot, qapp: QApplication, isolated_look: None
+) -> None:
+    from command.scenarios.loader import load_scenario
+    from ui import i18n
+    from ui.station.live import window_for
+
+    scenario = load_scenario("typhoon")
+    try:
+        w = window_for("water", scenario, lambda: scenario.start)
+        qtbot.addWidget(w)
+        assert w.title_label.text().startswith("Water authority duty office")
+        i18n.set_language(qapp, "zh_CN")
+        qapp.processEvents()
+        w.retranslate()
+        assert w.title_label.text().startswith("水务局值班室")
+    finally:
+        i18n.set_names_zh({})
