@@ -22,22 +22,8 @@ from protocols.runtime.demo import (
     run_demo,
 )
 from protocols.runtime.display import display_packages_problem
+from ui.commands.look import add_look_options
 from ui.console.launch import QtConsoleWindow
-
-# the View menu's choices (ui.i18n.LANGUAGES, ui.theme.THEMES), named here so that parsing the
-# command line loads no Qt
-LANGUAGE_CHOICES = ("en", "zh_CN")
-THEME_CHOICES = ("light", "dark")
-
-
-def add_look_options(parser: argparse.ArgumentParser, windows: str, default: str) -> None:
-    """`--lang` and `--theme` for `windows`: what their View menu sets (None: `default`)."""
-    parser.add_argument(
-        "--lang", choices=LANGUAGE_CHOICES, help=f"language of {windows} (default: {default})"
-    )
-    parser.add_argument(
-        "--theme", choices=THEME_CHOICES, help=f"theme of {windows} (default: {default})"
-    )
 
 
 def register(subparsers: Any) -> None:

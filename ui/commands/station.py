@@ -45,7 +45,7 @@ from protocols.delivery import WireConfig
 from protocols.engine import Engine
 from protocols.nodes import StationNode, StationSettings
 from protocols.runtime.supervisor import JOURNAL_FAILED_EXIT
-from ui.commands.demo import add_look_options
+from ui.commands.look import add_look_options
 
 
 def register(subparsers: Any) -> None:

@@ -17,7 +17,7 @@ from protocols.runtime.demo import DemoArgs, Ports, WindowRun, plan_demo, statio
 from protocols.runtime.provision import provision
 from ui import i18n, theme
 from ui.cli import build_parser
-from ui.commands.demo import LANGUAGE_CHOICES, THEME_CHOICES
+from ui.commands.look import LANGUAGE_CHOICES, THEME_CHOICES
 from ui.console import controller, launch
 from ui.console.window import SETTINGS_APP, SETTINGS_ORG, ConsoleWindow
 
