@@ -99,6 +99,14 @@ class StationsModel(RowModel[StationView]):
         """Number of open orders for `station`."""
         return len(self.orders.open_orders(station))
 
+    def open_counts(self) -> dict[str, int]:
+        """Number of open orders per station, in one pass over the orders (stations with none
+        are absent)."""
+        counts: dict[str, int] = {}
+        for r in self.orders.open_orders():
+            counts[r.station] = counts.get(r.station, 0) + 1
+        return counts
+
     def late_count(self, station: str, now: float) -> int:
         """Number of open orders for `station` past a deadline."""
         return sum(1 for r in self.orders.open_orders(station) if r.overdue(now))

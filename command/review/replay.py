@@ -91,6 +91,7 @@ class ReplayState:
             }
             for o in sorted(state.orders.rows, key=lambda o: o.order_id)
         ]
+        open_counts = state.stations.open_counts()
         stations = [
             {
                 "station": s.station,
@@ -98,7 +99,7 @@ class ReplayState:
                 "online": s.online,
                 "since": s.since,
                 "last_heard": s.last_heard,
-                "open": state.stations.open_count(s.station),
+                "open": open_counts.get(s.station, 0),
             }
             for s in sorted(state.stations.rows, key=lambda s: s.station)
         ]

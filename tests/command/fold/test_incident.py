@@ -97,6 +97,7 @@ def test_stations_presence_and_counts(mk: EventMaker) -> None:
     assert state.stations.late_count("police", T0 + 200) == 1
     assert state.stations.get("metro") is not None
     assert state.stations.open_count("metro") == 0
+    assert state.stations.open_counts() == {"police": 1}  # one pass, the same counts
 
 
 def test_decision_correction_strikes_the_original(mk: EventMaker) -> None:
