@@ -539,6 +539,9 @@ class SuggestionsPanel(QWidget):
     """Playbook suggestions with approve / edit / dismiss (with reason) buttons."""
 
     AGE_COLUMN = 5  # the model's "Age" column, shown second
+    STATUS_COLUMN = 4  # shown third
+    REASON_COLUMN = 2  # shown fourth, REASON_WIDTH wide (the full reason in its tooltip)
+    REASON_WIDTH = 260
 
     approve_requested = Signal(str)
     edit_requested = Signal(str)
@@ -547,10 +550,20 @@ class SuggestionsPanel(QWidget):
     def __init__(self, model: SuggestionsTableModel) -> None:
         super().__init__()
         self.model = model
-        self.table = make_table(model, "suggestionsTable", stretch=2)
-        # the age beside the time: in a narrow dock the commander still sees how old it is
+        self.table = make_table(model, "suggestionsTable")
+        # What the commander weighs first reads first, even in a narrow dock: the time, how old
+        # it is, its status and why (the reason gets room of its own; a stretched column was
+        # squeezed to a few pixels), then the playbook and the orders it proposes.
         header = self.table.horizontalHeader()
-        header.moveSection(header.visualIndex(self.AGE_COLUMN), 1)
+        for logical, visual in (
+            (self.AGE_COLUMN, 1),
+            (self.STATUS_COLUMN, 2),
+            (self.REASON_COLUMN, 3),
+        ):
+            header.moveSection(header.visualIndex(logical), visual)
+        for logical in (0, self.AGE_COLUMN, self.STATUS_COLUMN):
+            header.setSectionResizeMode(logical, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(self.REASON_COLUMN, self.REASON_WIDTH)
         self.approve = QPushButton()
         self.approve.setObjectName("approveSuggestion")
         self.edit = QPushButton()

@@ -79,3 +79,24 @@ def test_suggestion_age_is_shown_beside_its_time(qtbot: QtBot) -> None:
     age = view.table.model().headerData(view.AGE_COLUMN, Qt.Orientation.Horizontal)
     assert age == "Age"
     assert header.visualIndex(view.AGE_COLUMN) == 1
+
+
+def test_a_suggestions_reason_keeps_its_room_in_a_narrow_dock(qtbot: QtBot) -> None:
+    """Seen on a screenshot: the stretched Reason column was squeezed to "eas" at 450 px."""
+    from ui.console.panels import SuggestionsPanel
+    from ui.console.qtmodels import SuggestionsTableModel
+
+    view = SuggestionsPanel(SuggestionsTableModel(IncidentState().suggestions, lambda: NOW))
+    qtbot.addWidget(view)
+    view.resize(450, 240)
+    view.show()
+    qtbot.waitExposed(view)
+    header = view.table.horizontalHeader()
+    model = view.table.model()
+    titles = [
+        model.headerData(header.logicalIndex(v), Qt.Orientation.Horizontal)
+        for v in range(header.count())
+    ]
+    assert titles[:4] == ["Time", "Age", "Status", "Reason"]
+    assert view.table.columnWidth(view.REASON_COLUMN) >= view.REASON_WIDTH
+    assert header.sectionViewportPosition(view.REASON_COLUMN) < 450  # starts within the dock
