@@ -28,6 +28,8 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QVBoxLayout, QWidget
 from ui import theme
 
 LEGEND_MAX = 8
+LEGEND_OFFSET_PX = 5  # the legend's distance from the plot's top left corner
+LEGEND_SHARE_MAX = 0.35  # the most of a plot's height kept free for its legend
 BAND_ROWS = 64
 MARGIN = 4
 BIN_PX = 2
@@ -662,7 +664,9 @@ class LivePlots(QWidget):
             plot.setMouseEnabled(x=False, y=False)
             raster = self._rasters[metric] = _Raster()
             plot.addItem(raster, ignoreBounds=True)
-            legend = plot.addLegend(offset=(5, 5), labelTextSize="8pt", colCount=4)
+            legend = plot.addLegend(
+                offset=(LEGEND_OFFSET_PX, LEGEND_OFFSET_PX), labelTextSize="8pt", colCount=4
+            )
             legend.setZValue(20)
             self._plots[metric] = plot
             self._titles[metric] = title or metric
@@ -833,9 +837,22 @@ class LivePlots(QWidget):
             if x_ok and y_ok:
                 return
         pad = 0.05 * (y1 - y0 or span)
-        new = ((t0, t1 + 0.1 * width), (y0 - pad, y1 + pad))
+        bottom, top = y0 - pad, y1 + pad
+        share = self._legend_share(metric)  # room at the top, so the legend covers no curve
+        top += (top - bottom) * share / (1.0 - share)
+        new = ((t0, t1 + 0.1 * width), (bottom, top))
         self._ranges[metric] = new
         self._plots[metric].setRange(xRange=new[0], yRange=new[1], padding=0)
+
+    def _legend_share(self, metric: str) -> float:
+        """The share of the plot's height its legend takes from the top (0 before layout; at
+        most LEGEND_SHARE_MAX, so the data still fills most of the plot)."""
+        plot = self._plots[metric]
+        legend = plot.legend
+        view_h = float(plot.vb.height())
+        if legend is None or not legend.items or view_h <= 0:
+            return 0.0
+        return min((float(legend.height()) + 2 * LEGEND_OFFSET_PX) / view_h, LEGEND_SHARE_MAX)
 
     def points(self, zone: str, metric: str) -> int:
         """How many points the series holds."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -75,3 +75,26 @@ def test_legend_shows_zone_ids_without_label_of(qtbot: QtBot) -> None:
     qtbot.addWidget(plots)
     plots.append("north", "density", 1.0, 2.0)
     assert plots.legend_labels("density") == ["north"]
+
+
+def test_the_legend_covers_no_curve(qtbot: QtBot, qapp: QApplication) -> None:
+    """Seen on a screenshot: the legend sat over the curves' start; the range leaves it room."""
+    plots = LivePlots(fps=1, capacity=300, columns=1)
+    qtbot.addWidget(plots)
+    plots.timer.stop()
+    plots.resize(420, 260)
+    plots.show()
+    qtbot.waitExposed(plots)
+    zones = ["north", "south", "east", "west", "centre"]
+    for i in range(120):  # flat high lines: without headroom they run under the legend
+        for k, zone in enumerate(zones):
+            plots.append(zone, "density", float(i), 10.0 - 0.01 * k)
+    plots.redraw()
+    qapp.processEvents()
+    plots.redraw()
+    qapp.processEvents()
+    plot = plots._plots["density"]
+    assert plot.legend is not None and plot.legend.items
+    legend_bottom = plot.legend.mapRectToItem(plot.vb, plot.legend.boundingRect()).bottom()
+    top_in_vb = plot.vb.mapFromView(QPointF(0.0, 10.0)).y()
+    assert top_in_vb > legend_bottom  # the highest line runs below the legend
