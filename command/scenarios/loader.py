@@ -672,6 +672,8 @@ def _names_zh(doc: dict[str, Any]) -> dict[str, str]:
         for item in doc.get(section) or []:
             if item.get("name_zh"):
                 out[f"{prefix}:{item['id']}"] = item["name_zh"]
+            if item.get("agency_zh"):  # a station's agency ("agency:water")
+                out[f"agency:{item['id']}"] = item["agency_zh"]
     for pb in doc.get("playbooks") or []:
         if pb.get("title_zh"):
             out[f"playbook:{pb['id']}"] = pb["title_zh"]

@@ -86,6 +86,7 @@ _STATION = {
         "name": {"type": "string"},
         "name_zh": _TEXT,
         "agency": {"type": "string"},
+        "agency_zh": _TEXT,
         "catalogue": {"type": "array", "items": _ORDER_KIND, "minItems": 1},
         "operator": _OPERATOR,
     },

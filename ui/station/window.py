@@ -379,7 +379,9 @@ class StationWindow(QMainWindow):
     def retranslate(self) -> None:
         """Set every visible string in the current language."""
         self.setWindowTitle(self.tr("Baton station — %1").replace("%1", self.station_name))
-        agency = f" · {self.agency}" if self.agency else ""
+        agency = (
+            f" · {i18n.local_name(f'agency:{self.station_id}', self.agency)}" if self.agency else ""
+        )
         name = i18n.local_name(f"station:{self.station_id}", self.station_name)
         self.title_label.setText(f"{name}{agency}")
         names = {
