@@ -886,7 +886,10 @@ def _start_centre_window(
     if plan.screenshot_dir is not None and run.screenshot_times_s:
         shot = plan.screenshot_dir / "centre.png"
         shoot_after = run.screenshot_times_s[len(run.screenshot_times_s) // 2]
-    argv = centre.window_argv(_baton(), plan.scenario, origin, plan.speed, shot, shoot_after)
+    look = [("--lang", plan.language), ("--theme", plan.theme)]
+    argv = centre.window_argv(
+        _baton(), plan.scenario, origin, plan.speed, shot, shoot_after, look=look
+    )
     sup.start("centre", argv)
 
 

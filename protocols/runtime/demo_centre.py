@@ -128,8 +128,10 @@ class CentrePlan:
         speed: float,
         screenshot: Path | None = None,
         shoot_after_s: float = 0.0,
+        look: Sequence[tuple[str, str | None]] = (),
     ) -> list[str]:
-        """`baton centre` (the window) for this centre on the sites' clock."""
+        """`baton centre` (the window) for this centre on the sites' clock; `look` holds
+        `("--lang", code)` and `("--theme", name)` pairs (None: as saved)."""
         f = self.files
         argv = [
             *baton,
@@ -157,6 +159,9 @@ class CentrePlan:
             argv += ["--grant", str(f.chain)]
         if screenshot is not None:
             argv += ["--screenshot", str(screenshot), "--duration", f"{shoot_after_s:g}"]
+        for option, value in look:
+            if value is not None:
+                argv += [option, value]
         return argv
 
     def describe(self) -> str:

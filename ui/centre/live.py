@@ -25,8 +25,11 @@ def run_window(
     timezone: str = "UTC",
     screenshot: Path | None = None,
     quit_after_s: float | None = None,
+    language: str | None = None,
+    theme_name: str | None = None,
 ) -> int:
-    """Open the centre window on a live centre engine until it is closed (or SIGTERM)."""
+    """Open the centre window on a live centre engine until it is closed (or SIGTERM);
+    `language` and `theme_name` (`--lang`, `--theme`) as View would set them."""
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -44,6 +47,10 @@ def run_window(
     bridge.events.connect(window.apply_events)
     if screenshot is not None or not window.restore_layout():
         window.resize(*FIRST_SIZE)
+    if theme_name is not None:
+        window.set_theme(theme_name)
+    if language is not None:
+        window.set_language(language)
     runtime.start()
     window.load_sites()
     window.show()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from command.errors import BatonError
+from ui.commands.look import add_look_options
 
 DEFAULT_BIND = "tcp://127.0.0.1:7711"  # protocols.centre_node.DEFAULT_CENTRE_ADDRESS
 
@@ -96,6 +97,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--screenshot", type=Path, metavar="PNG", help="save the window after 3 s and exit"
     )
+    add_look_options(parser, "the centre window", "as View last saved it")
     parser.set_defaults(func=run)
 
 
@@ -160,4 +162,6 @@ def run(args: argparse.Namespace) -> int:
         timezone=args.timezone,
         screenshot=args.screenshot,
         quit_after_s=args.duration or None,
+        language=args.lang,
+        theme_name=args.theme,
     )

@@ -52,3 +52,18 @@ def test_disney_hands_over_to_the_pudong_district_after_its_last_scheduled_order
     bund = load_scenario("bund")
     other = demo_centre.Site("bund", bund, provisioned, tmp_path / "b.sqlite")
     assert demo_centre.plan_handover(other) is None
+
+
+def test_the_centre_window_gets_the_demos_language_and_theme(tmp_path: Path) -> None:
+    from command.scenarios.loader import load_scenario as load
+    from protocols.runtime.provision import CentreFiles
+
+    files = CentreFiles(
+        "huangpu", tmp_path, tmp_path / "k.sign", None, tmp_path / "s", tmp_path / "p", tmp_path
+    )
+    plan = demo_centre.CentrePlan(files, {}, "tcp://127.0.0.1:1", tmp_path / "c.sqlite", ())
+    scenario = load("bund")
+    argv = plan.window_argv(["baton"], scenario, 0.0, 10.0, look=[("--lang", "zh_CN")])
+    assert argv[-2:] == ["--lang", "zh_CN"]
+    plain = plan.window_argv(["baton"], scenario, 0.0, 10.0, look=[("--theme", None)])
+    assert "--theme" not in plain and "--lang" not in plain

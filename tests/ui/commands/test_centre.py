@@ -27,3 +27,11 @@ def test_a_missing_centre_folder_is_one_line(
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "centre.key_secret" in err[0] and "--dir" in err[0]
+
+
+def test_centre_takes_the_windows_language_and_theme() -> None:
+    from ui.cli import build_parser
+
+    base = ["centre", "--name", "huangpu", "--dir", "d", "--signing-key", "k"]
+    args = build_parser(only="centre").parse_args([*base, "--lang", "zh_CN", "--theme", "dark"])
+    assert (args.lang, args.theme) == ("zh_CN", "dark")
