@@ -561,8 +561,6 @@ class SuggestionsPanel(QWidget):
             (self.REASON_COLUMN, 3),
         ):
             header.moveSection(header.visualIndex(logical), visual)
-        for logical in (0, self.AGE_COLUMN, self.STATUS_COLUMN):
-            header.setSectionResizeMode(logical, QHeaderView.ResizeMode.ResizeToContents)
         header.resizeSection(self.REASON_COLUMN, self.REASON_WIDTH)
         self.approve = QPushButton()
         self.approve.setObjectName("approveSuggestion")
@@ -576,7 +574,9 @@ class SuggestionsPanel(QWidget):
         self.ask_reason: Callable[[str], str | None] = self._ask_reason
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         model.dataChanged.connect(self._update_buttons)
+        model.dataChanged.connect(self._grown)
         model.rowsInserted.connect(self._select_first_pending)
+        model.rowsInserted.connect(self.fit_columns)
         bar = QHBoxLayout()
         bar.addWidget(self.approve)
         bar.addWidget(self.edit)
@@ -588,6 +588,21 @@ class SuggestionsPanel(QWidget):
         layout.addLayout(bar)
         self.retranslate()
         self._update_buttons()
+
+    FIT_COLUMNS = (0, AGE_COLUMN, STATUS_COLUMN)  # always as wide as their widest text
+
+    def fit_columns(self, *_: object) -> None:
+        """Time, age and status as wide as their texts; the reason at least REASON_WIDTH."""
+        for column in self.FIT_COLUMNS:
+            self.table.resizeColumnToContents(column)
+        if self.table.columnWidth(self.REASON_COLUMN) < self.REASON_WIDTH:
+            self.table.setColumnWidth(self.REASON_COLUMN, self.REASON_WIDTH)
+
+    def _grown(self, *_: object) -> None:
+        """An age grows ("9 min ago" → "1 h 04 min ago"): refit when it would be cut."""
+        table = self.table
+        if any(table.sizeHintForColumn(c) > table.columnWidth(c) for c in self.FIT_COLUMNS):
+            self.fit_columns()
 
     def sizeHint(self) -> QSize:
         """Room for the reason column."""
@@ -655,9 +670,10 @@ class SuggestionsPanel(QWidget):
         self.dismiss.setText(self.tr("Dis&miss…"))
 
     def changeEvent(self, event: QEvent) -> None:
-        """Retranslate on language change."""
+        """Retranslate on language change (texts change width with it: refit)."""
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            self.fit_columns()
         super().changeEvent(event)
 
 

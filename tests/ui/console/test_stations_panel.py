@@ -83,14 +83,24 @@ def test_suggestion_age_is_shown_beside_its_time(qtbot: QtBot) -> None:
 
 def test_a_suggestions_reason_keeps_its_room_in_a_narrow_dock(qtbot: QtBot) -> None:
     """Seen on a screenshot: the stretched Reason column was squeezed to "eas" at 450 px."""
+    from command.vocabulary import SuggestionOutcome, SuggestionRecorded
+    from tests.ui.console.fake_events import EventMaker
     from ui.console.panels import SuggestionsPanel
     from ui.console.qtmodels import SuggestionsTableModel
 
-    view = SuggestionsPanel(SuggestionsTableModel(IncidentState().suggestions, lambda: NOW))
+    state = IncidentState()
+    view = SuggestionsPanel(SuggestionsTableModel(state.suggestions, lambda: NOW))
     qtbot.addWidget(view)
     view.resize(450, 240)
     view.show()
     qtbot.waitExposed(view)
+    body = SuggestionRecorded(
+        SuggestionOutcome.PROPOSED, "S1", "crowd", "dense", ({"station": "police"},)
+    )
+    state.apply(EventMaker("inc").ev(body.kind, body.to_body(), ts=NOW - 3840))  # 64 min ago
+    assert view.table.model().rowCount() == 1
+    for column in view.FIT_COLUMNS:  # the time, "1 h 04 min ago" and "proposed" whole
+        assert view.table.columnWidth(column) >= view.table.sizeHintForColumn(column) > 30
     header = view.table.horizontalHeader()
     model = view.table.model()
     titles = [
