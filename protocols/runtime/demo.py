@@ -381,10 +381,20 @@ def station_argv(
         repr(plan.max_skew_s),
     ]
     if window:
-        look = [("--lang", plan.language), ("--theme", plan.theme)]
-        return argv + [a for option, value in look if value for a in (option, value)]
+        return argv + look_argv(plan.language, plan.theme)
     # With a person watching, a simulated operator answers in wall seconds, as a person would.
     return [*argv, "--headless", *(["--operator-wall"] if plan.human_timing else [])]
+
+
+def look_argv(language: str | None, theme: str | None) -> list[str]:
+    """`--lang` and `--theme` for a window child (`baton station`, `baton centre`); nothing
+    for what is None (the window keeps what its View menu saved)."""
+    return [
+        a
+        for option, value in (("--lang", language), ("--theme", theme))
+        if value
+        for a in (option, value)
+    ]
 
 
 def simulator_argv(
@@ -886,7 +896,7 @@ def _start_centre_window(
     if plan.screenshot_dir is not None and run.screenshot_times_s:
         shot = plan.screenshot_dir / "centre.png"
         shoot_after = run.screenshot_times_s[len(run.screenshot_times_s) // 2]
-    look = [("--lang", plan.language), ("--theme", plan.theme)]
+    look = look_argv(plan.language, plan.theme)
     argv = centre.window_argv(
         _baton(), plan.scenario, origin, plan.speed, shot, shoot_after, look=look
     )

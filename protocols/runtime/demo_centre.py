@@ -128,10 +128,10 @@ class CentrePlan:
         speed: float,
         screenshot: Path | None = None,
         shoot_after_s: float = 0.0,
-        look: Sequence[tuple[str, str | None]] = (),
+        look: Sequence[str] = (),
     ) -> list[str]:
-        """`baton centre` (the window) for this centre on the sites' clock; `look` holds
-        `("--lang", code)` and `("--theme", name)` pairs (None: as saved)."""
+        """`baton centre` (the window) for this centre on the sites' clock; `look` is its
+        `--lang`/`--theme` options (`demo.look_argv`)."""
         f = self.files
         argv = [
             *baton,
@@ -159,10 +159,7 @@ class CentrePlan:
             argv += ["--grant", str(f.chain)]
         if screenshot is not None:
             argv += ["--screenshot", str(screenshot), "--duration", f"{shoot_after_s:g}"]
-        for option, value in look:
-            if value is not None:
-                argv += [option, value]
-        return argv
+        return [*argv, *look]
 
     def describe(self) -> str:
         """One banner line."""

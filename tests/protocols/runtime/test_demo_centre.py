@@ -56,6 +56,7 @@ def test_disney_hands_over_to_the_pudong_district_after_its_last_scheduled_order
 
 def test_the_centre_window_gets_the_demos_language_and_theme(tmp_path: Path) -> None:
     from command.scenarios.loader import load_scenario as load
+    from protocols.runtime.demo import look_argv
     from protocols.runtime.provision import CentreFiles
 
     files = CentreFiles(
@@ -63,7 +64,7 @@ def test_the_centre_window_gets_the_demos_language_and_theme(tmp_path: Path) -> 
     )
     plan = demo_centre.CentrePlan(files, {}, "tcp://127.0.0.1:1", tmp_path / "c.sqlite", ())
     scenario = load("bund")
-    argv = plan.window_argv(["baton"], scenario, 0.0, 10.0, look=[("--lang", "zh_CN")])
+    argv = plan.window_argv(["baton"], scenario, 0.0, 10.0, look=look_argv("zh_CN", None))
     assert argv[-2:] == ["--lang", "zh_CN"]
-    plain = plan.window_argv(["baton"], scenario, 0.0, 10.0, look=[("--theme", None)])
+    plain = plan.window_argv(["baton"], scenario, 0.0, 10.0, look=look_argv(None, None))
     assert "--theme" not in plain and "--lang" not in plain
