@@ -6,7 +6,7 @@ engine themselves (the window routes the signals).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import (
@@ -84,6 +84,11 @@ def make_table(
     else:
         header.setStretchLastSection(True)
     return view
+
+
+def columns_cut(view: QTableView, columns: Iterable[int]) -> bool:
+    """Whether any of `columns` is narrower than its widest text (so a cell is elided)."""
+    return any(view.sizeHintForColumn(c) > view.columnWidth(c) for c in columns)
 
 
 def selected_key(view: QTableView) -> str | None:
@@ -458,8 +463,7 @@ class StationsPanel(QWidget):
 
     def _grown(self, *_: object) -> None:
         """Last heard grows ("just now" → "14:03:10 · 12 min ago"): refit when it would be cut."""
-        table = self.table
-        if any(table.sizeHintForColumn(c) > table.columnWidth(c) for c in self.KEEP_VISIBLE):
+        if columns_cut(self.table, self.KEEP_VISIBLE):
             self.fit_columns()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -600,8 +604,7 @@ class SuggestionsPanel(QWidget):
 
     def _grown(self, *_: object) -> None:
         """An age grows ("9 min ago" → "1 h 04 min ago"): refit when it would be cut."""
-        table = self.table
-        if any(table.sizeHintForColumn(c) > table.columnWidth(c) for c in self.FIT_COLUMNS):
+        if columns_cut(self.table, self.FIT_COLUMNS):
             self.fit_columns()
 
     def sizeHint(self) -> QSize:
