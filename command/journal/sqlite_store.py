@@ -463,15 +463,7 @@ class SqliteStore:
         rows = self._legacy_observations(since, until, zone, metric) if self._legacy_rows else []
         if not self._packed:
             return rows
-        clauses: list[str] = []
-        params: list[Any] = []
-        if since is not None:
-            clauses.append("last_ts >= ?")
-            params.append(since)
-        if until is not None:
-            clauses.append("first_ts <= ?")
-            params.append(until)
-        where = " AND ".join(clauses) or "1"
+        where, params = _where(("last_ts >= ?", since), ("first_ts <= ?", until))
         try:
             blobs = self.connection.execute(
                 f"SELECT batch, CAST(data AS BLOB) FROM observation_batches WHERE {where} "
@@ -497,18 +489,9 @@ class SqliteStore:
         zone: str | None,
         metric: str | None,
     ) -> list[ObservationRow]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        for sql, value in (
-            ("ts >= ?", since),
-            ("ts <= ?", until),
-            ("zone = ?", zone),
-            ("metric = ?", metric),
-        ):
-            if value is not None:
-                clauses.append(sql)
-                params.append(value)
-        where = " AND ".join(clauses) or "1"
+        where, params = _where(
+            ("ts >= ?", since), ("ts <= ?", until), ("zone = ?", zone), ("metric = ?", metric)
+        )
         try:
             rows = self.connection.execute(
                 "SELECT ts, feed, zone, metric, value, source, batch FROM observations "
@@ -534,15 +517,9 @@ class SqliteStore:
         self, peer: str | None, msg_type: str | None, pending_only: bool
     ) -> list[OutboxRow]:
         """Queued messages in seq order."""
-        clauses = ["acked_at IS NULL"] if pending_only else []
-        params: list[Any] = []
-        if peer is not None:
-            clauses.append("peer = ?")
-            params.append(peer)
-        if msg_type is not None:
-            clauses.append("msg_type = ?")
-            params.append(msg_type)
-        where = " AND ".join(clauses) or "1"
+        where, params = _where(("peer = ?", peer), ("msg_type = ?", msg_type))
+        if pending_only:
+            where = f"acked_at IS NULL AND {where}"
         try:
             rows = self.connection.execute(
                 "SELECT msg_id, peer, msg_type, body, seq, created_at, acked_at FROM outbox "
@@ -675,3 +652,10 @@ def _check_table(table: str) -> None:
 def _loads(text: str) -> dict[str, Any]:
     value: dict[str, Any] = json.loads(text)
     return value
+
+
+def _where(*conditions: tuple[str, Any]) -> tuple[str, list[Any]]:
+    """A WHERE clause of the `(sql, value)` conditions whose value is not None, ANDed ("1"
+    when none), and their parameters."""
+    kept = [(sql, value) for sql, value in conditions if value is not None]
+    return " AND ".join(sql for sql, _ in kept) or "1", [value for _, value in kept]
