@@ -20,13 +20,19 @@ def _pixels(image: QImage) -> np.ndarray:
     return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1).copy()
 
 
-def test_strips_drawn_frame_by_frame_match_a_full_drawing(qtbot: QtBot, qapp: QApplication) -> None:
+def shown_plots(qtbot: QtBot, width: int, height: int) -> LivePlots:
+    """One column of plots on screen, its fixed-rate timer stopped (the test redraws)."""
     plots = LivePlots(fps=1, capacity=300, columns=1)
     qtbot.addWidget(plots)
     plots.timer.stop()
-    plots.resize(500, 300)
+    plots.resize(width, height)
     plots.show()
     qtbot.waitExposed(plots)
+    return plots
+
+
+def test_strips_drawn_frame_by_frame_match_a_full_drawing(qtbot: QtBot, qapp: QApplication) -> None:
+    plots = shown_plots(qtbot, 500, 300)
     rng = np.random.default_rng(2)
     zones = [f"z{i:02d}" for i in range(12)]  # 10 colours: two groups hold two zones
     level = dict.fromkeys(zones, 0.0)
@@ -79,12 +85,7 @@ def test_legend_shows_zone_ids_without_label_of(qtbot: QtBot) -> None:
 
 def test_the_legend_covers_no_curve(qtbot: QtBot, qapp: QApplication) -> None:
     """Seen on a screenshot: the legend sat over the curves' start; the range leaves it room."""
-    plots = LivePlots(fps=1, capacity=300, columns=1)
-    qtbot.addWidget(plots)
-    plots.timer.stop()
-    plots.resize(420, 260)
-    plots.show()
-    qtbot.waitExposed(plots)
+    plots = shown_plots(qtbot, 420, 260)
     zones = ["north", "south", "east", "west", "centre"]
     for i in range(120):  # flat high lines: without headroom they run under the legend
         for k, zone in enumerate(zones):
