@@ -516,9 +516,11 @@ class ConsoleWindow(QMainWindow):
             self.plots.extend(zone, metric, series.times[done:], series.values[done:])
 
     def tick(self) -> None:
-        """Once a second: ages, overdue colours, last-heard and the delegation's time left."""
+        """Once a second: ages (orders, suggestions), overdue colours, last-heard and the
+        delegation's time left."""
         self.orders_model.tick()
         self.stations_model.tick()
+        self.suggestions_model.tick()
         self.header.refresh()
         self.incident_clock.refresh()
 

@@ -228,3 +228,20 @@ def test_journal_failed_shows_a_banner_and_stops_issuing(
     assert not window.new_order_action.isEnabled()
     assert window.compose_order() is None
     controller.deleteLater()
+
+
+def test_the_once_a_second_tick_ages_suggestions(
+    qtbot: QtBot, window: ConsoleWindow, mk: EventMaker, now: Now
+) -> None:
+    """Seen on a screenshot: a suggestion's age only moved when something else repainted, so
+    its column was never refitted and read "1 h 27 mi…"."""
+    body = SuggestionRecorded(
+        SuggestionOutcome.PROPOSED, "S1", "crowd", "dense", ({"station": "police"},)
+    )
+    window.apply_events([ev(mk, body, T0)])
+    now.t = T0 + 87 * 60
+    with qtbot.wait_signal(window.suggestions_model.dataChanged, timeout=1000):
+        window.tick()
+    table = window.suggestions_panel.table
+    age = window.suggestions_panel.AGE_COLUMN
+    assert table.columnWidth(age) >= table.sizeHintForColumn(age)
