@@ -87,6 +87,21 @@ class WireConfig:
     # peer's re-ack if a power loss drops it; everything else is committed synchronous=FULL.
     lazy_acks: bool = True
 
+    @classmethod
+    def paced(cls, speed: float, heartbeat_s: float = 1.0) -> WireConfig:
+        """Timings in seconds of a scenario clock running `speed` times faster than the wall:
+        heartbeats, retries, timers, auth summaries and reloads keep their wall-clock pace."""
+        base = cls(heartbeat_s=heartbeat_s)
+        return replace(
+            base,
+            heartbeat_s=base.heartbeat_s * speed,
+            retry_first_s=base.retry_first_s * speed,
+            retry_max_s=base.retry_max_s * speed,
+            timers_every_s=base.timers_every_s * speed,
+            auth_log_every_s=base.auth_log_every_s * speed,
+            reload_every_s=base.reload_every_s * speed,
+        )
+
     @property
     def resend_checkpoint_s(self) -> float:
         """Seconds between offers of a checkpoint not yet cosigned."""

@@ -20,7 +20,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -90,16 +90,8 @@ def centre_settings(options: CentreOptions, clock: Clock) -> CentreSettings:
             centre_public=load_curve_public(options.up_key),
             keys=load_curve_keys(options.up_secret),
         )
-    base = WireConfig(heartbeat_s=options.heartbeat_s)
     s = options.speed
-    wire = replace(
-        base,
-        heartbeat_s=base.heartbeat_s * s,
-        retry_first_s=base.retry_first_s * s,
-        retry_max_s=base.retry_max_s * s,
-        auth_log_every_s=base.auth_log_every_s * s,
-        reload_every_s=base.reload_every_s * s,
-    )
+    wire = WireConfig.paced(s, options.heartbeat_s)
     return CentreSettings(
         name=f.name,
         journal_path=options.journal,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -246,21 +246,6 @@ def incident_opened_body(options: ConsoleOptions) -> dict[str, JSON]:
         ],
         "key_metrics": key_metrics(sc),
     }
-
-
-def wire_config(speed: float, heartbeat_s: float = 1.0) -> WireConfig:
-    """Link timings in seconds of the scenario clock: at `speed` times faster, heartbeats,
-    retries and timers keep their wall-clock pace (as `baton station --speed` does)."""
-    base = WireConfig(heartbeat_s=heartbeat_s)
-    return replace(
-        base,
-        heartbeat_s=base.heartbeat_s * speed,
-        retry_first_s=base.retry_first_s * speed,
-        retry_max_s=base.retry_max_s * speed,
-        timers_every_s=base.timers_every_s * speed,
-        auth_log_every_s=base.auth_log_every_s * speed,
-        reload_every_s=base.reload_every_s * speed,
-    )
 
 
 def metric_history(
@@ -562,7 +547,7 @@ class ConsoleRuntime:
             snapshot_address=options.snapshots_bind,
             feed_allowed=load_feed_allow_list(p.feed_allow_list),
             picture_factory=lambda journal: PictureEngine(scenario, clock=clock, journal=journal),
-            wire=wire_config(options.speed),
+            wire=WireConfig.paced(options.speed),
             feed_stale_after_s=10.0 * options.speed,
             picture_every_s=max(1.0, 0.5 * options.speed),
             # Sign the journal's head every 200 events or 10 wall seconds (x speed on this clock).

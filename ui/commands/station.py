@@ -17,7 +17,6 @@ journal, the cause and the fix goes to stderr (once) and it exits with code 3
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 import math
 import os
@@ -197,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
         keys=keys,
         console_public=console_public,
         address=args.connect,
-        wire=_wire_config(args.heartbeat, args.speed if args.origin is not None else 1.0),
+        wire=WireConfig.paced(args.speed if args.origin is not None else 1.0, args.heartbeat),
         accept_after_s=args.accept_after if args.headless else None,
         complete_after_s=args.complete_after,
         operator_plan=plan if args.headless else None,
@@ -240,21 +239,6 @@ def operator_plan(scenario: Scenario, station_id: str, wall_speed: float | None 
         return [(p.delay_s, p.step, dict(p.detail)) for p in steps]
 
     return plan
-
-
-def _wire_config(heartbeat_s: float, speed: float) -> WireConfig:
-    """Link timings in seconds of the station's clock: on a scenario clock running `speed`
-    times faster, heartbeats, retries and timers keep their wall-clock pace."""
-    base = WireConfig(heartbeat_s=heartbeat_s)
-    return dataclasses.replace(
-        base,
-        heartbeat_s=base.heartbeat_s * speed,
-        retry_first_s=base.retry_first_s * speed,
-        retry_max_s=base.retry_max_s * speed,
-        timers_every_s=base.timers_every_s * speed,
-        auth_log_every_s=base.auth_log_every_s * speed,
-        reload_every_s=base.reload_every_s * speed,
-    )
 
 
 def _scenario_clock(scenario: Scenario | None, origin: float, speed: float) -> Clock:
