@@ -33,13 +33,11 @@ from command.journal.checkpoints import CheckpointPolicy
 from command.vocabulary import Kind
 from protocols.centre_node import DEFAULT_CENTRE_ADDRESS, CentreNode, CentreSettings
 from protocols.certs import load_curve_keys, load_curve_public
-from protocols.commands import JournalFailed
 from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch
+from protocols.runtime.lifetime import EngineRuntime, check_speed
 from protocols.runtime.provision import CentreFiles, load_site_allow_list
 from protocols.uplink import UplinkSettings
-
-STOP_TIMEOUT_S = 10.0
 
 
 class CentreRuntimeError(BatonError):
@@ -76,8 +74,7 @@ def centre_clock(options: CentreOptions) -> Clock:
 def centre_settings(options: CentreOptions, clock: Clock) -> CentreSettings:
     """Load the provisioned files into the node's settings; one-line errors name the file."""
     f = options.files
-    if not math.isfinite(options.speed) or options.speed <= 0:
-        raise CentreRuntimeError(f"--speed must be a positive number, got {options.speed}")
+    check_speed(options.speed, CentreRuntimeError)
     up = None
     if options.up_address:
         if options.up_key is None or options.up_secret is None:
@@ -108,8 +105,11 @@ def centre_settings(options: CentreOptions, clock: Clock) -> CentreSettings:
     )
 
 
-class CentreRuntime:
+class CentreRuntime(EngineRuntime):
     """A live centre engine (see the module docstring)."""
+
+    error = CentreRuntimeError
+    role = "centre"
 
     def __init__(
         self, options: CentreOptions, on_batch: Callable[[EngineBatch], None] | None = None
@@ -118,46 +118,14 @@ class CentreRuntime:
         self.clock = centre_clock(options)
         self.settings = centre_settings(options, self.clock)
         settings = self.settings
-        self.engine = Engine(
+        engine = Engine(
             lambda ctx: CentreNode(ctx, settings),
             self.clock,
             on_batch=on_batch,
             name="baton-centre",
             replay_history=on_batch is not None,
         )
-        self._started = False
-        self._stopped = False
-
-    @property
-    def failure(self) -> JournalFailed | None:
-        """Why the centre stopped on its own (its journal could not be written), or None."""
-        return self.engine.failure
-
-    @property
-    def running(self) -> bool:
-        """True from `start` until `stop` or the centre stopping on its own."""
-        return self.engine.running
-
-    def start(self) -> CentreRuntime:
-        """Start the engine (opens the journal, binds the ROUTER, connects up)."""
-        if self._started:
-            raise CentreRuntimeError("this centre runtime was already started")
-        self._started = True
-        self.options.journal.parent.mkdir(parents=True, exist_ok=True)
-        self.engine.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop the engine (bounded); the journal is closed with a signed checkpoint."""
-        if self._started and not self._stopped:
-            self._stopped = True
-            self.engine.stop(STOP_TIMEOUT_S)
-
-    def __enter__(self) -> CentreRuntime:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(engine, options.journal)
 
 
 def centre_summary(path: Path) -> list[str]:

@@ -51,7 +51,6 @@ from protocols.commands import (
     FeedRejected,
     Handlers,
     IssueOrder,
-    JournalFailed,
     MetricHistory,
     MetricPoint,
     StatusChanged,
@@ -61,6 +60,7 @@ from protocols.delivery import WireConfig
 from protocols.engine import Engine, EngineBatch
 from protocols.mqtt_feeds import IngestFeed, MqttFeed, MqttFeedConfig
 from protocols.nodes import ConsoleNode, ConsoleSettings
+from protocols.runtime.lifetime import EngineRuntime, check_speed
 from protocols.runtime.provision import (
     Provisioned,
     load_allow_list,
@@ -78,7 +78,6 @@ from protocols.uplink import (
 )
 
 JSON = Any
-STOP_TIMEOUT_S = 10.0
 HISTORY_S = 30 * 60.0  # how much of the key metrics a window opened mid-incident is shown
 
 
@@ -511,14 +510,16 @@ def uplink_settings(options: ConsoleOptions) -> UplinkSettings | None:
     )
 
 
-class ConsoleRuntime:
+class ConsoleRuntime(EngineRuntime):
     """A live console engine for one scenario (see the module docstring)."""
+
+    error = ConsoleRuntimeError
+    role = "console"
 
     def __init__(
         self, options: ConsoleOptions, on_batch: Callable[[EngineBatch], None] | None = None
     ) -> None:
-        if not math.isfinite(options.speed) or options.speed <= 0:
-            raise ConsoleRuntimeError(f"--speed must be a positive number, got {options.speed}")
+        check_speed(options.speed, ConsoleRuntimeError)
         self.options = options
         self.clock = SimulatedClock.from_origin(
             options.scenario.start, options.speed, options.origin
@@ -555,7 +556,7 @@ class ConsoleRuntime:
         )
         opened = incident_opened_body(options)
         uplink = uplink_settings(options)
-        self.engine = Engine(
+        engine = Engine(
             lambda ctx: RuntimeNode(
                 ctx,
                 self.settings,
@@ -572,8 +573,7 @@ class ConsoleRuntime:
             name="baton-console",
             replay_history=on_batch is not None,
         )
-        self._started = False
-        self._stopped = False
+        super().__init__(engine, options.journal)
         self.mqtt_feeds: list[MqttFeed] = []
 
     @property
@@ -581,23 +581,8 @@ class ConsoleRuntime:
         """The console journal file."""
         return self.options.journal
 
-    @property
-    def failure(self) -> JournalFailed | None:
-        """Why the console stopped on its own (its journal could not be written), or None."""
-        return self.engine.failure
-
-    @property
-    def running(self) -> bool:
-        """True from `start` until `stop` or the console stopping on its own."""
-        return self.engine.running
-
-    def start(self) -> ConsoleRuntime:
-        """Start the engine (opens the journal, journals incident.opened, ships the grants)."""
-        if self._started:
-            raise ConsoleRuntimeError("this console runtime was already started")
-        self._started = True
-        self.options.journal.parent.mkdir(parents=True, exist_ok=True)
-        self.engine.start()
+    def _started_engine(self) -> None:
+        """The MQTT feeds start once the engine that ingests them is up."""
         scenario = self.options.scenario
         for config in self.options.mqtt:
             mapper = MqttMapper(
@@ -607,15 +592,11 @@ class ConsoleRuntime:
             )
             feed = MqttFeed(config, mapper, self.engine.call, topics=subscriptions(scenario.mqtt))
             self.mqtt_feeds.append(feed.start())
-        return self
 
-    def stop(self) -> None:
-        """Stop the engine (bounded); the journal is closed with a signed checkpoint."""
-        if self._started and not self._stopped:
-            self._stopped = True
-            for feed in self.mqtt_feeds:  # first: their last batches still reach the journal
-                feed.stop()
-            self.engine.stop(STOP_TIMEOUT_S)
+    def _stopping_engine(self) -> None:
+        """The MQTT feeds stop first: their last batches still reach the journal."""
+        for feed in self.mqtt_feeds:
+            feed.stop()
 
     def summary(self) -> RunSummary:
         """What the run did, read from the journal (call after `stop`)."""
@@ -624,12 +605,6 @@ class ConsoleRuntime:
                 f"no journal at {self.options.journal}: the console never started"
             )
         return summarize(self.options.journal)
-
-    def __enter__(self) -> ConsoleRuntime:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def summarize(path: Path) -> RunSummary:
