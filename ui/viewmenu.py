@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
@@ -26,6 +26,24 @@ def switch_language(code: str) -> None:
     app = QApplication.instance()
     assert app is not None
     i18n.set_language(app, code)
+
+
+def save_look(settings: QSettings) -> None:
+    """Store the theme and language in use (`window/theme`, `window/language`)."""
+    settings.setValue("window/theme", theme.current().name)
+    settings.setValue("window/language", i18n.current_language())
+
+
+def restore_look(
+    settings: QSettings, set_theme: Callable[[str], None], set_language: Callable[[str], None]
+) -> None:
+    """Switch to the stored theme and language where they are known and not already in use."""
+    name = settings.value("window/theme")
+    if isinstance(name, str) and name in theme.THEMES and name != theme.current().name:
+        set_theme(name)
+    code = settings.value("window/language")
+    if isinstance(code, str) and code in i18n.LANGUAGES and code != i18n.current_language():
+        set_language(code)
 
 
 class ViewMenu:

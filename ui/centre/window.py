@@ -58,7 +58,7 @@ from protocols.centre_commands import (
     RevokeSiteGrant,
 )
 from protocols.commands import Command
-from ui import i18n, theme
+from ui import theme
 from ui.centre.dialogs import (
     ExtendDialog,
     GrantDialog,
@@ -88,7 +88,7 @@ from ui.console.qtmodels import (
     OrdersTableModel,
     set_display_zone,
 )
-from ui.viewmenu import ViewMenu, switch_language, switch_theme
+from ui.viewmenu import ViewMenu, restore_look, save_look, switch_language, switch_theme
 
 R = TypeVar("R")
 SETTINGS_ORG = "Baton"
@@ -755,8 +755,7 @@ class CentreWindow(QMainWindow):
         s.setValue("window/split", self.split.saveState())
         s.setValue("window/detail", self.detail_split.saveState())
         s.setValue("window/board", self.table.horizontalHeader().saveState())
-        s.setValue("window/theme", theme.current().name)
-        s.setValue("window/language", i18n.current_language())
+        save_look(s)
         s.sync()
 
     def restore_layout(self) -> bool:
@@ -773,12 +772,7 @@ class CentreWindow(QMainWindow):
         board = s.value("window/board")
         if isinstance(board, QByteArray | bytes):
             self._fitted = self.table.horizontalHeader().restoreState(QByteArray(board))
-        name = s.value("window/theme")
-        if isinstance(name, str) and name in theme.THEMES and name != theme.current().name:
-            self.set_theme(name)
-        code = s.value("window/language")
-        if isinstance(code, str) and code in i18n.LANGUAGES and code != i18n.current_language():
-            self.set_language(code)
+        restore_look(s, self.set_theme, self.set_language)
         return ok
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -38,7 +38,7 @@ from command.lifecycle import Step
 from command.model import Incident
 from command.vocabulary import EventLike
 from protocols.uplink import compose_sitrep
-from ui import i18n, theme
+from ui import i18n
 from ui.console import shortcuts
 from ui.console.alert_composer import AlertZone, ComposedAlert, PublicAlertDialog
 from ui.console.clock import IncidentClock, clock_time, zone_of
@@ -68,7 +68,7 @@ from ui.console.qtmodels import (
 )
 from ui.console.shortcuts import ShortcutsDialog
 from ui.console.sitrep import SitrepDialog
-from ui.viewmenu import ViewMenu, switch_language, switch_theme
+from ui.viewmenu import ViewMenu, restore_look, save_look, switch_language, switch_theme
 
 SETTINGS_ORG = "Baton"
 SETTINGS_APP = "console"
@@ -733,8 +733,7 @@ class ConsoleWindow(QMainWindow):
         s = self.settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState(LAYOUT_VERSION))
-        s.setValue("window/theme", theme.current().name)
-        s.setValue("window/language", i18n.current_language())
+        save_look(s)
         s.sync()
 
     def restore_layout(self) -> bool:
@@ -748,12 +747,7 @@ class ConsoleWindow(QMainWindow):
         if isinstance(state, QByteArray | bytes):
             ok = self.restoreState(QByteArray(state), LAYOUT_VERSION) and ok
             self._sized = self._sized or ok
-        name = s.value("window/theme")
-        if isinstance(name, str) and name in theme.THEMES and name != theme.current().name:
-            self.set_theme(name)
-        code = s.value("window/language")
-        if isinstance(code, str) and code in i18n.LANGUAGES and code != i18n.current_language():
-            self.set_language(code)
+        restore_look(s, self.set_theme, self.set_language)
         return ok
 
     def closeEvent(self, event: QCloseEvent) -> None:
