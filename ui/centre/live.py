@@ -3,9 +3,7 @@ and `CentreWindow`, joined by an `EngineBridge` (journal events queued to the GU
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -15,6 +13,7 @@ from protocols.runtime.centre import CentreOptions, CentreRuntime
 from ui import theme
 from ui.bridge import EngineBridge
 from ui.centre.window import CentreWindow
+from ui.qtapp import apply_look, exec_until_closed
 
 FIRST_SIZE = (1600, 960)
 
@@ -47,10 +46,7 @@ def run_window(
     bridge.events.connect(window.apply_events)
     if screenshot is not None or not window.restore_layout():
         window.resize(*FIRST_SIZE)
-    if theme_name is not None:
-        window.set_theme(theme_name)
-    if language is not None:
-        window.set_language(language)
+    apply_look(window, theme_name, language)
     runtime.start()
     window.load_sites()
     window.show()
@@ -65,16 +61,12 @@ def run_window(
         QTimer.singleShot(int((quit_after_s or 3.0) * 1000), shoot)
     elif quit_after_s is not None:
         QTimer.singleShot(int(quit_after_s * 1000), window.close)
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, lambda *_: window.close())
-    try:
-        app.exec()
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+
+    def cleanup() -> None:
         runtime.stop()
         window.timer.stop()
+
+    exec_until_closed(app, window.close, cleanup)
     if runtime.failure is not None:
         print(f"baton centre: {runtime.failure.text}", file=sys.stderr)
         return 1

@@ -256,7 +256,7 @@ def _run_window(args: argparse.Namespace, settings: StationSettings) -> int:
     """The station window: the engine journals and sends what the operator answers."""
     from PySide6.QtCore import QTimer
 
-    from ui.qtapp import ensure_app
+    from ui.qtapp import apply_look, ensure_app, exec_until_closed
     from ui.station.live import LiveStation, window_for
 
     if (
@@ -271,26 +271,17 @@ def _run_window(args: argparse.Namespace, settings: StationSettings) -> int:
     app = ensure_app(offscreen=False)
     scenario = load_scenario(args.scenario) if args.scenario else None
     window = window_for(args.id, scenario, settings.clock.now)
-    if args.theme:  # as View → Theme would
-        window.set_theme(args.theme)
-    if args.lang:  # as View → Language would
-        window.set_language(args.lang)
+    apply_look(window, args.theme, args.lang)
     live = LiveStation(window, settings)
     live.start()
     print(f"baton station {args.id}: window open, console at {args.connect}", file=sys.stderr)
     window.show()
     if args.duration > 0:
         QTimer.singleShot(int(args.duration * 1000), app.quit)
-    previous = signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    # Python handles signals only between bytecodes: let it run now and then.
-    wake = QTimer()
-    wake.timeout.connect(lambda: None)
-    wake.start(200)
-    try:
-        app.exec()
-    finally:
-        wake.stop()
+
+    def cleanup() -> None:
         live.stop()
         window.close()
-        signal.signal(signal.SIGTERM, previous)
+
+    exec_until_closed(app, app.quit, cleanup)
     return 0

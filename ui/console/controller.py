@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-import signal
 import sys
-import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from datetime import UTC, datetime
@@ -55,6 +53,7 @@ from protocols.runtime.console import ConsoleOptions, ConsoleRuntime, key_metric
 from ui.bridge import EngineBridge
 from ui.console.alert_composer import ComposedAlert
 from ui.console.window import ConsoleWindow
+from ui.qtapp import apply_look, exec_until_closed
 
 FIRST_SIZE = (1600, 960)
 DATA = Path(__file__).resolve().parent.parent.parent / "data"
@@ -345,10 +344,7 @@ def run_window(
     # screenshots are taken at the first-run size and layout, whatever was saved before
     if screenshot_dir is not None or not window.restore_layout():
         window.resize(FIRST_SIZE[0], FIRST_SIZE[1])  # first run: room for the docks' columns
-    if theme_name is not None:  # `baton demo --theme`: as View → Theme (saved on close)
-        window.set_theme(theme_name)
-    if language is not None:  # `baton demo --lang`: as View → Language
-        window.set_language(language)
+    apply_look(window, theme_name, language)  # `baton demo --theme/--lang`: as View would
     runtime.start()
     window.show()
     shots = Screenshots(window, screenshot_dir) if screenshot_dir is not None else None
@@ -356,18 +352,13 @@ def run_window(
         QTimer.singleShot(int(t * 1000), lambda t=t: shots.take(t))  # type: ignore[union-attr]
     if quit_after_s is not None:
         QTimer.singleShot(int(quit_after_s * 1000), window.close)
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        # SIGTERM closes the window like the user would (Python runs it between Qt timer ticks)
-        previous = signal.signal(signal.SIGTERM, lambda *_: window.close())
-    try:
-        app.exec()
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+
+    def cleanup() -> None:
         runtime.stop()
         window.timer.stop()
         window.plots.timer.stop()
+
+    exec_until_closed(app, window.close, cleanup)
     return 0
 
 
