@@ -11,6 +11,11 @@ packing. Each plot's curves are drawn into one image kept between frames: a tick
 the strips where data changed and the view blits those columns, so a frame costs what changed,
 not every point of every curve (a new range or size draws the image in full). Axes, titles,
 legends and threshold lines are cached pixmaps. The legend names zones through `label_of`.
+
+Plots and legend entries keep a fixed order whichever feed reports first: plots in the order
+their metrics were given (`set_metrics`, or `set_thresholds` calls), legend entries in the order
+of the zones (`set_zones`); names too long for the legend are elided with the full name in the
+tooltip, and the legend has as many columns as fit the plot's width.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QImage, QPainter, QPolygonF, QTransform
+from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPainter, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QVBoxLayout, QWidget
 
 from ui import theme
@@ -30,6 +35,9 @@ from ui import theme
 LEGEND_MAX = 8
 LEGEND_OFFSET_PX = 5  # the legend's distance from the plot's top left corner
 LEGEND_SHARE_MAX = 0.35  # the most of a plot's height kept free for its legend
+LEGEND_LABEL_PX = 130  # a longer zone name is elided ("Fuxing East Road…"), full in its tooltip
+LEGEND_SAMPLE_PX = 34  # a legend entry's line sample and spacing, besides its name
+LEGEND_COLUMNS_MAX = 4
 BAND_ROWS = 64
 MARGIN = 4
 BIN_PX = 2
@@ -607,7 +615,10 @@ class LivePlots(QWidget):
         self.columns = columns
         # a zone's name in the legend, in the UI language (asked again on a language change)
         self._label_of: Callable[[str], str] = label_of or (lambda zone: zone)
-        self._legend: list[tuple[str, pg.PlotItem, pg.LabelItem]] = []  # (zone, plot, label)
+        # (zone, plot, label, full name): the label shows the name elided to LEGEND_LABEL_PX
+        self._legend: list[tuple[str, pg.PlotItem, pg.LabelItem, str]] = []
+        self._metric_order: list[str] = []  # plots are laid out in this order, others after
+        self._zone_order: list[str] = []  # legend entries in this order, others after
         self._graphics = pg.GraphicsLayoutWidget()
         # the background is one colour: filling it beats blitting a cached copy (which Qt hands
         # to its thread pool when it is tall)
@@ -655,6 +666,8 @@ class LivePlots(QWidget):
             plot = self._graphics.addPlot(
                 row=n // self.columns, col=n % self.columns, axisItems={"bottom": axis}
             )
+            self._plots[metric] = plot
+            self._lay_out_plots()
             # no grid: its lines cost as much to paint as 200 curves; threshold lines remain
             plot.setMenuEnabled(False)
             plot.hideButtons()
@@ -668,7 +681,7 @@ class LivePlots(QWidget):
                 offset=(LEGEND_OFFSET_PX, LEGEND_OFFSET_PX), labelTextSize="8pt", colCount=4
             )
             legend.setZValue(20)
-            self._plots[metric] = plot
+            plot.vb.sigResized.connect(lambda *_, p=plot: self._fit_legend(p))
             self._titles[metric] = title or metric
             plot.setTitle(self._titles[metric], size="9pt")
             self.restyle()
@@ -697,24 +710,113 @@ class LivePlots(QWidget):
                 self._rasters[metric].add(item)
                 group = self._groups[(metric, colour)] = _Group(item, self.capacity)
                 self._metric_groups.setdefault(metric, []).append(group)
-            shown = sum(1 for _, m in self._curves if m == metric)
-            # a legend of dozens of zones is noise (and costs text drawing on every frame)
-            if shown < LEGEND_MAX and plot.legend is not None:
-                plot.legend.addItem(pg.PlotDataItem(pen=pen), self._label_of(zone))
-                self._legend.append((zone, plot, plot.legend.items[-1][1]))
-                _cache(plot.legend)
+            self._add_to_legend(zone, plot, pen)
             group.add(key)
             curve = self._curves[key] = group.curve
             self._buffers[key] = RingBuffer(self.capacity)
             self._group_of[key] = group
         return curve
 
+    def _rank(self, order: list[str], name: str) -> int:
+        return order.index(name) if name in order else len(order)
+
+    def _lay_out_plots(self) -> None:
+        """Place the plots in the grid by their metrics' order (`set_metrics`), the others after
+        in the order they appeared, so the layout is the same whichever feed reports first."""
+        arrived = list(self._plots)
+        ordered = sorted(
+            arrived, key=lambda m: (self._rank(self._metric_order, m), arrived.index(m))
+        )
+        layout = self._graphics.ci
+        if all(
+            layout.getItem(i // self.columns, i % self.columns) is self._plots[m]
+            for i, m in enumerate(ordered)
+        ):
+            return
+        for m in ordered:
+            layout.layout.removeItem(self._plots[m])
+            for r, c in layout.items[self._plots[m]]:
+                layout.rows[r].pop(c, None)
+        for i, m in enumerate(ordered):
+            row, col = i // self.columns, i % self.columns
+            layout.layout.addItem(self._plots[m], row, col)
+            layout.rows.setdefault(row, {})[col] = self._plots[m]
+            layout.items[self._plots[m]] = [(row, col)]
+        self._plots = {m: self._plots[m] for m in ordered}
+
+    def set_metrics(self, metrics: Sequence[str]) -> None:
+        """Lay the plots out in this order of metrics (the scenario's), whichever metric's data
+        comes first; metrics not listed follow in the order they appear."""
+        for metric in metrics:
+            if metric not in self._metric_order:
+                self._metric_order.append(metric)
+        if self._plots:
+            self._lay_out_plots()
+
+    def _add_to_legend(self, zone: str, plot: pg.PlotItem, pen: Any) -> None:
+        """Name `zone` in `plot`'s legend, among the legend's entries in zone order; past
+        LEGEND_MAX entries only the first zones in that order are named (a legend of dozens of
+        zones is noise, and costs text drawing on every frame)."""
+        legend = plot.legend
+        if legend is None:
+            return
+        entries = [e for e in self._legend if e[1] is plot]
+        rank = self._rank(self._zone_order, zone)
+        if len(entries) >= LEGEND_MAX:
+            worst = max(entries, key=lambda e: self._rank(self._zone_order, e[0]))
+            if self._rank(self._zone_order, worst[0]) <= rank:
+                return
+            for sample, label in list(legend.items):
+                if label is worst[2]:
+                    legend.items.remove((sample, label))
+                    legend._removeItemFromLayout(sample, label)
+            self._legend.remove(worst)
+        full = self._label_of(zone)
+        legend.addItem(pg.PlotDataItem(pen=pen), full)
+        label = legend.items[-1][1]
+        self._legend.append((zone, plot, label, full))
+        self._show_label(label, full)
+        order = {e[2]: self._rank(self._zone_order, e[0]) for e in self._legend if e[1] is plot}
+        legend.items.sort(key=lambda item: order.get(item[1], len(self._zone_order)))
+        self._legend.sort(key=lambda e: (id(e[1]), self._rank(self._zone_order, e[0])))
+        self._fit_legend(plot, force=True)
+
+    def _show_label(self, label: pg.LabelItem, full: str) -> None:
+        """Show `full` in `label`, elided to LEGEND_LABEL_PX (the whole name in its tooltip)."""
+        font = QFont()
+        font.setPointSizeF(8.0)
+        text = QFontMetricsF(font).elidedText(full, Qt.TextElideMode.ElideRight, LEGEND_LABEL_PX)
+        if text != label.text:
+            label.setText(text)
+        label.setToolTip(full if text != full else "")
+
+    def _fit_legend(self, plot: pg.PlotItem, force: bool = False) -> None:
+        """Give `plot`'s legend as many columns as its widest entry fits across the plot."""
+        legend = plot.legend
+        if legend is None or not legend.items:
+            return
+        widest = max(float(label.item.boundingRect().width()) for _, label in legend.items)
+        room = float(plot.vb.width()) - 2 * LEGEND_OFFSET_PX
+        fit = int(room // (widest + LEGEND_SAMPLE_PX)) if room > 0 else LEGEND_COLUMNS_MAX
+        columns = max(1, min(LEGEND_COLUMNS_MAX, fit, len(legend.items)))
+        if force or columns != legend.columnCount:
+            legend.columnCount = 0  # setColumnCount lays every entry out again, in list order
+            legend.setColumnCount(columns)
+            # shrink to the new layout (pyqtgraph sizes the legend from its cells' last widths)
+            legend.layout.invalidate()
+            legend.setGeometry(QRectF(QPointF(0, 0), legend.layout.preferredSize()))
+            legend.layout.activate()
+            legend.updateSize()
+            _cache(legend)
+
     def set_zones(self, zones: Sequence[str]) -> None:
-        """Fix each zone's colour by its place in the incident's zone list, so a zone keeps its
-        colour from run to run whichever feed reports first (zones not listed get the next
-        colours as they appear)."""
+        """Fix each zone's colour, and its place in the legends, by its place in the incident's
+        zone list, so a zone keeps both from run to run whichever feed reports first (zones not
+        listed get the next colours, and legend places, as they appear)."""
         for i, zone in enumerate(zones):
             self._zone_colour.setdefault(zone, ZONE_COLOURS[i % len(ZONE_COLOURS)])
+            if zone not in self._zone_order:
+                self._zone_order.append(zone)
 
     def colour_of(self, zone: str) -> str | None:
         """The colour `zone`'s curves are drawn in (None before it has one)."""
@@ -726,6 +828,8 @@ class LivePlots(QWidget):
         The plot itself appears with the metric's first series (no empty plots).
         """
         self._pending[metric] = list(thresholds)
+        if metric not in self._metric_order:  # the key metrics' order is the plots' order
+            self.set_metrics([metric])
         if metric in self._plots:
             self._place_thresholds(metric)
 
@@ -871,17 +975,27 @@ class LivePlots(QWidget):
     def legend_labels(self, metric: str) -> list[str]:
         """The zone names the metric's legend shows, in order."""
         plot = self._plots.get(metric)
-        return [str(label.text) for zone, p, label in self._legend if p is plot]
+        return [full for _, p, _, full in self._legend if p is plot]
+
+    def legend_shown(self, metric: str) -> list[tuple[str, str]]:
+        """The metric's legend entries as drawn: (text, tooltip) each, in order."""
+        plot = self._plots.get(metric)
+        if plot is None or plot.legend is None:
+            return []
+        return [(str(label.text), str(label.toolTip())) for _, label in plot.legend.items]
 
     # ---- look
     def relabel(self) -> None:
         """Name the legend's zones again (`label_of` in the current language)."""
-        for zone, plot, label in self._legend:
+        for i, (zone, plot, label, full) in enumerate(self._legend):
             text = self._label_of(zone)
-            if text != label.text:
-                label.setText(text)
-                if plot.legend is not None:
-                    plot.legend.updateSize()
+            if text != full:
+                self._legend[i] = (zone, plot, label, text)
+                self._show_label(label, text)
+        for plot in self._plots.values():
+            if plot.legend is not None:
+                plot.legend.updateSize()
+            self._fit_legend(plot)
 
     def changeEvent(self, event: QEvent) -> None:
         """A language change renames the legend's zones."""

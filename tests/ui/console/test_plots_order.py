@@ -1,0 +1,93 @@
+"""Live plots keep one order whichever feed reports first: plots by the scenario's metrics,
+legend entries by the incident's zones; long zone names are elided in the legend."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from ui.console.plots import LEGEND_LABEL_PX, LivePlots
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform's note
+
+
+def _laid_out(plots: LivePlots) -> list[str]:
+    """The metrics from the top of the column down, as the grid places them."""
+    layout = plots._graphics.ci.layout
+    where = {}
+    for metric, plot in plots._plots.items():
+        for i in range(layout.count()):
+            if layout.itemAt(i).graphicsItem() is plot:
+                where[metric] = plot.geometry().top()
+    return sorted(where, key=lambda m: where[m])
+
+
+@pytest.mark.parametrize("first", ["rain", "density"])
+def test_plots_follow_the_scenarios_metric_order_not_the_first_feed(
+    qtbot: QtBot, qapp: QApplication, first: str
+) -> None:
+    plots = LivePlots(fps=1, columns=1)
+    qtbot.addWidget(plots)
+    plots.timer.stop()
+    plots.resize(400, 600)
+    plots.show()
+    qtbot.waitExposed(plots)
+    plots.set_thresholds("density", [(4.0, 3)])  # the scenario's key metrics, in order
+    plots.set_thresholds("rain", [(30.0, 2)])
+    second = "density" if first == "rain" else "rain"
+    plots.append("north", first, 1.0, 2.0)
+    plots.append("north", second, 1.0, 2.0)
+    plots.append("north", "wind", 1.0, 2.0)  # not a key metric: after them
+    qapp.processEvents()
+    assert plots.metrics() == ["density", "rain", "wind"]
+    assert _laid_out(plots) == ["density", "rain", "wind"]
+
+
+@pytest.mark.parametrize("arrival", [["east", "north", "south"], ["south", "east", "north"]])
+def test_legend_entries_follow_the_zone_order_not_the_first_feed(
+    qtbot: QtBot, arrival: list[str]
+) -> None:
+    plots = LivePlots(fps=1)
+    qtbot.addWidget(plots)
+    plots.set_zones(["north", "south", "east"])
+    for zone in arrival:
+        plots.append(zone, "density", 1.0, 2.0)
+    assert plots.legend_labels("density") == ["north", "south", "east"]
+    assert [text for text, _ in plots.legend_shown("density")] == ["north", "south", "east"]
+
+
+def test_a_full_legend_names_the_first_zones_in_zone_order(qtbot: QtBot) -> None:
+    plots = LivePlots(fps=1)
+    qtbot.addWidget(plots)
+    zones = [f"z{i:02d}" for i in range(12)]
+    plots.set_zones(zones)
+    for zone in reversed(zones):
+        plots.append(zone, "density", 1.0, 2.0)
+    assert plots.legend_labels("density") == zones[:8]
+
+
+def test_long_zone_names_are_elided_with_the_full_name_in_the_tooltip(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    long_name = "Fuxing East Road Tunnel upper deck (non-motorised lane)"
+    names = {"tunnel": long_name, "river": "River"}
+    plots = LivePlots(fps=1, columns=1, label_of=lambda z: names.get(z, z))
+    qtbot.addWidget(plots)
+    plots.timer.stop()
+    plots.resize(330, 300)  # the first-run dock's width
+    plots.show()
+    qtbot.waitExposed(plots)
+    plots.append("river", "rain", 1.0, 2.0)
+    plots.append("tunnel", "rain", 1.0, 2.0)
+    qapp.processEvents()
+    shown = dict(plots.legend_shown("rain"))
+    elided = next(text for text in shown if text != "River")
+    assert elided.endswith("…") and long_name.startswith(elided[:-1])
+    assert shown[elided] == long_name and shown["River"] == ""
+    plot = plots._plots["rain"]
+    legend = plot.legend
+    assert legend is not None
+    right = legend.mapRectToItem(plot.vb, legend.boundingRect()).right()
+    assert right <= plot.vb.width()  # the legend ends inside the plot: no name is cut
+    assert all(label.boundingRect().width() <= LEGEND_LABEL_PX + 20 for _, label in legend.items)
