@@ -445,11 +445,12 @@ class StationsPanel(QWidget):
 
     NAME_MAX_PX = 280  # a longer name is elided in the middle
     NAME_MIN_PX = 72  # in a narrow dock the name gives way (elided, full in its tooltip)
-    KEEP_VISIBLE = (1, 2)  # link state and last heard: never cut off or scrolled out of view
+    # link state, last heard, open and late orders: never cut off or scrolled out of view
+    KEEP_VISIBLE = (1, 2, 3, 4)
 
     def fit_columns(self, *_: object) -> None:
         """Size every column to its contents; the station names up to `NAME_MAX_PX`, and in a
-        narrow dock only as wide as leaves the link state and last heard whole and in view
+        narrow dock only as wide as leaves link, last heard, open and late whole and in view
         (at least `NAME_MIN_PX`; the panel is never narrower than that needs)."""
         table = self.table
         table.resizeColumnsToContents()

@@ -77,7 +77,7 @@ ACKNOWLEDGE_KEY = "Ctrl+K"  # on the focused order row, else the banner's newest
 # first-run widths (px): the map's share at least, whatever the docks want; the plots and
 # stations docks at least; what the docks' separators and margins take
 MAP_FIRST_MIN_W = 560
-PLOTS_FIRST_MIN_W = 330
+PLOTS_FIRST_MIN_W = 290  # legends elide long names: the stations dock keeps Open and Late
 STATIONS_FIRST_MIN_W = 340
 DOCK_MARGINS_W = 16
 STALE_SUGGESTION_S = 600.0  # approving a suggestion older than this (incident clock) asks again

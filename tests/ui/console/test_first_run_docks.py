@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from command.scenarios.loader import load_scenario
+from ui import i18n
 from ui.console.controller import configure_window
 from ui.console.window import MAP_FIRST_MIN_W, ConsoleWindow
 
@@ -45,3 +47,40 @@ def test_first_run_stations_dock_shows_typical_names_whole(qtbot: QtBot, name: s
     assert w.map.width() >= MAP_FIRST_MIN_W
     central = w.centralWidget()
     assert central is not None and central.width() >= central.minimumSizeHint().width()
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_first_run_stations_dock_shows_open_and_late(
+    qtbot: QtBot, qapp: QApplication, language: str
+) -> None:
+    """Seen on a screenshot: bund's stations dock scrolled Open/Late out of view at first run."""
+    i18n.set_language(qapp, language)
+    try:
+        check_open_and_late(qtbot)
+    finally:
+        i18n.set_language(qapp, "en")
+
+
+def check_open_and_late(qtbot: QtBot) -> None:
+    """The first-run stations dock of bund at 1600x960 shows Open and Late whole and in view."""
+    scenario = load_scenario("bund")
+    now = scenario.start + 3600
+    w = ConsoleWindow(scenario.incident, clock=lambda: now, settings_org="BatonTest")
+    qtbot.addWidget(w)
+    configure_window(w, scenario)
+    w.stations_model.set_heard({s.id: now - 59 * 60 for s in scenario.incident.stations})
+    w.resize(1600, 960)
+    w.show()
+    qtbot.waitExposed(w)
+    wanted = w.stations_first_width()
+    qtbot.waitUntil(lambda: abs(w.docks["stationsDock"].width() - wanted) <= 2)
+    table = w.stations_panel.table
+    qtbot.waitUntil(lambda: table.viewport().width() >= wanted - 40)
+    w.stations_panel.fit_columns()
+    right = table.viewport().width()
+    for column in (1, 2, 3, 4):  # link, last heard, open, late: whole and in view
+        assert table.columnWidth(column) >= table.sizeHintForColumn(column), column
+        x = table.columnViewportPosition(column)
+        assert x >= 0 and x + table.columnWidth(column) <= right, column
+    assert table.horizontalScrollBar().value() == 0
+    assert w.map.width() >= MAP_FIRST_MIN_W
