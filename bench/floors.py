@@ -108,7 +108,7 @@ OBSERVATION_SCHEMA = (
     "CREATE INDEX idx_observations_zone_metric_ts ON observations (zone, metric, ts)",
     "CREATE INDEX idx_observations_ts ON observations (ts)",
 )
-"""The journal's observations table and indexes (as `sqlite_store` creates them)."""
+"""The raw-insert floor's own table: one row per reading (the journal now packs observations)."""
 
 
 def observation_rows(
