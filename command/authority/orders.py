@@ -22,8 +22,8 @@ from typing import Any
 from command.authority.chain import ChainVerifier
 from command.authority.grants import Grant
 from command.authority.reasons import Reason
+from command.canonical import canonical_bytes
 from command.journal.bodies import order_body
-from command.journal.chain import canonical_encode
 from command.model import Order
 from command.signing import Signer, verify_signature
 
@@ -59,7 +59,7 @@ def order_bytes(order: Order) -> bytes:
 def _payload_bytes(body: dict[str, Any]) -> bytes:
     """Canonical bytes of an order body without its signature (`body` is changed)."""
     del body["signature"]
-    return canonical_encode(body).encode("utf-8")
+    return canonical_bytes(body)
 
 
 def sign_order(order: Order, signer: Signer) -> Order:

@@ -15,17 +15,16 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from command.canonical import canonical_bytes
+from command.canonical import canonical_bytes, canonical_text
 
 GENESIS = "0" * 64
 """The `prev_hash` of the first event of every journal."""
 
 _dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
-canonical_encode = json.JSONEncoder(
-    sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-).encode
-"""`canonical_text` with one encoder made once (the journal's hot paths call it a lot)."""
+canonical_encode = canonical_text
+"""`canonical_text` (the journal's hot paths call it a lot: msgspec when that is provably the
+same text, else the standard library; see `command.canonical`)."""
 
 
 def json_string(text: str) -> str:
