@@ -98,6 +98,12 @@ def local_name(key: str, en: str) -> str:
     return local(_names_en.get(key, en), _names_zh.get(key, ""))
 
 
+def kind_title(station: str, kind: str, en: str = "") -> str:
+    """The title of `station`'s order kind `kind` in the current language: the scenario's
+    Chinese title (`title_zh`) when the UI is Chinese, else `en` (else the kind's name)."""
+    return local_name(f"kind:{station}.{kind}", en or kind)
+
+
 def playbook_reason(playbook: str, reason: str, zone: str | None = None) -> str:
     """A suggestion's reason in the current language: the playbook's Chinese reason (its
     `{zone_name}` filled with the zone's Chinese name) when the UI is Chinese and the scenario

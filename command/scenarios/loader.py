@@ -674,6 +674,9 @@ def _names_zh(doc: dict[str, Any]) -> dict[str, str]:
                 out[f"{prefix}:{item['id']}"] = item["name_zh"]
             if item.get("agency_zh"):  # a station's agency ("agency:water")
                 out[f"agency:{item['id']}"] = item["agency_zh"]
+            for kind in item.get("catalogue") or []:  # its order kinds ("kind:water.report_level")
+                if kind.get("title_zh"):
+                    out[f"kind:{item['id']}.{kind['name']}"] = kind["title_zh"]
     for pb in doc.get("playbooks") or []:
         if pb.get("title_zh"):
             out[f"playbook:{pb['id']}"] = pb["title_zh"]

@@ -144,8 +144,9 @@ class Scenario:
     # context drawn under the zones (river, roads, tunnels, landmarks): a GeoJSON collection
     context: dict[str, Any] | None = None
     # Chinese names where the scenario gives them: "incident", "zone:<id>", "station:<id>",
-    # "agency:<station id>", "playbook:<id>" (title), "reason:<id>" (a playbook's reason) and
-    # "signer:<id>" (the delegation's authority and commander)
+    # "agency:<station id>", "kind:<station id>.<order kind>" (the kind's title), "playbook:<id>"
+    # (title), "reason:<id>" (a playbook's reason) and "signer:<id>" (the delegation's authority
+    # and commander)
     names_zh: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 

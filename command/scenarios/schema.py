@@ -55,6 +55,7 @@ _ORDER_KIND = {
     "properties": {
         "name": _ID,
         "title": {"type": "string"},
+        "title_zh": _TEXT,
         "description": {"type": "string"},
         "params": {"type": "array", "items": _PARAM},
         "ack_deadline_s": {"type": "number", "exclusiveMinimum": 0},

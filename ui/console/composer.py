@@ -33,6 +33,7 @@ from command.errors import ValidationError
 from command.model import OrderKind, ParamSpec, Priority, Station, Zone
 from ui.console.qtmodels import PRIORITY_NAMES
 from ui.console.shortcuts import submit_on_ctrl_enter
+from ui.i18n import kind_title
 
 BIG = 1_000_000_000
 Editor = QSpinBox | QDoubleSpinBox | QComboBox | QCheckBox | QLineEdit
@@ -245,7 +246,8 @@ class OrderComposer(QDialog):
         if station is not None:
             for kind in station.catalogue:
                 if self.allows(station.id, kind.name):
-                    self.kind_box.addItem(kind.title or kind.name, kind.name)
+                    title = kind_title(station.id, kind.name, kind.title)
+                    self.kind_box.addItem(title, kind.name)
         self.kind_box.blockSignals(False)
         self._fill_params()
 

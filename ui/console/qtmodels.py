@@ -43,7 +43,7 @@ from ui import theme
 from ui.console.clock import heard_text
 from ui.console.numbers import duration as duration  # tables, header and banners
 from ui.console.numbers import short_id
-from ui.i18n import current_language, local_name, marked, playbook_reason
+from ui.i18n import current_language, kind_title, local_name, marked, playbook_reason
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -254,7 +254,11 @@ class OrdersTableModel(RowTableModel[OrderView]):
                 tip=lambda r, n: r.order_id,  # the full id
             ),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Station")), lambda r, n: r.station),
-            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Kind")), lambda r, n: r.kind),
+            _c(  # the kind's Chinese title in the Chinese UI, else its name as ordered
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Kind")),
+                lambda r, n: kind_title(r.station, r.kind),
+                tip=lambda r, n: r.kind,
+            ),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Zone")), lambda r, n: r.zone),
             _c(
                 marked(QT_TRANSLATE_NOOP("ConsoleColumns", "State")),

@@ -96,7 +96,7 @@ class InboxTableModel(RowTableModel[OrderView]):
             ),
             _col(
                 QT_TRANSLATE_NOOP("StationColumns", "Order"),
-                lambda r, n: titles.get(r.kind, r.kind),
+                lambda r, n: i18n.kind_title(r.station, r.kind, titles.get(r.kind, "")),
             ),
             _col(
                 QT_TRANSLATE_NOOP("StationColumns", "Zone"), lambda r, n: zones.get(r.zone, r.zone)
@@ -475,7 +475,8 @@ class StationWindow(QMainWindow):
         return ""
 
     def _title(self, kind: str) -> str:
-        return self.kind_titles.get(kind, kind)
+        """The title of this station's order kind `kind` in the UI language."""
+        return i18n.kind_title(self.station_id, kind, self.kind_titles.get(kind, ""))
 
     def set_outbox(self, pending: int) -> None:
         """Show how many reports wait to be delivered."""
@@ -576,7 +577,7 @@ class StationWindow(QMainWindow):
                 button.setEnabled(False)
             return
         zone = self.zone_names.get(row.zone, row.zone)
-        self.order_title.setText(f"{self.kind_titles.get(row.kind, row.kind)} — {zone}")
+        self.order_title.setText(f"{self._title(row.kind)} — {zone}")
         auth = row.authority
         if auth.ok:
             chain = " → ".join(auth.chain) if auth.chain else row.commander

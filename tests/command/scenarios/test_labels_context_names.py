@@ -35,6 +35,8 @@ def test_every_shipped_scenario_has_context_and_chinese_names(name: str) -> None
         assert sc.names_zh.get(f"zone:{zone.id}"), zone.id
     for station in sc.incident.stations:
         assert sc.names_zh.get(f"station:{station.id}"), station.id
+        for kind in station.catalogue:  # order kinds are titled in the Chinese UI too
+            assert sc.names_zh.get(f"kind:{station.id}.{kind.name}"), (station.id, kind.name)
     for pb in sc.playbooks:
         assert sc.names_zh.get(f"playbook:{pb.id}") and sc.names_zh.get(f"reason:{pb.id}")
 

@@ -106,3 +106,29 @@ def test_prefill_from_a_suggestion(qtbot: QtBot, incident: Incident) -> None:
     assert c.zone_box.currentData() == "plaza" and c.text_box.text() == "skip it"
     c.prefill({"params": {"bogus": 1}})
     assert "has no parameter 'bogus'" in c.problem()
+
+
+def test_order_kinds_have_their_chinese_titles_in_the_chinese_ui(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from command.scenarios.loader import load_scenario
+    from ui import i18n
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    scenario = load_scenario("bund")
+    i18n.use_scenario_names(scenario)
+    try:
+        lighting = [s.id for s in scenario.incident.stations].index("lighting")
+        english = composer(qtbot, scenario.incident)
+        english.station_box.setCurrentIndex(lighting)
+        assert english.kind_box.itemText(0) == "Dim the light show"
+        i18n.set_language(app, "zh_CN")
+        chinese = composer(qtbot, scenario.incident)
+        chinese.station_box.setCurrentIndex(lighting)
+        texts = [chinese.kind_box.itemText(i) for i in range(chinese.kind_box.count())]
+        assert texts[:3] == ["调暗灯光秀", "停止灯光秀", "恢复灯光秀"]
+        assert chinese.offered_kinds()[:3] == ["dim_show", "stop_show", "resume_show"]
+    finally:
+        i18n.set_language(app, "en")
+        i18n.set_names_zh({})

@@ -256,3 +256,39 @@ def test_the_title_names_the_station_in_chinese_in_the_chinese_ui(
         assert w.title_label.text() == "水务局值班室 · 上海市水务局"  # its agency too
     finally:
         i18n.set_names_zh({})
+
+
+def test_order_kinds_have_their_chinese_titles_in_the_chinese_ui(
+    qtbot: QtBot, qapp: QApplication, isolated_look: None
+) -> None:
+    """Seen on a screenshot: the Chinese station window named order kinds in English."""
+    from command.scenarios.loader import load_scenario
+    from ui import i18n
+    from ui.station.live import window_for
+
+    scenario = load_scenario("typhoon")
+    try:
+        w = window_for("water", scenario, lambda: NOW + 10)
+        qtbot.addWidget(w)
+        order = {**_order("o1", 2, "report_level"), "station": "water", "zone": "river"}
+        w.apply_events(
+            [
+                Ev(
+                    1,
+                    NOW + 1,
+                    "order.received",
+                    {"order": order, "msg_id": "m1", "verification": VERIFIED},
+                    actor="water",
+                )
+            ]
+        )
+        kind_cell = w.table_model.index(0, 2)
+        assert kind_cell.data() == "Report the river level at a gauge"
+        i18n.set_language(qapp, "zh_CN")
+        qapp.processEvents()
+        w.retranslate()
+        assert w.table_model.index(0, 2).data() == "报告水位站水位"
+        w.select("o1")
+        assert w.order_title.text().startswith("报告水位站水位 — ")
+    finally:
+        i18n.set_names_zh({})
