@@ -19,6 +19,7 @@ The run survives a rollback: the transaction saves the state (`save`) and puts i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from command.journal.checkpoints import CheckpointPolicy, Origin, sign_checkpoint
 from command.signing import Signer
@@ -31,11 +32,11 @@ REASON_MANUAL = "manual"
 REASON_WITNESS = "witness"
 
 
-@dataclass(frozen=True, slots=True)
-class RunState:
-    """What a rollback puts back: the unsigned run and the latest checkpoint."""
+class RunState(NamedTuple):
+    """What a rollback puts back: the unsigned run and the latest checkpoint (a tuple: one is
+    saved for every transaction and savepoint, e.g. each item of a pump turn)."""
 
-    count: int
+    unsigned: int  # events in the unsigned run
     first_at: float | None
     latest: Checkpoint | None
     made: int
@@ -95,7 +96,7 @@ class Checkpointer:
     def restore(self, state: RunState) -> None:
         """Put back a saved state (the writes since were undone)."""
         self.count, self.first_at, self.latest, self.made = (
-            state.count,
+            state.unsigned,
             state.first_at,
             state.latest,
             state.made,

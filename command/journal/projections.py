@@ -136,6 +136,19 @@ _AS_WRITTEN = (OrderIssued, OrderReceived, OrderStepped, DecisionAdded)
 """The writers' typed bodies `apply` takes as they are: `decode` reads these back unchanged (the
 hot paths: orders issued, received and stepped); any other kind is decoded from the event."""
 
+_PROJECTED = (
+    OrderIssued,
+    OrderReceived,
+    OrderStepped,
+    OrderRejected,
+    DecisionAdded,
+    DecisionCorrected,
+    StationPresence,
+    EscalationRaised,
+    EscalationResolved,
+)
+"""The bodies `_apply` reads; a writer's typed body of any other class changes no projection."""
+
 
 def apply(rows: Rows, event: EventLike, body: EventBody | None = None) -> None:
     """Update the projections for one event, read through `decode` (other kinds change nothing);
@@ -150,6 +163,9 @@ def apply(rows: Rows, event: EventLike, body: EventBody | None = None) -> None:
         isinstance(body, OrderStepped) and body.step is Step.DECLINE
     ):
         _apply(rows, event, body)
+    elif body is not None and not isinstance(body, _PROJECTED):
+        return  # a kind no projection reads (a cosignature, a checkpoint...): `decode` reads
+        # back the same class, so there is nothing to do and nothing to decode
     else:  # (decode reads a legacy authority decline as a rejection)
         _apply(rows, event, decode(event))
 
