@@ -2,8 +2,8 @@
 
 The journal is capped through the test-only `BATON_TEST_MAX_PAGES` (`PRAGMA max_page_count`:
 SQLITE_FULL, "database or disk is full", as a full disk gives) at a little more than an empty
-journal needs: the console's fills up while the feeds come in, the met office station's with
-its first order. The demo must stop with a non-zero exit, say in one line which journal failed
+journal needs: the console's fills up with the first feeds, the met office station's with its
+first order. The demo must stop with a non-zero exit, say in one line which journal failed
 and why, print no traceback, never claim that all journals verify, and leave no process behind;
 what was journaled before the disk filled up still verifies.
 """
@@ -19,11 +19,14 @@ from tests.system.demo_procs import finish, kill_marked, marked, new_mark, start
 
 pytestmark = pytest.mark.system
 
-# At 120x the first orders go out some 10 s into the run (the ferry alert at scenario minute 20,
+# At 240x the first orders go out some 5 s into the run (the ferry alert at scenario minute 20,
 # approved 20 scenario seconds later). A run ends as soon as a journal fails, so the 40 s are
-# only room for a loaded machine: these runs take about 15 s.
-ARGS = ["typhoon", "--headless", "--speed", "120", "--duration", "40"]
+# only room for a loaded machine: these runs take about 10-13 s.
+ARGS = ["typhoon", "--headless", "--speed", "240", "--duration", "40"]
 TIMEOUT_S = 120.0
+# An empty console journal takes some 32 pages; packed observations fill about a page per
+# second of this run, so 38 pages fill with the first feeds (60 took until the first order).
+CONSOLE_PAGES = 38
 
 
 def _run(tmp_path: Path) -> tuple[int, str, Path]:
@@ -59,7 +62,7 @@ def _assert_failed_run(code: int, output: str, journal: Path) -> str:
 def test_a_full_console_journal_fails_the_demo_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(sqlite_store.TEST_MAX_PAGES_ENV, "console.sqlite=60")
+    monkeypatch.setenv(sqlite_store.TEST_MAX_PAGES_ENV, f"console.sqlite={CONSOLE_PAGES}")
     code, output, console = _run(tmp_path)
     failed = _assert_failed_run(code, output, console)
     # the engine said it once, as it happened, and the summary repeats that line
