@@ -55,8 +55,8 @@ REPORT_STEPS = frozenset(
 """Steps a station may report; anything else in a report is refused."""
 
 TIMER_SCAN_S = 5.0
-"""Longest gap between full timer scans of the open orders (`check_timers`): between them a
-scan runs only when a deadline of an order this post knows has come (see `_watch`)."""
+"""Longest gap between full timer scans of the open orders (`check_timers`): between them only
+the orders this post knows whose deadline has come are checked (see `_watch`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,8 @@ class ConsolePost:
         self.commander = commander or signer.name
         self._snapshot = snapshot or dict
         self._sign = signer_fn
-        self._deadlines: list[float] | None = None  # min-heap; None until the first scan
+        # min-heap of (deadline, order id); None until the first scan
+        self._deadlines: list[tuple[float, str]] | None = None
         self._next_scan = float("-inf")
 
     # -- commander actions ---------------------------------------------------------------
@@ -126,14 +127,14 @@ class ConsolePost:
                 kind=kind,
             )
         )
-        self._watch([(issued.order.issued_at, issued.order.ack_deadline, issued.order.due)])
+        self._watch([_times(issued.order)])
         return issued
 
     def issue_orders(self, drafts: Sequence[OrderDraft], **decision: Any) -> list[IssuedOrder]:
         """Like `issue_order` for several drafts (same decision fields), in ONE commit: all of
         them or, if any is refused, none."""
         issued = self.journal.issue_orders([self._prepare(d, **decision) for d in drafts])
-        self._watch((i.order.issued_at, i.order.ack_deadline, i.order.due) for i in issued)
+        self._watch(_times(i.order) for i in issued)
         return issued
 
     def _prepare(
@@ -423,32 +424,38 @@ class ConsolePost:
     def check_timers(self, now: float) -> list[Escalation]:
         """Raise due escalations (undelivered after 30 s, not accepted, overdue) and expire.
 
-        The open orders are scanned only when one of their deadlines has come, and at least
-        every `TIMER_SCAN_S` (for orders journaled around this post): not on every tick."""
+        Every `TIMER_SCAN_S` all open orders are scanned (a restart's, and any journaled around
+        this post); between scans only the orders whose deadline has come: not on every tick,
+        and not every open order for a few of them."""
         if self._deadlines is None:
             self._deadlines = []
             rows = self.journal.store.select_rows("orders", open=True)
             self._watch(
-                (float(o["issued_at"]), float(o["ack_deadline"]), float(o["due"]))
-                for o in (r["order"] for r in rows)
+                (o["id"], float(o["issued_at"]), float(o["ack_deadline"]), float(o["due"]))
+                for o in (row["order"] for row in rows)
             )
-        elif now < self._next_scan and (not self._deadlines or self._deadlines[0] > now):
-            return []
-        raised = check_timers(self.journal, now)
-        while self._deadlines and self._deadlines[0] <= now:
-            heapq.heappop(self._deadlines)
-        self._next_scan = now + TIMER_SCAN_S
-        return raised
+        due: list[str] = []
+        while self._deadlines and self._deadlines[0][0] <= now:
+            due.append(heapq.heappop(self._deadlines)[1])
+        if now >= self._next_scan:
+            self._next_scan = now + TIMER_SCAN_S
+            return check_timers(self.journal, now)
+        return check_timers(self.journal, now, due) if due else []
 
-    def _watch(self, orders: Iterable[tuple[float, float, float]]) -> None:
-        """Remember when the timers of orders (issued_at, ack_deadline, due) can next fire:
-        every state's deadline is one of these three, and a deadline already passed was seen
-        by a scan (an escalation is raised once; an order past due expires or is overdue)."""
+    def _watch(self, orders: Iterable[tuple[str, float, float, float]]) -> None:
+        """Remember when the timers of orders (id, issued_at, ack_deadline, due) can next fire:
+        every state's deadline is one of issue + `UNDELIVERED_AFTER_S`, the ack deadline and
+        the due time, and a deadline already passed was seen by a check (an escalation is
+        raised once; an order past due expires or is overdue)."""
         if self._deadlines is None:
             return  # the first scan reads every open order anyway
-        for issued_at, ack_deadline, due in orders:
+        for order_id, issued_at, ack_deadline, due in orders:
             for at in (issued_at + UNDELIVERED_AFTER_S, ack_deadline, due):
-                heapq.heappush(self._deadlines, at)
+                heapq.heappush(self._deadlines, (at, order_id))
+
+
+def _times(order: Order) -> tuple[str, float, float, float]:
+    return (order.id, order.issued_at, order.ack_deadline, order.due)
 
 
 def _order_id(body: Mapping[str, JSON]) -> str:

@@ -1,12 +1,12 @@
 """Per-state order timers: which escalations are due, when an order expires, and when an
 escalation no longer applies. `check_timers(journal, now)` applies that policy to a journal
-(the console's post calls it on every timer tick). An expiry is decided here, once, by the
-console's clock, and queues the station's withdrawal in the same transaction (see the crossing
-rule in `command.lifecycle`)."""
+(the console's post calls it when a deadline comes, and every few seconds). An expiry is decided
+here, once, by the console's clock, and queues the station's withdrawal in the same transaction
+(see the crossing rule in `command.lifecycle`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -73,16 +73,32 @@ STILL_APPLIES: Mapping[str, frozenset[OrderState]] = {
 resolves it (the journal does so in the step's transaction)."""
 
 
-def check_timers(journal: Journal, now: float) -> list[Escalation]:
+def check_timers(
+    journal: Journal, now: float, order_ids: Iterable[str] | None = None
+) -> list[Escalation]:
     """Raise each due escalation once per order and kind; expire orders past due unaccepted,
-    in one transaction. Returns the escalations raised by this call."""
+    in one transaction. Returns the escalations raised by this call.
+
+    Every open order is checked, or with `order_ids` only those of them still open (the ones
+    whose deadline came: a burst of thousands of open orders is not re-read for a few)."""
     raised: list[Escalation] = []
-    store = journal.store  # raw rows: this runs every tick over every open order
+    store = journal.store  # raw rows: no events decoded, no fold
     with journal.transaction():
         seen: dict[str, set[str]] = {}
-        for known in store.select_rows("escalations"):
+        if order_ids is None:
+            rows = store.select_rows("orders", open=True)
+            escalations = store.select_rows("escalations")
+        else:
+            found = (store.get_row("orders", key) for key in dict.fromkeys(order_ids))
+            rows = [row for row in found if row is not None and row["open"]]
+            escalations = [
+                known
+                for row in rows
+                for known in store.select_rows("escalations", order_id=row["order"]["id"])
+            ]
+        for known in escalations:
             seen.setdefault(known["order_id"], set()).add(known["kind"])
-        for row in store.select_rows("orders", open=True):
+        for row in rows:
             o = row["order"]
             clock = OrderClock(
                 o["id"],

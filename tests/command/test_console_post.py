@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -180,17 +181,20 @@ def test_undelivered_order_escalates_after_30_s(post: ConsolePost) -> None:
     assert [(e.order_id, e.kind.value) for e in raised] == [(issued.order.id, "undelivered")]
 
 
-def test_timers_scan_open_orders_only_when_a_deadline_comes(
+def test_timers_check_only_the_orders_whose_deadline_came_between_full_scans(
     post: ConsolePost, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import command.console_post as module
 
-    scans: list[float] = []
-    real = module.check_timers
+    scans: list[tuple[float, list[str] | None]] = []
+    from command.timers import check_timers as real
 
-    def counted(journal: Journal, now: float) -> list[Escalation]:
-        scans.append(now)
-        return real(journal, now)
+    def counted(
+        journal: Journal, now: float, order_ids: Iterable[str] | None = None
+    ) -> list[Escalation]:
+        ids = None if order_ids is None else list(order_ids)
+        scans.append((now, ids))
+        return real(journal, now, ids)
 
     monkeypatch.setattr(module, "check_timers", counted)
     t0 = post.clock.now()
@@ -198,10 +202,36 @@ def test_timers_scan_open_orders_only_when_a_deadline_comes(
     issued = post.issue_orders([draft("st-a"), draft("st-a")], decision="d", rationale="r")
     for k in range(1, 9):  # every 0.5 s for 4 s: no deadline yet, no scan
         assert post.check_timers(t0 + k * 0.5) == []
-    assert scans == [t0]
-    raised = post.check_timers(t0 + 31)  # the undelivered deadline came
+    assert scans == [(t0, None)]
+    raised = post.check_timers(t0 + 31)  # a full scan is due too
     assert {e.order_id for e in raised} == {i.order.id for i in issued}
-    assert scans == [t0, t0 + 31]
+    assert scans[-1] == (t0 + 31, None)
+    # between full scans, a deadline checks its own order, not every open one
+    post.clock.set(t0 + 31)  # type: ignore[attr-defined]
+    late = post.issue_order(draft("st-a"), decision="d", rationale="r")
+    scans.clear()
+    assert post.check_timers(t0 + 32) == []  # nothing due, no full scan yet
+    assert scans == []
+    at = late.order.issued_at + 30.5
+    post._next_scan = at + 1.0  # keep the periodic scan out of the way
+    raised = post.check_timers(at)
+    assert [(e.order_id, e.kind.value) for e in raised] == [(late.order.id, "undelivered")]
+    assert scans == [(at, [late.order.id])]
+    assert post.check_timers(at + 0.5) == []  # raised once
+
+
+def test_a_targeted_check_skips_an_order_closed_since_and_raises_nothing_twice(
+    post: ConsolePost,
+) -> None:
+    from command.timers import check_timers
+
+    t0 = post.clock.now()
+    issued = post.issue_order(draft("st-a"), decision="d", rationale="r")
+    oid = issued.order.id
+    first = check_timers(post.journal, t0 + 31, [oid, oid])  # a repeated id is checked once
+    assert [e.order_id for e in first] == [oid]
+    assert check_timers(post.journal, t0 + 32, [oid]) == []
+    assert check_timers(post.journal, t0 + 33, ["no-such-order"]) == []
 
 
 def test_an_order_journaled_around_the_post_is_still_timed(post: ConsolePost) -> None:
