@@ -36,6 +36,7 @@ LEGEND_MAX = 8
 LEGEND_OFFSET_PX = 5  # the legend's distance from the plot's top left corner
 LEGEND_SHARE_MAX = 0.35  # the most of a plot's height kept free for its legend
 LEGEND_LABEL_PX = 130  # a longer zone name is elided ("Fuxing East Road…"), full in its tooltip
+LEGEND_LABEL_MIN_PX = 96  # names are elided down to this to fit two columns rather than one
 LEGEND_SAMPLE_PX = 34  # a legend entry's line sample and spacing, besides its name
 LEGEND_COLUMNS_MAX = 4
 BAND_ROWS = 64
@@ -781,24 +782,38 @@ class LivePlots(QWidget):
         self._legend.sort(key=lambda e: (id(e[1]), self._rank(self._zone_order, e[0])))
         self._fit_legend(plot, force=True)
 
-    def _show_label(self, label: pg.LabelItem, full: str) -> None:
-        """Show `full` in `label`, elided to LEGEND_LABEL_PX (the whole name in its tooltip)."""
+    def _show_label(self, label: pg.LabelItem, full: str, px: float = LEGEND_LABEL_PX) -> None:
+        """Show `full` in `label`, elided to `px` (the whole name in its tooltip)."""
         font = QFont()
         font.setPointSizeF(8.0)
-        text = QFontMetricsF(font).elidedText(full, Qt.TextElideMode.ElideRight, LEGEND_LABEL_PX)
+        text = QFontMetricsF(font).elidedText(full, Qt.TextElideMode.ElideRight, px)
         if text != label.text:
             label.setText(text)
         label.setToolTip(full if text != full else "")
 
     def _fit_legend(self, plot: pg.PlotItem, force: bool = False) -> None:
-        """Give `plot`'s legend as many columns as its widest entry fits across the plot."""
+        """Give `plot`'s legend as many columns as fit across the plot, its names elided to fit
+        (down to LEGEND_LABEL_MIN_PX: a shorter legend covers less of the curves)."""
         legend = plot.legend
         if legend is None or not legend.items:
             return
-        widest = max(float(label.item.boundingRect().width()) for _, label in legend.items)
         room = float(plot.vb.width()) - 2 * LEGEND_OFFSET_PX
-        fit = int(room // (widest + LEGEND_SAMPLE_PX)) if room > 0 else LEGEND_COLUMNS_MAX
-        columns = max(1, min(LEGEND_COLUMNS_MAX, fit, len(legend.items)))
+        if room <= 0:
+            return  # not laid out yet: fitted when the plot gets its size
+        entries = [e for e in self._legend if e[1] is plot]
+        px = float(LEGEND_LABEL_PX)
+        for _ in range(2):  # fit the names as they are, then elided to what the columns leave
+            for _, _, label, full in entries:
+                self._show_label(label, full, px)
+            widest = max(float(label.item.boundingRect().width()) for _, label in legend.items)
+            fit = int(room // (widest + LEGEND_SAMPLE_PX))
+            columns = max(1, min(LEGEND_COLUMNS_MAX, fit, len(legend.items)))
+            wanted = min(LEGEND_COLUMNS_MAX, len(legend.items), 2)
+            margin = float(legend.items[0][1].item.document().documentMargin()) * 2
+            narrower = room / wanted - LEGEND_SAMPLE_PX - margin
+            if columns >= wanted or narrower < LEGEND_LABEL_MIN_PX or narrower >= px:
+                break
+            px = narrower
         if force or columns != legend.columnCount:
             legend.columnCount = 0  # setColumnCount lays every entry out again, in list order
             legend.setColumnCount(columns)

@@ -91,3 +91,32 @@ def test_long_zone_names_are_elided_with_the_full_name_in_the_tooltip(
     right = legend.mapRectToItem(plot.vb, legend.boundingRect()).right()
     assert right <= plot.vb.width()  # the legend ends inside the plot: no name is cut
     assert all(label.boundingRect().width() <= LEGEND_LABEL_PX + 20 for _, label in legend.items)
+
+
+def test_names_give_way_so_the_legend_takes_two_columns_not_three_rows(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    """Seen on a screenshot: three ferry points' names stacked in one column over the curves."""
+    names = {
+        "a": "金陵东路轮渡站（浦西）",
+        "b": "东昌路轮渡站（浦东）",
+        "c": "复兴东路轮渡站（浦西）",
+    }
+    plots = LivePlots(fps=1, columns=1, label_of=lambda z: names[z])
+    qtbot.addWidget(plots)
+    plots.timer.stop()
+    plots.resize(360, 300)
+    plots.show()
+    qtbot.waitExposed(plots)
+    for zone in "abc":
+        plots.append(zone, "riders", 1.0, 2.0)
+    qapp.processEvents()
+    plot = plots._plots["riders"]
+    legend = plot.legend
+    assert legend is not None and legend.columnCount == 2
+    right = legend.mapRectToItem(plot.vb, legend.boundingRect()).right()
+    assert right <= plot.vb.width()
+    shown = plots.legend_shown("riders")
+    assert any(tip for _, tip in shown)  # some names gave way, in full in their tooltips
+    for (text, tip), full in zip(shown, names.values(), strict=True):
+        assert (text, tip) == (full, "") or (text.endswith("…") and tip == full)
