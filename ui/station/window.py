@@ -99,7 +99,8 @@ class InboxTableModel(RowTableModel[OrderView]):
                 lambda r, n: i18n.kind_title(r.station, r.kind, titles.get(r.kind, "")),
             ),
             _col(
-                QT_TRANSLATE_NOOP("StationColumns", "Zone"), lambda r, n: zones.get(r.zone, r.zone)
+                QT_TRANSLATE_NOOP("StationColumns", "Zone"),
+                lambda r, n: i18n.local_name(f"zone:{r.zone}", zones.get(r.zone, r.zone)),
             ),
             _col(QT_TRANSLATE_NOOP("StationColumns", "State"), lambda r, n: shown_state(r)),
             _col(
@@ -446,7 +447,7 @@ class StationWindow(QMainWindow):
                 .replace("%1", self._title(str(order.get("kind", ""))))
                 .replace(
                     "%2",
-                    self.zone_names.get(str(order.get("zone", "")), str(order.get("zone", ""))),
+                    self._zone(str(order.get("zone", ""))),
                 )
             )
         if ev.kind == Kind.ORDER_REJECTED:
@@ -473,6 +474,10 @@ class StationWindow(QMainWindow):
             text = f"{what}: {state_text(OrderState(str(body['state'])))}"
             return f"{text} — {note}" if note else text
         return ""
+
+    def _zone(self, zone: str) -> str:
+        """The zone's name in the UI language."""
+        return i18n.local_name(f"zone:{zone}", self.zone_names.get(zone, zone))
 
     def _title(self, kind: str) -> str:
         """The title of this station's order kind `kind` in the UI language."""
@@ -576,7 +581,7 @@ class StationWindow(QMainWindow):
             for button in self.buttons.values():
                 button.setEnabled(False)
             return
-        zone = self.zone_names.get(row.zone, row.zone)
+        zone = self._zone(row.zone)
         self.order_title.setText(f"{self._title(row.kind)} — {zone}")
         auth = row.authority
         if auth.ok:

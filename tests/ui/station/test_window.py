@@ -289,6 +289,8 @@ def test_order_kinds_have_their_chinese_titles_in_the_chinese_ui(
         w.retranslate()
         assert w.table_model.index(0, 2).data() == "报告水位站水位"
         w.select("o1")
-        assert w.order_title.text().startswith("报告水位站水位 — ")
+        river = scenario.names_zh["zone:river"]
+        assert w.order_title.text() == f"报告水位站水位 — {river}"  # the zone in Chinese too
+        assert w.table_model.index(0, 3).data() == river
     finally:
         i18n.set_names_zh({})
