@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
@@ -38,11 +40,13 @@ from command.journal.sqlite_store import (
     stored_batch_digests,
 )
 from command.journal.verify_policy import NO_CHECKPOINT, Found, check_policy
+from command.journal.verify_scan import fork_scans, split
 from command.journal.verify_tables import check_tables
 from command.journal.verify_witness import Identity, check_witnesses
 from command.vocabulary import Checkpoint, Kind
 
 _BATCH, _CHECKPOINT = Kind.OBSERVATIONS_BATCH.value, Kind.CHECKPOINT.value
+_SPECIAL = frozenset((_CHECKPOINT, _BATCH))
 
 Progress = Callable[[int, int], None]
 """Called as progress(events_done, events_total) every few thousand events."""
@@ -57,6 +61,8 @@ OBSERVATIONS = "observations do not match their digest"
 UNTRUSTED = "untrusted checkpoint key"
 
 _CHUNK = 8192
+PARALLEL_MIN = 20_000
+"""Fewer events are walked in one process (forking would cost more than it saves)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +184,7 @@ def verify_journal(
     trusted: Collection[str] | None = None,
     witnesses: Iterable[Path | str] = (),
     tables: bool = True,
+    workers: int | None = None,
 ) -> VerifyResult:
     """Verify the journal file at `path` (read-only). Raises `JournalError` if it (or a witness
     journal) cannot be read or is not a journal; a damaged journal is a result with `ok=False`.
@@ -191,6 +198,10 @@ def verify_journal(
     unsigned tail (`command.journal.verify_policy`). Each of `witnesses` (journals of the
     journal's witnesses) is read for cosignatures and refusals about this journal
     (`command.journal.verify_witness`).
+
+    The chain is checked in `workers` processes (default: one per usable CPU, up to 8, for a
+    journal of `PARALLEL_MIN` events or more in a process with one thread; see
+    `command.journal.verify_scan`); the findings are the same for any number.
     """
     p = Path(path)
     if not p.is_file():
@@ -203,7 +214,8 @@ def verify_journal(
         raise describe_error(path, "read", err) from None
     try:
         keys = None if trusted is None else frozenset(k.strip().lower() for k in trusted)
-        return _verify(conn, str(path), progress, keys, tuple(witnesses), tables)
+        walk = (p.resolve().as_uri(), workers)
+        return _verify(conn, str(path), progress, keys, tuple(witnesses), tables, walk)
     except sqlite3.Error as err:
         raise describe_error(path, "read", err) from None
     finally:
@@ -217,6 +229,7 @@ def _verify(
     trusted: frozenset[str] | None,
     witnesses: tuple[Path | str, ...],
     tables: bool,
+    walk: tuple[str, int | None] = ("", 1),
 ) -> VerifyResult:
     conn.execute("PRAGMA query_only=1")
     # Map the file instead of copying each page through read(): the walk touches every page
@@ -228,7 +241,7 @@ def _verify(
         )
     conn.execute("BEGIN")  # one read snapshot for events, observations and tables alike
     try:
-        return _verify_snapshot(conn, name, progress, trusted, witnesses, tables)
+        return _verify_snapshot(conn, name, progress, trusted, witnesses, tables, walk)
     finally:
         conn.execute("COMMIT")
 
@@ -240,16 +253,18 @@ def _verify_snapshot(
     trusted: frozenset[str] | None,
     witnesses: tuple[Path | str, ...],
     tables: bool,
+    walk: tuple[str, int | None] = ("", 1),
 ) -> VerifyResult:
     started = time.perf_counter()
     digests, obs_count = _observation_digests(conn)
     obs_seconds = time.perf_counter() - started
     started = time.perf_counter()
     total = conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
-    state = _Walk(conn, digests, trusted)
+    uri, asked = walk
+    state = _Walk(conn, digests, trusted, uri)
     problem: _Problem | None = None
     try:
-        state.run(total, progress)
+        state.run(total, progress, _workers(total, asked))
         state.leftover_batches()
     except _Problem as bad:
         problem = bad
@@ -322,6 +337,18 @@ def _verify_snapshot(
     return base
 
 
+def _workers(total: int, asked: int | None) -> int:
+    """How many processes walk the chain: `asked`, else one per usable CPU (at most 8) for a
+    journal of `PARALLEL_MIN` events or more; 1 without fork or with other threads running."""
+    if not hasattr(os, "fork"):
+        return 1
+    if asked is not None:
+        return max(1, asked)
+    if total < PARALLEL_MIN or threading.active_count() > 1:
+        return 1
+    return max(1, min(8, len(os.sched_getaffinity(0))))
+
+
 def _owner(conn: sqlite3.Connection) -> tuple[str, str]:
     """(role, owner) from the journal's meta table ("" when absent)."""
     meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('role', 'owner')"))
@@ -392,8 +419,10 @@ class _Walk:
         conn: sqlite3.Connection,
         digests: dict[int, tuple[int, str]],
         trusted: frozenset[str] | None,
+        uri: str = "",
     ) -> None:
         self.conn = conn
+        self.uri = uri
         self.trusted = trusted
         self.digests = digests
         # what the canonical body of each batch event starts with (sorted keys: count, digest)
@@ -406,9 +435,68 @@ class _Walk:
         self.batches: set[int] = set()
         self.found: list[Found] = []
         self.valid: dict[Checkpoint, bool] = {}  # signatures checked, shared with the witnesses
+        self.prev_hash, self.prev2_hash, self.prev_seq = GENESIS, GENESIS, 0
 
-    def run(self, total: int, progress: Progress | None) -> None:
-        conn = self.conn
+    def run(self, total: int, progress: Progress | None, workers: int = 1) -> None:
+        """Walk every event; with `workers` > 1 the ranges after the first are checked by forked
+        children (`command.journal.verify_scan`) while this process walks the first, then joined
+        in seq order (a range that fails is walked here from its start: the same finding)."""
+        if workers <= 1 or total < workers or not self.uri:
+            self._loop(self._rows("", ()), total, progress)
+            return
+        bounds = split(total, workers)
+        children = fork_scans(self.uri, bounds, _SPECIAL)
+        try:
+            self._loop(self._rows("WHERE seq <= ?", (bounds[0],)), total, progress)
+        except BaseException:
+            for child in children:
+                child.stop()
+            raise
+        found = [child.result() for child in children]
+        for child, scan in zip(children, found, strict=True):
+            if (
+                scan is None
+                or scan.bad
+                or (
+                    scan.count
+                    and (scan.first_seq != self.prev_seq + 1 or scan.first_link != self.prev_hash)
+                )
+            ):
+                self._loop(self._rows("WHERE seq > ?", (child.lo,)), total, progress)
+                return
+            if not scan.count:
+                continue
+            for seq, kind, body, prev_seq, prev_hash in scan.special:
+                if prev_seq is None or prev_hash is None:
+                    prev_seq, prev_hash = self.prev_seq, self.prev_hash
+                self._odd(seq, kind, body, prev_seq, prev_hash)
+            self.prev2_hash = scan.before_last_hash if scan.count > 1 else self.prev_hash
+            self.prev_hash, self.prev_seq = scan.last_hash, scan.last_seq
+            self.count += scan.count
+            if progress is not None:
+                progress(self.count, total)
+
+    def _rows(self, where: str, args: tuple[int, ...]) -> sqlite3.Cursor:
+        return self.conn.execute(
+            "SELECT seq, ts, actor, kind, incident, body, prev_hash, hash FROM events "
+            f"{where} ORDER BY seq",
+            args,
+        )
+
+    def _odd(self, seq: int, kind: str, body: str, prev_seq: int, prev_hash: str) -> None:
+        """The checks of a checkpoint or batch row whose own hash and link are good."""
+        if kind == _BATCH:
+            prefix = self.prefixes.get(seq)
+            if prefix is not None and body.startswith(prefix):
+                self.batches.add(seq)
+                return
+        try:
+            self._special(seq, kind, body, prev_seq, prev_hash)
+        except (KeyError, TypeError, ValueError) as err:
+            raise _Problem(seq, CHANGED, f"its body is malformed ({err!r})") from None
+
+    def _loop(self, cursor: sqlite3.Cursor, total: int, progress: Progress | None) -> None:
+        """The sequential walk of `cursor`'s rows, carrying the chain state in `self`."""
         sha256 = hashlib.sha256
         enc: dict[str, str] = {}
         dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
@@ -427,47 +515,44 @@ class _Walk:
         # those two pieces once per triple, so each row costs one dict lookup, one f-string,
         # one SHA-256 and three compares. Anything unusual leaves the loop for `_bad_row`.
         parts: dict[tuple[Any, Any, Any], tuple[str, str, bool]] = {}
-        special = frozenset((_CHECKPOINT, _BATCH))
+        special = _SPECIAL
         prefixes = self.prefixes
         batches = self.batches
-        prev_hash, prev2_hash, prev_seq = GENESIS, GENESIS, 0
-        cursor = conn.execute(
-            "SELECT seq, ts, actor, kind, incident, body, prev_hash, hash FROM events ORDER BY seq"
-        )
-        while rows := cursor.fetchmany(_CHUNK):
-            for seq, ts, actor, kind, incident, body, link, digest in rows:
-                try:
-                    pre, mid, odd = parts[actor, incident, kind]
-                except KeyError:
-                    pre, mid, odd = parts[actor, incident, kind] = (
-                        f'{{"actor":{q(actor)},"body":',
-                        f',"incident":{q(incident)},"kind":{q(kind)},"seq":',
-                        kind in special,
-                    )
-                except TypeError:  # an edited column holding something unhashable
-                    pre, mid, odd = "", "", False
-                text = f'{link}{pre}{body}{mid}{seq},"ts":{ts!r}}}'
-                if (
-                    sha256(text.encode()).hexdigest() != digest
-                    or link != prev_hash
-                    or seq != prev_seq + 1
-                ):
-                    self._bad_row(seq, link, digest, text, prev_seq, prev_hash, prev2_hash)
-                if odd:
-                    if kind == _BATCH:
-                        prefix = prefixes.get(seq)
-                        if prefix is not None and body.startswith(prefix):
-                            batches.add(seq)
-                            prev2_hash, prev_hash, prev_seq = prev_hash, digest, seq
-                            continue
+        prev_hash, prev2_hash, prev_seq = self.prev_hash, self.prev2_hash, self.prev_seq
+        try:
+            while rows := cursor.fetchmany(_CHUNK):
+                for seq, ts, actor, kind, incident, body, link, digest in rows:
                     try:
-                        self._special(seq, kind, body, prev_seq, prev_hash)
-                    except (KeyError, TypeError, ValueError) as err:
-                        raise _Problem(seq, CHANGED, f"its body is malformed ({err!r})") from None
-                prev2_hash, prev_hash, prev_seq = prev_hash, digest, seq
-            self.count += len(rows)
-            if progress is not None:
-                progress(self.count, total)
+                        pre, mid, odd = parts[actor, incident, kind]
+                    except KeyError:
+                        pre, mid, odd = parts[actor, incident, kind] = (
+                            f'{{"actor":{q(actor)},"body":',
+                            f',"incident":{q(incident)},"kind":{q(kind)},"seq":',
+                            kind in special,
+                        )
+                    except TypeError:  # an edited column holding something unhashable
+                        pre, mid, odd = "", "", False
+                    text = f'{link}{pre}{body}{mid}{seq},"ts":{ts!r}}}'
+                    if (
+                        sha256(text.encode()).hexdigest() != digest
+                        or link != prev_hash
+                        or seq != prev_seq + 1
+                    ):
+                        self._bad_row(seq, link, digest, text, prev_seq, prev_hash, prev2_hash)
+                    if odd:
+                        if kind == _BATCH:
+                            prefix = prefixes.get(seq)
+                            if prefix is not None and body.startswith(prefix):
+                                batches.add(seq)
+                                prev2_hash, prev_hash, prev_seq = prev_hash, digest, seq
+                                continue
+                        self._odd(seq, kind, body, prev_seq, prev_hash)
+                    prev2_hash, prev_hash, prev_seq = prev_hash, digest, seq
+                self.count += len(rows)
+                if progress is not None:
+                    progress(self.count, total)
+        finally:
+            self.prev_hash, self.prev2_hash, self.prev_seq = prev_hash, prev2_hash, prev_seq
 
     def _bad_row(
         self,

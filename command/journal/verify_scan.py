@@ -1,0 +1,183 @@
+"""The parallel part of `verify_journal`: check a contiguous seq range of the chain in a child.
+
+Every row's own check (hash == SHA-256(prev_hash ‖ canonical(row)), prev_hash == the previous
+row's hash, seq == previous seq + 1) needs only the stored columns of that row and the one
+before it, so a range of rows can be checked on its own. `scan_chunk` does that for the rows
+with `lo < seq <= hi` and reports what the parent needs to join the ranges: the first row's
+(seq, prev_hash), the last two hashes, whether any row inside failed, and the checkpoint and
+batch rows (their checks need state the parent holds). The parent (`command.journal.verify`)
+checks the joins, runs the special rows' checks in seq order and re-walks sequentially from the
+start of a range that failed, so every finding is the one the sequential walk gives.
+
+Children are forked (`fork_scans`) only from a process with one thread; the child uses only
+its own read-only connection and leaves with `os._exit`. Any failure of a child makes the
+parent check that range itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import pickle
+import signal
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from command.journal.chain import GENESIS
+
+_FETCH = 8192
+
+Special = tuple[int, str, str, int | None, str | None]
+"""(seq, kind, body, prev_seq, prev_hash) of a checkpoint or batch row (prev_* None: first row)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkScan:
+    """What `scan_chunk` found in the rows `lo < seq <= hi` (hi None: to the end)."""
+
+    lo: int
+    count: int = 0
+    bad: bool = True
+    first_seq: int = 0
+    first_link: str = ""
+    last_seq: int = 0
+    last_hash: str = GENESIS
+    before_last_hash: str = GENESIS
+    special: tuple[Special, ...] = ()
+
+
+def scan_chunk(
+    conn: sqlite3.Connection, lo: int, hi: int | None, special_kinds: frozenset[str]
+) -> ChunkScan:
+    """Check the rows `lo < seq <= hi` of `conn`'s events exactly as the sequential walk does
+    (the first row's link and seq are left to the parent); stop at the first bad row."""
+    sha256 = hashlib.sha256
+    enc: dict[str, str] = {}
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+    def q(text: Any) -> str:
+        try:
+            return enc[text]
+        except KeyError:
+            try:
+                enc[text] = dumps(text)
+            except TypeError:
+                enc[text] = repr(text)
+            return enc[text]
+
+    parts: dict[tuple[Any, Any, Any], tuple[str, str, bool]] = {}
+    special: list[Special] = []
+    where = "seq > ?" if hi is None else "seq > ? AND seq <= ?"
+    args = (lo,) if hi is None else (lo, hi)
+    cursor = conn.execute(
+        "SELECT seq, ts, actor, kind, incident, body, prev_hash, hash FROM events "
+        f"WHERE {where} ORDER BY seq",
+        args,
+    )
+    count = 0
+    first_seq, first_link = 0, ""
+    prev_hash = prev2_hash = GENESIS
+    prev_seq: int | None = None
+    while rows := cursor.fetchmany(_FETCH):
+        for seq, ts, actor, kind, incident, body, link, digest in rows:
+            try:
+                pre, mid, odd = parts[actor, incident, kind]
+            except KeyError:
+                pre, mid, odd = parts[actor, incident, kind] = (
+                    f'{{"actor":{q(actor)},"body":',
+                    f',"incident":{q(incident)},"kind":{q(kind)},"seq":',
+                    kind in special_kinds,
+                )
+            except TypeError:
+                return ChunkScan(lo)
+            text = f'{link}{pre}{body}{mid}{seq},"ts":{ts!r}}}'
+            if sha256(text.encode()).hexdigest() != digest:
+                return ChunkScan(lo)
+            if prev_seq is None:
+                first_seq, first_link = seq, link
+            elif link != prev_hash or seq != prev_seq + 1:
+                return ChunkScan(lo)
+            if odd:
+                if not isinstance(body, str):
+                    return ChunkScan(lo)
+                special.append((seq, kind, body, prev_seq, None if prev_seq is None else prev_hash))
+            prev2_hash, prev_hash, prev_seq = prev_hash, digest, seq
+        count += len(rows)
+    if prev_seq is None:
+        return ChunkScan(lo, bad=False)
+    return ChunkScan(
+        lo,
+        count,
+        False,
+        first_seq,
+        first_link,
+        prev_seq,
+        prev_hash,
+        prev2_hash if count > 1 else GENESIS,
+        tuple(special),
+    )
+
+
+def open_readonly(uri: str) -> sqlite3.Connection:
+    """A read-only connection to the journal at file URI `uri` (mapped, query only)."""
+    conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None)
+    conn.execute("PRAGMA query_only=1")
+    conn.execute(f"PRAGMA mmap_size={1 << 34}")
+    return conn
+
+
+class Child:
+    """One forked child scanning one range; `result()` waits for it (None if it failed)."""
+
+    def __init__(self, uri: str, lo: int, hi: int | None, kinds: frozenset[str]) -> None:
+        self.lo = lo
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its own connection, one pickled result, no cleanup handlers
+            status = 1
+            try:
+                os.close(read)
+                conn = open_readonly(uri)
+                found = scan_chunk(conn, lo, hi, kinds)
+                data = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as out:
+                    out.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        self.pid, self.fd = pid, read
+
+    def stop(self) -> None:
+        """Kill the child and reap it (its range is no longer needed)."""
+        os.close(self.fd)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+    def result(self) -> ChunkScan | None:
+        """The child's scan, or None when it died or wrote nothing readable."""
+        with os.fdopen(self.fd, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if status != 0 or not data:
+            return None
+        try:
+            found = pickle.loads(data)  # our own child's bytes
+        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            return None
+        return found if isinstance(found, ChunkScan) else None
+
+
+def split(total: int, k: int) -> list[int]:
+    """The K-1 inner bounds that cut seqs 1..total into K equal contiguous ranges."""
+    return [total * i // k for i in range(1, k)]
+
+
+def fork_scans(uri: str, bounds: list[int], kinds: frozenset[str]) -> list[Child]:
+    """Fork one child per range after the first: (bounds[i], bounds[i+1]], the last open."""
+    edges: list[int | None] = [*bounds[1:], None]
+    return [Child(uri, lo, hi, kinds) for lo, hi in zip(bounds, edges, strict=True)]

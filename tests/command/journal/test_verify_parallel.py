@@ -1,0 +1,102 @@
+"""The parallel chain scan (command.journal.verify_scan) finds exactly what the sequential walk
+finds: for an intact journal and for a tampered row at every seq (first or last row of a range,
+a boundary link, a checkpoint in a later range, a deleted or swapped row), for K = 2..6."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from command.clock import ManualClock
+from command.journal import verify_journal
+from command.signing import Signer
+from tests.command.journal.helpers import build_file_journal
+
+Edit = Callable[[sqlite3.Connection, int], None]
+
+
+def _body(conn: sqlite3.Connection, seq: int) -> None:
+    conn.execute("UPDATE events SET body = body || ' ' WHERE seq = ?", (seq,))
+
+
+def _link(conn: sqlite3.Connection, seq: int) -> None:
+    conn.execute("UPDATE events SET prev_hash = hash WHERE seq = ?", (seq,))
+
+
+def _delete(conn: sqlite3.Connection, seq: int) -> None:
+    conn.execute("DELETE FROM events WHERE seq = ?", (seq,))
+
+
+def _swap(conn: sqlite3.Connection, seq: int) -> None:
+    conn.execute("UPDATE events SET seq = -1 WHERE seq = ?", (seq,))
+    conn.execute("UPDATE events SET seq = ? WHERE seq = ?", (seq, seq + 1))
+    conn.execute("UPDATE events SET seq = ? WHERE seq = -1", (seq + 1,))
+
+
+def _ts(conn: sqlite3.Connection, seq: int) -> None:
+    conn.execute("UPDATE events SET ts = ts + 1 WHERE seq = ?", (seq,))
+
+
+EDITS: dict[str, Edit] = {
+    "body": _body,
+    "link": _link,
+    "delete": _delete,
+    "swap": _swap,
+    "ts": _ts,
+}
+
+
+@pytest.fixture
+def journal(tmp_path: Path, clock: ManualClock, signer: Signer) -> Path:
+    """A closed journal file (checkpoints and observation batches among its events)."""
+    p = tmp_path / "console.journal"
+    build_file_journal(p, clock, signer)
+    return p
+
+
+def _finding(path: Path, workers: int) -> tuple[object, ...]:
+    r = verify_journal(path, workers=workers)
+    return (r.ok, r.events, r.checkpoints, r.first_bad_seq, r.problem, r.detail, r.where)
+
+
+def _events(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT max(seq) FROM events").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_intact_journal_agrees_for_any_k(journal: Path) -> None:
+    """K = 1 and K > 1 give the same intact result and progress reaches the end."""
+    seen: list[tuple[int, int]] = []
+    parallel = verify_journal(journal, workers=3, progress=lambda d, t: seen.append((d, t)))
+    assert parallel.ok
+    assert _finding(journal, 1) == _finding(journal, 3)
+    assert seen and seen[-1][0] == seen[-1][1] == parallel.events
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_every_tampered_seq_is_found_as_the_sequential_walk_finds_it(
+    journal: Path, tmp_path: Path, edit: str
+) -> None:
+    """Each edit at each seq, for K = 2..6 (so every row is some range's first, last and
+    boundary row): the finding and its message match K = 1."""
+    total = _events(journal)
+    for seq in range(1, total + (0 if edit == "swap" else 1)):
+        copy = tmp_path / f"{edit}-{seq}.journal"
+        shutil.copy(journal, copy)
+        conn = sqlite3.connect(copy)
+        conn.execute("DROP TRIGGER IF EXISTS events_no_update")
+        conn.execute("DROP TRIGGER IF EXISTS events_no_delete")
+        with conn:
+            EDITS[edit](conn, seq)
+        conn.close()
+        want = _finding(copy, 1)
+        assert not want[0] or (edit, seq) == ("delete", total), (edit, seq)
+        for k in range(2, 7):
+            assert _finding(copy, k) == want, (edit, seq, k)
