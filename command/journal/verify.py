@@ -40,7 +40,7 @@ from command.journal.sqlite_store import (
     stored_batch_digests,
 )
 from command.journal.verify_policy import NO_CHECKPOINT, Found, check_policy
-from command.journal.verify_scan import fork_scans, split
+from command.journal.verify_scan import Child, fork_scans, split
 from command.journal.verify_tables import check_tables
 from command.journal.verify_witness import Identity, check_witnesses
 from command.vocabulary import Checkpoint, Kind
@@ -208,18 +208,25 @@ def verify_journal(
         raise JournalError(
             f"cannot read journal {path}: no such file; give the path of a journal file"
         )
+    uri = p.resolve().as_uri()
+    # The children fork before this call opens its own connection: SQLite's per-process lock
+    # state must not be carried across fork() (they open their own).
+    forked = _fork_ranges(uri, workers)
     try:
-        conn = sqlite3.connect(p.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
-    except sqlite3.Error as err:
-        raise describe_error(path, "read", err) from None
-    try:
-        keys = None if trusted is None else frozenset(k.strip().lower() for k in trusted)
-        walk = (p.resolve().as_uri(), workers)
-        return _verify(conn, str(path), progress, keys, tuple(witnesses), tables, walk)
-    except sqlite3.Error as err:
-        raise describe_error(path, "read", err) from None
+        try:
+            conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None)
+        except sqlite3.Error as err:
+            raise describe_error(path, "read", err) from None
+        try:
+            keys = None if trusted is None else frozenset(k.strip().lower() for k in trusted)
+            return _verify(conn, str(path), progress, keys, tuple(witnesses), tables, forked)
+        except sqlite3.Error as err:
+            raise describe_error(path, "read", err) from None
+        finally:
+            conn.close()
     finally:
-        conn.close()
+        for child in forked[2] if forked is not None else ():
+            child.stop()  # reaps one whose result was not read (an error before the walk)
 
 
 def _verify(
@@ -229,7 +236,7 @@ def _verify(
     trusted: frozenset[str] | None,
     witnesses: tuple[Path | str, ...],
     tables: bool,
-    walk: tuple[str, int | None] = ("", 1),
+    forked: Forked | None = None,
 ) -> VerifyResult:
     conn.execute("PRAGMA query_only=1")
     # Map the file instead of copying each page through read(): the walk touches every page
@@ -241,7 +248,7 @@ def _verify(
         )
     conn.execute("BEGIN")  # one read snapshot for events, observations and tables alike
     try:
-        return _verify_snapshot(conn, name, progress, trusted, witnesses, tables, walk)
+        return _verify_snapshot(conn, name, progress, trusted, witnesses, tables, forked)
     finally:
         conn.execute("COMMIT")
 
@@ -253,18 +260,17 @@ def _verify_snapshot(
     trusted: frozenset[str] | None,
     witnesses: tuple[Path | str, ...],
     tables: bool,
-    walk: tuple[str, int | None] = ("", 1),
+    forked: Forked | None = None,
 ) -> VerifyResult:
     started = time.perf_counter()
     digests, obs_count = _observation_digests(conn)
     obs_seconds = time.perf_counter() - started
     started = time.perf_counter()
     total = conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
-    uri, asked = walk
-    state = _Walk(conn, digests, trusted, uri)
+    state = _Walk(conn, digests, trusted)
     problem: _Problem | None = None
     try:
-        state.run(total, progress, _workers(total, asked))
+        state.run(total, progress, forked)
         state.leftover_batches()
     except _Problem as bad:
         problem = bad
@@ -349,6 +355,34 @@ def _workers(total: int, asked: int | None) -> int:
     return max(1, min(8, len(os.sched_getaffinity(0))))
 
 
+Forked = tuple[list[int], int, list[Child]]
+"""The inner bounds of the K ranges, the last seq when they were cut, and the children checking
+ranges 2..K (rows appended since are walked by the parent, from its own snapshot)."""
+
+
+def _fork_ranges(uri: str, asked: int | None) -> Forked | None:
+    """Fork the children of a parallel walk (None: one process walks it all). The journal's
+    size is read on a connection closed before forking; a file that is not a journal, or that
+    cannot be read, is left to the sequential path to report."""
+    if asked is not None and asked <= 1:
+        return None
+    try:
+        probe = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None)
+        try:
+            if probe.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                return None
+            total = int(probe.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0])
+        finally:
+            probe.close()
+    except sqlite3.Error:
+        return None
+    k = _workers(total, asked)
+    if k <= 1 or total < k:
+        return None
+    bounds = split(total, k)
+    return bounds, total, fork_scans(uri, bounds, total, _SPECIAL)
+
+
 def _owner(conn: sqlite3.Connection) -> tuple[str, str]:
     """(role, owner) from the journal's meta table ("" when absent)."""
     meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('role', 'owner')"))
@@ -419,10 +453,8 @@ class _Walk:
         conn: sqlite3.Connection,
         digests: dict[int, tuple[int, str]],
         trusted: frozenset[str] | None,
-        uri: str = "",
     ) -> None:
         self.conn = conn
-        self.uri = uri
         self.trusted = trusted
         self.digests = digests
         # what the canonical body of each batch event starts with (sorted keys: count, digest)
@@ -437,15 +469,14 @@ class _Walk:
         self.valid: dict[Checkpoint, bool] = {}  # signatures checked, shared with the witnesses
         self.prev_hash, self.prev2_hash, self.prev_seq = GENESIS, GENESIS, 0
 
-    def run(self, total: int, progress: Progress | None, workers: int = 1) -> None:
-        """Walk every event; with `workers` > 1 the ranges after the first are checked by forked
-        children (`command.journal.verify_scan`) while this process walks the first, then joined
-        in seq order (a range that fails is walked here from its start: the same finding)."""
-        if workers <= 1 or total < workers or not self.uri:
+    def run(self, total: int, progress: Progress | None, forked: Forked | None = None) -> None:
+        """Walk every event; with `forked` children (`command.journal.verify_scan`) checking
+        the ranges after the first, this process walks the first, then joins them in seq order
+        (a range that fails is walked here from its start: the same finding)."""
+        if forked is None:
             self._loop(self._rows("", ()), total, progress)
             return
-        bounds = split(total, workers)
-        children = fork_scans(self.uri, bounds, _SPECIAL)
+        bounds, end, children = forked
         try:
             self._loop(self._rows("WHERE seq <= ?", (bounds[0],)), total, progress)
         except BaseException:
@@ -475,6 +506,8 @@ class _Walk:
             self.count += scan.count
             if progress is not None:
                 progress(self.count, total)
+        # what was appended after the ranges were cut (a live journal), in this snapshot
+        self._loop(self._rows("WHERE seq > ?", (end,)), total, progress)
 
     def _rows(self, where: str, args: tuple[int, ...]) -> sqlite3.Cursor:
         return self.conn.execute(

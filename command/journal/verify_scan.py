@@ -9,8 +9,9 @@ batch rows (their checks need state the parent holds). The parent (`command.jour
 checks the joins, runs the special rows' checks in seq order and re-walks sequentially from the
 start of a range that failed, so every finding is the one the sequential walk gives.
 
-Children are forked (`fork_scans`) only from a process with one thread; the child uses only
-its own read-only connection and leaves with `os._exit`. Any failure of a child makes the
+Children are forked (`fork_scans`) only from a process with one thread and before the parent
+opens its connection to the journal (SQLite's lock state must not cross a fork); the child uses
+only its own read-only connection and leaves with `os._exit`. Any failure of a child makes the
 parent check that range itself.
 """
 
@@ -150,9 +151,13 @@ class Child:
                 os._exit(status)
         os.close(write)
         self.pid, self.fd = pid, read
+        self.reaped = False
 
     def stop(self) -> None:
-        """Kill the child and reap it (its range is no longer needed)."""
+        """Kill the child and reap it (its range is no longer needed); nothing once reaped."""
+        if self.reaped:
+            return
+        self.reaped = True
         os.close(self.fd)
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
@@ -160,6 +165,7 @@ class Child:
 
     def result(self) -> ChunkScan | None:
         """The child's scan, or None when it died or wrote nothing readable."""
+        self.reaped = True
         with os.fdopen(self.fd, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(self.pid, 0)
@@ -177,7 +183,7 @@ def split(total: int, k: int) -> list[int]:
     return [total * i // k for i in range(1, k)]
 
 
-def fork_scans(uri: str, bounds: list[int], kinds: frozenset[str]) -> list[Child]:
-    """Fork one child per range after the first: (bounds[i], bounds[i+1]], the last open."""
-    edges: list[int | None] = [*bounds[1:], None]
+def fork_scans(uri: str, bounds: list[int], end: int, kinds: frozenset[str]) -> list[Child]:
+    """Fork one child per range after the first: (bounds[i], bounds[i+1]], the last to `end`."""
+    edges = [*bounds[1:], end]
     return [Child(uri, lo, hi, kinds) for lo, hi in zip(bounds, edges, strict=True)]

@@ -100,3 +100,31 @@ def test_every_tampered_seq_is_found_as_the_sequential_walk_finds_it(
         assert not want[0] or (edit, seq) == ("delete", total), (edit, seq)
         for k in range(2, 7):
             assert _finding(copy, k) == want, (edit, seq, k)
+
+
+def test_rows_appended_after_the_ranges_were_cut_are_walked_from_this_snapshot(
+    journal: Path, clock: ManualClock, signer: Signer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A live journal grows between the cut (children forked, before this process opens its
+    connection) and this process's read snapshot: the new rows are walked here, so the result
+    covers exactly the snapshot, as the sequential walk's does."""
+    import command.journal.verify as module
+    from command.journal import Journal
+    from tests.command.journal.helpers import make_decision
+
+    cut = _events(journal)
+    real = module._fork_ranges
+
+    def cut_then_append(uri: str, asked: int | None) -> object:
+        forked = real(uri, asked)
+        writer = Journal.open(journal, clock=clock, owner="cmd", role="console")
+        for k in range(3):
+            writer.add_decision(make_decision(clock, text=f"appended {k}"))
+        writer.close(signer)
+        return forked
+
+    monkeypatch.setattr(module, "_fork_ranges", cut_then_append)
+    grown = verify_journal(journal, workers=3)
+    assert grown.ok and grown.events == _events(journal) > cut
+    monkeypatch.undo()
+    assert _finding(journal, 3) == _finding(journal, 1)
