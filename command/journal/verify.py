@@ -477,6 +477,8 @@ class _Walk:
             self._loop(self._rows("", ()), total, progress)
             return
         bounds, end, children = forked
+        for child in children:
+            child.start()
         try:
             self._loop(self._rows("WHERE seq <= ?", (bounds[0],)), total, progress)
         except BaseException:

@@ -136,11 +136,15 @@ class Child:
     def __init__(self, uri: str, lo: int, hi: int | None, kinds: frozenset[str]) -> None:
         self.lo = lo
         read, write = os.pipe()
+        go_read, go_write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: its own connection, one pickled result, no cleanup handlers
             status = 1
             try:
                 os.close(read)
+                os.close(go_write)
+                if os.read(go_read, 1) != b"1":  # wait for `start` (EOF: not wanted after all)
+                    os._exit(1)
                 conn = open_readonly(uri)
                 found = scan_chunk(conn, lo, hi, kinds)
                 data = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
@@ -150,8 +154,15 @@ class Child:
             finally:
                 os._exit(status)
         os.close(write)
-        self.pid, self.fd = pid, read
+        os.close(go_read)
+        self.pid, self.fd, self.go = pid, read, go_write
         self.reaped = False
+
+    def start(self) -> None:
+        """Let the child scan (it was forked early, before the parent opened the journal, and
+        waits: its work is timed with the parent's walk, not hidden in what comes before)."""
+        with contextlib.suppress(OSError):
+            os.write(self.go, b"1")
 
     def stop(self) -> None:
         """Kill the child and reap it (its range is no longer needed); nothing once reaped."""
@@ -159,6 +170,7 @@ class Child:
             return
         self.reaped = True
         os.close(self.fd)
+        os.close(self.go)
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
@@ -166,6 +178,7 @@ class Child:
     def result(self) -> ChunkScan | None:
         """The child's scan, or None when it died or wrote nothing readable."""
         self.reaped = True
+        os.close(self.go)
         with os.fdopen(self.fd, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(self.pid, 0)
