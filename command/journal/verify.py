@@ -40,7 +40,14 @@ from command.journal.sqlite_store import (
     stored_batch_digests,
 )
 from command.journal.verify_policy import NO_CHECKPOINT, Found, check_policy
-from command.journal.verify_scan import Child, fork_scans, split
+from command.journal.verify_scan import (
+    EVENT_ROWS,
+    Child,
+    EventFrames,
+    fork_scans,
+    json_literals,
+    split,
+)
 from command.journal.verify_tables import check_tables
 from command.journal.verify_witness import Identity, check_witnesses
 from command.vocabulary import Checkpoint, Kind
@@ -400,18 +407,7 @@ def _observation_digests(conn: sqlite3.Connection) -> tuple[dict[int, tuple[int,
     if not has_legacy_observations(conn):
         return packed, packed_total
     runs: dict[int, list[str]] = {}
-    enc: dict[str, str] = {}
-    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
-
-    def q(text: Any) -> str:
-        try:
-            return enc[text]
-        except KeyError:
-            try:
-                enc[text] = dumps(text)
-            except TypeError:  # a blob in an edited row: it will not match its digest
-                enc[text] = repr(text)
-            return enc[text]
+    q = json_literals()  # a blob in an edited row: `repr`, so it will not match its digest
 
     total = 0
     current: int | None = None
@@ -512,11 +508,7 @@ class _Walk:
         self._loop(self._rows("WHERE seq > ?", (end,)), total, progress)
 
     def _rows(self, where: str, args: tuple[int, ...]) -> sqlite3.Cursor:
-        return self.conn.execute(
-            "SELECT seq, ts, actor, kind, incident, body, prev_hash, hash FROM events "
-            f"{where} ORDER BY seq",
-            args,
-        )
+        return self.conn.execute(f"{EVENT_ROWS} {where} ORDER BY seq", args)
 
     def _odd(self, seq: int, kind: str, body: str, prev_seq: int, prev_hash: str) -> None:
         """The checks of a checkpoint or batch row whose own hash and link are good."""
@@ -533,24 +525,11 @@ class _Walk:
     def _loop(self, cursor: sqlite3.Cursor, total: int, progress: Progress | None) -> None:
         """The sequential walk of `cursor`'s rows, carrying the chain state in `self`."""
         sha256 = hashlib.sha256
-        enc: dict[str, str] = {}
-        dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
-
-        def q(text: Any) -> str:
-            try:
-                return enc[text]
-            except KeyError:
-                try:
-                    enc[text] = dumps(text)
-                except TypeError:  # an edited column holding a blob: it will not hash right
-                    enc[text] = repr(text)
-                return enc[text]
-
         # The canonical text around the body depends only on (actor, incident, kind): build
         # those two pieces once per triple, so each row costs one dict lookup, one f-string,
         # one SHA-256 and three compares. Anything unusual leaves the loop for `_bad_row`.
-        parts: dict[tuple[Any, Any, Any], tuple[str, str, bool]] = {}
-        special = _SPECIAL
+        frames = EventFrames(_SPECIAL)
+        parts, build = frames.cache, frames.build
         prefixes = self.prefixes
         batches = self.batches
         prev_hash, prev2_hash, prev_seq = self.prev_hash, self.prev2_hash, self.prev_seq
@@ -560,11 +539,7 @@ class _Walk:
                     try:
                         pre, mid, odd = parts[actor, incident, kind]
                     except KeyError:
-                        pre, mid, odd = parts[actor, incident, kind] = (
-                            f'{{"actor":{q(actor)},"body":',
-                            f',"incident":{q(incident)},"kind":{q(kind)},"seq":',
-                            kind in special,
-                        )
+                        pre, mid, odd = build(actor, incident, kind)
                     except TypeError:  # an edited column holding something unhashable
                         pre, mid, odd = "", "", False
                     text = f'{link}{pre}{body}{mid}{seq},"ts":{ts!r}}}'

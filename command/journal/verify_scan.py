@@ -24,6 +24,7 @@ import os
 import pickle
 import signal
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,34 +51,63 @@ class ChunkScan:
     special: tuple[Special, ...] = ()
 
 
+EVENT_ROWS = "SELECT seq, ts, actor, kind, incident, body, prev_hash, hash FROM events"
+"""The columns every walk of the chain reads, in the order its loops unpack them."""
+
+
+def json_literals() -> Callable[[Any], str]:
+    """A memoised JSON literal of a stored column value (`repr` of one JSON cannot hold, such
+    as a blob in an edited row: it will not hash right, and that is the finding)."""
+    known: dict[Any, str] = {}
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+    def literal(value: Any) -> str:
+        try:
+            return known[value]
+        except KeyError:
+            try:
+                known[value] = dumps(value)
+            except TypeError:
+                known[value] = repr(value)
+            return known[value]
+
+    return literal
+
+
+class EventFrames:
+    """The canonical text around an event's body, per (actor, incident, kind): the part before
+    the body and the part between it and the seq, and whether the kind is a special row's.
+
+    The walks look up `cache` inline (one dict lookup a row) and `build` a triple they miss."""
+
+    def __init__(self, special_kinds: frozenset[str]) -> None:
+        self.cache: dict[tuple[Any, Any, Any], tuple[str, str, bool]] = {}
+        self._special = special_kinds
+        self._literal = json_literals()
+
+    def build(self, actor: Any, incident: Any, kind: Any) -> tuple[str, str, bool]:
+        """Make and keep the frame of one triple (one the cache missed: all three hashable)."""
+        q = self._literal
+        frame = self.cache[actor, incident, kind] = (
+            f'{{"actor":{q(actor)},"body":',
+            f',"incident":{q(incident)},"kind":{q(kind)},"seq":',
+            kind in self._special,
+        )
+        return frame
+
+
 def scan_chunk(
     conn: sqlite3.Connection, lo: int, hi: int | None, special_kinds: frozenset[str]
 ) -> ChunkScan:
     """Check the rows `lo < seq <= hi` of `conn`'s events exactly as the sequential walk does
     (the first row's link and seq are left to the parent); stop at the first bad row."""
     sha256 = hashlib.sha256
-    enc: dict[str, str] = {}
-    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
-
-    def q(text: Any) -> str:
-        try:
-            return enc[text]
-        except KeyError:
-            try:
-                enc[text] = dumps(text)
-            except TypeError:
-                enc[text] = repr(text)
-            return enc[text]
-
-    parts: dict[tuple[Any, Any, Any], tuple[str, str, bool]] = {}
+    frames = EventFrames(special_kinds)
+    parts, build = frames.cache, frames.build
     special: list[Special] = []
     where = "seq > ?" if hi is None else "seq > ? AND seq <= ?"
     args = (lo,) if hi is None else (lo, hi)
-    cursor = conn.execute(
-        "SELECT seq, ts, actor, kind, incident, body, prev_hash, hash FROM events "
-        f"WHERE {where} ORDER BY seq",
-        args,
-    )
+    cursor = conn.execute(f"{EVENT_ROWS} WHERE {where} ORDER BY seq", args)
     count = 0
     first_seq, first_link = 0, ""
     prev_hash = prev2_hash = GENESIS
@@ -87,12 +117,8 @@ def scan_chunk(
             try:
                 pre, mid, odd = parts[actor, incident, kind]
             except KeyError:
-                pre, mid, odd = parts[actor, incident, kind] = (
-                    f'{{"actor":{q(actor)},"body":',
-                    f',"incident":{q(incident)},"kind":{q(kind)},"seq":',
-                    kind in special_kinds,
-                )
-            except TypeError:
+                pre, mid, odd = build(actor, incident, kind)
+            except TypeError:  # an edited column holding something unhashable
                 return ChunkScan(lo)
             text = f'{link}{pre}{body}{mid}{seq},"ts":{ts!r}}}'
             if sha256(text.encode()).hexdigest() != digest:
