@@ -37,11 +37,12 @@ from command.authority.errors import AuthorityError
 from command.authority.grants import Grant, issue_grant, narrow_grant, revoke_grant
 from command.authority.handover import hand_over
 from command.authority.scope import Scope
+from command.canonical import canonical_text
 from command.clock import Clock
 from command.errors import JournalError, ValidationError
 from command.ids import new_id
 from command.journal import Event, Journal, OutMessage
-from command.journal.chain import GENESIS, canonical_encode, event_hash
+from command.journal.chain import GENESIS, event_hash
 from command.journal.checkpoints import CheckpointPolicy, Origin
 from command.signing import Signer
 from command.vocabulary import (
@@ -296,7 +297,7 @@ class CentreWire(_Wire):
                 kind, incident, ev_body = str(row["kind"]), str(row["incident"]), row["body"]
                 if not isinstance(ev_body, dict):
                     raise TypeError("body is not an object")
-                text = canonical_encode(ev_body)
+                text = canonical_text(ev_body)
             except (KeyError, TypeError, ValueError) as err:
                 self._once(
                     f"bad:{site}",

@@ -15,16 +15,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from command.canonical import canonical_bytes, canonical_text
+from command.canonical import canonical_bytes
 
 GENESIS = "0" * 64
 """The `prev_hash` of the first event of every journal."""
 
 _dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
-
-canonical_encode = canonical_text
-"""`canonical_text` (the journal's hot paths call it a lot: msgspec when that is provably the
-same text, else the standard library; see `command.canonical`)."""
 
 
 def json_string(text: str) -> str:
@@ -57,4 +53,4 @@ def checkpoint_payload(head_seq: int, head_hash: str) -> bytes:
 
 def batch_digest(rows: Sequence[Sequence[Any]]) -> str:
     """SHA-256 (hex) of the canonical JSON list of a batch's observation rows."""
-    return hashlib.sha256(canonical_encode(rows).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_bytes(rows)).hexdigest()

@@ -17,10 +17,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Literal, Self
 
+from command.canonical import canonical_text
 from command.clock import Clock, SystemClock
 from command.errors import JournalError, ValidationError
 from command.journal import projections
-from command.journal.chain import GENESIS, canonical_encode, checkpoint_payload, event_hash
+from command.journal.chain import GENESIS, checkpoint_payload, event_hash
 from command.journal.checkpointing import (
     REASON_CLOSE,
     REASON_EVENTS,
@@ -309,7 +310,7 @@ class JournalCore:
         typed: EventBody | None = None,
     ) -> Event:
         try:
-            body_text = canonical_encode(body)
+            body_text = canonical_text(body)
         except (TypeError, ValueError) as err:
             raise ValidationError(f"event {kind!r} has a body that is not JSON: {err}") from None
         return self._append_text(

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
+from command.canonical import canonical_text
 from command.errors import ValidationError
 from command.ids import new_id
 from command.journal.bodies import decision_body, order_body
-from command.journal.chain import canonical_encode
 from command.journal.chain import json_string as _quote
 from command.journal.core import QUEUED_BODIES, JournalCore
 from command.journal.records import DecisionRow, Event, OrderRow, StationRow
@@ -142,14 +142,14 @@ class OrderLedger(JournalCore):
                 self._append_text(
                     Kind.DECISION_ADDED,
                     body,
-                    canonical_encode(body),
+                    canonical_text(body),
                     actor=decision.author,
                     incident=decision.incident,
                     ts=None,
                     typed=DecisionAdded(decision),
                 )
             order_dict = order_body(order)
-            order_text = canonical_encode(order_dict)
+            order_text = canonical_text(order_dict)
         except (TypeError, ValueError) as err:
             raise ValidationError(
                 f"order {order.id} holds a value that is not JSON: {err}"
@@ -203,7 +203,7 @@ class OrderLedger(JournalCore):
             return None
         try:
             order_dict = order_body(order)
-            order_text = canonical_encode(order_dict)
+            order_text = canonical_text(order_dict)
         except (TypeError, ValueError) as err:
             raise ValidationError(
                 f"order {order.id} holds a value that is not JSON: {err}"
@@ -291,7 +291,7 @@ class OrderLedger(JournalCore):
         stepped = OrderStepped(step, order_id, new, dict(detail or {}))
         body = stepped.to_body()
         try:
-            text = canonical_encode(body)
+            text = canonical_text(body)
         except (TypeError, ValueError) as err:
             raise ValidationError(
                 f"event {stepped.kind!r} has a body that is not JSON: {err}"

@@ -17,8 +17,8 @@ from typing import Any
 
 import sqlite_utils
 
+from command.canonical import canonical_text
 from command.errors import JournalError
-from command.journal.chain import canonical_encode
 from command.journal.packed import count_of, digest_of, select_rows
 from command.journal.store import (
     PROJECTION_TABLES,
@@ -415,7 +415,7 @@ class SqliteStore:
     def put_row(self, table: str, key: str, row: dict[str, Any]) -> None:
         """Upsert one projection row, keeping its rowid (so its order) on update."""
         sql, indexed = _UPSERT[table]
-        text = canonical_encode(row)
+        text = canonical_text(row)
         try:
             self.connection.execute(sql, (key, text, *[row.get(n) for n in indexed]))
         except sqlite3.Error as err:

@@ -15,7 +15,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from command.journal.chain import GENESIS, canonical_encode, checkpoint_payload, event_hash
+from command.canonical import canonical_text
+from command.journal.chain import GENESIS, checkpoint_payload, event_hash
 from command.journal.checkpoints import CheckpointPolicy, Origin, sign_checkpoint
 from command.signing import Signer
 from command.vocabulary import Checkpoint, Kind
@@ -42,7 +43,7 @@ def rewrite_and_resign(path: Path, seq: int, new_body: dict[str, Any], signer: S
         resigned = 0
         for row_seq, ts, actor, kind, incident, body_text in rows:
             if row_seq == seq:
-                body_text = canonical_encode(new_body)
+                body_text = canonical_text(new_body)
             elif kind == Kind.CHECKPOINT.value:
                 body_text = _resign(json.loads(body_text), hashes, signer)
                 resigned += 1
@@ -71,7 +72,7 @@ def _resign(body: dict[str, Any], hashes: dict[int, str], signer: Signer) -> str
     if not cp.origin:
         signature = signer.sign(checkpoint_payload(cp.head_seq, head_hash))
         legacy = Checkpoint(cp.head_seq, head_hash, signer.public_hex, signature)
-        return canonical_encode(legacy.to_body())
+        return canonical_text(legacy.to_body())
     origin = Origin.parse(cp.origin)
     if not signer.public_hex.lower().startswith(origin.key_id.lower()):
         origin = Origin.of(origin.incident, origin.side, origin.owner, signer)
@@ -79,4 +80,4 @@ def _resign(body: dict[str, Any], hashes: dict[int, str], signer: Signer) -> str
     resigned = sign_checkpoint(
         signer, origin, cp.head_seq, head_hash, ts=cp.ts, policy=policy, reason=cp.reason
     )
-    return canonical_encode(resigned.to_body())
+    return canonical_text(resigned.to_body())
