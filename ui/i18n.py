@@ -104,6 +104,12 @@ def kind_title(station: str, kind: str, en: str = "") -> str:
     return local_name(f"kind:{station}.{kind}", en or kind)
 
 
+def zone_name(zone: str, en: str = "") -> str:
+    """The name of zone `zone` in the current language: the scenario's Chinese name when the UI
+    is Chinese, else `en` (else the zone's id)."""
+    return local_name(f"zone:{zone}", en or zone)
+
+
 def playbook_reason(playbook: str, reason: str, zone: str | None = None) -> str:
     """A suggestion's reason in the current language: the playbook's Chinese reason (its
     `{zone_name}` filled with the zone's Chinese name) when the UI is Chinese and the scenario
@@ -112,9 +118,7 @@ def playbook_reason(playbook: str, reason: str, zone: str | None = None) -> str:
     if not template or current_language() != "zh_CN":
         return reason
     zone_id = zone or ""
-    return template.replace("{zone_name}", local_name(f"zone:{zone_id}", zone_id)).replace(
-        "{zone}", zone_id
-    )
+    return template.replace("{zone_name}", zone_name(zone_id)).replace("{zone}", zone_id)
 
 
 class _LanguageWatch(QObject):

@@ -178,9 +178,7 @@ class ConsoleWindow(QMainWindow):
         self.plots = LivePlots(  # the legend names zones as the incident does, in the UI language
             fps=plot_fps,
             columns=1,
-            label_of=lambda z: i18n.local_name(
-                f"zone:{z}", getattr(self.state.zones.get(z), "name", z)
-            ),
+            label_of=lambda z: i18n.zone_name(z, getattr(self.state.zones.get(z), "name", z)),
         )
         if incident is not None:
             self.plots.set_zones([z.id for z in incident.zones])  # fixed colours across runs

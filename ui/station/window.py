@@ -100,7 +100,7 @@ class InboxTableModel(RowTableModel[OrderView]):
             ),
             _col(
                 QT_TRANSLATE_NOOP("StationColumns", "Zone"),
-                lambda r, n: i18n.local_name(f"zone:{r.zone}", zones.get(r.zone, r.zone)),
+                lambda r, n: i18n.zone_name(r.zone, zones.get(r.zone, "")),
             ),
             _col(QT_TRANSLATE_NOOP("StationColumns", "State"), lambda r, n: shown_state(r)),
             _col(
@@ -477,7 +477,7 @@ class StationWindow(QMainWindow):
 
     def _zone(self, zone: str) -> str:
         """The zone's name in the UI language."""
-        return i18n.local_name(f"zone:{zone}", self.zone_names.get(zone, zone))
+        return i18n.zone_name(zone, self.zone_names.get(zone, ""))
 
     def _title(self, kind: str) -> str:
         """The title of this station's order kind `kind` in the UI language."""
