@@ -18,8 +18,9 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 TYPICAL_NAME_PX = 180  # "Water authority duty office", "Testing teams command post"
 
 
-@pytest.mark.parametrize("name", ["bund", "typhoon", "disney"])
-def test_first_run_stations_dock_shows_typical_names_whole(qtbot: QtBot, name: str) -> None:
+def first_run_window(qtbot: QtBot, name: str) -> ConsoleWindow:
+    """Scenario `name`'s console at first run, 1600x960, an hour in, every station heard 59 min
+    ago (last heard at its widest), shown with the stations dock at its first-run width."""
     scenario = load_scenario(name)
     now = scenario.start + 3600
     w = ConsoleWindow(scenario.incident, clock=lambda: now, settings_org="BatonTest")
@@ -30,9 +31,15 @@ def test_first_run_stations_dock_shows_typical_names_whole(qtbot: QtBot, name: s
     w.show()
     qtbot.waitExposed(w)
     wanted = w.stations_first_width()
-    assert wanted >= 400
     qtbot.waitUntil(lambda: abs(w.docks["stationsDock"].width() - wanted) <= 2)  # laid out
     qtbot.waitUntil(lambda: w.stations_panel.table.viewport().width() >= wanted - 40)
+    return w
+
+
+@pytest.mark.parametrize("name", ["bund", "typhoon", "disney"])
+def test_first_run_stations_dock_shows_typical_names_whole(qtbot: QtBot, name: str) -> None:
+    w = first_run_window(qtbot, name)
+    assert w.stations_first_width() >= 400
     table = w.stations_panel.table
     metrics = table.fontMetrics()
     model = table.model()
@@ -63,19 +70,8 @@ def test_first_run_stations_dock_shows_open_and_late(
 
 def check_open_and_late(qtbot: QtBot) -> None:
     """The first-run stations dock of bund at 1600x960 shows Open and Late whole and in view."""
-    scenario = load_scenario("bund")
-    now = scenario.start + 3600
-    w = ConsoleWindow(scenario.incident, clock=lambda: now, settings_org="BatonTest")
-    qtbot.addWidget(w)
-    configure_window(w, scenario)
-    w.stations_model.set_heard({s.id: now - 59 * 60 for s in scenario.incident.stations})
-    w.resize(1600, 960)
-    w.show()
-    qtbot.waitExposed(w)
-    wanted = w.stations_first_width()
-    qtbot.waitUntil(lambda: abs(w.docks["stationsDock"].width() - wanted) <= 2)
+    w = first_run_window(qtbot, "bund")
     table = w.stations_panel.table
-    qtbot.waitUntil(lambda: table.viewport().width() >= wanted - 40)
     w.stations_panel.fit_columns()
     right = table.viewport().width()
     for column in (1, 2, 3, 4):  # link, last heard, open, late: whole and in view
