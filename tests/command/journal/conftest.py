@@ -10,6 +10,7 @@ import pytest
 from command.clock import ManualClock
 from command.journal import Journal
 from command.signing import Signer
+from tests.command.journal.helpers import build_file_journal
 
 
 @pytest.fixture
@@ -48,3 +49,12 @@ def station_journal(
         j = Journal.in_memory(clock=clock, owner="traffic", role="station")
     yield j
     j.close()
+
+
+@pytest.fixture
+def journal_file(tmp_path: Path, clock: ManualClock, signer: Signer) -> Path:
+    """A closed 13-event console journal file: orders, decisions, observation batches and
+    checkpoints (`helpers.build_file_journal`)."""
+    p = tmp_path / "console.journal"
+    build_file_journal(p, clock, signer)
+    return p

@@ -31,7 +31,6 @@ from command.journal.verify import (
 )
 from command.signing import Signer
 from tests.command.journal.helpers import (
-    build_file_journal,
     rechain,
     repack,
     stored_batch,
@@ -40,11 +39,9 @@ from tests.command.journal.helpers import (
 
 
 @pytest.fixture
-def path(tmp_path: Path, clock: ManualClock, signer: Signer) -> Path:
-    """A closed 13-event journal file."""
-    p = tmp_path / "console.journal"
-    build_file_journal(p, clock, signer)
-    return p
+def path(journal_file: Path) -> Path:
+    """The closed 13-event journal file every tamper here edits."""
+    return journal_file
 
 
 def row(path: Path, seq: int) -> tuple[object, ...]:

@@ -14,7 +14,6 @@ import pytest
 from command.clock import ManualClock
 from command.journal import verify_journal
 from command.signing import Signer
-from tests.command.journal.helpers import build_file_journal
 
 Edit = Callable[[sqlite3.Connection, int], None]
 
@@ -50,14 +49,6 @@ EDITS: dict[str, Edit] = {
 }
 
 
-@pytest.fixture
-def journal(tmp_path: Path, clock: ManualClock, signer: Signer) -> Path:
-    """A closed journal file (checkpoints and observation batches among its events)."""
-    p = tmp_path / "console.journal"
-    build_file_journal(p, clock, signer)
-    return p
-
-
 def _finding(path: Path, workers: int) -> tuple[object, ...]:
     r = verify_journal(path, workers=workers)
     return (r.ok, r.events, r.checkpoints, r.first_bad_seq, r.problem, r.detail, r.where)
@@ -71,25 +62,25 @@ def _events(path: Path) -> int:
         conn.close()
 
 
-def test_intact_journal_agrees_for_any_k(journal: Path) -> None:
+def test_intact_journal_agrees_for_any_k(journal_file: Path) -> None:
     """K = 1 and K > 1 give the same intact result and progress reaches the end."""
     seen: list[tuple[int, int]] = []
-    parallel = verify_journal(journal, workers=3, progress=lambda d, t: seen.append((d, t)))
+    parallel = verify_journal(journal_file, workers=3, progress=lambda d, t: seen.append((d, t)))
     assert parallel.ok
-    assert _finding(journal, 1) == _finding(journal, 3)
+    assert _finding(journal_file, 1) == _finding(journal_file, 3)
     assert seen and seen[-1][0] == seen[-1][1] == parallel.events
 
 
 @pytest.mark.parametrize("edit", sorted(EDITS))
 def test_every_tampered_seq_is_found_as_the_sequential_walk_finds_it(
-    journal: Path, tmp_path: Path, edit: str
+    journal_file: Path, tmp_path: Path, edit: str
 ) -> None:
     """Each edit at each seq, for K = 2..6 (so every row is some range's first, last and
     boundary row): the finding and its message match K = 1."""
-    total = _events(journal)
+    total = _events(journal_file)
     for seq in range(1, total + (0 if edit == "swap" else 1)):
         copy = tmp_path / f"{edit}-{seq}.journal"
-        shutil.copy(journal, copy)
+        shutil.copy(journal_file, copy)
         conn = sqlite3.connect(copy)
         conn.execute("DROP TRIGGER IF EXISTS events_no_update")
         conn.execute("DROP TRIGGER IF EXISTS events_no_delete")
@@ -103,7 +94,7 @@ def test_every_tampered_seq_is_found_as_the_sequential_walk_finds_it(
 
 
 def test_rows_appended_after_the_ranges_were_cut_are_walked_from_this_snapshot(
-    journal: Path, clock: ManualClock, signer: Signer, monkeypatch: pytest.MonkeyPatch
+    journal_file: Path, clock: ManualClock, signer: Signer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A live journal grows between the cut (children forked, before this process opens its
     connection) and this process's read snapshot: the new rows are walked here, so the result
@@ -112,19 +103,19 @@ def test_rows_appended_after_the_ranges_were_cut_are_walked_from_this_snapshot(
     from command.journal import Journal
     from tests.command.journal.helpers import make_decision
 
-    cut = _events(journal)
+    cut = _events(journal_file)
     real = module._fork_ranges
 
     def cut_then_append(uri: str, asked: int | None) -> object:
         forked = real(uri, asked)
-        writer = Journal.open(journal, clock=clock, owner="cmd", role="console")
+        writer = Journal.open(journal_file, clock=clock, owner="cmd", role="console")
         for k in range(3):
             writer.add_decision(make_decision(clock, text=f"appended {k}"))
         writer.close(signer)
         return forked
 
     monkeypatch.setattr(module, "_fork_ranges", cut_then_append)
-    grown = verify_journal(journal, workers=3)
-    assert grown.ok and grown.events == _events(journal) > cut
+    grown = verify_journal(journal_file, workers=3)
+    assert grown.ok and grown.events == _events(journal_file) > cut
     monkeypatch.undo()
-    assert _finding(journal, 3) == _finding(journal, 1)
+    assert _finding(journal_file, 3) == _finding(journal_file, 1)
