@@ -131,39 +131,38 @@ class ConsolePost:
         return issued
 
     def issue_orders(self, drafts: Sequence[OrderDraft], **decision: Any) -> list[IssuedOrder]:
-        """Like `issue_order` for several drafts (same decision fields), in ONE commit: all of
-        them or, if any is refused, none."""
-        issued = self.journal.issue_orders([self._prepare(d, **decision) for d in drafts])
+        """Several drafts under ONE decision entry (the same decision fields; the entry lists
+        every order and each order names it), journaled in ONE commit: all of them or, if any
+        is refused, none."""
+        if not drafts:
+            return []
+        now = self.clock.now()
+        decision_id = new_id(now)
+        orders = [self._order(d, now, decision_id) for d in drafts]
+        entry = self._decision(decision_id, now, tuple(o.id for o in orders), **decision)
+        issued = self.journal.issue_orders([(order, entry) for order in orders])
         self._watch(_times(i.order) for i in issued)
         return issued
 
-    def _prepare(
-        self,
-        draft: OrderDraft,
-        *,
-        decision: str,
-        rationale: str,
-        information: str = "",
-        risk_assessment: str = "",
-        powers_policy: str = "",
-        options: str = "",
-        kind: DecisionKind = DecisionKind.ORDER,
-    ) -> tuple[Order, Decision]:
+    def _prepare(self, draft: OrderDraft, **decision: Any) -> tuple[Order, Decision]:
+        """One validated, signed order and its own decision entry."""
+        now = self.clock.now()
+        decision_id = new_id(now)
+        order = self._order(draft, now, decision_id)
+        return order, self._decision(decision_id, now, (order.id,), **decision)
+
+    def _order(self, draft: OrderDraft, now: float, decision_id: str) -> Order:
+        """Validate `draft` against the incident and sign the order it makes."""
         station = self.incident.station(draft.station)
         order_kind = station.kind(draft.kind)
         self.incident.zone(draft.zone)
         params = order_kind.validate_params(draft.params)
-        if not decision.strip():
-            raise ValidationError("a decision needs a text saying what was decided")
-        now = self.clock.now()
-        order_id = new_id(now)
-        decision_id = new_id(now)
         ack_s = (
             draft.ack_deadline_s if draft.ack_deadline_s is not None else order_kind.ack_deadline_s
         )
         due_s = draft.due_s if draft.due_s is not None else order_kind.due_s
         order = Order(
-            id=order_id,
+            id=new_id(now),
             incident=self.incident.id,
             station=station.id,
             kind=order_kind.name,
@@ -178,8 +177,26 @@ class ConsolePost:
             decision_id=decision_id,
             commander=self.commander,
         )
-        order = self._sign(order, self.signer)
-        entry = Decision(
+        return self._sign(order, self.signer)
+
+    def _decision(
+        self,
+        decision_id: str,
+        now: float,
+        order_ids: tuple[str, ...],
+        *,
+        decision: str,
+        rationale: str,
+        information: str = "",
+        risk_assessment: str = "",
+        powers_policy: str = "",
+        options: str = "",
+        kind: DecisionKind = DecisionKind.ORDER,
+    ) -> Decision:
+        """The decision entry behind `order_ids`, with the current snapshot."""
+        if not decision.strip():
+            raise ValidationError("a decision needs a text saying what was decided")
+        return Decision(
             id=decision_id,
             incident=self.incident.id,
             ts=now,
@@ -191,10 +208,9 @@ class ConsolePost:
             powers_policy=powers_policy,
             options=options,
             kind=kind,
-            order_ids=(order_id,),
+            order_ids=order_ids,
             snapshot=self._snapshot(),
         )
-        return order, entry
 
     def cancel_order(self, order_id: str, reason: str) -> str:
         """Cancel an open order and queue the CANCEL for its station; returns the message id."""
@@ -429,10 +445,9 @@ class ConsolePost:
         and not every open order for a few of them."""
         if self._deadlines is None:
             self._deadlines = []
-            rows = self.journal.store.select_rows("orders", open=True)
             self._watch(
-                (o["id"], float(o["issued_at"]), float(o["ack_deadline"]), float(o["due"]))
-                for o in (row["order"] for row in rows)
+                (t.order_id, t.issued_at, t.ack_deadline, t.due)
+                for t in self.journal.store.open_order_times()
             )
         due: list[str] = []
         while self._deadlines and self._deadlines[0][0] <= now:

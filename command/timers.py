@@ -16,6 +16,7 @@ from command.model import Escalation, EscalationKind
 
 if TYPE_CHECKING:
     from command.journal import Journal
+    from command.journal.store import OrderTimes
 
 UNDELIVERED_AFTER_S = 30.0
 """An order not delivered this long after issue means the station is unreachable."""
@@ -53,6 +54,24 @@ def should_expire(order: OrderClock, now: float) -> bool:
     return order.state in _AWAITING_ACCEPTANCE and now >= order.due
 
 
+def may_fire(order: OrderClock, now: float) -> bool:
+    """Whether a timer has anything to do for `order` at `now` (an expiry or an escalation,
+    raised or not yet)."""
+    return should_expire(order, now) or bool(escalations_due(order, now))
+
+
+def clock_of(times: OrderTimes) -> OrderClock:
+    """The `OrderClock` of an open order's timer fields."""
+    return OrderClock(
+        times.order_id,
+        times.station,
+        OrderState(times.state),
+        times.issued_at,
+        times.ack_deadline,
+        times.due,
+    )
+
+
 def escalation_message(kind: EscalationKind, order: OrderClock) -> str:
     """The line the commander reads for an escalation, naming the order by its short id (as
     every view does; the escalation's `order_id` field keeps the full id)."""
@@ -80,22 +99,25 @@ def check_timers(
     in one transaction. Returns the escalations raised by this call.
 
     Every open order is checked, or with `order_ids` only those of them still open (the ones
-    whose deadline came: a burst of thousands of open orders is not re-read for a few)."""
+    whose deadline came: a burst of thousands of open orders is not re-read for a few). Only
+    the orders a timer can fire for are read whole: the others' times come from
+    `open_order_times`, and with none of them no transaction is opened."""
     raised: list[Escalation] = []
     store = journal.store  # raw rows: no events decoded, no fold
+    if order_ids is None:
+        order_ids = (t.order_id for t in store.open_order_times() if may_fire(clock_of(t), now))
+    wanted = list(dict.fromkeys(order_ids))
+    if not wanted:
+        return raised
     with journal.transaction():
         seen: dict[str, set[str]] = {}
-        if order_ids is None:
-            rows = store.select_rows("orders", open=True)
-            escalations = store.select_rows("escalations")
-        else:
-            found = (store.get_row("orders", key) for key in dict.fromkeys(order_ids))
-            rows = [row for row in found if row is not None and row["open"]]
-            escalations = [
-                known
-                for row in rows
-                for known in store.select_rows("escalations", order_id=row["order"]["id"])
-            ]
+        found = (store.get_row("orders", key) for key in wanted)
+        rows = [row for row in found if row is not None and row["open"]]
+        escalations = [
+            known
+            for row in rows
+            for known in store.select_rows("escalations", order_id=row["order"]["id"])
+        ]
         for known in escalations:
             seen.setdefault(known["order_id"], set()).add(known["kind"])
         for row in rows:

@@ -99,7 +99,7 @@ class IssueOrder(_Decided[IssuedOrder]):
 
 @dataclass(frozen=True, slots=True)
 class IssueOrders(_Decided[list[IssuedOrder]]):
-    """Journal several orders in one commit (all or none), each with the decision, then send."""
+    """Journal several orders under one decision entry in one commit (all or none), then send."""
 
     drafts: tuple[OrderDraft, ...]
 

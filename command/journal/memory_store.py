@@ -14,7 +14,9 @@ from command.journal.store import (
     PROJECTION_TABLES,
     EventRow,
     ObservationRow,
+    OrderTimes,
     OutboxRow,
+    order_times,
 )
 
 
@@ -137,6 +139,10 @@ class MemoryStore:
             for row in self.rows[table].values()
             if all(row.get(name) == value for name, value in where.items())
         ]
+
+    def open_order_times(self) -> list[OrderTimes]:
+        """The open orders' timer fields, in insertion order."""
+        return [order_times(row) for row in self.rows["orders"].values() if row["open"]]
 
     def insert_observations(
         self, batch: int, first_ts: float, last_ts: float, count: int, data: bytes

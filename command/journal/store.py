@@ -41,6 +41,30 @@ ObservationValues = tuple[float, str, str, str, float, str]
 """An observation as stored and digested: (ts, feed, zone, metric, value, source)."""
 
 
+class OrderTimes(NamedTuple):
+    """What an order timer reads of one open order's projection row."""
+
+    order_id: str
+    station: str
+    state: str
+    issued_at: float
+    ack_deadline: float
+    due: float
+
+
+def order_times(row: dict[str, Any]) -> OrderTimes:
+    """The timer fields of an order's projection row."""
+    order = row["order"]
+    return OrderTimes(
+        str(row["id"]),
+        str(row["station"]),
+        str(row["state"]),
+        float(order["issued_at"]),
+        float(order["ack_deadline"]),
+        float(order["due"]),
+    )
+
+
 class OutboxRow(NamedTuple):
     """One durable outgoing message; `body` is canonical JSON text."""
 
@@ -122,6 +146,9 @@ class Store(Protocol):
 
     def select_rows(self, table: str, **where: Any) -> list[dict[str, Any]]:
         """Projection rows in insertion order, filtered by equality on indexed fields."""
+
+    def open_order_times(self) -> list[OrderTimes]:
+        """The open orders' timer fields, in insertion order (no row document is parsed)."""
 
     # observations
     def insert_observations(

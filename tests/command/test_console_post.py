@@ -40,6 +40,21 @@ def test_issue_order_is_signed_and_journaled_with_its_decision(post: ConsolePost
     assert order.ack_deadline == order.issued_at + 120.0
 
 
+def test_issue_orders_journals_one_decision_naming_every_order(post: ConsolePost) -> None:
+    issued = post.issue_orders(
+        [draft("st-a"), draft("st-b"), draft("st-a")], decision="all in", rationale="surge"
+    )
+    decisions = kinds(post.journal, "decision.added")
+    assert len(decisions) == 1  # one decision behind the batch, not one per order
+    entry = decisions[0]["decision"]
+    assert entry["order_ids"] == [i.order.id for i in issued]
+    assert {i.order.decision_id for i in issued} == {entry["id"]}
+    assert [row.decision.id for row in post.journal.decisions()] == [entry["id"]]
+    with pytest.raises(ValidationError, match="decision needs a text"):
+        post.issue_orders([draft("st-a")], decision=" ", rationale="r")
+    assert len(kinds(post.journal, "order.issued")) == 3  # the refused batch journaled nothing
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
