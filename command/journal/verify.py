@@ -44,9 +44,12 @@ from command.journal.verify_scan import (
     EVENT_ROWS,
     Child,
     EventFrames,
+    Special,
+    chunks_of,
     fork_scans,
     json_literals,
     split,
+    walk_chain,
 )
 from command.journal.verify_tables import check_tables
 from command.journal.verify_witness import Identity, check_witnesses
@@ -495,12 +498,12 @@ class _Walk:
                 return
             if not scan.count:
                 continue
-            for seq, kind, body, prev_seq, prev_hash in scan.special:
-                if prev_seq is None or prev_hash is None:
-                    prev_seq, prev_hash = self.prev_seq, self.prev_hash
-                self._odd(seq, kind, body, prev_seq, prev_hash)
-            self.prev2_hash = scan.before_last_hash if scan.count > 1 else self.prev_hash
-            self.prev_hash, self.prev_seq = scan.last_hash, scan.last_seq
+            self._specials(scan.special)
+            self.prev_seq, self.prev_hash, self.prev2_hash = (
+                scan.last_seq,
+                scan.last_hash,
+                scan.before_last_hash,
+            )
             self.count += scan.count
             if progress is not None:
                 progress(self.count, total)
@@ -510,59 +513,47 @@ class _Walk:
     def _rows(self, where: str, args: tuple[int, ...]) -> sqlite3.Cursor:
         return self.conn.execute(f"{EVENT_ROWS} {where} ORDER BY seq", args)
 
-    def _odd(self, seq: int, kind: str, body: str, prev_seq: int, prev_hash: str) -> None:
-        """The checks of a checkpoint or batch row whose own hash and link are good."""
-        if kind == _BATCH:
-            prefix = self.prefixes.get(seq)
-            if prefix is not None and body.startswith(prefix):
-                self.batches.add(seq)
-                return
-        try:
-            self._special(seq, kind, body, prev_seq, prev_hash)
-        except (KeyError, TypeError, ValueError) as err:
-            raise _Problem(seq, CHANGED, f"its body is malformed ({err!r})") from None
+    def _specials(self, rows: Iterable[Special]) -> None:
+        """The checks of checkpoint and batch rows whose own hash and link are good, in order
+        (a batch whose body starts with its recomputed count and digest needs nothing more)."""
+        prefixes, batches = self.prefixes, self.batches
+        for seq, kind, body, prev_seq, prev_hash in rows:
+            if body.__class__ is not str:  # a blob whose hash was made to match
+                raise _Problem(seq, CHANGED, "its body is not text")
+            if kind == _BATCH:
+                prefix = prefixes.get(seq)
+                if prefix is not None and body.startswith(prefix):
+                    batches.add(seq)
+                    continue
+            try:
+                self._special(seq, kind, body, prev_seq, prev_hash)
+            except (KeyError, TypeError, ValueError) as err:
+                raise _Problem(seq, CHANGED, f"its body is malformed ({err!r})") from None
 
     def _loop(self, cursor: sqlite3.Cursor, total: int, progress: Progress | None) -> None:
-        """The sequential walk of `cursor`'s rows, carrying the chain state in `self`."""
-        sha256 = hashlib.sha256
-        # The canonical text around the body depends only on (actor, incident, kind): build
-        # those two pieces once per triple, so each row costs one dict lookup, one f-string,
-        # one SHA-256 and three compares. Anything unusual leaves the loop for `_bad_row`.
-        frames = EventFrames(_SPECIAL)
-        parts, build = frames.cache, frames.build
-        prefixes = self.prefixes
-        batches = self.batches
-        prev_hash, prev2_hash, prev_seq = self.prev_hash, self.prev2_hash, self.prev_seq
-        try:
-            while rows := cursor.fetchmany(_CHUNK):
-                for seq, ts, actor, kind, incident, body, link, digest in rows:
-                    try:
-                        pre, mid, odd = parts[actor, incident, kind]
-                    except KeyError:
-                        pre, mid, odd = build(actor, incident, kind)
-                    except TypeError:  # an edited column holding something unhashable
-                        pre, mid, odd = "", "", False
-                    text = f'{link}{pre}{body}{mid}{seq},"ts":{ts!r}}}'
-                    if (
-                        sha256(text.encode()).hexdigest() != digest
-                        or link != prev_hash
-                        or seq != prev_seq + 1
-                    ):
-                        self._bad_row(seq, link, digest, text, prev_seq, prev_hash, prev2_hash)
-                    if odd:
-                        if kind == _BATCH:
-                            prefix = prefixes.get(seq)
-                            if prefix is not None and body.startswith(prefix):
-                                batches.add(seq)
-                                prev2_hash, prev_hash, prev_seq = prev_hash, digest, seq
-                                continue
-                        self._odd(seq, kind, body, prev_seq, prev_hash)
-                    prev2_hash, prev_hash, prev_seq = prev_hash, digest, seq
-                self.count += len(rows)
-                if progress is not None:
-                    progress(self.count, total)
-        finally:
-            self.prev_hash, self.prev2_hash, self.prev_seq = prev_hash, prev2_hash, prev_seq
+        """The sequential walk of `cursor`'s rows (`walk_chain`), carrying the chain state in
+        `self`: the special rows it passed are checked, then the bad row it stopped at."""
+        done = self.count
+        special: list[Special] = []
+        walked = walk_chain(
+            chunks_of(cursor),
+            EventFrames(_SPECIAL),
+            (self.prev_seq, self.prev_hash, self.prev2_hash),
+            special,
+            None if progress is None else lambda n: progress(done + n, total),
+        )
+        self.count += walked.count
+        self.prev_seq, self.prev_hash, self.prev2_hash = (
+            walked.prev_seq,
+            walked.prev_hash,
+            walked.prev2_hash,
+        )
+        self._specials(special)
+        if walked.bad is not None:
+            seq, _, _, _, _, _, link, digest = walked.bad
+            self._bad_row(
+                seq, link, digest, walked.text, walked.prev_seq, walked.prev_hash, walked.prev2_hash
+            )
 
     def _bad_row(
         self,

@@ -2,8 +2,9 @@
 
 Every row's own check (hash == SHA-256(prev_hash ‖ canonical(row)), prev_hash == the previous
 row's hash, seq == previous seq + 1) needs only the stored columns of that row and the one
-before it, so a range of rows can be checked on its own. `scan_chunk` does that for the rows
-with `lo < seq <= hi` and reports what the parent needs to join the ranges: the first row's
+before it, so a range of rows can be checked on its own. `walk_chain` is that check (the one hot
+loop: the parent's sequential walk runs it too); `scan_chunk` runs it over the rows with
+`lo < seq <= hi` and reports what the parent needs to join the ranges: the first row's
 (seq, prev_hash), the last two hashes, whether any row inside failed, and the checkpoint and
 batch rows (their checks need state the parent holds). The parent (`command.journal.verify`)
 checks the joins, runs the special rows' checks in seq order and re-walks sequentially from the
@@ -18,13 +19,15 @@ parent check that range itself.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import itertools
 import json
 import os
 import pickle
 import signal
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +35,9 @@ from command.journal.chain import GENESIS
 
 _FETCH = 8192
 
-Special = tuple[int, str, str, int | None, str | None]
-"""(seq, kind, body, prev_seq, prev_hash) of a checkpoint or batch row (prev_* None: first row)."""
+Special = tuple[int, str, Any, int, str]
+"""(seq, kind, body, prev_seq, prev_hash) of a checkpoint or batch row whose hash, link and seq
+are good (the body is the stored value: text unless the row was edited)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,54 +100,105 @@ class EventFrames:
         return frame
 
 
-def scan_chunk(
-    conn: sqlite3.Connection, lo: int, hi: int | None, special_kinds: frozenset[str]
-) -> ChunkScan:
-    """Check the rows `lo < seq <= hi` of `conn`'s events exactly as the sequential walk does
-    (the first row's link and seq are left to the parent); stop at the first bad row."""
+@dataclass(frozen=True, slots=True)
+class Walked:
+    """Where `walk_chain` stopped: the rows it passed, the chain state after the last of them,
+    and the first bad row (None: it reached the end) with the canonical text it hashed."""
+
+    count: int
+    prev_seq: int
+    prev_hash: str
+    prev2_hash: str
+    bad: tuple[Any, ...] | None = None
+    text: str = ""
+
+
+def chunks_of(cursor: sqlite3.Cursor) -> Iterator[list[Any]]:
+    """`cursor`'s rows, fetched a chunk at a time."""
+    return iter(functools.partial(cursor.fetchmany, _FETCH), [])
+
+
+def walk_chain(
+    chunks: Iterable[list[Any]],
+    frames: EventFrames,
+    state: tuple[int, str, str],
+    special: list[Special],
+    progress: Callable[[int], None] | None = None,
+) -> Walked:
+    """Check the `EVENT_ROWS` of `chunks` (`chunks_of` a cursor) in order, from `state` (the
+    seq, hash and hash before it of the row before the first): each row's hash, link and seq.
+    The checkpoint and batch rows that pass are appended to `special` for the caller to check
+    (their findings come before the first bad row's: they are all earlier). Stops at the first
+    bad row.
+
+    `progress(rows passed)` is called after each fetched chunk. This is the hot loop of every
+    walk of the chain (the sequential one and each forked range)."""
     sha256 = hashlib.sha256
-    frames = EventFrames(special_kinds)
+    # The canonical text around the body depends only on (actor, incident, kind): build those
+    # two pieces once per triple, so each row costs one dict lookup, one f-string, one SHA-256
+    # and three compares.
     parts, build = frames.cache, frames.build
-    special: list[Special] = []
-    where = "seq > ?" if hi is None else "seq > ? AND seq <= ?"
-    args = (lo,) if hi is None else (lo, hi)
-    cursor = conn.execute(f"{EVENT_ROWS} WHERE {where} ORDER BY seq", args)
+    keep = special.append
+    prev_seq, prev_hash, prev2_hash = state
     count = 0
-    first_seq, first_link = 0, ""
-    prev_hash = prev2_hash = GENESIS
-    prev_seq: int | None = None
-    while rows := cursor.fetchmany(_FETCH):
+    for rows in chunks:
         for seq, ts, actor, kind, incident, body, link, digest in rows:
             try:
                 pre, mid, odd = parts[actor, incident, kind]
             except KeyError:
                 pre, mid, odd = build(actor, incident, kind)
-            except TypeError:  # an edited column holding something unhashable
-                return ChunkScan(lo)
+            except TypeError:  # an edited column holding something unhashable: will not hash
+                pre, mid, odd = "", "", False
             text = f'{link}{pre}{body}{mid}{seq},"ts":{ts!r}}}'
-            if sha256(text.encode()).hexdigest() != digest:
-                return ChunkScan(lo)
-            if prev_seq is None:
-                first_seq, first_link = seq, link
-            elif link != prev_hash or seq != prev_seq + 1:
-                return ChunkScan(lo)
+            if (
+                sha256(text.encode()).hexdigest() != digest
+                or link != prev_hash
+                or seq != prev_seq + 1
+            ):
+                bad = (seq, ts, actor, kind, incident, body, link, digest)
+                count += next(i for i, r in enumerate(rows) if r[0] == seq)  # seqs are unique
+                return Walked(count, prev_seq, prev_hash, prev2_hash, bad, text)
             if odd:
-                if not isinstance(body, str):
-                    return ChunkScan(lo)
-                special.append((seq, kind, body, prev_seq, None if prev_seq is None else prev_hash))
+                keep((seq, kind, body, prev_seq, prev_hash))
             prev2_hash, prev_hash, prev_seq = prev_hash, digest, seq
         count += len(rows)
-    if prev_seq is None:
+        if progress is not None:
+            progress(count)
+    return Walked(count, prev_seq, prev_hash, prev2_hash)
+
+
+def scan_chunk(
+    conn: sqlite3.Connection, lo: int, hi: int | None, special_kinds: frozenset[str]
+) -> ChunkScan:
+    """Check the rows `lo < seq <= hi` of `conn`'s events exactly as the sequential walk does
+    (`walk_chain`; the first row's link and seq are left to the parent); stop at the first bad
+    row."""
+    where = "seq > ?" if hi is None else "seq > ? AND seq <= ?"
+    args = (lo,) if hi is None else (lo, hi)
+    cursor = conn.execute(f"{EVENT_ROWS} WHERE {where} ORDER BY seq", args)
+    first = cursor.fetchone()
+    if first is None:
         return ChunkScan(lo, bad=False)
+    first_seq, first_link = first[0], first[6]
+    special: list[Special] = []
+    # the range starts as if its first row's link and seq were right: the parent checks them
+    walked = walk_chain(
+        itertools.chain(([first],), chunks_of(cursor)),
+        EventFrames(special_kinds),
+        (first_seq - 1, first_link, GENESIS),
+        special,
+    )
+    if walked.bad is not None:
+        return ChunkScan(lo)
     return ChunkScan(
         lo,
-        count,
+        walked.count,
         False,
         first_seq,
         first_link,
-        prev_seq,
-        prev_hash,
-        prev2_hash if count > 1 else GENESIS,
+        walked.prev_seq,
+        walked.prev_hash,
+        walked.prev2_hash,
         tuple(special),
     )
 

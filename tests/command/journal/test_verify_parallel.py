@@ -1,9 +1,12 @@
 """The parallel chain scan (command.journal.verify_scan) finds exactly what the sequential walk
 finds: for an intact journal and for a tampered row at every seq (first or last row of a range,
-a boundary link, a checkpoint in a later range, a deleted or swapped row), for K = 2..6."""
+a boundary link, a checkpoint in a later range, a deleted or swapped row, a checkpoint or batch
+edited and re-hashed), for K = 2..6."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -11,9 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from command.canonical import canonical_text
 from command.clock import ManualClock
 from command.journal import verify_journal
+from command.journal.verify_scan import EventFrames
 from command.signing import Signer
+from command.vocabulary import Kind
+from tests.command.journal.helpers import rechain, tamper
 
 Edit = Callable[[sqlite3.Connection, int], None]
 
@@ -119,3 +126,71 @@ def test_rows_appended_after_the_ranges_were_cut_are_walked_from_this_snapshot(
     assert grown.ok and grown.events == _events(journal_file) > cut
     monkeypatch.undo()
     assert _finding(journal_file, 3) == _finding(journal_file, 1)
+
+
+def _resign_nothing(body: str) -> str:
+    cp = json.loads(body)
+    sig = cp["signature"]
+    cp["signature"] = ("0" if sig[0] != "0" else "1") + sig[1:]
+    return canonical_text(cp)
+
+
+def _recount(body: str) -> str:
+    batch = json.loads(body)
+    batch["count"] += 1
+    return canonical_text(batch)
+
+
+SPECIAL_EDITS: dict[str, tuple[str, Callable[[str], str], str]] = {
+    "signature": (Kind.CHECKPOINT.value, _resign_nothing, "bad checkpoint signature"),
+    "count": (Kind.OBSERVATIONS_BATCH.value, _recount, "observations do not match their digest"),
+    "not json": (Kind.OBSERVATIONS_BATCH.value, lambda body: "x" + body, "changed"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(SPECIAL_EDITS))
+def test_a_rehashed_edit_of_a_checkpoint_or_batch_is_found_in_any_range(
+    journal_file: Path, tmp_path: Path, edit: str
+) -> None:
+    """A checkpoint or batch edited and the chain re-hashed after it (only the row's own
+    check can fail): found at that row, with the same message, whichever range holds it."""
+    kind, change, problem = SPECIAL_EDITS[edit]
+    conn = sqlite3.connect(journal_file)
+    rows = conn.execute("SELECT seq, body FROM events WHERE kind = ?", (kind,)).fetchall()
+    conn.close()
+    assert len(rows) >= 2
+    for seq, body in rows:
+        copy = tmp_path / f"{edit}-{seq}.journal"
+        shutil.copy(journal_file, copy)
+        tamper(copy, ("UPDATE events SET body = ? WHERE seq = ?", (change(body), seq)))
+        rechain(copy, seq)
+        want = _finding(copy, 1)
+        assert want[3:5] == (seq, problem), (edit, seq, want)
+        for k in range(2, 7):
+            assert _finding(copy, k) == want, (edit, seq, k)
+
+
+def test_a_batch_body_stored_as_a_blob_is_a_finding_in_any_range(
+    journal_file: Path, tmp_path: Path
+) -> None:
+    """A batch row whose body is a blob, its hash made to match what the walk hashes: reported
+    as a changed event at that row (it used to escape verify as a TypeError), for any K."""
+    conn = sqlite3.connect(journal_file, isolation_level=None)
+    conn.execute("DROP TRIGGER IF EXISTS events_no_update")
+    (seq,) = conn.execute(
+        "SELECT min(seq) FROM events WHERE kind = ?", (Kind.OBSERVATIONS_BATCH.value,)
+    ).fetchone()
+    ts, actor, kind, incident, body, link = conn.execute(
+        "SELECT ts, actor, kind, incident, body, prev_hash FROM events WHERE seq = ?", (seq,)
+    ).fetchone()
+    blob = body.encode()
+    pre, mid, _ = EventFrames(frozenset()).build(actor, incident, kind)
+    text = f'{link}{pre}{blob}{mid}{seq},"ts":{ts!r}}}'
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    conn.execute("UPDATE events SET body = ?, hash = ? WHERE seq = ?", (blob, digest, seq))
+    conn.close()
+    rechain(journal_file, seq + 1)
+    want = _finding(journal_file, 1)
+    assert want[3:6] == (seq, "changed", "its body is not text")
+    for k in range(2, 7):
+        assert _finding(journal_file, k) == want, k
