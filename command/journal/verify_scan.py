@@ -33,7 +33,9 @@ from typing import Any
 
 from command.journal.chain import GENESIS
 
-_FETCH = 8192
+_FETCH = 512
+"""Rows fetched at a time: a chunk's row objects stay in the CPU cache while they are hashed
+(8192 rows, ~4 MB of objects, made the walk ~10% slower)."""
 
 Special = tuple[int, str, Any, int, str]
 """(seq, kind, body, prev_seq, prev_hash) of a checkpoint or batch row whose hash, link and seq
@@ -204,10 +206,14 @@ def scan_chunk(
 
 
 def open_readonly(uri: str) -> sqlite3.Connection:
-    """A read-only connection to the journal at file URI `uri` (mapped, query only)."""
+    """A read-only connection to the journal at file URI `uri` (query only).
+
+    Not memory-mapped: a child reads only its range's event pages, once, and a fresh map takes a
+    page fault for each, which costs more than SQLite's read() of the same pages from the page
+    cache (~10% of a range's scan). The parent keeps its map: its observation pass has already
+    faulted in most of the file."""
     conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None)
     conn.execute("PRAGMA query_only=1")
-    conn.execute(f"PRAGMA mmap_size={1 << 34}")
     return conn
 
 
