@@ -10,7 +10,7 @@ what `command.fold` folds from the same events (tests/command/journal/test_fold_
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from command.canonical import canonical_text
@@ -136,19 +136,6 @@ _AS_WRITTEN = (OrderIssued, OrderReceived, OrderStepped, DecisionAdded)
 """The writers' typed bodies `apply` takes as they are: `decode` reads these back unchanged (the
 hot paths: orders issued, received and stepped); any other kind is decoded from the event."""
 
-_PROJECTED = (
-    OrderIssued,
-    OrderReceived,
-    OrderStepped,
-    OrderRejected,
-    DecisionAdded,
-    DecisionCorrected,
-    StationPresence,
-    EscalationRaised,
-    EscalationResolved,
-)
-"""The bodies `_apply` reads; a writer's typed body of any other class changes no projection."""
-
 
 def apply(rows: Rows, event: EventLike, body: EventBody | None = None) -> None:
     """Update the projections for one event, read through `decode` (other kinds change nothing);
@@ -163,7 +150,7 @@ def apply(rows: Rows, event: EventLike, body: EventBody | None = None) -> None:
         isinstance(body, OrderStepped) and body.step is Step.DECLINE
     ):
         _apply(rows, event, body)
-    elif body is not None and not isinstance(body, _PROJECTED):
+    elif body is not None and type(body) not in _APPLY:
         return  # a kind no projection reads (a cosignature, a checkpoint...): `decode` reads
         # back the same class, so there is nothing to do and nothing to decode
     else:  # (decode reads a legacy authority decline as a rejection)
@@ -171,72 +158,97 @@ def apply(rows: Rows, event: EventLike, body: EventBody | None = None) -> None:
 
 
 def _apply(rows: Rows, event: EventLike, body: object) -> None:
-    if isinstance(body, OrderIssued | OrderReceived):
-        order = body.order
-        if rows.get_row("orders", order.id) is not None:
-            return
-        state = OrderState.DELIVERED if isinstance(body, OrderReceived) else OrderState.ISSUED
-        rows.put_row("orders", order.id, _order_row(order, state, {}, body.msg_id, event))
-    elif isinstance(body, OrderStepped):
-        _set_order_state(rows, event, body.order_id, body.state, dict(body.detail))
-    elif isinstance(body, OrderRejected):
-        detail = {"reason": body.reason, "text": body.detail}
-        row = rows.get_row("orders", body.order_id)
-        if row is None:
-            if body.order is not None:
-                state = OrderState.REJECTED
-                rows.put_row(
-                    "orders", body.order_id, _order_row(body.order, state, detail, "", event)
-                )
-            return
-        new = rejected_state(OrderState(row["state"]), body)
-        if new is not None:
-            _set_order_state(rows, event, body.order_id, new, detail)
-    elif isinstance(body, DecisionAdded | DecisionCorrected):
-        decision = body.decision
-        if rows.get_row("decisions", decision.id) is None:
-            rows.put_row("decisions", decision.id, _decision_row(decision_body(decision), event))
-        if isinstance(body, DecisionCorrected):
-            original = rows.get_row("decisions", body.corrects)
-            if original is not None:
-                original["struck_by"] = decision.id
-                original["struck_reason"] = body.reason
-                rows.put_row("decisions", body.corrects, original)
-    elif isinstance(body, StationPresence):
-        rows.put_row(
-            "stations",
-            body.station,
-            {
-                "station": body.station,
-                "online": body.online,
-                "since": event.ts,
-                "detail": body.detail,
-            },
-        )
-    elif isinstance(body, EscalationRaised):
-        esc = body.escalation
-        if rows.get_row("escalations", esc.id) is not None:
-            return
-        rows.put_row(
-            "escalations",
-            esc.id,
-            {
-                "id": esc.id,
-                "order_id": esc.order_id,
-                "station": esc.station,
-                "kind": esc.kind.value,
-                "raised_at": esc.raised_at,
-                "message": esc.message,
-                "resolved_at": None,
-                "open": True,
-            },
-        )
-    elif isinstance(body, EscalationResolved):
-        row = rows.get_row("escalations", body.id)
-        if row is not None and row["open"]:
-            row["resolved_at"] = event.ts
-            row["open"] = False
-            rows.put_row("escalations", body.id, row)
+    project = _APPLY.get(type(body))
+    if project is not None:
+        project(rows, event, body)
+
+
+def _order_arrived(rows: Rows, event: EventLike, body: OrderIssued | OrderReceived) -> None:
+    order = body.order
+    if rows.get_row("orders", order.id) is not None:
+        return
+    state = OrderState.DELIVERED if isinstance(body, OrderReceived) else OrderState.ISSUED
+    rows.put_row("orders", order.id, _order_row(order, state, {}, body.msg_id, event))
+
+
+def _order_stepped(rows: Rows, event: EventLike, body: OrderStepped) -> None:
+    _set_order_state(rows, event, body.order_id, body.state, dict(body.detail))
+
+
+def _order_rejected(rows: Rows, event: EventLike, body: OrderRejected) -> None:
+    detail = {"reason": body.reason, "text": body.detail}
+    row = rows.get_row("orders", body.order_id)
+    if row is None:
+        if body.order is not None:
+            state = OrderState.REJECTED
+            rows.put_row("orders", body.order_id, _order_row(body.order, state, detail, "", event))
+        return
+    new = rejected_state(OrderState(row["state"]), body)
+    if new is not None:
+        _set_order_state(rows, event, body.order_id, new, detail)
+
+
+def _decision(rows: Rows, event: EventLike, body: DecisionAdded | DecisionCorrected) -> None:
+    decision = body.decision
+    if rows.get_row("decisions", decision.id) is None:
+        rows.put_row("decisions", decision.id, _decision_row(decision_body(decision), event))
+    if isinstance(body, DecisionCorrected):
+        original = rows.get_row("decisions", body.corrects)
+        if original is not None:
+            original["struck_by"] = decision.id
+            original["struck_reason"] = body.reason
+            rows.put_row("decisions", body.corrects, original)
+
+
+def _presence(rows: Rows, event: EventLike, body: StationPresence) -> None:
+    rows.put_row(
+        "stations",
+        body.station,
+        {"station": body.station, "online": body.online, "since": event.ts, "detail": body.detail},
+    )
+
+
+def _escalation_raised(rows: Rows, event: EventLike, body: EscalationRaised) -> None:
+    esc = body.escalation
+    if rows.get_row("escalations", esc.id) is not None:
+        return
+    rows.put_row(
+        "escalations",
+        esc.id,
+        {
+            "id": esc.id,
+            "order_id": esc.order_id,
+            "station": esc.station,
+            "kind": esc.kind.value,
+            "raised_at": esc.raised_at,
+            "message": esc.message,
+            "resolved_at": None,
+            "open": True,
+        },
+    )
+
+
+def _escalation_resolved(rows: Rows, event: EventLike, body: EscalationResolved) -> None:
+    row = rows.get_row("escalations", body.id)
+    if row is not None and row["open"]:
+        row["resolved_at"] = event.ts
+        row["open"] = False
+        rows.put_row("escalations", body.id, row)
+
+
+_APPLY: dict[type, Callable[[Rows, EventLike, Any], None]] = {
+    OrderIssued: _order_arrived,
+    OrderReceived: _order_arrived,
+    OrderStepped: _order_stepped,
+    OrderRejected: _order_rejected,
+    DecisionAdded: _decision,
+    DecisionCorrected: _decision,
+    StationPresence: _presence,
+    EscalationRaised: _escalation_raised,
+    EscalationResolved: _escalation_resolved,
+}
+"""Body class -> how it changes the projections: the one list of the kinds they read (a writer's
+typed body of any other class changes nothing, and is not decoded again)."""
 
 
 def _order_row(
