@@ -86,7 +86,7 @@ class ConsoleLink(MonitoredLink):
         return SendResult.SENT
 
     def _drain_monitor(self) -> None:
-        while self.monitor.poll(0):
+        while self._monitor_ready():
             event = parse_monitor_message(self.monitor.recv_multipart())
             if event["event"] & _FAILED_HANDSHAKE:
                 self._events.append(
@@ -110,6 +110,8 @@ class ConsoleLink(MonitoredLink):
             self._drain_monitor()
         if self._events:
             return self._events.popleft()
+        if not self._message_ready():
+            return None
         try:
             parts = self.socket.recv_multipart(zmq.NOBLOCK, copy=False)
         except zmq.Again:

@@ -3,15 +3,18 @@
 A `Node` (console or station, see `protocols.nodes`) is built *inside* the engine thread by the
 factory given to `Engine` (so the journal's SQLite connection and every socket live and die in
 that thread). Other threads talk to it only through `Engine.call(command)` with a typed command
-object of `protocols.commands` (a command queue plus a wake-up byte on an inproc PUSH → PULL
-pipe; the node's `Handlers` table picks the handler by the command's class) and hear from it
+object of `protocols.commands` (a command queue plus a wake-up byte on a socket pair the loop
+polls beside the node's sockets; the node's `Handlers` table picks the handler by the command's
+class) and hear from it
 through the `on_batch` callback, called from the engine thread with the journal events appended
 since the last batch and the node's typed updates (a Qt bridge turns that into a queued
 signal).
 
-A zmq socket is never shared between threads: every thread that calls `Engine.call` gets its own
-PUSH socket (created on its first call, kept in a `threading.local`); the engine's PULL socket
-receives from all of them.
+The wake-up is one OS socket pair, not zmq: an OS socket may be written by any thread (a zmq
+socket may not, which would need a PUSH per calling thread), one `send` of a byte is the whole
+signal, and the engine reads every pending byte with one `recv` (a zmq PULL needed a poll per
+message). Writes and the close in `stop()` are serialised by a lock, so no thread writes to a
+closed (or reused) descriptor.
 
 Shutdown is clean and bounded: the node stops (its outbox is already safe in the journal), every
 socket is closed with linger 0 and the context is destroyed; `stop()` never hangs.
@@ -28,10 +31,10 @@ with its traceback the first time and counted after that (`Engine.errors`); the 
 from __future__ import annotations
 
 import contextlib
-import itertools
 import logging
 import math
 import queue
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -46,7 +49,6 @@ from command.errors import BatonError, JournalError
 from command.journal import Event, Journal
 from protocols.commands import Command, Handlers, JournalFailed, Shutdown, Update
 
-_ids = itertools.count(1)
 R = TypeVar("R")
 _log = logging.getLogger(__name__)
 
@@ -118,15 +120,16 @@ class Engine:
         self._tick_s = tick_s
         self._name = name
         self._replay_history = replay_history  # first batch: the whole journal (a new window)
-        self._address = f"inproc://baton-engine-{next(_ids)}"
         self._queue: queue.SimpleQueue[_Queued] = queue.SimpleQueue()
         self._ready = threading.Event()
         self._startup_error: BaseException | None = None
         self._thread: threading.Thread | None = None
         self._context: zmq.Context[Any] | None = None
-        self._local = threading.local()  # .wake: this thread's own PUSH socket
-        self._wakers: dict[int, zmq.Socket[Any]] = {}  # thread id → its PUSH; stop() closes
-        self._wakers_lock = threading.Lock()  # guards the list, never a socket's use
+        # The wake-up pair: callers write a byte to `_wake_w` (under `_wake_lock`, which stop()
+        # takes to close it); the engine polls and drains `_wake_r`.
+        self._wake_r: socket.socket | None = None
+        self._wake_w: socket.socket | None = None
+        self._wake_lock = threading.Lock()
         self._accepting = False
         self._stopping = False
         self.node: Node | None = None  # for tests and diagnostics: only touch from the engine
@@ -140,6 +143,9 @@ class Engine:
     def start(self, timeout: float = 10.0) -> Engine:
         """Start the thread and wait until the node is built (or raise why it could not be)."""
         self._context = zmq.Context()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
         self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout):
@@ -147,6 +153,7 @@ class Engine:
         if self._startup_error is not None:
             self._thread.join(timeout)
             self._thread = None
+            self._close_wake()
             self._context.destroy(linger=0)
             self._context = None
             if isinstance(self._startup_error, BatonError):
@@ -161,43 +168,35 @@ class Engine:
         self._accepting = True
         return self
 
-    def _waker(self) -> zmq.Socket[Any] | None:
-        """This thread's PUSH socket to the engine (made on first use), or None when stopped."""
-        wake: zmq.Socket[Any] | None = getattr(self._local, "wake", None)
-        if wake is not None and not wake.closed:
-            return wake
-        with self._wakers_lock:
-            if not self._accepting or self._context is None:
-                return None
-            # Sockets of threads that ended (or whose id this thread now reuses) are unused.
-            me = threading.get_ident()
-            alive = {t.ident for t in threading.enumerate()} - {me}
-            for ident in [i for i in self._wakers if i not in alive]:
-                self._wakers.pop(ident).close(linger=0)
-            wake = self._context.socket(zmq.PUSH)
-            wake.linger = 0
-            wake.sndhwm = 1  # one pending wake-up is enough: the engine drains the whole queue
-            wake.connect(self._address)
-            self._wakers[me] = wake
-        self._local.wake = wake
-        return wake
-
     def call(self, command: Command[R]) -> Future[R]:
         """Run `command` in the engine thread; the future holds its result or error."""
         future: Future[R] = Future()
-        wake = None if self._stopping else self._waker()
-        if wake is None:
+        if self._stopping or not self._accepting:
             future.set_exception(EngineError(f"{self._name} is not running"))
             return future
         self._queue.put(_Queued(command, future))
         if self._finished.is_set():  # the loop ended (e.g. a journal failure): nobody will run it
             self._drain_after_stop()
             return future
-        # On zmq.Again a wake-up is already queued: the engine will see this command too.
-        # ZMQError: stop() closed the socket meanwhile (the command fails as "stopped").
-        with contextlib.suppress(zmq.ZMQError):
-            wake.send(b"!", zmq.NOBLOCK)
+        self._wake()
         return future
+
+    def _wake(self) -> None:
+        """Make the engine's poll return (callable from any thread)."""
+        with self._wake_lock:
+            if self._wake_w is None:  # stop() closed it: the command fails as "stopped"
+                return
+            # BlockingIOError: the pair's buffer is full of wake-ups the engine has yet to read,
+            # so it will see this command too.
+            with contextlib.suppress(BlockingIOError, InterruptedError):
+                self._wake_w.send(b"!")
+
+    def _close_wake(self) -> None:
+        with self._wake_lock:
+            for sock in (self._wake_w, self._wake_r):
+                if sock is not None:
+                    sock.close()
+            self._wake_w = self._wake_r = None
 
     def call_sync(self, command: Command[R], timeout: float = 10.0) -> R:
         """`call` and wait for the result."""
@@ -211,13 +210,9 @@ class Engine:
             self.call(Shutdown())
         self._stopping = True
         self._thread.join(timeout)
-        with self._wakers_lock:
-            self._accepting = False
-            # Each PUSH was only ever used by its own thread; closing it here, after the engine
-            # stopped accepting, is a hand-over (the lock is the memory barrier zmq asks for).
-            for wake in self._wakers.values():
-                wake.close(linger=0)
-            self._wakers.clear()
+        self._accepting = False
+        if not self._thread.is_alive():
+            self._close_wake()
         if self._context is not None and not self._thread.is_alive():
             self._context.destroy(linger=0)
             self._context = None
@@ -237,21 +232,19 @@ class Engine:
     # -- inside the engine thread --------------------------------------------------------------
 
     def _run(self) -> None:
-        assert self._context is not None
-        command_socket = self._context.socket(zmq.PULL)
-        command_socket.linger = 0
-        command_socket.bind(self._address)
+        assert self._context is not None and self._wake_r is not None
+        wake_socket = self._wake_r
         try:
             node = self._factory(self._context)
         except BaseException as err:  # reported to start()
             self._startup_error = err
-            command_socket.close(linger=0)
             self._ready.set()
             return
         self.node = node
         self._ready.set()
         poller = zmq.Poller()
-        poller.register(command_socket, zmq.POLLIN)
+        wake_fd = wake_socket.fileno()  # zmq.Poller reports a plain socket by its descriptor
+        poller.register(wake_fd, zmq.POLLIN)
         for sock in node.sockets():
             poller.register(sock, zmq.POLLIN)
         handlers = node.handlers()
@@ -263,9 +256,8 @@ class Engine:
                 # Round up: int() would poll(0) and spin through the tick's last millisecond.
                 wait_ms = max(0, math.ceil((next_tick - time.monotonic()) * 1000))
                 ready = dict(poller.poll(wait_ms))
-                if command_socket in ready:
-                    while command_socket.poll(0):
-                        command_socket.recv()
+                if wake_fd in ready:
+                    _drain(wake_socket)  # before the queue: a later wake-up is a later command
                     running = self._run_commands(handlers)
                 try:
                     node.pump()
@@ -292,8 +284,6 @@ class Engine:
                     _log.error("%s", self.failure.text)
             except Exception:
                 _log.exception("%s: error closing the node", self._name)
-            finally:
-                command_socket.close(linger=0)
 
     def _journal_failed(self, node: Node, err: JournalError, last_seq: int) -> None:
         """Say once why the node stops, to the log and (with what happened before) the GUI."""
@@ -356,3 +346,10 @@ class Engine:
             events = list(node.journal.events(after_seq=last_seq)) if head > last_seq else []
             self._on_batch(EngineBatch(events, updates))
         return max(head, last_seq)
+
+
+def _drain(wake: socket.socket) -> None:
+    """Read every wake-up byte waiting on `wake` (non-blocking)."""
+    with contextlib.suppress(BlockingIOError, InterruptedError):
+        while wake.recv(4096):
+            pass

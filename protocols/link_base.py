@@ -29,6 +29,11 @@ def tune(socket: zmq.Socket[Any], heartbeat_s: float = 1.0) -> None:
     socket.rcvhwm = 10_000
 
 
+def _readable(socket: zmq.Socket[Any]) -> bool:
+    events: int = socket.getsockopt(zmq.EVENTS)  # type: ignore[assignment]  # an int option
+    return bool(events & zmq.POLLIN)
+
+
 class MonitoredLink:
     """A link's socket, its monitor socket, a poller over both and the pending link events."""
 
@@ -55,6 +60,15 @@ class MonitoredLink:
     def sockets(self) -> list[zmq.Socket[Any]]:
         """Sockets the engine should poll for input."""
         return [self.socket, self.monitor]
+
+    def _monitor_ready(self) -> bool:
+        """True when the monitor socket holds an event (no Poller is built for the question)."""
+        return _readable(self.monitor)
+
+    def _message_ready(self) -> bool:
+        """True when a message is waiting: `recv` asks before reading, so an empty socket
+        costs one getsockopt rather than a raised and caught `zmq.Again`."""
+        return _readable(self.socket)
 
     def wait(self, timeout_s: float) -> None:
         """Block until a message or monitor event may be readable."""

@@ -58,7 +58,7 @@ class StationLink(MonitoredLink):
         return SendResult.SENT
 
     def _drain_monitor(self) -> None:
-        while self.monitor.poll(0):
+        while self._monitor_ready():
             event = parse_monitor_message(self.monitor.recv_multipart())
             if event["event"] == zmq.EVENT_HANDSHAKE_SUCCEEDED:
                 self._events.append(LinkEvent("connected"))
@@ -71,6 +71,8 @@ class StationLink(MonitoredLink):
             self._drain_monitor()
         if self._events:
             return self._events.popleft()
+        if not self._message_ready():
+            return None
         try:
             parts = self.socket.recv_multipart(zmq.NOBLOCK)
         except zmq.Again:
