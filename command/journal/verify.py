@@ -45,9 +45,11 @@ from command.journal.verify_scan import (
     Child,
     EventFrames,
     Special,
+    Task,
+    batch_prefixes,
     chunks_of,
-    fork_scans,
     json_literals,
+    match_batches,
     split,
     walk_chain,
 )
@@ -73,6 +75,9 @@ UNTRUSTED = "untrusted checkpoint key"
 _CHUNK = 8192
 PARALLEL_MIN = 20_000
 """Fewer events are walked in one process (forking would cost more than it saves)."""
+_EVENT_BYTES = 150
+"""The fewest bytes an event takes in the file (two hashes and its columns): a smaller file
+cannot hold `PARALLEL_MIN` events, so no child is forked for it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,8 +225,9 @@ def verify_journal(
         )
     uri = p.resolve().as_uri()
     # The children fork before this call opens its own connection: SQLite's per-process lock
-    # state must not be carried across fork() (they open their own).
-    forked = _fork_ranges(uri, workers)
+    # state must not be carried across fork() (they open their own). They are given their
+    # ranges once this call has read the journal's size in its snapshot.
+    forked = _fork_children(p, uri, workers)
     try:
         try:
             conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None)
@@ -235,8 +241,8 @@ def verify_journal(
         finally:
             conn.close()
     finally:
-        for child in forked[2] if forked is not None else ():
-            child.stop()  # reaps one whose result was not read (an error before the walk)
+        for child in forked.children:
+            child.stop()  # reaps one whose result was not read (not used, or an error)
 
 
 def _verify(
@@ -246,7 +252,7 @@ def _verify(
     trusted: frozenset[str] | None,
     witnesses: tuple[Path | str, ...],
     tables: bool,
-    forked: Forked | None = None,
+    forked: Forked,
 ) -> VerifyResult:
     conn.execute("PRAGMA query_only=1")
     # Map the file instead of copying each page through read(): the walk touches every page
@@ -270,7 +276,7 @@ def _verify_snapshot(
     trusted: frozenset[str] | None,
     witnesses: tuple[Path | str, ...],
     tables: bool,
-    forked: Forked | None = None,
+    forked: Forked,
 ) -> VerifyResult:
     started = time.perf_counter()
     digests, obs_count = _observation_digests(conn)
@@ -353,44 +359,43 @@ def _verify_snapshot(
     return base
 
 
-def _workers(total: int, asked: int | None) -> int:
+def _workers(path: Path, asked: int | None) -> int:
     """How many processes walk the chain: `asked`, else one per usable CPU (at most 8) for a
-    journal of `PARALLEL_MIN` events or more; 1 without fork or with other threads running."""
+    file that can hold `PARALLEL_MIN` events; 1 without fork or with other threads running."""
     if not hasattr(os, "fork"):
         return 1
     if asked is not None:
         return max(1, asked)
-    if total < PARALLEL_MIN or threading.active_count() > 1:
+    if threading.active_count() > 1:
+        return 1
+    try:
+        if path.stat().st_size < PARALLEL_MIN * _EVENT_BYTES:
+            return 1
+    except OSError:
         return 1
     return max(1, min(8, len(os.sched_getaffinity(0))))
 
 
-Forked = tuple[list[int], int, list[Child]]
-"""The inner bounds of the K ranges, the last seq when they were cut, and the children checking
-ranges 2..K (rows appended since are walked by the parent, from its own snapshot)."""
+@dataclass(frozen=True, slots=True)
+class Forked:
+    """The children forked to check the ranges after the first, and the fewest events they are
+    used for (a smaller journal is walked here alone and they are stopped)."""
+
+    children: tuple[Child, ...] = ()
+    least: int = PARALLEL_MIN
 
 
-def _fork_ranges(uri: str, asked: int | None) -> Forked | None:
-    """Fork the children of a parallel walk (None: one process walks it all). The journal's
-    size is read on a connection closed before forking; a file that is not a journal, or that
-    cannot be read, is left to the sequential path to report."""
-    if asked is not None and asked <= 1:
-        return None
-    try:
-        probe = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None)
-        try:
-            if probe.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-                return None
-            total = int(probe.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0])
-        finally:
-            probe.close()
-    except sqlite3.Error:
-        return None
-    k = _workers(total, asked)
-    if k <= 1 or total < k:
-        return None
-    bounds = split(total, k)
-    return bounds, total, fork_scans(uri, bounds, total, _SPECIAL)
+NOT_FORKED = Forked()
+
+
+def _fork_children(path: Path, uri: str, asked: int | None) -> Forked:
+    """Fork the children of a parallel walk (none: this process walks it all). They wait for
+    their range: the journal's size is only read in this process's snapshot."""
+    k = _workers(path, asked)
+    if k <= 1:
+        return NOT_FORKED
+    least = PARALLEL_MIN if asked is None else k
+    return Forked(tuple(Child(uri, _SPECIAL, _BATCH) for _ in range(k - 1)), least)
 
 
 def _owner(conn: sqlite3.Connection) -> tuple[str, str]:
@@ -456,11 +461,7 @@ class _Walk:
         self.conn = conn
         self.trusted = trusted
         self.digests = digests
-        # what the canonical body of each batch event starts with (sorted keys: count, digest)
-        self.prefixes = {
-            seq: f'{{"count":{count},"digest":"{digest}",'
-            for seq, (count, digest) in digests.items()
-        }
+        self.prefixes: dict[int, str] = {}  # of the batches this process walks
         self.count = 0
         self.checkpoints = 0
         self.batches: set[int] = set()
@@ -468,16 +469,24 @@ class _Walk:
         self.valid: dict[Checkpoint, bool] = {}  # signatures checked, shared with the witnesses
         self.prev_hash, self.prev2_hash, self.prev_seq = GENESIS, GENESIS, 0
 
-    def run(self, total: int, progress: Progress | None, forked: Forked | None = None) -> None:
+    def run(self, total: int, progress: Progress | None, forked: Forked = NOT_FORKED) -> None:
         """Walk every event; with `forked` children (`command.journal.verify_scan`) checking
         the ranges after the first, this process walks the first, then joins them in seq order
         (a range that fails is walked here from its start: the same finding)."""
-        if forked is None:
+        children = forked.children
+        k = len(children) + 1
+        if k == 1 or total < max(k, forked.least):
+            for child in children:
+                child.stop()
+            self.prefixes = batch_prefixes(self.digests)
             self._loop(self._rows("", ()), total, progress)
             return
-        bounds, end, children = forked
-        for child in children:
-            child.start()
+        bounds = split(total, k)
+        for child, lo, hi in zip(children, bounds, [*bounds[1:], total], strict=True):
+            digests = {seq: d for seq, d in self.digests.items() if lo < seq <= hi}
+            child.start(Task(lo, hi, digests))
+        mine = {seq: d for seq, d in self.digests.items() if seq <= bounds[0]}
+        self.prefixes = batch_prefixes(mine)
         try:
             self._loop(self._rows("WHERE seq <= ?", (bounds[0],)), total, progress)
         except BaseException:
@@ -494,10 +503,12 @@ class _Walk:
                     and (scan.first_seq != self.prev_seq + 1 or scan.first_link != self.prev_hash)
                 )
             ):
+                self.prefixes = batch_prefixes(self.digests)
                 self._loop(self._rows("WHERE seq > ?", (child.lo,)), total, progress)
                 return
             if not scan.count:
                 continue
+            self.batches.update(scan.batches)
             self._specials(scan.special)
             self.prev_seq, self.prev_hash, self.prev2_hash = (
                 scan.last_seq,
@@ -507,24 +518,18 @@ class _Walk:
             self.count += scan.count
             if progress is not None:
                 progress(self.count, total)
-        # what was appended after the ranges were cut (a live journal), in this snapshot
-        self._loop(self._rows("WHERE seq > ?", (end,)), total, progress)
 
     def _rows(self, where: str, args: tuple[int, ...]) -> sqlite3.Cursor:
         return self.conn.execute(f"{EVENT_ROWS} {where} ORDER BY seq", args)
 
-    def _specials(self, rows: Iterable[Special]) -> None:
+    def _specials(self, rows: list[Special] | tuple[Special, ...]) -> None:
         """The checks of checkpoint and batch rows whose own hash and link are good, in order
         (a batch whose body starts with its recomputed count and digest needs nothing more)."""
-        prefixes, batches = self.prefixes, self.batches
-        for seq, kind, body, prev_seq, prev_hash in rows:
+        matched, rest = match_batches(list(rows), self.prefixes, _BATCH)
+        self.batches.update(matched)
+        for seq, kind, body, prev_seq, prev_hash in rest:
             if body.__class__ is not str:  # a blob whose hash was made to match
                 raise _Problem(seq, CHANGED, "its body is not text")
-            if kind == _BATCH:
-                prefix = prefixes.get(seq)
-                if prefix is not None and body.startswith(prefix):
-                    batches.add(seq)
-                    continue
             try:
                 self._special(seq, kind, body, prev_seq, prev_hash)
             except (KeyError, TypeError, ValueError) as err:

@@ -5,15 +5,16 @@ row's hash, seq == previous seq + 1) needs only the stored columns of that row a
 before it, so a range of rows can be checked on its own. `walk_chain` is that check (the one hot
 loop: the parent's sequential walk runs it too); `scan_chunk` runs it over the rows with
 `lo < seq <= hi` and reports what the parent needs to join the ranges: the first row's
-(seq, prev_hash), the last two hashes, whether any row inside failed, and the checkpoint and
+(seq, prev_hash), the last two hashes, whether any row inside failed, the batch rows that match
+their recomputed digests (the parent sends each child its range's) and the other checkpoint and
 batch rows (their checks need state the parent holds). The parent (`command.journal.verify`)
 checks the joins, runs the special rows' checks in seq order and re-walks sequentially from the
 start of a range that failed, so every finding is the one the sequential walk gives.
 
-Children are forked (`fork_scans`) only from a process with one thread and before the parent
-opens its connection to the journal (SQLite's lock state must not cross a fork); the child uses
-only its own read-only connection and leaves with `os._exit`. Any failure of a child makes the
-parent check that range itself.
+Children (`Child`) are forked only from a process with one thread and before the parent opens
+its connection to the journal (SQLite's lock state must not cross a fork); each waits for its
+`Task` (cut from the parent's snapshot), uses only its own read-only connection and leaves with
+`os._exit`. Any failure of a child makes the parent check that range itself.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ are good (the body is the stored value: text unless the row was edited)."""
 
 @dataclass(frozen=True, slots=True)
 class ChunkScan:
-    """What `scan_chunk` found in the rows `lo < seq <= hi` (hi None: to the end)."""
+    """What `scan_chunk` found in the rows `lo < seq <= hi` (hi None: to the end): `special`
+    the checkpoint and batch rows left for the parent, `batches` the batch rows whose body
+    starts with their recomputed count and digest (nothing more to check)."""
 
     lo: int
     count: int = 0
@@ -55,10 +58,46 @@ class ChunkScan:
     last_hash: str = GENESIS
     before_last_hash: str = GENESIS
     special: tuple[Special, ...] = ()
+    batches: tuple[int, ...] = ()
 
 
 EVENT_ROWS = "SELECT seq, ts, actor, kind, incident, body, prev_hash, hash FROM events"
 """The columns every walk of the chain reads, in the order its loops unpack them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A child's range, `lo < seq <= hi` (hi None: to the end), and the batches recomputed in
+    it: batch seq -> (row count, digest) from the observation rows."""
+
+    lo: int
+    hi: int | None
+    digests: dict[int, tuple[int, str]]
+
+
+def batch_prefixes(digests: dict[int, tuple[int, str]]) -> dict[int, str]:
+    """What the canonical body of each batch event starts with (sorted keys: count, digest)."""
+    return {
+        seq: f'{{"count":{count},"digest":"{digest}",' for seq, (count, digest) in digests.items()
+    }
+
+
+def match_batches(
+    rows: list[Special], prefixes: dict[int, str], batch_kind: str
+) -> tuple[list[int], list[Special]]:
+    """Split special rows into the seqs of batches whose text body starts with its prefix (they
+    need nothing more) and the rest, in order, whose checks are left to the caller."""
+    matched: list[int] = []
+    rest: list[Special] = []
+    for row in rows:
+        seq, kind, body = row[0], row[1], row[2]
+        if kind == batch_kind and body.__class__ is str:
+            prefix = prefixes.get(seq)
+            if prefix is not None and body.startswith(prefix):
+                matched.append(seq)
+                continue
+        rest.append(row)
+    return matched, rest
 
 
 def json_literals() -> Callable[[Any], str]:
@@ -170,11 +209,12 @@ def walk_chain(
 
 
 def scan_chunk(
-    conn: sqlite3.Connection, lo: int, hi: int | None, special_kinds: frozenset[str]
+    conn: sqlite3.Connection, task: Task, special_kinds: frozenset[str], batch_kind: str
 ) -> ChunkScan:
-    """Check the rows `lo < seq <= hi` of `conn`'s events exactly as the sequential walk does
-    (`walk_chain`; the first row's link and seq are left to the parent); stop at the first bad
-    row."""
+    """Check the rows `task.lo < seq <= task.hi` of `conn`'s events exactly as the sequential
+    walk does (`walk_chain`; the first row's link and seq are left to the parent), and its
+    batch rows against `task.digests` (`match_batches`); stop at the first bad row."""
+    lo, hi = task.lo, task.hi
     where = "seq > ?" if hi is None else "seq > ? AND seq <= ?"
     args = (lo,) if hi is None else (lo, hi)
     cursor = conn.execute(f"{EVENT_ROWS} WHERE {where} ORDER BY seq", args)
@@ -192,6 +232,7 @@ def scan_chunk(
     )
     if walked.bad is not None:
         return ChunkScan(lo)
+    matched, rest = match_batches(special, batch_prefixes(task.digests), batch_kind)
     return ChunkScan(
         lo,
         walked.count,
@@ -201,7 +242,8 @@ def scan_chunk(
         walked.prev_seq,
         walked.prev_hash,
         walked.prev2_hash,
-        tuple(special),
+        tuple(rest),
+        tuple(matched),
     )
 
 
@@ -218,10 +260,11 @@ def open_readonly(uri: str) -> sqlite3.Connection:
 
 
 class Child:
-    """One forked child scanning one range; `result()` waits for it (None if it failed)."""
+    """One forked child that scans the range `start` gives it; `result()` waits for it (None if
+    it failed)."""
 
-    def __init__(self, uri: str, lo: int, hi: int | None, kinds: frozenset[str]) -> None:
-        self.lo = lo
+    def __init__(self, uri: str, kinds: frozenset[str], batch_kind: str) -> None:
+        self.lo = 0
         read, write = os.pipe()
         go_read, go_write = os.pipe()
         pid = os.fork()
@@ -230,10 +273,13 @@ class Child:
             try:
                 os.close(read)
                 os.close(go_write)
-                if os.read(go_read, 1) != b"1":  # wait for `start` (EOF: not wanted after all)
+                with os.fdopen(go_read, "rb") as go:
+                    order = go.read()  # until `start` closes it (nothing: not wanted after all)
+                if not order:
                     os._exit(1)
+                task = pickle.loads(order)  # our parent's bytes
                 conn = open_readonly(uri)
-                found = scan_chunk(conn, lo, hi, kinds)
+                found = scan_chunk(conn, task, kinds, batch_kind)
                 data = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as out:
                     out.write(data)
@@ -245,11 +291,13 @@ class Child:
         self.pid, self.fd, self.go = pid, read, go_write
         self.reaped = False
 
-    def start(self) -> None:
-        """Let the child scan (it was forked early, before the parent opened the journal, and
-        waits: its work is timed with the parent's walk, not hidden in what comes before)."""
-        with contextlib.suppress(OSError):
-            os.write(self.go, b"1")
+    def start(self, task: Task) -> None:
+        """Give the child its range (it was forked early, before the parent opened the journal,
+        and waits: its work is timed with the parent's walk, not hidden in what comes before)."""
+        self.lo = task.lo
+        go, self.go = self.go, -1
+        with contextlib.suppress(OSError), os.fdopen(go, "wb") as out:
+            out.write(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
 
     def stop(self) -> None:
         """Kill the child and reap it (its range is no longer needed); nothing once reaped."""
@@ -257,7 +305,7 @@ class Child:
             return
         self.reaped = True
         os.close(self.fd)
-        os.close(self.go)
+        self._close_go()
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
@@ -265,7 +313,7 @@ class Child:
     def result(self) -> ChunkScan | None:
         """The child's scan, or None when it died or wrote nothing readable."""
         self.reaped = True
-        os.close(self.go)
+        self._close_go()
         with os.fdopen(self.fd, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(self.pid, 0)
@@ -277,13 +325,12 @@ class Child:
             return None
         return found if isinstance(found, ChunkScan) else None
 
+    def _close_go(self) -> None:
+        if self.go >= 0:
+            os.close(self.go)
+            self.go = -1
+
 
 def split(total: int, k: int) -> list[int]:
     """The K-1 inner bounds that cut seqs 1..total into K equal contiguous ranges."""
     return [total * i // k for i in range(1, k)]
-
-
-def fork_scans(uri: str, bounds: list[int], end: int, kinds: frozenset[str]) -> list[Child]:
-    """Fork one child per range after the first: (bounds[i], bounds[i+1]], the last to `end`."""
-    edges = [*bounds[1:], end]
-    return [Child(uri, lo, hi, kinds) for lo, hi in zip(bounds, edges, strict=True)]

@@ -100,32 +100,66 @@ def test_every_tampered_seq_is_found_as_the_sequential_walk_finds_it(
             assert _finding(copy, k) == want, (edit, seq, k)
 
 
-def test_rows_appended_after_the_ranges_were_cut_are_walked_from_this_snapshot(
+def test_rows_appended_after_the_children_forked_are_cut_from_this_snapshot(
     journal_file: Path, clock: ManualClock, signer: Signer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A live journal grows between the cut (children forked, before this process opens its
-    connection) and this process's read snapshot: the new rows are walked here, so the result
-    covers exactly the snapshot, as the sequential walk's does."""
+    """A live journal grows between the fork (before this process opens its connection) and
+    this process's read snapshot: the ranges are cut from the snapshot, so the result covers
+    exactly it, as the sequential walk's does."""
     import command.journal.verify as module
     from command.journal import Journal
     from tests.command.journal.helpers import make_decision
 
-    cut = _events(journal_file)
-    real = module._fork_ranges
+    before = _events(journal_file)
+    real = module._fork_children
 
-    def cut_then_append(uri: str, asked: int | None) -> object:
-        forked = real(uri, asked)
+    def fork_then_append(path: Path, uri: str, asked: int | None) -> object:
+        forked = real(path, uri, asked)
         writer = Journal.open(journal_file, clock=clock, owner="cmd", role="console")
         for k in range(3):
             writer.add_decision(make_decision(clock, text=f"appended {k}"))
         writer.close(signer)
         return forked
 
-    monkeypatch.setattr(module, "_fork_ranges", cut_then_append)
+    monkeypatch.setattr(module, "_fork_children", fork_then_append)
     grown = verify_journal(journal_file, workers=3)
-    assert grown.ok and grown.events == _events(journal_file) > cut
+    assert grown.ok and grown.events == _events(journal_file) > before
     monkeypatch.undo()
     assert _finding(journal_file, 3) == _finding(journal_file, 1)
+
+
+def test_children_forked_for_a_journal_too_small_to_share_are_stopped(
+    journal_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forked on the file's size, the children are told nothing and reaped when the snapshot
+    holds fewer than `PARALLEL_MIN` events: this process walks them all."""
+    import command.journal.verify as module
+
+    monkeypatch.setattr(module, "_EVENT_BYTES", 0)
+    forked: list[object] = []
+    real = module._fork_children
+
+    def remember(path: Path, uri: str, asked: int | None) -> object:
+        forked.append(real(path, uri, asked))
+        return forked[-1]
+
+    monkeypatch.setattr(module, "_fork_children", remember)
+    monkeypatch.setattr(module.os, "sched_getaffinity", lambda _pid: {0, 1, 2})
+    seen: list[tuple[int, int]] = []
+    result = verify_journal(journal_file, progress=lambda d, t: seen.append((d, t)))
+    (got,) = forked
+    assert isinstance(got, module.Forked) and len(got.children) == 2
+    assert all(child.reaped for child in got.children)
+    assert result.ok and seen[-1] == (result.events, result.events)
+    assert _finding(journal_file, 1) == (
+        result.ok,
+        result.events,
+        result.checkpoints,
+        None,
+        "",
+        "",
+        "",
+    )
 
 
 def _resign_nothing(body: str) -> str:
