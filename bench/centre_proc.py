@@ -8,11 +8,10 @@ an `Engine`, wall clock, file journal at synchronous=FULL) runs until SIGTERM; i
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
 from pathlib import Path
 
+from bench.serve import serve
 from command.clock import SystemClock
 from command.signing import Signer
 from protocols.centre_node import CentreNode, CentreSettings
@@ -36,16 +35,7 @@ def main(config_path: Path) -> int:
         address=f"tcp://127.0.0.1:{cfg['port']}",
         wire=WireConfig(heartbeat_s=float(cfg.get("heartbeat_s", 1.0))),
     )
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    engine = Engine(lambda ctx: CentreNode(ctx, settings), clock, name="bench-centre").start()
-    try:
-        print("ready", flush=True)
-        while not stop.wait(0.2) and engine.running:
-            pass
-    finally:
-        engine.stop()
-    return 0
+    return serve(Engine(lambda ctx: CentreNode(ctx, settings), clock, name="bench-centre"))
 
 
 if __name__ == "__main__":

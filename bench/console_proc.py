@@ -9,13 +9,13 @@ console issues orders round-robin in chunks (one commit each) until its journal 
 from __future__ import annotations
 
 import json
-import signal
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 from bench.orders import bench_incident, draft
+from bench.serve import serve
 from command.clock import SystemClock
 from command.signing import Signer
 from protocols.commands import CountIssued, IssueOrders
@@ -48,12 +48,9 @@ def main(config_path: Path) -> int:
         address=f"tcp://127.0.0.1:{cfg['port']}",
         wire=WireConfig(heartbeat_s=float(cfg.get("heartbeat_s", 1.0))),
     )
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    engine = Engine(lambda ctx: ConsoleNode(ctx, settings), clock, name="bench-console").start()
-    try:
-        print("ready", flush=True)
-        total, chunk = int(cfg.get("orders", 0)), max(1, int(cfg.get("chunk", 10)))
+    total, chunk = int(cfg.get("orders", 0)), max(1, int(cfg.get("chunk", 10)))
+
+    def issue(engine: Engine, stop: threading.Event) -> None:
         issued = engine.call_sync(CountIssued()) if total else 0
         while issued < total and not stop.is_set():
             n = min(chunk, total - issued)
@@ -61,11 +58,8 @@ def main(config_path: Path) -> int:
             engine.call_sync(IssueOrders(tuple(drafts), decision="bench burst", rationale="bench"))
             issued += n
             stop.wait(float(cfg.get("interval_s", 0.0)))
-        while not stop.wait(0.2):
-            pass
-    finally:
-        engine.stop()
-    return 0
+
+    return serve(Engine(lambda ctx: ConsoleNode(ctx, settings), clock, name="bench-console"), issue)
 
 
 if __name__ == "__main__":
