@@ -89,7 +89,25 @@ def set_names_zh(names: Mapping[str, str], en: Mapping[str, str] | None = None) 
 def use_scenario_names(scenario: Scenario) -> None:
     """Show `scenario`'s names: its Chinese names in the Chinese UI, and its playbooks by their
     titles (suggestions carry only the playbook's id)."""
-    set_names_zh(scenario.names_zh, {f"playbook:{p.id}": p.title for p in scenario.playbooks})
+    names = {**scenario.names_zh, **_filled_texts(scenario)}
+    set_names_zh(names, {f"playbook:{p.id}": p.title for p in scenario.playbooks})
+
+
+def _fill(text: str, name: str, zone: str) -> str:
+    return text.replace("{zone_name}", name).replace("{zone}", zone)
+
+
+def _filled_texts(scenario: Scenario) -> dict[str, str]:
+    """The playbook orders' Chinese texts ("text:<station>.<kind>:<text>") with `{zone_name}` /
+    `{zone}` filled for every zone, keyed by the English text as an order carries it."""
+    out: dict[str, str] = {}
+    for key, zh in scenario.names_zh.items():
+        if not key.startswith("text:") or "{zone" not in key:
+            continue
+        for z in scenario.incident.zones:
+            zh_name = scenario.names_zh.get(f"zone:{z.id}", z.name)
+            out[_fill(key, z.name, z.id)] = _fill(zh, zh_name, z.id)
+    return out
 
 
 def local_name(key: str, en: str) -> str:
@@ -102,6 +120,18 @@ def kind_title(station: str, kind: str, en: str = "") -> str:
     """The title of `station`'s order kind `kind` in the current language: the scenario's
     Chinese title (`title_zh`) when the UI is Chinese, else `en` (else the kind's name)."""
     return local_name(f"kind:{station}.{kind}", en or kind)
+
+
+def param_title(station: str, kind: str, param: str, en: str = "") -> str:
+    """The title of parameter `param` of `station`'s order kind `kind` in the current language:
+    the scenario's `title_zh` when the UI is Chinese, else `en` (else the parameter's name)."""
+    return local_name(f"param:{station}.{kind}.{param}", en or param)
+
+
+def order_text(station: str, kind: str, text: str) -> str:
+    """An order's text in the current language: the playbook's `text_zh` (its zone filled in)
+    when the UI is Chinese and `text` is the playbook's English text, else `text` as signed."""
+    return local_name(f"text:{station}.{kind}:{text}", text) if text else text
 
 
 def zone_name(zone: str, en: str = "") -> str:

@@ -677,11 +677,18 @@ def _names_zh(doc: dict[str, Any]) -> dict[str, str]:
             for kind in item.get("catalogue") or []:  # its order kinds ("kind:water.report_level")
                 if kind.get("title_zh"):
                     out[f"kind:{item['id']}.{kind['name']}"] = kind["title_zh"]
+                for param in kind.get("params") or []:  # "param:water.report_level.gauge"
+                    if param.get("title_zh"):
+                        key = f"param:{item['id']}.{kind['name']}.{param['name']}"
+                        out[key] = param["title_zh"]
     for pb in doc.get("playbooks") or []:
         if pb.get("title_zh"):
             out[f"playbook:{pb['id']}"] = pb["title_zh"]
         if pb.get("reason_zh"):
             out[f"reason:{pb['id']}"] = pb["reason_zh"]
+        for o in pb.get("orders") or []:  # an order's text as written ("text:metro.skip:Trains…")
+            if o.get("text_zh") and o.get("text"):
+                out[f"text:{o['station']}.{o['kind']}:{o['text']}"] = o["text_zh"]
     delegation = doc.get("delegation") or {}
     for role in ("authority", "commander"):  # the signers, by id ("signer:huangpu_ops")
         if delegation.get(f"{role}_name_zh"):

@@ -145,8 +145,9 @@ class Scenario:
     context: dict[str, Any] | None = None
     # Chinese names where the scenario gives them: "incident", "zone:<id>", "station:<id>",
     # "agency:<station id>", "kind:<station id>.<order kind>" (the kind's title), "playbook:<id>"
-    # (title), "reason:<id>" (a playbook's reason) and "signer:<id>" (the delegation's authority
-    # and commander)
+    # (title), "reason:<id>" (a playbook's reason), "signer:<id>" (the delegation's authority
+    # and commander), "param:<station>.<kind>.<param>" (a parameter's title) and
+    # "text:<station>.<kind>:<text>" (a playbook order's text, as written, placeholders and all)
     names_zh: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 

@@ -39,6 +39,7 @@ _PARAM = {
         "name": _ID,
         "type": {"enum": ["int", "float", "str", "bool", "choice"]},
         "title": {"type": "string"},
+        "title_zh": _TEXT,
         "unit": {"type": "string"},
         "minimum": _NUM,
         "maximum": _NUM,
@@ -170,6 +171,7 @@ _DRAFT = {
         "params": {"type": "object"},
         "priority": {"enum": ["routine", "urgent", "immediate"]},
         "text": {"type": "string"},
+        "text_zh": _TEXT,
     },
 }
 

@@ -27,22 +27,22 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/station/window.py" line="206"/>
+        <location filename="../../ui/station/window.py" line="207"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="207"/>
+        <location filename="../../ui/station/window.py" line="208"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="209"/>
+        <location filename="../../ui/station/window.py" line="210"/>
         <source>Required: why, in a few words</source>
         <translation>必填：简述原因</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="210"/>
+        <location filename="../../ui/station/window.py" line="211"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -681,187 +681,187 @@
     </message>
     <message>
         <location filename="../../ui/console/qtmodels.py" line="256"/>
-        <location filename="../../ui/console/qtmodels.py" line="367"/>
+        <location filename="../../ui/console/qtmodels.py" line="371"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="257"/>
-        <location filename="../../ui/console/qtmodels.py" line="624"/>
+        <location filename="../../ui/console/qtmodels.py" line="258"/>
+        <location filename="../../ui/console/qtmodels.py" line="628"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="258"/>
+        <location filename="../../ui/console/qtmodels.py" line="262"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="260"/>
+        <location filename="../../ui/console/qtmodels.py" line="264"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="265"/>
+        <location filename="../../ui/console/qtmodels.py" line="269"/>
         <source>Issued</source>
         <translation>下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="270"/>
-        <location filename="../../ui/console/qtmodels.py" line="533"/>
+        <location filename="../../ui/console/qtmodels.py" line="274"/>
+        <location filename="../../ui/console/qtmodels.py" line="537"/>
         <source>Age</source>
         <translation>已过</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="276"/>
+        <location filename="../../ui/console/qtmodels.py" line="280"/>
         <source>Overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="282"/>
+        <location filename="../../ui/console/qtmodels.py" line="286"/>
         <source>Last report</source>
         <translation>最近回报</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="352"/>
+        <location filename="../../ui/console/qtmodels.py" line="356"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="353"/>
+        <location filename="../../ui/console/qtmodels.py" line="357"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="355"/>
+        <location filename="../../ui/console/qtmodels.py" line="359"/>
         <source>The station&apos;s last journaled message (heartbeats are not journaled, so a replay cannot tell when the station was last heard)</source>
         <translation>该站最后一条记入日志的消息（心跳不记入日志，因此回放无法得知该站最后一次联络的时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="370"/>
+        <location filename="../../ui/console/qtmodels.py" line="374"/>
         <source>Link</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="372"/>
+        <location filename="../../ui/console/qtmodels.py" line="376"/>
         <source>Last contact (journal)</source>
         <translation>最近联络（日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="374"/>
+        <location filename="../../ui/console/qtmodels.py" line="378"/>
         <source>Last heard</source>
         <translation>最近联络</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="383"/>
+        <location filename="../../ui/console/qtmodels.py" line="387"/>
         <source>Open</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="389"/>
+        <location filename="../../ui/console/qtmodels.py" line="393"/>
         <source>Late</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="395"/>
+        <location filename="../../ui/console/qtmodels.py" line="399"/>
         <source>Needs attention</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="441"/>
-        <location filename="../../ui/console/qtmodels.py" line="518"/>
-        <location filename="../../ui/console/qtmodels.py" line="619"/>
+        <location filename="../../ui/console/qtmodels.py" line="445"/>
+        <location filename="../../ui/console/qtmodels.py" line="522"/>
+        <location filename="../../ui/console/qtmodels.py" line="623"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="446"/>
+        <location filename="../../ui/console/qtmodels.py" line="450"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="450"/>
+        <location filename="../../ui/console/qtmodels.py" line="454"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="454"/>
+        <location filename="../../ui/console/qtmodels.py" line="458"/>
         <source>Author</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="458"/>
+        <location filename="../../ui/console/qtmodels.py" line="462"/>
         <source>Correction</source>
         <translation>更正</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="523"/>
+        <location filename="../../ui/console/qtmodels.py" line="527"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="527"/>
+        <location filename="../../ui/console/qtmodels.py" line="531"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="530"/>
+        <location filename="../../ui/console/qtmodels.py" line="534"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="531"/>
-        <location filename="../../ui/console/qtmodels.py" line="626"/>
+        <location filename="../../ui/console/qtmodels.py" line="535"/>
+        <location filename="../../ui/console/qtmodels.py" line="630"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="579"/>
+        <location filename="../../ui/console/qtmodels.py" line="583"/>
         <source>received</source>
         <translation>收到</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="580"/>
+        <location filename="../../ui/console/qtmodels.py" line="584"/>
         <source>issued</source>
         <translation>已发布</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="590"/>
+        <location filename="../../ui/console/qtmodels.py" line="594"/>
         <source>cancelled</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="592"/>
+        <location filename="../../ui/console/qtmodels.py" line="596"/>
         <source>updated</source>
         <translation>已更新</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="623"/>
+        <location filename="../../ui/console/qtmodels.py" line="627"/>
         <source>Direction</source>
         <translation>收/发</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="625"/>
+        <location filename="../../ui/console/qtmodels.py" line="629"/>
         <source>Headline</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="627"/>
+        <location filename="../../ui/console/qtmodels.py" line="631"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="628"/>
+        <location filename="../../ui/console/qtmodels.py" line="632"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="629"/>
+        <location filename="../../ui/console/qtmodels.py" line="633"/>
         <source>Expires</source>
         <translation>失效时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="630"/>
+        <location filename="../../ui/console/qtmodels.py" line="634"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
@@ -869,7 +869,7 @@
 <context>
     <name>ConsoleController</name>
     <message>
-        <location filename="../../ui/console/controller.py" line="234"/>
+        <location filename="../../ui/console/controller.py" line="233"/>
         <source>Could not %1: %2</source>
         <translation>无法%1：%2</translation>
     </message>
@@ -877,152 +877,152 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../ui/console/window.py" line="344"/>
+        <location filename="../../ui/console/window.py" line="383"/>
         <source>Baton — command console</source>
         <translation>Baton — 现场指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="346"/>
+        <location filename="../../ui/console/window.py" line="385"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="347"/>
+        <location filename="../../ui/console/window.py" line="386"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="348"/>
+        <location filename="../../ui/console/window.py" line="387"/>
         <source>Suggestions</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="349"/>
+        <location filename="../../ui/console/window.py" line="388"/>
         <source>Decision log</source>
         <translation>决策日志</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="350"/>
+        <location filename="../../ui/console/window.py" line="389"/>
         <source>Live metrics</source>
         <translation>实时指标</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="351"/>
+        <location filename="../../ui/console/window.py" line="390"/>
         <source>Alert board</source>
         <translation>预警信息板</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="355"/>
+        <location filename="../../ui/console/window.py" line="394"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="356"/>
+        <location filename="../../ui/console/window.py" line="395"/>
         <source>&amp;Command</source>
         <translation>指挥(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="358"/>
+        <location filename="../../ui/console/window.py" line="397"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="359"/>
+        <location filename="../../ui/console/window.py" line="398"/>
         <source>&amp;Keyboard shortcuts…</source>
         <translation>快捷键(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="360"/>
+        <location filename="../../ui/console/window.py" line="399"/>
         <source>Next panel</source>
         <translation>下一个面板</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="361"/>
+        <location filename="../../ui/console/window.py" line="400"/>
         <source>Previous panel</source>
         <translation>上一个面板</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="369"/>
+        <location filename="../../ui/console/window.py" line="408"/>
         <source>Answer &amp;SITREP…</source>
         <translation>报送态势报告(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="542"/>
+        <location filename="../../ui/console/window.py" line="583"/>
         <source>Select one of your own issued alerts on the alert board first.</source>
         <translation>请先在预警信息板上选择一条本指挥台发布的预警。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="631"/>
+        <location filename="../../ui/console/window.py" line="672"/>
         <source>This suggestion was made %1. The picture may have changed. Approve it?</source>
         <translation>该建议生成于%1，态势可能已发生变化。仍要批准吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="639"/>
+        <location filename="../../ui/console/window.py" line="680"/>
         <source>Approve a stale suggestion?</source>
         <translation>批准过时的建议？</translation>
     </message>
     <message>
-        <location filename="../../ui/viewmenu.py" line="73"/>
+        <location filename="../../ui/viewmenu.py" line="91"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewmenu.py" line="74"/>
+        <location filename="../../ui/viewmenu.py" line="92"/>
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewmenu.py" line="75"/>
+        <location filename="../../ui/viewmenu.py" line="93"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewmenu.py" line="76"/>
+        <location filename="../../ui/viewmenu.py" line="94"/>
         <source>&amp;Light</source>
         <translation>浅色(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/viewmenu.py" line="77"/>
+        <location filename="../../ui/viewmenu.py" line="95"/>
         <source>&amp;Dark</source>
         <translation>深色(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="362"/>
+        <location filename="../../ui/console/window.py" line="401"/>
         <source>New &amp;order…</source>
         <translation>新建指令(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="363"/>
+        <location filename="../../ui/console/window.py" line="402"/>
         <source>New &amp;decision…</source>
         <translation>新建决策(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="364"/>
+        <location filename="../../ui/console/window.py" line="403"/>
         <source>&amp;Approve selected suggestion</source>
         <translation>批准所选建议(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="365"/>
+        <location filename="../../ui/console/window.py" line="404"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="366"/>
+        <location filename="../../ui/console/window.py" line="405"/>
         <source>Ac&amp;knowledge (escalation or order)</source>
         <translation>确认（升级告警或指令）(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="367"/>
+        <location filename="../../ui/console/window.py" line="406"/>
         <source>&amp;Public alert…</source>
         <translation>公众预警(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="368"/>
+        <location filename="../../ui/console/window.py" line="407"/>
         <source>&amp;Update or cancel the selected alert…</source>
         <translation>更新或撤销所选预警(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="371"/>
+        <location filename="../../ui/console/window.py" line="410"/>
         <source>Focus zone %1</source>
         <translation>聚焦区域 %1</translation>
     </message>
@@ -1113,37 +1113,37 @@
 <context>
     <name>DecisionFields</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="484"/>
+        <location filename="../../ui/console/qtmodels.py" line="488"/>
         <source>Information</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="485"/>
+        <location filename="../../ui/console/qtmodels.py" line="489"/>
         <source>Risk assessment</source>
         <translation>风险评估</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="486"/>
+        <location filename="../../ui/console/qtmodels.py" line="490"/>
         <source>Powers and policy</source>
         <translation>权限与政策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="487"/>
+        <location filename="../../ui/console/qtmodels.py" line="491"/>
         <source>Options</source>
         <translation>备选方案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="488"/>
+        <location filename="../../ui/console/qtmodels.py" line="492"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="489"/>
+        <location filename="../../ui/console/qtmodels.py" line="493"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="501"/>
+        <location filename="../../ui/console/qtmodels.py" line="505"/>
         <source>Struck through</source>
         <translation>已划除</translation>
     </message>
@@ -1151,17 +1151,17 @@
 <context>
     <name>DecisionsPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="709"/>
+        <location filename="../../ui/console/panels.py" line="742"/>
         <source>&amp;New entry…</source>
         <translation>新建条目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="710"/>
+        <location filename="../../ui/console/panels.py" line="743"/>
         <source>New decision (Ctrl+D)</source>
         <translation>新建决策 (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="711"/>
+        <location filename="../../ui/console/panels.py" line="744"/>
         <source>&amp;Correct…</source>
         <translation>更正(&amp;C)…</translation>
     </message>
@@ -1169,17 +1169,17 @@
 <context>
     <name>Duration</name>
     <message>
-        <location filename="../../ui/console/numbers.py" line="88"/>
+        <location filename="../../ui/console/numbers.py" line="89"/>
         <source>%1s</source>
         <translation>%1秒</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="91"/>
+        <location filename="../../ui/console/numbers.py" line="92"/>
         <source>%1m%2s</source>
         <translation>%1分%2秒</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="96"/>
+        <location filename="../../ui/console/numbers.py" line="97"/>
         <source>%1h%2m</source>
         <translation>%1小时%2分</translation>
     </message>
@@ -1187,17 +1187,17 @@
 <context>
     <name>EscalationBanner</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="305"/>
+        <location filename="../../ui/console/panels.py" line="310"/>
         <source>refused by station: %1</source>
         <translation>被站点拒收：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="334"/>
+        <location filename="../../ui/console/panels.py" line="339"/>
         <source>Acknowledge (Ctrl+K)</source>
         <translation>确认 (Ctrl+K)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/console/panels.py" line="337"/>
+        <location filename="../../ui/console/panels.py" line="342"/>
         <source>%n item(s) to acknowledge</source>
         <translation>
             <numerusform>%n 项待确认</numerusform>
@@ -1281,79 +1281,79 @@
 <context>
     <name>IncidentHeader</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="229"/>
+        <location filename="../../ui/console/panels.py" line="234"/>
         <source>No incident</source>
         <translation>无事件</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="231"/>
+        <location filename="../../ui/console/panels.py" line="236"/>
         <source>Delegation REVOKED by %1</source>
         <translation>授权已被 %1 撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="235"/>
+        <location filename="../../ui/console/panels.py" line="240"/>
         <source>Delegated by %1 · scope %2 · %3 left</source>
         <translation>授权方 %1 · 范围：%2 · 剩余%3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="161"/>
-        <location filename="../../ui/console/panels.py" line="162"/>
-        <location filename="../../ui/console/panels.py" line="237"/>
+        <location filename="../../ui/console/panels.py" line="166"/>
+        <location filename="../../ui/console/panels.py" line="167"/>
+        <location filename="../../ui/console/panels.py" line="242"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="167"/>
+        <location filename="../../ui/console/panels.py" line="172"/>
         <source>%1 stations · %2 order kinds · %3 zones</source>
         <translation>站点 %1 · 指令类型 %2 · 区域 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="195"/>
+        <location filename="../../ui/console/panels.py" line="200"/>
         <source>Centre: connected · shipped #%1 of #%2</source>
         <translation>指挥中心：已连接 · 已上报至 #%1（共 #%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="202"/>
+        <location filename="../../ui/console/panels.py" line="207"/>
         <source>Centre: offline · %1 events waiting</source>
         <translation>指挥中心：离线 · %1 条事件待上报</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="211"/>
+        <location filename="../../ui/console/panels.py" line="216"/>
         <source>SITREP requested by %1, due %2</source>
         <translation>%1 要求报送态势报告，截止 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="217"/>
+        <location filename="../../ui/console/panels.py" line="222"/>
         <source>OVERDUE</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="242"/>
+        <location filename="../../ui/console/panels.py" line="247"/>
         <source>No delegation received</source>
         <translation>尚未收到授权</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="251"/>
+        <location filename="../../ui/console/panels.py" line="256"/>
         <source>Link: —</source>
         <translation>连接：—</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="254"/>
+        <location filename="../../ui/console/panels.py" line="259"/>
         <source>Link: online</source>
         <translation>连接：在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="257"/>
+        <location filename="../../ui/console/panels.py" line="262"/>
         <source>%1 waiting</source>
         <translation>%1 条待回复</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="260"/>
+        <location filename="../../ui/console/panels.py" line="265"/>
         <source>Link: OFFLINE</source>
         <translation>连接：离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="262"/>
+        <location filename="../../ui/console/panels.py" line="267"/>
         <source>Outbox: %1</source>
         <translation>待发：%1</translation>
     </message>
@@ -1429,7 +1429,7 @@
 <context>
     <name>JournalFailedBanner</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="380"/>
+        <location filename="../../ui/console/panels.py" line="385"/>
         <source>JOURNAL FAILED — nothing more can be issued: %1</source>
         <translation>日志写入失败 — 无法再下达任何指令：%1</translation>
     </message>
@@ -1455,102 +1455,102 @@
 <context>
     <name>Metric</name>
     <message>
-        <location filename="../../ui/console/numbers.py" line="47"/>
+        <location filename="../../ui/console/numbers.py" line="48"/>
         <source>Density</source>
         <translation>人群密度</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="48"/>
+        <location filename="../../ui/console/numbers.py" line="49"/>
         <source>Crowd</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="49"/>
+        <location filename="../../ui/console/numbers.py" line="50"/>
         <source>Wind</source>
         <translation>风速</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="50"/>
+        <location filename="../../ui/console/numbers.py" line="51"/>
         <source>Rain</source>
         <translation>降雨</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="51"/>
+        <location filename="../../ui/console/numbers.py" line="52"/>
         <source>Rainfall</source>
         <translation>降雨量</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="52"/>
+        <location filename="../../ui/console/numbers.py" line="53"/>
         <source>Water level</source>
         <translation>水位</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="53"/>
+        <location filename="../../ui/console/numbers.py" line="54"/>
         <source>Riders waiting</source>
         <translation>候船人数</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="54"/>
+        <location filename="../../ui/console/numbers.py" line="55"/>
         <source>Riders escorted</source>
         <translation>护送人数</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="55"/>
+        <location filename="../../ui/console/numbers.py" line="56"/>
         <source>Ferry status</source>
         <translation>轮渡状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="56"/>
+        <location filename="../../ui/console/numbers.py" line="57"/>
         <source>Lane state</source>
         <translation>车道状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="57"/>
+        <location filename="../../ui/console/numbers.py" line="58"/>
         <source>Vehicle flow</source>
         <translation>车流量</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="58"/>
+        <location filename="../../ui/console/numbers.py" line="59"/>
         <source>Buses available</source>
         <translation>可用巴士</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="59"/>
+        <location filename="../../ui/console/numbers.py" line="60"/>
         <source>Buses loaded</source>
         <translation>已装载巴士</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="60"/>
+        <location filename="../../ui/console/numbers.py" line="61"/>
         <source>Exit flow</source>
         <translation>离场人流</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="61"/>
+        <location filename="../../ui/console/numbers.py" line="62"/>
         <source>Visitors</source>
         <translation>游客人数</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="62"/>
+        <location filename="../../ui/console/numbers.py" line="63"/>
         <source>Testers</source>
         <translation>检测员</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="63"/>
+        <location filename="../../ui/console/numbers.py" line="64"/>
         <source>Tests done</source>
         <translation>已完成检测</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="64"/>
+        <location filename="../../ui/console/numbers.py" line="65"/>
         <source>Lighting level</source>
         <translation>灯光亮度</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="109"/>
+        <location filename="../../ui/console/numbers.py" line="110"/>
         <source>Queue at lane %1</source>
         <translation>%1号通道排队</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="117"/>
+        <location filename="../../ui/console/numbers.py" line="118"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
@@ -1558,77 +1558,77 @@
 <context>
     <name>OrderComposer</name>
     <message>
-        <location filename="../../ui/console/composer.py" line="262"/>
+        <location filename="../../ui/console/composer.py" line="264"/>
         <source>This station offers nothing the delegation allows.</source>
         <translation>该站点没有授权范围内可下达的指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="321"/>
+        <location filename="../../ui/console/composer.py" line="323"/>
         <source>Choose a station and an order kind.</source>
         <translation>请选择站点和指令类型。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="323"/>
+        <location filename="../../ui/console/composer.py" line="325"/>
         <source>The delegation does not allow this order.</source>
         <translation>授权范围不允许此指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="329"/>
+        <location filename="../../ui/console/composer.py" line="331"/>
         <source>Choose a zone.</source>
         <translation>请选择区域。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="331"/>
+        <location filename="../../ui/console/composer.py" line="333"/>
         <source>Write the rationale: every order is logged with why it was given.</source>
         <translation>请填写理由：每条指令都会连同下达理由记入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="367"/>
+        <location filename="../../ui/console/composer.py" line="369"/>
         <source>New order</source>
         <translation>新建指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="371"/>
+        <location filename="../../ui/console/composer.py" line="373"/>
         <source>&amp;Station:</source>
         <translation>站点(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="372"/>
+        <location filename="../../ui/console/composer.py" line="374"/>
         <source>&amp;Order:</source>
         <translation>指令(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="373"/>
+        <location filename="../../ui/console/composer.py" line="375"/>
         <source>&amp;Zone:</source>
         <translation>区域(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="374"/>
+        <location filename="../../ui/console/composer.py" line="376"/>
         <source>&amp;Priority:</source>
         <translation>优先级(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="375"/>
+        <location filename="../../ui/console/composer.py" line="377"/>
         <source>D&amp;ue in (min):</source>
         <translation>限时（分钟）(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="376"/>
+        <location filename="../../ui/console/composer.py" line="378"/>
         <source>&amp;Text:</source>
         <translation>说明(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="377"/>
+        <location filename="../../ui/console/composer.py" line="379"/>
         <source>&amp;Rationale:</source>
         <translation>理由(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="385"/>
+        <location filename="../../ui/console/composer.py" line="387"/>
         <source>Parameters</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="386"/>
+        <location filename="../../ui/console/composer.py" line="388"/>
         <source>Why this order, given what is known</source>
         <translation>依据当前信息，为何下达此指令</translation>
     </message>
@@ -1704,17 +1704,17 @@
 <context>
     <name>OrdersPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="525"/>
+        <location filename="../../ui/console/panels.py" line="530"/>
         <source>Filter orders: station, kind, zone, state…</source>
         <translation>筛选指令：站点、类型、区域、状态…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="526"/>
+        <location filename="../../ui/console/panels.py" line="531"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="529"/>
+        <location filename="../../ui/console/panels.py" line="534"/>
         <source>Open only</source>
         <translation>仅未完成</translation>
     </message>
@@ -2284,32 +2284,32 @@
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="104"/>
+        <location filename="../../ui/station/window.py" line="105"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="106"/>
+        <location filename="../../ui/station/window.py" line="107"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="111"/>
+        <location filename="../../ui/station/window.py" line="112"/>
         <source>Authority</source>
         <translation>授权</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="146"/>
+        <location filename="../../ui/station/window.py" line="147"/>
         <source>overdue</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="157"/>
+        <location filename="../../ui/station/window.py" line="158"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="159"/>
+        <location filename="../../ui/station/window.py" line="160"/>
         <source>withdrawn (%1)</source>
         <translation>已撤回（%1）</translation>
     </message>
@@ -2317,119 +2317,144 @@
 <context>
     <name>StationWindow</name>
     <message>
-        <location filename="../../ui/station/window.py" line="381"/>
+        <location filename="../../ui/station/window.py" line="382"/>
         <source>Baton station — %1</source>
         <translation>Baton 站点 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="385"/>
+        <location filename="../../ui/station/window.py" line="389"/>
         <source>&amp;Accept</source>
         <translation>接受(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="386"/>
+        <location filename="../../ui/station/window.py" line="390"/>
         <source>&amp;Decline…</source>
         <translation>拒绝(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="387"/>
+        <location filename="../../ui/station/window.py" line="391"/>
         <source>&amp;Progress…</source>
         <translation>进展(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="388"/>
+        <location filename="../../ui/station/window.py" line="392"/>
         <source>&amp;Complete</source>
         <translation>完成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="389"/>
+        <location filename="../../ui/station/window.py" line="393"/>
         <source>&amp;Fail…</source>
         <translation>失败(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="393"/>
+        <location filename="../../ui/station/window.py" line="397"/>
         <source>Station journal</source>
         <translation>站点日志</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="442"/>
+        <location filename="../../ui/station/window.py" line="446"/>
         <source>Order received: %1 (%2), authority verified</source>
         <translation>收到指令：%1（%2），授权已验证</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="450"/>
+        <location filename="../../ui/station/window.py" line="454"/>
         <source>Order refused: %1</source>
         <translation>已拒收指令：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="452"/>
+        <location filename="../../ui/station/window.py" line="456"/>
         <source>Connected to the console</source>
         <translation>已连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="454"/>
+        <location filename="../../ui/station/window.py" line="458"/>
         <source>Lost the console</source>
         <translation>与指挥台失去连接</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="456"/>
+        <location filename="../../ui/station/window.py" line="460"/>
         <source>Delegation documents received: %1</source>
         <translation>已收到授权文件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="463"/>
+        <location filename="../../ui/station/window.py" line="467"/>
         <source>%1: the console&apos;s withdrawal came after this station finished it</source>
         <translation>%1：指挥台撤回时本站点已完成该指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="516"/>
+        <location filename="../../ui/station/window.py" line="529"/>
         <source>Decline order</source>
         <translation>拒绝指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="517"/>
+        <location filename="../../ui/station/window.py" line="530"/>
         <source>Report failure</source>
         <translation>报告失败</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="518"/>
+        <location filename="../../ui/station/window.py" line="531"/>
         <source>Report progress</source>
         <translation>报告进展</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="550"/>
+        <location filename="../../ui/station/window.py" line="563"/>
         <source>connected to console</source>
         <translation>已连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="550"/>
+        <location filename="../../ui/station/window.py" line="563"/>
         <source>console unreachable</source>
         <translation>无法连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="552"/>
+        <location filename="../../ui/station/window.py" line="565"/>
         <source>reports waiting: %1</source>
         <translation>待发回报：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="563"/>
+        <location filename="../../ui/station/window.py" line="576"/>
         <source>No order selected</source>
         <translation>未选择指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="568"/>
+        <location filename="../../ui/station/window.py" line="581"/>
         <source>Orders from the commander appear on the left, most urgent first. Select one to answer it.</source>
         <translation>指挥员的指令显示在左侧，最紧急的在前。选择一条进行答复。</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="583"/>
+        <location filename="../../ui/station/window.py" line="596"/>
         <source>valid until %1 (%2 left)</source>
         <translation>有效至 %1（剩余 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="592"/>
+        <location filename="../../ui/station/window.py" line="605"/>
         <source>Within the delegated scope: %1 in %2 (hover for the whole scope)</source>
         <translation>在授权范围内：%1，%2（悬停查看完整范围）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="610"/>
+        <source>Authority verified</source>
+        <translation>授权已验证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="616"/>
+        <source>Rejected: not executed</source>
+        <translation>已拒收：未执行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="631"/>
+        <source>Last report: %1</source>
+        <translation>最新回报：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="640"/>
+        <source>From: %1 · State: %2</source>
+        <translation>发令人：%1 · 状态：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station/window.py" line="644"/>
+        <source>Accept by: %1 · Due: %2</source>
+        <translation>接受截止：%1 · 完成期限：%2</translation>
     </message>
 </context>
 <context>
@@ -2458,22 +2483,22 @@
 <context>
     <name>SuggestionsPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="639"/>
+        <location filename="../../ui/console/panels.py" line="671"/>
         <source>&amp;Approve</source>
         <translation>批准(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="640"/>
+        <location filename="../../ui/console/panels.py" line="672"/>
         <source>Approve the selected suggestion (Ctrl+Enter)</source>
         <translation>批准所选建议 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="641"/>
+        <location filename="../../ui/console/panels.py" line="673"/>
         <source>&amp;Edit…</source>
         <translation>修改(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="642"/>
+        <location filename="../../ui/console/panels.py" line="674"/>
         <source>Dis&amp;miss…</source>
         <translation>驳回(&amp;M)…</translation>
     </message>
@@ -2509,52 +2534,52 @@
 <context>
     <name>Unit</name>
     <message>
-        <location filename="../../ui/console/numbers.py" line="31"/>
+        <location filename="../../ui/console/numbers.py" line="32"/>
         <source>riders</source>
         <translation>人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="32"/>
+        <location filename="../../ui/console/numbers.py" line="33"/>
         <source>persons</source>
         <translation>人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="33"/>
+        <location filename="../../ui/console/numbers.py" line="34"/>
         <source>people</source>
         <translation>人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="34"/>
+        <location filename="../../ui/console/numbers.py" line="35"/>
         <source>buses</source>
         <translation>辆</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="35"/>
+        <location filename="../../ui/console/numbers.py" line="36"/>
         <source>persons/m²</source>
         <translation>人/m²</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="36"/>
+        <location filename="../../ui/console/numbers.py" line="37"/>
         <source>persons/min</source>
         <translation>人/分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="37"/>
+        <location filename="../../ui/console/numbers.py" line="38"/>
         <source>testers</source>
         <translation>名检测员</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="38"/>
+        <location filename="../../ui/console/numbers.py" line="39"/>
         <source>tests</source>
         <translation>次检测</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="39"/>
+        <location filename="../../ui/console/numbers.py" line="40"/>
         <source>veh/h</source>
         <translation>辆/小时</translation>
     </message>
     <message>
-        <location filename="../../ui/console/numbers.py" line="40"/>
+        <location filename="../../ui/console/numbers.py" line="41"/>
         <source>min</source>
         <translation>分钟</translation>
     </message>

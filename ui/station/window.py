@@ -483,6 +483,10 @@ class StationWindow(QMainWindow):
         """The title of this station's order kind `kind` in the UI language."""
         return i18n.kind_title(self.station_id, kind, self.kind_titles.get(kind, ""))
 
+    def _param(self, kind: str, param: str, en: str) -> str:
+        """The title of parameter `param` of order kind `kind` in the UI language."""
+        return i18n.param_title(self.station_id, kind, param, en)
+
     def set_outbox(self, pending: int) -> None:
         """Show how many reports wait to be delivered."""
         if pending != self.outbox:
@@ -603,35 +607,46 @@ class StationWindow(QMainWindow):
                     .replace("%2", zone)
                     + "</small>"
                 )
-            self.badge.setText(f"✔ <b>{self.tr('Authority verified')}</b>: {chain}{until}{scope}")
+            verified = self.tr("Authority verified")
+            self.badge.setText(f"✔ <b>{verified}</b>: {chain}{until}{scope}")
             self.badge.setToolTip("\n".join([*auth.links, auth.scope]))
             bg, fg = th.risk[0], th.risk_text[0]
         else:
             self.badge.setToolTip(auth.detail)
+            rejected = self.tr("Rejected: not executed")
             self.badge.setText(
-                f"✘ <b>{self.tr('Rejected: not executed')}</b> — {auth.reason}"
+                f"✘ <b>{rejected}</b> — {auth.reason}"
                 + (f"<br/>{auth.detail}" if auth.detail else "")
             )
             bg, fg = th.risk[4], th.risk_text[4]
         self.badge.setStyleSheet(f"background:{bg};color:{fg};border-radius:4px")
         names = self.param_titles.get(row.kind, {})
         params = "".join(
-            f"<li>{names.get(k) or k}: <b>{v}</b></li>" for k, v in sorted(row.params.items())
+            f"<li>{self._param(row.kind, k, names.get(k, ''))}: <b>{v}</b></li>"
+            for k, v in sorted(row.params.items())
         )
         report = ""
         for key in ("reason", "note"):
             if row.detail.get(key):
-                report = f"<p><i>{self.tr('Last report')}: {row.detail[key]}</i></p>"
+                last = self.tr("Last report: %1").replace("%1", str(row.detail[key]))
+                report = f"<p><i>{last}</i></p>"
         note = row.withdrawal_note(lambda ts: local_hms(ts, self.tz)[:5])
         if note:  # the crossing rule: the console's decision stands, said in one line
             report = f"<p class='withdrawn'><b>{note}</b></p>{report}"
+        text = i18n.order_text(row.station, row.kind, row.text)
+        # a translated playbook text: the text as signed stays one hover away
+        self.body.setToolTip(row.text if text != row.text else "")
+        fields = (
+            self.tr("From: %1 · State: %2")
+            .replace("%1", row.commander)
+            .replace("%2", f"<b>{shown_state(row)}</b>")
+            + "<br/>"
+            + self.tr("Accept by: %1 · Due: %2")
+            .replace("%1", self._when(row.ack_deadline))
+            .replace("%2", self._when(row.due))
+        )
         self.body.setText(
-            f"<p style='font-size:larger'>{row.text}</p>"
-            f"<ul>{params}</ul>"
-            f"<p>{self.tr('From')}: {row.commander} · {self.tr('State')}: "
-            f"<b>{shown_state(row)}</b><br/>"
-            f"{self.tr('Accept by')}: {self._when(row.ack_deadline)} · "
-            f"{self.tr('Due')}: {self._when(row.due)}</p>{report}"
+            f"<p style='font-size:larger'>{text}</p><ul>{params}</ul><p>{fields}</p>{report}"
         )
         allowed = set(row.actionable)
         if Step.ACKNOWLEDGE in allowed:

@@ -294,3 +294,58 @@ def test_order_kinds_have_their_chinese_titles_in_the_chinese_ui(
         assert w.table_model.index(0, 3).data() == river
     finally:
         i18n.set_names_zh({})
+
+
+def test_the_order_reads_in_chinese_in_the_chinese_ui(
+    qtbot: QtBot, qapp: QApplication, isolated_look: None
+) -> None:
+    """Seen on a screenshot: the Chinese station window said "Authority verified", showed the
+    playbook's English text and parameter names, and "From / State / Accept by / Due"."""
+    from command.scenarios.loader import load_scenario
+    from ui import i18n
+    from ui.station.live import window_for
+
+    scenario = load_scenario("bund")
+    chenyi = "Chenyi Square (Nanjing Road East end)"
+    text = f"Hold entry at every gate of {chenyi}; let people leave."  # the playbook's, filled
+    order = {
+        **_order("o1", 3, "hold_entry"),
+        "station": "security",
+        "zone": "chenyi",
+        "params": {"gates": f"all entrances to {chenyi}", "duration_min": 20},
+        "text": text,
+    }
+    received = Ev(
+        1, NOW + 1, "order.received", {"order": order, "msg_id": "m1", "verification": VERIFIED}
+    )
+    try:
+        w = window_for("security", scenario, lambda: NOW + 10)
+        qtbot.addWidget(w)
+        w.apply_events([received])
+        w.select("o1")
+        assert text in w.body.text() and "Gates to hold" in w.body.text()  # English as before
+        i18n.set_language(qapp, "zh_CN")
+        qapp.processEvents()
+        body, badge = w.body.text(), w.badge.text()
+        assert "授权已验证" in badge and "Authority verified" not in badge
+        assert "陈毅广场（南京东路东端）所有入口暂停放行；允许人员离开。" in body
+        assert "暂停放行的入口" in body and "持续时间" in body
+        for english in ("Gates to hold", "duration_min", "From", "State", "Accept by", "Due"):
+            assert english not in body, english
+        assert "发令人" in body and "接受截止" in body and "完成期限" in body
+        assert w.body.toolTip() == text  # the text as signed, one hover away
+        edited = {**order, "id": "o2", "text": "Hold the north gates only."}
+        w.apply_events(
+            [
+                Ev(
+                    2,
+                    NOW + 2,
+                    "order.received",
+                    {"order": edited, "msg_id": "m2", "verification": VERIFIED},
+                )
+            ]
+        )
+        w.select("o2")
+        assert "Hold the north gates only." in w.body.text()  # the commander's own words stay
+    finally:
+        i18n.set_names_zh({})
