@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -104,6 +104,60 @@ def _utc_hhmm(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%H:%M")
 
 
+class FittedLabel(QLabel):
+    """A one-line label that shows `fit(metrics, width)` of its text when the whole text does
+    not fit (default: elided at the right); `text()` stays the whole line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fit: Callable[[QFontMetrics, int], str] | None = None
+
+    def shown_text(self) -> str:
+        """The text as drawn at the label's current width."""
+        width = self.contentsRect().width()
+        metrics = self.fontMetrics()
+        if metrics.horizontalAdvance(self.text()) <= width:
+            return self.text()
+        if self.fit is not None:
+            return self.fit(metrics, width)
+        return metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw `shown_text()` in the label's colours and alignment."""
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            self.contentsRect(),
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            self.shown_text(),
+            self.foregroundRole(),
+        )
+
+    def minimumSizeHint(self) -> QSize:
+        """One line, as narrow as the layout needs."""
+        return QSize(0, super().minimumSizeHint().height())
+
+
+def fit_delegation(
+    template: str, issuer: str, scope: str, left: str
+) -> Callable[[QFontMetrics, int], str]:
+    """How the delegation line fits a narrow header: the issuer's name elided first, then the
+    line elided at the left, so the time left (at the end, in every language) always shows."""
+
+    def fill(name: str) -> str:
+        return template.replace("%1", name).replace("%2", scope).replace("%3", left)
+
+    def fit(metrics: QFontMetrics, width: int) -> str:
+        room = width - metrics.horizontalAdvance(fill(""))
+        if room >= metrics.horizontalAdvance(issuer[:4] + "…"):
+            return fill(metrics.elidedText(issuer, Qt.TextElideMode.ElideRight, room))
+        return metrics.elidedText(fill(issuer), Qt.TextElideMode.ElideLeft, width)
+
+    return fit
+
+
 class IncidentHeader(QFrame):
     """Incident name, delegation (issuer, scope, time left), link state and outbox size; with a
     centre, the uplink ("Centre: connected · shipped #N of #M", red when offline) and the oldest
@@ -133,10 +187,10 @@ class IncidentHeader(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.incident.setFont(font)
-        self.delegation = QLabel()
+        # one line, whatever the width: the issuer gives way before the time left does
+        self.delegation = FittedLabel()
         self.delegation.setObjectName("headerDelegation")
-        self.delegation.setWordWrap(True)
-        self.delegation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.delegation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.link = QLabel()
         self.link.setObjectName("headerLink")
         self.centre = QLabel()
@@ -232,17 +286,17 @@ class IncidentHeader(QFrame):
         issuer = local_name(f"signer:{m.issuer}", self.names.get(m.issuer, m.issuer))
         name = m.incident_name or m.incident
         self.incident.setText(local_name("incident", name) if name else self.tr("No incident"))
+        self.delegation.fit = None
         if m.revoked:
             deleg = self.tr("Delegation REVOKED by %1").replace("%1", issuer or "?")
         elif m.issuer:
             left = m.time_left(self.clock())
-            deleg = (
-                self.tr("Delegated by %1 · scope %2 · %3 left")
-                .replace("%1", issuer)
-                .replace("%2", self._scope_summary() or self.tr("all"))
-                # time left is never split over two lines ("1小时26|分")
-                .replace("%3", unbroken(duration(left)) if left is not None else "∞")
-            )
+            template = self.tr("Delegated by %1 · scope %2 · %3 left")
+            scope = self._scope_summary() or self.tr("all")
+            # time left is never split ("1小时26|分") nor elided
+            left_text = unbroken(duration(left)) if left is not None else "∞"
+            deleg = template.replace("%1", issuer).replace("%2", scope).replace("%3", left_text)
+            self.delegation.fit = fit_delegation(template, issuer, scope, left_text)
         else:
             deleg = self.tr("No delegation received")
         self.delegation.setText(deleg)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -69,3 +70,36 @@ def test_the_authority_is_named_in_chinese_in_the_chinese_ui(
         assert "黄浦区城市运行管理中心" in text and "Operations" not in text
     finally:
         i18n.set_names_zh({})
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_delegation_stays_on_one_line_with_the_time_left_whole_at_the_bund_width(
+    qtbot: QtBot, qapp: QApplication, language: str
+) -> None:
+    """Seen on a screenshot: in the bund window's first-run layout the Chinese header broke
+    after "剩余", the time left alone on a second line (the English one after "12")."""
+    from tests.ui.console.test_first_run_docks import first_run_window
+
+    i18n.set_language(qapp, language)
+    w = first_run_window(qtbot, "bund")
+    model = w.header.model
+    model.issuer = load_scenario("bund").delegation.authority
+    model.scope = {
+        "stations": ["lighting", "metro", "security", "traffic_police"],
+        "order_kinds": [f"k{i}" for i in range(12)],
+        "zones": ["a", "b", "c", "d", "e"],
+    }
+    model.expires = w.header.clock() + 8580.0  # 2 h 23 min
+    w.header.refresh()
+    label = w.header.delegation
+    metrics = label.fontMetrics()
+    shown = label.shown_text().replace("\u2060", "").replace("\u00a0", " ")
+    assert metrics.horizontalAdvance(label.shown_text()) <= label.contentsRect().width()
+    assert shown.endswith("剩余2小时23分" if language == "zh_CN" else "2h23m left"), shown
+    assert "…" in shown  # the issuer gave way, not the time left
+    assert label.height() < 2 * metrics.lineSpacing()  # one line
+    assert label.text().replace("\u2060", "") in label.toolTip()  # the whole line on hover
+    w.header.resize(1400, w.header.height())
+    qtbot.waitUntil(lambda: w.header.width() == 1400)
+    assert label.shown_text() == label.text()  # wide enough: nothing elided
