@@ -33,7 +33,7 @@ from command.errors import ValidationError
 from command.model import OrderKind, ParamSpec, Priority, Station, Zone
 from ui.console.qtmodels import PRIORITY_NAMES
 from ui.console.shortcuts import submit_on_ctrl_enter
-from ui.i18n import kind_title
+from ui.i18n import kind_title, local_name, param_title, zone_name
 
 BIG = 1_000_000_000
 Editor = QSpinBox | QDoubleSpinBox | QComboBox | QCheckBox | QLineEdit
@@ -145,13 +145,14 @@ class OrderComposer(QDialog):
         self.stations = {s.id: s for s in stations}
         self.allows = allows or (lambda station, kind: True)
         self.editors: dict[str, Editor] = {}
+        self.param_labels: dict[str, QLabel] = {}
         self._raw: dict[str, Any] = {}  # prefilled values the editors could not show
         self.suggestion_id: str | None = None
 
         self.station_box = QComboBox()
         self.station_box.setObjectName("composerStation")
         for s in stations:
-            self.station_box.addItem(f"{s.name} ({s.agency})" if s.agency else s.name, s.id)
+            self.station_box.addItem("", s.id)  # named in retranslate
         self.kind_box = QComboBox()
         self.kind_box.setObjectName("composerKind")
         for box in (self.station_box, self.kind_box):
@@ -163,9 +164,10 @@ class OrderComposer(QDialog):
         self.kind_help = QLabel()
         self.kind_help.setWordWrap(True)
         self.zone_box = QComboBox()
+        self.zones = {z.id: z for z in zones}
         for z in zones:
             if allows_zone is None or allows_zone(z.id):
-                self.zone_box.addItem(z.name, z.id)
+                self.zone_box.addItem("", z.id)  # named in retranslate
         self.priority_box = QComboBox()
         for p in Priority:
             self.priority_box.addItem("", int(p))
@@ -246,8 +248,7 @@ class OrderComposer(QDialog):
         if station is not None:
             for kind in station.catalogue:
                 if self.allows(station.id, kind.name):
-                    title = kind_title(station.id, kind.name, kind.title)
-                    self.kind_box.addItem(title, kind.name)
+                    self.kind_box.addItem(kind_title(station.id, kind.name, kind.title), kind.name)
         self.kind_box.blockSignals(False)
         self._fill_params()
 
@@ -255,6 +256,7 @@ class OrderComposer(QDialog):
         while self.params_form.rowCount():
             self.params_form.removeRow(0)
         self.editors.clear()
+        self.param_labels.clear()
         self._raw.clear()
         kind = self.kind()
         self.params_group.setVisible(bool(kind and kind.params))
@@ -269,13 +271,43 @@ class OrderComposer(QDialog):
             editor = make_editor(spec)
             editor.setObjectName(f"param_{spec.name}")
             _changed_signal(editor).connect(lambda *_, n=spec.name: self._raw.pop(n, None))
-            title = spec.title or spec.name
             if spec.minimum is not None or spec.maximum is not None:
                 lo = "" if spec.minimum is None else f"{spec.minimum:g}"
                 hi = "" if spec.maximum is None else f"{spec.maximum:g}"
                 editor.setToolTip(f"{lo} … {hi} {spec.unit}".strip())
-            self.params_form.addRow(title + ("" if spec.required else " (?)"), editor)
+            label = QLabel(self._param_label(kind, spec))
+            label.setBuddy(editor)
+            self.params_form.addRow(label, editor)
             self.editors[spec.name] = editor
+            self.param_labels[spec.name] = label
+
+    def _param_label(self, kind: OrderKind, spec: ParamSpec) -> str:
+        station = self.station()
+        sid = station.id if station is not None else ""
+        title = param_title(sid, kind.name, spec.name, spec.title)
+        return title + ("" if spec.required else " (?)")
+
+    def _rename_items(self) -> None:
+        """Stations, kinds, zones and parameters named in the current language, in place (the
+        choices and the values entered stay)."""
+        for i in range(self.station_box.count()):
+            s = self.stations[self.station_box.itemData(i)]
+            name = local_name(f"station:{s.id}", s.name)
+            agency = local_name(f"agency:{s.id}", s.agency) if s.agency else ""
+            self.station_box.setItemText(i, f"{name} ({agency})" if agency else name)
+        station = self.station()
+        if station is not None:
+            for i in range(self.kind_box.count()):
+                kind = station.kind(self.kind_box.itemData(i))
+                self.kind_box.setItemText(i, kind_title(station.id, kind.name, kind.title))
+        for i in range(self.zone_box.count()):
+            zone = self.zones[self.zone_box.itemData(i)]
+            self.zone_box.setItemText(i, zone_name(zone.id, zone.name))
+        chosen = self.kind()
+        if chosen is not None:
+            for spec in chosen.params:
+                if spec.name in self.param_labels:
+                    self.param_labels[spec.name].setText(self._param_label(chosen, spec))
 
     # ---- values
     def prefill(self, values: Mapping[str, Any]) -> None:
@@ -389,6 +421,7 @@ class OrderComposer(QDialog):
         for i in range(self.priority_box.count()):
             name = PRIORITY_NAMES[int(self.priority_box.itemData(i))]
             self.priority_box.setItemText(i, QCoreApplication.translate("Priority", name))
+        self._rename_items()
 
     def changeEvent(self, event: QEvent) -> None:
         """Retranslate on language change."""

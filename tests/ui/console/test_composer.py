@@ -132,3 +132,41 @@ def test_order_kinds_have_their_chinese_titles_in_the_chinese_ui(qtbot: QtBot) -
     finally:
         i18n.set_language(app, "en")
         i18n.set_names_zh({})
+
+
+def test_an_open_composer_renames_its_choices_when_the_language_changes(qtbot: QtBot) -> None:
+    """Seen on a screenshot: the composer kept its English kind titles after View → 简体中文."""
+    from PySide6.QtWidgets import QApplication
+
+    from command.scenarios.loader import load_scenario
+    from ui import i18n
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    scenario = load_scenario("bund")
+    i18n.use_scenario_names(scenario)
+    try:
+        c = composer(qtbot, scenario.incident)
+        c.station_box.setCurrentIndex(c.station_box.findData("lighting"))
+        c.kind_box.setCurrentIndex(c.kind_box.findData("dim_show"))
+        c.zone_box.setCurrentIndex(c.zone_box.findData("chenyi"))
+        c.editors["level_percent"].setValue(30)  # type: ignore[union-attr]
+        assert c.kind_box.currentText() == "Dim the light show"
+        assert c.param_labels["level_percent"].text() == "Brightness"
+        i18n.set_language(app, "zh_CN")
+        app.processEvents()
+        texts = [c.kind_box.itemText(i) for i in range(c.kind_box.count())]
+        assert texts == ["调暗灯光秀", "停止灯光秀", "恢复灯光秀"]
+        assert c.station_box.currentText().startswith("外滩灯光控制室")
+        assert c.zone_box.currentText() == "陈毅广场（南京东路东端）"
+        assert c.param_labels["level_percent"].text() == "亮度"
+        # the choices and the values entered stay
+        assert c.kind_box.currentData() == "dim_show" and c.zone_box.currentData() == "chenyi"
+        assert c.values()["level_percent"] == 30
+        i18n.set_language(app, "en")
+        app.processEvents()
+        assert c.kind_box.currentText() == "Dim the light show"
+        assert c.station_box.currentText().startswith("Bund lighting control")
+    finally:
+        i18n.set_language(app, "en")
+        i18n.set_names_zh({})
