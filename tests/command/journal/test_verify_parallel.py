@@ -228,3 +228,22 @@ def test_a_batch_body_stored_as_a_blob_is_a_finding_in_any_range(
     assert want[3:6] == (seq, "changed", "its body is not text")
     for k in range(2, 7):
         assert _finding(journal_file, k) == want, k
+
+
+def test_a_child_that_fails_leaves_its_range_to_this_process(
+    journal_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child that dies before writing its scan: its range (and those after) are walked here,
+    so an intact journal stays intact and an edited one gives the sequential finding."""
+    import command.journal.verify_scan as scan
+
+    def dies(*_args: object) -> object:
+        raise RuntimeError("the child fails")
+
+    copy = tmp_path / "edited.journal"
+    shutil.copy(journal_file, copy)
+    tamper(copy, "UPDATE events SET body = body || ' ' WHERE seq = 12")
+    want = _finding(journal_file, 1), _finding(copy, 1)
+    monkeypatch.setattr(scan, "scan_chunk", dies)  # the forked children inherit it
+    assert (_finding(journal_file, 3), _finding(copy, 3)) == want
+    assert want[0][0] and not want[1][0]
