@@ -44,12 +44,12 @@ from command.journal.verify_scan import (
     EVENT_ROWS,
     Child,
     EventFrames,
+    Settled,
     Special,
     Task,
     batch_prefixes,
     chunks_of,
     json_literals,
-    match_batches,
     split,
     walk_chain,
 )
@@ -522,12 +522,10 @@ class _Walk:
     def _rows(self, where: str, args: tuple[int, ...]) -> sqlite3.Cursor:
         return self.conn.execute(f"{EVENT_ROWS} {where} ORDER BY seq", args)
 
-    def _specials(self, rows: list[Special] | tuple[Special, ...]) -> None:
+    def _specials(self, rows: Iterable[Special]) -> None:
         """The checks of checkpoint and batch rows whose own hash and link are good, in order
-        (a batch whose body starts with its recomputed count and digest needs nothing more)."""
-        matched, rest = match_batches(list(rows), self.prefixes, _BATCH)
-        self.batches.update(matched)
-        for seq, kind, body, prev_seq, prev_hash in rest:
+        (those a walk left: not a batch whose body starts with its count and digest)."""
+        for seq, kind, body, prev_seq, prev_hash in rows:
             if body.__class__ is not str:  # a blob whose hash was made to match
                 raise _Problem(seq, CHANGED, "its body is not text")
             try:
@@ -539,12 +537,12 @@ class _Walk:
         """The sequential walk of `cursor`'s rows (`walk_chain`), carrying the chain state in
         `self`: the special rows it passed are checked, then the bad row it stopped at."""
         done = self.count
-        special: list[Special] = []
+        found = Settled(self.prefixes)
         walked = walk_chain(
             chunks_of(cursor),
-            EventFrames(_SPECIAL),
+            EventFrames(_SPECIAL, _BATCH),
             (self.prev_seq, self.prev_hash, self.prev2_hash),
-            special,
+            found,
             None if progress is None else lambda n: progress(done + n, total),
         )
         self.count += walked.count
@@ -553,7 +551,8 @@ class _Walk:
             walked.prev_hash,
             walked.prev2_hash,
         )
-        self._specials(special)
+        self.batches.update(found.batches)
+        self._specials(found.special)
         if walked.bad is not None:
             seq, _, _, _, _, _, link, digest = walked.bad
             self._bad_row(

@@ -29,7 +29,7 @@ import pickle
 import signal
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from command.journal.chain import GENESIS
@@ -82,24 +82,6 @@ def batch_prefixes(digests: dict[int, tuple[int, str]]) -> dict[int, str]:
     }
 
 
-def match_batches(
-    rows: list[Special], prefixes: dict[int, str], batch_kind: str
-) -> tuple[list[int], list[Special]]:
-    """Split special rows into the seqs of batches whose text body starts with its prefix (they
-    need nothing more) and the rest, in order, whose checks are left to the caller."""
-    matched: list[int] = []
-    rest: list[Special] = []
-    for row in rows:
-        seq, kind, body = row[0], row[1], row[2]
-        if kind == batch_kind and body.__class__ is str:
-            prefix = prefixes.get(seq)
-            if prefix is not None and body.startswith(prefix):
-                matched.append(seq)
-                continue
-        rest.append(row)
-    return matched, rest
-
-
 def json_literals() -> Callable[[Any], str]:
     """A memoised JSON literal of a stored column value (`repr` of one JSON cannot hold, such
     as a blob in an edited row: it will not hash right, and that is the finding)."""
@@ -119,24 +101,32 @@ def json_literals() -> Callable[[Any], str]:
     return literal
 
 
+PLAIN, SPECIAL, BATCH = 0, 1, 2
+"""What an `EventFrames` frame says of its kind: a plain row, a checkpoint (or other special
+row: its checks need the walk's state) or an observation batch."""
+
+
 class EventFrames:
     """The canonical text around an event's body, per (actor, incident, kind): the part before
-    the body and the part between it and the seq, and whether the kind is a special row's.
+    the body and the part between it and the seq, and whether the kind is a special row's
+    (`PLAIN`, `SPECIAL`, `BATCH`: `batch_kind`, one of `special_kinds`).
 
     The walks look up `cache` inline (one dict lookup a row) and `build` a triple they miss."""
 
-    def __init__(self, special_kinds: frozenset[str]) -> None:
-        self.cache: dict[tuple[Any, Any, Any], tuple[str, str, bool]] = {}
+    def __init__(self, special_kinds: frozenset[str], batch_kind: str = "") -> None:
+        self.cache: dict[tuple[Any, Any, Any], tuple[str, str, int]] = {}
         self._special = special_kinds
+        self._batch = batch_kind
         self._literal = json_literals()
 
-    def build(self, actor: Any, incident: Any, kind: Any) -> tuple[str, str, bool]:
+    def build(self, actor: Any, incident: Any, kind: Any) -> tuple[str, str, int]:
         """Make and keep the frame of one triple (one the cache missed: all three hashable)."""
         q = self._literal
+        odd = PLAIN if kind not in self._special else BATCH if kind == self._batch else SPECIAL
         frame = self.cache[actor, incident, kind] = (
             f'{{"actor":{q(actor)},"body":',
             f',"incident":{q(incident)},"kind":{q(kind)},"seq":',
-            kind in self._special,
+            odd,
         )
         return frame
 
@@ -154,6 +144,16 @@ class Walked:
     text: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """What `walk_chain` collects besides the chain state: the batch rows it settled against
+    `prefixes` (`batch_prefixes`) and the special rows left to the caller, in seq order."""
+
+    prefixes: dict[int, str]
+    batches: list[int] = field(default_factory=list)
+    special: list[Special] = field(default_factory=list)
+
+
 def chunks_of(cursor: sqlite3.Cursor) -> Iterator[list[Any]]:
     """`cursor`'s rows, fetched a chunk at a time."""
     return iter(functools.partial(cursor.fetchmany, _FETCH), [])
@@ -163,14 +163,15 @@ def walk_chain(
     chunks: Iterable[list[Any]],
     frames: EventFrames,
     state: tuple[int, str, str],
-    special: list[Special],
+    found: Settled,
     progress: Callable[[int], None] | None = None,
 ) -> Walked:
     """Check the `EVENT_ROWS` of `chunks` (`chunks_of` a cursor) in order, from `state` (the
     seq, hash and hash before it of the row before the first): each row's hash, link and seq.
-    The checkpoint and batch rows that pass are appended to `special` for the caller to check
-    (their findings come before the first bad row's: they are all earlier). Stops at the first
-    bad row.
+    A batch row that passes and whose text body starts with its prefix in `found.prefixes`
+    needs nothing more: its seq goes to `found.batches`. The other checkpoint and batch rows
+    that pass go to `found.special` for the caller to check (their findings come before the
+    first bad row's: they are all earlier). Stops at the first bad row.
 
     `progress(rows passed)` is called after each fetched chunk. This is the hot loop of every
     walk of the chain (the sequential one and each forked range)."""
@@ -179,7 +180,7 @@ def walk_chain(
     # two pieces once per triple, so each row costs one dict lookup, one f-string, one SHA-256
     # and three compares.
     parts, build = frames.cache, frames.build
-    keep = special.append
+    keep, settled, prefixes = found.special.append, found.batches.append, found.prefixes
     prev_seq, prev_hash, prev2_hash = state
     count = 0
     for rows in chunks:
@@ -189,7 +190,7 @@ def walk_chain(
             except KeyError:
                 pre, mid, odd = build(actor, incident, kind)
             except TypeError:  # an edited column holding something unhashable: will not hash
-                pre, mid, odd = "", "", False
+                pre, mid, odd = "", "", PLAIN
             text = f'{link}{pre}{body}{mid}{seq},"ts":{ts!r}}}'
             if (
                 sha256(text.encode()).hexdigest() != digest
@@ -200,7 +201,15 @@ def walk_chain(
                 count += next(i for i, r in enumerate(rows) if r[0] == seq)  # seqs are unique
                 return Walked(count, prev_seq, prev_hash, prev2_hash, bad, text)
             if odd:
-                keep((seq, kind, body, prev_seq, prev_hash))
+                if (
+                    odd == BATCH
+                    and (prefix := prefixes.get(seq)) is not None
+                    and body.__class__ is str
+                    and body.startswith(prefix)
+                ):
+                    settled(seq)
+                else:
+                    keep((seq, kind, body, prev_seq, prev_hash))
             prev2_hash, prev_hash, prev_seq = prev_hash, digest, seq
         count += len(rows)
         if progress is not None:
@@ -212,8 +221,8 @@ def scan_chunk(
     conn: sqlite3.Connection, task: Task, special_kinds: frozenset[str], batch_kind: str
 ) -> ChunkScan:
     """Check the rows `task.lo < seq <= task.hi` of `conn`'s events exactly as the sequential
-    walk does (`walk_chain`; the first row's link and seq are left to the parent), and its
-    batch rows against `task.digests` (`match_batches`); stop at the first bad row."""
+    walk does (`walk_chain`, its batch rows against `task.digests`; the first row's link and
+    seq are left to the parent); stop at the first bad row."""
     lo, hi = task.lo, task.hi
     where = "seq > ?" if hi is None else "seq > ? AND seq <= ?"
     args = (lo,) if hi is None else (lo, hi)
@@ -222,17 +231,16 @@ def scan_chunk(
     if first is None:
         return ChunkScan(lo, bad=False)
     first_seq, first_link = first[0], first[6]
-    special: list[Special] = []
+    found = Settled(batch_prefixes(task.digests))
     # the range starts as if its first row's link and seq were right: the parent checks them
     walked = walk_chain(
         itertools.chain(([first],), chunks_of(cursor)),
-        EventFrames(special_kinds),
+        EventFrames(special_kinds, batch_kind),
         (first_seq - 1, first_link, GENESIS),
-        special,
+        found,
     )
     if walked.bad is not None:
         return ChunkScan(lo)
-    matched, rest = match_batches(special, batch_prefixes(task.digests), batch_kind)
     return ChunkScan(
         lo,
         walked.count,
@@ -242,8 +250,8 @@ def scan_chunk(
         walked.prev_seq,
         walked.prev_hash,
         walked.prev2_hash,
-        tuple(rest),
-        tuple(matched),
+        tuple(found.special),
+        tuple(found.batches),
     )
 
 
