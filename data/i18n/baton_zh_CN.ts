@@ -675,193 +675,198 @@
 <context>
     <name>ConsoleColumns</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="252"/>
+        <location filename="../../ui/console/qtmodels.py" line="257"/>
         <source>Order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="256"/>
-        <location filename="../../ui/console/qtmodels.py" line="371"/>
+        <location filename="../../ui/console/qtmodels.py" line="261"/>
+        <location filename="../../ui/console/qtmodels.py" line="376"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="258"/>
-        <location filename="../../ui/console/qtmodels.py" line="628"/>
+        <location filename="../../ui/console/qtmodels.py" line="263"/>
+        <location filename="../../ui/console/qtmodels.py" line="640"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="262"/>
+        <location filename="../../ui/console/qtmodels.py" line="267"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="264"/>
+        <location filename="../../ui/console/qtmodels.py" line="269"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="269"/>
+        <location filename="../../ui/console/qtmodels.py" line="274"/>
         <source>Issued</source>
         <translation>下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="274"/>
-        <location filename="../../ui/console/qtmodels.py" line="537"/>
+        <location filename="../../ui/console/qtmodels.py" line="279"/>
+        <location filename="../../ui/console/qtmodels.py" line="549"/>
         <source>Age</source>
         <translation>已过</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="280"/>
+        <location filename="../../ui/console/qtmodels.py" line="285"/>
         <source>Overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="286"/>
+        <location filename="../../ui/console/qtmodels.py" line="291"/>
         <source>Last report</source>
         <translation>最近回报</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="356"/>
+        <location filename="../../ui/console/qtmodels.py" line="361"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="357"/>
+        <location filename="../../ui/console/qtmodels.py" line="362"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="359"/>
+        <location filename="../../ui/console/qtmodels.py" line="364"/>
         <source>The station&apos;s last journaled message (heartbeats are not journaled, so a replay cannot tell when the station was last heard)</source>
         <translation>该站最后一条记入日志的消息（心跳不记入日志，因此回放无法得知该站最后一次联络的时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="374"/>
+        <location filename="../../ui/console/qtmodels.py" line="379"/>
         <source>Link</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="376"/>
+        <location filename="../../ui/console/qtmodels.py" line="381"/>
         <source>Last contact (journal)</source>
         <translation>最近联络（日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="378"/>
+        <location filename="../../ui/console/qtmodels.py" line="383"/>
         <source>Last heard</source>
         <translation>最近联络</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="387"/>
+        <location filename="../../ui/console/qtmodels.py" line="392"/>
         <source>Open</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="393"/>
+        <location filename="../../ui/console/qtmodels.py" line="398"/>
         <source>Late</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="399"/>
-        <source>Needs attention</source>
+        <location filename="../../ui/console/qtmodels.py" line="404"/>
+        <source>Attention</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="445"/>
-        <location filename="../../ui/console/qtmodels.py" line="522"/>
-        <location filename="../../ui/console/qtmodels.py" line="623"/>
+        <location filename="../../ui/console/qtmodels.py" line="409"/>
+        <source>Needs attention: the station&apos;s late, expired, declined or rejected orders not acknowledged yet</source>
+        <translation>待处理：该站点逾期、过期、被拒绝或被拒收且尚未确认的指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="457"/>
+        <location filename="../../ui/console/qtmodels.py" line="534"/>
+        <location filename="../../ui/console/qtmodels.py" line="635"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="450"/>
+        <location filename="../../ui/console/qtmodels.py" line="462"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="454"/>
+        <location filename="../../ui/console/qtmodels.py" line="466"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="458"/>
+        <location filename="../../ui/console/qtmodels.py" line="470"/>
         <source>Author</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="462"/>
+        <location filename="../../ui/console/qtmodels.py" line="474"/>
         <source>Correction</source>
         <translation>更正</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="527"/>
+        <location filename="../../ui/console/qtmodels.py" line="539"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="531"/>
+        <location filename="../../ui/console/qtmodels.py" line="543"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="534"/>
+        <location filename="../../ui/console/qtmodels.py" line="546"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="535"/>
-        <location filename="../../ui/console/qtmodels.py" line="630"/>
+        <location filename="../../ui/console/qtmodels.py" line="547"/>
+        <location filename="../../ui/console/qtmodels.py" line="642"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="583"/>
+        <location filename="../../ui/console/qtmodels.py" line="595"/>
         <source>received</source>
         <translation>收到</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="584"/>
+        <location filename="../../ui/console/qtmodels.py" line="596"/>
         <source>issued</source>
         <translation>已发布</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="594"/>
+        <location filename="../../ui/console/qtmodels.py" line="606"/>
         <source>cancelled</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="596"/>
+        <location filename="../../ui/console/qtmodels.py" line="608"/>
         <source>updated</source>
         <translation>已更新</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="627"/>
+        <location filename="../../ui/console/qtmodels.py" line="639"/>
         <source>Direction</source>
         <translation>收/发</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="629"/>
+        <location filename="../../ui/console/qtmodels.py" line="641"/>
         <source>Headline</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="631"/>
+        <location filename="../../ui/console/qtmodels.py" line="643"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="632"/>
+        <location filename="../../ui/console/qtmodels.py" line="644"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="633"/>
+        <location filename="../../ui/console/qtmodels.py" line="645"/>
         <source>Expires</source>
         <translation>失效时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="634"/>
+        <location filename="../../ui/console/qtmodels.py" line="646"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
@@ -1113,37 +1118,37 @@
 <context>
     <name>DecisionFields</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="488"/>
+        <location filename="../../ui/console/qtmodels.py" line="500"/>
         <source>Information</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="489"/>
+        <location filename="../../ui/console/qtmodels.py" line="501"/>
         <source>Risk assessment</source>
         <translation>风险评估</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="490"/>
+        <location filename="../../ui/console/qtmodels.py" line="502"/>
         <source>Powers and policy</source>
         <translation>权限与政策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="491"/>
+        <location filename="../../ui/console/qtmodels.py" line="503"/>
         <source>Options</source>
         <translation>备选方案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="492"/>
+        <location filename="../../ui/console/qtmodels.py" line="504"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="493"/>
+        <location filename="../../ui/console/qtmodels.py" line="505"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="505"/>
+        <location filename="../../ui/console/qtmodels.py" line="517"/>
         <source>Struck through</source>
         <translation>已划除</translation>
     </message>
@@ -1151,17 +1156,17 @@
 <context>
     <name>DecisionsPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="742"/>
+        <location filename="../../ui/console/panels.py" line="797"/>
         <source>&amp;New entry…</source>
         <translation>新建条目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="743"/>
+        <location filename="../../ui/console/panels.py" line="798"/>
         <source>New decision (Ctrl+D)</source>
         <translation>新建决策 (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="744"/>
+        <location filename="../../ui/console/panels.py" line="799"/>
         <source>&amp;Correct…</source>
         <translation>更正(&amp;C)…</translation>
     </message>
@@ -1187,17 +1192,17 @@
 <context>
     <name>EscalationBanner</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="310"/>
+        <location filename="../../ui/console/panels.py" line="364"/>
         <source>refused by station: %1</source>
         <translation>被站点拒收：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="339"/>
+        <location filename="../../ui/console/panels.py" line="393"/>
         <source>Acknowledge (Ctrl+K)</source>
         <translation>确认 (Ctrl+K)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/console/panels.py" line="342"/>
+        <location filename="../../ui/console/panels.py" line="396"/>
         <source>%n item(s) to acknowledge</source>
         <translation>
             <numerusform>%n 项待确认</numerusform>
@@ -1281,79 +1286,79 @@
 <context>
     <name>IncidentHeader</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="234"/>
+        <location filename="../../ui/console/panels.py" line="288"/>
         <source>No incident</source>
         <translation>无事件</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="236"/>
+        <location filename="../../ui/console/panels.py" line="291"/>
         <source>Delegation REVOKED by %1</source>
         <translation>授权已被 %1 撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="240"/>
+        <location filename="../../ui/console/panels.py" line="294"/>
         <source>Delegated by %1 · scope %2 · %3 left</source>
         <translation>授权方 %1 · 范围：%2 · 剩余%3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="166"/>
-        <location filename="../../ui/console/panels.py" line="167"/>
-        <location filename="../../ui/console/panels.py" line="242"/>
+        <location filename="../../ui/console/panels.py" line="220"/>
+        <location filename="../../ui/console/panels.py" line="221"/>
+        <location filename="../../ui/console/panels.py" line="295"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="172"/>
+        <location filename="../../ui/console/panels.py" line="226"/>
         <source>%1 stations · %2 order kinds · %3 zones</source>
         <translation>站点 %1 · 指令类型 %2 · 区域 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="200"/>
+        <location filename="../../ui/console/panels.py" line="254"/>
         <source>Centre: connected · shipped #%1 of #%2</source>
         <translation>指挥中心：已连接 · 已上报至 #%1（共 #%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="207"/>
+        <location filename="../../ui/console/panels.py" line="261"/>
         <source>Centre: offline · %1 events waiting</source>
         <translation>指挥中心：离线 · %1 条事件待上报</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="216"/>
+        <location filename="../../ui/console/panels.py" line="270"/>
         <source>SITREP requested by %1, due %2</source>
         <translation>%1 要求报送态势报告，截止 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="222"/>
+        <location filename="../../ui/console/panels.py" line="276"/>
         <source>OVERDUE</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="247"/>
+        <location filename="../../ui/console/panels.py" line="301"/>
         <source>No delegation received</source>
         <translation>尚未收到授权</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="256"/>
+        <location filename="../../ui/console/panels.py" line="310"/>
         <source>Link: —</source>
         <translation>连接：—</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="259"/>
+        <location filename="../../ui/console/panels.py" line="313"/>
         <source>Link: online</source>
         <translation>连接：在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="262"/>
+        <location filename="../../ui/console/panels.py" line="316"/>
         <source>%1 waiting</source>
         <translation>%1 条待回复</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="265"/>
+        <location filename="../../ui/console/panels.py" line="319"/>
         <source>Link: OFFLINE</source>
         <translation>连接：离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="267"/>
+        <location filename="../../ui/console/panels.py" line="321"/>
         <source>Outbox: %1</source>
         <translation>待发：%1</translation>
     </message>
@@ -1429,7 +1434,7 @@
 <context>
     <name>JournalFailedBanner</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="385"/>
+        <location filename="../../ui/console/panels.py" line="439"/>
         <source>JOURNAL FAILED — nothing more can be issued: %1</source>
         <translation>日志写入失败 — 无法再下达任何指令：%1</translation>
     </message>
@@ -1558,77 +1563,77 @@
 <context>
     <name>OrderComposer</name>
     <message>
-        <location filename="../../ui/console/composer.py" line="264"/>
+        <location filename="../../ui/console/composer.py" line="266"/>
         <source>This station offers nothing the delegation allows.</source>
         <translation>该站点没有授权范围内可下达的指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="323"/>
+        <location filename="../../ui/console/composer.py" line="355"/>
         <source>Choose a station and an order kind.</source>
         <translation>请选择站点和指令类型。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="325"/>
+        <location filename="../../ui/console/composer.py" line="357"/>
         <source>The delegation does not allow this order.</source>
         <translation>授权范围不允许此指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="331"/>
+        <location filename="../../ui/console/composer.py" line="363"/>
         <source>Choose a zone.</source>
         <translation>请选择区域。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="333"/>
+        <location filename="../../ui/console/composer.py" line="365"/>
         <source>Write the rationale: every order is logged with why it was given.</source>
         <translation>请填写理由：每条指令都会连同下达理由记入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="369"/>
+        <location filename="../../ui/console/composer.py" line="401"/>
         <source>New order</source>
         <translation>新建指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="373"/>
+        <location filename="../../ui/console/composer.py" line="405"/>
         <source>&amp;Station:</source>
         <translation>站点(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="374"/>
+        <location filename="../../ui/console/composer.py" line="406"/>
         <source>&amp;Order:</source>
         <translation>指令(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="375"/>
+        <location filename="../../ui/console/composer.py" line="407"/>
         <source>&amp;Zone:</source>
         <translation>区域(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="376"/>
+        <location filename="../../ui/console/composer.py" line="408"/>
         <source>&amp;Priority:</source>
         <translation>优先级(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="377"/>
+        <location filename="../../ui/console/composer.py" line="409"/>
         <source>D&amp;ue in (min):</source>
         <translation>限时（分钟）(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="378"/>
+        <location filename="../../ui/console/composer.py" line="410"/>
         <source>&amp;Text:</source>
         <translation>说明(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="379"/>
+        <location filename="../../ui/console/composer.py" line="411"/>
         <source>&amp;Rationale:</source>
         <translation>理由(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="387"/>
+        <location filename="../../ui/console/composer.py" line="419"/>
         <source>Parameters</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="388"/>
+        <location filename="../../ui/console/composer.py" line="420"/>
         <source>Why this order, given what is known</source>
         <translation>依据当前信息，为何下达此指令</translation>
     </message>
@@ -1704,17 +1709,17 @@
 <context>
     <name>OrdersPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="530"/>
+        <location filename="../../ui/console/panels.py" line="585"/>
         <source>Filter orders: station, kind, zone, state…</source>
         <translation>筛选指令：站点、类型、区域、状态…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="531"/>
+        <location filename="../../ui/console/panels.py" line="586"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="534"/>
+        <location filename="../../ui/console/panels.py" line="589"/>
         <source>Open only</source>
         <translation>仅未完成</translation>
     </message>
@@ -2483,22 +2488,22 @@
 <context>
     <name>SuggestionsPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="671"/>
+        <location filename="../../ui/console/panels.py" line="726"/>
         <source>&amp;Approve</source>
         <translation>批准(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="672"/>
+        <location filename="../../ui/console/panels.py" line="727"/>
         <source>Approve the selected suggestion (Ctrl+Enter)</source>
         <translation>批准所选建议 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="673"/>
+        <location filename="../../ui/console/panels.py" line="728"/>
         <source>&amp;Edit…</source>
         <translation>修改(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="674"/>
+        <location filename="../../ui/console/panels.py" line="729"/>
         <source>Dis&amp;miss…</source>
         <translation>驳回(&amp;M)…</translation>
     </message>

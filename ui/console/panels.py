@@ -108,9 +108,10 @@ class FittedLabel(QLabel):
     """A one-line label that shows `fit(metrics, width)` of its text when the whole text does
     not fit (default: elided at the right); `text()` stays the whole line."""
 
-    def __init__(self) -> None:
+    def __init__(self, min_px: int = 0) -> None:
         super().__init__()
         self.fit: Callable[[QFontMetrics, int], str] | None = None
+        self.min_px = min_px  # the layout may squeeze the label to this width, not further
 
     def shown_text(self) -> str:
         """The text as drawn at the label's current width."""
@@ -136,8 +137,9 @@ class FittedLabel(QLabel):
         )
 
     def minimumSizeHint(self) -> QSize:
-        """One line, as narrow as the layout needs."""
-        return QSize(0, super().minimumSizeHint().height())
+        """One line, its whole text or `min_px` wide, whichever is narrower."""
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.min_px), hint.height())
 
 
 def fit_delegation(
@@ -168,6 +170,8 @@ class IncidentHeader(QFrame):
     it (`set_live`, `set_uplink`, `names`), never folded in.
     """
 
+    TITLE_MIN_PX = 300  # the incident's name at its narrowest ("Typhoon - ferry suspension…")
+
     def __init__(self, model: DelegationModel, clock: Callable[[], float]) -> None:
         super().__init__()
         self.setObjectName("incidentHeader")
@@ -181,7 +185,9 @@ class IncidentHeader(QFrame):
         self.time_of: Callable[[float], str] = _utc_hhmm  # a due time as HH:MM
         self.uplink: UplinkState | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.incident = QLabel()
+        # a long incident name is elided (whole in its tooltip) before the map and the stations
+        # dock give way to it
+        self.incident = FittedLabel(self.TITLE_MIN_PX)
         self.incident.setObjectName("headerIncident")
         font = self.incident.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
@@ -286,6 +292,7 @@ class IncidentHeader(QFrame):
         issuer = local_name(f"signer:{m.issuer}", self.names.get(m.issuer, m.issuer))
         name = m.incident_name or m.incident
         self.incident.setText(local_name("incident", name) if name else self.tr("No incident"))
+        self.incident.setToolTip(self.incident.text())
         self.delegation.fit = None
         if m.revoked:
             deleg = self.tr("Delegation REVOKED by %1").replace("%1", issuer or "?")
@@ -499,8 +506,9 @@ class StationsPanel(QWidget):
 
     NAME_MAX_PX = 280  # a longer name is elided in the middle
     NAME_MIN_PX = 72  # in a narrow dock the name gives way (elided, full in its tooltip)
-    # link state, last heard, open and late orders: never cut off or scrolled out of view
-    KEEP_VISIBLE = (1, 2, 3, 4)
+    # link state, last heard, open and late orders, needing attention: never cut off or
+    # scrolled out of view
+    KEEP_VISIBLE = (1, 2, 3, 4, 5)
 
     def fit_columns(self, *_: object) -> None:
         """Size every column to its contents; the station names up to `NAME_MAX_PX`, and in a

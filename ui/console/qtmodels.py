@@ -145,6 +145,7 @@ class Column(Generic[R]):
     timed: bool = False  # changes with time alone (refreshed by tick)
     context: str = "ConsoleColumns"
     tip: Callable[[R, float], str] | None = None  # the tooltip, when not the text shown
+    header_tip: str = ""  # the title's tooltip (translatable in `context`), for a short title
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
@@ -207,10 +208,14 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        """Translated column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            column = self.columns[section]
+        """Translated column titles (and their tooltips, where a column has one)."""
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
             return QCoreApplication.translate(column.context, column.title)
+        if role == Qt.ItemDataRole.ToolTipRole and column.header_tip:
+            return QCoreApplication.translate(column.context, column.header_tip)
         return None
 
     def row_at(self, row: int) -> R:
@@ -395,11 +400,18 @@ class StationsTableModel(RowTableModel[StationView]):
                 sort=lambda r, n: rows.late_count(r.station, n),
                 timed=True,
             ),
-            _c(
-                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Needs attention")),
+            _c(  # a short title, so the column fits beside link, last heard, open and late
+                marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Attention")),
                 lambda r, n: str(rows.attention_count(r.station)),
                 sort=lambda r, n: rows.attention_count(r.station),
                 timed=True,
+                header_tip=marked(
+                    QT_TRANSLATE_NOOP(
+                        "ConsoleColumns",
+                        "Needs attention: the station's late, expired, declined or rejected "
+                        "orders not acknowledged yet",
+                    )
+                ),
             ),
         ]
         super().__init__(rows, columns, clock, key=lambda r: r.station)

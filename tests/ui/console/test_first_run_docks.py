@@ -80,3 +80,31 @@ def check_open_and_late(qtbot: QtBot) -> None:
         assert x >= 0 and x + table.columnWidth(column) <= right, column
     assert table.horizontalScrollBar().value() == 0
     assert w.map.width() >= MAP_FIRST_MIN_W
+
+
+@pytest.mark.parametrize("name", ["bund", "typhoon", "disney"])
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_first_run_stations_dock_shows_the_attention_column_and_its_title_whole(
+    qtbot: QtBot, qapp: QApplication, language: str, name: str
+) -> None:
+    """Seen on a screenshot: bund's English stations dock cut "Needs attention" at its edge
+    (typhoon's long incident name now gives way in the header, so its names stay whole too)."""
+    i18n.set_language(qapp, language)
+    try:
+        w = first_run_window(qtbot, name)
+        table = w.stations_panel.table
+        w.stations_panel.fit_columns()
+        header = table.horizontalHeader()
+        right = table.viewport().width()
+        for column in (1, 2, 3, 4, 5):  # link, last heard, open, late, attention
+            assert table.columnWidth(column) >= table.sizeHintForColumn(column), column
+            assert table.columnWidth(column) >= header.sectionSizeHint(column), column  # title
+            x = table.columnViewportPosition(column)
+            assert x >= 0 and x + table.columnWidth(column) <= right, column
+        assert table.horizontalScrollBar().value() == 0
+        model = table.model()
+        tip = str(model.headerData(5, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole))
+        assert tip.startswith("Needs attention" if language == "en" else "待处理")
+        assert w.map.width() >= MAP_FIRST_MIN_W
+    finally:
+        i18n.set_language(qapp, "en")
