@@ -34,11 +34,15 @@ from ui import theme
 
 LEGEND_MAX = 8
 LEGEND_OFFSET_PX = 5  # the legend's distance from the plot's top left corner
-LEGEND_SHARE_MAX = 0.35  # the most of a plot's height kept free for its legend
+LEGEND_SHARE_MAX = 0.5  # the most of a plot's height kept free for its legend
 LEGEND_LABEL_PX = 130  # a longer zone name is elided ("Fuxing East Road…"), full in its tooltip
-LEGEND_LABEL_MIN_PX = 96  # names are elided down to this to fit two columns rather than one
+# names are elided down to this to fit two columns rather than one (five bund zones in one
+# column took three quarters of a first-run plot's height)
+LEGEND_LABEL_MIN_PX = 64
 LEGEND_SAMPLE_PX = 34  # a legend entry's line sample and spacing, besides its name
 LEGEND_COLUMNS_MAX = 4
+LEGEND_ROW_PX = 16  # a legend row: the 8 pt name and its line sample
+LEGEND_TEXT_MARGIN_PX = 1
 BAND_ROWS = 64
 MARGIN = 4
 BIN_PX = 2
@@ -682,6 +686,7 @@ class LivePlots(QWidget):
                 offset=(LEGEND_OFFSET_PX, LEGEND_OFFSET_PX), labelTextSize="8pt", colCount=4
             )
             legend.setZValue(20)
+            legend.layout.setContentsMargins(2, 2, 2, 2)  # not the style's 9 px on every side
             plot.vb.sigResized.connect(lambda *_, p=plot: self._fit_legend(p))
             self._titles[metric] = title or metric
             plot.setTitle(self._titles[metric], size="9pt")
@@ -774,7 +779,12 @@ class LivePlots(QWidget):
             self._legend.remove(worst)
         full = self._label_of(zone)
         legend.addItem(pg.PlotDataItem(pen=pen), full)
-        label = legend.items[-1][1]
+        sample, label = legend.items[-1]
+        # rows as tall as the 8 pt text, not 27 px: a legend of three rows kept less than half
+        # of a first-run plot for the curves
+        label.item.document().setDocumentMargin(LEGEND_TEXT_MARGIN_PX)
+        sample.setMaximumHeight(LEGEND_ROW_PX)
+        label.setMaximumHeight(LEGEND_ROW_PX)
         self._legend.append((zone, plot, label, full))
         self._show_label(label, full)
         order = {e[2]: self._rank(self._zone_order, e[0]) for e in self._legend if e[1] is plot}
@@ -949,15 +959,16 @@ class LivePlots(QWidget):
             y1 = min(above)
         width = max(t1 - t0, 1.0)
         current = self._ranges.get(metric)
+        share = self._legend_share(metric)  # room at the top, so the legend covers no curve
         if current is not None:
             (x0, x1), (r0, r1) = current
+            below = r1 - (r1 - r0) * share  # the legend's bottom edge, as it is now
             x_ok = x0 <= t0 and t1 <= x1 and (t0 - x0) <= 0.1 * width
-            y_ok = r0 <= y0 and y1 <= r1 and (y1 - y0) >= 0.5 * (r1 - r0)
+            y_ok = r0 <= y0 and y1 <= below and (y1 - y0) >= 0.5 * (below - r0)
             if x_ok and y_ok:
                 return
         pad = 0.05 * (y1 - y0 or span)
         bottom, top = y0 - pad, y1 + pad
-        share = self._legend_share(metric)  # room at the top, so the legend covers no curve
         top += (top - bottom) * share / (1.0 - share)
         new = ((t0, t1 + 0.1 * width), (bottom, top))
         self._ranges[metric] = new
