@@ -13,8 +13,9 @@ offline; a signed checkpoint every hour and on close.
 over the batch digests), next to the raw floors of reading the same rows with SQLite and of that
 read plus one SHA-256 per event (`read_and_hash_rate`: the hashing no Python verifier of this
 chain can skip). Verify and the two event floors run `VERIFY_RUNS` times, interleaved; the best
-of each is printed. Verify's rate includes forking its chain-scan workers (one per usable CPU,
-`command.journal.verify_scan`); the raw read floor stays one plain single-process read.
+of each is printed. Verify's rate includes the work of its chain-scan children (one per usable
+CPU, `command.journal.verify_scan`: forked before the timed walk, they wait for their ranges);
+the raw read floor stays one plain single-process read.
 Target: verify ≥ 0.8 × the raw read of the events.
 """
 

@@ -481,18 +481,29 @@ class _Walk:
             self.prefixes = batch_prefixes(self.digests)
             self._loop(self._rows("", ()), total, progress)
             return
-        bounds = split(total, k)
-        for child, lo, hi in zip(children, bounds, [*bounds[1:], total], strict=True):
-            digests = {seq: d for seq, d in self.digests.items() if lo < seq <= hi}
-            child.start(Task(lo, hi, digests))
-        mine = {seq: d for seq, d in self.digests.items() if seq <= bounds[0]}
-        self.prefixes = batch_prefixes(mine)
+        first = self._start(children, total)
         try:
-            self._loop(self._rows("WHERE seq <= ?", (bounds[0],)), total, progress)
+            self._loop(self._rows("WHERE seq <= ?", (first,)), total, progress)
         except BaseException:
             for child in children:
                 child.stop()
             raise
+        self._join(children, total, progress)
+
+    def _start(self, children: tuple[Child, ...], total: int) -> int:
+        """Cut seqs 1..total into one range per process, send each child its range and its
+        batches' digests, and return the end of this process's range (the first)."""
+        bounds = split(total, len(children) + 1)
+        for child, lo, hi in zip(children, bounds, [*bounds[1:], total], strict=True):
+            child.start(Task(lo, hi, {seq: d for seq, d in self.digests.items() if lo < seq <= hi}))
+        self.prefixes = batch_prefixes(
+            {seq: d for seq, d in self.digests.items() if seq <= bounds[0]}
+        )
+        return bounds[0]
+
+    def _join(self, children: tuple[Child, ...], total: int, progress: Progress | None) -> None:
+        """Take each child's scan in seq order: check its first row's link and seq against the
+        chain so far and its special rows; from a range that failed, walk here to the end."""
         found = [child.result() for child in children]
         for child, scan in zip(children, found, strict=True):
             if (

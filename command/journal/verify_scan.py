@@ -45,7 +45,7 @@ are good (the body is the stored value: text unless the row was edited)."""
 
 @dataclass(frozen=True, slots=True)
 class ChunkScan:
-    """What `scan_chunk` found in the rows `lo < seq <= hi` (hi None: to the end): `special`
+    """What `scan_chunk` found in the rows `lo < seq <= hi` of its `Task`: `special`
     the checkpoint and batch rows left for the parent, `batches` the batch rows whose body
     starts with their recomputed count and digest (nothing more to check)."""
 
@@ -67,11 +67,11 @@ EVENT_ROWS = "SELECT seq, ts, actor, kind, incident, body, prev_hash, hash FROM 
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A child's range, `lo < seq <= hi` (hi None: to the end), and the batches recomputed in
-    it: batch seq -> (row count, digest) from the observation rows."""
+    """A child's range, `lo < seq <= hi`, and the batches recomputed in it: batch seq ->
+    (row count, digest) from the observation rows."""
 
     lo: int
-    hi: int | None
+    hi: int
     digests: dict[int, tuple[int, str]]
 
 
@@ -223,10 +223,8 @@ def scan_chunk(
     """Check the rows `task.lo < seq <= task.hi` of `conn`'s events exactly as the sequential
     walk does (`walk_chain`, its batch rows against `task.digests`; the first row's link and
     seq are left to the parent); stop at the first bad row."""
-    lo, hi = task.lo, task.hi
-    where = "seq > ?" if hi is None else "seq > ? AND seq <= ?"
-    args = (lo,) if hi is None else (lo, hi)
-    cursor = conn.execute(f"{EVENT_ROWS} WHERE {where} ORDER BY seq", args)
+    lo = task.lo
+    cursor = conn.execute(f"{EVENT_ROWS} WHERE seq > ? AND seq <= ? ORDER BY seq", (lo, task.hi))
     first = cursor.fetchone()
     if first is None:
         return ChunkScan(lo, bad=False)
