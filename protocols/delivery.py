@@ -23,7 +23,8 @@ from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.clock import Clock
 from command.console_post import ConsolePost
 from command.ids import new_id
-from command.journal import Journal, OutMessage
+from command.journal import IssuedOrder, Journal, OutMessage
+from command.journal.bodies import order_body
 from command.journal.sqlite_store import SqliteStore
 from command.reports import check_report, sign_report
 from command.signing import Signer
@@ -254,11 +255,14 @@ class _Wire:
             self._retries.pop(msg_id, None)
         return out
 
-    def _send_pending(self, peer: str, *, force: bool = False, reload: bool = False) -> None:
-        """Send due (or, with `force`, all) pending messages to `peer` in journal order."""
+    def _send_pending(
+        self, peer: str, *, force: bool = False, reload: bool = False, fresh: bool = False
+    ) -> None:
+        """Send due (or, with `force`, all) pending messages to `peer` in journal order;
+        `fresh`: the in-memory copy just got new messages, look at once (without a reload)."""
         now = self.clock.now()
         if (
-            not (force or reload)
+            not (force or reload or fresh)
             and now < self._next_due.get(peer, 0.0)
             and now - self._loaded_at.get(peer, now) < self.config.reload_every_s
         ):
@@ -645,6 +649,29 @@ class ConsoleWire(_Wire):
             self._send_pending(station, reload=True)
         else:
             self._outbox.pop(station, None)  # reloaded when it is back
+
+    def send_issued(self, issued: Iterable[IssuedOrder]) -> None:
+        """Send orders `Journal.issue_order(s)` just committed, without reading the outbox back
+        (`flush` re-reads it: a query per station on the critical path of every order). Each
+        order's outbox row is known — its msg_id, seq and body {"order": order_body(order)}, as
+        the journal queued it — so it joins the in-memory copy of its station's pending
+        messages, which are then sent in journal order; a station whose copy is not loaded is
+        flushed as before."""
+        by_station: dict[str, list[IssuedOrder]] = {}
+        for item in issued:
+            by_station.setdefault(item.order.station, []).append(item)
+        now = self.clock.now()
+        for station in sorted(by_station):
+            pending = self._outbox.get(station)
+            if station not in self._ready or pending is None:
+                self.flush(station)
+                continue
+            for item in sorted(by_station[station], key=lambda i: i.seq):
+                body = {"order": order_body(item.order)}
+                pending[item.msg_id] = OutMessage(
+                    item.msg_id, station, "order", body, item.seq, now
+                )
+            self._send_pending(station, fresh=True)
 
     def tick(self, now: float) -> None:
         """Retries, heartbeats, presence, order timers and refusal summaries."""

@@ -303,14 +303,13 @@ class ConsoleNode:
     def issue_order(self, cmd: IssueOrder) -> IssuedOrder:
         """Journal, then send at once if the station is connected."""
         issued = self.post.issue_order(cmd.draft, **cmd.entry())
-        self.wire.flush(cmd.draft.station)
+        self.wire.send_issued([issued])
         return issued
 
     def issue_orders(self, cmd: IssueOrders) -> list[IssuedOrder]:
         """Journal several orders in one commit (each with its decision), then send them."""
         issued = self.post.issue_orders(cmd.drafts, **cmd.entry())
-        for station in sorted({d.station for d in cmd.drafts}):
-            self.wire.flush(station)
+        self.wire.send_issued(issued)
         return issued
 
     def cancel(self, cmd: CancelOrder) -> str:

@@ -1,0 +1,60 @@
+"""Issued orders go out without the outbox being read back from the journal (a query per
+station on every order's critical path), in journal order, and are delivered as with `flush`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from command.journal import OutMessage
+from command.lifecycle import OrderState
+from tests.protocols.wiring import Rig, draft, kinds, rig
+
+
+@pytest.fixture(params=["memory", "zmq"])
+def wired(request: pytest.FixtureRequest) -> Iterator[Rig]:
+    with rig(request.param) as built:
+        yield built
+
+
+def _state(r: Rig, order_id: str) -> OrderState:
+    row = r.post.journal.order(order_id)
+    assert row is not None
+    return row.state
+
+
+def _count_reads(r: Rig, monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    reads: list[str | None] = []
+    real = r.post.journal.pending
+
+    def pending(peer: str | None = None) -> list[OutMessage]:
+        reads.append(peer)
+        return real(peer)
+
+    monkeypatch.setattr(r.post.journal, "pending", pending)
+    return reads
+
+
+def test_issued_orders_are_sent_without_reading_the_outbox_back(
+    wired: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = wired.post.issue_order(draft("st-a"), decision="d0", rationale="r")
+    wired.console.send_issued([first])  # st-a not yet heard: it gets it when it says HELLO
+    wired.pump(lambda: _state(wired, first.order.id) is OrderState.DELIVERED)
+    reads = _count_reads(wired, monkeypatch)
+    batch = wired.post.issue_orders(
+        (draft("st-a", 1), draft("st-b", 2), draft("st-a", 3)), decision="d1", rationale="r"
+    )
+    wired.console.send_issued(batch)
+    assert reads == []  # both stations said HELLO: their pending copies are loaded
+    wired.pump(lambda: all(_state(wired, i.order.id) is OrderState.DELIVERED for i in batch))
+    got: dict[str, Any] = {
+        sid: [b["order"]["id"] for b in kinds(side.desk.journal, "order.received")]
+        for sid, side in wired.stations.items()
+    }
+    assert got == {
+        "st-a": [first.order.id, batch[0].order.id, batch[2].order.id],  # in journal order
+        "st-b": [batch[1].order.id],
+    }
