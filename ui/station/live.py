@@ -31,6 +31,7 @@ def window_for(station_id: str, scenario: Scenario | None, clock: Any) -> Statio
         return StationWindow(station_id, clock=clock)
     use_scenario_names(scenario)  # its Chinese names in the Chinese UI
     incident = scenario.incident
+    incident_delegation = scenario.delegation
     station = next((s for s in incident.stations if s.id == station_id), None)
     titles = {k.name: k.title for k in station.catalogue} if station is not None else {}
     return StationWindow(
@@ -43,6 +44,19 @@ def window_for(station_id: str, scenario: Scenario | None, clock: Any) -> Statio
         zone_names={z.id: z.name for z in incident.zones},
         param_titles=(
             {k.name: {p.name: p.title for p in k.params} for k in station.catalogue}
+            if station is not None
+            else {}
+        ),
+        signer_names={
+            k: v
+            for k, v in (
+                (incident_delegation.authority, incident_delegation.authority_name),
+                (incident_delegation.commander, incident_delegation.commander_name),
+            )
+            if v
+        },
+        param_units=(
+            {k.name: {p.name: p.unit for p in k.params} for k in station.catalogue}
             if station is not None
             else {}
         ),

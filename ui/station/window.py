@@ -247,6 +247,8 @@ class StationWindow(QMainWindow):
         kind_titles: dict[str, str] | None = None,
         zone_names: dict[str, str] | None = None,
         param_titles: dict[str, dict[str, str]] | None = None,
+        param_units: dict[str, dict[str, str]] | None = None,
+        signer_names: dict[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("StationWindow")
@@ -262,6 +264,8 @@ class StationWindow(QMainWindow):
         self.kind_titles = dict(kind_titles or {})
         self.zone_names = dict(zone_names or {})
         self.param_titles = {k: dict(v) for k, v in (param_titles or {}).items()}
+        self.param_units = {k: dict(v) for k, v in (param_units or {}).items()}
+        self.signer_names = dict(signer_names or {})  # the commander's name, by signer id
         self.table_model = InboxTableModel(
             self.inbox, self.clock, self.tz, self.kind_titles, self.zone_names
         )
@@ -483,6 +487,10 @@ class StationWindow(QMainWindow):
         """The title of this station's order kind `kind` in the UI language."""
         return i18n.kind_title(self.station_id, kind, self.kind_titles.get(kind, ""))
 
+    def _signer(self, signer: str) -> str:
+        """The name of signer `signer` (the commander) in the UI language, else its id."""
+        return i18n.local_name(f"signer:{signer}", self.signer_names.get(signer, signer))
+
     def _param(self, kind: str, param: str, en: str) -> str:
         """The title of parameter `param` of order kind `kind` in the UI language."""
         return i18n.param_title(self.station_id, kind, param, en)
@@ -621,8 +629,11 @@ class StationWindow(QMainWindow):
             bg, fg = th.risk[4], th.risk_text[4]
         self.badge.setStyleSheet(f"background:{bg};color:{fg};border-radius:4px")
         names = self.param_titles.get(row.kind, {})
+        units = self.param_units.get(row.kind, {})
         params = "".join(
-            f"<li>{self._param(row.kind, k, names.get(k, ''))}: <b>{v}</b></li>"
+            f"<li>{self._param(row.kind, k, names.get(k, ''))}: <b>{v}</b>"
+            + (f" {units[k]}" if units.get(k) else "")
+            + "</li>"
             for k, v in sorted(row.params.items())
         )
         report = ""
@@ -638,7 +649,7 @@ class StationWindow(QMainWindow):
         self.body.setToolTip(row.text if text != row.text else "")
         fields = (
             self.tr("From: %1 · State: %2")
-            .replace("%1", row.commander)
+            .replace("%1", self._signer(row.commander))
             .replace("%2", f"<b>{shown_state(row)}</b>")
             + "<br/>"
             + self.tr("Accept by: %1 · Due: %2")

@@ -324,15 +324,35 @@ def test_the_order_reads_in_chinese_in_the_chinese_ui(
         w.apply_events([received])
         w.select("o1")
         assert text in w.body.text() and "Gates to hold" in w.body.text()  # English as before
+        assert "From: chief-wang" in w.body.text()  # a signer the scenario does not name
         i18n.set_language(qapp, "zh_CN")
         qapp.processEvents()
         body, badge = w.body.text(), w.badge.text()
         assert "授权已验证" in badge and "Authority verified" not in badge
         assert "陈毅广场（南京东路东端）所有入口暂停放行；允许人员离开。" in body
-        assert "暂停放行的入口" in body and "持续时间" in body
+        assert "暂停放行的入口" in body and "持续时间: <b>20</b> min" in body  # with its unit
         for english in ("Gates to hold", "duration_min", "From", "State", "Accept by", "Due"):
             assert english not in body, english
         assert "发令人" in body and "接受截止" in body and "完成期限" in body
+        commander = {**order, "id": "o3", "commander": scenario.delegation.commander}
+        w.apply_events(
+            [
+                Ev(
+                    3,
+                    NOW + 3,
+                    "order.received",
+                    {"order": commander, "msg_id": "m3", "verification": VERIFIED},
+                )
+            ]
+        )
+        w.select("o3")
+        assert "发令人：外滩派出所所长" in w.body.text()  # the commander by name, in Chinese
+        i18n.set_language(qapp, "en")
+        qapp.processEvents()
+        assert "From: Chief, Waitan Police Station" in w.body.text()
+        i18n.set_language(qapp, "zh_CN")
+        qapp.processEvents()
+        w.select("o1")
         assert w.body.toolTip() == text  # the text as signed, one hover away
         edited = {**order, "id": "o2", "text": "Hold the north gates only."}
         w.apply_events(
