@@ -395,7 +395,10 @@ def _fork_children(path: Path, uri: str, asked: int | None) -> Forked:
     if k <= 1:
         return NOT_FORKED
     least = PARALLEL_MIN if asked is None else k
-    return Forked(tuple(Child(uri, _SPECIAL, _BATCH) for _ in range(k - 1)), least)
+    children: list[Child] = []
+    for _ in range(k - 1):
+        children.append(Child(uri, _SPECIAL, _BATCH, children))
+    return Forked(tuple(children), least)
 
 
 def _owner(conn: sqlite3.Connection) -> tuple[str, str]:

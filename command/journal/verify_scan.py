@@ -269,7 +269,9 @@ class Child:
     """One forked child that scans the range `start` gives it; `result()` waits for it (None if
     it failed)."""
 
-    def __init__(self, uri: str, kinds: frozenset[str], batch_kind: str) -> None:
+    def __init__(
+        self, uri: str, kinds: frozenset[str], batch_kind: str, siblings: Iterable[Child] = ()
+    ) -> None:
         self.lo = 0
         read, write = os.pipe()
         go_read, go_write = os.pipe()
@@ -279,6 +281,8 @@ class Child:
             try:
                 os.close(read)
                 os.close(go_write)
+                for other in siblings:  # forked before: their ends must not stay open here
+                    other.forget()
                 with os.fdopen(go_read, "rb") as go:
                     order = go.read()  # until `start` closes it (nothing: not wanted after all)
                 if not order:
@@ -330,6 +334,13 @@ class Child:
         except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             return None
         return found if isinstance(found, ChunkScan) else None
+
+    def forget(self) -> None:
+        """Close this process's ends of the child's pipes without waiting for it (in a later
+        sibling: a copy of an end left open there would keep the child, or this process,
+        waiting for an end of file)."""
+        os.close(self.fd)
+        self._close_go()
 
     def _close_go(self) -> None:
         if self.go >= 0:

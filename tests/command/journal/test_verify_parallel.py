@@ -247,3 +247,29 @@ def test_a_child_that_fails_leaves_its_range_to_this_process(
     monkeypatch.setattr(scan, "scan_chunk", dies)  # the forked children inherit it
     assert (_finding(journal_file, 3), _finding(copy, 3)) == want
     assert want[0][0] and not want[1][0]
+
+
+def test_a_child_does_not_wait_for_a_sibling_forked_after_it(journal_file: Path) -> None:
+    """Each child gets its range on an end of file of its own pipe, and its result is read to
+    an end of file: a sibling forked later must not hold copies of those pipes' ends (the first
+    child would wait for the second to finish, which waits for its own range: for ever)."""
+    import signal
+
+    from command.journal.verify_scan import Child, Task
+
+    def too_slow(_signum: int, _frame: object) -> None:
+        raise TimeoutError("the first child waited for its sibling")
+
+    uri = journal_file.resolve().as_uri()
+    first = Child(uri, frozenset(), Kind.OBSERVATIONS_BATCH.value)
+    second = Child(uri, frozenset(), Kind.OBSERVATIONS_BATCH.value, [first])
+    old = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(10)
+    try:
+        first.start(Task(0, _events(journal_file), {}))
+        scan = first.result()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+        second.stop()
+    assert scan is not None and not scan.bad and scan.count == _events(journal_file)
