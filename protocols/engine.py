@@ -349,7 +349,7 @@ class Engine:
 
 
 def _drain(wake: socket.socket) -> None:
-    """Read every wake-up byte waiting on `wake` (non-blocking)."""
+    """Read the wake-up bytes waiting on `wake`: one read (non-blocking) takes up to 64 KiB of
+    them; any left over (more calls than that in one turn) only wake the next poll at once."""
     with contextlib.suppress(BlockingIOError, InterruptedError):
-        while wake.recv(4096):
-            pass
+        wake.recv(65536)
