@@ -145,17 +145,20 @@ class FittedLabel(QLabel):
 def fit_delegation(
     template: str, issuer: str, scope: str, left: str
 ) -> Callable[[QFontMetrics, int], str]:
-    """How the delegation line fits a narrow header: the issuer's name elided first, then the
-    line elided at the left, so the time left (at the end, in every language) always shows."""
+    """How the delegation line fits a narrow header: the scope's counts give way first (to
+    "…", the whole scope is in the tooltip), then the issuer's name is elided, then the line at
+    the left, so the time left (at the end, in every language) always shows."""
 
-    def fill(name: str) -> str:
-        return template.replace("%1", name).replace("%2", scope).replace("%3", left)
+    def fill(name: str, counts: str = "…") -> str:
+        return template.replace("%1", name).replace("%2", counts).replace("%3", left)
 
     def fit(metrics: QFontMetrics, width: int) -> str:
+        if metrics.horizontalAdvance(fill(issuer)) <= width:
+            return fill(issuer)
         room = width - metrics.horizontalAdvance(fill(""))
         if room >= metrics.horizontalAdvance(issuer[:4] + "…"):
             return fill(metrics.elidedText(issuer, Qt.TextElideMode.ElideRight, room))
-        return metrics.elidedText(fill(issuer), Qt.TextElideMode.ElideLeft, width)
+        return metrics.elidedText(fill(issuer, scope), Qt.TextElideMode.ElideLeft, width)
 
     return fit
 

@@ -85,6 +85,7 @@ def test_the_delegation_stays_on_one_line_with_the_time_left_whole_at_the_bund_w
     w = first_run_window(qtbot, "bund")
     model = w.header.model
     model.issuer = load_scenario("bund").delegation.authority
+    w.header.names = delegation_names(load_scenario("bund"))
     model.scope = {
         "stations": ["lighting", "metro", "security", "traffic_police"],
         "order_kinds": [f"k{i}" for i in range(12)],
@@ -97,7 +98,9 @@ def test_the_delegation_stays_on_one_line_with_the_time_left_whole_at_the_bund_w
     shown = label.shown_text().replace("\u2060", "").replace("\u00a0", " ")
     assert metrics.horizontalAdvance(label.shown_text()) <= label.contentsRect().width()
     assert shown.endswith("剩余2小时23分" if language == "zh_CN" else "2h23m left"), shown
-    assert "…" in shown  # the issuer gave way, not the time left
+    assert "…" in shown  # the scope's counts gave way, not the time left
+    issuer = "黄浦区城市运行管理中心" if language == "zh_CN" else "Huangpu District City"
+    assert issuer in shown  # who delegated still reads whole
     assert label.height() < 2 * metrics.lineSpacing()  # one line
     assert label.text().replace("\u2060", "") in label.toolTip()  # the whole line on hover
     w.header.resize(1400, w.header.height())
