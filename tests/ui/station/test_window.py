@@ -369,3 +369,31 @@ def test_the_order_reads_in_chinese_in_the_chinese_ui(
         assert "Hold the north gates only." in w.body.text()  # the commander's own words stay
     finally:
         i18n.set_names_zh({})
+
+
+@pytest.mark.parametrize("name", ["bund", "typhoon", "disney"])
+def test_every_playbook_order_text_reads_in_chinese_for_every_zone(
+    qapp: QApplication, isolated_look: None, name: str
+) -> None:
+    """The texts the playbooks propose, filled for each zone as the engine fills them
+    (`OrderDraft.for_zone`), all have their Chinese text in the Chinese UI."""
+    from command.scenarios.loader import load_scenario
+    from ui import i18n
+
+    scenario = load_scenario(name)
+    i18n.use_scenario_names(scenario)
+    try:
+        i18n.set_language(qapp, "zh_CN")
+        for playbook in scenario.playbooks:
+            for draft in playbook.orders:
+                for zone in scenario.incident.zones:
+                    o = draft.for_zone(zone)
+                    shown = i18n.order_text(o.station, o.kind, o.text)
+                    assert shown != o.text and "{zone" not in shown, (playbook.id, o.text)
+                    if "{zone_name}" in draft.text:
+                        assert scenario.names_zh[f"zone:{zone.id}"] in shown
+        i18n.set_language(qapp, "en")
+        o = scenario.playbooks[0].orders[0].for_zone(scenario.incident.zones[0])
+        assert i18n.order_text(o.station, o.kind, o.text) == o.text
+    finally:
+        i18n.set_names_zh({})
