@@ -142,6 +142,7 @@ class Logbook:
         self._pinned: dict[str, str] = {}
         self._by_size: dict[int, Checkpoint] = {}
         self._evidence: set[tuple[str, str, int, str]] = set()
+        self._shown_seq = 0  # the newest head_seq offered to any witness
         self._loaded = False
 
     @property
@@ -185,8 +186,13 @@ class Logbook:
         return self._peer(peer).cosigned
 
     def offer(self, peer: str, now: float, *, force: bool = False) -> CheckpointMsg | None:
-        """The CHECKPOINT to send `peer` now, or None: when there is a latest checkpoint that
-        `peer` has not cosigned and it is new, `force`d (a reconnection) or `resend_s` old."""
+        """The CHECKPOINT to send `peer` now, or None: the latest checkpoint, when `peer` has
+        not cosigned it and this is a reconnection (`force`), or no witness was shown it yet
+        (the first to ask gets it at once: one witness holding the newest head is enough to
+        catch a rewrite), or `peer` was last shown one `resend_s` ago or longer. So a burst that
+        checkpoints many times a second (every 200 events) is cosigned as it goes by one
+        witness, and by each of the others at most once per `resend_s`, the newest then (its
+        head covers every event before it)."""
         latest = self.journal.latest_checkpoint
         if latest is None:
             return None
@@ -197,7 +203,7 @@ class Logbook:
         if not force:
             if latest.head_seq == state.refused_seq:
                 return None  # refused: the alarm is raised; offered again with a newer one
-            if latest.head_seq == state.offered_seq and now - state.offered_at < self.resend_s:
+            if now - state.offered_at < self.resend_s and latest.head_seq <= self._shown_seq:
                 return None
         return CheckpointMsg(latest.to_body(), self._prior_body(state.cosigned))
 
@@ -240,6 +246,7 @@ class Logbook:
         prior = Checkpoint.from_body(message.prior) if message.prior else None
         state = self._peer(peer)
         state.offered_seq, state.offered_at = latest.head_seq, now
+        self._shown_seq = max(self._shown_seq, latest.head_seq)
         self._by_size[latest.head_seq] = latest
         state.offers[msg_id] = (latest, prior)
         while len(state.offers) > MAX_OFFERS:

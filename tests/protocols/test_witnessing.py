@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from command.clock import ManualClock
 from command.journal import Journal
 from command.journal.checkpoints import cosignature_valid, sign_checkpoint
 from command.signing import Signer
@@ -15,8 +16,15 @@ from protocols.codec import encode
 from protocols.delivery import WireConfig
 from protocols.messages import CheckpointMsg, Header, Message, WitnessMsg
 from protocols.transport import Incoming
+from protocols.witnessing import Logbook
 from tests.protocols.wiring import draft, kinds
-from tests.protocols.witnessed import POLICY, WRig, witnessed_console, witnessed_rig
+from tests.protocols.witnessed import (
+    POLICY,
+    WRig,
+    console_origin,
+    witnessed_console,
+    witnessed_rig,
+)
 
 
 @pytest.fixture(params=["memory", "zmq"])
@@ -36,8 +44,7 @@ def _cosigned_by(journal: Journal, kind: Kind) -> list[Cosigned]:
 
 def _grow(r: WRig, n: int = 6) -> None:
     """Enough journal events on the console for a checkpoint (POLICY: every 5)."""
-    for i in range(n):
-        r.journal.record(LinkChanged(f"peer-{i}", True))
+    _grow_journal(r.journal, n)
 
 
 def _cosigned_size(r: WRig, witness: str) -> int:
@@ -60,10 +67,12 @@ def test_console_checkpoints_are_cosigned_by_every_station(wired: WRig) -> None:
         ]
         assert len(mine) == 1 and mine[0].witness == sid and cosignature_valid(mine[0])
         assert mine[0].witness_key == side.signer.public_hex
-    # a later checkpoint extends the cosigned one: the station asks for (or gets) the prior
+    # a later checkpoint extends the cosigned one: the station asks for (or gets) the prior;
+    # it is offered once a witness was last shown one `resend_checkpoint_s` ago
     _grow(wired, 5)
     newer = wired.journal.latest_checkpoint
     assert newer is not None and newer.head_seq > latest.head_seq
+    wired.clock.advance(wired.config.resend_checkpoint_s)
     wired.pump(lambda: all(_cosigned_size(wired, s) >= newer.head_seq for s in ("st-a", "st-b")))
     assert kinds(wired.journal, "witness.refused") == []
 
@@ -227,3 +236,39 @@ def test_refusal_evidence_is_rate_limited_per_origin() -> None:
         _deliver(r, "st-a", CheckpointMsg(cp(10, "ee" * 32).to_body()), msg_id="m-late")
         assert len(kinds(r.journal, "witness.refused")) == 4
         assert r.console.witness is not None and r.console.witness.suppressed == 17
+
+
+def test_a_witness_is_shown_at_most_one_checkpoint_per_resend_interval() -> None:
+    clock = ManualClock()
+    journal = Journal.in_memory(clock=clock, owner="console", role="console")
+    commander = Signer.generate("commander")
+    journal.sign_with(commander, console_origin(commander), POLICY)
+    book = Logbook(journal, resend_s=1.0)
+
+    def shown(peer: str, at: float, *, force: bool = False) -> Checkpoint | None:
+        offer = book.offer(peer, at, force=force)
+        if offer is None:
+            return None
+        book.sent(peer, f"m-{peer}-{at}", offer, at)
+        return Checkpoint.from_body(offer.latest)
+
+    t0 = clock.now()
+    _grow_journal(journal, 6)
+    assert shown("st-a", t0) == journal.latest_checkpoint
+    _grow_journal(journal, 12)  # two newer checkpoints within the interval (a burst)
+    newest = journal.latest_checkpoint
+    assert shown("st-b", t0 + 0.5) == newest  # the first witness to ask gets a fresh one at once
+    assert shown("st-a", t0 + 0.5) is None  # held: shown one 0.5 s ago, and the newest is out
+    assert shown("st-a", t0 + 0.5, force=True) == newest  # a reconnection does not wait
+    assert shown("st-a", t0 + 0.7) is None
+    _grow_journal(journal, 6)
+    fresh = journal.latest_checkpoint
+    assert fresh != newest and shown("st-a", t0 + 0.8) == fresh  # no witness had this one
+    assert shown("st-b", t0 + 0.9) is None  # st-b waits out its interval
+    assert shown("st-b", t0 + 1.5) == fresh
+    journal.close()
+
+
+def _grow_journal(journal: Journal, n: int) -> None:
+    for i in range(n):
+        journal.record(LinkChanged(f"peer-{i}", True))
