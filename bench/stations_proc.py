@@ -2,10 +2,10 @@
 
 `python -m bench.stations_proc CONFIG.json`: CONFIG holds the console's CURVE public key and
 address, the stations of this process (`{id: [public, secret]}`), the journal folder,
-`heartbeat_s` and `witnessed`. Every station is a real `StationNode` engine (its own thread, zmq
-context and file journal with synchronous=FULL) that accepts every order. Prints "ready" once all
-engines run, then serves until SIGTERM (or, when stdin is a pipe, until it closes: the bench
-died).
+`heartbeat_s` and `witnessed`. Every station is a real `StationNode` (its own CURVE key, DEALER
+and file journal with synchronous=FULL) that accepts every order; the stations of a process
+share one engine thread (`bench.station_group`). Prints "ready" once the engine runs, then
+serves until SIGTERM (or, when stdin is a pipe, until it closes: the bench died).
 """
 
 from __future__ import annotations
@@ -18,21 +18,15 @@ import sys
 import threading
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-import zmq
-
+from bench.station_group import StationGroup
 from command.clock import SystemClock
 from command.signing import Signer
 from command.station_desk import AcceptAll
 from protocols.delivery import WireConfig
 from protocols.engine import Engine
-from protocols.nodes import StationNode, StationSettings
+from protocols.nodes import StationSettings
 from protocols.security import CurveKeys
-
-
-def _node(context: zmq.Context[Any], settings: StationSettings) -> StationNode:
-    return StationNode(context, settings)
 
 
 def _stop_on_eof(stop: threading.Event) -> None:
@@ -48,21 +42,23 @@ def main(config_path: Path) -> int:
     folder = Path(cfg["journals"])
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    engines: list[Engine] = []
+    settings = [
+        StationSettings(
+            station_id=sid,
+            journal_path=folder / f"{sid}.db",
+            clock=clock,
+            verifier=AcceptAll(),
+            keys=CurveKeys(public.encode(), secret.encode()),
+            console_public=cfg["console_public"].encode(),
+            address=cfg["address"],
+            wire=wire,
+            signer=Signer.generate(sid) if cfg.get("witnessed", True) else None,
+        )
+        for sid, (public, secret) in cfg["stations"].items()
+    ]
+    engine = Engine(partial(StationGroup, settings=settings), clock, name="bench-stations")
     try:
-        for sid, (public, secret) in cfg["stations"].items():
-            settings = StationSettings(
-                station_id=sid,
-                journal_path=folder / f"{sid}.db",
-                clock=clock,
-                verifier=AcceptAll(),
-                keys=CurveKeys(public.encode(), secret.encode()),
-                console_public=cfg["console_public"].encode(),
-                address=cfg["address"],
-                wire=wire,
-                signer=Signer.generate(sid) if cfg.get("witnessed", True) else None,
-            )
-            engines.append(Engine(partial(_node, settings=settings), clock, name=sid).start())
+        engine.start()
         print("ready", flush=True)
         if stat.S_ISFIFO(
             os.fstat(0).st_mode
@@ -71,8 +67,7 @@ def main(config_path: Path) -> int:
         while not stop.wait(0.2):
             pass
     finally:
-        for engine in engines:
-            engine.stop()
+        engine.stop()
     return 0
 
 
