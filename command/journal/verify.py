@@ -42,15 +42,18 @@ from command.journal.sqlite_store import (
 from command.journal.verify_policy import NO_CHECKPOINT, Found, check_policy
 from command.journal.verify_scan import (
     EVENT_ROWS,
+    BlockScanner,
     Child,
+    ChunkScan,
     EventFrames,
     Settled,
     Special,
     Task,
+    Tokens,
     batch_prefixes,
     chunks_of,
+    cut,
     json_literals,
-    split,
     walk_chain,
 )
 from command.journal.verify_tables import check_tables
@@ -241,8 +244,7 @@ def verify_journal(
         finally:
             conn.close()
     finally:
-        for child in forked.children:
-            child.stop()  # reaps one whose result was not read (not used, or an error)
+        forked.close()
 
 
 def _verify(
@@ -378,11 +380,21 @@ def _workers(path: Path, asked: int | None) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Forked:
-    """The children forked to check the ranges after the first, and the fewest events they are
-    used for (a smaller journal is walked here alone and they are stopped)."""
+    """The children forked to check blocks after this process's first range, the pipe of the
+    blocks' tokens they and this process take from, and the fewest events they are used for (a
+    smaller journal is walked here alone and they are stopped)."""
 
     children: tuple[Child, ...] = ()
+    tokens: Tokens | None = None
     least: int = PARALLEL_MIN
+
+    def close(self) -> None:
+        """Reap every child whose result was not read (not used, or an error) and close the
+        tokens' pipe."""
+        for child in self.children:
+            child.stop()
+        if self.tokens is not None:
+            self.tokens.close()
 
 
 NOT_FORKED = Forked()
@@ -395,10 +407,11 @@ def _fork_children(path: Path, uri: str, asked: int | None) -> Forked:
     if k <= 1:
         return NOT_FORKED
     least = PARALLEL_MIN if asked is None else k
+    tokens = Tokens()
     children: list[Child] = []
     for _ in range(k - 1):
-        children.append(Child(uri, _SPECIAL, _BATCH, children))
-    return Forked(tuple(children), least)
+        children.append(Child(uri, tokens, _SPECIAL, _BATCH, children))
+    return Forked(tuple(children), tokens, least)
 
 
 def _owner(conn: sqlite3.Connection) -> tuple[str, str]:
@@ -473,42 +486,46 @@ class _Walk:
         self.prev_hash, self.prev2_hash, self.prev_seq = GENESIS, GENESIS, 0
 
     def run(self, total: int, progress: Progress | None, forked: Forked = NOT_FORKED) -> None:
-        """Walk every event; with `forked` children (`command.journal.verify_scan`) checking
-        the ranges after the first, this process walks the first, then joins them in seq order
-        (a range that fails is walked here from its start: the same finding)."""
-        children = forked.children
+        """Walk every event; with `forked` children (`command.journal.verify_scan`), this
+        process walks a first range, then it and the children take the blocks after it as each
+        is free (a busy CPU's process takes fewer), and it joins them in seq order (from a block
+        that fails it walks to the end: the same finding)."""
+        children, tokens = forked.children, forked.tokens
         k = len(children) + 1
-        if k == 1 or total < max(k, forked.least):
-            for child in children:
-                child.stop()
+        if tokens is None or k == 1 or total < max(k, forked.least):
+            forked.close()
             self.prefixes = batch_prefixes(self.digests)
             self._loop(self._rows("", ()), total, progress)
             return
-        first = self._start(children, total)
+        first, edges = cut(total, k)
+        task = Task(edges, {seq: d for seq, d in self.digests.items() if seq > first})
+        tokens.put(len(edges) - 1)
+        for child in children:
+            child.start(task)
+        self.prefixes = batch_prefixes({seq: d for seq, d in self.digests.items() if seq <= first})
         try:
             self._loop(self._rows("WHERE seq <= ?", (first,)), total, progress)
+            mine = BlockScanner(self.conn, task, _SPECIAL, _BATCH).take_all(tokens)
         except BaseException:
-            for child in children:
-                child.stop()
+            forked.close()
             raise
-        self._join(children, total, progress)
+        scans = {scan.lo: scan for scan in mine}
+        for child in children:
+            scans.update((scan.lo, scan) for scan in child.result() or ())
+        self._join(edges, scans, total, progress)
 
-    def _start(self, children: tuple[Child, ...], total: int) -> int:
-        """Cut seqs 1..total into one range per process, send each child its range and its
-        batches' digests, and return the end of this process's range (the first)."""
-        bounds = split(total, len(children) + 1)
-        for child, lo, hi in zip(children, bounds, [*bounds[1:], total], strict=True):
-            child.start(Task(lo, hi, {seq: d for seq, d in self.digests.items() if lo < seq <= hi}))
-        self.prefixes = batch_prefixes(
-            {seq: d for seq, d in self.digests.items() if seq <= bounds[0]}
-        )
-        return bounds[0]
-
-    def _join(self, children: tuple[Child, ...], total: int, progress: Progress | None) -> None:
-        """Take each child's scan in seq order: check its first row's link and seq against the
-        chain so far and its special rows; from a range that failed, walk here to the end."""
-        found = [child.result() for child in children]
-        for child, scan in zip(children, found, strict=True):
+    def _join(
+        self,
+        edges: tuple[int, ...],
+        scans: dict[int, ChunkScan],
+        total: int,
+        progress: Progress | None,
+    ) -> None:
+        """Take the blocks' scans in seq order: check each one's first row's link and seq
+        against the chain so far and its special rows; from a block that failed (or that no
+        process reported), walk here to the end."""
+        for lo in edges[:-1]:
+            scan = scans.get(lo)
             if (
                 scan is None
                 or scan.bad
@@ -518,7 +535,7 @@ class _Walk:
                 )
             ):
                 self.prefixes = batch_prefixes(self.digests)
-                self._loop(self._rows("WHERE seq > ?", (child.lo,)), total, progress)
+                self._loop(self._rows("WHERE seq > ?", (lo,)), total, progress)
                 return
             if not scan.count:
                 continue

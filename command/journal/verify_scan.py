@@ -1,24 +1,29 @@
-"""The parallel part of `verify_journal`: check a contiguous seq range of the chain in a child.
+"""The parallel part of `verify_journal`: check contiguous seq blocks of the chain in children.
 
 Every row's own check (hash == SHA-256(prev_hash ‖ canonical(row)), prev_hash == the previous
 row's hash, seq == previous seq + 1) needs only the stored columns of that row and the one
-before it, so a range of rows can be checked on its own. `walk_chain` is that check (the one hot
-loop: the parent's sequential walk runs it too); `scan_chunk` runs it over the rows with
-`lo < seq <= hi` and reports what the parent needs to join the ranges: the first row's
+before it, so a block of rows can be checked on its own. `walk_chain` is that check (the one hot
+loop: the parent's sequential walk runs it too); `scan_range` runs it over the rows with
+`lo < seq <= hi` and reports what the parent needs to join the blocks: the first row's
 (seq, prev_hash), the last two hashes, whether any row inside failed, the batch rows that match
-their recomputed digests (the parent sends each child its range's) and the other checkpoint and
-batch rows (their checks need state the parent holds). The parent (`command.journal.verify`)
-checks the joins, runs the special rows' checks in seq order and re-walks sequentially from the
-start of a range that failed, so every finding is the one the sequential walk gives.
+their recomputed digests (the parent sends them in the `Task`) and the other checkpoint and
+batch rows (their checks need state the parent holds).
+
+The parent walks a first range itself while the children take blocks of the rest from a pipe
+of `Tokens`; then it takes what is left, so a process on a busy CPU takes fewer blocks. It
+checks the joins in seq order, runs the special rows' checks in seq order and walks
+sequentially from the start of a block that failed or that nobody reported, so every finding is
+the one the sequential walk gives.
 
 Children (`Child`) are forked only from a process with one thread and before the parent opens
 its connection to the journal (SQLite's lock state must not cross a fork); each waits for its
 `Task` (cut from the parent's snapshot), uses only its own read-only connection and leaves with
-`os._exit`. Any failure of a child makes the parent check that range itself.
+`os._exit`.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import hashlib
@@ -34,6 +39,12 @@ from typing import Any
 
 from command.journal.chain import GENESIS
 
+try:
+    import fcntl
+except ImportError:  # Windows: no fork, so no child's pipe to widen
+    fcntl = None  # type: ignore[assignment]
+
+_PIPE_BYTES = 1 << 20
 _FETCH = 512
 """Rows fetched at a time: a chunk's row objects stay in the CPU cache while they are hashed
 (8192 rows, ~4 MB of objects, made the walk ~10% slower)."""
@@ -67,12 +78,45 @@ EVENT_ROWS = "SELECT seq, ts, actor, kind, incident, body, prev_hash, hash FROM 
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A child's range, `lo < seq <= hi`, and the batches recomputed in it: batch seq ->
-    (row count, digest) from the observation rows."""
+    """The blocks every process may take (`Tokens`): block i holds the rows
+    `edges[i] < seq <= edges[i + 1]`; and the batches recomputed in them: batch seq -> (row
+    count, digest) from the observation rows."""
 
-    lo: int
-    hi: int
+    edges: tuple[int, ...]
     digests: dict[int, tuple[int, str]]
+
+
+class Tokens:
+    """The blocks not yet taken: one 4-byte index a block in a pipe that every process reads
+    from (created before the fork). `put` writes them all at once and closes the writing end, so
+    a read of 4 bytes takes exactly one block, and an end of file says none is left."""
+
+    def __init__(self) -> None:
+        self.read, self.write = os.pipe()
+
+    def put(self, count: int) -> None:
+        """Offer blocks 0..count-1 (at most 1024: one atomic write into the pipe's buffer)."""
+        os.write(self.write, b"".join(i.to_bytes(4, "little") for i in range(count)))
+        self.close_writer()
+
+    def take(self) -> int | None:
+        """The next block nobody has taken (None: all are)."""
+        data = os.read(self.read, 4)
+        return int.from_bytes(data, "little") if len(data) == 4 else None
+
+    def close_writer(self) -> None:
+        """Close this process's writing end (a child does at once; the reading ends see an end
+        of file once every writing end is closed)."""
+        if self.write >= 0:
+            os.close(self.write)
+            self.write = -1
+
+    def close(self) -> None:
+        """Close both ends in this process."""
+        self.close_writer()
+        if self.read >= 0:
+            os.close(self.read)
+            self.read = -1
 
 
 def batch_prefixes(digests: dict[int, tuple[int, str]]) -> dict[int, str]:
@@ -217,23 +261,21 @@ def walk_chain(
     return Walked(count, prev_seq, prev_hash, prev2_hash)
 
 
-def scan_chunk(
-    conn: sqlite3.Connection, task: Task, special_kinds: frozenset[str], batch_kind: str
+def scan_range(
+    conn: sqlite3.Connection, lo: int, hi: int, frames: EventFrames, found: Settled
 ) -> ChunkScan:
-    """Check the rows `task.lo < seq <= task.hi` of `conn`'s events exactly as the sequential
-    walk does (`walk_chain`, its batch rows against `task.digests`; the first row's link and
-    seq are left to the parent); stop at the first bad row."""
-    lo = task.lo
-    cursor = conn.execute(f"{EVENT_ROWS} WHERE seq > ? AND seq <= ? ORDER BY seq", (lo, task.hi))
+    """Check the rows `lo < seq <= hi` of `conn`'s events exactly as the sequential walk does
+    (`walk_chain`, its batch rows against `found.prefixes`; the first row's link and seq are
+    left to the parent); stop at the first bad row."""
+    cursor = conn.execute(f"{EVENT_ROWS} WHERE seq > ? AND seq <= ? ORDER BY seq", (lo, hi))
     first = cursor.fetchone()
     if first is None:
         return ChunkScan(lo, bad=False)
     first_seq, first_link = first[0], first[6]
-    found = Settled(batch_prefixes(task.digests))
     # the range starts as if its first row's link and seq were right: the parent checks them
     walked = walk_chain(
         itertools.chain(([first],), chunks_of(cursor)),
-        EventFrames(special_kinds, batch_kind),
+        frames,
         (first_seq - 1, first_link, GENESIS),
         found,
     )
@@ -253,6 +295,32 @@ def scan_chunk(
     )
 
 
+class BlockScanner:
+    """One process's scans of the blocks of a `Task` it takes (one `EventFrames` for all)."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, task: Task, kinds: frozenset[str], batch_kind: str
+    ) -> None:
+        self.conn, self.task = conn, task
+        self.frames = EventFrames(kinds, batch_kind)
+        self.batch_seqs = sorted(task.digests)
+
+    def scan(self, block: int) -> ChunkScan:
+        """`scan_range` of one block, its batches against their recomputed digests."""
+        lo, hi = self.task.edges[block], self.task.edges[block + 1]
+        seqs, digests = self.batch_seqs, self.task.digests
+        mine = seqs[bisect.bisect_right(seqs, lo) : bisect.bisect_right(seqs, hi)]
+        found = Settled(batch_prefixes({seq: digests[seq] for seq in mine}))
+        return scan_range(self.conn, lo, hi, self.frames, found)
+
+    def take_all(self, tokens: Tokens) -> list[ChunkScan]:
+        """Scan blocks as long as `tokens` offers one nobody else took."""
+        scans = []
+        while (block := tokens.take()) is not None:
+            scans.append(self.scan(block))
+        return scans
+
+
 def open_readonly(uri: str) -> sqlite3.Connection:
     """A read-only connection to the journal at file URI `uri` (query only).
 
@@ -266,21 +334,27 @@ def open_readonly(uri: str) -> sqlite3.Connection:
 
 
 class Child:
-    """One forked child that scans the range `start` gives it; `result()` waits for it (None if
-    it failed)."""
+    """One forked child that takes blocks of the `Task` that `start` gives it; `result()`
+    waits for its scans (None if it failed)."""
 
     def __init__(
-        self, uri: str, kinds: frozenset[str], batch_kind: str, siblings: Iterable[Child] = ()
+        self,
+        uri: str,
+        tokens: Tokens,
+        kinds: frozenset[str],
+        batch_kind: str,
+        siblings: Iterable[Child] = (),
     ) -> None:
-        self.lo = 0
         read, write = os.pipe()
         go_read, go_write = os.pipe()
+        _widen(go_write)
         pid = os.fork()
         if pid == 0:  # the child: its own connection, one pickled result, no cleanup handlers
             status = 1
             try:
                 os.close(read)
                 os.close(go_write)
+                tokens.close_writer()
                 for other in siblings:  # forked before: their ends must not stay open here
                     other.forget()
                 with os.fdopen(go_read, "rb") as go:
@@ -288,9 +362,8 @@ class Child:
                 if not order:
                     os._exit(1)
                 task = pickle.loads(order)  # our parent's bytes
-                conn = open_readonly(uri)
-                found = scan_chunk(conn, task, kinds, batch_kind)
-                data = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+                scans = BlockScanner(open_readonly(uri), task, kinds, batch_kind).take_all(tokens)
+                data = pickle.dumps(scans, protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as out:
                     out.write(data)
                 status = 0
@@ -302,9 +375,8 @@ class Child:
         self.reaped = False
 
     def start(self, task: Task) -> None:
-        """Give the child its range (it was forked early, before the parent opened the journal,
+        """Give the child its task (it was forked early, before the parent opened the journal,
         and waits: its work is timed with the parent's walk, not hidden in what comes before)."""
-        self.lo = task.lo
         go, self.go = self.go, -1
         with contextlib.suppress(OSError), os.fdopen(go, "wb") as out:
             out.write(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
@@ -320,8 +392,8 @@ class Child:
             os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
 
-    def result(self) -> ChunkScan | None:
-        """The child's scan, or None when it died or wrote nothing readable."""
+    def result(self) -> list[ChunkScan] | None:
+        """The child's scans, or None when it died or wrote nothing readable."""
         self.reaped = True
         self._close_go()
         with os.fdopen(self.fd, "rb") as pipe:
@@ -333,7 +405,9 @@ class Child:
             found = pickle.loads(data)  # our own child's bytes
         except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             return None
-        return found if isinstance(found, ChunkScan) else None
+        if not isinstance(found, list) or not all(isinstance(f, ChunkScan) for f in found):
+            return None
+        return found
 
     def forget(self) -> None:
         """Close this process's ends of the child's pipes without waiting for it (in a later
@@ -348,6 +422,26 @@ class Child:
             self.go = -1
 
 
-def split(total: int, k: int) -> list[int]:
-    """The K-1 inner bounds that cut seqs 1..total into K equal contiguous ranges."""
-    return [total * i // k for i in range(1, k)]
+def _widen(fd: int) -> None:
+    """Let a pipe hold a whole task (its digests: ~80 bytes a batch), so `Child.start` writes
+    it without waiting for the child to be scheduled and drain the default 64 KiB (where the
+    system allows: Linux, up to its pipe-max-size)."""
+    if fcntl is None:
+        return
+    with contextlib.suppress(AttributeError, OSError):
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+
+
+MIN_BLOCK = 1024
+"""The fewest rows in a block (a small block evens out the load; each costs a query and a scan
+to send)."""
+
+
+def cut(total: int, k: int) -> tuple[int, tuple[int, ...]]:
+    """Where the parent's own first range ends (half of a K-th of seqs 1..total), and the edges
+    of the blocks after it that all K processes take from: about 8 a process, of `MIN_BLOCK`
+    rows or more."""
+    first = total // (2 * k)
+    rest = total - first
+    count = max(1, min(8 * k, rest // MIN_BLOCK))
+    return first, tuple(first + rest * i // count for i in range(count + 1))

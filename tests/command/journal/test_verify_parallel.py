@@ -1,7 +1,7 @@
 """The parallel chain scan (command.journal.verify_scan) finds exactly what the sequential walk
-finds: for an intact journal and for a tampered row at every seq (first or last row of a range,
-a boundary link, a checkpoint in a later range, a deleted or swapped row, a checkpoint or batch
-edited and re-hashed), for K = 2..6."""
+finds: for an intact journal and for a tampered row at every seq (first or last row of a block,
+a boundary link, a checkpoint in a later block, a deleted or swapped row, a checkpoint or batch
+edited and re-hashed), for K = 2..6, whichever process takes which block."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,15 @@ from command.vocabulary import Kind
 from tests.command.journal.helpers import rechain, tamper
 
 Edit = Callable[[sqlite3.Connection, int], None]
+
+
+@pytest.fixture(autouse=True)
+def one_row_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of a row or two, so a small journal is cut into many: every row is some block's
+    first and last, taken by whichever process is free."""
+    import command.journal.verify_scan as scan
+
+    monkeypatch.setattr(scan, "MIN_BLOCK", 1)
 
 
 def _body(conn: sqlite3.Connection, seq: int) -> None:
@@ -238,13 +248,13 @@ def test_a_child_that_fails_leaves_its_range_to_this_process(
     import command.journal.verify_scan as scan
 
     def dies(*_args: object) -> object:
-        raise RuntimeError("the child fails")
+        raise RuntimeError("the child fails")  # only a child opens a connection of its own
 
     copy = tmp_path / "edited.journal"
     shutil.copy(journal_file, copy)
     tamper(copy, "UPDATE events SET body = body || ' ' WHERE seq = 12")
     want = _finding(journal_file, 1), _finding(copy, 1)
-    monkeypatch.setattr(scan, "scan_chunk", dies)  # the forked children inherit it
+    monkeypatch.setattr(scan, "open_readonly", dies)  # the forked children inherit it
     assert (_finding(journal_file, 3), _finding(copy, 3)) == want
     assert want[0][0] and not want[1][0]
 
@@ -255,21 +265,53 @@ def test_a_child_does_not_wait_for_a_sibling_forked_after_it(journal_file: Path)
     child would wait for the second to finish, which waits for its own range: for ever)."""
     import signal
 
-    from command.journal.verify_scan import Child, Task
+    from command.journal.verify_scan import Child, Task, Tokens
 
     def too_slow(_signum: int, _frame: object) -> None:
         raise TimeoutError("the first child waited for its sibling")
 
     uri = journal_file.resolve().as_uri()
-    first = Child(uri, frozenset(), Kind.OBSERVATIONS_BATCH.value)
-    second = Child(uri, frozenset(), Kind.OBSERVATIONS_BATCH.value, [first])
+    batch = Kind.OBSERVATIONS_BATCH.value
+    tokens = Tokens()
+    first = Child(uri, tokens, frozenset(), batch)
+    second = Child(uri, tokens, frozenset(), batch, [first])
     old = signal.signal(signal.SIGALRM, too_slow)
     signal.alarm(10)
     try:
-        first.start(Task(0, _events(journal_file), {}))
-        scan = first.result()
+        tokens.put(1)
+        first.start(Task((0, _events(journal_file)), {}))
+        scans = first.result()
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
         second.stop()
-    assert scan is not None and not scan.bad and scan.count == _events(journal_file)
+        tokens.close()
+    assert scans is not None and [(s.bad, s.count) for s in scans] == [
+        (False, _events(journal_file))
+    ]
+
+
+def test_blocks_a_child_took_and_never_reported_are_walked_here(
+    journal_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child that dies after taking blocks: nobody reports them, so from the first of them
+    this process walks the rest itself: the sequential result, intact or not."""
+    import os
+
+    import command.journal.verify_scan as scan
+
+    parent = os.getpid()
+    real = scan.scan_range
+
+    def dies_in_a_child(*args: Any) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails after taking a block")
+        return real(*args)
+
+    copy = tmp_path / "edited.journal"
+    shutil.copy(journal_file, copy)
+    tamper(copy, "UPDATE events SET body = body || ' ' WHERE seq = 11")
+    want = _finding(journal_file, 1), _finding(copy, 1)
+    monkeypatch.setattr(scan, "scan_range", dies_in_a_child)
+    for k in (2, 4):
+        assert (_finding(journal_file, k), _finding(copy, k)) == want, k
