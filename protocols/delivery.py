@@ -156,6 +156,7 @@ class _Wire:
         self._next_due: dict[str, float] = {}
         self._loaded_at: dict[str, float] = {}
         self._loaded_head: dict[str, tuple[int, str]] = {}
+        self._outbox_mark: dict[str, int] = {}  # the journal's outbox_mark when each was loaded
         self._last_sent: dict[str, float] = {}
         self._last_heard: dict[str, float] = {}
         self._seq = 0
@@ -237,6 +238,7 @@ class _Wire:
         ):
             reload = True  # safety net for messages queued without a flush()
         if reload or peer not in self._outbox:
+            self._outbox_mark[peer] = self.journal.outbox_mark(peer)
             self._outbox[peer] = {m.msg_id: m for m in self.journal.pending(peer)}
             self._loaded_at[peer] = now
             self._loaded_head[peer] = self.journal.head
@@ -655,7 +657,8 @@ class ConsoleWire(_Wire):
         (`flush` re-reads it: a query per station on the critical path of every order). Each
         order's outbox row is known — its msg_id, seq and body {"order": order_body(order)}, as
         the journal queued it — so it joins the in-memory copy of its station's pending
-        messages, which are then sent in journal order; a station whose copy is not loaded is
+        messages, which are then sent in journal order. A station whose copy is not loaded, or
+        for which anything else was queued since it was loaded (`Journal.outbox_mark`), is
         flushed as before."""
         by_station: dict[str, list[IssuedOrder]] = {}
         for item in issued:
@@ -663,10 +666,19 @@ class ConsoleWire(_Wire):
         now = self.clock.now()
         for station in sorted(by_station):
             pending = self._outbox.get(station)
-            if station not in self._ready or pending is None:
+            mine = by_station[station]
+            complete = self._outbox_mark.get(station, -1) + len(mine)
+            if (
+                station not in self._ready
+                or pending is None
+                or self.journal.outbox_mark(station) != complete
+            ):
+                # Not loaded, or something else was queued for it since (an expiry's CANCEL
+                # from the timers): read it all back, so it goes out in journal order.
                 self.flush(station)
                 continue
-            for item in sorted(by_station[station], key=lambda i: i.seq):
+            self._outbox_mark[station] = complete
+            for item in sorted(mine, key=lambda i: i.seq):
                 body = {"order": order_body(item.order)}
                 pending[item.msg_id] = OutMessage(
                     item.msg_id, station, "order", body, item.seq, now

@@ -74,6 +74,7 @@ class JournalCore:
         self._recent: deque[Event] = deque(maxlen=RECENT_EVENTS)  # committed, seq order
         self._fresh: list[Event] = []  # appended in the open transaction
         self._queued: dict[str, dict[str, Any]] = {}  # outbox msg_id -> body, as queued
+        self._queued_count: dict[str, int] = {}  # peer -> outbox rows this writer inserted
         self._checkpointer: Checkpointer | None = None
         self._saved: list[RunState] = []
         self._claim()
@@ -119,6 +120,7 @@ class JournalCore:
         journal._recent = deque(maxlen=0)  # another connection writes: always ask the file
         journal._fresh = []
         journal._queued = {}
+        journal._queued_count = {}
         journal._checkpointer = None
         journal._saved = []
         return journal
@@ -241,6 +243,10 @@ class JournalCore:
         finally:
             self._depth = 0
             self._fresh = []
+
+    def _count_queued(self, peer: str) -> None:
+        """One more outbox row queued for `peer` by this writer (see `Messages.outbox_mark`)."""
+        self._queued_count[peer] = self._queued_count.get(peer, 0) + 1
 
     def _committed(self, events: list[Event]) -> None:
         """Keep the events a commit made durable for `events()` (the engine reads each turn's

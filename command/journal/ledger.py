@@ -174,6 +174,7 @@ class OrderLedger(JournalCore):
                 None,
             )
         )
+        self._count_queued(order.station)
         if len(self._queued) >= QUEUED_BODIES:
             self._queued.clear()
         self._queued[msg_id] = {"order": order_dict}  # `pending` need not parse it back

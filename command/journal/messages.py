@@ -35,7 +35,14 @@ class Messages(JournalCore):
             self._store.insert_outbox(
                 OutboxRow(msg_id, peer, msg_type, canonical_text(body), self._head[0], now, None)
             )
+            self._count_queued(peer)
         return msg_id
+
+    def outbox_mark(self, peer: str) -> int:
+        """How many messages this writer has queued for `peer` since it opened the journal (a
+        rolled-back one counts too): a copy of the peer's pending messages that has seen every
+        one of them is complete, so a sender can tell whether it must read the outbox again."""
+        return self._queued_count.get(peer, 0)
 
     def pending(self, peer: str | None = None) -> list[OutMessage]:
         """Messages not yet acknowledged, in seq order."""

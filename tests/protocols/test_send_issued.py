@@ -58,3 +58,26 @@ def test_issued_orders_are_sent_without_reading_the_outbox_back(
         "st-a": [first.order.id, batch[0].order.id, batch[2].order.id],  # in journal order
         "st-b": [batch[1].order.id],
     }
+
+
+def test_a_message_queued_without_a_flush_still_goes_out_first(
+    wired: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = wired.post.issue_order(draft("st-a"), decision="d0", rationale="r")
+    wired.console.send_issued([held])
+    wired.pump(lambda: _state(wired, held.order.id) is OrderState.DELIVERED)
+    # what the order timers do for an expiry: a CANCEL queued in the journal, no flush
+    journal = wired.post.journal
+    with journal.transaction():
+        cancel = journal.enqueue("st-a", "CANCEL", {"order_id": held.order.id, "reason": "r"})
+    reads = _count_reads(wired, monkeypatch)
+    later = wired.post.issue_order(draft("st-a", 1), decision="d1", rationale="r")
+    wired.console.send_issued([later])
+    assert reads == ["st-a"]  # the outbox was read back: the CANCEL is in the copy, first
+    wired.pump(lambda: _state(wired, later.order.id) is OrderState.DELIVERED)
+    station = wired.stations["st-a"].desk.journal
+    events = list(station.events())
+    withdrawn = [e.seq for e in events if e.body.get("order_id") == held.order.id]
+    received = [e.seq for e in events if e.kind == "order.received"]
+    assert withdrawn and max(received) > min(withdrawn)  # CANCEL handled before the new order
+    assert all(m.msg_id != cancel for m in journal.pending("st-a"))
