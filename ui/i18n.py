@@ -90,7 +90,20 @@ def use_scenario_names(scenario: Scenario) -> None:
     """Show `scenario`'s names: its Chinese names in the Chinese UI, and its playbooks by their
     titles (suggestions carry only the playbook's id)."""
     names = {**scenario.names_zh, **_filled_texts(scenario)}
-    set_names_zh(names, {f"playbook:{p.id}": p.title for p in scenario.playbooks})
+    en = {f"playbook:{p.id}": p.title for p in scenario.playbooks}
+    # an order signed with the Chinese words (composed in the Chinese UI) reads in English in
+    # the English UI, the same way round
+    for key, zh in list(names.items()):
+        if key.startswith(_WORDS):
+            head, _, english = key.partition(":")[2].partition(":")
+            back = f"{key.partition(':')[0]}:{head}:{zh}"
+            names.setdefault(back, zh)
+            en.setdefault(back, english)
+    set_names_zh(names, en)
+
+
+# names_zh keys of an order's words (texts, parameter values): "<prefix>:<where>:<English>"
+_WORDS = ("text:", "value:")
 
 
 def _fill(text: str, name: str, zone: str) -> str:
@@ -98,11 +111,12 @@ def _fill(text: str, name: str, zone: str) -> str:
 
 
 def _filled_texts(scenario: Scenario) -> dict[str, str]:
-    """The playbook orders' Chinese texts ("text:<station>.<kind>:<text>") with `{zone_name}` /
-    `{zone}` filled for every zone, keyed by the English text as an order carries it."""
+    """The playbook orders' Chinese texts ("text:<station>.<kind>:<text>") and text parameters
+    ("value:<station>.<kind>.<param>:<value>") with `{zone_name}` / `{zone}` filled for every
+    zone, keyed by the English words as an order carries them."""
     out: dict[str, str] = {}
     for key, zh in scenario.names_zh.items():
-        if not key.startswith("text:") or "{zone" not in key:
+        if not key.startswith(_WORDS) or "{zone" not in key:
             continue
         for z in scenario.incident.zones:
             zh_name = scenario.names_zh.get(f"zone:{z.id}", z.name)
@@ -132,6 +146,14 @@ def order_text(station: str, kind: str, text: str) -> str:
     """An order's text in the current language: the playbook's `text_zh` (its zone filled in)
     when the UI is Chinese and `text` is the playbook's English text, else `text` as signed."""
     return local_name(f"text:{station}.{kind}:{text}", text) if text else text
+
+
+def param_value(station: str, kind: str, param: str, value: object) -> str:
+    """A parameter's value in the current language: a choice's Chinese words (`choices_zh`) or
+    a playbook order's Chinese text (`params_zh`, its zone filled in) when the UI is Chinese and
+    `value` is the English one, else `value` as signed."""
+    text = str(value)
+    return local_name(f"value:{station}.{kind}.{param}:{text}", text)
 
 
 def zone_name(zone: str, en: str = "") -> str:

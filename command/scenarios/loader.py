@@ -316,13 +316,19 @@ class _Builder:
     def _param(self, where: str, p: dict[str, Any]) -> ParamSpec:
         if p["type"] == "choice" and not p.get("choices"):
             raise self.fail(f"{where}.choices", "a choice parameter needs choices")
+        if "choices_zh" in p and len(p["choices_zh"]) != len(p.get("choices") or ()):
+            raise self.fail(
+                f"{where}.choices_zh",
+                f"expected one Chinese word per choice ({len(p.get('choices') or ())}), "
+                f"got {len(p['choices_zh'])}",
+            )
         lo, hi = p.get("minimum"), p.get("maximum")
         if lo is not None and hi is not None and lo > hi:
             raise self.fail(f"{where}.maximum", f"expected a number ≥ minimum {lo}, got {hi}")
         spec = ParamSpec(
             name=p["name"],
             type=p["type"],
-            title=p.get("title", ""),
+            title=p.get("title") or readable_title(p["name"]),
             unit=p.get("unit", ""),
             minimum=lo,
             maximum=hi,
@@ -541,6 +547,12 @@ class _Builder:
                 elif zone not in zone_ids:
                     raise self.fail(f"{ow}.zone", f"unknown zone {zone!r} ({_known(zone_ids)})")
                 params = dict(o.get("params") or {})
+                for name in dict(o.get("params_zh") or {}):
+                    if not isinstance(params.get(name), str):
+                        raise self.fail(
+                            f"{ow}.params_zh.{name}",
+                            f"expected a text parameter of this order, got {params.get(name)!r}",
+                        )
                 templated = {k for k, v in params.items() if isinstance(v, str) and "{" in v}
                 try:
                     checked = kind.validate_params(
@@ -678,9 +690,15 @@ def _names_zh(doc: dict[str, Any]) -> dict[str, str]:
                 if kind.get("title_zh"):
                     out[f"kind:{item['id']}.{kind['name']}"] = kind["title_zh"]
                 for param in kind.get("params") or []:  # "param:water.report_level.gauge"
+                    where = f"{item['id']}.{kind['name']}.{param['name']}"
                     if param.get("title_zh"):
-                        key = f"param:{item['id']}.{kind['name']}.{param['name']}"
-                        out[key] = param["title_zh"]
+                        out[f"param:{where}"] = param["title_zh"]
+                    # its choices' words ("value:security.one_way_flow.direction:southbound")
+                    for choice, zh in zip(
+                        param.get("choices") or (), param.get("choices_zh") or (), strict=False
+                    ):
+                        if zh:
+                            out[f"value:{where}:{choice}"] = zh
     for pb in doc.get("playbooks") or []:
         if pb.get("title_zh"):
             out[f"playbook:{pb['id']}"] = pb["title_zh"]
@@ -689,11 +707,30 @@ def _names_zh(doc: dict[str, Any]) -> dict[str, str]:
         for o in pb.get("orders") or []:  # an order's text as written ("text:metro.skip:Trains…")
             if o.get("text_zh") and o.get("text"):
                 out[f"text:{o['station']}.{o['kind']}:{o['text']}"] = o["text_zh"]
+            params = o.get("params") or {}
+            for name, zh in (o.get("params_zh") or {}).items():  # a text value, as written
+                if zh and isinstance(params.get(name), str):
+                    out[f"value:{o['station']}.{o['kind']}.{name}:{params[name]}"] = zh
     delegation = doc.get("delegation") or {}
     for role in ("authority", "commander"):  # the signers, by id ("signer:huangpu_ops")
         if delegation.get(f"{role}_name_zh"):
             out[f"signer:{delegation[role]}"] = delegation[f"{role}_name_zh"]
     return out
+
+
+# a parameter name's last word that is its unit ("duration_min" -> "Duration (min)")
+_UNIT_WORDS = {"s": "s", "min": "min", "h": "h", "m": "m", "km": "km", "percent": "%", "pct": "%"}
+
+
+def readable_title(name: str) -> str:
+    """A title for a parameter the scenario gives none: its name in words, a unit word last in
+    brackets ("duration_min" -> "Duration (min)", "level_percent" -> "Level (%)")."""
+    words = [w for w in name.split("_") if w]
+    unit = _UNIT_WORDS.get(words[-1], "") if len(words) > 1 else ""
+    if unit:
+        words = words[:-1]
+    text = " ".join(words).capitalize() or name
+    return f"{text} ({unit})" if unit else text
 
 
 def _known(names: Sequence[str] | set[str]) -> str:

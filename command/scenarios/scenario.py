@@ -146,8 +146,10 @@ class Scenario:
     # Chinese names where the scenario gives them: "incident", "zone:<id>", "station:<id>",
     # "agency:<station id>", "kind:<station id>.<order kind>" (the kind's title), "playbook:<id>"
     # (title), "reason:<id>" (a playbook's reason), "signer:<id>" (the delegation's authority
-    # and commander), "param:<station>.<kind>.<param>" (a parameter's title) and
+    # and commander), "param:<station>.<kind>.<param>" (a parameter's title),
     # "text:<station>.<kind>:<text>" (a playbook order's text, as written, placeholders and all)
+    # and "value:<station>.<kind>.<param>:<value>" (a choice's words, or a playbook order's text
+    # parameter as written): shown instead, never signed
     names_zh: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 

@@ -44,6 +44,8 @@ _PARAM = {
         "minimum": _NUM,
         "maximum": _NUM,
         "choices": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        # the choices' Chinese words, one per choice in the same order (shown, never signed)
+        "choices_zh": {"type": "array", "items": _TEXT, "minItems": 1},
         "required": {"type": "boolean"},
         "default": {},
     },
@@ -169,6 +171,8 @@ _DRAFT = {
         "kind": _ID,
         "zone": {"type": "string"},
         "params": {"type": "object"},
+        # Chinese forms of text params ("{zone_name}" allowed), by name (shown, never signed)
+        "params_zh": {"type": "object", "additionalProperties": _TEXT},
         "priority": {"enum": ["routine", "urgent", "immediate"]},
         "text": {"type": "string"},
         "text_zh": _TEXT,

@@ -630,12 +630,15 @@ class StationWindow(QMainWindow):
         self.badge.setStyleSheet(f"background:{bg};color:{fg};border-radius:4px")
         names = self.param_titles.get(row.kind, {})
         units = self.param_units.get(row.kind, {})
-        params = "".join(
-            f"<li>{self._param(row.kind, k, names.get(k, ''))}: <b>{v}</b>"
-            + (f" {units[k]}" if units.get(k) else "")
-            + "</li>"
-            for k, v in sorted(row.params.items())
-        )
+        items, signed = [], []  # signed: the values shown in other words, as signed
+        for k, v in sorted(row.params.items()):
+            title = self._param(row.kind, k, names.get(k, ""))
+            shown = i18n.param_value(row.station, row.kind, k, v)
+            if shown != str(v):
+                signed.append(f"{title}: {v}")
+            unit = f" {units[k]}" if units.get(k) else ""
+            items.append(f"<li>{title}: <b>{shown}</b>{unit}</li>")
+        params = "".join(items)
         report = ""
         for key in ("reason", "note"):
             if row.detail.get(key):
@@ -645,8 +648,8 @@ class StationWindow(QMainWindow):
         if note:  # the crossing rule: the console's decision stands, said in one line
             report = f"<p class='withdrawn'><b>{note}</b></p>{report}"
         text = i18n.order_text(row.station, row.kind, row.text)
-        # a translated playbook text: the text as signed stays one hover away
-        self.body.setToolTip(row.text if text != row.text else "")
+        # a translated playbook text or value: the words as signed stay one hover away
+        self.body.setToolTip("\n".join(([row.text] if text != row.text else []) + signed))
         fields = (
             self.tr("From: %1 · State: %2")
             .replace("%1", self._signer(row.commander))

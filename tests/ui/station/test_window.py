@@ -353,7 +353,9 @@ def test_the_order_reads_in_chinese_in_the_chinese_ui(
         i18n.set_language(qapp, "zh_CN")
         qapp.processEvents()
         w.select("o1")
-        assert w.body.toolTip() == text  # the text as signed, one hover away
+        # the text and the gates as signed, one hover away
+        assert w.body.toolTip() == f"{text}\n暂停放行的入口: all entrances to {chenyi}"
+        assert "陈毅广场（南京东路东端）所有入口" in body
         edited = {**order, "id": "o2", "text": "Hold the north gates only."}
         w.apply_events(
             [
@@ -397,3 +399,92 @@ def test_every_playbook_order_text_reads_in_chinese_for_every_zone(
         assert i18n.order_text(o.station, o.kind, o.text) == o.text
     finally:
         i18n.set_names_zh({})
+
+
+@pytest.mark.parametrize("name", ["bund", "typhoon", "disney"])
+def test_every_playbook_parameter_value_reads_in_chinese_for_every_zone(
+    qapp: QApplication, isolated_look: None, name: str
+) -> None:
+    """Seen on a screenshot: the Chinese station window showed the playbook's values in English
+    ('all entrances to Chenyi Square…', 'southbound'); every text or choice value a playbook
+    proposes, filled for each zone, now has its Chinese words, and the English UI keeps them."""
+    from command.scenarios.loader import load_scenario
+    from ui import i18n
+
+    scenario = load_scenario(name)
+    i18n.use_scenario_names(scenario)
+    try:
+        for language in ("zh_CN", "en"):
+            i18n.set_language(qapp, language)
+            for playbook in scenario.playbooks:
+                for draft in playbook.orders:
+                    for zone in scenario.incident.zones:
+                        o = draft.for_zone(zone)
+                        for k, v in o.params.items():
+                            if not isinstance(v, str):
+                                continue
+                            shown = i18n.param_value(o.station, o.kind, k, v)
+                            if language == "en":
+                                assert shown == v
+                            else:
+                                assert shown != v and "{zone" not in shown, (playbook.id, k, v)
+    finally:
+        i18n.set_names_zh({})
+        i18n.set_language(qapp, "en")
+
+
+def test_a_choice_reads_in_chinese_and_the_signed_value_is_one_hover_away(
+    qtbot: QtBot, qapp: QApplication, isolated_look: None
+) -> None:
+    from command.scenarios.loader import load_scenario
+    from ui import i18n
+    from ui.station.live import window_for
+
+    order = {
+        **_order("o1", 3, "one_way_flow"),
+        "station": "security",
+        "zone": "chenyi",
+        "params": {"direction": "southbound"},
+        "text": "One-way southbound flow on the promenade.",
+    }
+    received = Ev(
+        1, NOW + 1, "order.received", {"order": order, "msg_id": "m1", "verification": VERIFIED}
+    )
+    try:
+        w = window_for("security", load_scenario("bund"), lambda: NOW + 10)
+        qtbot.addWidget(w)
+        w.apply_events([received])
+        w.select("o1")
+        assert "Direction: <b>southbound</b>" in w.body.text() and not w.body.toolTip()
+        i18n.set_language(qapp, "zh_CN")
+        qapp.processEvents()
+        assert "通行方向: <b>向南</b>" in w.body.text() and "southbound" not in w.body.text()
+        assert w.body.toolTip().splitlines()[1] == "通行方向: southbound"
+    finally:
+        i18n.set_names_zh({})
+        i18n.set_language(qapp, "en")
+
+
+def test_a_playbook_text_signed_in_chinese_reads_in_english_in_the_english_ui(
+    qapp: QApplication, isolated_look: None
+) -> None:
+    """An order composed in the Chinese console carries the Chinese text it showed (the signed
+    text); the English station window shows the playbook's English words for it."""
+    from command.scenarios.loader import load_scenario
+    from ui import i18n
+
+    i18n.use_scenario_names(load_scenario("bund"))
+    zh = "陈毅广场（南京东路东端）所有入口暂停放行；允许人员离开。"
+    en = "Hold entry at every gate of Chenyi Square (Nanjing Road East end); let people leave."
+    try:
+        assert i18n.order_text("security", "hold_entry", zh) == en
+        gates = i18n.param_value(
+            "security", "hold_entry", "gates", "陈毅广场（南京东路东端）所有入口"
+        )
+        assert gates == "all entrances to Chenyi Square (Nanjing Road East end)"
+        i18n.set_language(qapp, "zh_CN")
+        assert i18n.order_text("security", "hold_entry", zh) == zh
+        assert i18n.order_text("security", "hold_entry", en) == zh
+    finally:
+        i18n.set_names_zh({})
+        i18n.set_language(qapp, "en")
