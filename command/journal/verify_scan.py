@@ -29,6 +29,7 @@ import functools
 import hashlib
 import itertools
 import json
+import marshal
 import os
 import pickle
 import signal
@@ -361,7 +362,8 @@ class Child:
                     order = go.read()  # until `start` closes it (nothing: not wanted after all)
                 if not order:
                     os._exit(1)
-                task = pickle.loads(order)  # our parent's bytes
+                edges, digests = marshal.loads(order)  # our parent's bytes
+                task = Task(tuple(edges), digests)
                 scans = BlockScanner(open_readonly(uri), task, kinds, batch_kind).take_all(tokens)
                 data = pickle.dumps(scans, protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as out:
@@ -379,7 +381,9 @@ class Child:
         and waits: its work is timed with the parent's walk, not hidden in what comes before)."""
         go, self.go = self.go, -1
         with contextlib.suppress(OSError), os.fdopen(go, "wb") as out:
-            out.write(pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL))
+            # marshal: plain ints, strings and dicts, read by this same interpreter; it writes a
+            # task's digests in half pickle's time
+            out.write(marshal.dumps((task.edges, task.digests)))
 
     def stop(self) -> None:
         """Kill the child and reap it (its range is no longer needed); nothing once reaped."""
