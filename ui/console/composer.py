@@ -33,7 +33,7 @@ from command.errors import ValidationError
 from command.model import OrderKind, ParamSpec, Priority, Station, Zone
 from ui.console.qtmodels import PRIORITY_NAMES
 from ui.console.shortcuts import submit_on_ctrl_enter
-from ui.i18n import kind_title, local_name, param_title, zone_name
+from ui.i18n import kind_title, local_name, order_text, param_title, param_value, zone_name
 
 BIG = 1_000_000_000
 Editor = QSpinBox | QDoubleSpinBox | QComboBox | QCheckBox | QLineEdit
@@ -66,9 +66,10 @@ def make_editor(spec: ParamSpec) -> Editor:
         return dspin
     if spec.type == "choice":
         combo = QComboBox()
-        combo.addItems(list(spec.choices))
+        for choice in spec.choices:  # the choice itself is the data (what is signed)
+            combo.addItem(choice, choice)
         if spec.default in spec.choices:
-            combo.setCurrentText(str(spec.default))
+            combo.setCurrentIndex(combo.findData(spec.default))
         return combo
     if spec.type == "bool":
         check = QCheckBox()
@@ -85,7 +86,8 @@ def editor_value(editor: Editor) -> Any:
     if isinstance(editor, QSpinBox | QDoubleSpinBox):
         return editor.value()
     if isinstance(editor, QComboBox):
-        return editor.currentText()
+        data = editor.currentData()
+        return editor.currentText() if data is None else data
     if isinstance(editor, QCheckBox):
         return editor.isChecked()
     text = editor.text().strip()
@@ -104,7 +106,7 @@ def set_editor_value(editor: Editor, value: Any) -> bool:
             editor.setValue(float(value))
             return abs(editor.value() - float(value)) < 1e-9
         if isinstance(editor, QComboBox):
-            i = editor.findText(str(value))
+            i = editor.findData(str(value))
             editor.setCurrentIndex(i)
             return i >= 0
         if isinstance(editor, QCheckBox):
@@ -280,6 +282,7 @@ class OrderComposer(QDialog):
             self.params_form.addRow(label, editor)
             self.editors[spec.name] = editor
             self.param_labels[spec.name] = label
+        self._name_choices()
 
     def _param_label(self, kind: OrderKind, spec: ParamSpec) -> str:
         station = self.station()
@@ -308,6 +311,20 @@ class OrderComposer(QDialog):
             for spec in chosen.params:
                 if spec.name in self.param_labels:
                     self.param_labels[spec.name].setText(self._param_label(chosen, spec))
+        self._name_choices()
+
+    def _name_choices(self) -> None:
+        """The choices of the parameters in the current language (their data stays the choice
+        itself, which is what is signed)."""
+        station, kind = self.station(), self.kind()
+        if station is None or kind is None:
+            return
+        for spec in kind.params:
+            editor = self.editors.get(spec.name)
+            if isinstance(editor, QComboBox):
+                for i in range(editor.count()):
+                    choice = editor.itemData(i)
+                    editor.setItemText(i, param_value(station.id, kind.name, spec.name, choice))
 
     # ---- values
     def prefill(self, values: Mapping[str, Any]) -> None:
@@ -328,13 +345,18 @@ class OrderComposer(QDialog):
             i = self.priority_box.findData(int(values["priority"]))
             if i >= 0:
                 self.priority_box.setCurrentIndex(i)
+        # a playbook's words in the UI language (its text_zh / params_zh in the Chinese UI):
+        # the order is signed as the commander sees it here
+        station, kind = str(values.get("station", "")), str(values.get("kind", ""))
         if values.get("text"):
-            self.text_box.setText(str(values["text"]))
+            self.text_box.setText(order_text(station, kind, str(values["text"])))
         for name, value in dict(values.get("params") or {}).items():
             editor = self.editors.get(name)
             if editor is None:
                 self._raw[name] = value  # unknown parameter: validation will name it
                 continue
+            if isinstance(editor, QLineEdit) and isinstance(value, str):
+                value = param_value(station, kind, name, value)
             editor.blockSignals(True)
             ok = set_editor_value(editor, value)
             editor.blockSignals(False)

@@ -170,3 +170,54 @@ def test_an_open_composer_renames_its_choices_when_the_language_changes(qtbot: Q
     finally:
         i18n.set_language(app, "en")
         i18n.set_names_zh({})
+
+
+def test_a_suggestion_prefills_its_chinese_words_in_the_chinese_ui(qtbot: QtBot) -> None:
+    """Seen on a screenshot: the Chinese console prefilled the playbook's English text. The
+    composer now shows the playbook's text_zh / params_zh and the choices' Chinese words; what
+    it shows is what is signed (the Chinese text), the choice stays the catalogue's value."""
+    from PySide6.QtWidgets import QApplication
+
+    from command.scenarios.loader import load_scenario
+    from ui import i18n
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    scenario = load_scenario("bund")
+    chenyi = scenario.incident.zone("chenyi")
+    hold, flow = (
+        next(o for p in scenario.playbooks for o in p.orders if o.kind == kind).for_zone(chenyi)
+        for kind in ("hold_entry", "one_way_flow")
+    )
+
+    def prefilled(o) -> OrderComposer:  # type: ignore[no-untyped-def]
+        c = composer(qtbot, scenario.incident)
+        c.prefill(
+            {"station": o.station, "kind": o.kind, "zone": o.zone, "params": o.params}
+            | {"text": o.text, "priority": int(o.priority)}
+        )
+        c.rationale_box.setPlainText("density orange")
+        return c
+
+    i18n.use_scenario_names(scenario)
+    try:
+        c = prefilled(hold)  # the English UI as before
+        assert c.text_box.text() == hold.text
+        assert c.draft().order.params["gates"] == hold.params["gates"]
+        i18n.set_language(app, "zh_CN")
+        c = prefilled(hold)
+        assert c.text_box.text() == "陈毅广场（南京东路东端）所有入口暂停放行；允许人员离开。"
+        assert c.editors["gates"].text() == "陈毅广场（南京东路东端）所有入口"  # type: ignore[union-attr]
+        order = c.draft().order
+        assert order.text == c.text_box.text()  # signed as shown
+        assert order.params == {"gates": "陈毅广场（南京东路东端）所有入口", "duration_min": 20}
+        c = prefilled(flow)
+        combo = c.editors["direction"]
+        assert isinstance(combo, QComboBox)
+        assert combo.currentText() == "向南"
+        assert [combo.itemText(i) for i in range(combo.count())] == ["向北", "向南"]
+        assert c.draft().order.params == {"direction": "southbound"}
+        assert c.draft().order.text == "滨江步道实行向南单向通行。"
+    finally:
+        i18n.set_language(app, "en")
+        i18n.set_names_zh({})
