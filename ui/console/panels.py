@@ -13,6 +13,9 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
     QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
     QSize,
     QSortFilterProxyModel,
     Qt,
@@ -32,6 +35,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -84,6 +89,45 @@ def make_table(
     else:
         header.setStretchLastSection(True)
     return view
+
+
+class EdgeElidingDelegate(QStyledItemDelegate):
+    """Draws a cell that runs past the right edge of its view elided at that edge ('…'): the
+    suggestions' Reason keeps its width (the other columns stay a scroll away) but no longer
+    reads cut off mid-word at the dock edge; the whole text is in the cell's tooltip."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def visible(self, rect: QRect) -> QRect:
+        """The part of a cell's `rect` (viewport coordinates) inside the viewport's width."""
+        room = self._view.viewport().width() - rect.left()
+        if 0 < room < rect.width():
+            return QRect(rect.left(), rect.top(), room, rect.height())
+        return rect
+
+    def shown(self, index: QModelIndex) -> str:
+        """The text of the cell at `index` as drawn (elided to the visible part)."""
+        option = QStyleOptionViewItem()
+        option.initFrom(self._view)
+        option.rect = self.visible(self._view.visualRect(index))
+        self.initStyleOption(option, index)
+        margin = self._view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+        return option.fontMetrics.elidedText(
+            option.text, Qt.TextElideMode.ElideRight, option.rect.width() - 2 * margin
+        )
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        """Paint the cell within the viewport, so the style elides its text at the edge."""
+        clipped = QStyleOptionViewItem(option)
+        clipped.rect = self.visible(option.rect)
+        super().paint(painter, clipped, index)
 
 
 def columns_cut(view: QTableView, columns: Iterable[int]) -> bool:
@@ -632,6 +676,9 @@ class SuggestionsPanel(QWidget):
         ):
             header.moveSection(header.visualIndex(logical), visual)
         header.resizeSection(self.REASON_COLUMN, self.REASON_WIDTH)
+        # a reason running past the dock edge reads '…' there (the whole one in its tooltip)
+        self.reason_delegate = EdgeElidingDelegate(self.table)
+        self.table.setItemDelegateForColumn(self.REASON_COLUMN, self.reason_delegate)
         self.approve = QPushButton()
         self.approve.setObjectName("approveSuggestion")
         self.edit = QPushButton()

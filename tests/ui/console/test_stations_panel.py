@@ -110,3 +110,39 @@ def test_a_suggestions_reason_keeps_its_room_in_a_narrow_dock(qtbot: QtBot) -> N
     assert titles[:4] == ["Time", "Age", "Status", "Reason"]
     assert view.table.columnWidth(view.REASON_COLUMN) >= view.REASON_WIDTH
     assert header.sectionViewportPosition(view.REASON_COLUMN) < 450  # starts within the dock
+
+
+def test_a_reason_past_the_dock_edge_is_elided_there_with_the_whole_in_its_tooltip(
+    qtbot: QtBot,
+) -> None:
+    """Seen on a screenshot: at bund's first-run width the Chinese reason ran past the dock's
+    edge, cut mid-word ('…人群密度达到橙') with no sign there was more."""
+    from command.vocabulary import SuggestionOutcome, SuggestionRecorded
+    from tests.ui.console.fake_events import EventMaker
+    from ui.console.panels import SuggestionsPanel
+    from ui.console.qtmodels import SuggestionsTableModel
+
+    reason = "Crowd density in Chenyi Square (Nanjing Road East end) reached orange; stop more."
+    state = IncidentState()
+    view = SuggestionsPanel(SuggestionsTableModel(state.suggestions, lambda: NOW))
+    qtbot.addWidget(view)
+    view.resize(450, 240)
+    view.show()
+    qtbot.waitExposed(view)
+    body = SuggestionRecorded(
+        SuggestionOutcome.PROPOSED, "S1", "crowd", reason, ({"station": "police"},)
+    )
+    state.apply(EventMaker("inc").ev(body.kind, body.to_body(), ts=NOW - 3840))
+    table = view.table
+    index = table.model().index(0, view.REASON_COLUMN)
+    cell = table.visualRect(index)
+    edge = table.viewport().width()
+    assert cell.right() > edge  # the column keeps its width and runs past the edge
+    assert table.columnWidth(view.REASON_COLUMN) >= view.REASON_WIDTH
+    shown = view.reason_delegate.shown(index)
+    assert shown.endswith("…") and reason.startswith(shown[:-1])
+    assert cell.left() + table.fontMetrics().horizontalAdvance(shown) <= edge  # ends in view
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == reason
+    assert not any(table.isColumnHidden(c) for c in range(table.model().columnCount()))
+    table.horizontalScrollBar().setValue(table.horizontalScrollBar().maximum())
+    assert view.reason_delegate.shown(index) != shown  # scrolled: more of it, or all, shows
