@@ -151,7 +151,9 @@ def order_text(station: str, kind: str, text: str) -> str:
 def param_value(station: str, kind: str, param: str, value: object) -> str:
     """A parameter's value in the current language: a choice's Chinese words (`choices_zh`) or
     a playbook order's Chinese text (`params_zh`, its zone filled in) when the UI is Chinese and
-    `value` is the English one, else `value` as signed."""
+    `value` is the English one, else `value` as signed; a flag reads yes / no (是 / 否)."""
+    if isinstance(value, bool):
+        return local("yes", "是") if value else local("no", "否")
     text = str(value)
     return local_name(f"value:{station}.{kind}.{param}:{text}", text)
 

@@ -634,7 +634,7 @@ class StationWindow(QMainWindow):
         for k, v in sorted(row.params.items()):
             title = self._param(row.kind, k, names.get(k, ""))
             shown = i18n.param_value(row.station, row.kind, k, v)
-            if shown != str(v):
+            if shown != str(v) and not isinstance(v, bool):
                 signed.append(f"{title}: {v}")
             unit = f" {units[k]}" if units.get(k) else ""
             items.append(f"<li>{title}: <b>{shown}</b>{unit}</li>")

@@ -488,3 +488,23 @@ def test_a_playbook_text_signed_in_chinese_reads_in_english_in_the_english_ui(
     finally:
         i18n.set_names_zh({})
         i18n.set_language(qapp, "en")
+
+
+def test_a_flag_reads_yes_or_no_in_the_ui_language(qapp: QApplication, isolated_look: None) -> None:
+    """Typhoon's escorted lane read 'Escorted: True' (护送: True): the flag as Python prints it."""
+    from ui import i18n
+
+    try:
+        assert (
+            i18n.param_value("traffic_police", "open_lane_non_motorised", "escort", True) == "yes"
+        )
+        assert (
+            i18n.param_value("traffic_police", "open_lane_non_motorised", "escort", False) == "no"
+        )
+        i18n.set_language(qapp, "zh_CN")
+        assert i18n.param_value("traffic_police", "open_lane_non_motorised", "escort", True) == "是"
+        assert (
+            i18n.param_value("traffic_police", "open_lane_non_motorised", "escort", False) == "否"
+        )
+    finally:
+        i18n.set_language(qapp, "en")
