@@ -386,24 +386,27 @@ class Child:
             out.write(marshal.dumps((task.edges, task.digests)))
 
     def stop(self) -> None:
-        """Kill the child and reap it (its range is no longer needed); nothing once reaped."""
+        """Kill the child if it still runs (its blocks are no longer wanted) and reap it;
+        nothing once reaped."""
         if self.reaped:
             return
         self.reaped = True
-        os.close(self.fd)
+        self._close_fd()
         self._close_go()
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
 
     def result(self) -> list[ChunkScan] | None:
-        """The child's scans, or None when it died or wrote nothing readable."""
-        self.reaped = True
+        """The child's scans, or None when it died or wrote nothing readable (a scan that
+        unpickles whole was written in full). The child is reaped later, by `stop`: the kernel
+        tears its copy of this process down meanwhile (a millisecond or more), not while this
+        process waits."""
         self._close_go()
         with os.fdopen(self.fd, "rb") as pipe:
+            self.fd = -1
             data = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        if status != 0 or not data:
+        if not data:
             return None
         try:
             found = pickle.loads(data)  # our own child's bytes
@@ -417,8 +420,13 @@ class Child:
         """Close this process's ends of the child's pipes without waiting for it (in a later
         sibling: a copy of an end left open there would keep the child, or this process,
         waiting for an end of file)."""
-        os.close(self.fd)
+        self._close_fd()
         self._close_go()
+
+    def _close_fd(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
     def _close_go(self) -> None:
         if self.go >= 0:

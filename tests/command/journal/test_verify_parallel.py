@@ -284,6 +284,7 @@ def test_a_child_does_not_wait_for_a_sibling_forked_after_it(journal_file: Path)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+        first.stop()
         second.stop()
         tokens.close()
     assert scans is not None and [(s.bad, s.count) for s in scans] == [
