@@ -7,7 +7,7 @@ turns each message into observations by those rules (`command.scenarios.mqtt_map
 Threads: `MqttFeed` runs paho's network loop in a thread of its own (the paho client is used by
 that thread only). It never touches a zmq socket of the engine: it hands each batch of
 observations to the console's engine thread as an `IngestFeed` command through `Engine.call`,
-which gives the calling thread its own PUSH socket to wake the engine (see `protocols.engine`).
+which queues it and wakes the engine with a byte on its socket pair (see `protocols.engine`).
 The engine thread then puts them through the same fusion and journal path as the ZeroMQ feed
 bus (`PictureEngine.ingest`: one `observations.batch` event per batch). At most one batch is in
 flight: while the engine works on it the next one gathers (up to `MAX_BUFFERED` observations;
