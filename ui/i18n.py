@@ -7,7 +7,7 @@ sends `QEvent.LanguageChange` to every widget, and Baton widgets re-read their s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -91,6 +91,10 @@ def use_scenario_names(scenario: Scenario) -> None:
     titles (suggestions carry only the playbook's id)."""
     names = {**scenario.names_zh, **_filled_texts(scenario)}
     en = {f"playbook:{p.id}": p.title for p in scenario.playbooks}
+    for station in scenario.incident.stations:  # suggestions carry only ids
+        en[f"station:{station.id}"] = station.name
+        for kind in station.catalogue:
+            en[f"kind:{station.id}.{kind.name}"] = kind.title
     # an order signed with the Chinese words (composed in the Chinese UI) reads in English in
     # the English UI, the same way round
     for key, zh in list(names.items()):
@@ -134,6 +138,20 @@ def kind_title(station: str, kind: str, en: str = "") -> str:
     """The title of `station`'s order kind `kind` in the current language: the scenario's
     Chinese title (`title_zh`) when the UI is Chinese, else `en` (else the kind's name)."""
     return local_name(f"kind:{station}.{kind}", en or kind)
+
+
+def proposed_orders(orders: Sequence[Mapping[str, object]]) -> str:
+    """A suggestion's orders in words of the current language ("On-site security: Hold entry
+    at the zone's gates", "现场安保：区域入口暂停放行"); "station:kind" when the scenario's
+    names are not known."""
+    out = []
+    for o in orders:
+        station, kind = str(o.get("station", "?")), str(o.get("kind", "?"))
+        name = local_name(f"station:{station}", "")
+        out.append(
+            f"{name}{local(': ', '：')}{kind_title(station, kind)}" if name else f"{station}:{kind}"
+        )
+    return local(", ", "；").join(out)
 
 
 def param_title(station: str, kind: str, param: str, en: str = "") -> str:

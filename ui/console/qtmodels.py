@@ -43,7 +43,14 @@ from ui import theme
 from ui.console.clock import heard_text
 from ui.console.numbers import duration as duration  # tables, header and banners
 from ui.console.numbers import short_id
-from ui.i18n import current_language, kind_title, local_name, marked, playbook_reason
+from ui.i18n import (
+    current_language,
+    kind_title,
+    local_name,
+    marked,
+    playbook_reason,
+    proposed_orders,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -527,7 +534,7 @@ class SuggestionsTableModel(RowTableModel[SuggestionView]):
             return QCoreApplication.translate("SuggestionStatus", SUGGESTION_STATUS[r.status])
 
         def orders(r: SuggestionView, n: float) -> str:
-            return ", ".join(f"{o.get('station', '?')}:{o.get('kind', '?')}" for o in r.orders)
+            return proposed_orders(r.orders)
 
         columns = [
             _c(

@@ -174,3 +174,33 @@ def test_a_replay_says_its_last_contact_is_the_journals(mk: EventMaker, qapp: QA
     zh_tip = replay.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
     assert "日志" in zh_title and zh_title != live.headerData(2, title)
     assert "心跳" in zh_tip
+
+
+def test_a_suggestions_orders_read_as_station_and_kind_names(
+    mk: EventMaker, qapp: QApplication
+) -> None:
+    """The Orders column of the suggestions dock read 'security:hold_entry, lighting:dim_show'
+    (ids) in either language; with the scenario's names it reads as words."""
+    from command.scenarios.loader import load_scenario
+
+    state = IncidentState()
+    suggestions = SuggestionsTableModel(state.suggestions, lambda: T0)
+    proposed = [
+        {"station": "security", "kind": "hold_entry"},
+        {"station": "lighting", "kind": "dim_show"},
+    ]
+    body = {"suggestion_id": "S1", "playbook": "p", "reason": "r", "orders": proposed}
+    state.apply(mk.ev("suggestion.proposed", body, ts=T0))
+    i18n.use_scenario_names(load_scenario("bund"))
+    try:
+        assert suggestions.index(0, 3).data() == (
+            "On-site security (Waitan police station): Hold entry at the zone's gates, "
+            "Bund lighting control: Dim the light show"
+        )
+        i18n.set_language(qapp, "zh_CN")
+        assert suggestions.index(0, 3).data() == (
+            "现场安保（外滩派出所）：区域入口暂停放行；外滩灯光控制室：调暗灯光秀"
+        )
+    finally:
+        i18n.set_language(qapp, "en")
+        i18n.set_names_zh({})
