@@ -676,9 +676,9 @@ class SuggestionsPanel(QWidget):
         ):
             header.moveSection(header.visualIndex(logical), visual)
         header.resizeSection(self.REASON_COLUMN, self.REASON_WIDTH)
-        # a reason running past the dock edge reads '…' there (the whole one in its tooltip)
+        # a reason (or playbook) running past the dock edge reads '…' there (whole in its tooltip)
         self.reason_delegate = EdgeElidingDelegate(self.table)
-        self.table.setItemDelegateForColumn(self.REASON_COLUMN, self.reason_delegate)
+        self.table.setItemDelegate(self.reason_delegate)
         self.approve = QPushButton()
         self.approve.setObjectName("approveSuggestion")
         self.edit = QPushButton()

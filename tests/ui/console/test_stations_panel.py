@@ -146,3 +146,9 @@ def test_a_reason_past_the_dock_edge_is_elided_there_with_the_whole_in_its_toolt
     assert not any(table.isColumnHidden(c) for c in range(table.model().columnCount()))
     table.horizontalScrollBar().setValue(table.horizontalScrollBar().maximum())
     assert view.reason_delegate.shown(index) != shown  # scrolled: more of it, or all, shows
+    table.horizontalScrollBar().setValue(0)
+    playbook = table.model().index(0, 1)  # seen in English: the Playbook column cut 'Crowd den'
+    view.resize(table.visualRect(playbook).left() + 24, 240)  # room for "cr…" of "crowd"
+    qtbot.waitUntil(lambda: table.visualRect(playbook).right() > table.viewport().width())
+    assert table.itemDelegateForIndex(playbook) is view.reason_delegate  # drawn by it
+    assert view.reason_delegate.shown(playbook).endswith("…")
