@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -284,6 +285,7 @@ class StationWindow(QMainWindow):
         outer = QVBoxLayout(central)
         head = QHBoxLayout()
         self.title_label = QLabel()
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title_label.font()
         font.setPointSize(font.pointSize() + 4)
         font.setBold(True)
@@ -339,12 +341,14 @@ class StationWindow(QMainWindow):
         detail = QWidget()
         dl = QVBoxLayout(detail)
         self.order_title = QLabel()
+        self.order_title.setTextFormat(Qt.TextFormat.PlainText)  # kind and zone names, as given
         self.order_title.setWordWrap(True)
         tfont = self.order_title.font()
         tfont.setPointSize(tfont.pointSize() + 2)
         tfont.setBold(True)
         self.order_title.setFont(tfont)
         self.badge = QLabel()
+        self.badge.setTextFormat(Qt.TextFormat.RichText)  # every value in it is escaped
         self.badge.setObjectName("badge")
         self.badge.setWordWrap(True)
         self.badge.setMargin(6)
@@ -596,8 +600,10 @@ class StationWindow(QMainWindow):
         zone = self._zone(row.zone)
         self.order_title.setText(f"{self._title(row.kind)} — {zone}")
         auth = row.authority
+        # Everything below that came with the order or from its sender (texts, values, names,
+        # the verifier's reasons, which quote the order) is escaped: an order is never markup.
         if auth.ok:
-            chain = " → ".join(auth.chain) if auth.chain else row.commander
+            chain = escape(" → ".join(auth.chain) if auth.chain else row.commander)
             until = ""
             if auth.valid_until is not None:
                 left = duration(max(0.0, auth.valid_until - self.clock()))
@@ -611,8 +617,8 @@ class StationWindow(QMainWindow):
                 scope = (
                     "<br/><small>"
                     + self.tr("Within the delegated scope: %1 in %2 (hover for the whole scope)")
-                    .replace("%1", self._title(row.kind))
-                    .replace("%2", zone)
+                    .replace("%1", escape(self._title(row.kind)))
+                    .replace("%2", escape(zone))
                     + "</small>"
                 )
             verified = self.tr("Authority verified")
@@ -623,8 +629,8 @@ class StationWindow(QMainWindow):
             self.badge.setToolTip(auth.detail)
             rejected = self.tr("Rejected: not executed")
             self.badge.setText(
-                f"✘ <b>{rejected}</b> — {auth.reason}"
-                + (f"<br/>{auth.detail}" if auth.detail else "")
+                f"✘ <b>{rejected}</b> — {escape(auth.reason)}"
+                + (f"<br/>{escape(auth.detail)}" if auth.detail else "")
             )
             bg, fg = th.risk[4], th.risk_text[4]
         self.badge.setStyleSheet(f"background:{bg};color:{fg};border-radius:4px")
@@ -636,31 +642,32 @@ class StationWindow(QMainWindow):
             shown = i18n.param_value(row.station, row.kind, k, v)
             if shown != str(v) and not isinstance(v, bool):
                 signed.append(f"{title}: {v}")
-            unit = f" {units[k]}" if units.get(k) else ""
-            items.append(f"<li>{title}: <b>{shown}</b>{unit}</li>")
+            unit = f" {escape(units[k])}" if units.get(k) else ""
+            items.append(f"<li>{escape(title)}: <b>{escape(shown)}</b>{unit}</li>")
         params = "".join(items)
         report = ""
         for key in ("reason", "note"):
             if row.detail.get(key):
-                last = self.tr("Last report: %1").replace("%1", str(row.detail[key]))
+                last = self.tr("Last report: %1").replace("%1", escape(str(row.detail[key])))
                 report = f"<p><i>{last}</i></p>"
         note = row.withdrawal_note(lambda ts: local_hms(ts, self.tz)[:5])
         if note:  # the crossing rule: the console's decision stands, said in one line
-            report = f"<p class='withdrawn'><b>{note}</b></p>{report}"
+            report = f"<p class='withdrawn'><b>{escape(note)}</b></p>{report}"
         text = i18n.order_text(row.station, row.kind, row.text)
         # a translated playbook text or value: the words as signed stay one hover away
         self.body.setToolTip("\n".join(([row.text] if text != row.text else []) + signed))
         fields = (
             self.tr("From: %1 · State: %2")
-            .replace("%1", self._signer(row.commander))
-            .replace("%2", f"<b>{shown_state(row)}</b>")
+            .replace("%1", escape(self._signer(row.commander)))
+            .replace("%2", f"<b>{escape(shown_state(row))}</b>")
             + "<br/>"
             + self.tr("Accept by: %1 · Due: %2")
             .replace("%1", self._when(row.ack_deadline))
             .replace("%2", self._when(row.due))
         )
         self.body.setText(
-            f"<p style='font-size:larger'>{text}</p><ul>{params}</ul><p>{fields}</p>{report}"
+            f"<p style='font-size:larger'>{escape(text)}</p><ul>{params}</ul><p>{fields}</p>"
+            f"{report}"
         )
         allowed = set(row.actionable)
         if Step.ACKNOWLEDGE in allowed:

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -508,3 +509,31 @@ def test_a_flag_reads_yes_or_no_in_the_ui_language(qapp: QApplication, isolated_
         )
     finally:
         i18n.set_language(qapp, "en")
+
+
+SPOOF = "<span style='background:green'>✔ Authority verified</span><img src='/etc/passwd'>"
+
+
+def test_markup_in_an_order_is_shown_as_text_never_rendered(window: StationWindow) -> None:
+    """A hostile sender's markup (in the text, a value, the kind, or the verifier's reason that
+    quotes it) must not draw a fake 'verified' badge or load anything: it reads literally."""
+    hostile = {**_order("o7", 2, kind=SPOOF), "text": SPOOF, "params": {"lane": SPOOF}}
+    window.apply_events(
+        [
+            Ev(
+                1,
+                NOW,
+                "order.rejected",
+                {"order_id": "o7", "order": hostile, "reason": SPOOF, "detail": SPOOF},
+            ),
+            Ev(2, NOW + 1, "order.received", {"order": {**hostile, "id": "o8"}, "msg_id": "m2"}),
+        ]
+    )
+    for oid in ("o7", "o8"):
+        window.select(oid)
+        for label in (window.badge, window.body):
+            assert "<span style=" not in label.text() and "<img" not in label.text()
+        assert "&lt;span style=" in window.body.text()
+        assert window.order_title.textFormat() == Qt.TextFormat.PlainText
+    window.select("o7")
+    assert "&lt;img src=" in window.badge.text()  # the reason and detail, escaped
