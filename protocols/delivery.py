@@ -163,6 +163,8 @@ class _Wire:
         self.received = 0
         self.received_from: Counter[str] = Counter()
         self._held: list[tuple[str, list[bytes]] | Callable[[], None]] | None = None
+        self._linked = False  # a handshake with the peer upstream is up (stations, sites)
+        self._upstream_up = False  # the peer upstream was heard and not gone silent since
         self.logbook = Logbook(journal, resend_s=config.resend_checkpoint_s)
         self.witness: Witness | None = None
         # Refusals of a witness (of our checkpoints, or ours of a peer's): for the GUI.
@@ -178,6 +180,33 @@ class _Wire:
     def _silence(self) -> str:
         """How a peer gone silent is described in the journal."""
         return f"silent for {self.config.offline_after} heartbeat intervals"
+
+    # -- the one peer upstream (a station's console, a site's centre) ------------------------
+
+    def _link_up(self, peer: str, role: str) -> None:
+        """A handshake with the peer upstream completed: HELLO first, on every connection."""
+        self._linked = True
+        self._send(peer, self._message(Hello(role=role, name=self.name)))
+
+    def _link_down(self, peer: str) -> None:
+        """The connection to the peer upstream dropped: offer checkpoints afresh when back."""
+        self._linked = False
+        self.logbook.forget(peer)
+
+    def _heard_upstream(self, peer: str, now: float) -> None:
+        """A message from the peer upstream: when it was heard, and its link journaled up once."""
+        self._last_heard[peer] = now
+        if not self._upstream_up:
+            self._upstream_up = True
+            self.journal.record(LinkChanged(peer, True), actor=self.name)
+
+    def _silent_upstream(self, peer: str, what: str, now: float) -> bool:
+        """Journal the peer upstream gone silent, once; True when it just went."""
+        if not (self._upstream_up and self._gone_silent([peer], now)):
+            return False
+        self._upstream_up = False
+        self.journal.record(LinkChanged(peer, False, f"{what} {self._silence}"), actor=self.name)
+        return True
 
     def _message(
         self, body: Body, *, ack_of: str = "", seq: int = 0, attempt: int = 1, msg_id: str = ""
@@ -731,8 +760,6 @@ class StationWire(_Wire):
         self.signer = signer  # the station's report-signing key (None: reports go unsigned)
         self.desk = desk
         self.console = desk.console
-        self._connected = False
-        self._console_up = False
         self._on_order = on_order
         # The console's checkpoints and cosignatures are by the commander's key: `console_key`
         # when known, else the first one this station cosigned (pinned from its journal).
@@ -768,13 +795,11 @@ class StationWire(_Wire):
     def on_link_event(self, event: LinkEvent) -> None:
         """After every handshake: HELLO, then everything pending, in order."""
         if event.kind == "connected":
-            self._connected = True
-            self._send(self.console, self._message(Hello(role="station", name=self.name)))
+            self._link_up(self.console, "station")
             self._send_pending(self.console, force=True)
             self._offer(self.console, force=True)
         elif event.kind == "disconnected":
-            self._connected = False
-            self.logbook.forget(self.console)
+            self._link_down(self.console)
 
     def on_incoming(self, item: Incoming) -> None:
         """Decode and dispatch one message from the console; ack after the effect commits."""
@@ -782,11 +807,7 @@ class StationWire(_Wire):
         if message is None:
             return
         self.received += 1
-        now = self.clock.now()
-        self._last_heard[self.console] = now
-        if not self._console_up:
-            self._console_up = True
-            self.journal.record(LinkChanged(self.console, True), actor=self.name)
+        self._heard_upstream(self.console, self.clock.now())
         body = message.body
         msg_id = message.header.msg_id
         if isinstance(body, OrderMsg):
@@ -843,11 +864,7 @@ class StationWire(_Wire):
     def tick(self, now: float) -> None:
         """Retries, checkpoint offers, heartbeats and the console's presence."""
         self._send_pending(self.console)
-        if self._connected:
+        if self._linked:
             self._offer(self.console)
         self._heartbeat(self.console, now)
-        if self._console_up and self._gone_silent([self.console], now):
-            self._console_up = False
-            self.journal.record(
-                LinkChanged(self.console, False, f"console {self._silence}"), actor=self.name
-            )
+        self._silent_upstream(self.console, "console", now)

@@ -39,7 +39,6 @@ from command.vocabulary import (
     GrantsReceived,
     Handover,
     Kind,
-    LinkChanged,
     SitrepRequested,
 )
 from protocols.centre_commands import UplinkState
@@ -134,11 +133,9 @@ class SiteUplink(_Wire):
         self._origin = origin
         self.forward = forward
         self.connected = False  # handshake up and the centre said where it stands
-        self._handshake = False
         self.acked = 0  # the last seq the centre acknowledged
         self._sent = 0  # the last seq sent on this connection
         self._progress_at = clock.now()
-        self._centre_up = False
         self.open_sitreps: dict[str, None] = {}
         for ev in journal.events(kinds=[Kind.SITREP_REQUESTED, Kind.SITREP_SENT]):
             sid = str(ev.body.get("sitrep_id", ""))
@@ -163,13 +160,11 @@ class SiteUplink(_Wire):
     def on_link_event(self, event: LinkEvent) -> None:
         """After every handshake: HELLO; the centre answers with where to resume."""
         if event.kind == "connected":
-            self._handshake = True
-            self.connected = False
-            self._send(self.centre, self._message(Hello(role="site", name=self.name)))
+            self.connected = False  # until the centre says where to resume
+            self._link_up(self.centre, "site")
         elif event.kind == "disconnected":
-            self._handshake = False
             self.connected = False
-            self.logbook.forget(self.centre)
+            self._link_down(self.centre)
 
     def on_incoming(self, item: Incoming) -> None:
         """Decode and dispatch one message from the centre; ack after the effect commits."""
@@ -178,10 +173,7 @@ class SiteUplink(_Wire):
             return
         self.received += 1
         now = self.clock.now()
-        self._last_heard[self.centre] = now
-        if not self._centre_up:
-            self._centre_up = True
-            self.journal.record(LinkChanged(self.centre, True), actor=self.name)
+        self._heard_upstream(self.centre, now)
         body = message.body
         msg_id = message.header.msg_id
         if isinstance(body, SiteAck):
@@ -257,7 +249,7 @@ class SiteUplink(_Wire):
 
     def _ship(self, now: float) -> None:
         """Send events after the last one sent, within the window, in batches."""
-        if not (self.connected and self._handshake):
+        if not (self.connected and self._linked):
             return
         while self._sent - self.acked < WINDOW_EVENTS and self._sent < self.journal.head[0]:
             rows: list[dict[str, JSON]] = []
@@ -288,14 +280,10 @@ class SiteUplink(_Wire):
         self._ship(now)
         if self.connected:
             self._offer(self.centre)  # a new checkpoint, or one not cosigned yet
-        if self._handshake:
+        if self._linked:
             self._heartbeat(self.centre, now)
-        if self._centre_up and self._gone_silent([self.centre], now):
-            self._centre_up = False
+        if self._silent_upstream(self.centre, "centre", now):
             self.connected = False
-            self.journal.record(
-                LinkChanged(self.centre, False, f"centre {self._silence}"), actor=self.name
-            )
 
     def sitrep_sent(self, sitrep_id: str) -> None:
         """A SITREP was answered (it is no longer open)."""
