@@ -15,14 +15,14 @@ from bench.stats import Figure
 Runner = Callable[[bool, dict[str, Any]], list[Figure]]
 
 P1_PROFILE_NOTE = (
-    "where the time goes (py-spy, station in its own process): the two synchronous=FULL commits "
-    "(issue, receipt) are the floor; beyond them the console engine's Python work per order "
-    "(validate + Ed25519 sign, the journal's hash chain and projections, the ack's 'delivered' "
-    "step: ~1.5 ms of CPU on a loaded machine), and the wake-ups between threads (caller → "
-    "engine, engine → zmq I/O thread, batch callback → caller): under load each wake-up can "
-    "preempt the waker (zmq send() spends up to ~1 ms in write()). Wire JSON is msgspec "
-    "(no longer in the profile). Acking before the receipt commit would be faster and is not "
-    "allowed"
+    "where the time goes (per-step probes and py-spy, 2026-12-02, station in its own process): "
+    "the two synchronous=FULL commits (issue, receipt) are the floor; then the journal's Python "
+    "work on the path, run cold after each fsync's idle (console: validate, Ed25519 sign, "
+    "append + projections + outbox ~0.26 ms; station: receive_order ~0.13 ms; console: the "
+    "ack's 'delivered' step ~0.12 ms), the wire's Python (~0.28 ms in ten steps of 10-60 µs) "
+    "and the hops between processes after an idle CPU (~0.17 ms, against a back-to-back trip "
+    "in the floor). mosquitto QoS 2 does not fsync per message: its p50 is below the two "
+    "commits alone. Acking before the receipt commit would be faster and is not allowed"
 )
 
 
@@ -150,9 +150,10 @@ def burst_figure(quick: bool, floors: dict[str, Any]) -> Figure:
         "≥ 5,000 orders/s",
         rate >= 5000,
         note=(
-            f"console engine in the bench process, {stations} station engines in {processes} "
-            f"child processes ({p2['stations_per_process']} each, own zmq contexts and file "
-            "journals), CURVE on loopback; orders issued in one commit, receipts and acks "
+            f"console engine in the bench process, {stations} stations in {processes} child "
+            f"processes ({p2['stations_per_process']} each, each with its own key, socket and "
+            "file journal; a process's stations share one engine thread and zmq context), "
+            "CURVE on loopback; orders issued in one commit under one decision, receipts and acks "
             "group-committed per poll turn; console CPU = bench process user+sys over the "
             "burst / orders (station processes: their /proc user+sys, all together); the "
             "machine's CPUs spent at both ends' CPU per order bound the rate (5,000/s needs "
