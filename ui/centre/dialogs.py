@@ -49,6 +49,7 @@ from protocols.centre_commands import (
 from ui.console.clock import zone_name, zone_of
 from ui.console.shortcuts import submit_on_ctrl_enter
 from ui.i18n import marked
+from ui.labels import plain_label
 
 ERROR_STYLE = "color: #d9363e; font-weight: bold;"
 Choice = tuple[str, str]  # id, display name
@@ -155,13 +156,13 @@ class _Dialog(QDialog):
     def __init__(self, parent: QWidget | None, name: str, subject: str) -> None:
         super().__init__(parent)
         self.setObjectName(name)
-        self.subject = QLabel(subject)
+        self.subject = plain_label(subject)
         self.subject.setWordWrap(True)
         font = self.subject.font()
         font.setBold(True)
         self.subject.setFont(font)
         self.form = QFormLayout()
-        self.error = QLabel()
+        self.error = plain_label()
         self.error.setObjectName("dialogError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
@@ -181,13 +182,13 @@ class _Dialog(QDialog):
 
     def row(self, title: str, field: QWidget | QHBoxLayout) -> QLabel:
         """Add a labelled form row (`title` is re-translated on language change)."""
-        label = QLabel()
+        label = plain_label()
         if isinstance(field, QWidget):
             label.setBuddy(field)
         if isinstance(field, TimePicker):
             box = QHBoxLayout()
             box.addWidget(field, 1)
-            box.addWidget(QLabel(field.zone_text()))
+            box.addWidget(plain_label(field.zone_text()))
             self.form.addRow(label, box)
         else:
             self.form.addRow(label, field)

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -88,6 +87,7 @@ from ui.console.qtmodels import (
     OrdersTableModel,
     set_display_zone,
 )
+from ui.labels import plain_label
 from ui.viewmenu import ViewMenu, restore_look, save_look, switch_language, switch_theme
 
 R = TypeVar("R")
@@ -150,13 +150,13 @@ class CentreWindow(QMainWindow):
         self.header = QFrame()
         self.header.setObjectName("centreHeader")
         self.header.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel()
+        self.title = plain_label()
         self.title.setObjectName("centreTitle")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.title.setFont(font)
-        self.summary = QLabel()
+        self.summary = plain_label()
         self.summary.setObjectName("centreSummary")
         self.centre_clock = IncidentClock(self.clock, self.tz)
         grid = QGridLayout(self.header)
@@ -183,12 +183,12 @@ class CentreWindow(QMainWindow):
         board_layout.addWidget(self.table, 1)
 
         # the detail pane
-        self.detail_title = QLabel()
+        self.detail_title = plain_label()
         self.detail_title.setObjectName("detailTitle")
         dfont = self.detail_title.font()
         dfont.setBold(True)
         self.detail_title.setFont(dfont)
-        self.detail_authority = QLabel()
+        self.detail_authority = plain_label()
         self.detail_authority.setObjectName("detailAuthority")
         self.detail_authority.setWordWrap(True)
         self.map = ZoneMap()

@@ -35,6 +35,7 @@ from command.cap.model import CATEGORIES, CERTAINTIES, SEVERITIES, STATUSES, URG
 from command.public_alerts import alert_identifier
 from ui.console.dialogs import text_box
 from ui.console.shortcuts import submit_on_ctrl_enter
+from ui.labels import plain_label
 
 Ring = tuple[tuple[float, float], ...]
 
@@ -125,7 +126,7 @@ class PublicAlertDialog(QDialog):
             self.zh_description.setPlainText(zh.description)
             self.zh_instruction.setPlainText(zh.instruction)
         self.rationale = text_box(2)
-        self.error = QLabel()
+        self.error = plain_label()
         self.error.setObjectName("dialogError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #d9363e;")
@@ -150,7 +151,7 @@ class PublicAlertDialog(QDialog):
             self.expires,
             self.rationale,
         ):
-            label = QLabel()
+            label = plain_label()
             label.setBuddy(field)
             self._labels.append(label)
             self.form.addRow(label, field)
@@ -158,7 +159,7 @@ class PublicAlertDialog(QDialog):
         zh_form = QFormLayout(self.zh_box)
         self._zh_labels: list[QLabel] = []
         for field in (self.zh_event, self.zh_headline, self.zh_description, self.zh_instruction):
-            label = QLabel()
+            label = plain_label()
             label.setBuddy(field)
             self._zh_labels.append(label)
             zh_form.addRow(label, field)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel
 
 
@@ -83,6 +83,7 @@ class IncidentClock(QLabel):
 
     def __init__(self, clock: Callable[[], float], tz: tzinfo = UTC) -> None:
         super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self.setObjectName("headerClock")
         self.clock = clock
         self.tz = tz

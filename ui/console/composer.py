@@ -34,6 +34,7 @@ from command.model import OrderKind, ParamSpec, Priority, Station, Zone
 from ui.console.qtmodels import PRIORITY_NAMES
 from ui.console.shortcuts import submit_on_ctrl_enter
 from ui.i18n import kind_title, local_name, order_text, param_title, param_value, zone_name
+from ui.labels import plain_label
 
 BIG = 1_000_000_000
 Editor = QSpinBox | QDoubleSpinBox | QComboBox | QCheckBox | QLineEdit
@@ -163,7 +164,7 @@ class OrderComposer(QDialog):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             box.setMinimumContentsLength(24)
-        self.kind_help = QLabel()
+        self.kind_help = plain_label()
         self.kind_help.setWordWrap(True)
         self.zone_box = QComboBox()
         self.zones = {z.id: z for z in zones}
@@ -181,12 +182,12 @@ class OrderComposer(QDialog):
         self.rationale_box.setFixedHeight(self.rationale_box.fontMetrics().lineSpacing() * 3 + 12)
         self.params_group = QGroupBox()
         self.params_form = QFormLayout(self.params_group)
-        self.error = QLabel()
+        self.error = plain_label()
         self.error.setObjectName("composerError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #d9363e;")
 
-        self._labels = [QLabel() for _ in range(7)]
+        self._labels = [plain_label() for _ in range(7)]
         fields: list[QWidget] = [
             self.station_box,
             self.kind_box,
@@ -277,7 +278,7 @@ class OrderComposer(QDialog):
                 lo = "" if spec.minimum is None else f"{spec.minimum:g}"
                 hi = "" if spec.maximum is None else f"{spec.maximum:g}"
                 editor.setToolTip(f"{lo} … {hi} {spec.unit}".strip())
-            label = QLabel(self._param_label(kind, spec))
+            label = plain_label(self._param_label(kind, spec))
             label.setBuddy(editor)
             self.params_form.addRow(label, editor)
             self.editors[spec.name] = editor

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from command.drafts import CorrectionDraft, DecisionDraft
 from command.fold import DecisionView
 from ui.console.shortcuts import submit_on_ctrl_enter
+from ui.labels import plain_label
 
 
 def text_box(lines: int = 3) -> QPlainTextEdit:
@@ -48,14 +49,14 @@ class DecisionDialog(QDialog):
         self.rationale = text_box()
         self.reason = QLineEdit()
         self.reason.setObjectName("correctionReason")
-        self.error = QLabel()
+        self.error = plain_label()
         self.error.setObjectName("dialogError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #d9363e;")
-        self.original = QLabel()
+        self.original = plain_label()
         self.original.setWordWrap(True)
         self.form = QFormLayout()
-        self._labels = [QLabel() for _ in range(8)]
+        self._labels = [plain_label() for _ in range(8)]
         rows: list[tuple[QLabel, QWidget]] = list(
             zip(
                 self._labels,
@@ -175,12 +176,12 @@ class ReasonDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, subject: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("reasonDialog")
-        self.subject = QLabel(subject)
+        self.subject = plain_label(subject)
         self.subject.setWordWrap(True)
         self.reason = QLineEdit()
-        self.error = QLabel()
+        self.error = plain_label()
         self.error.setStyleSheet("color: #d9363e;")
-        self.label = QLabel()
+        self.label = plain_label()
         self.label.setBuddy(self.reason)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

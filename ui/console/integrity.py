@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton
 
 from command.fold import IntegrityAlarm, IntegrityModel
 from command.vocabulary import AttentionSubject
 from ui import theme
 from ui.console.qtmodels import hhmm
+from ui.labels import plain_label
 
 
 class IntegrityBanner(QFrame):
@@ -39,7 +40,7 @@ class IntegrityBanner(QFrame):
         self.witnesses = witnesses or (lambda: [])
         self.names = names or (lambda: {})
         self.read_only = False  # replay: the alarm shows, nothing can be acknowledged
-        self.label = QLabel()
+        self.label = plain_label()
         self.label.setObjectName("integrityText")
         self.label.setWordWrap(True)
         self.ack = QPushButton()

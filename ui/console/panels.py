@@ -62,6 +62,7 @@ from ui.console.qtmodels import (
     state_text,
 )
 from ui.i18n import local_name
+from ui.labels import plain_label
 
 
 def make_table(
@@ -154,6 +155,7 @@ class FittedLabel(QLabel):
 
     def __init__(self, min_px: int = 0) -> None:
         super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)  # the issuer's name, as the grant gives it
         self.fit: Callable[[QFontMetrics, int], str] | None = None
         self.min_px = min_px  # the layout may squeeze the label to this width, not further
 
@@ -244,11 +246,11 @@ class IncidentHeader(QFrame):
         self.delegation = FittedLabel()
         self.delegation.setObjectName("headerDelegation")
         self.delegation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.link = QLabel()
+        self.link = plain_label()
         self.link.setObjectName("headerLink")
-        self.centre = QLabel()
+        self.centre = plain_label()
         self.centre.setObjectName("headerCentre")
-        self.sitrep = QLabel()
+        self.sitrep = plain_label()
         self.sitrep.setObjectName("headerSitrep")
         layout = QGridLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
@@ -395,7 +397,7 @@ class EscalationBanner(QFrame):
         self.setObjectName("escalationBanner")
         self.model = model
         self.orders = orders
-        self.label = QLabel()
+        self.label = plain_label()
         self.label.setObjectName("escalationText")
         self.label.setWordWrap(True)
         self.ack = QPushButton()
@@ -464,7 +466,7 @@ class JournalFailedBanner(QFrame):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("journalFailedBanner")
-        self.label = QLabel()
+        self.label = plain_label()
         self.label.setObjectName("journalFailedText")
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

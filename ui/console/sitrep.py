@@ -10,7 +10,6 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from command.fold.sitreps import SitrepAsk
 from ui.console.shortcuts import submit_on_ctrl_enter
+from ui.labels import plain_label
 
 JSON = Any
 
@@ -51,12 +51,12 @@ class SitrepDialog(QDialog):
         self.ask = ask
         self.summary = dict(summary)
         self._time_of = time_of
-        self.heading = QLabel()
+        self.heading = plain_label()
         self.heading.setWordWrap(True)
         self.summary_view = QPlainTextEdit("\n".join(summary_lines(summary)))
         self.summary_view.setObjectName("sitrepSummary")
         self.summary_view.setReadOnly(True)
-        self.remarks_label = QLabel()
+        self.remarks_label = plain_label()
         self.remarks_edit = QPlainTextEdit()
         self.remarks_edit.setObjectName("sitrepRemarks")
         self.remarks_label.setBuddy(self.remarks_edit)

@@ -15,7 +15,6 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSlider,
     QStyle,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from command.review.timefmt import local_time
 from command.vocabulary import Kind
 from ui import theme
+from ui.labels import plain_label
 
 SPEEDS = (1, 10, 30, 60, 120, 300, 600)
 MARKER_KINDS = ("decision", "order", "escalation")
@@ -133,12 +133,12 @@ class TimelineBar(QWidget):
             (round(ts - start), kind) for ts, kind in markers if kind in MARKER_KINDS
         )
         self.slider.valueChanged.connect(self._slider_moved)
-        self.time_label = QLabel()
+        self.time_label = plain_label()
         self.time_label.setObjectName("timelineTime")
         font = self.time_label.font()
         font.setBold(True)
         self.time_label.setFont(font)
-        self.elapsed_label = QLabel()
+        self.elapsed_label = plain_label()
         self.elapsed_label.setObjectName("timelineElapsed")
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
-    QLabel,
     QSizePolicy,
     QTabBar,
     QTableView,
@@ -60,6 +59,7 @@ from ui.console.numbers import (
 )
 from ui.console.qtmodels import StationsTableModel, hhmm, set_display_zone
 from ui.console.window import ConsoleWindow
+from ui.labels import plain_label
 from ui.review.timeline import TimelineBar, marker_kind
 
 LEVEL_KEYS = ("blue", "yellow", "orange", "red")
@@ -199,7 +199,7 @@ class ReplayWindow(ConsoleWindow):
     def _build_replay_docks(self) -> None:
         area = Qt.DockWidgetArea
         self.escalations_table = _table("escalationsTable", 5, stretch=3)
-        self.snapshot_title = QLabel()
+        self.snapshot_title = plain_label()
         self.snapshot_title.setObjectName("snapshotTitle")
         self.snapshot_title.setWordWrap(True)
         self.snapshot_table = _table("snapshotTable", 5, stretch=(3, 4))
@@ -294,7 +294,7 @@ class ReplayWindow(ConsoleWindow):
         ]
         self.timeline = TimelineBar(self.start_ts, self.end_ts, timezone=self.tz, markers=markers)
         self.timeline.time_changed.connect(self.seek)
-        self.badge = QLabel()
+        self.badge = plain_label()
         self.badge.setObjectName("integrityBadge")
         self.badge.setMargin(4)
         # long verdicts (many witnesses) wrap instead of widening the window past the screen

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QListWidget,
     QMainWindow,
@@ -58,6 +57,7 @@ from ui.console.qtmodels import (
     state_text,
 )
 from ui.console.shortcuts import submit_on_ctrl_enter
+from ui.labels import plain_label
 from ui.viewmenu import ViewMenu, switch_language, switch_theme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -284,13 +284,13 @@ class StationWindow(QMainWindow):
         central = QWidget()
         outer = QVBoxLayout(central)
         head = QHBoxLayout()
-        self.title_label = QLabel()
+        self.title_label = plain_label()
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title_label.font()
         font.setPointSize(font.pointSize() + 4)
         font.setBold(True)
         self.title_label.setFont(font)
-        self.link_label = QLabel()
+        self.link_label = plain_label()
         self.link_label.setObjectName("linkState")
         self.link_label.setMargin(4)
         head.addWidget(self.title_label, 1)
@@ -325,8 +325,11 @@ class StationWindow(QMainWindow):
         journal_box = QWidget()
         jl = QVBoxLayout(journal_box)
         jl.setContentsMargins(0, 4, 0, 0)
-        self.journal_title = QLabel()
+        self.journal_title = plain_label()
         self.journal_title.setObjectName("journalTitle")
+        bold = self.journal_title.font()
+        bold.setBold(True)
+        self.journal_title.setFont(bold)
         self.journal_list = QListWidget()
         self.journal_list.setObjectName("journal")
         self.journal_list.setWordWrap(True)
@@ -340,19 +343,19 @@ class StationWindow(QMainWindow):
 
         detail = QWidget()
         dl = QVBoxLayout(detail)
-        self.order_title = QLabel()
+        self.order_title = plain_label()
         self.order_title.setTextFormat(Qt.TextFormat.PlainText)  # kind and zone names, as given
         self.order_title.setWordWrap(True)
         tfont = self.order_title.font()
         tfont.setPointSize(tfont.pointSize() + 2)
         tfont.setBold(True)
         self.order_title.setFont(tfont)
-        self.badge = QLabel()
+        self.badge = plain_label()
         self.badge.setTextFormat(Qt.TextFormat.RichText)  # every value in it is escaped
         self.badge.setObjectName("badge")
         self.badge.setWordWrap(True)
         self.badge.setMargin(6)
-        self.body = QLabel()
+        self.body = plain_label()
         self.body.setWordWrap(True)
         self.body.setTextFormat(Qt.TextFormat.RichText)
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -402,7 +405,7 @@ class StationWindow(QMainWindow):
         }
         for step, button in self.buttons.items():
             button.setText(names[step])
-        self.journal_title.setText("<b>" + self.tr("Station journal") + "</b>")
+        self.journal_title.setText(self.tr("Station journal"))
         self.view.retranslate()
         self._show_link()
         self._show_detail(self.current())

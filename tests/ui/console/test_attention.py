@@ -245,3 +245,18 @@ def test_the_once_a_second_tick_ages_suggestions(
     table = window.suggestions_panel.table
     age = window.suggestions_panel.AGE_COLUMN
     assert table.columnWidth(age) >= table.sizeHintForColumn(age)
+
+
+def test_a_station_refusal_reason_is_shown_as_text(window: ConsoleWindow, mk: EventMaker) -> None:
+    """A hostile station's reason with markup must not draw in the commander's banner."""
+    spoof = "<span style='background:green'>all clear</span>"
+    window.apply_events(
+        [
+            ev(mk, StationPresence("police", True), T0),
+            ev(mk, OrderIssued(order("O1")), T0),
+            ev(mk, OrderRejected("O1", "invalid", spoof), T0 + 1, actor="police"),
+        ]
+    )
+    assert not window.banner.isHidden()
+    assert window.banner.label.text().endswith(f"police: refused by station: invalid: {spoof}")
+    assert window.banner.label.textFormat() == Qt.TextFormat.PlainText
