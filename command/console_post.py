@@ -98,35 +98,15 @@ class ConsolePost:
 
     # -- commander actions ---------------------------------------------------------------
 
-    def issue_order(
-        self,
-        draft: OrderDraft,
-        *,
-        decision: str,
-        rationale: str,
-        information: str = "",
-        risk_assessment: str = "",
-        powers_policy: str = "",
-        options: str = "",
-        kind: DecisionKind = DecisionKind.ORDER,
-    ) -> IssuedOrder:
+    def issue_order(self, draft: OrderDraft, **decision: Any) -> IssuedOrder:
         """Validate, sign and journal an order with its decision entry; it is sent from there.
+        The keywords are the entry's fields (`_decision`: decision, rationale, and optionally
+        information, risk_assessment, powers_policy, options, kind).
 
         Raises `ValidationError` (unknown station, kind, zone or bad parameter) or `JournalError`
         (nothing is sent when nothing could be logged).
         """
-        issued = self.journal.issue_order(
-            *self._prepare(
-                draft,
-                decision=decision,
-                rationale=rationale,
-                information=information,
-                risk_assessment=risk_assessment,
-                powers_policy=powers_policy,
-                options=options,
-                kind=kind,
-            )
-        )
+        issued = self.journal.issue_order(*self._prepare(draft, **decision))
         self._watch([_times(issued.order)])
         return issued
 

@@ -1,5 +1,6 @@
-"""Fixtures for protocol tests: `context`, a ZeroMQ context destroyed after the test, and
-`mosquitto`, a real MQTT broker on loopback (one per module)."""
+"""Fixtures for protocol tests: `context`, a ZeroMQ context destroyed after the test; `wired`,
+a console and its stations over each transport (in memory and real zmq; a module may define
+its own); and `mosquitto`, a real MQTT broker on loopback (one per module)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.protocols.mqtt_broker import (
     Broker,
     running_broker,
 )
+from tests.protocols.wiring import Rig, rig
 
 
 @pytest.fixture
@@ -23,6 +25,12 @@ def context() -> Iterator[zmq.Context[Any]]:
     ctx: zmq.Context[Any] = zmq.Context()
     yield ctx
     ctx.destroy(linger=0)
+
+
+@pytest.fixture(params=["memory", "zmq"])
+def wired(request: pytest.FixtureRequest) -> Iterator[Rig]:
+    with rig(request.param) as built:
+        yield built
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
@@ -25,25 +24,13 @@ from protocols.messages import (
     Report,
 )
 from protocols.transport import SendResult
-from tests.protocols.wiring import Rig, draft, kinds, received_by, rig
-
-
-@pytest.fixture(params=["memory", "zmq"])
-def wired(request: pytest.FixtureRequest) -> Iterator[Rig]:
-    with rig(request.param) as built:
-        yield built
-
-
-def _state(r: Rig, order_id: str) -> OrderState:
-    row = r.post.journal.order(order_id)
-    assert row is not None
-    return row.state
+from tests.protocols.wiring import Rig, draft, kinds, received_by, rig, state_of
 
 
 def test_order_delivered_once(wired: Rig) -> None:
     issued = wired.post.issue_order(draft("st-a"), decision="patrol z1", rationale="crowd")
     wired.console.flush("st-a")
-    wired.pump(lambda: _state(wired, issued.order.id) is OrderState.DELIVERED)
+    wired.pump(lambda: state_of(wired, issued.order.id) is OrderState.DELIVERED)
     station = wired.stations["st-a"].desk.journal
     received = kinds(station, "order.received")
     assert [b["order"]["id"] for b in received] == [issued.order.id]
@@ -54,7 +41,7 @@ def test_order_delivered_once(wired: Rig) -> None:
 def test_duplicate_is_reacked_without_acting(wired: Rig) -> None:
     issued = wired.post.issue_order(draft("st-a"), decision="patrol z1", rationale="crowd")
     wired.console.flush("st-a")
-    wired.pump(lambda: _state(wired, issued.order.id) is OrderState.DELIVERED)
+    wired.pump(lambda: state_of(wired, issued.order.id) is OrderState.DELIVERED)
     side = wired.stations["st-a"]
     acks_before = side.wire.received
     before = side.desk.journal.head
@@ -78,7 +65,7 @@ def test_reports_flow_back_in_order(wired: Rig) -> None:
     side.desk.progress(issued.order.id, percent=50, note="half")
     side.desk.complete(issued.order.id)
     side.wire.flush()
-    wired.pump(lambda: _state(wired, issued.order.id) is OrderState.COMPLETED)
+    wired.pump(lambda: state_of(wired, issued.order.id) is OrderState.COMPLETED)
     steps = [
         e.kind
         for e in wired.post.journal.events()
@@ -115,7 +102,7 @@ def _cut_and_restore(wired: Rig) -> None:
     raised = [e["escalation"]["kind"] for e in kinds(wired.post.journal, "escalation.raised")]
     assert raised.count("undelivered") == 5
     wired.network.restore("st-a")
-    wired.pump(lambda: all(_state(wired, i) is OrderState.DELIVERED for i in ids))
+    wired.pump(lambda: all(state_of(wired, i) is OrderState.DELIVERED for i in ids))
     received = [
         b["order"]["id"] for b in kinds(wired.stations["st-a"].desk.journal, "order.received")
     ]
@@ -174,7 +161,7 @@ def test_authority_rejection_comes_back_as_rejected(kind: str) -> None:
             draft("st-a", kind="close_road"), decision="close", rationale="r"
         )
         r.console.flush("st-a")
-        r.pump(lambda: _state(r, refused.order.id) is OrderState.REJECTED)
+        r.pump(lambda: state_of(r, refused.order.id) is OrderState.REJECTED)
         row = r.post.journal.order(refused.order.id)
         assert row is not None
         rejects = [
@@ -182,7 +169,7 @@ def test_authority_rejection_comes_back_as_rejected(kind: str) -> None:
         ]
         assert rejects[0]["detail"]["reason"] == "out_of_scope"
         assert kinds(r.post.journal, "order.decline") == []
-        assert _state(r, ok.order.id) is OrderState.DELIVERED
+        assert state_of(r, ok.order.id) is OrderState.DELIVERED
         station = r.stations["st-a"].desk.journal
         (rejected,) = kinds(station, "order.rejected")
         assert rejected["reason"] == "out_of_scope"
@@ -209,7 +196,7 @@ def test_reports_queued_without_a_flush_still_go_out(wired: Rig) -> None:
     wired.pump(lambda: bool(side.desk.inbox()))
     side.desk.accept(issued.order.id)  # nobody tells the wire
     wired.clock.advance(2.5)
-    wired.pump(lambda: _state(wired, issued.order.id) is OrderState.ACCEPTED)
+    wired.pump(lambda: state_of(wired, issued.order.id) is OrderState.ACCEPTED)
 
 
 def test_unacked_message_is_retried_with_backoff() -> None:
@@ -239,7 +226,7 @@ def test_unacked_message_is_retried_with_backoff() -> None:
         r.clock.advance(0.3)
         r.console.tick(r.clock.now())
         assert copies() == [1, 2, 3]
-        r.pump(lambda: _state(r, issued.order.id) is OrderState.DELIVERED)
+        r.pump(lambda: state_of(r, issued.order.id) is OrderState.DELIVERED)
 
 
 def test_handover_ships_documents_and_rechained_orders(wired: Rig) -> None:
@@ -250,7 +237,7 @@ def test_handover_ships_documents_and_rechained_orders(wired: Rig) -> None:
 
     issued = wired.post.issue_order(draft("st-a"), decision="patrol", rationale="r")
     wired.console.flush("st-a")
-    wired.pump(lambda: _state(wired, issued.order.id) is OrderState.DELIVERED)
+    wired.pump(lambda: state_of(wired, issued.order.id) is OrderState.DELIVERED)
     successor = Signer.generate("successor")
     moved = sign_order(
         replace(issued.order, grant_chain=("g2",), commander="successor", signature=""),
@@ -279,7 +266,7 @@ def test_presence_online_last_heard_and_offline(wired: Rig) -> None:
     issued = wired.post.issue_order(draft("st-a"), decision="d", rationale="r")
     wired.console.flush("st-a")
     wired.stations["st-a"].wire.tick(wired.clock.now())  # a heartbeat
-    wired.pump(lambda: _state(wired, issued.order.id) is OrderState.DELIVERED)
+    wired.pump(lambda: state_of(wired, issued.order.id) is OrderState.DELIVERED)
     assert [b["station"] for b in kinds(wired.post.journal, "station.online")].count("st-a") == 2
 
 
@@ -294,7 +281,7 @@ def test_impostor_with_another_stations_key_does_not_cut_the_real_station_off(
     """Station B's allow-listed key claiming station A's id: dropped, A keeps its route."""
     before = wired.post.issue_order(draft("st-a"), decision="before", rationale="r")
     wired.console.flush("st-a")
-    wired.pump(lambda: _state(wired, before.order.id) is OrderState.DELIVERED)
+    wired.pump(lambda: state_of(wired, before.order.id) is OrderState.DELIVERED)
     impostor = wired.impostor(claims="st-a", key_of="st-b")
     impostor.send("console", _hello("st-a"))
     wired.pump_console(lambda: bool(kinds(wired.post.journal, "auth.rejected")))
@@ -306,7 +293,7 @@ def test_impostor_with_another_stations_key_does_not_cut_the_real_station_off(
         for n in (3, 4)
     ]
     wired.console.flush("st-a")
-    wired.pump(lambda: all(_state(wired, i.order.id) is OrderState.DELIVERED for i in after))
+    wired.pump(lambda: all(state_of(wired, i.order.id) is OrderState.DELIVERED for i in after))
     received = kinds(wired.stations["st-a"].desk.journal, "order.received")
     assert [b["order"]["id"] for b in received] == [before.order.id, *(i.order.id for i in after)]
     assert wired.post.journal.pending("st-a") == []
@@ -324,12 +311,12 @@ def test_ack_or_nack_from_another_station_changes_nothing(wired: Rig) -> None:
         header = Header(f"m-cross-{n}", "st-b", 100 + n, issued.msg_id, wired.clock.now(), 1)
         side_b.transport.send("console", encode(Message(header, body)))
     wired.pump_console(lambda: wired.console.received_from["st-b"] >= heard + 2)
-    assert _state(wired, issued.order.id) is OrderState.ISSUED
+    assert state_of(wired, issued.order.id) is OrderState.ISSUED
     assert [m.msg_id for m in wired.post.journal.pending("st-a")] == [issued.msg_id]
     assert kinds(wired.post.journal, "message.rejected") == []
     # A still gets it, and A's own ack is what delivers it.
     wired.console.flush("st-a")
-    wired.pump(lambda: _state(wired, issued.order.id) is OrderState.DELIVERED)
+    wired.pump(lambda: state_of(wired, issued.order.id) is OrderState.DELIVERED)
     delivered = list(wired.post.journal.events(kinds=["order.deliver"]))
     assert [(e.body["order_id"], e.actor) for e in delivered] == [(issued.order.id, "st-a")]
 
@@ -344,7 +331,7 @@ def test_message_over_the_link_limit_is_lost_and_the_link_recovers(wired: Rig) -
     assert side.transport.send("console", frames) is SendResult.SENT
     issued = wired.post.issue_order(draft("st-a"), decision="after", rationale="r")
     wired.console.flush("st-a")
-    wired.pump(lambda: _state(wired, issued.order.id) is OrderState.DELIVERED)
+    wired.pump(lambda: state_of(wired, issued.order.id) is OrderState.DELIVERED)
     assert kinds(wired.post.journal, "message.rejected") == []
     assert [b["order"]["id"] for b in kinds(side.desk.journal, "order.received")] == [
         issued.order.id

@@ -11,7 +11,7 @@ import pytest
 
 from command.lifecycle import OrderState
 from command.station_desk import ReceiveResult
-from tests.protocols.wiring import Rig, Side, draft, kinds, rig
+from tests.protocols.wiring import Rig, Side, draft, kinds, rig, state_of
 
 
 class Boom(RuntimeError):
@@ -37,12 +37,6 @@ def _fail_after_journaling(side: Side, order_id: str, monkeypatch: pytest.Monkey
     monkeypatch.setattr(side.desk, "receive_order", receive)
 
 
-def _state(r: Rig, order_id: str) -> OrderState:
-    row = r.post.journal.order(order_id)
-    assert row is not None
-    return row.state
-
-
 def _received(side: Side) -> list[str]:
     return [b["order"]["id"] for b in kinds(side.desk.journal, "order.received")]
 
@@ -59,7 +53,7 @@ def test_a_batch_of_one_that_raises_journals_and_sends_nothing(
         side.wire.pump()
     assert side.desk.journal.head == head and _received(side) == []  # its receipt undone
     wired.console.pump()
-    assert _state(wired, issued.order.id) is OrderState.ISSUED  # no ack was sent
+    assert state_of(wired, issued.order.id) is OrderState.ISSUED  # no ack was sent
 
 
 def test_one_bad_item_of_a_batch_undoes_only_itself(
@@ -74,5 +68,5 @@ def test_one_bad_item_of_a_batch_undoes_only_itself(
         side.wire.pump()
     assert _received(side) == [second.order.id]
     wired.console.pump()
-    assert _state(wired, first.order.id) is OrderState.ISSUED
-    assert _state(wired, second.order.id) is OrderState.DELIVERED
+    assert state_of(wired, first.order.id) is OrderState.ISSUED
+    assert state_of(wired, second.order.id) is OrderState.DELIVERED

@@ -3,26 +3,13 @@ station on every order's critical path), in journal order, and are delivered as 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from command.journal import OutMessage
 from command.lifecycle import OrderState
-from tests.protocols.wiring import Rig, draft, kinds, rig
-
-
-@pytest.fixture(params=["memory", "zmq"])
-def wired(request: pytest.FixtureRequest) -> Iterator[Rig]:
-    with rig(request.param) as built:
-        yield built
-
-
-def _state(r: Rig, order_id: str) -> OrderState:
-    row = r.post.journal.order(order_id)
-    assert row is not None
-    return row.state
+from tests.protocols.wiring import Rig, draft, kinds, state_of
 
 
 def _count_reads(r: Rig, monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
@@ -42,14 +29,14 @@ def test_issued_orders_are_sent_without_reading_the_outbox_back(
 ) -> None:
     first = wired.post.issue_order(draft("st-a"), decision="d0", rationale="r")
     wired.console.send_issued([first])  # st-a not yet heard: it gets it when it says HELLO
-    wired.pump(lambda: _state(wired, first.order.id) is OrderState.DELIVERED)
+    wired.pump(lambda: state_of(wired, first.order.id) is OrderState.DELIVERED)
     reads = _count_reads(wired, monkeypatch)
     batch = wired.post.issue_orders(
         (draft("st-a", 1), draft("st-b", 2), draft("st-a", 3)), decision="d1", rationale="r"
     )
     wired.console.send_issued(batch)
     assert reads == []  # both stations said HELLO: their pending copies are loaded
-    wired.pump(lambda: all(_state(wired, i.order.id) is OrderState.DELIVERED for i in batch))
+    wired.pump(lambda: all(state_of(wired, i.order.id) is OrderState.DELIVERED for i in batch))
     got: dict[str, Any] = {
         sid: [b["order"]["id"] for b in kinds(side.desk.journal, "order.received")]
         for sid, side in wired.stations.items()
@@ -65,7 +52,7 @@ def test_a_message_queued_without_a_flush_still_goes_out_first(
 ) -> None:
     held = wired.post.issue_order(draft("st-a"), decision="d0", rationale="r")
     wired.console.send_issued([held])
-    wired.pump(lambda: _state(wired, held.order.id) is OrderState.DELIVERED)
+    wired.pump(lambda: state_of(wired, held.order.id) is OrderState.DELIVERED)
     # what the order timers do for an expiry: a CANCEL queued in the journal, no flush
     journal = wired.post.journal
     with journal.transaction():
@@ -74,7 +61,7 @@ def test_a_message_queued_without_a_flush_still_goes_out_first(
     later = wired.post.issue_order(draft("st-a", 1), decision="d1", rationale="r")
     wired.console.send_issued([later])
     assert reads == ["st-a"]  # the outbox was read back: the CANCEL is in the copy, first
-    wired.pump(lambda: _state(wired, later.order.id) is OrderState.DELIVERED)
+    wired.pump(lambda: state_of(wired, later.order.id) is OrderState.DELIVERED)
     station = wired.stations["st-a"].desk.journal
     events = list(station.events())
     withdrawn = [e.seq for e in events if e.body.get("order_id") == held.order.id]

@@ -16,6 +16,7 @@ from command.clock import ManualClock
 from command.console_post import ConsolePost
 from command.drafts import OrderDraft
 from command.journal import Journal
+from command.lifecycle import OrderState
 from command.model import Incident, OrderKind, ParamSpec, Station, Zone
 from command.signing import Signer
 from command.station_desk import AcceptAll, OrderVerifier, StationDesk
@@ -274,3 +275,10 @@ def rig(
         yield built
     finally:
         built.close()
+
+
+def state_of(r: Rig, order_id: str) -> OrderState:
+    """The console's journaled state of `order_id` (the order must be there)."""
+    row = r.post.journal.order(order_id)
+    assert row is not None
+    return row.state
