@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from command.ids import new_id, short_id
+from command.journal.store import OrderTimes, order_times
 from command.lifecycle import EXPIRY_REASON, OrderState, Step
 from command.model import Escalation, EscalationKind
 
 if TYPE_CHECKING:
     from command.journal import Journal
-    from command.journal.store import OrderTimes
 
 UNDELIVERED_AFTER_S = 30.0
 """An order not delivered this long after issue means the station is unreachable."""
@@ -121,18 +121,10 @@ def check_timers(
         for known in escalations:
             seen.setdefault(known["order_id"], set()).add(known["kind"])
         for row in rows:
-            o = row["order"]
-            clock = OrderClock(
-                o["id"],
-                o["station"],
-                OrderState(row["state"]),
-                float(o["issued_at"]),
-                float(o["ack_deadline"]),
-                float(o["due"]),
-            )
+            clock = clock_of(order_times(row))
             if should_expire(clock, now):
                 journal.record_step(
-                    o["id"],
+                    clock.order_id,
                     Step.EXPIRE,
                     actor=journal.owner,
                     detail={"reason": "not accepted by its due time"},
@@ -140,14 +132,21 @@ def check_timers(
                 )
                 # The station withdraws its copy too (durable, retried like any order message).
                 journal.enqueue(
-                    o["station"], "CANCEL", {"order_id": o["id"], "reason": EXPIRY_REASON}
+                    clock.station,
+                    "CANCEL",
+                    {"order_id": clock.order_id, "reason": EXPIRY_REASON},
                 )
                 continue
             for kind in escalations_due(clock, now):
-                if kind.value in seen.get(o["id"], set()):
+                if kind.value in seen.get(clock.order_id, set()):
                     continue
                 esc = Escalation(
-                    new_id(now), o["id"], o["station"], kind, now, escalation_message(kind, clock)
+                    new_id(now),
+                    clock.order_id,
+                    clock.station,
+                    kind,
+                    now,
+                    escalation_message(kind, clock),
                 )
                 journal.raise_escalation(esc, ts=now)
                 raised.append(esc)
