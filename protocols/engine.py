@@ -211,11 +211,11 @@ class Engine:
         self._stopping = True
         self._thread.join(timeout)
         self._accepting = False
-        if not self._thread.is_alive():
+        if not self._thread.is_alive():  # else the thread still polls them: leave both be
             self._close_wake()
-        if self._context is not None and not self._thread.is_alive():
-            self._context.destroy(linger=0)
-            self._context = None
+            if self._context is not None:
+                self._context.destroy(linger=0)
+                self._context = None
         self._thread = None
 
     @property

@@ -9,9 +9,11 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from command.fold import IncidentState
+from command.vocabulary import SuggestionOutcome, SuggestionRecorded
+from tests.ui.console.fake_events import EventMaker
 from ui import i18n
-from ui.console.panels import StationsPanel
-from ui.console.qtmodels import StationsTableModel
+from ui.console.panels import StationsPanel, SuggestionsPanel
+from ui.console.qtmodels import StationsTableModel, SuggestionsTableModel
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 NOW = 1_760_000_000.0
@@ -69,9 +71,6 @@ def test_narrow_dock_keeps_link_and_last_heard_and_elides_the_name(
 
 
 def test_suggestion_age_is_shown_beside_its_time(qtbot: QtBot) -> None:
-    from ui.console.panels import SuggestionsPanel
-    from ui.console.qtmodels import SuggestionsTableModel
-
     state = IncidentState()
     view = SuggestionsPanel(SuggestionsTableModel(state.suggestions, lambda: NOW))
     qtbot.addWidget(view)
@@ -83,21 +82,7 @@ def test_suggestion_age_is_shown_beside_its_time(qtbot: QtBot) -> None:
 
 def test_a_suggestions_reason_keeps_its_room_in_a_narrow_dock(qtbot: QtBot) -> None:
     """Seen on a screenshot: the stretched Reason column was squeezed to "eas" at 450 px."""
-    from command.vocabulary import SuggestionOutcome, SuggestionRecorded
-    from tests.ui.console.fake_events import EventMaker
-    from ui.console.panels import SuggestionsPanel
-    from ui.console.qtmodels import SuggestionsTableModel
-
-    state = IncidentState()
-    view = SuggestionsPanel(SuggestionsTableModel(state.suggestions, lambda: NOW))
-    qtbot.addWidget(view)
-    view.resize(450, 240)
-    view.show()
-    qtbot.waitExposed(view)
-    body = SuggestionRecorded(
-        SuggestionOutcome.PROPOSED, "S1", "crowd", "dense", ({"station": "police"},)
-    )
-    state.apply(EventMaker("inc").ev(body.kind, body.to_body(), ts=NOW - 3840))  # 64 min ago
+    view = _suggestions_shown(qtbot, "dense")
     assert view.table.model().rowCount() == 1
     for column in view.FIT_COLUMNS:  # the time, "1 h 04 min ago" and "proposed" whole
         assert view.table.columnWidth(column) >= view.table.sizeHintForColumn(column) > 30
@@ -117,22 +102,8 @@ def test_a_reason_past_the_dock_edge_is_elided_there_with_the_whole_in_its_toolt
 ) -> None:
     """Seen on a screenshot: at bund's first-run width the Chinese reason ran past the dock's
     edge, cut mid-word ('…人群密度达到橙') with no sign there was more."""
-    from command.vocabulary import SuggestionOutcome, SuggestionRecorded
-    from tests.ui.console.fake_events import EventMaker
-    from ui.console.panels import SuggestionsPanel
-    from ui.console.qtmodels import SuggestionsTableModel
-
     reason = "Crowd density in Chenyi Square (Nanjing Road East end) reached orange; stop more."
-    state = IncidentState()
-    view = SuggestionsPanel(SuggestionsTableModel(state.suggestions, lambda: NOW))
-    qtbot.addWidget(view)
-    view.resize(450, 240)
-    view.show()
-    qtbot.waitExposed(view)
-    body = SuggestionRecorded(
-        SuggestionOutcome.PROPOSED, "S1", "crowd", reason, ({"station": "police"},)
-    )
-    state.apply(EventMaker("inc").ev(body.kind, body.to_body(), ts=NOW - 3840))
+    view = _suggestions_shown(qtbot, reason)
     table = view.table
     index = table.model().index(0, view.REASON_COLUMN)
     cell = table.visualRect(index)
@@ -152,3 +123,18 @@ def test_a_reason_past_the_dock_edge_is_elided_there_with_the_whole_in_its_toolt
     qtbot.waitUntil(lambda: table.visualRect(playbook).right() > table.viewport().width())
     assert table.itemDelegateForIndex(playbook) is view.reason_delegate  # drawn by it
     assert view.reason_delegate.shown(playbook).endswith("…")
+
+
+def _suggestions_shown(qtbot: QtBot, reason: str) -> SuggestionsPanel:
+    """The suggestions dock at 450 x 240 px, shown, with one suggestion proposed 64 min ago."""
+    state = IncidentState()
+    view = SuggestionsPanel(SuggestionsTableModel(state.suggestions, lambda: NOW))
+    qtbot.addWidget(view)
+    view.resize(450, 240)
+    view.show()
+    qtbot.waitExposed(view)
+    body = SuggestionRecorded(
+        SuggestionOutcome.PROPOSED, "S1", "crowd", reason, ({"station": "police"},)
+    )
+    state.apply(EventMaker("inc").ev(body.kind, body.to_body(), ts=NOW - 3840))
+    return view
