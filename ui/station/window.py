@@ -285,7 +285,6 @@ class StationWindow(QMainWindow):
         outer = QVBoxLayout(central)
         head = QHBoxLayout()
         self.title_label = plain_label()
-        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title_label.font()
         font.setPointSize(font.pointSize() + 4)
         font.setBold(True)
@@ -343,8 +342,7 @@ class StationWindow(QMainWindow):
 
         detail = QWidget()
         dl = QVBoxLayout(detail)
-        self.order_title = plain_label()
-        self.order_title.setTextFormat(Qt.TextFormat.PlainText)  # kind and zone names, as given
+        self.order_title = plain_label()  # kind and zone names, as given
         self.order_title.setWordWrap(True)
         tfont = self.order_title.font()
         tfont.setPointSize(tfont.pointSize() + 2)
