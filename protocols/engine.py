@@ -16,6 +16,14 @@ signal, and the engine reads every pending byte with one `recv` (a zmq PULL need
 message). Writes and the close in `stop()` are serialised by a lock, so no thread writes to a
 closed (or reused) descriptor.
 
+`call` hands back a `concurrent.futures.Future` (the GUI adds done-callbacks); `call_sync`, the
+caller that only waits, gets a lighter `_Reply` (one lock the engine releases: no condition, no
+callbacks), which takes tens of µs off each call's hand-off, on the order round trip's path.
+
+Once the first node of a process is built, the heap alive then (modules, classes, the node's
+tables) is frozen out of the cyclic garbage collector (`freeze_heap`): a full collection then
+scans only what was made since, not ~50 ms worth of start-up objects in the middle of an order.
+
 Shutdown is clean and bounded: the node stops (its outbox is already safe in the journal), every
 socket is closed with linger 0 and the context is destroyed; `stop()` never hangs.
 
@@ -31,6 +39,7 @@ with its traceback the first time and counted after that (`Engine.errors`); the 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import math
 import queue
@@ -40,7 +49,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import zmq
 
@@ -95,10 +104,75 @@ class EngineBatch:
     updates: tuple[Update, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+class _Reply(Generic[R]):
+    """One `call_sync`'s answer: a lock held until the engine sets the result or the error, the
+    part of a `Future` a waiting caller needs (no condition, no callbacks, one acquire)."""
+
+    __slots__ = ("_done", "_error", "_is_set", "_result")
+
+    def __init__(self) -> None:
+        self._done = threading.Lock()
+        self._done.acquire()
+        self._is_set = False
+        self._result: R | None = None
+        self._error: BaseException | None = None
+
+    def done(self) -> bool:
+        """True once a result or an error is set."""
+        return self._is_set
+
+    def set_result(self, result: R) -> None:
+        """Set the result and wake the caller (the engine sets each reply once)."""
+        self._result = result
+        self._is_set = True
+        self._done.release()
+
+    def set_exception(self, error: BaseException) -> None:
+        """Set the error and wake the caller (the engine sets each reply once)."""
+        self._error = error
+        self._is_set = True
+        self._done.release()
+
+    def result(self, timeout: float) -> R:
+        """The result (or raise the error) within `timeout` seconds, else `TimeoutError` (as
+        `Future.result`)."""
+        if not self._done.acquire(timeout=max(0.0, timeout)):
+            raise TimeoutError(f"no answer within {timeout:g} s")
+        if self._error is not None:
+            raise self._error
+        return cast(R, self._result)
+
+
 class _Queued:
-    command: Command[Any]
-    future: Future[Any]
+    """A command and where its answer goes."""
+
+    __slots__ = ("command", "future")
+
+    def __init__(self, command: Command[Any], future: Future[Any] | _Reply[Any]) -> None:
+        self.command = command
+        self.future = future
+
+
+class _HeapFreeze:
+    """Freeze the heap out of the cyclic garbage collector, once per process (see module doc)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.done = False
+
+    def __call__(self) -> bool:
+        """Collect, then `gc.freeze()` everything alive; True if this call did it."""
+        with self._lock:
+            if self.done:
+                return False
+            self.done = True
+        gc.collect()  # what is garbage now is collected, not frozen for good
+        gc.freeze()
+        return True
+
+
+freeze_heap = _HeapFreeze()
+"""Called by every engine once its node is built; only the first call in a process freezes."""
 
 
 class Engine:
@@ -171,15 +245,18 @@ class Engine:
     def call(self, command: Command[R]) -> Future[R]:
         """Run `command` in the engine thread; the future holds its result or error."""
         future: Future[R] = Future()
+        self._submit(command, future)
+        return future
+
+    def _submit(self, command: Command[R], reply: Future[R] | _Reply[R]) -> None:
         if self._stopping or not self._accepting:
-            future.set_exception(EngineError(f"{self._name} is not running"))
-            return future
-        self._queue.put(_Queued(command, future))
+            reply.set_exception(EngineError(f"{self._name} is not running"))
+            return
+        self._queue.put(_Queued(command, reply))
         if self._finished.is_set():  # the loop ended (e.g. a journal failure): nobody will run it
             self._drain_after_stop()
-            return future
+            return
         self._wake()
-        return future
 
     def _wake(self) -> None:
         """Make the engine's poll return (callable from any thread)."""
@@ -199,8 +276,10 @@ class Engine:
             self._wake_w = self._wake_r = None
 
     def call_sync(self, command: Command[R], timeout: float = 10.0) -> R:
-        """`call` and wait for the result."""
-        return self.call(command).result(timeout)
+        """`call` and wait for the result (or raise its error; `TimeoutError` after `timeout`)."""
+        reply: _Reply[R] = _Reply()
+        self._submit(command, reply)
+        return reply.result(timeout)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Shut the engine down; bounded by `timeout`, never hangs."""
@@ -241,6 +320,7 @@ class Engine:
             self._ready.set()
             return
         self.node = node
+        freeze_heap()
         self._ready.set()
         poller = zmq.Poller()
         wake_fd = wake_socket.fileno()  # zmq.Poller reports a plain socket by its descriptor
