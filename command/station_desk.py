@@ -458,7 +458,7 @@ class StationDesk:
 
     def _act(self, order_id: str, step: Step, detail: dict[str, JSON]) -> None:
         self._row(order_id)
-        now = self.clock.now()
+        now = self.journal.stamp(self.clock.now())  # the REPORT repeats the step's own time
         with self.journal.transaction():
             try:
                 self.journal.record_step(

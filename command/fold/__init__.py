@@ -10,7 +10,7 @@ from command.fold.alerts import AlertsModel, AlertView
 from command.fold.decisions import DecisionsModel, DecisionView
 from command.fold.delegation import DelegationModel
 from command.fold.escalations import EscalationsModel, EscalationView
-from command.fold.incident import Counts, IncidentState, fold, fold_until
+from command.fold.incident import Counts, IncidentState, fold, fold_until, journal_times
 from command.fold.integrity import CheckpointSeen, IntegrityAlarm, IntegrityModel, WitnessMark
 from command.fold.link import LinkStatus
 from command.fold.orders import Authority, OrdersModel, OrderView, StepRecord, chain_names
@@ -52,4 +52,5 @@ __all__ = [
     "chain_names",
     "fold",
     "fold_until",
+    "journal_times",
 ]

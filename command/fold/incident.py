@@ -237,6 +237,21 @@ def fold(events: Iterable[EventLike], me: str = "") -> IncidentState:
     return state
 
 
+def journal_times(events: Iterable[EventLike]) -> list[float]:
+    """Each event's time on the journal's own clock: the running maximum of `ts` in seq order.
+
+    An event is in the journal no earlier than the one before it, so "the journal at time t" is
+    always a prefix: the events up to the first whose time is past t. Journals written since
+    timestamps were clamped never step back; older ones (and events stamped with a sender's time)
+    can, and a plain search over their raw times would fold a set that was never the journal."""
+    times: list[float] = []
+    top = float("-inf")
+    for ev in events:
+        top = max(top, ev.ts)
+        times.append(top)
+    return times
+
+
 def fold_until(
     events: Iterable[EventLike], t: float, state: IncidentState | None = None
 ) -> IncidentState:

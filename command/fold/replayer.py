@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from command.fold.incident import IncidentState
+from command.fold.incident import IncidentState, journal_times
 from command.vocabulary import EventLike
 
 STRIDE = 250  # events between kept states: a seek folds fewer than this many
@@ -22,7 +22,7 @@ class Replayer:
 
     def __init__(self, events: Sequence[EventLike], *, stride: int = STRIDE) -> None:
         self.events = list(events)
-        self.times = [ev.ts for ev in self.events]
+        self.times = journal_times(self.events)
         self.stride = max(1, stride)
         self._kept: dict[int, IncidentState] = {0: IncidentState()}
 
@@ -34,10 +34,11 @@ class Replayer:
     @property
     def end(self) -> float | None:
         """The time of the last event."""
-        return max(self.times) if self.times else None
+        return self.times[-1] if self.times else None
 
     def count_until(self, t: float) -> int:
-        """How many events have ts ≤ t (the journal is in seq order, times never go back)."""
+        """How many events were journaled by time t: the longest prefix (in seq order) whose
+        times are all ≤ t, as `fold_until` folds (see `journal_times`)."""
         return bisect.bisect_right(self.times, t)
 
     def state_at(self, t: float) -> IncidentState:

@@ -70,6 +70,7 @@ class JournalCore:
         self._closed = False
         self._readonly = False
         self._head = store.last_event() or (0, GENESIS)
+        self._last_ts: float | None = None  # the head event's time, read when first needed
         self._rows = projections.MemoRows(store)  # the writer's view of the projection rows
         self._recent: deque[Event] = deque(maxlen=RECENT_EVENTS)  # committed, seq order
         self._fresh: list[Event] = []  # appended in the open transaction
@@ -116,6 +117,7 @@ class JournalCore:
         journal._closed = False
         journal._readonly = True
         journal._head = store.last_event() or (0, GENESIS)
+        journal._last_ts = None
         journal._rows = projections.MemoRows(store, remember=False)  # another process writes
         journal._recent = deque(maxlen=0)  # another connection writes: always ask the file
         journal._fresh = []
@@ -209,6 +211,7 @@ class JournalCore:
                     self._store.rollback_to(name)
                 self._rows.clear()
                 self._head = self._store.last_event() or (0, GENESIS)
+                self._last_ts = None
                 while self._fresh and self._fresh[-1].seq > self._head[0]:
                     self._fresh.pop()
                 self._restore_run(saved)
@@ -238,6 +241,7 @@ class JournalCore:
             self._rows.clear()
             self._queued.clear()
             self._head = self._store.last_event() or (0, GENESIS)
+            self._last_ts = None
             self._restore_run(saved)
             raise
         finally:
@@ -368,6 +372,10 @@ class JournalCore:
     ) -> Event:
         seq = self._head[0] + 1
         prev = self._head[1]
+        # journal time never steps back (a writer's `ts` read before another append, a clock
+        # set back): replay at T folds a prefix, so a later event is never earlier
+        when = self.stamp(when)
+        self._last_ts = when
         who = self.owner if actor is None else actor
         digest = event_hash(prev, seq, when, who, kind, incident, body_text)
         self._store.insert_event(EventRow(seq, when, who, kind, incident, body_text, prev, digest))
@@ -383,6 +391,19 @@ class JournalCore:
         if kind == _CHECKPOINT and self._checkpointer is not None:
             self._checkpointer.signed(self._own_checkpoint(body))
         return event
+
+    def stamp(self, t: float) -> float:
+        """The time an event appended now with `ts=t` is given: `t`, or the head event's time
+        when that is later (journal time never steps back). A writer that repeats an event's
+        time in a message (a station's REPORT) stamps it first."""
+        floor = self._last_ts if self._last_ts is not None else self._head_time()
+        return t if t >= floor else floor
+
+    def _head_time(self) -> float:
+        """The time of the head event (minus infinity for an empty journal)."""
+        seq = self._head[0]
+        row = next(self._store.select_events(seq - 1, None), None) if seq else None
+        return float("-inf") if row is None else float(row.ts)
 
     def events(
         self, after_seq: int = 0, kinds: Iterable[Kind | str] | None = None

@@ -139,8 +139,7 @@ class PictureEngine:
                 signal_body(signal),
                 actor=signal.source,
                 incident=self.scenario.incident.id,
-                ts=signal.ts,
-            )
+            )  # stamped when received: the sender's own time is the signal's "ts"
         step = self._threads.observe(signal)
         if step.cancels:
             self._withdraw(signal, step.thread)

@@ -17,6 +17,7 @@ from command.lifecycle import OrderState
 from command.model import Order, Priority
 from command.signing import Signer
 from command.station_desk import AcceptAll, BookVerifier, Receipt, StationDesk, TimedOperator
+from command.vocabulary import Kind
 from tests.protocols.wiring import kinds
 
 
@@ -312,3 +313,30 @@ def test_handover_rechained_order_is_accepted_and_work_carries_on(clock: ManualC
 
 
 _AUTHORITIES: dict[str, Signer] = {}
+
+
+class SetBackClock:
+    """A station's wall clock that can be set back (an NTP step)."""
+
+    def __init__(self, t: float) -> None:
+        self.t = t
+
+    def now(self) -> float:
+        """The time it was set to."""
+        return self.t
+
+
+def test_a_report_repeats_its_step_time_after_the_clock_is_set_back() -> None:
+    """The journal stamps a step no earlier than the event before it; the REPORT carries that
+    stamped time, so it still matches its step (verify checks the outbox against the steps)."""
+    clock = SetBackClock(1_000.0)
+    journal = Journal.in_memory(clock=clock, owner="st-a", role="station")
+    desk = StationDesk(journal, clock, "st-a", AcceptAll())
+    order = _order(ManualClock(1_000.0), Signer.generate("commander"))
+    desk.receive_order(order.to_dict(), msg_id="m1", peer="console")
+    clock.t = 940.0
+    desk.accept(order.id)
+    (accepted,) = journal.events(kinds=[Kind.ORDER_ACCEPT])
+    reports = [m.body for m in journal.pending("console") if m.body["step"] == "accept"]
+    assert accepted.ts == 1_000.0
+    assert [r["ts"] for r in reports] == [accepted.ts]

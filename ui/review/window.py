@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from command.fold import IncidentState, IntegrityModel
+from command.fold import IncidentState, IntegrityModel, journal_times
 from command.fold.zones import level_index
 from command.picture.samples import number
 from command.review.replay import ReplayIndex
@@ -98,13 +98,7 @@ class ReplayWindow(ConsoleWindow):
         inc = dict(self.opened.get("incident") or {})
         self.tz = zone_or_utc(inc.get("timezone"))
         set_display_zone(self.tz)
-        # events are in seq order; times can step back a little between machines, so seek on
-        # their running maximum (the prefix folded is always a prefix of the journal)
-        self._times: list[float] = []
-        top = float("-inf")
-        for ev in self.events:
-            top = max(top, ev.ts)
-            self._times.append(top)
+        self._times = journal_times(self.events)  # seek on prefixes, as the fold does
         self.start_ts = self._times[0] if self._times else time.time()
         self.end_ts = self._times[-1] if self._times else self.start_ts
         self._now = [self.start_ts]

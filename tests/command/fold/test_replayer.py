@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from command.fold import IncidentState, Replayer, fold, fold_until
+from command.fold import IncidentState, Replayer, fold, fold_until, journal_times
 from command.fold.incident import MODEL_NAMES
 from command.journal import Event, Journal
 from tests.command.review.journals import build_console_journal, build_station_journal
@@ -144,3 +144,38 @@ def test_a_copy_has_no_listener() -> None:
     copied = state.copy()
     assert copied.orders.listener is None
     assert state.orders.listener is not None
+
+
+def test_times_that_step_back_seek_the_prefix_the_fold_gives(events: list[Event]) -> None:
+    """A journal written before times were clamped (or holding a sender's time) can step back:
+    every seek still folds a prefix, the one `fold_until` folds, never a set the journal never
+    held (a plain search over the raw times folded events past a later one)."""
+    stepped = [
+        dataclasses.replace(ev, ts=ev.ts - 30.0) if i % 7 == 3 else ev
+        for i, ev in enumerate(events)
+    ]
+    replayer = Replayer(stepped, stride=5)
+    assert replayer.times == journal_times(stepped)
+    assert replayer.end == max(ev.ts for ev in stepped)
+    for t in _instants(stepped):
+        n = replayer.count_until(t)
+        assert all(ev.ts <= t for ev in stepped[:n]), f"at {t}"
+        assert n == len(stepped) or stepped[n].ts > t or replayer.times[n] > t
+        assert views(replayer.state_at(t)) == views(fold_until(stepped, t)), f"at {t}"
+
+
+def test_journal_times_is_the_running_maximum() -> None:
+    """Each time is the latest so far, in seq order."""
+
+    def at(ts: float) -> Event:
+        return Event(0, ts, "a", "k", "", {}, "", "")
+
+    assert journal_times([at(t) for t in (5.0, 3.0, 7.0, 7.0, 1.0, 9.0)]) == [
+        5.0,
+        5.0,
+        7.0,
+        7.0,
+        7.0,
+        9.0,
+    ]
+    assert journal_times([]) == []

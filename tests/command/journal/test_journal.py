@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -75,6 +76,59 @@ def test_events_filters_by_seq_and_kind(journal: Journal) -> None:
 
 def test_explicit_ts_is_kept(journal: Journal) -> None:
     assert journal.append("x.y", {}, ts=5).ts == 5.0
+
+
+class SetBackClock:
+    """A wall clock that can be set back (an NTP step, a VM resumed)."""
+
+    def __init__(self, t: float) -> None:
+        self.t = t
+
+    def now(self) -> float:
+        """The time it was set to."""
+        return self.t
+
+
+@pytest.mark.parametrize("store", ["sqlite", "memory"])
+def test_journal_time_never_steps_back(tmp_path: Path, store: str) -> None:
+    """A `ts` before the head event's, or a clock set back, is stamped with the head's time:
+    replay at T folds a prefix, so no event may be earlier than one journaled before it."""
+    clock = SetBackClock(1000.0)
+    journal = (
+        Journal.open(tmp_path / "c.journal", clock=clock, owner="cmd", role="console")
+        if store == "sqlite"
+        else Journal.in_memory(clock=clock, owner="cmd", role="console")
+    )
+    try:
+        first = journal.append("x.y", {"n": 1})
+        assert journal.append("x.y", {"n": 2}, ts=400.0).ts == first.ts == 1000.0
+        clock.t = 990.0
+        assert journal.append("x.y", {"n": 3}).ts == 1000.0
+        assert journal.stamp(995.0) == 1000.0 and journal.stamp(1005.0) == 1005.0
+        assert journal.append("x.y", {"n": 4}, ts=1005.0).ts == 1005.0
+        times = [e.ts for e in journal.events()]
+        assert times == sorted(times) == [1000.0, 1000.0, 1000.0, 1005.0]
+    finally:
+        journal.close()
+
+
+def test_journal_time_floor_survives_reopen_and_rollback(tmp_path: Path) -> None:
+    """The floor is the head event's time as the file holds it: read back after a reopen, and
+    after a rollback it is the surviving head's, not the rolled-back event's."""
+    path = tmp_path / "console.journal"
+    j = Journal.open(path, clock=SetBackClock(2000.0), owner="cmd", role="console")
+    j.append("x.y", {})
+    j.close()
+    j = Journal.open(path, clock=SetBackClock(1500.0), owner="cmd", role="console")
+    try:
+        assert j.append("x.y", {}).ts == 2000.0
+        with pytest.raises(RuntimeError), j.transaction():
+            j.append("x.y", {}, ts=3000.0)
+            raise RuntimeError("boom")
+        assert j.stamp(2500.0) == 2500.0
+        assert j.append("x.y", {}, ts=2500.0).ts == 2500.0
+    finally:
+        j.close()
 
 
 def test_transaction_commits_together(journal: Journal) -> None:

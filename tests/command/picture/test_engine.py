@@ -7,10 +7,10 @@ from typing import Any
 
 from command.clock import ManualClock
 from command.journal import Journal
-from command.model import Observation
+from command.model import Observation, Signal
 from command.picture.engine import ColumnsSink, PictureEngine
 from command.scenarios.loader import load_scenario
-from command.vocabulary import EventBody, PictureValues
+from command.vocabulary import EventBody, Kind, PictureValues
 
 
 class Recorder:
@@ -114,3 +114,22 @@ def test_engine_hands_a_real_journal_the_columns_it_fused() -> None:
     assert eng.ingest([bad, crowd[0]]) == 1  # the non-finite value is not journaled
     assert journal.observations() == sorted([*crowd, crowd[0]], key=lambda o: o.ts)
     assert eng.fusion.get("chenyi", "crowd", now + 2).sources == 3
+
+
+def test_a_signal_is_journaled_when_received_with_its_own_time_in_the_body() -> None:
+    """The sender's time (an alert sent an hour ago, or a peer's clock a day ahead) is its
+    signal's "ts" in the body; the event is stamped by the journal's clock, so journal time
+    never steps back or jumps ahead on a peer's word."""
+    sc = load_scenario("typhoon")
+    clock = ManualClock(sc.ts(60))
+    journal = Journal.in_memory(clock=clock, owner="cmd", role="console")
+    eng = PictureEngine(sc, clock=clock, journal=journal)
+    early = Signal("sig-early", sc.ts(0), "cap:test", "note", "sent an hour ago")
+    late = Signal("sig-late", sc.ts(60) + 86_400.0, "cap:test", "note", "a clock a day ahead")
+    eng.signal(early)
+    clock.advance(1)
+    eng.signal(late)
+    received = list(journal.events(kinds=[Kind.SIGNAL_RECEIVED]))
+    assert [e.ts for e in received] == [sc.ts(60), sc.ts(60) + 1]
+    assert [e.body["signal"]["ts"] for e in received] == [early.ts, late.ts]
+    journal.close()
