@@ -10,7 +10,7 @@ from command.fold import DelegationModel
 from command.scenarios.loader import load_scenario
 from ui import i18n
 from ui.console.controller import delegation_names
-from ui.console.panels import IncidentHeader
+from ui.console.panels import FittedLabel, IncidentHeader, fit_delegation
 
 
 def test_scope_is_summarised_as_counts_with_the_full_scope_on_hover(qtbot: QtBot) -> None:
@@ -98,7 +98,10 @@ def test_the_delegation_stays_on_one_line_with_the_time_left_whole_at_the_bund_w
     shown = label.shown_text().replace("\u2060", "").replace("\u00a0", " ")
     assert metrics.horizontalAdvance(label.shown_text()) <= label.contentsRect().width()
     assert shown.endswith("剩余2小时23分" if language == "zh_CN" else "2h23m left"), shown
-    assert "…" in shown  # the scope's counts gave way, not the time left
+    if metrics.horizontalAdvance(label.text()) > label.contentsRect().width():
+        assert "…" in shown  # the scope's counts gave way, not the time left
+    else:  # with this machine's fonts the whole line fits (the give-way order is tested below)
+        assert label.shown_text() == label.text()
     issuer = "黄浦区城市运行管理中心" if language == "zh_CN" else "Huangpu District City"
     assert issuer in shown  # who delegated still reads whole
     assert label.height() < 2 * metrics.lineSpacing()  # one line
@@ -106,3 +109,46 @@ def test_the_delegation_stays_on_one_line_with_the_time_left_whole_at_the_bund_w
     w.header.resize(1400, w.header.height())
     qtbot.waitUntil(lambda: w.header.width() == 1400)
     assert label.shown_text() == label.text()  # wide enough: nothing elided
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_scope_gives_way_first_then_the_issuer_and_the_time_left_never(
+    qtbot: QtBot, language: str
+) -> None:
+    """The give-way order at widths measured in this machine's font (whatever it is): the
+    counts go to "…" first, then the issuer's name is elided, and the time left always shows."""
+    if language == "zh_CN":
+        template, issuer = "授权方 %1 · 范围：%2 · 剩余%3", "黄浦区城市运行管理中心"
+        left = "2小时23分"
+    else:
+        template, issuer, left = "Delegated by %1 · scope %2 · %3 left", "Huangpu District", "2h23m"
+    scope = "4 stations · 12 order kinds · 5 zones"
+
+    def fill(name: str, counts: str = "…") -> str:
+        return template.replace("%1", name).replace("%2", counts).replace("%3", left)
+
+    label = FittedLabel()
+    qtbot.addWidget(label)
+    label.setText(fill(issuer, scope))
+    label.fit = fit_delegation(template, issuer, scope, left)
+    metrics = label.fontMetrics()
+    margins = label.width() - label.contentsRect().width()
+
+    def shown_at(px: int) -> str:
+        label.setFixedWidth(px + margins)
+        assert label.contentsRect().width() == px
+        return label.shown_text()
+
+    whole = metrics.horizontalAdvance(label.text())
+    assert shown_at(whole) == label.text()
+    counts_gone = metrics.horizontalAdvance(fill(issuer))
+    assert counts_gone < whole
+    assert shown_at(counts_gone) == fill(issuer)  # the counts gave way, the issuer reads whole
+    assert shown_at(whole - 1) == fill(issuer)
+    narrower = shown_at(counts_gone - 1)
+    after_issuer = fill("")[len(template.split("%1")[0]) :]  # " · scope … · 2h23m left"
+    assert issuer not in narrower and narrower.endswith(after_issuer)  # the issuer was elided
+    assert metrics.horizontalAdvance(narrower) <= counts_gone - 1
+    tiny = shown_at(metrics.horizontalAdvance(left) * 2)
+    # the line gave way at the left, the time left still whole
+    assert tiny.startswith("…") and tiny.endswith(left + template.split("%3")[1])

@@ -4,6 +4,7 @@ legend entries by the incident's zones; long zone names are elided in the legend
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -93,15 +94,35 @@ def test_long_zone_names_are_elided_with_the_full_name_in_the_tooltip(
     assert all(label.boundingRect().width() <= LEGEND_LABEL_PX + 20 for _, label in legend.items)
 
 
+def _legend_px(text: str) -> float:
+    """`text`'s width in the legend's 8 pt font on this machine."""
+    font = QFont()
+    font.setPointSizeF(8.0)
+    return QFontMetricsF(font).horizontalAdvance(text)
+
+
+def _wider_than_a_label(name: str) -> str:
+    """`name` lengthened until this machine's font draws it wider than a legend label."""
+    while _legend_px(name) <= LEGEND_LABEL_PX * 1.2:
+        name += name[-4:]
+    return name
+
+
+FERRY_POINTS = {
+    "a": "金陵东路轮渡站（浦西）",
+    "b": "东昌路轮渡站（浦东）",
+    "c": "复兴东路轮渡站（浦西）",
+}
+
+
+@pytest.mark.parametrize("lengthen", [False, True], ids=["as-named", "wider-than-a-label"])
 def test_names_give_way_so_the_legend_takes_two_columns_not_three_rows(
-    qtbot: QtBot, qapp: QApplication
+    qtbot: QtBot, qapp: QApplication, lengthen: bool
 ) -> None:
-    """Seen on a screenshot: three ferry points' names stacked in one column over the curves."""
-    names = {
-        "a": "金陵东路轮渡站（浦西）",
-        "b": "东昌路轮渡站（浦东）",
-        "c": "复兴东路轮渡站（浦西）",
-    }
+    """Seen on a screenshot: three ferry points' names stacked in one column over the curves.
+    As named they may fit whole (it depends on the machine's CJK font); names this font draws
+    wider than a label must give way, in full in their tooltips."""
+    names = {z: _wider_than_a_label(n) if lengthen else n for z, n in FERRY_POINTS.items()}
     plots = LivePlots(fps=1, columns=1, label_of=lambda z: names[z])
     qtbot.addWidget(plots)
     plots.timer.stop()
@@ -117,6 +138,8 @@ def test_names_give_way_so_the_legend_takes_two_columns_not_three_rows(
     right = legend.mapRectToItem(plot.vb, legend.boundingRect()).right()
     assert right <= plot.vb.width()
     shown = plots.legend_shown("riders")
-    assert any(tip for _, tip in shown)  # some names gave way, in full in their tooltips
+    if lengthen:
+        assert all(tip for _, tip in shown)  # every name gave way, in full in its tooltip
     for (text, tip), full in zip(shown, names.values(), strict=True):
         assert (text, tip) == (full, "") or (text.endswith("…") and tip == full)
+        assert _legend_px(text) <= LEGEND_LABEL_PX
