@@ -49,7 +49,7 @@ from protocols.centre_commands import (
 from ui.console.clock import zone_name, zone_of
 from ui.console.shortcuts import submit_on_ctrl_enter
 from ui.i18n import marked
-from ui.labels import plain_label
+from ui.labels import plain_label, plain_tip
 
 ERROR_STYLE = "color: #d9363e; font-weight: bold;"
 Choice = tuple[str, str]  # id, display name
@@ -129,7 +129,7 @@ class Checklist(QListWidget):
         for key, title in items:
             item = QListWidgetItem(title if title == key else f"{title} ({key})")
             item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setToolTip(item.text())
+            item.setToolTip(plain_tip(item.text()))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if key in checked else Qt.CheckState.Unchecked)
             self.addItem(item)

@@ -33,6 +33,7 @@ from ui.console.clock import clock_time
 from ui.console.mapview import level_text
 from ui.console.qtmodels import SORT_ROLE, Column, RowTableModel, duration
 from ui.i18n import marked
+from ui.labels import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 10  # "alarm" | "red" | "amber" | "" (tests, a11y)
@@ -312,7 +313,7 @@ class BoardTableModel(RowTableModel[BoardRow]):
         if not index.isValid():
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(self.source.rows[index.row()], COLUMNS[index.column()])
+            return plain_tip(self._tooltip(self.source.rows[index.row()], COLUMNS[index.column()]))
         if role not in (
             STATUS_ROLE,
             Qt.ItemDataRole.BackgroundRole,

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel
 
+from ui.labels import plain_tip
+
 
 def zone_of(name: str | None) -> tzinfo:
     """The zone called `name` (IANA), UTC when unknown or empty."""
@@ -101,4 +103,6 @@ class IncidentClock(QLabel):
         """Re-read the clock (every tick)."""
         now = self.clock()
         self.setText(f"{clock_time(now, self.tz)} {zone_name(self.tz, now)}")
-        self.setToolTip(clock_time(now, self.tz, "%Y-%m-%d %H:%M:%S ") + utc_offset(self.tz, now))
+        self.setToolTip(
+            plain_tip(clock_time(now, self.tz, "%Y-%m-%d %H:%M:%S ") + utc_offset(self.tz, now))
+        )

@@ -34,7 +34,7 @@ from command.model import OrderKind, ParamSpec, Priority, Station, Zone
 from ui.console.qtmodels import PRIORITY_NAMES
 from ui.console.shortcuts import submit_on_ctrl_enter
 from ui.i18n import kind_title, local_name, order_text, param_title, param_value, zone_name
-from ui.labels import plain_label
+from ui.labels import plain_label, plain_tip
 
 BIG = 1_000_000_000
 Editor = QSpinBox | QDoubleSpinBox | QComboBox | QCheckBox | QLineEdit
@@ -277,7 +277,7 @@ class OrderComposer(QDialog):
             if spec.minimum is not None or spec.maximum is not None:
                 lo = "" if spec.minimum is None else f"{spec.minimum:g}"
                 hi = "" if spec.maximum is None else f"{spec.maximum:g}"
-                editor.setToolTip(f"{lo} … {hi} {spec.unit}".strip())
+                editor.setToolTip(plain_tip(f"{lo} … {hi} {spec.unit}".strip()))
             label = plain_label(self._param_label(kind, spec))
             label.setBuddy(editor)
             self.params_form.addRow(label, editor)

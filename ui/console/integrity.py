@@ -17,7 +17,7 @@ from command.fold import IntegrityAlarm, IntegrityModel
 from command.vocabulary import AttentionSubject
 from ui import theme
 from ui.console.qtmodels import hhmm
-from ui.labels import plain_label
+from ui.labels import plain_label, plain_tip
 
 
 class IntegrityBanner(QFrame):
@@ -149,7 +149,7 @@ class IntegrityBanner(QFrame):
         else:
             self.label.setText(self.quiet_text())
             self.setStyleSheet(f"#integrityText {{ color: {th.muted}; }}")
-        self.setToolTip(self.tooltip())
+        self.setToolTip(plain_tip(self.tooltip()))
 
     def changeEvent(self, event: QEvent) -> None:
         """Retranslate on language change."""

@@ -64,6 +64,7 @@ from ui.console.mapdata import (
     read_zones,
 )
 from ui.i18n import local, marked
+from ui.labels import plain_tip
 
 __all__ = [
     "ContextFeature",
@@ -361,7 +362,7 @@ class ZoneMap(QGraphicsView):
                 if feature.kind in ("road", "tunnel") and len(line) % 2 == 0 and len(line) > 1:
                     a, b = line[len(line) // 2 - 1], line[len(line) // 2]
                     anchor = QPointF((a.x() + b.x()) / 2, (a.y() + b.y()) / 2)
-            item.setToolTip(feature.name)
+            item.setToolTip(plain_tip(feature.name))
             scene.addItem(item)
             self._context_items.append((feature, item))
             if feature.kind == "landmark":
@@ -380,7 +381,7 @@ class ZoneMap(QGraphicsView):
             tri.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
             tri.setPos(self.project(unit.lon, unit.lat))
             tri.setZValue(Z_UNIT)
-            tri.setToolTip(f"{unit.callsign} ({unit.type})")
+            tri.setToolTip(plain_tip(f"{unit.callsign} ({unit.type})"))
             label = _Label(size=7.5)
             label.setZValue(Z_CONTEXT_LABEL)
             scene.addItem(tri)
@@ -690,7 +691,7 @@ class ZoneMap(QGraphicsView):
             elif isinstance(item, QGraphicsRectItem):
                 item.setBrush(QBrush(th.color("muted")))
                 item.setPen(QPen(th.color("base"), 1.0))
-            item.setToolTip(local(feature.name, feature.name_zh))
+            item.setToolTip(plain_tip(local(feature.name, feature.name_zh)))
         for feature, label, _anchor in self._context_labels:
             label.set_text(
                 local(feature.name, feature.name_zh), th.color("muted"), th.color("base"), 150
@@ -712,7 +713,7 @@ class ZoneMap(QGraphicsView):
         level = self._levels.get(zone)
         shape = self._shapes[zone]
         name = local(shape.name, shape.name_zh)
-        item.setToolTip(name)
+        item.setToolTip(plain_tip(name))
         unrated = zone in self._unrated and level is not None
         if level is None:
             item.setBrush(QBrush(th.color("muted"), Qt.BrushStyle.BDiagPattern))
@@ -729,7 +730,7 @@ class ZoneMap(QGraphicsView):
         item.setPen(pen)
         marker = self._markers.get(zone)
         if marker is not None:
-            marker.setToolTip(name)
+            marker.setToolTip(plain_tip(name))
             if level is None:  # hollow and dashed: never a risk colour without data
                 marker.setBrush(QBrush(th.color("base")))
                 ring = QPen(th.color("muted"), 2.0, Qt.PenStyle.DashLine)

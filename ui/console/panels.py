@@ -62,7 +62,7 @@ from ui.console.qtmodels import (
     state_text,
 )
 from ui.i18n import local_name
-from ui.labels import plain_label
+from ui.labels import plain_label, plain_tip
 
 
 def make_table(
@@ -316,7 +316,7 @@ class IncidentHeader(QFrame):
                 text = self.tr("Centre: offline · %1 events waiting").replace("%1", str(waiting))
                 colour = th.risk[4]
             self.centre.setText(text)
-            self.centre.setToolTip(up.centre)
+            self.centre.setToolTip(plain_tip(up.centre))
             self.centre.setStyleSheet(f"color: {colour}; font-weight: bold;")
         ask = self.open_sitrep()
         self.sitrep.setVisible(ask is not None)
@@ -330,7 +330,7 @@ class IncidentHeader(QFrame):
             if overdue:
                 text += " — " + self.tr("OVERDUE")
             self.sitrep.setText(text)
-            self.sitrep.setToolTip(ask.note)
+            self.sitrep.setToolTip(plain_tip(ask.note))
             self.sitrep.setProperty("overdue", overdue)
             weight = "font-weight: bold;"
             self.sitrep.setStyleSheet(f"color: {th.risk[3]}; {weight}" if overdue else weight)
@@ -341,7 +341,7 @@ class IncidentHeader(QFrame):
         issuer = local_name(f"signer:{m.issuer}", self.names.get(m.issuer, m.issuer))
         name = m.incident_name or m.incident
         self.incident.setText(local_name("incident", name) if name else self.tr("No incident"))
-        self.incident.setToolTip(self.incident.text())
+        self.incident.setToolTip(plain_tip(self.incident.text()))
         self.delegation.fit = None
         if m.revoked:
             deleg = self.tr("Delegation REVOKED by %1").replace("%1", issuer or "?")
@@ -358,7 +358,7 @@ class IncidentHeader(QFrame):
         self.delegation.setText(deleg)
         # The header stays one short line; the full scope is one hover away.
         plain = deleg.replace("\u2060", "")
-        self.delegation.setToolTip(f"{plain}\n{m.scope_text()}" if m.issuer else plain)
+        self.delegation.setToolTip(plain_tip(f"{plain}\n{m.scope_text()}" if m.issuer else plain))
         th = theme.current()
         link_up = m.link_up if self.live_link is None else self.live_link
         outbox = m.outbox if self.live_outbox is None else self.live_outbox
@@ -783,7 +783,7 @@ class SuggestionsPanel(QWidget):
     def retranslate(self) -> None:
         """(Re)read every visible string."""
         self.approve.setText(self.tr("&Approve"))
-        self.approve.setToolTip(self.tr("Approve the selected suggestion (Ctrl+Enter)"))
+        self.approve.setToolTip(plain_tip(self.tr("Approve the selected suggestion (Ctrl+Enter)")))
         self.edit.setText(self.tr("&Edit…"))
         self.dismiss.setText(self.tr("Dis&miss…"))
 
@@ -854,7 +854,7 @@ class DecisionsPanel(QWidget):
     def retranslate(self) -> None:
         """(Re)read every visible string."""
         self.new.setText(self.tr("&New entry…"))
-        self.new.setToolTip(self.tr("New decision (Ctrl+D)"))
+        self.new.setToolTip(plain_tip(self.tr("New decision (Ctrl+D)")))
         self.correct.setText(self.tr("&Correct…"))
 
     def changeEvent(self, event: QEvent) -> None:

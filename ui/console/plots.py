@@ -31,6 +31,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPainter, QPolygonF, QTr
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QVBoxLayout, QWidget
 
 from ui import theme
+from ui.labels import plain_tip, tip_text
 
 LEGEND_MAX = 8
 LEGEND_OFFSET_PX = 5  # the legend's distance from the plot's top left corner
@@ -799,7 +800,7 @@ class LivePlots(QWidget):
         text = QFontMetricsF(font).elidedText(full, Qt.TextElideMode.ElideRight, px)
         if text != label.text:
             label.setText(text)
-        label.setToolTip(full if text != full else "")
+        label.setToolTip(plain_tip(full if text != full else ""))
 
     def _fit_legend(self, plot: pg.PlotItem, force: bool = False) -> None:
         """Give `plot`'s legend as many columns as fit across the plot, its names elided to fit
@@ -1004,11 +1005,11 @@ class LivePlots(QWidget):
         return [full for _, p, _, full in self._legend if p is plot]
 
     def legend_shown(self, metric: str) -> list[tuple[str, str]]:
-        """The metric's legend entries as drawn: (text, tooltip) each, in order."""
+        """The metric's legend entries as drawn: (text, tooltip as it reads) each, in order."""
         plot = self._plots.get(metric)
         if plot is None or plot.legend is None:
             return []
-        return [(str(label.text), str(label.toolTip())) for _, label in plot.legend.items]
+        return [(str(label.text), tip_text(label.toolTip())) for _, label in plot.legend.items]
 
     # ---- look
     def relabel(self) -> None:

@@ -51,6 +51,7 @@ from ui.i18n import (
     playbook_reason,
     proposed_orders,
 )
+from ui.labels import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -222,7 +223,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         if role == Qt.ItemDataRole.DisplayRole:
             return QCoreApplication.translate(column.context, column.title)
         if role == Qt.ItemDataRole.ToolTipRole and column.header_tip:
-            return QCoreApplication.translate(column.context, column.header_tip)
+            return plain_tip(QCoreApplication.translate(column.context, column.header_tip))
         return None
 
     def row_at(self, row: int) -> R:
@@ -240,9 +241,9 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         row = self.source.rows[index.row()]
         col = self.columns[index.column()]
         now = self.clock()
-        if role == Qt.ItemDataRole.ToolTipRole and col.tip is not None:
-            return col.tip(row, now)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tip((col.tip or col.display)(row, now))
+        if role == Qt.ItemDataRole.DisplayRole:
             return col.display(row, now)
         if role == SORT_ROLE:
             return (col.sort or col.display)(row, now)
@@ -487,7 +488,7 @@ class DecisionsTableModel(RowTableModel[DecisionView]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """As the base, with the whole Joint Decision Model entry as the tooltip."""
         if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
-            return jdm_text(self.row_at(index.row()))
+            return plain_tip(jdm_text(self.row_at(index.row())))
         return super().data(index, role)
 
     def style(self, row: DecisionView, now: float, role: int) -> Any:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from command.review.timefmt import local_time
 from command.vocabulary import Kind
 from ui import theme
-from ui.labels import plain_label
+from ui.labels import plain_label, plain_tip
 
 SPEEDS = (1, 10, 30, 60, 120, 300, 600)
 MARKER_KINDS = ("decision", "order", "escalation")
@@ -224,11 +224,13 @@ class TimelineBar(QWidget):
     def retranslate(self) -> None:
         """(Re)read every visible string."""
         self.play_button.setText(self.tr("Pause") if self.playing() else self.tr("Play"))
-        self.play_button.setToolTip(self.tr("Play or pause the replay (Space)"))
-        self.speed_box.setToolTip(self.tr("Replay speed: incident seconds per second"))
+        self.play_button.setToolTip(plain_tip(self.tr("Play or pause the replay (Space)")))
+        self.speed_box.setToolTip(plain_tip(self.tr("Replay speed: incident seconds per second")))
         self.slider.setToolTip(
-            self.tr(
-                "Drag to any time. Ticks: orders (top row), decisions, escalations (bottom row)"
+            plain_tip(
+                self.tr(
+                    "Drag to any time. Ticks: orders (top row), decisions, escalations (bottom row)"
+                )
             )
         )
 

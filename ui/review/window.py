@@ -59,7 +59,7 @@ from ui.console.numbers import (
 )
 from ui.console.qtmodels import StationsTableModel, hhmm, set_display_zone
 from ui.console.window import ConsoleWindow
-from ui.labels import plain_label
+from ui.labels import plain_label, plain_tip
 from ui.review.timeline import TimelineBar, marker_kind
 
 LEVEL_KEYS = ("blue", "yellow", "orange", "red")
@@ -577,7 +577,7 @@ class ReplayWindow(ConsoleWindow):
             )
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(plain_tip(text))
                 if j in (1, 2):
                     level = seen_level if j == 1 else live_level
                     if level is not None:
@@ -653,7 +653,7 @@ class ReplayWindow(ConsoleWindow):
         if witnesses:
             tips.append(self.tr("witnessed: %1").replace("%1", witnesses))
         tips += [f"{hhmm(a.ts)} {a.line()} ({a.evidence()})" for a in refusals]
-        self.badge.setToolTip("\n".join(tips))
+        self.badge.setToolTip(plain_tip("\n".join(tips)))
         colour = th.risk[0] if ok else th.risk[4]
         self.badge.setStyleSheet(
             f"#integrityBadge {{ background: {colour}; color: white; font-weight: bold;"

@@ -57,7 +57,7 @@ from ui.console.qtmodels import (
     state_text,
 )
 from ui.console.shortcuts import submit_on_ctrl_enter
-from ui.labels import plain_label
+from ui.labels import plain_label, plain_tip
 from ui.viewmenu import ViewMenu, switch_language, switch_theme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -624,10 +624,10 @@ class StationWindow(QMainWindow):
                 )
             verified = self.tr("Authority verified")
             self.badge.setText(f"✔ <b>{verified}</b>: {chain}{until}{scope}")
-            self.badge.setToolTip("\n".join([*auth.links, auth.scope]))
+            self.badge.setToolTip(plain_tip("\n".join([*auth.links, auth.scope])))
             bg, fg = th.risk[0], th.risk_text[0]
         else:
-            self.badge.setToolTip(auth.detail)
+            self.badge.setToolTip(plain_tip(auth.detail))
             rejected = self.tr("Rejected: not executed")
             self.badge.setText(
                 f"✘ <b>{rejected}</b> — {escape(auth.reason)}"
@@ -656,7 +656,9 @@ class StationWindow(QMainWindow):
             report = f"<p class='withdrawn'><b>{escape(note)}</b></p>{report}"
         text = i18n.order_text(row.station, row.kind, row.text)
         # a translated playbook text or value: the words as signed stay one hover away
-        self.body.setToolTip("\n".join(([row.text] if text != row.text else []) + signed))
+        self.body.setToolTip(
+            plain_tip("\n".join(([row.text] if text != row.text else []) + signed))
+        )
         fields = (
             self.tr("From: %1 · State: %2")
             .replace("%1", escape(self._signer(row.commander)))

@@ -32,6 +32,7 @@ from ui import theme
 from ui.console.controller import ConsoleController
 from ui.console.qtmodels import ATTENTION_ROLE
 from ui.console.window import ConsoleWindow
+from ui.labels import tip_text
 
 from .conftest import T0, order
 
@@ -260,3 +261,12 @@ def test_a_station_refusal_reason_is_shown_as_text(window: ConsoleWindow, mk: Ev
     assert not window.banner.isHidden()
     assert window.banner.label.text().endswith(f"police: refused by station: invalid: {spoof}")
     assert window.banner.label.textFormat() == Qt.TextFormat.PlainText
+    # and in the orders table's tooltips, which Qt would render as HTML if they might be
+    model = window.orders_model
+    tips = [
+        model.index(row, column).data(Qt.ItemDataRole.ToolTipRole)
+        for row in range(model.rowCount())
+        for column in range(model.columnCount())
+    ]
+    assert any(spoof in tip_text(tip) for tip in tips)  # the reason reads whole on hover
+    assert not any("<span" in tip for tip in tips)  # escaped, never drawn

@@ -12,6 +12,7 @@ from command.scenarios.loader import load_scenario
 from ui import i18n
 from ui.console.controller import configure_window
 from ui.console.window import MAP_FIRST_MIN_W, ConsoleWindow
+from ui.labels import tip_text
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -103,7 +104,9 @@ def test_first_run_stations_dock_shows_the_attention_column_and_its_title_whole(
             assert x >= 0 and x + table.columnWidth(column) <= right, column
         assert table.horizontalScrollBar().value() == 0
         model = table.model()
-        tip = str(model.headerData(5, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole))
+        tip = str(
+            tip_text(model.headerData(5, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole))
+        )
         assert tip.startswith("Needs attention" if language == "en" else "待处理")
         assert w.map.width() >= MAP_FIRST_MIN_W
     finally:

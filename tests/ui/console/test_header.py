@@ -11,6 +11,7 @@ from command.scenarios.loader import load_scenario
 from ui import i18n
 from ui.console.controller import delegation_names
 from ui.console.panels import FittedLabel, IncidentHeader, fit_delegation
+from ui.labels import tip_text
 
 
 def test_scope_is_summarised_as_counts_with_the_full_scope_on_hover(qtbot: QtBot) -> None:
@@ -26,7 +27,7 @@ def test_scope_is_summarised_as_counts_with_the_full_scope_on_hover(qtbot: QtBot
     text = header.delegation.text()
     assert "4 stations · 3 order kinds · all zones" in text
     assert "hold_entry" not in text
-    assert "hold_entry" in header.delegation.toolTip()
+    assert "hold_entry" in tip_text(header.delegation.toolTip())
 
 
 def test_time_left_reads_in_chinese_and_is_never_split_over_two_lines(
@@ -43,7 +44,7 @@ def test_time_left_reads_in_chinese_and_is_never_split_over_two_lines(
     text = header.delegation.text()
     assert text.replace("\u2060", "").endswith("剩余3小时11分")
     assert "\u2060".join("3小时11分") in text  # word joiners: no line break inside
-    assert "\u2060" not in header.delegation.toolTip()
+    assert "\u2060" not in tip_text(header.delegation.toolTip())
 
 
 def test_the_authority_is_named_in_chinese_in_the_chinese_ui(
@@ -105,7 +106,9 @@ def test_the_delegation_stays_on_one_line_with_the_time_left_whole_at_the_bund_w
     issuer = "黄浦区城市运行管理中心" if language == "zh_CN" else "Huangpu District City"
     assert issuer in shown  # who delegated still reads whole
     assert label.height() < 2 * metrics.lineSpacing()  # one line
-    assert label.text().replace("\u2060", "") in label.toolTip()  # the whole line on hover
+    assert label.text().replace("\u2060", "") in tip_text(
+        label.toolTip()
+    )  # the whole line on hover
     w.header.resize(1400, w.header.height())
     qtbot.waitUntil(lambda: w.header.width() == 1400)
     assert label.shown_text() == label.text()  # wide enough: nothing elided

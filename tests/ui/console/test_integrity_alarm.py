@@ -29,6 +29,7 @@ from tests.ui.console.fake_events import DemoEvent
 from ui import theme
 from ui.console.controller import ConsoleController
 from ui.console.window import ConsoleWindow
+from ui.labels import tip_text
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -84,7 +85,7 @@ def test_refusal_shows_red_until_acknowledged(
     assert banner.label.text() == "Integrity: station Metro refused checkpoint 8 — fork"
     red = theme.current().banner_bg
     assert f"background: {red}" in banner.styleSheet()
-    assert "a different head at #8" in banner.toolTip()
+    assert "a different head at #8" in tip_text(banner.toolTip())
 
     # later events do not clear it; only the journaled acknowledgement does
     last = run.events[-1]

@@ -18,6 +18,7 @@ from ui.console.clock import ago, heard_text, utc_offset, zone_name
 from ui.console.composer import OrderComposer
 from ui.console.dialogs import DecisionDialog
 from ui.console.window import ConsoleWindow
+from ui.labels import tip_text
 
 from .conftest import T0
 
@@ -103,7 +104,7 @@ def test_f6_and_ctrl_tab_move_between_panels(
 def test_incident_clock_names_the_zone_never_cst(window: ConsoleWindow) -> None:
     text = window.incident_clock.text()
     assert "Asia/Shanghai" in text and "UTC+08:00" in text
-    assert "CST" not in text and "CST" not in window.incident_clock.toolTip()
+    assert "CST" not in text and "CST" not in tip_text(window.incident_clock.toolTip())
     assert window.incident_clock.parent() is window.header
 
 

@@ -25,6 +25,7 @@ from ui.console import numbers
 from ui.console.controller import configure_window
 from ui.console.mapview import ZoneMap, ZoneShape, nice_length, read_context, read_zones
 from ui.console.window import ConsoleWindow
+from ui.labels import tip_text
 
 
 @pytest.fixture(autouse=True)
@@ -197,7 +198,10 @@ def test_station_names_fit_or_elide_in_the_middle_with_the_full_name_as_tooltip(
         panel.fit_columns()
         assert panel.NAME_MIN_PX <= table.columnWidth(0) <= panel.NAME_MAX_PX
         tip = model.index(names.index("Meteorological service duty forecaster"), 0)
-        assert tip.data(Qt.ItemDataRole.ToolTipRole) == "Meteorological service duty forecaster"
+        assert (
+            tip_text(tip.data(Qt.ItemDataRole.ToolTipRole))
+            == "Meteorological service duty forecaster"
+        )
         i18n.set_language(qapp, "zh_CN")
         assert "气象局值班预报员" in [
             str(model.index(r, 0).data()) for r in range(model.rowCount())

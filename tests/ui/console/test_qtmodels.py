@@ -19,6 +19,7 @@ from ui.console.qtmodels import (
     StationsTableModel,
     SuggestionsTableModel,
 )
+from ui.labels import tip_text
 
 from .conftest import T0, decision, order
 
@@ -125,7 +126,7 @@ def test_decisions_model_strikes_corrected_entries(mk: EventMaker) -> None:
     assert font.strikeOut()
     assert model.index(0, 4).data() == "wrong road"
     assert model.index(1, 1).data(Qt.ItemDataRole.FontRole) is None
-    tip = model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    tip = tip_text(model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole))
     assert "Decision: Close the road" in tip and "Rationale: crowd at exit" in tip
     assert tip.endswith("Struck through: wrong road")
 
@@ -165,13 +166,13 @@ def test_a_replay_says_its_last_contact_is_the_journals(mk: EventMaker, qapp: QA
     replay = StationsTableModel(state.stations, lambda: T0 + 60, journal_only=True)
     title = Qt.Orientation.Horizontal
     assert live.headerData(2, title) == "Last heard"
-    assert live.index(0, 2).data(Qt.ItemDataRole.ToolTipRole) == live.index(0, 2).data()
+    assert tip_text(live.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)) == live.index(0, 2).data()
     assert replay.headerData(2, title) == "Last contact (journal)"
-    tip = replay.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
+    tip = tip_text(replay.index(0, 2).data(Qt.ItemDataRole.ToolTipRole))
     assert "heartbeats are not journaled" in tip
     i18n.set_language(qapp, "zh_CN")
     zh_title = replay.headerData(2, title)
-    zh_tip = replay.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
+    zh_tip = tip_text(replay.index(0, 2).data(Qt.ItemDataRole.ToolTipRole))
     assert "日志" in zh_title and zh_title != live.headerData(2, title)
     assert "心跳" in zh_tip
 

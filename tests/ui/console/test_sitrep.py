@@ -19,6 +19,7 @@ from ui import theme
 from ui.console.controller import ConsoleController
 from ui.console.sitrep import SitrepDialog
 from ui.console.window import ConsoleWindow
+from ui.labels import tip_text
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -117,3 +118,15 @@ def test_the_uplink_state_is_shown_in_the_header(window: ConsoleWindow) -> None:
     assert header.centre.text() == "Centre: offline · 7 events waiting"
     assert th.risk[4] in header.centre.styleSheet()
     controller.deleteLater()
+
+
+def test_a_centres_note_with_markup_reads_as_text_in_the_header_tooltip(
+    window: ConsoleWindow, mk: EventMaker
+) -> None:
+    """The note comes from the centre's journal: markup in it must not draw on hover."""
+    spoof = "<span style='color:green'>✔ stand down</span><img src='/etc/passwd'>"
+    ask = SitrepRequested("sr-3", "bund", DUE, "huangpu", spoof)
+    window.apply_events([mk.ev(Kind.SITREP_REQUESTED, ask.to_body(), ts=T0 + 20)])
+    tip = window.header.sitrep.toolTip()
+    assert tip_text(tip) == spoof
+    assert "<span" not in tip and "<img" not in tip

@@ -14,6 +14,7 @@ from tests.ui.console.fake_events import EventMaker
 from ui import i18n
 from ui.console.panels import StationsPanel, SuggestionsPanel
 from ui.console.qtmodels import StationsTableModel, SuggestionsTableModel
+from ui.labels import tip_text
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 NOW = 1_760_000_000.0
@@ -65,7 +66,7 @@ def test_narrow_dock_keeps_link_and_last_heard_and_elides_the_name(
     assert_link_and_last_heard_visible(view)
     assert view.NAME_MIN_PX <= view.table.columnWidth(0) < longest  # the name gave way
     model = view.model
-    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) in NAMES.values()
+    assert tip_text(model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)) in NAMES.values()
     heard = str(model.index(2, 2).data())
     assert ("h" in heard) if language == "en" else ("小时" in heard)
 
@@ -113,7 +114,7 @@ def test_a_reason_past_the_dock_edge_is_elided_there_with_the_whole_in_its_toolt
     shown = view.reason_delegate.shown(index)
     assert shown.endswith("…") and reason.startswith(shown[:-1])
     assert cell.left() + table.fontMetrics().horizontalAdvance(shown) <= edge  # ends in view
-    assert index.data(Qt.ItemDataRole.ToolTipRole) == reason
+    assert tip_text(index.data(Qt.ItemDataRole.ToolTipRole)) == reason
     assert not any(table.isColumnHidden(c) for c in range(table.model().columnCount()))
     table.horizontalScrollBar().setValue(table.horizontalScrollBar().maximum())
     assert view.reason_delegate.shown(index) != shown  # scrolled: more of it, or all, shows

@@ -14,6 +14,7 @@ from command.review.loading import LoadedJournal, load_journal
 from command.review.replay import ReplayIndex
 from tests.command.review.witnessed import Witnessed, write_witnessed
 from ui import theme
+from ui.labels import tip_text
 from ui.review.window import ReplayWindow
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -54,7 +55,7 @@ def test_badge_at_position_and_overall(window: ReplayWindow, run: Witnessed) -> 
         "signed to #3 (1 checkpoints) · unsigned tail 3 · witnessed: Metro #3, Traffic police #3"
     )
     assert f"background: {red}" in window.badge.styleSheet()  # the journal holds a refusal
-    assert "a different head at #8" in window.badge.toolTip()
+    assert "a different head at #8" in tip_text(window.badge.toolTip())
     assert not window.integrity_banner.alarmed  # not refused yet at this position
 
     window.seek(run.refusal_ts)

@@ -31,6 +31,7 @@ from protocols.engine import Engine
 from protocols.nodes import ConsoleNode, ConsoleSettings, StationSettings
 from protocols.security import CurveKeys
 from tests.command.authority.factory import INCIDENT, T0, H, Keys, build_chain
+from ui.labels import tip_text
 from ui.station.live import LiveStation, one_line
 from ui.station.window import StationWindow
 
@@ -158,8 +159,8 @@ def test_order_arrives_verified_is_accepted_and_the_console_sees_it(
     assert "Authority verified" in window.badge.text()
     assert "city → district → site → ic" in window.badge.text()
     assert "Within the delegated scope: Evacuate in z1" in window.badge.text()
-    assert "kinds evacuate" in window.badge.toolTip()  # the whole scope
-    assert "city [" in window.badge.toolTip()  # each grant with its key's fingerprint
+    assert "kinds evacuate" in tip_text(window.badge.toolTip())  # the whole scope
+    assert "city [" in tip_text(window.badge.toolTip())  # each grant with its key's fingerprint
     assert "UTC+08:00" in window.badge.text()  # valid until, in the incident's zone (never "CST")
     assert "CST" not in window.badge.text()
     qtbot.waitUntil(

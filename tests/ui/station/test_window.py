@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from command.lifecycle import EXPIRY_REASON, OrderState, Step
+from ui.labels import tip_text
 from ui.station.window import StationWindow
 
 NOW = 1_760_000_000.0
@@ -355,7 +356,7 @@ def test_the_order_reads_in_chinese_in_the_chinese_ui(
         qapp.processEvents()
         w.select("o1")
         # the text and the gates as signed, one hover away
-        assert w.body.toolTip() == f"{text}\n暂停放行的入口: all entrances to {chenyi}"
+        assert tip_text(w.body.toolTip()) == f"{text}\n暂停放行的入口: all entrances to {chenyi}"
         assert "陈毅广场（南京东路东端）所有入口" in body
         edited = {**order, "id": "o2", "text": "Hold the north gates only."}
         w.apply_events(
@@ -456,11 +457,11 @@ def test_a_choice_reads_in_chinese_and_the_signed_value_is_one_hover_away(
         qtbot.addWidget(w)
         w.apply_events([received])
         w.select("o1")
-        assert "Direction: <b>southbound</b>" in w.body.text() and not w.body.toolTip()
+        assert "Direction: <b>southbound</b>" in w.body.text() and not tip_text(w.body.toolTip())
         i18n.set_language(qapp, "zh_CN")
         qapp.processEvents()
         assert "通行方向: <b>向南</b>" in w.body.text() and "southbound" not in w.body.text()
-        assert w.body.toolTip().splitlines()[1] == "通行方向: southbound"
+        assert tip_text(w.body.toolTip()).splitlines()[1] == "通行方向: southbound"
     finally:
         i18n.set_names_zh({})
         i18n.set_language(qapp, "en")
@@ -534,6 +535,9 @@ def test_markup_in_an_order_is_shown_as_text_never_rendered(window: StationWindo
         for label in (window.badge, window.body):
             assert "<span style=" not in label.text() and "<img" not in label.text()
         assert "&lt;span style=" in window.body.text()
+        for label in (window.badge, window.body):  # and on hover
+            assert "<span style=" not in label.toolTip() and "<img" not in label.toolTip()
         assert window.order_title.textFormat() == Qt.TextFormat.PlainText
     window.select("o7")
     assert "&lt;img src=" in window.badge.text()  # the reason and detail, escaped
+    assert tip_text(window.badge.toolTip()) == SPOOF  # the verifier's detail on hover, literally
