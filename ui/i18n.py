@@ -7,13 +7,16 @@ sends `QEvent.LanguageChange` to every widget, and Baton widgets re-read their s
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QObject, QTranslator
+from PySide6.QtGui import QGuiApplication
 
 from command.errors import BatonError
+from ui.fonts import font_problem
 
 if TYPE_CHECKING:
     from command.scenarios.scenario import Scenario
@@ -22,6 +25,7 @@ I18N_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 _installed: list[QTranslator] = []
 _language: list[str] = ["en"]
+_font_warned: set[str] = set()
 
 
 def qm_path(language: str) -> Path:
@@ -58,6 +62,11 @@ def set_language(app: QCoreApplication, language: str) -> None:
             app.installTranslator(qt)
             _installed.append(qt)
     _language[0] = language
+    if isinstance(app, QGuiApplication) and language not in _font_warned:
+        problem = font_problem(language)
+        if problem is not None:
+            _font_warned.add(language)
+            print(f"baton: {problem}", file=sys.stderr)
 
 
 def marked(text: object) -> str:
