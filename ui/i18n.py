@@ -25,7 +25,7 @@ I18N_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 _installed: list[QTranslator] = []
 _language: list[str] = ["en"]
-_font_warned: set[str] = set()
+_fonts_checked: set[str] = set()  # the font database is asked once per language
 
 
 def qm_path(language: str) -> Path:
@@ -62,10 +62,10 @@ def set_language(app: QCoreApplication, language: str) -> None:
             app.installTranslator(qt)
             _installed.append(qt)
     _language[0] = language
-    if isinstance(app, QGuiApplication) and language not in _font_warned:
+    if isinstance(app, QGuiApplication) and language not in _fonts_checked:
+        _fonts_checked.add(language)
         problem = font_problem(language)
         if problem is not None:
-            _font_warned.add(language)
             print(f"baton: {problem}", file=sys.stderr)
 
 

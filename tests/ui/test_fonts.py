@@ -33,7 +33,7 @@ def test_switching_to_chinese_says_it_once_on_stderr(
     qapp: QApplication, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(fonts, "installed_families", lambda _: [])
-    monkeypatch.setattr(i18n, "_font_warned", set())
+    monkeypatch.setattr(i18n, "_fonts_checked", set())
     try:
         i18n.set_language(qapp, "zh_CN")
         i18n.set_language(qapp, "en")
@@ -41,7 +41,7 @@ def test_switching_to_chinese_says_it_once_on_stderr(
     finally:
         i18n.set_language(qapp, "en")
     monkeypatch.setattr(fonts, "installed_families", lambda _: ["Noto Sans CJK SC"])
-    monkeypatch.setattr(i18n, "_font_warned", set())
+    monkeypatch.setattr(i18n, "_fonts_checked", set())
     i18n.set_language(qapp, "zh_CN")  # a machine with the font: nothing said
     i18n.set_language(qapp, "en")
     lines = capsys.readouterr().err.splitlines()

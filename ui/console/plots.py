@@ -42,6 +42,7 @@ LEGEND_LABEL_PX = 130  # a longer zone name is elided ("Fuxing East Road…"), f
 LEGEND_LABEL_MIN_PX = 64
 LEGEND_SAMPLE_PX = 34  # a legend entry's line sample and spacing, besides its name
 LEGEND_COLUMNS_MAX = 4
+LEGEND_FONT_PT = 8.0  # the legend's names
 LEGEND_ROW_PX = 16  # a legend row: the 8 pt name and its line sample
 LEGEND_TEXT_MARGIN_PX = 1
 BAND_ROWS = 64
@@ -603,6 +604,13 @@ def _repack(
     return (float(x[off - 1] if off else x[0]), float(t[-1]))
 
 
+def legend_metrics() -> QFontMetricsF:
+    """The metrics of the legend's names (LEGEND_FONT_PT in the application font)."""
+    font = QFont()
+    font.setPointSizeF(LEGEND_FONT_PT)
+    return QFontMetricsF(font)
+
+
 class LivePlots(QWidget):
     """The plots panel: `append(zone, metric, t, value)`; redraws dirty curves at `fps`."""
 
@@ -684,7 +692,9 @@ class LivePlots(QWidget):
             raster = self._rasters[metric] = _Raster()
             plot.addItem(raster, ignoreBounds=True)
             legend = plot.addLegend(
-                offset=(LEGEND_OFFSET_PX, LEGEND_OFFSET_PX), labelTextSize="8pt", colCount=4
+                offset=(LEGEND_OFFSET_PX, LEGEND_OFFSET_PX),
+                labelTextSize=f"{LEGEND_FONT_PT:g}pt",
+                colCount=4,
             )
             legend.setZValue(20)
             legend.layout.setContentsMargins(2, 2, 2, 2)  # not the style's 9 px on every side
@@ -795,9 +805,7 @@ class LivePlots(QWidget):
 
     def _show_label(self, label: pg.LabelItem, full: str, px: float = LEGEND_LABEL_PX) -> None:
         """Show `full` in `label`, elided to `px` (the whole name in its tooltip)."""
-        font = QFont()
-        font.setPointSizeF(8.0)
-        text = QFontMetricsF(font).elidedText(full, Qt.TextElideMode.ElideRight, px)
+        text = legend_metrics().elidedText(full, Qt.TextElideMode.ElideRight, px)
         if text != label.text:
             label.setText(text)
         label.setToolTip(plain_tip(full if text != full else ""))

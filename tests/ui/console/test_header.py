@@ -106,9 +106,8 @@ def test_the_delegation_stays_on_one_line_with_the_time_left_whole_at_the_bund_w
     issuer = "黄浦区城市运行管理中心" if language == "zh_CN" else "Huangpu District City"
     assert issuer in shown  # who delegated still reads whole
     assert label.height() < 2 * metrics.lineSpacing()  # one line
-    assert label.text().replace("\u2060", "") in tip_text(
-        label.toolTip()
-    )  # the whole line on hover
+    hover = tip_text(label.toolTip())
+    assert label.text().replace("\u2060", "") in hover  # the whole line on hover
     w.header.resize(1400, w.header.height())
     qtbot.waitUntil(lambda: w.header.width() == 1400)
     assert label.shown_text() == label.text()  # wide enough: nothing elided

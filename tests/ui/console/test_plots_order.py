@@ -4,11 +4,10 @@ legend entries by the incident's zones; long zone names are elided in the legend
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from ui.console.plots import LEGEND_LABEL_PX, LivePlots
+from ui.console.plots import LEGEND_LABEL_PX, LivePlots, legend_metrics
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform's note
 
@@ -95,10 +94,8 @@ def test_long_zone_names_are_elided_with_the_full_name_in_the_tooltip(
 
 
 def _legend_px(text: str) -> float:
-    """`text`'s width in the legend's 8 pt font on this machine."""
-    font = QFont()
-    font.setPointSizeF(8.0)
-    return QFontMetricsF(font).horizontalAdvance(text)
+    """`text`'s width in the legend's font on this machine."""
+    return legend_metrics().horizontalAdvance(text)
 
 
 def _wider_than_a_label(name: str) -> str:
