@@ -7,7 +7,8 @@ station's catalogue, signs it and journals it with its decision entry
 `{zone_name}` placeholders filled for the zone that triggered (`for_zone`).
 
 `ComposedOrder` adds what only the console's composer knows (the rationale for the order's
-decision entry, the suggestion it edits); `DecisionDraft` and `CorrectionDraft` are a manual
+decision entry); `EditedSuggestion` is a playbook suggestion as the commander edited it;
+`DecisionDraft` and `CorrectionDraft` are a manual
 decision-log entry and a correction as the console's dialogs emit them.
 """
 
@@ -93,11 +94,23 @@ class OrderDraft:
 @dataclass(frozen=True, slots=True)
 class ComposedOrder:
     """An order as composed (parameters already validated against the station's catalogue),
-    with the rationale that becomes its decision entry's and the suggestion it edits, if any."""
+    with the rationale that becomes its decision entry's."""
 
     order: OrderDraft
     rationale: str
-    suggestion_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EditedSuggestion:
+    """What the commander made of a playbook suggestion in the console's suggestion editor:
+    the orders to issue (each the proposed draft itself unless the commander changed it, in
+    the proposed order; left-out ones are absent), why, and whether anything differs from
+    the proposal at all (nothing changed: it is an approval, and says so in the log)."""
+
+    suggestion_id: str
+    orders: tuple[OrderDraft, ...]
+    why: str
+    changed: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,19 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     return label
 
 
+ERROR_COLOUR = "#d9363e"  # a dialog's "what is wrong" line, in either theme
+
+
+def error_label(name: str = "") -> QLabel:
+    """A dialog's error line: plain text, wrapped, in `ERROR_COLOUR`; `name` its object name."""
+    label = plain_label()
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    return label
+
+
 def plain_tip(text: str) -> str:
     """A tooltip that shows `text` literally, never as markup (empty stays empty: no tooltip)."""
     if not text:

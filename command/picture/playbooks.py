@@ -266,13 +266,21 @@ class SuggestionBook:
     def edit(
         self, suggestion_id: str, orders: Sequence[OrderDraft], *, by: str, why: str
     ) -> tuple[OrderDraft, ...]:
-        """Accept with changes; each edited order is checked against its station's catalogue."""
+        """Accept with changes; each edited order is checked against its station's catalogue.
+
+        Orders that are exactly the proposed ones (the same orders, in the same order, after
+        the same validation) are no edit: the suggestion is journaled as approved, with `why`
+        when one was given, so the log never calls an unchanged suggestion "edited"."""
         s = self._take(suggestion_id)
-        if not why.strip():
-            raise SuggestionError(f"suggestion {suggestion_id}: say why it was edited")
         if not orders:
             raise SuggestionError(f"suggestion {suggestion_id}: an edit keeps at least one order")
         checked = tuple(self._validated(o) for o in orders)
+        if [o.to_dict() for o in checked] == [self._validated(o).to_dict() for o in s.orders]:
+            why = why.strip() or "approved as proposed"
+            self._close(s, SuggestionOutcome.APPROVED, s.orders, by=by, why=why)
+            return s.orders
+        if not why.strip():
+            raise SuggestionError(f"suggestion {suggestion_id}: say why it was edited")
         self._close(s, SuggestionOutcome.EDITED, checked, by=by, why=why)
         return checked
 

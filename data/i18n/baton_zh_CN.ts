@@ -4,22 +4,22 @@
 <context>
     <name>Ago</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="109"/>
+        <location filename="../../ui/console/qtmodels.py" line="117"/>
         <source>just now</source>
         <translation>刚刚</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="111"/>
+        <location filename="../../ui/console/qtmodels.py" line="119"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="113"/>
+        <location filename="../../ui/console/qtmodels.py" line="121"/>
         <source>%1 min ago</source>
         <translation>%1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="116"/>
+        <location filename="../../ui/console/qtmodels.py" line="124"/>
         <source>%1 h %2 min ago</source>
         <translation>%1 小时 %2 分钟前</translation>
     </message>
@@ -27,22 +27,22 @@
 <context>
     <name>AnswerDialog</name>
     <message>
-        <location filename="../../ui/station/window.py" line="207"/>
+        <location filename="../../ui/station/window.py" line="208"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="208"/>
+        <location filename="../../ui/station/window.py" line="209"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="210"/>
+        <location filename="../../ui/station/window.py" line="211"/>
         <source>Required: why, in a few words</source>
         <translation>必填：简述原因</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="211"/>
+        <location filename="../../ui/station/window.py" line="212"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -50,152 +50,152 @@
 <context>
     <name>CentreBoard</name>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="50"/>
+        <location filename="../../ui/centre/qtmodels.py" line="51"/>
         <source>Incident</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="51"/>
+        <location filename="../../ui/centre/qtmodels.py" line="52"/>
         <source>Integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="52"/>
+        <location filename="../../ui/centre/qtmodels.py" line="53"/>
         <source>SITREP</source>
         <translation>态势报告</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="53"/>
+        <location filename="../../ui/centre/qtmodels.py" line="54"/>
         <source>Authority left</source>
         <translation>授权剩余</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="54"/>
+        <location filename="../../ui/centre/qtmodels.py" line="55"/>
         <source>Link · last heard</source>
         <translation>链路 · 最近联络</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="55"/>
+        <location filename="../../ui/centre/qtmodels.py" line="56"/>
         <source>Worst zone</source>
         <translation>最高风险区域</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="56"/>
+        <location filename="../../ui/centre/qtmodels.py" line="57"/>
         <source>Open</source>
         <translation>未结</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="57"/>
+        <location filename="../../ui/centre/qtmodels.py" line="58"/>
         <source>Late</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="58"/>
+        <location filename="../../ui/centre/qtmodels.py" line="59"/>
         <source>Declined</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="59"/>
+        <location filename="../../ui/centre/qtmodels.py" line="60"/>
         <source>Escalations</source>
         <translation>升级告警</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="60"/>
+        <location filename="../../ui/centre/qtmodels.py" line="61"/>
         <source>Witnessed</source>
         <translation>已见证</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="61"/>
+        <location filename="../../ui/centre/qtmodels.py" line="62"/>
         <source>Commander (key)</source>
         <translation>指挥员（密钥）</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="62"/>
+        <location filename="../../ui/centre/qtmodels.py" line="63"/>
         <source>Scope</source>
         <translation>授权范围</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="65"/>
+        <location filename="../../ui/centre/qtmodels.py" line="66"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="66"/>
+        <location filename="../../ui/centre/qtmodels.py" line="67"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="67"/>
+        <location filename="../../ui/centre/qtmodels.py" line="68"/>
         <source>silent</source>
         <translation>无音讯</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="68"/>
+        <location filename="../../ui/centre/qtmodels.py" line="69"/>
         <source>revoked</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="69"/>
+        <location filename="../../ui/centre/qtmodels.py" line="70"/>
         <source>expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="70"/>
+        <location filename="../../ui/centre/qtmodels.py" line="71"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="71"/>
+        <location filename="../../ui/centre/qtmodels.py" line="72"/>
         <source>ALARM: %1</source>
         <translation>告警：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="72"/>
+        <location filename="../../ui/centre/qtmodels.py" line="73"/>
         <source>overdue by %1</source>
         <translation>已逾期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="73"/>
+        <location filename="../../ui/centre/qtmodels.py" line="74"/>
         <source>due in %1</source>
         <translation>%1 后到期</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="74"/>
+        <location filename="../../ui/centre/qtmodels.py" line="75"/>
         <source>answered %1</source>
         <translation>%1 已回复</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="75"/>
+        <location filename="../../ui/centre/qtmodels.py" line="76"/>
         <source>#%1 · %2 · %3 cosigned</source>
         <translation>#%1 · %2 · %3 方联署</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="76"/>
+        <location filename="../../ui/centre/qtmodels.py" line="77"/>
         <source>cosigned by %1</source>
         <translation>联署方：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="77"/>
+        <location filename="../../ui/centre/qtmodels.py" line="78"/>
         <source>%1 stations · %2 kinds · %3 zones</source>
         <translation>%1 个站点 · %2 类指令 · %3 个区域</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="81"/>
+        <location filename="../../ui/centre/qtmodels.py" line="82"/>
         <source>just now</source>
         <translation>刚刚</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="82"/>
+        <location filename="../../ui/centre/qtmodels.py" line="83"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="83"/>
+        <location filename="../../ui/centre/qtmodels.py" line="84"/>
         <source>%1 min ago</source>
         <translation>%1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="84"/>
+        <location filename="../../ui/centre/qtmodels.py" line="85"/>
         <source>%1 h %2 min ago</source>
         <translation>%1 小时 %2 分钟前</translation>
     </message>
@@ -203,47 +203,47 @@
 <context>
     <name>CentreDialogs</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="291"/>
+        <location filename="../../ui/centre/dialogs.py" line="292"/>
         <source>&amp;Commander:</source>
         <translation>指挥员(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="292"/>
-        <location filename="../../ui/centre/dialogs.py" line="418"/>
+        <location filename="../../ui/centre/dialogs.py" line="293"/>
+        <location filename="../../ui/centre/dialogs.py" line="419"/>
         <source>Public &amp;key file:</source>
         <translation>公钥文件(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="294"/>
+        <location filename="../../ui/centre/dialogs.py" line="295"/>
         <source>Stations · order kinds · zones:</source>
         <translation>站点 · 指令类型 · 区域：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="296"/>
-        <location filename="../../ui/centre/dialogs.py" line="359"/>
+        <location filename="../../ui/centre/dialogs.py" line="297"/>
+        <location filename="../../ui/centre/dialogs.py" line="360"/>
         <source>&amp;Valid until:</source>
         <translation>有效期至(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="297"/>
-        <location filename="../../ui/centre/dialogs.py" line="360"/>
-        <location filename="../../ui/centre/dialogs.py" line="419"/>
-        <location filename="../../ui/centre/dialogs.py" line="462"/>
+        <location filename="../../ui/centre/dialogs.py" line="298"/>
+        <location filename="../../ui/centre/dialogs.py" line="361"/>
+        <location filename="../../ui/centre/dialogs.py" line="420"/>
+        <location filename="../../ui/centre/dialogs.py" line="463"/>
         <source>&amp;Note:</source>
         <translation>备注(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="389"/>
+        <location filename="../../ui/centre/dialogs.py" line="390"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="417"/>
+        <location filename="../../ui/centre/dialogs.py" line="418"/>
         <source>&amp;Successor:</source>
         <translation>接任者(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="461"/>
+        <location filename="../../ui/centre/dialogs.py" line="462"/>
         <source>&amp;Due in (minutes):</source>
         <translation>期限（分钟）(&amp;D)：</translation>
     </message>
@@ -251,212 +251,212 @@
 <context>
     <name>CentreTimeline</name>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="416"/>
+        <location filename="../../ui/centre/qtmodels.py" line="417"/>
         <source>order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="417"/>
+        <location filename="../../ui/centre/qtmodels.py" line="418"/>
         <source>decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="418"/>
+        <location filename="../../ui/centre/qtmodels.py" line="419"/>
         <source>escalation</source>
         <translation>升级告警</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="419"/>
+        <location filename="../../ui/centre/qtmodels.py" line="420"/>
         <source>zone level</source>
         <translation>区域等级</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="420"/>
+        <location filename="../../ui/centre/qtmodels.py" line="421"/>
         <source>authority</source>
         <translation>授权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="421"/>
+        <location filename="../../ui/centre/qtmodels.py" line="422"/>
         <source>SITREP</source>
         <translation>态势报告</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="422"/>
+        <location filename="../../ui/centre/qtmodels.py" line="423"/>
         <source>link</source>
         <translation>链路</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="423"/>
+        <location filename="../../ui/centre/qtmodels.py" line="424"/>
         <source>integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="428"/>
+        <location filename="../../ui/centre/qtmodels.py" line="429"/>
         <source>issued: %1 → %2 (%3)</source>
         <translation>已下达：%1 → %2（%3）</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="429"/>
+        <location filename="../../ui/centre/qtmodels.py" line="430"/>
         <source>declined</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="430"/>
+        <location filename="../../ui/centre/qtmodels.py" line="431"/>
         <source>rejected</source>
         <translation>被站点拒收</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="431"/>
+        <location filename="../../ui/centre/qtmodels.py" line="432"/>
         <source>completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="432"/>
+        <location filename="../../ui/centre/qtmodels.py" line="433"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="433"/>
+        <location filename="../../ui/centre/qtmodels.py" line="434"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="434"/>
+        <location filename="../../ui/centre/qtmodels.py" line="435"/>
         <source>expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="435"/>
+        <location filename="../../ui/centre/qtmodels.py" line="436"/>
         <source>declined: %1</source>
         <translation>已拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="436"/>
+        <location filename="../../ui/centre/qtmodels.py" line="437"/>
         <source>rejected: %1</source>
         <translation>被站点拒收：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="437"/>
+        <location filename="../../ui/centre/qtmodels.py" line="438"/>
         <source>completed: %1</source>
         <translation>已完成：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="438"/>
+        <location filename="../../ui/centre/qtmodels.py" line="439"/>
         <source>failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="439"/>
+        <location filename="../../ui/centre/qtmodels.py" line="440"/>
         <source>cancelled: %1</source>
         <translation>已取消：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="440"/>
+        <location filename="../../ui/centre/qtmodels.py" line="441"/>
         <source>expired: %1</source>
         <translation>已过期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="441"/>
+        <location filename="../../ui/centre/qtmodels.py" line="442"/>
         <source>corrects %1: %2</source>
         <translation>更正 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="442"/>
+        <location filename="../../ui/centre/qtmodels.py" line="443"/>
         <source>green</source>
         <translation>绿</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="443"/>
+        <location filename="../../ui/centre/qtmodels.py" line="444"/>
         <source>blue</source>
         <translation>蓝</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="444"/>
+        <location filename="../../ui/centre/qtmodels.py" line="445"/>
         <source>yellow</source>
         <translation>黄</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="445"/>
+        <location filename="../../ui/centre/qtmodels.py" line="446"/>
         <source>orange</source>
         <translation>橙</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="446"/>
+        <location filename="../../ui/centre/qtmodels.py" line="447"/>
         <source>red</source>
         <translation>红</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="447"/>
+        <location filename="../../ui/centre/qtmodels.py" line="448"/>
         <source>grant to %1</source>
         <translation>授权给 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="448"/>
+        <location filename="../../ui/centre/qtmodels.py" line="449"/>
         <source>handed over to %1</source>
         <translation>移交给 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="449"/>
+        <location filename="../../ui/centre/qtmodels.py" line="450"/>
         <source>revoked: %1</source>
         <translation>已撤销：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="450"/>
+        <location filename="../../ui/centre/qtmodels.py" line="451"/>
         <source>sent by %1</source>
         <translation>%1 已报送</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="451"/>
+        <location filename="../../ui/centre/qtmodels.py" line="452"/>
         <source>sent by %1: %2</source>
         <translation>%1 已报送：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="452"/>
+        <location filename="../../ui/centre/qtmodels.py" line="453"/>
         <source>requested</source>
         <translation>已索取</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="453"/>
+        <location filename="../../ui/centre/qtmodels.py" line="454"/>
         <source>up</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="454"/>
+        <location filename="../../ui/centre/qtmodels.py" line="455"/>
         <source>down</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="455"/>
+        <location filename="../../ui/centre/qtmodels.py" line="456"/>
         <source>%1 refused: %2</source>
         <translation>%1 拒绝见证：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="456"/>
+        <location filename="../../ui/centre/qtmodels.py" line="457"/>
         <source>witnesses disagree at seq %1: %2</source>
         <translation>见证方在序号 %1 处不一致：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="457"/>
+        <location filename="../../ui/centre/qtmodels.py" line="458"/>
         <source>mirrored seq %1 differs from the witnessed head</source>
         <translation>镜像序号 %1 与已见证的链头不符</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="474"/>
+        <location filename="../../ui/centre/qtmodels.py" line="475"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="480"/>
+        <location filename="../../ui/centre/qtmodels.py" line="481"/>
         <source>What</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="487"/>
+        <location filename="../../ui/centre/qtmodels.py" line="488"/>
         <source>Subject</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/qtmodels.py" line="492"/>
+        <location filename="../../ui/centre/qtmodels.py" line="493"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
@@ -642,32 +642,32 @@
 <context>
     <name>Clock</name>
     <message>
-        <location filename="../../ui/console/clock.py" line="57"/>
+        <location filename="../../ui/console/clock.py" line="59"/>
         <source>just now</source>
         <translation>刚刚</translation>
     </message>
     <message>
-        <location filename="../../ui/console/clock.py" line="59"/>
+        <location filename="../../ui/console/clock.py" line="61"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
     <message>
-        <location filename="../../ui/console/clock.py" line="61"/>
+        <location filename="../../ui/console/clock.py" line="63"/>
         <source>%1 min ago</source>
         <translation>%1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../ui/console/clock.py" line="65"/>
+        <location filename="../../ui/console/clock.py" line="67"/>
         <source>%1 h ago</source>
         <translation>%1 小时前</translation>
     </message>
     <message>
-        <location filename="../../ui/console/clock.py" line="67"/>
+        <location filename="../../ui/console/clock.py" line="69"/>
         <source>%1 h %2 min ago</source>
         <translation>%1 小时 %2 分钟前</translation>
     </message>
     <message>
-        <location filename="../../ui/console/clock.py" line="71"/>
+        <location filename="../../ui/console/clock.py" line="73"/>
         <source>%1 d ago</source>
         <translation>%1 天前</translation>
     </message>
@@ -675,198 +675,198 @@
 <context>
     <name>ConsoleColumns</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="257"/>
+        <location filename="../../ui/console/qtmodels.py" line="265"/>
         <source>Order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="261"/>
-        <location filename="../../ui/console/qtmodels.py" line="376"/>
+        <location filename="../../ui/console/qtmodels.py" line="269"/>
+        <location filename="../../ui/console/qtmodels.py" line="384"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="263"/>
-        <location filename="../../ui/console/qtmodels.py" line="640"/>
+        <location filename="../../ui/console/qtmodels.py" line="271"/>
+        <location filename="../../ui/console/qtmodels.py" line="648"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="267"/>
+        <location filename="../../ui/console/qtmodels.py" line="275"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="269"/>
+        <location filename="../../ui/console/qtmodels.py" line="277"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="274"/>
+        <location filename="../../ui/console/qtmodels.py" line="282"/>
         <source>Issued</source>
         <translation>下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="279"/>
-        <location filename="../../ui/console/qtmodels.py" line="549"/>
+        <location filename="../../ui/console/qtmodels.py" line="287"/>
+        <location filename="../../ui/console/qtmodels.py" line="557"/>
         <source>Age</source>
         <translation>已过</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="285"/>
+        <location filename="../../ui/console/qtmodels.py" line="293"/>
         <source>Overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="291"/>
+        <location filename="../../ui/console/qtmodels.py" line="299"/>
         <source>Last report</source>
         <translation>最近回报</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="361"/>
+        <location filename="../../ui/console/qtmodels.py" line="369"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="362"/>
+        <location filename="../../ui/console/qtmodels.py" line="370"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="364"/>
+        <location filename="../../ui/console/qtmodels.py" line="372"/>
         <source>The station&apos;s last journaled message (heartbeats are not journaled, so a replay cannot tell when the station was last heard)</source>
         <translation>该站最后一条记入日志的消息（心跳不记入日志，因此回放无法得知该站最后一次联络的时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="379"/>
+        <location filename="../../ui/console/qtmodels.py" line="387"/>
         <source>Link</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="381"/>
+        <location filename="../../ui/console/qtmodels.py" line="389"/>
         <source>Last contact (journal)</source>
         <translation>最近联络（日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="383"/>
+        <location filename="../../ui/console/qtmodels.py" line="391"/>
         <source>Last heard</source>
         <translation>最近联络</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="392"/>
+        <location filename="../../ui/console/qtmodels.py" line="400"/>
         <source>Open</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="398"/>
+        <location filename="../../ui/console/qtmodels.py" line="406"/>
         <source>Late</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="404"/>
+        <location filename="../../ui/console/qtmodels.py" line="412"/>
         <source>Attention</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="409"/>
+        <location filename="../../ui/console/qtmodels.py" line="417"/>
         <source>Needs attention: the station&apos;s late, expired, declined or rejected orders not acknowledged yet</source>
         <translation>待处理：该站点逾期、过期、被拒绝或被拒收且尚未确认的指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="457"/>
-        <location filename="../../ui/console/qtmodels.py" line="534"/>
-        <location filename="../../ui/console/qtmodels.py" line="635"/>
+        <location filename="../../ui/console/qtmodels.py" line="465"/>
+        <location filename="../../ui/console/qtmodels.py" line="542"/>
+        <location filename="../../ui/console/qtmodels.py" line="643"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="462"/>
+        <location filename="../../ui/console/qtmodels.py" line="470"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="466"/>
+        <location filename="../../ui/console/qtmodels.py" line="474"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="470"/>
+        <location filename="../../ui/console/qtmodels.py" line="478"/>
         <source>Author</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="474"/>
+        <location filename="../../ui/console/qtmodels.py" line="482"/>
         <source>Correction</source>
         <translation>更正</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="539"/>
+        <location filename="../../ui/console/qtmodels.py" line="547"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="543"/>
+        <location filename="../../ui/console/qtmodels.py" line="551"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="546"/>
+        <location filename="../../ui/console/qtmodels.py" line="554"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="547"/>
-        <location filename="../../ui/console/qtmodels.py" line="642"/>
+        <location filename="../../ui/console/qtmodels.py" line="555"/>
+        <location filename="../../ui/console/qtmodels.py" line="650"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="595"/>
+        <location filename="../../ui/console/qtmodels.py" line="603"/>
         <source>received</source>
         <translation>收到</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="596"/>
+        <location filename="../../ui/console/qtmodels.py" line="604"/>
         <source>issued</source>
         <translation>已发布</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="606"/>
+        <location filename="../../ui/console/qtmodels.py" line="614"/>
         <source>cancelled</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="608"/>
+        <location filename="../../ui/console/qtmodels.py" line="616"/>
         <source>updated</source>
         <translation>已更新</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="639"/>
+        <location filename="../../ui/console/qtmodels.py" line="647"/>
         <source>Direction</source>
         <translation>收/发</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="641"/>
+        <location filename="../../ui/console/qtmodels.py" line="649"/>
         <source>Headline</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="643"/>
+        <location filename="../../ui/console/qtmodels.py" line="651"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="644"/>
+        <location filename="../../ui/console/qtmodels.py" line="652"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="645"/>
+        <location filename="../../ui/console/qtmodels.py" line="653"/>
         <source>Expires</source>
         <translation>失效时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="646"/>
+        <location filename="../../ui/console/qtmodels.py" line="654"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
@@ -882,87 +882,87 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../ui/console/window.py" line="383"/>
+        <location filename="../../ui/console/window.py" line="385"/>
         <source>Baton — command console</source>
         <translation>Baton — 现场指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="385"/>
+        <location filename="../../ui/console/window.py" line="387"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="386"/>
+        <location filename="../../ui/console/window.py" line="388"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="387"/>
+        <location filename="../../ui/console/window.py" line="389"/>
         <source>Suggestions</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="388"/>
+        <location filename="../../ui/console/window.py" line="390"/>
         <source>Decision log</source>
         <translation>决策日志</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="389"/>
+        <location filename="../../ui/console/window.py" line="391"/>
         <source>Live metrics</source>
         <translation>实时指标</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="390"/>
+        <location filename="../../ui/console/window.py" line="392"/>
         <source>Alert board</source>
         <translation>预警信息板</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="394"/>
+        <location filename="../../ui/console/window.py" line="396"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="395"/>
+        <location filename="../../ui/console/window.py" line="397"/>
         <source>&amp;Command</source>
         <translation>指挥(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="397"/>
+        <location filename="../../ui/console/window.py" line="399"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="398"/>
+        <location filename="../../ui/console/window.py" line="400"/>
         <source>&amp;Keyboard shortcuts…</source>
         <translation>快捷键(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="399"/>
+        <location filename="../../ui/console/window.py" line="401"/>
         <source>Next panel</source>
         <translation>下一个面板</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="400"/>
+        <location filename="../../ui/console/window.py" line="402"/>
         <source>Previous panel</source>
         <translation>上一个面板</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="408"/>
+        <location filename="../../ui/console/window.py" line="410"/>
         <source>Answer &amp;SITREP…</source>
         <translation>报送态势报告(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="583"/>
+        <location filename="../../ui/console/window.py" line="589"/>
         <source>Select one of your own issued alerts on the alert board first.</source>
         <translation>请先在预警信息板上选择一条本指挥台发布的预警。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="672"/>
+        <location filename="../../ui/console/window.py" line="693"/>
         <source>This suggestion was made %1. The picture may have changed. Approve it?</source>
         <translation>该建议生成于%1，态势可能已发生变化。仍要批准吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="680"/>
+        <location filename="../../ui/console/window.py" line="701"/>
         <source>Approve a stale suggestion?</source>
         <translation>批准过时的建议？</translation>
     </message>
@@ -992,42 +992,42 @@
         <translation>深色(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="401"/>
+        <location filename="../../ui/console/window.py" line="403"/>
         <source>New &amp;order…</source>
         <translation>新建指令(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="402"/>
+        <location filename="../../ui/console/window.py" line="404"/>
         <source>New &amp;decision…</source>
         <translation>新建决策(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="403"/>
+        <location filename="../../ui/console/window.py" line="405"/>
         <source>&amp;Approve selected suggestion</source>
         <translation>批准所选建议(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="404"/>
+        <location filename="../../ui/console/window.py" line="406"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="405"/>
+        <location filename="../../ui/console/window.py" line="407"/>
         <source>Ac&amp;knowledge (escalation or order)</source>
         <translation>确认（升级告警或指令）(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="406"/>
+        <location filename="../../ui/console/window.py" line="408"/>
         <source>&amp;Public alert…</source>
         <translation>公众预警(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="407"/>
+        <location filename="../../ui/console/window.py" line="409"/>
         <source>&amp;Update or cancel the selected alert…</source>
         <translation>更新或撤销所选预警(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="410"/>
+        <location filename="../../ui/console/window.py" line="412"/>
         <source>Focus zone %1</source>
         <translation>聚焦区域 %1</translation>
     </message>
@@ -1035,82 +1035,82 @@
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="109"/>
+        <location filename="../../ui/console/dialogs.py" line="110"/>
         <source>New decision</source>
         <translation>新建决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="111"/>
+        <location filename="../../ui/console/dialogs.py" line="112"/>
         <source>Correct decision</source>
         <translation>更正决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="113"/>
+        <location filename="../../ui/console/dialogs.py" line="114"/>
         <source>Entry corrected:</source>
         <translation>被更正条目：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="114"/>
+        <location filename="../../ui/console/dialogs.py" line="115"/>
         <source>Reason for &amp;correction:</source>
         <translation>更正原因(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="115"/>
+        <location filename="../../ui/console/dialogs.py" line="116"/>
         <source>&amp;Information:</source>
         <translation>信息(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="116"/>
+        <location filename="../../ui/console/dialogs.py" line="117"/>
         <source>&amp;Risk assessment:</source>
         <translation>风险评估(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="117"/>
+        <location filename="../../ui/console/dialogs.py" line="118"/>
         <source>&amp;Powers and policy:</source>
         <translation>权限与政策(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="118"/>
+        <location filename="../../ui/console/dialogs.py" line="119"/>
         <source>O&amp;ptions:</source>
         <translation>备选方案(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="119"/>
+        <location filename="../../ui/console/dialogs.py" line="120"/>
         <source>&amp;Decision:</source>
         <translation>决策(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="120"/>
+        <location filename="../../ui/console/dialogs.py" line="121"/>
         <source>Ra&amp;tionale:</source>
         <translation>理由(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="124"/>
+        <location filename="../../ui/console/dialogs.py" line="125"/>
         <source>What was decided</source>
         <translation>决定了什么</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="125"/>
+        <location filename="../../ui/console/dialogs.py" line="126"/>
         <source>Why, given what was known</source>
         <translation>依据当时掌握的信息，为何如此决定</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="126"/>
+        <location filename="../../ui/console/dialogs.py" line="127"/>
         <source>Why the earlier entry is corrected</source>
         <translation>为何更正先前的条目</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="137"/>
+        <location filename="../../ui/console/dialogs.py" line="138"/>
         <source>A correction needs a reason.</source>
         <translation>更正必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="139"/>
+        <location filename="../../ui/console/dialogs.py" line="140"/>
         <source>Write the decision.</source>
         <translation>请填写决策。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="141"/>
+        <location filename="../../ui/console/dialogs.py" line="142"/>
         <source>Write the rationale.</source>
         <translation>请填写理由。</translation>
     </message>
@@ -1118,37 +1118,37 @@
 <context>
     <name>DecisionFields</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="500"/>
+        <location filename="../../ui/console/qtmodels.py" line="508"/>
         <source>Information</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="501"/>
+        <location filename="../../ui/console/qtmodels.py" line="509"/>
         <source>Risk assessment</source>
         <translation>风险评估</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="502"/>
+        <location filename="../../ui/console/qtmodels.py" line="510"/>
         <source>Powers and policy</source>
         <translation>权限与政策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="503"/>
+        <location filename="../../ui/console/qtmodels.py" line="511"/>
         <source>Options</source>
         <translation>备选方案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="504"/>
+        <location filename="../../ui/console/qtmodels.py" line="512"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="505"/>
+        <location filename="../../ui/console/qtmodels.py" line="513"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="517"/>
+        <location filename="../../ui/console/qtmodels.py" line="525"/>
         <source>Struck through</source>
         <translation>已划除</translation>
     </message>
@@ -1156,17 +1156,17 @@
 <context>
     <name>DecisionsPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="797"/>
+        <location filename="../../ui/console/panels.py" line="856"/>
         <source>&amp;New entry…</source>
         <translation>新建条目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="798"/>
+        <location filename="../../ui/console/panels.py" line="857"/>
         <source>New decision (Ctrl+D)</source>
         <translation>新建决策 (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="799"/>
+        <location filename="../../ui/console/panels.py" line="858"/>
         <source>&amp;Correct…</source>
         <translation>更正(&amp;C)…</translation>
     </message>
@@ -1192,17 +1192,17 @@
 <context>
     <name>EscalationBanner</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="364"/>
+        <location filename="../../ui/console/panels.py" line="420"/>
         <source>refused by station: %1</source>
         <translation>被站点拒收：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="393"/>
+        <location filename="../../ui/console/panels.py" line="449"/>
         <source>Acknowledge (Ctrl+K)</source>
         <translation>确认 (Ctrl+K)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/console/panels.py" line="396"/>
+        <location filename="../../ui/console/panels.py" line="452"/>
         <source>%n item(s) to acknowledge</source>
         <translation>
             <numerusform>%n 项待确认</numerusform>
@@ -1212,12 +1212,12 @@
 <context>
     <name>ExtendDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="366"/>
+        <location filename="../../ui/centre/dialogs.py" line="367"/>
         <source>Extend the grant</source>
         <translation>延长授权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="371"/>
+        <location filename="../../ui/centre/dialogs.py" line="372"/>
         <source>Extending needs a later time than the current end.</source>
         <translation>延长须晚于当前截止时间。</translation>
     </message>
@@ -1225,42 +1225,42 @@
 <context>
     <name>GrantDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="305"/>
+        <location filename="../../ui/centre/dialogs.py" line="306"/>
         <source>Narrow the grant</source>
         <translation>收窄授权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="305"/>
+        <location filename="../../ui/centre/dialogs.py" line="306"/>
         <source>Issue a grant</source>
         <translation>授予指挥权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="307"/>
+        <location filename="../../ui/centre/dialogs.py" line="308"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="308"/>
+        <location filename="../../ui/centre/dialogs.py" line="309"/>
         <source>Who takes command on site</source>
         <translation>现场指挥员</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="317"/>
+        <location filename="../../ui/centre/dialogs.py" line="318"/>
         <source>Name the commander.</source>
         <translation>请填写指挥员。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="319"/>
+        <location filename="../../ui/centre/dialogs.py" line="320"/>
         <source>Tick at least one station, one order kind and one zone.</source>
         <translation>请至少勾选一个站点、一种指令类型和一个区域。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="321"/>
+        <location filename="../../ui/centre/dialogs.py" line="322"/>
         <source>Valid until must be in the future.</source>
         <translation>有效期须晚于当前时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="323"/>
+        <location filename="../../ui/centre/dialogs.py" line="324"/>
         <source>Narrowing cannot end later than the current grant.</source>
         <translation>收窄后的截止时间不能晚于当前授权。</translation>
     </message>
@@ -1268,17 +1268,17 @@
 <context>
     <name>HandoverDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="425"/>
+        <location filename="../../ui/centre/dialogs.py" line="426"/>
         <source>Hand over command</source>
         <translation>移交指挥权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="426"/>
+        <location filename="../../ui/centre/dialogs.py" line="427"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="431"/>
+        <location filename="../../ui/centre/dialogs.py" line="432"/>
         <source>Name the successor.</source>
         <translation>请填写接任者。</translation>
     </message>
@@ -1286,79 +1286,79 @@
 <context>
     <name>IncidentHeader</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="288"/>
+        <location filename="../../ui/console/panels.py" line="343"/>
         <source>No incident</source>
         <translation>无事件</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="291"/>
+        <location filename="../../ui/console/panels.py" line="347"/>
         <source>Delegation REVOKED by %1</source>
         <translation>授权已被 %1 撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="294"/>
+        <location filename="../../ui/console/panels.py" line="350"/>
         <source>Delegated by %1 · scope %2 · %3 left</source>
         <translation>授权方 %1 · 范围：%2 · 剩余%3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="220"/>
-        <location filename="../../ui/console/panels.py" line="221"/>
-        <location filename="../../ui/console/panels.py" line="295"/>
+        <location filename="../../ui/console/panels.py" line="275"/>
+        <location filename="../../ui/console/panels.py" line="276"/>
+        <location filename="../../ui/console/panels.py" line="351"/>
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="226"/>
+        <location filename="../../ui/console/panels.py" line="281"/>
         <source>%1 stations · %2 order kinds · %3 zones</source>
         <translation>站点 %1 · 指令类型 %2 · 区域 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="254"/>
+        <location filename="../../ui/console/panels.py" line="309"/>
         <source>Centre: connected · shipped #%1 of #%2</source>
         <translation>指挥中心：已连接 · 已上报至 #%1（共 #%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="261"/>
+        <location filename="../../ui/console/panels.py" line="316"/>
         <source>Centre: offline · %1 events waiting</source>
         <translation>指挥中心：离线 · %1 条事件待上报</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="270"/>
+        <location filename="../../ui/console/panels.py" line="325"/>
         <source>SITREP requested by %1, due %2</source>
         <translation>%1 要求报送态势报告，截止 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="276"/>
+        <location filename="../../ui/console/panels.py" line="331"/>
         <source>OVERDUE</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="301"/>
+        <location filename="../../ui/console/panels.py" line="357"/>
         <source>No delegation received</source>
         <translation>尚未收到授权</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="310"/>
+        <location filename="../../ui/console/panels.py" line="366"/>
         <source>Link: —</source>
         <translation>连接：—</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="313"/>
+        <location filename="../../ui/console/panels.py" line="369"/>
         <source>Link: online</source>
         <translation>连接：在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="316"/>
+        <location filename="../../ui/console/panels.py" line="372"/>
         <source>%1 waiting</source>
         <translation>%1 条待回复</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="319"/>
+        <location filename="../../ui/console/panels.py" line="375"/>
         <source>Link: OFFLINE</source>
         <translation>连接：离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="321"/>
+        <location filename="../../ui/console/panels.py" line="377"/>
         <source>Outbox: %1</source>
         <translation>待发：%1</translation>
     </message>
@@ -1366,67 +1366,67 @@
 <context>
     <name>IntegrityBanner</name>
     <message>
-        <location filename="../../ui/console/integrity.py" line="72"/>
+        <location filename="../../ui/console/integrity.py" line="73"/>
         <source>Integrity: %1 refused checkpoint %2 of %4 — %3</source>
         <translation>完整性：%1 拒绝见证 %4 的检查点 %2 — %3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/integrity.py" line="74"/>
+        <location filename="../../ui/console/integrity.py" line="75"/>
         <source>Integrity: station %1 refused checkpoint %2 — %3</source>
         <translation>完整性：站点 %1 拒绝见证检查点 %2 — %3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/integrity.py" line="76"/>
+        <location filename="../../ui/console/integrity.py" line="77"/>
         <source>Integrity: witness %1 refused checkpoint %2 — %3</source>
         <translation>完整性：见证方 %1 拒绝见证检查点 %2 — %3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/integrity.py" line="88"/>
+        <location filename="../../ui/console/integrity.py" line="89"/>
         <source>Integrity: journal not signed yet</source>
         <translation>完整性：日志尚未签名</translation>
     </message>
     <message>
-        <location filename="../../ui/console/integrity.py" line="89"/>
+        <location filename="../../ui/console/integrity.py" line="90"/>
         <source>Signed to #%1</source>
         <translation>已签名至 #%1</translation>
     </message>
     <message>
-        <location filename="../../ui/console/integrity.py" line="94"/>
+        <location filename="../../ui/console/integrity.py" line="95"/>
         <source>witnessed by %1/%2 stations to #%3</source>
         <translation>%1/%2 个站点已见证至 #%3</translation>
     </message>
     <message>
-        <location filename="../../ui/console/integrity.py" line="99"/>
+        <location filename="../../ui/console/integrity.py" line="100"/>
         <source>not witnessed yet</source>
         <translation>尚无见证</translation>
     </message>
     <message>
-        <location filename="../../ui/console/integrity.py" line="104"/>
+        <location filename="../../ui/console/integrity.py" line="105"/>
         <source>witnessed by %1 to #%2</source>
         <translation>%1 方已见证至 #%2</translation>
     </message>
     <message>
-        <location filename="../../ui/console/integrity.py" line="112"/>
+        <location filename="../../ui/console/integrity.py" line="113"/>
         <source>Signed to #%1 (%2 checkpoints) · unsigned tail %3 events</source>
         <translation>已签名至 #%1（%2 个检查点）· 未签名尾部 %3 条事件</translation>
     </message>
     <message>
-        <location filename="../../ui/console/integrity.py" line="119"/>
+        <location filename="../../ui/console/integrity.py" line="120"/>
         <source>%1 cosigned #%2 at %3</source>
         <translation>%1 于 %3 联署 #%2</translation>
     </message>
     <message>
-        <location filename="../../ui/console/integrity.py" line="127"/>
+        <location filename="../../ui/console/integrity.py" line="128"/>
         <source>acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/console/integrity.py" line="136"/>
+        <location filename="../../ui/console/integrity.py" line="137"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../ui/console/integrity.py" line="142"/>
+        <location filename="../../ui/console/integrity.py" line="143"/>
         <source>(+%1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
@@ -1434,7 +1434,7 @@
 <context>
     <name>JournalFailedBanner</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="439"/>
+        <location filename="../../ui/console/panels.py" line="495"/>
         <source>JOURNAL FAILED — nothing more can be issued: %1</source>
         <translation>日志写入失败 — 无法再下达任何指令：%1</translation>
     </message>
@@ -1442,17 +1442,17 @@
 <context>
     <name>KeyFileField</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="236"/>
+        <location filename="../../ui/centre/dialogs.py" line="237"/>
         <source>Public key</source>
         <translation>公钥</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="236"/>
+        <location filename="../../ui/centre/dialogs.py" line="237"/>
         <source>Public keys (*.sign.pub);;All files (*)</source>
         <translation>公钥 (*.sign.pub);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="245"/>
+        <location filename="../../ui/centre/dialogs.py" line="246"/>
         <source>Choose the commander&apos;s public key file (NAME.sign.pub).</source>
         <translation>请选择指挥员的公钥文件（NAME.sign.pub）。</translation>
     </message>
@@ -1563,77 +1563,82 @@
 <context>
     <name>OrderComposer</name>
     <message>
-        <location filename="../../ui/console/composer.py" line="266"/>
+        <location filename="../../ui/console/composer.py" line="273"/>
         <source>This station offers nothing the delegation allows.</source>
         <translation>该站点没有授权范围内可下达的指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="355"/>
+        <location filename="../../ui/console/composer.py" line="382"/>
         <source>Choose a station and an order kind.</source>
         <translation>请选择站点和指令类型。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="357"/>
+        <location filename="../../ui/console/composer.py" line="384"/>
         <source>The delegation does not allow this order.</source>
         <translation>授权范围不允许此指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="363"/>
+        <location filename="../../ui/console/composer.py" line="390"/>
         <source>Choose a zone.</source>
         <translation>请选择区域。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="365"/>
+        <location filename="../../ui/console/composer.py" line="392"/>
         <source>Write the rationale: every order is logged with why it was given.</source>
         <translation>请填写理由：每条指令都会连同下达理由记入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="401"/>
+        <location filename="../../ui/console/composer.py" line="427"/>
+        <source>Edit a suggested order</source>
+        <translation>修改建议中的指令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/composer.py" line="429"/>
         <source>New order</source>
         <translation>新建指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="405"/>
+        <location filename="../../ui/console/composer.py" line="433"/>
         <source>&amp;Station:</source>
         <translation>站点(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="406"/>
+        <location filename="../../ui/console/composer.py" line="434"/>
         <source>&amp;Order:</source>
         <translation>指令(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="407"/>
+        <location filename="../../ui/console/composer.py" line="435"/>
         <source>&amp;Zone:</source>
         <translation>区域(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="408"/>
+        <location filename="../../ui/console/composer.py" line="436"/>
         <source>&amp;Priority:</source>
         <translation>优先级(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="409"/>
+        <location filename="../../ui/console/composer.py" line="437"/>
         <source>D&amp;ue in (min):</source>
         <translation>限时（分钟）(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="410"/>
+        <location filename="../../ui/console/composer.py" line="438"/>
         <source>&amp;Text:</source>
         <translation>说明(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="411"/>
+        <location filename="../../ui/console/composer.py" line="439"/>
         <source>&amp;Rationale:</source>
         <translation>理由(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="419"/>
+        <location filename="../../ui/console/composer.py" line="447"/>
         <source>Parameters</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="420"/>
+        <location filename="../../ui/console/composer.py" line="448"/>
         <source>Why this order, given what is known</source>
         <translation>依据当前信息，为何下达此指令</translation>
     </message>
@@ -1641,67 +1646,67 @@
 <context>
     <name>OrderState</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="55"/>
+        <location filename="../../ui/console/qtmodels.py" line="63"/>
         <source>draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="56"/>
+        <location filename="../../ui/console/qtmodels.py" line="64"/>
         <source>issued</source>
         <translation>已下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="57"/>
+        <location filename="../../ui/console/qtmodels.py" line="65"/>
         <source>delivered</source>
         <translation>已送达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="58"/>
+        <location filename="../../ui/console/qtmodels.py" line="66"/>
         <source>acknowledged</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="59"/>
+        <location filename="../../ui/console/qtmodels.py" line="67"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="60"/>
+        <location filename="../../ui/console/qtmodels.py" line="68"/>
         <source>declined</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="61"/>
+        <location filename="../../ui/console/qtmodels.py" line="69"/>
         <source>rejected</source>
         <translation>被站点拒收</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="62"/>
+        <location filename="../../ui/console/qtmodels.py" line="70"/>
         <source>in progress</source>
         <translation>执行中</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="63"/>
+        <location filename="../../ui/console/qtmodels.py" line="71"/>
         <source>completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="64"/>
+        <location filename="../../ui/console/qtmodels.py" line="72"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="65"/>
+        <location filename="../../ui/console/qtmodels.py" line="73"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="66"/>
+        <location filename="../../ui/console/qtmodels.py" line="74"/>
         <source>expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="123"/>
+        <location filename="../../ui/console/qtmodels.py" line="131"/>
         <source>refused by station: %1</source>
         <translation>被站点拒收：%1</translation>
     </message>
@@ -1709,17 +1714,17 @@
 <context>
     <name>OrdersPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="585"/>
+        <location filename="../../ui/console/panels.py" line="641"/>
         <source>Filter orders: station, kind, zone, state…</source>
         <translation>筛选指令：站点、类型、区域、状态…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="586"/>
+        <location filename="../../ui/console/panels.py" line="642"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="589"/>
+        <location filename="../../ui/console/panels.py" line="645"/>
         <source>Open only</source>
         <translation>仅未完成</translation>
     </message>
@@ -1727,17 +1732,17 @@
 <context>
     <name>Priority</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="75"/>
+        <location filename="../../ui/console/qtmodels.py" line="83"/>
         <source>routine</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="76"/>
+        <location filename="../../ui/console/qtmodels.py" line="84"/>
         <source>urgent</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="77"/>
+        <location filename="../../ui/console/qtmodels.py" line="85"/>
         <source>immediate</source>
         <translation>立即</translation>
     </message>
@@ -1745,152 +1750,152 @@
 <context>
     <name>PublicAlertDialog</name>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="182"/>
+        <location filename="../../ui/console/alert_composer.py" line="183"/>
         <source>Public alert</source>
         <translation>公众预警</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="185"/>
+        <location filename="../../ui/console/alert_composer.py" line="186"/>
         <source>Update or cancel public alert %1</source>
         <translation>更新或撤销公众预警 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="190"/>
+        <location filename="../../ui/console/alert_composer.py" line="191"/>
         <source>Message &amp;type:</source>
         <translation>消息类型(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="191"/>
+        <location filename="../../ui/console/alert_composer.py" line="192"/>
         <source>&amp;Status:</source>
         <translation>状态(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="192"/>
+        <location filename="../../ui/console/alert_composer.py" line="193"/>
         <source>&amp;Area (zones):</source>
         <translation>区域(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="193"/>
+        <location filename="../../ui/console/alert_composer.py" line="194"/>
         <source>&amp;Event:</source>
         <translation>事件(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="194"/>
+        <location filename="../../ui/console/alert_composer.py" line="195"/>
         <source>&amp;Headline:</source>
         <translation>标题(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="195"/>
+        <location filename="../../ui/console/alert_composer.py" line="196"/>
         <source>&amp;Description:</source>
         <translation>详细描述(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="196"/>
+        <location filename="../../ui/console/alert_composer.py" line="197"/>
         <source>&amp;Instruction:</source>
         <translation>公众指引(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="197"/>
+        <location filename="../../ui/console/alert_composer.py" line="198"/>
         <source>Cate&amp;gory:</source>
         <translation>类别(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="198"/>
+        <location filename="../../ui/console/alert_composer.py" line="199"/>
         <source>&amp;Urgency:</source>
         <translation>紧急程度(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="199"/>
+        <location filename="../../ui/console/alert_composer.py" line="200"/>
         <source>Se&amp;verity:</source>
         <translation>严重程度(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="200"/>
+        <location filename="../../ui/console/alert_composer.py" line="201"/>
         <source>&amp;Certainty:</source>
         <translation>确定程度(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="201"/>
+        <location filename="../../ui/console/alert_composer.py" line="202"/>
         <source>&amp;Response:</source>
         <translation>应对措施(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="202"/>
+        <location filename="../../ui/console/alert_composer.py" line="203"/>
         <source>&amp;Web:</source>
         <translation>网址(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="203"/>
+        <location filename="../../ui/console/alert_composer.py" line="204"/>
         <source>C&amp;ontact:</source>
         <translation>联系方式(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="204"/>
+        <location filename="../../ui/console/alert_composer.py" line="205"/>
         <source>E&amp;xpires in (minutes):</source>
         <translation>有效时长（分钟）(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="205"/>
+        <location filename="../../ui/console/alert_composer.py" line="206"/>
         <source>Ra&amp;tionale:</source>
         <translation>理由(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="209"/>
+        <location filename="../../ui/console/alert_composer.py" line="210"/>
         <source>Chinese version (optional)</source>
         <translation>中文版本（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="213"/>
+        <location filename="../../ui/console/alert_composer.py" line="214"/>
         <source>Event:</source>
         <translation>事件：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="214"/>
+        <location filename="../../ui/console/alert_composer.py" line="215"/>
         <source>Headline:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="215"/>
+        <location filename="../../ui/console/alert_composer.py" line="216"/>
         <source>Description:</source>
         <translation>详细描述：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="216"/>
+        <location filename="../../ui/console/alert_composer.py" line="217"/>
         <source>Instruction:</source>
         <translation>公众指引：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="221"/>
+        <location filename="../../ui/console/alert_composer.py" line="222"/>
         <source>What the public must know, in one line</source>
         <translation>一句话说明公众必须知道的信息</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="222"/>
+        <location filename="../../ui/console/alert_composer.py" line="223"/>
         <source>Why the public is alerted (decision log)</source>
         <translation>发布公众预警的理由（记入决策日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="242"/>
+        <location filename="../../ui/console/alert_composer.py" line="243"/>
         <source>Pick at least one zone for the area.</source>
         <translation>请至少选择一个区域。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="244"/>
+        <location filename="../../ui/console/alert_composer.py" line="245"/>
         <source>Name the event.</source>
         <translation>请填写事件名称。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="246"/>
+        <location filename="../../ui/console/alert_composer.py" line="247"/>
         <source>Write the headline.</source>
         <translation>请填写标题。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="249"/>
+        <location filename="../../ui/console/alert_composer.py" line="250"/>
         <source>The Chinese version needs both a headline and a description.</source>
         <translation>中文版本须同时填写标题和详细描述。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="251"/>
+        <location filename="../../ui/console/alert_composer.py" line="252"/>
         <source>Write the rationale.</source>
         <translation>请填写理由。</translation>
     </message>
@@ -1898,17 +1903,17 @@
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="202"/>
+        <location filename="../../ui/console/dialogs.py" line="203"/>
         <source>Dismiss suggestion</source>
         <translation>驳回建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="203"/>
+        <location filename="../../ui/console/dialogs.py" line="204"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="214"/>
+        <location filename="../../ui/console/dialogs.py" line="215"/>
         <source>Give a reason.</source>
         <translation>请填写原因。</translation>
     </message>
@@ -1916,187 +1921,187 @@
 <context>
     <name>ReplayWindow</name>
     <message>
-        <location filename="../../ui/review/window.py" line="220"/>
-        <location filename="../../ui/review/window.py" line="722"/>
+        <location filename="../../ui/review/window.py" line="214"/>
+        <location filename="../../ui/review/window.py" line="716"/>
         <source>Escalations</source>
         <translation>升级告警</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="221"/>
-        <location filename="../../ui/review/window.py" line="723"/>
+        <location filename="../../ui/review/window.py" line="215"/>
+        <location filename="../../ui/review/window.py" line="717"/>
         <source>Decision snapshot</source>
         <translation>决策快照</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="526"/>
+        <location filename="../../ui/review/window.py" line="520"/>
         <source>open</source>
         <translation>未解除</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="554"/>
+        <location filename="../../ui/review/window.py" line="548"/>
         <source>Select a decision to see the picture it stored.</source>
         <translation>选择一条决策，查看其保存的态势快照。</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="559"/>
+        <location filename="../../ui/review/window.py" line="553"/>
         <source>“%1” at %2 by %3</source>
         <translation>“%1”，%2，%3</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="579"/>
+        <location filename="../../ui/review/window.py" line="573"/>
         <source>not stored</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="602"/>
+        <location filename="../../ui/review/window.py" line="596"/>
         <source>Integrity: checking…</source>
         <translation>完整性：校验中…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="627"/>
+        <location filename="../../ui/review/window.py" line="621"/>
         <source>checking…</source>
         <translation>校验中…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="629"/>
+        <location filename="../../ui/review/window.py" line="623"/>
         <source>intact</source>
         <translation>完好</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="632"/>
+        <location filename="../../ui/review/window.py" line="626"/>
         <source>NOT intact — %1</source>
         <translation>已损坏 — %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/review/window.py" line="637"/>
+        <location filename="../../ui/review/window.py" line="631"/>
         <source>%n witness refusal(s), newest: %1 refused #%2 (%3)</source>
         <translation>
             <numerusform>%n 次拒绝见证，最近一次：%1 拒绝 #%2（%3）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="642"/>
+        <location filename="../../ui/review/window.py" line="636"/>
         <source>verify: %1</source>
         <translation>校验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="645"/>
+        <location filename="../../ui/review/window.py" line="639"/>
         <source>Integrity: %1</source>
         <translation>完整性：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="647"/>
+        <location filename="../../ui/review/window.py" line="641"/>
         <source>overall: %1</source>
         <translation>全程：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="648"/>
+        <location filename="../../ui/review/window.py" line="642"/>
         <source>At %1: %2</source>
         <translation>%1 时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="688"/>
+        <location filename="../../ui/review/window.py" line="682"/>
         <source>not signed</source>
         <translation>未签名</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="690"/>
+        <location filename="../../ui/review/window.py" line="684"/>
         <source>signed to #%1 (%2 checkpoints) · unsigned tail %3</source>
         <translation>已签名至 #%1（%2 个检查点）· 未签名尾部 %3 条</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="696"/>
+        <location filename="../../ui/review/window.py" line="690"/>
         <source>closed</source>
         <translation>已封存</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="660"/>
-        <location filename="../../ui/review/window.py" line="710"/>
+        <location filename="../../ui/review/window.py" line="654"/>
+        <location filename="../../ui/review/window.py" line="704"/>
         <source>witnessed: %1</source>
         <translation>已见证：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="704"/>
+        <location filename="../../ui/review/window.py" line="698"/>
         <source>witnessed by %1 to #%2</source>
         <translation>%1 方已见证至 #%2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="710"/>
+        <location filename="../../ui/review/window.py" line="704"/>
         <source>not witnessed</source>
         <translation>无见证</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="721"/>
+        <location filename="../../ui/review/window.py" line="715"/>
         <source>Baton — replay of %1</source>
         <translation>Baton — 回放：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="724"/>
+        <location filename="../../ui/review/window.py" line="718"/>
         <source>Key metrics</source>
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="725"/>
+        <location filename="../../ui/review/window.py" line="719"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="726"/>
+        <location filename="../../ui/review/window.py" line="720"/>
         <source>Integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="727"/>
+        <location filename="../../ui/review/window.py" line="721"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="730"/>
+        <location filename="../../ui/review/window.py" line="724"/>
         <source>Raised</source>
         <translation>发出</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="731"/>
+        <location filename="../../ui/review/window.py" line="725"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="732"/>
+        <location filename="../../ui/review/window.py" line="726"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="733"/>
+        <location filename="../../ui/review/window.py" line="727"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="734"/>
+        <location filename="../../ui/review/window.py" line="728"/>
         <source>Resolved</source>
         <translation>解除</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="739"/>
+        <location filename="../../ui/review/window.py" line="733"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="740"/>
+        <location filename="../../ui/review/window.py" line="734"/>
         <source>Seen</source>
         <translation>当时所见</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="741"/>
+        <location filename="../../ui/review/window.py" line="735"/>
         <source>Replay</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="742"/>
+        <location filename="../../ui/review/window.py" line="736"/>
         <source>Indicators seen</source>
         <translation>当时指标</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="743"/>
+        <location filename="../../ui/review/window.py" line="737"/>
         <source>Values in replay</source>
         <translation>回放数值</translation>
     </message>
@@ -2104,17 +2109,17 @@
 <context>
     <name>RevokeDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="395"/>
+        <location filename="../../ui/centre/dialogs.py" line="396"/>
         <source>Revoke the grant</source>
         <translation>撤销授权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="396"/>
+        <location filename="../../ui/centre/dialogs.py" line="397"/>
         <source>Required: why, in a few words</source>
         <translation>必填：简述原因</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="400"/>
+        <location filename="../../ui/centre/dialogs.py" line="401"/>
         <source>Give a reason.</source>
         <translation>请填写原因。</translation>
     </message>
@@ -2122,37 +2127,37 @@
 <context>
     <name>RiskLevel</name>
     <message>
-        <location filename="../../ui/console/mapview.py" line="88"/>
+        <location filename="../../ui/console/mapview.py" line="89"/>
         <source>not rated</source>
         <translation>未评级</translation>
     </message>
     <message>
-        <location filename="../../ui/console/mapview.py" line="81"/>
+        <location filename="../../ui/console/mapview.py" line="82"/>
         <source>green</source>
         <translation>绿</translation>
     </message>
     <message>
-        <location filename="../../ui/console/mapview.py" line="82"/>
+        <location filename="../../ui/console/mapview.py" line="83"/>
         <source>blue</source>
         <translation>蓝</translation>
     </message>
     <message>
-        <location filename="../../ui/console/mapview.py" line="83"/>
+        <location filename="../../ui/console/mapview.py" line="84"/>
         <source>yellow</source>
         <translation>黄</translation>
     </message>
     <message>
-        <location filename="../../ui/console/mapview.py" line="84"/>
+        <location filename="../../ui/console/mapview.py" line="85"/>
         <source>orange</source>
         <translation>橙</translation>
     </message>
     <message>
-        <location filename="../../ui/console/mapview.py" line="85"/>
+        <location filename="../../ui/console/mapview.py" line="86"/>
         <source>red</source>
         <translation>红</translation>
     </message>
     <message>
-        <location filename="../../ui/console/mapview.py" line="87"/>
+        <location filename="../../ui/console/mapview.py" line="88"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
@@ -2236,12 +2241,12 @@
 <context>
     <name>SitrepDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="468"/>
+        <location filename="../../ui/centre/dialogs.py" line="469"/>
         <source>Request a SITREP</source>
         <translation>索取态势报告</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="469"/>
+        <location filename="../../ui/centre/dialogs.py" line="470"/>
         <source>What the centre needs to know</source>
         <translation>指挥中心需要了解的情况</translation>
     </message>
@@ -2269,52 +2274,52 @@
 <context>
     <name>StationColumns</name>
     <message>
-        <location filename="../../ui/station/window.py" line="89"/>
+        <location filename="../../ui/station/window.py" line="90"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="94"/>
+        <location filename="../../ui/station/window.py" line="95"/>
         <source>Received</source>
         <translation>接收时间</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="98"/>
+        <location filename="../../ui/station/window.py" line="99"/>
         <source>Order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="102"/>
+        <location filename="../../ui/station/window.py" line="103"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="105"/>
+        <location filename="../../ui/station/window.py" line="106"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="107"/>
+        <location filename="../../ui/station/window.py" line="108"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="112"/>
+        <location filename="../../ui/station/window.py" line="113"/>
         <source>Authority</source>
         <translation>授权</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="147"/>
+        <location filename="../../ui/station/window.py" line="148"/>
         <source>overdue</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="158"/>
+        <location filename="../../ui/station/window.py" line="159"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="160"/>
+        <location filename="../../ui/station/window.py" line="161"/>
         <source>withdrawn (%1)</source>
         <translation>已撤回（%1）</translation>
     </message>
@@ -2322,165 +2327,223 @@
 <context>
     <name>StationWindow</name>
     <message>
-        <location filename="../../ui/station/window.py" line="382"/>
+        <location filename="../../ui/station/window.py" line="391"/>
         <source>Baton station — %1</source>
         <translation>Baton 站点 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="389"/>
+        <location filename="../../ui/station/window.py" line="398"/>
         <source>&amp;Accept</source>
         <translation>接受(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="390"/>
+        <location filename="../../ui/station/window.py" line="399"/>
         <source>&amp;Decline…</source>
         <translation>拒绝(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="391"/>
+        <location filename="../../ui/station/window.py" line="400"/>
         <source>&amp;Progress…</source>
         <translation>进展(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="392"/>
+        <location filename="../../ui/station/window.py" line="401"/>
         <source>&amp;Complete</source>
         <translation>完成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="393"/>
+        <location filename="../../ui/station/window.py" line="402"/>
         <source>&amp;Fail…</source>
         <translation>失败(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="397"/>
+        <location filename="../../ui/station/window.py" line="406"/>
         <source>Station journal</source>
         <translation>站点日志</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="446"/>
+        <location filename="../../ui/station/window.py" line="455"/>
         <source>Order received: %1 (%2), authority verified</source>
         <translation>收到指令：%1（%2），授权已验证</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="454"/>
+        <location filename="../../ui/station/window.py" line="463"/>
         <source>Order refused: %1</source>
         <translation>已拒收指令：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="456"/>
+        <location filename="../../ui/station/window.py" line="465"/>
         <source>Connected to the console</source>
         <translation>已连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="458"/>
+        <location filename="../../ui/station/window.py" line="467"/>
         <source>Lost the console</source>
         <translation>与指挥台失去连接</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="460"/>
+        <location filename="../../ui/station/window.py" line="469"/>
         <source>Delegation documents received: %1</source>
         <translation>已收到授权文件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="467"/>
+        <location filename="../../ui/station/window.py" line="476"/>
         <source>%1: the console&apos;s withdrawal came after this station finished it</source>
         <translation>%1：指挥台撤回时本站点已完成该指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="529"/>
+        <location filename="../../ui/station/window.py" line="542"/>
         <source>Decline order</source>
         <translation>拒绝指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="530"/>
+        <location filename="../../ui/station/window.py" line="543"/>
         <source>Report failure</source>
         <translation>报告失败</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="531"/>
+        <location filename="../../ui/station/window.py" line="544"/>
         <source>Report progress</source>
         <translation>报告进展</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="563"/>
+        <location filename="../../ui/station/window.py" line="576"/>
         <source>connected to console</source>
         <translation>已连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="563"/>
+        <location filename="../../ui/station/window.py" line="576"/>
         <source>console unreachable</source>
         <translation>无法连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="565"/>
+        <location filename="../../ui/station/window.py" line="578"/>
         <source>reports waiting: %1</source>
         <translation>待发回报：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="576"/>
+        <location filename="../../ui/station/window.py" line="589"/>
         <source>No order selected</source>
         <translation>未选择指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="581"/>
+        <location filename="../../ui/station/window.py" line="594"/>
         <source>Orders from the commander appear on the left, most urgent first. Select one to answer it.</source>
         <translation>指挥员的指令显示在左侧，最紧急的在前。选择一条进行答复。</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="596"/>
+        <location filename="../../ui/station/window.py" line="611"/>
         <source>valid until %1 (%2 left)</source>
         <translation>有效至 %1（剩余 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="605"/>
+        <location filename="../../ui/station/window.py" line="620"/>
         <source>Within the delegated scope: %1 in %2 (hover for the whole scope)</source>
         <translation>在授权范围内：%1，%2（悬停查看完整范围）</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="610"/>
+        <location filename="../../ui/station/window.py" line="625"/>
         <source>Authority verified</source>
         <translation>授权已验证</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="616"/>
+        <location filename="../../ui/station/window.py" line="631"/>
         <source>Rejected: not executed</source>
         <translation>已拒收：未执行</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="631"/>
+        <location filename="../../ui/station/window.py" line="652"/>
         <source>Last report: %1</source>
         <translation>最新回报：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="640"/>
+        <location filename="../../ui/station/window.py" line="663"/>
         <source>From: %1 · State: %2</source>
         <translation>发令人：%1 · 状态：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="644"/>
+        <location filename="../../ui/station/window.py" line="667"/>
         <source>Accept by: %1 · Due: %2</source>
         <translation>接受截止：%1 · 完成期限：%2</translation>
     </message>
 </context>
 <context>
-    <name>SuggestionStatus</name>
+    <name>SuggestionEditor</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="69"/>
-        <source>proposed</source>
-        <translation>待处理</translation>
+        <location filename="../../ui/console/suggestion_editor.py" line="166"/>
+        <source>Keep at least one order, or dismiss the suggestion instead.</source>
+        <translation>请至少保留一条指令，否则请驳回该建议。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="70"/>
-        <source>approved</source>
-        <translation>已批准</translation>
+        <location filename="../../ui/console/suggestion_editor.py" line="168"/>
+        <source>Write why you changed the suggestion: the change is logged with it.</source>
+        <translation>请写明修改建议的理由：修改连同理由一并记入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="71"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="217"/>
+        <source>left out</source>
+        <translation>不下达</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/suggestion_editor.py" line="219"/>
         <source>edited</source>
         <translation>已修改</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="72"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="221"/>
+        <source>as proposed</source>
+        <translation>按建议</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/suggestion_editor.py" line="228"/>
+        <source>Edit suggestion</source>
+        <translation>修改建议</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/suggestion_editor.py" line="229"/>
+        <source>Orders proposed (ticked: issued)</source>
+        <translation>建议的指令（勾选：下达）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/suggestion_editor.py" line="231"/>
+        <source>Edit…</source>
+        <translation>修改…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/suggestion_editor.py" line="232"/>
+        <source>Issue</source>
+        <translation>下达</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/suggestion_editor.py" line="233"/>
+        <source>&amp;Why the changes:</source>
+        <translation>修改理由(&amp;W)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/suggestion_editor.py" line="235"/>
+        <source>Needed when you change an order or leave one out</source>
+        <translation>修改或不下达某条指令时必填</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionStatus</name>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="77"/>
+        <source>proposed</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="78"/>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="79"/>
+        <source>edited</source>
+        <translation>已修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="80"/>
         <source>dismissed</source>
         <translation>已驳回</translation>
     </message>
@@ -2488,22 +2551,22 @@
 <context>
     <name>SuggestionsPanel</name>
     <message>
-        <location filename="../../ui/console/panels.py" line="726"/>
+        <location filename="../../ui/console/panels.py" line="785"/>
         <source>&amp;Approve</source>
         <translation>批准(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="727"/>
+        <location filename="../../ui/console/panels.py" line="786"/>
         <source>Approve the selected suggestion (Ctrl+Enter)</source>
         <translation>批准所选建议 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="728"/>
+        <location filename="../../ui/console/panels.py" line="787"/>
         <source>&amp;Edit…</source>
         <translation>修改(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/panels.py" line="729"/>
+        <location filename="../../ui/console/panels.py" line="788"/>
         <source>Dis&amp;miss…</source>
         <translation>驳回(&amp;M)…</translation>
     </message>
@@ -2531,7 +2594,7 @@
         <translation>回放速度：每秒对应的事件秒数</translation>
     </message>
     <message>
-        <location filename="../../ui/review/timeline.py" line="231"/>
+        <location filename="../../ui/review/timeline.py" line="232"/>
         <source>Drag to any time. Ticks: orders (top row), decisions, escalations (bottom row)</source>
         <translation>拖动到任意时刻。刻度：指令（上行）、决策、升级告警（下行）</translation>
     </message>
@@ -2592,7 +2655,7 @@
 <context>
     <name>ZoneMap</name>
     <message>
-        <location filename="../../ui/console/mapview.py" line="89"/>
+        <location filename="../../ui/console/mapview.py" line="90"/>
         <source>N</source>
         <translation>北</translation>
     </message>

@@ -35,7 +35,7 @@ from command.cap.model import CATEGORIES, CERTAINTIES, SEVERITIES, STATUSES, URG
 from command.public_alerts import alert_identifier
 from ui.console.dialogs import text_box
 from ui.console.shortcuts import submit_on_ctrl_enter
-from ui.labels import plain_label
+from ui.labels import error_label, plain_label
 
 Ring = tuple[tuple[float, float], ...]
 
@@ -126,10 +126,7 @@ class PublicAlertDialog(QDialog):
             self.zh_description.setPlainText(zh.description)
             self.zh_instruction.setPlainText(zh.instruction)
         self.rationale = text_box(2)
-        self.error = plain_label()
-        self.error.setObjectName("dialogError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #d9363e;")
+        self.error = error_label("dialogError")
 
         self.form = QFormLayout()
         self._labels: list[QLabel] = []

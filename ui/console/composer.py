@@ -34,7 +34,7 @@ from command.model import OrderKind, ParamSpec, Priority, Station, Zone
 from ui.console.qtmodels import PRIORITY_NAMES
 from ui.console.shortcuts import submit_on_ctrl_enter
 from ui.i18n import kind_title, local_name, order_text, param_title, param_value, zone_name
-from ui.labels import plain_label, plain_tip
+from ui.labels import error_label, plain_label, plain_tip
 
 BIG = 1_000_000_000
 Editor = QSpinBox | QDoubleSpinBox | QComboBox | QCheckBox | QLineEdit
@@ -141,16 +141,19 @@ class OrderComposer(QDialog):
         *,
         allows: Callable[[str, str], bool] | None = None,
         allows_zone: Callable[[str], bool] | None = None,
+        in_suggestion: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        # One order of a playbook suggestion (`SuggestionEditor`): the editor asks why once,
+        # for the whole suggestion, so this dialog has no rationale of its own.
+        self.in_suggestion = in_suggestion
         self.setObjectName("orderComposer")
         self.stations = {s.id: s for s in stations}
         self.allows = allows or (lambda station, kind: True)
         self.editors: dict[str, Editor] = {}
         self.param_labels: dict[str, QLabel] = {}
         self._raw: dict[str, Any] = {}  # prefilled values the editors could not show
-        self.suggestion_id: str | None = None
 
         self.station_box = QComboBox()
         self.station_box.setObjectName("composerStation")
@@ -182,10 +185,7 @@ class OrderComposer(QDialog):
         self.rationale_box.setFixedHeight(self.rationale_box.fontMetrics().lineSpacing() * 3 + 12)
         self.params_group = QGroupBox()
         self.params_form = QFormLayout(self.params_group)
-        self.error = plain_label()
-        self.error.setObjectName("composerError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #d9363e;")
+        self.error = error_label("composerError")
 
         self._labels = [plain_label() for _ in range(7)]
         fields: list[QWidget] = [
@@ -207,6 +207,7 @@ class OrderComposer(QDialog):
         bottom = QFormLayout()
         for i in range(2, 7):
             bottom.addRow(self._labels[i], fields[i])
+        bottom.setRowVisible(self.rationale_box, not in_suggestion)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -384,7 +385,7 @@ class OrderComposer(QDialog):
             return str(err)
         if self.zone_box.count() and self.zone_box.currentData() is None:
             return self.tr("Choose a zone.")
-        if not self.rationale_box.toPlainText().strip():
+        if not self.in_suggestion and not self.rationale_box.toPlainText().strip():
             return self.tr("Write the rationale: every order is logged with why it was given.")
         return ""
 
@@ -405,9 +406,7 @@ class OrderComposer(QDialog):
             text=self.text_box.text().strip(),
             due_s=self.due_box.value() * 60.0,
         )
-        return ComposedOrder(
-            order, self.rationale_box.toPlainText().strip(), suggestion_id=self.suggestion_id
-        )
+        return ComposedOrder(order, self.rationale_box.toPlainText().strip())
 
     def accept(self) -> None:
         """Accept a valid order (emitting `composed`), else show what is wrong."""
@@ -421,7 +420,10 @@ class OrderComposer(QDialog):
     # ---- language
     def retranslate(self) -> None:
         """(Re)read every visible string."""
-        self.setWindowTitle(self.tr("New order"))
+        if self.in_suggestion:
+            self.setWindowTitle(self.tr("Edit a suggested order"))
+        else:
+            self.setWindowTitle(self.tr("New order"))
         for label, text in zip(
             self._labels,
             [

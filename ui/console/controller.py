@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from command.drafts import ComposedOrder, CorrectionDraft, DecisionDraft
+from command.drafts import ComposedOrder, CorrectionDraft, DecisionDraft, EditedSuggestion
 from command.journal import Event, IssuedOrder
 from command.model import Decision, DecisionKind
 from command.scenarios.scenario import Scenario
@@ -236,12 +236,8 @@ class ConsoleController(QObject):
         self.command_failed.emit(name, line)
 
     @Slot(object)
-    def issue_order(
-        self, composed: ComposedOrder
-    ) -> Future[IssuedOrder] | Future[list[IssuedOrder]]:
+    def issue_order(self, composed: ComposedOrder) -> Future[IssuedOrder]:
         """Issue a composed order with its decision entry (rationale from the composer)."""
-        if composed.suggestion_id:
-            return self.edit_suggestion(composed.suggestion_id, composed)
         draft = composed.order
         title = draft.kind
         if self.window.incident is not None:
@@ -288,12 +284,13 @@ class ConsoleController(QObject):
         """Approve a suggestion as proposed (its orders are issued)."""
         return self.call(ApproveSuggestion(suggestion_id))
 
-    @Slot(str, object)
-    def edit_suggestion(
-        self, suggestion_id: str, composed: ComposedOrder
-    ) -> Future[list[IssuedOrder]]:
-        """Approve a suggestion with the commander's changes."""
-        return self.call(EditSuggestion(suggestion_id, (composed.order,), composed.rationale))
+    @Slot(object)
+    def edit_suggestion(self, edited: EditedSuggestion) -> Future[list[IssuedOrder]]:
+        """Issue a suggestion as the commander edited it; one closed with nothing changed is
+        an approval (journaled `suggestion.approved`, with the why if one was written)."""
+        if not edited.changed:
+            return self.call(ApproveSuggestion(edited.suggestion_id, edited.why))
+        return self.call(EditSuggestion(edited.suggestion_id, edited.orders, edited.why))
 
     @Slot(str, str, str)
     def acknowledge(self, subject: str, key: str, note: str = "") -> Future[None]:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from command.drafts import CorrectionDraft, DecisionDraft
 from command.fold import DecisionView
 from ui.console.shortcuts import submit_on_ctrl_enter
-from ui.labels import plain_label
+from ui.labels import error_label, plain_label
 
 
 def text_box(lines: int = 3) -> QPlainTextEdit:
@@ -49,10 +49,7 @@ class DecisionDialog(QDialog):
         self.rationale = text_box()
         self.reason = QLineEdit()
         self.reason.setObjectName("correctionReason")
-        self.error = plain_label()
-        self.error.setObjectName("dialogError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #d9363e;")
+        self.error = error_label("dialogError")
         self.original = plain_label()
         self.original.setWordWrap(True)
         self.form = QFormLayout()
@@ -179,8 +176,7 @@ class ReasonDialog(QDialog):
         self.subject = plain_label(subject)
         self.subject.setWordWrap(True)
         self.reason = QLineEdit()
-        self.error = plain_label()
-        self.error.setStyleSheet("color: #d9363e;")
+        self.error = error_label()
         self.label = plain_label()
         self.label.setBuddy(self.reason)
         buttons = QDialogButtonBox(

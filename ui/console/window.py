@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from command.cap.export import PublicAlert
-from command.drafts import ComposedOrder
+from command.drafts import ComposedOrder, OrderDraft
+from command.errors import ValidationError
 from command.fold import EscalationView, IncidentState, OrderView, ZoneView
 from command.lifecycle import Step
 from command.model import Incident
@@ -68,6 +69,7 @@ from ui.console.qtmodels import (
 )
 from ui.console.shortcuts import ShortcutsDialog
 from ui.console.sitrep import SitrepDialog
+from ui.console.suggestion_editor import SuggestionEditor
 from ui.viewmenu import ViewMenu, restore_look, save_look, switch_language, switch_theme
 
 SETTINGS_ORG = "Baton"
@@ -90,7 +92,7 @@ class ConsoleWindow(QMainWindow):
     decision_written = Signal(object)  # DecisionDraft
     correction_written = Signal(object)  # CorrectionDraft
     suggestion_approved = Signal(str)
-    suggestion_edited = Signal(str, object)  # suggestion id, ComposedOrder
+    suggestion_edited = Signal(object)  # EditedSuggestion
     suggestion_dismissed = Signal(str, str)  # suggestion id, reason
     attention_acknowledged = Signal(str, str, str)  # "order" | "escalation", id, note
     public_alert_composed = Signal(object)  # ComposedAlert
@@ -523,8 +525,11 @@ class ConsoleWindow(QMainWindow):
         self.incident_clock.refresh()
 
     # ---- commands
-    def composer(self, prefill: Mapping[str, Any] | None = None) -> OrderComposer:
-        """A composer over the incident's stations and zones, limited by the delegation scope."""
+    def composer(
+        self, prefill: Mapping[str, Any] | None = None, *, in_suggestion: bool = False
+    ) -> OrderComposer:
+        """A composer over the incident's stations and zones, limited by the delegation scope
+        (`in_suggestion`: one order of a suggestion being edited, without a rationale)."""
         stations = self.incident.stations if self.incident else ()
         zones = self.incident.zones if self.incident else ()
         dialog = OrderComposer(
@@ -532,6 +537,7 @@ class ConsoleWindow(QMainWindow):
             zones,
             allows=self.state.header.allows,
             allows_zone=self.state.header.allows_zone,
+            in_suggestion=in_suggestion,
             parent=self,
         )
         if prefill:
@@ -586,13 +592,28 @@ class ConsoleWindow(QMainWindow):
         return self.compose_public_alert(PublicAlert.from_dict(row.body))
 
     def edit_suggestion(self, suggestion_id: str) -> None:
-        """Open the composer prefilled from a suggestion; emits `suggestion_edited`."""
+        """Open the suggestion editor on every order the suggestion proposes; emits
+        `suggestion_edited` with what the commander made of it."""
         row = self.state.suggestions.get(suggestion_id)
-        if row is None or not row.pending:
+        if row is None or not row.pending or not row.orders:
             return
-        dialog = self.composer(row.orders[0] if row.orders else None)
-        dialog.suggestion_id = suggestion_id
-        dialog.composed.connect(lambda draft: self.suggestion_edited.emit(suggestion_id, draft))
+        try:
+            drafts = [OrderDraft.from_dict(o) for o in row.orders]
+        except ValidationError as err:
+            self.statusBar().showMessage(str(err), 15_000)
+            return
+        reason = i18n.playbook_reason(row.playbook, row.reason, row.zone)
+        dialog = SuggestionEditor(
+            suggestion_id,
+            reason,
+            drafts,
+            stations=self.incident.stations if self.incident else (),
+            zones=self.incident.zones if self.incident else (),
+            make_composer=lambda prefill: self.composer(prefill, in_suggestion=True),
+            run=self.exec_dialog,
+            parent=self,
+        )
+        dialog.edited.connect(self.suggestion_edited)
         self.exec_dialog(dialog)
 
     # ---- keyboard

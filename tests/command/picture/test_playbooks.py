@@ -114,11 +114,13 @@ def test_signal_trigger_fires_once_per_signal() -> None:
     assert eng.on_signal(Signal("x", 12.0, "met", "other", "h"), 12.0) == []
 
 
-def book() -> tuple[SuggestionBook, Recorder, str]:
+def book(*, two_orders: bool = False) -> tuple[SuggestionBook, Recorder, str]:
     rec = Recorder()
     b = SuggestionBook(incident="inc", stations=STATIONS, clock=ManualClock(100.0), journal=rec)
     eng = engine()
     s = eng.on_levels(lambda z, i: RiskLevel.ORANGE if z == "a" else RiskLevel.GREEN, 50.0)[0]
+    if two_orders:
+        s = dataclasses.replace(s, orders=(*s.orders, s.orders[0].with_params(gates="north")))
     b.propose(s)
     return b, rec, s.id
 
@@ -148,6 +150,30 @@ def test_edit_validates_changed_params_and_journals_them() -> None:
     assert kind == "suggestion.edited" and actor == "commander"
     assert body["orders"][0]["params"]["minutes"] == 45
     assert body["original"][0]["params"]["minutes"] == 20
+
+
+def test_an_edit_that_changes_nothing_is_journaled_as_approved() -> None:
+    b, rec, sid = book()
+    proposed = b.open()[0].orders
+    again = tuple(OrderDraft.from_dict(o.to_dict()) for o in proposed)  # as the console sends
+    assert b.edit(sid, again, by="commander", why="") == proposed
+    kind, body, _ = rec.events[-1]
+    assert kind == "suggestion.approved" and b.status(sid) == "approved"
+    assert body["why"] == "approved as proposed" and "original" not in body
+    assert body["orders"] == [o.to_dict() for o in proposed]
+
+
+def test_an_edit_that_leaves_an_order_out_is_an_edit_and_needs_a_reason() -> None:
+    b, rec, sid = book(two_orders=True)
+    proposed = b.open()[0].orders
+    assert len(proposed) == 2
+    with pytest.raises(SuggestionError, match="say why"):
+        b.edit(sid, proposed[:1], by="commander", why=" ")
+    assert b.edit(sid, proposed[:1], by="commander", why="lighting already dimmed") == (
+        proposed[0],
+    )
+    kind, body, _ = rec.events[-1]
+    assert kind == "suggestion.edited" and len(body["original"]) == 2 and len(body["orders"]) == 1
 
 
 def test_dismiss_needs_a_reason() -> None:

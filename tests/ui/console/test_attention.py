@@ -3,7 +3,6 @@ suggestion age, the alert board, offline stations, a failed journal."""
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from typing import Any
 
 import pytest
@@ -28,6 +27,7 @@ from command.vocabulary import (
 )
 from protocols.commands import Acknowledge, JournalFailed
 from tests.ui.console.fake_events import EventMaker
+from tests.ui.console.recording_engine import RecordingEngine
 from ui import theme
 from ui.console.controller import ConsoleController
 from ui.console.qtmodels import ATTENTION_ROLE
@@ -47,19 +47,6 @@ class Now:
 
     def __call__(self) -> float:
         return self.t
-
-
-class RecordingEngine:
-    """Runs nothing: remembers the commands and answers at once."""
-
-    def __init__(self) -> None:
-        self.commands: list[Any] = []
-
-    def call(self, command: Any) -> Future[Any]:
-        self.commands.append(command)
-        f: Future[Any] = Future()
-        f.set_result(None)
-        return f
 
 
 @pytest.fixture

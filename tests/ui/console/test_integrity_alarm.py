@@ -3,9 +3,7 @@ header until the commander acknowledges it; otherwise a quiet signed/witnessed l
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -26,25 +24,13 @@ from command.vocabulary import (
 from protocols.commands import Acknowledge
 from tests.command.review.witnessed import POLICY, START, STATIONS, Witnessed, write_witnessed
 from tests.ui.console.fake_events import DemoEvent
+from tests.ui.console.recording_engine import RecordingEngine
 from ui import theme
 from ui.console.controller import ConsoleController
 from ui.console.window import ConsoleWindow
 from ui.labels import tip_text
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
-
-class RecordingEngine:
-    """Runs nothing: remembers the commands and answers at once."""
-
-    def __init__(self) -> None:
-        self.commands: list[Any] = []
-
-    def call(self, command: Any) -> Future[Any]:
-        self.commands.append(command)
-        f: Future[Any] = Future()
-        f.set_result(None)
-        return f
 
 
 @pytest.fixture

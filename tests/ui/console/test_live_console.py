@@ -19,9 +19,9 @@ import zmq
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from command.journal import Event
+from command.journal import Event, Journal
 from command.lifecycle import OrderState
-from protocols.commands import CorrectDecision, IssueOrder
+from protocols.commands import ApproveSuggestion, CorrectDecision, IssueOrder
 from protocols.runtime.console import ConsoleOptions, ConsoleRuntime
 from tests.protocols.runtime.runtime_world import (
     live_options,
@@ -33,6 +33,7 @@ from ui.console import qtmodels
 from ui.console.composer import OrderComposer
 from ui.console.controller import ConsoleController, configure_window, delegation_names
 from ui.console.dialogs import DecisionDialog
+from ui.console.suggestion_editor import SuggestionEditor
 from ui.console.window import ConsoleWindow
 
 WAIT_MS = 20_000
@@ -143,9 +144,8 @@ def test_order_queues_offline_then_reaches_a_real_station_and_is_acknowledged(
     assert "Traceback" not in log
 
 
-def test_approve_a_suggestion_correct_a_decision_and_switch_language(
-    qtbot: QtBot, live: Live
-) -> None:
+def propose(qtbot: QtBot, live: Live) -> str:
+    """Publish the scenario's first signal as its feed would; the suggestion it raises."""
     window = live.window
     signal = live.options.scenario.timeline[0].signal
     context: zmq.Context[Any] = zmq.Context()
@@ -159,6 +159,45 @@ def test_approve_a_suggestion_correct_a_decision_and_switch_language(
         context.destroy(linger=0)
     sid = window.suggestions_panel.selected()
     assert sid is not None
+    return sid
+
+
+def test_edit_then_ok_without_a_change_is_journaled_as_approved(qtbot: QtBot, live: Live) -> None:
+    window = live.window
+    sid = propose(qtbot, live)
+
+    def run(dialog: Any) -> bool:
+        if isinstance(dialog, SuggestionEditor):
+            for i in range(len(dialog.proposed)):
+                assert not dialog.edit_order(i)  # opened, looked at, OK: no change
+            dialog.accept()
+        else:
+            assert isinstance(dialog, OrderComposer)
+            dialog.accept()
+        return dialog.result() == 1
+
+    window.exec_dialog = run  # type: ignore[method-assign]
+    with qtbot.wait_signal(live.controller.command_done, timeout=WAIT_MS) as done:
+        window.suggestions_panel.edit.click()
+    assert isinstance(done.args[0], ApproveSuggestion) and done.args[1]
+    qtbot.waitUntil(
+        lambda: (row := window.state.suggestions.get(sid)) is not None and row.status == "approved",
+        timeout=WAIT_MS,
+    )
+    live.runtime.stop()
+    journal = Journal.open_readonly(live.options.journal)
+    try:
+        kinds = [e.kind for e in journal.events() if e.kind.startswith("suggestion.")]
+    finally:
+        journal.close()
+    assert kinds == ["suggestion.proposed", "suggestion.approved"]
+
+
+def test_approve_a_suggestion_correct_a_decision_and_switch_language(
+    qtbot: QtBot, live: Live
+) -> None:
+    window = live.window
+    sid = propose(qtbot, live)
     with qtbot.wait_signal(live.controller.command_done, timeout=WAIT_MS):
         window.approve_action.trigger()  # Ctrl+Return
     qtbot.waitUntil(

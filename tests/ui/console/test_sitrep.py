@@ -3,9 +3,6 @@ overdue) answered through Command → Answer SITREP…, and the uplink's state i
 
 from __future__ import annotations
 
-from concurrent.futures import Future
-from typing import Any
-
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -15,6 +12,7 @@ from protocols.centre_commands import SendSitrep, UplinkState
 from protocols.commands import UplinkChanged
 from tests.ui.console.conftest import T0
 from tests.ui.console.fake_events import EventMaker
+from tests.ui.console.recording_engine import RecordingEngine
 from ui import theme
 from ui.console.controller import ConsoleController
 from ui.console.sitrep import SitrepDialog
@@ -24,19 +22,6 @@ from ui.labels import tip_text
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 DUE = T0 + 600  # 08:10 in Shanghai when T0 is 00:00 UTC
-
-
-class RecordingEngine:
-    """Runs nothing: remembers the commands and answers at once."""
-
-    def __init__(self) -> None:
-        self.commands: list[Any] = []
-
-    def call(self, command: Any) -> Future[Any]:
-        self.commands.append(command)
-        f: Future[Any] = Future()
-        f.set_result(None)
-        return f
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from ui import i18n, theme
 from ui.console.composer import OrderComposer
 from ui.console.dialogs import DecisionDialog
 from ui.console.mapview import read_zones
+from ui.console.suggestion_editor import SuggestionEditor
 from ui.console.window import ConsoleWindow
 
 from .conftest import DATA, T0, decision, order
@@ -184,18 +185,24 @@ def test_edit_suggestion_opens_a_prefilled_composer(
     seen: list[OrderComposer] = []
 
     def run(dialog: Any) -> bool:
+        if isinstance(dialog, SuggestionEditor):
+            assert dialog.edit_order(0)
+            dialog.why_box.setPlainText("the platforms need longer")
+            dialog.accept()
+            return True
         seen.append(dialog)
-        dialog.rationale_box.setPlainText("as the playbook says")
+        assert dialog.editors["minutes"].value() == 20  # prefilled from the suggestion
+        dialog.editors["minutes"].setValue(30)
         dialog.accept()
         return True
 
     window.exec_dialog = run  # type: ignore[method-assign]
     with qtbot.wait_signal(window.suggestion_edited) as sig:
         window.suggestions_panel.edit.click()
-    sid, composed = sig.args
-    draft = composed.order
-    assert sid == "S1" and draft.station == "metro" and draft.params == {"minutes": 20}
-    assert composed.suggestion_id == "S1" and draft.zone == "plaza"
+    (edited,) = sig.args
+    (draft,) = edited.orders
+    assert edited.suggestion_id == "S1" and edited.changed and len(seen) == 1
+    assert draft.station == "metro" and draft.params == {"minutes": 30} and draft.zone == "plaza"
 
 
 def test_ctrl_n_composes_an_order(
