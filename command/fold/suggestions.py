@@ -25,6 +25,7 @@ class SuggestionView:
     answered_at: float | None = None
     signal: str | None = None
     zone: str | None = None
+    issued: tuple[Mapping[str, Any], ...] = ()  # what went out: the approved or edited orders
 
     @property
     def pending(self) -> bool:
@@ -70,6 +71,7 @@ class SuggestionsModel(RowModel[SuggestionView]):
                 by=body.by or ev.actor,
                 why=body.why,
                 answered_at=ev.ts,
+                issued=body.orders,  # an edit may change or leave out proposed orders
             ),
         )
         return True

@@ -4,22 +4,22 @@
 <context>
     <name>Ago</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="117"/>
+        <location filename="../../ui/console/qtmodels.py" line="118"/>
         <source>just now</source>
         <translation>刚刚</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="119"/>
+        <location filename="../../ui/console/qtmodels.py" line="120"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="121"/>
+        <location filename="../../ui/console/qtmodels.py" line="122"/>
         <source>%1 min ago</source>
         <translation>%1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="124"/>
+        <location filename="../../ui/console/qtmodels.py" line="125"/>
         <source>%1 h %2 min ago</source>
         <translation>%1 小时 %2 分钟前</translation>
     </message>
@@ -675,198 +675,198 @@
 <context>
     <name>ConsoleColumns</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="265"/>
+        <location filename="../../ui/console/qtmodels.py" line="266"/>
         <source>Order</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="269"/>
-        <location filename="../../ui/console/qtmodels.py" line="384"/>
+        <location filename="../../ui/console/qtmodels.py" line="270"/>
+        <location filename="../../ui/console/qtmodels.py" line="385"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="271"/>
-        <location filename="../../ui/console/qtmodels.py" line="648"/>
+        <location filename="../../ui/console/qtmodels.py" line="272"/>
+        <location filename="../../ui/console/qtmodels.py" line="661"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="275"/>
+        <location filename="../../ui/console/qtmodels.py" line="276"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="277"/>
+        <location filename="../../ui/console/qtmodels.py" line="278"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="282"/>
+        <location filename="../../ui/console/qtmodels.py" line="283"/>
         <source>Issued</source>
         <translation>下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="287"/>
-        <location filename="../../ui/console/qtmodels.py" line="557"/>
+        <location filename="../../ui/console/qtmodels.py" line="288"/>
+        <location filename="../../ui/console/qtmodels.py" line="570"/>
         <source>Age</source>
         <translation>已过</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="293"/>
+        <location filename="../../ui/console/qtmodels.py" line="294"/>
         <source>Overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="299"/>
+        <location filename="../../ui/console/qtmodels.py" line="300"/>
         <source>Last report</source>
         <translation>最近回报</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="369"/>
+        <location filename="../../ui/console/qtmodels.py" line="370"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="370"/>
+        <location filename="../../ui/console/qtmodels.py" line="371"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="372"/>
+        <location filename="../../ui/console/qtmodels.py" line="373"/>
         <source>The station&apos;s last journaled message (heartbeats are not journaled, so a replay cannot tell when the station was last heard)</source>
         <translation>该站最后一条记入日志的消息（心跳不记入日志，因此回放无法得知该站最后一次联络的时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="387"/>
+        <location filename="../../ui/console/qtmodels.py" line="388"/>
         <source>Link</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="389"/>
+        <location filename="../../ui/console/qtmodels.py" line="390"/>
         <source>Last contact (journal)</source>
         <translation>最近联络（日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="391"/>
+        <location filename="../../ui/console/qtmodels.py" line="392"/>
         <source>Last heard</source>
         <translation>最近联络</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="400"/>
+        <location filename="../../ui/console/qtmodels.py" line="401"/>
         <source>Open</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="406"/>
+        <location filename="../../ui/console/qtmodels.py" line="407"/>
         <source>Late</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="412"/>
+        <location filename="../../ui/console/qtmodels.py" line="413"/>
         <source>Attention</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="417"/>
+        <location filename="../../ui/console/qtmodels.py" line="418"/>
         <source>Needs attention: the station&apos;s late, expired, declined or rejected orders not acknowledged yet</source>
         <translation>待处理：该站点逾期、过期、被拒绝或被拒收且尚未确认的指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="465"/>
-        <location filename="../../ui/console/qtmodels.py" line="542"/>
-        <location filename="../../ui/console/qtmodels.py" line="643"/>
+        <location filename="../../ui/console/qtmodels.py" line="466"/>
+        <location filename="../../ui/console/qtmodels.py" line="555"/>
+        <location filename="../../ui/console/qtmodels.py" line="656"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="470"/>
+        <location filename="../../ui/console/qtmodels.py" line="471"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="474"/>
+        <location filename="../../ui/console/qtmodels.py" line="475"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="478"/>
+        <location filename="../../ui/console/qtmodels.py" line="479"/>
         <source>Author</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="482"/>
+        <location filename="../../ui/console/qtmodels.py" line="483"/>
         <source>Correction</source>
         <translation>更正</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="547"/>
+        <location filename="../../ui/console/qtmodels.py" line="560"/>
         <source>Playbook</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="551"/>
+        <location filename="../../ui/console/qtmodels.py" line="564"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="554"/>
+        <location filename="../../ui/console/qtmodels.py" line="567"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="555"/>
-        <location filename="../../ui/console/qtmodels.py" line="650"/>
+        <location filename="../../ui/console/qtmodels.py" line="568"/>
+        <location filename="../../ui/console/qtmodels.py" line="663"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="603"/>
+        <location filename="../../ui/console/qtmodels.py" line="616"/>
         <source>received</source>
         <translation>收到</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="604"/>
+        <location filename="../../ui/console/qtmodels.py" line="617"/>
         <source>issued</source>
         <translation>已发布</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="614"/>
+        <location filename="../../ui/console/qtmodels.py" line="627"/>
         <source>cancelled</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="616"/>
+        <location filename="../../ui/console/qtmodels.py" line="629"/>
         <source>updated</source>
         <translation>已更新</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="647"/>
+        <location filename="../../ui/console/qtmodels.py" line="660"/>
         <source>Direction</source>
         <translation>收/发</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="649"/>
+        <location filename="../../ui/console/qtmodels.py" line="662"/>
         <source>Headline</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="651"/>
+        <location filename="../../ui/console/qtmodels.py" line="664"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="652"/>
+        <location filename="../../ui/console/qtmodels.py" line="665"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="653"/>
+        <location filename="../../ui/console/qtmodels.py" line="666"/>
         <source>Expires</source>
         <translation>失效时间</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="654"/>
+        <location filename="../../ui/console/qtmodels.py" line="667"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
@@ -1035,82 +1035,82 @@
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="110"/>
+        <location filename="../../ui/console/dialogs.py" line="107"/>
         <source>New decision</source>
         <translation>新建决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="112"/>
+        <location filename="../../ui/console/dialogs.py" line="109"/>
         <source>Correct decision</source>
         <translation>更正决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="114"/>
+        <location filename="../../ui/console/dialogs.py" line="111"/>
         <source>Entry corrected:</source>
         <translation>被更正条目：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="115"/>
+        <location filename="../../ui/console/dialogs.py" line="112"/>
         <source>Reason for &amp;correction:</source>
         <translation>更正原因(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="116"/>
+        <location filename="../../ui/console/dialogs.py" line="113"/>
         <source>&amp;Information:</source>
         <translation>信息(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="117"/>
+        <location filename="../../ui/console/dialogs.py" line="114"/>
         <source>&amp;Risk assessment:</source>
         <translation>风险评估(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="118"/>
+        <location filename="../../ui/console/dialogs.py" line="115"/>
         <source>&amp;Powers and policy:</source>
         <translation>权限与政策(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="119"/>
+        <location filename="../../ui/console/dialogs.py" line="116"/>
         <source>O&amp;ptions:</source>
         <translation>备选方案(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="120"/>
+        <location filename="../../ui/console/dialogs.py" line="117"/>
         <source>&amp;Decision:</source>
         <translation>决策(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="121"/>
+        <location filename="../../ui/console/dialogs.py" line="118"/>
         <source>Ra&amp;tionale:</source>
         <translation>理由(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="125"/>
+        <location filename="../../ui/console/dialogs.py" line="122"/>
         <source>What was decided</source>
         <translation>决定了什么</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="126"/>
+        <location filename="../../ui/console/dialogs.py" line="123"/>
         <source>Why, given what was known</source>
         <translation>依据当时掌握的信息，为何如此决定</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="127"/>
+        <location filename="../../ui/console/dialogs.py" line="124"/>
         <source>Why the earlier entry is corrected</source>
         <translation>为何更正先前的条目</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="138"/>
+        <location filename="../../ui/console/dialogs.py" line="135"/>
         <source>A correction needs a reason.</source>
         <translation>更正必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="140"/>
+        <location filename="../../ui/console/dialogs.py" line="137"/>
         <source>Write the decision.</source>
         <translation>请填写决策。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="142"/>
+        <location filename="../../ui/console/dialogs.py" line="139"/>
         <source>Write the rationale.</source>
         <translation>请填写理由。</translation>
     </message>
@@ -1118,37 +1118,37 @@
 <context>
     <name>DecisionFields</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="508"/>
+        <location filename="../../ui/console/qtmodels.py" line="509"/>
         <source>Information</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="509"/>
+        <location filename="../../ui/console/qtmodels.py" line="510"/>
         <source>Risk assessment</source>
         <translation>风险评估</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="510"/>
+        <location filename="../../ui/console/qtmodels.py" line="511"/>
         <source>Powers and policy</source>
         <translation>权限与政策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="511"/>
+        <location filename="../../ui/console/qtmodels.py" line="512"/>
         <source>Options</source>
         <translation>备选方案</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="512"/>
+        <location filename="../../ui/console/qtmodels.py" line="513"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="513"/>
+        <location filename="../../ui/console/qtmodels.py" line="514"/>
         <source>Rationale</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="525"/>
+        <location filename="../../ui/console/qtmodels.py" line="526"/>
         <source>Struck through</source>
         <translation>已划除</translation>
     </message>
@@ -1563,82 +1563,82 @@
 <context>
     <name>OrderComposer</name>
     <message>
-        <location filename="../../ui/console/composer.py" line="273"/>
+        <location filename="../../ui/console/composer.py" line="270"/>
         <source>This station offers nothing the delegation allows.</source>
         <translation>该站点没有授权范围内可下达的指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="382"/>
+        <location filename="../../ui/console/composer.py" line="379"/>
         <source>Choose a station and an order kind.</source>
         <translation>请选择站点和指令类型。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="384"/>
+        <location filename="../../ui/console/composer.py" line="381"/>
         <source>The delegation does not allow this order.</source>
         <translation>授权范围不允许此指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="390"/>
+        <location filename="../../ui/console/composer.py" line="387"/>
         <source>Choose a zone.</source>
         <translation>请选择区域。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="392"/>
+        <location filename="../../ui/console/composer.py" line="389"/>
         <source>Write the rationale: every order is logged with why it was given.</source>
         <translation>请填写理由：每条指令都会连同下达理由记入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="427"/>
+        <location filename="../../ui/console/composer.py" line="424"/>
         <source>Edit a suggested order</source>
         <translation>修改建议中的指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="429"/>
+        <location filename="../../ui/console/composer.py" line="426"/>
         <source>New order</source>
         <translation>新建指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="433"/>
+        <location filename="../../ui/console/composer.py" line="430"/>
         <source>&amp;Station:</source>
         <translation>站点(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="434"/>
+        <location filename="../../ui/console/composer.py" line="431"/>
         <source>&amp;Order:</source>
         <translation>指令(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="435"/>
+        <location filename="../../ui/console/composer.py" line="432"/>
         <source>&amp;Zone:</source>
         <translation>区域(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="436"/>
+        <location filename="../../ui/console/composer.py" line="433"/>
         <source>&amp;Priority:</source>
         <translation>优先级(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="437"/>
+        <location filename="../../ui/console/composer.py" line="434"/>
         <source>D&amp;ue in (min):</source>
         <translation>限时（分钟）(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="438"/>
+        <location filename="../../ui/console/composer.py" line="435"/>
         <source>&amp;Text:</source>
         <translation>说明(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="439"/>
+        <location filename="../../ui/console/composer.py" line="436"/>
         <source>&amp;Rationale:</source>
         <translation>理由(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="447"/>
+        <location filename="../../ui/console/composer.py" line="444"/>
         <source>Parameters</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="448"/>
+        <location filename="../../ui/console/composer.py" line="445"/>
         <source>Why this order, given what is known</source>
         <translation>依据当前信息，为何下达此指令</translation>
     </message>
@@ -1646,67 +1646,67 @@
 <context>
     <name>OrderState</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="63"/>
+        <location filename="../../ui/console/qtmodels.py" line="64"/>
         <source>draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="64"/>
+        <location filename="../../ui/console/qtmodels.py" line="65"/>
         <source>issued</source>
         <translation>已下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="65"/>
+        <location filename="../../ui/console/qtmodels.py" line="66"/>
         <source>delivered</source>
         <translation>已送达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="66"/>
+        <location filename="../../ui/console/qtmodels.py" line="67"/>
         <source>acknowledged</source>
         <translation>已查阅</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="67"/>
+        <location filename="../../ui/console/qtmodels.py" line="68"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="68"/>
+        <location filename="../../ui/console/qtmodels.py" line="69"/>
         <source>declined</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="69"/>
+        <location filename="../../ui/console/qtmodels.py" line="70"/>
         <source>rejected</source>
         <translation>被站点拒收</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="70"/>
+        <location filename="../../ui/console/qtmodels.py" line="71"/>
         <source>in progress</source>
         <translation>执行中</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="71"/>
+        <location filename="../../ui/console/qtmodels.py" line="72"/>
         <source>completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="72"/>
+        <location filename="../../ui/console/qtmodels.py" line="73"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="73"/>
+        <location filename="../../ui/console/qtmodels.py" line="74"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="74"/>
+        <location filename="../../ui/console/qtmodels.py" line="75"/>
         <source>expired</source>
         <translation>已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="131"/>
+        <location filename="../../ui/console/qtmodels.py" line="132"/>
         <source>refused by station: %1</source>
         <translation>被站点拒收：%1</translation>
     </message>
@@ -1732,17 +1732,17 @@
 <context>
     <name>Priority</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="83"/>
+        <location filename="../../ui/console/qtmodels.py" line="84"/>
         <source>routine</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="84"/>
+        <location filename="../../ui/console/qtmodels.py" line="85"/>
         <source>urgent</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="85"/>
+        <location filename="../../ui/console/qtmodels.py" line="86"/>
         <source>immediate</source>
         <translation>立即</translation>
     </message>
@@ -1750,152 +1750,152 @@
 <context>
     <name>PublicAlertDialog</name>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="183"/>
+        <location filename="../../ui/console/alert_composer.py" line="180"/>
         <source>Public alert</source>
         <translation>公众预警</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="186"/>
+        <location filename="../../ui/console/alert_composer.py" line="183"/>
         <source>Update or cancel public alert %1</source>
         <translation>更新或撤销公众预警 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="191"/>
+        <location filename="../../ui/console/alert_composer.py" line="188"/>
         <source>Message &amp;type:</source>
         <translation>消息类型(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="192"/>
+        <location filename="../../ui/console/alert_composer.py" line="189"/>
         <source>&amp;Status:</source>
         <translation>状态(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="193"/>
+        <location filename="../../ui/console/alert_composer.py" line="190"/>
         <source>&amp;Area (zones):</source>
         <translation>区域(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="194"/>
+        <location filename="../../ui/console/alert_composer.py" line="191"/>
         <source>&amp;Event:</source>
         <translation>事件(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="195"/>
+        <location filename="../../ui/console/alert_composer.py" line="192"/>
         <source>&amp;Headline:</source>
         <translation>标题(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="196"/>
+        <location filename="../../ui/console/alert_composer.py" line="193"/>
         <source>&amp;Description:</source>
         <translation>详细描述(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="197"/>
+        <location filename="../../ui/console/alert_composer.py" line="194"/>
         <source>&amp;Instruction:</source>
         <translation>公众指引(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="198"/>
+        <location filename="../../ui/console/alert_composer.py" line="195"/>
         <source>Cate&amp;gory:</source>
         <translation>类别(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="199"/>
+        <location filename="../../ui/console/alert_composer.py" line="196"/>
         <source>&amp;Urgency:</source>
         <translation>紧急程度(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="200"/>
+        <location filename="../../ui/console/alert_composer.py" line="197"/>
         <source>Se&amp;verity:</source>
         <translation>严重程度(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="201"/>
+        <location filename="../../ui/console/alert_composer.py" line="198"/>
         <source>&amp;Certainty:</source>
         <translation>确定程度(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="202"/>
+        <location filename="../../ui/console/alert_composer.py" line="199"/>
         <source>&amp;Response:</source>
         <translation>应对措施(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="203"/>
+        <location filename="../../ui/console/alert_composer.py" line="200"/>
         <source>&amp;Web:</source>
         <translation>网址(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="204"/>
+        <location filename="../../ui/console/alert_composer.py" line="201"/>
         <source>C&amp;ontact:</source>
         <translation>联系方式(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="205"/>
+        <location filename="../../ui/console/alert_composer.py" line="202"/>
         <source>E&amp;xpires in (minutes):</source>
         <translation>有效时长（分钟）(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="206"/>
+        <location filename="../../ui/console/alert_composer.py" line="203"/>
         <source>Ra&amp;tionale:</source>
         <translation>理由(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="210"/>
+        <location filename="../../ui/console/alert_composer.py" line="207"/>
         <source>Chinese version (optional)</source>
         <translation>中文版本（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="214"/>
+        <location filename="../../ui/console/alert_composer.py" line="211"/>
         <source>Event:</source>
         <translation>事件：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="215"/>
+        <location filename="../../ui/console/alert_composer.py" line="212"/>
         <source>Headline:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="216"/>
+        <location filename="../../ui/console/alert_composer.py" line="213"/>
         <source>Description:</source>
         <translation>详细描述：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="217"/>
+        <location filename="../../ui/console/alert_composer.py" line="214"/>
         <source>Instruction:</source>
         <translation>公众指引：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="222"/>
+        <location filename="../../ui/console/alert_composer.py" line="219"/>
         <source>What the public must know, in one line</source>
         <translation>一句话说明公众必须知道的信息</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="223"/>
+        <location filename="../../ui/console/alert_composer.py" line="220"/>
         <source>Why the public is alerted (decision log)</source>
         <translation>发布公众预警的理由（记入决策日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="243"/>
+        <location filename="../../ui/console/alert_composer.py" line="240"/>
         <source>Pick at least one zone for the area.</source>
         <translation>请至少选择一个区域。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="245"/>
+        <location filename="../../ui/console/alert_composer.py" line="242"/>
         <source>Name the event.</source>
         <translation>请填写事件名称。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="247"/>
+        <location filename="../../ui/console/alert_composer.py" line="244"/>
         <source>Write the headline.</source>
         <translation>请填写标题。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="250"/>
+        <location filename="../../ui/console/alert_composer.py" line="247"/>
         <source>The Chinese version needs both a headline and a description.</source>
         <translation>中文版本须同时填写标题和详细描述。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="252"/>
+        <location filename="../../ui/console/alert_composer.py" line="249"/>
         <source>Write the rationale.</source>
         <translation>请填写理由。</translation>
     </message>
@@ -1903,17 +1903,17 @@
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="203"/>
+        <location filename="../../ui/console/dialogs.py" line="199"/>
         <source>Dismiss suggestion</source>
         <translation>驳回建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="204"/>
+        <location filename="../../ui/console/dialogs.py" line="200"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="215"/>
+        <location filename="../../ui/console/dialogs.py" line="211"/>
         <source>Give a reason.</source>
         <translation>请填写原因。</translation>
     </message>
@@ -2470,57 +2470,57 @@
 <context>
     <name>SuggestionEditor</name>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="166"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="163"/>
         <source>Keep at least one order, or dismiss the suggestion instead.</source>
         <translation>请至少保留一条指令，否则请驳回该建议。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="168"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="165"/>
         <source>Write why you changed the suggestion: the change is logged with it.</source>
         <translation>请写明修改建议的理由：修改连同理由一并记入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="217"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="215"/>
         <source>left out</source>
         <translation>不下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="219"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="217"/>
         <source>edited</source>
         <translation>已修改</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="221"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="219"/>
         <source>as proposed</source>
         <translation>按建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="228"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="226"/>
         <source>Edit suggestion</source>
         <translation>修改建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="229"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="227"/>
         <source>Orders proposed (ticked: issued)</source>
         <translation>建议的指令（勾选：下达）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="231"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="229"/>
         <source>Edit…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="232"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="230"/>
         <source>Issue</source>
         <translation>下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="233"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="231"/>
         <source>&amp;Why the changes:</source>
         <translation>修改理由(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="235"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="232"/>
         <source>Needed when you change an order or leave one out</source>
         <translation>修改或不下达某条指令时必填</translation>
     </message>
@@ -2528,24 +2528,34 @@
 <context>
     <name>SuggestionStatus</name>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="77"/>
+        <location filename="../../ui/console/qtmodels.py" line="78"/>
         <source>proposed</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="78"/>
+        <location filename="../../ui/console/qtmodels.py" line="79"/>
         <source>approved</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="79"/>
+        <location filename="../../ui/console/qtmodels.py" line="80"/>
         <source>edited</source>
         <translation>已修改</translation>
     </message>
     <message>
-        <location filename="../../ui/console/qtmodels.py" line="80"/>
+        <location filename="../../ui/console/qtmodels.py" line="81"/>
         <source>dismissed</source>
         <translation>已驳回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="549"/>
+        <source>Proposed</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/qtmodels.py" line="550"/>
+        <source>Issued after the edit</source>
+        <translation>修改后下达</translation>
     </message>
 </context>
 <context>

@@ -39,6 +39,7 @@ from command.fold import (
     SuggestionView,
 )
 from command.lifecycle import OrderState
+from command.vocabulary import SuggestionOutcome
 from ui import theme
 from ui.console.clock import heard_text
 from ui.console.numbers import duration as duration  # tables, header and banners
@@ -527,15 +528,27 @@ def jdm_text(row: DecisionView) -> str:
     return "\n".join(lines)
 
 
+_ISSUED_OUTCOMES = (SuggestionOutcome.APPROVED.value, SuggestionOutcome.EDITED.value)
+
+
 class SuggestionsTableModel(RowTableModel[SuggestionView]):
-    """Playbook suggestions: time, playbook, reason, orders proposed, status."""
+    """Playbook suggestions: time, playbook, reason, orders (proposed; once approved or edited,
+    the ones issued, an edited one's tooltip naming both), status."""
 
     def __init__(self, rows: SuggestionsModel, clock: Callable[[], float] | None = None) -> None:
         def status(r: SuggestionView, n: float) -> str:
             return QCoreApplication.translate("SuggestionStatus", SUGGESTION_STATUS[r.status])
 
         def orders(r: SuggestionView, n: float) -> str:
-            return proposed_orders(r.orders)
+            """What was issued once it was approved or edited; else what was proposed."""
+            return proposed_orders(r.issued if r.status in _ISSUED_OUTCOMES else r.orders)
+
+        def orders_tip(r: SuggestionView, n: float) -> str:
+            if r.status != SuggestionOutcome.EDITED.value:
+                return orders(r, n)
+            proposed = QCoreApplication.translate("SuggestionStatus", "Proposed")
+            issued = QCoreApplication.translate("SuggestionStatus", "Issued after the edit")
+            return f"{proposed}: {proposed_orders(r.orders)}\n{issued}: {proposed_orders(r.issued)}"
 
         columns = [
             _c(
@@ -551,7 +564,7 @@ class SuggestionsTableModel(RowTableModel[SuggestionView]):
                 marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Reason")),
                 lambda r, n: playbook_reason(r.playbook, r.reason, r.zone),
             ),
-            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Orders")), orders),
+            _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Orders")), orders, tip=orders_tip),
             _c(marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Status")), status),
             _c(
                 marked(QT_TRANSLATE_NOOP("ConsoleColumns", "Age")),

@@ -146,6 +146,21 @@ def test_escalations_and_suggestions(mk: EventMaker) -> None:
     assert s1 is not None and s1.status == "dismissed" and s1.why == "handled"
 
 
+def test_an_edited_suggestion_keeps_what_was_proposed_and_what_was_issued(
+    mk: EventMaker,
+) -> None:
+    state = IncidentState()
+    hold, dim = {"station": "security", "kind": "hold"}, {"station": "lighting", "kind": "dim"}
+    sug = {"suggestion_id": "S1", "playbook": "p", "reason": "r", "orders": [hold, dim]}
+    state.apply(mk.ev("suggestion.proposed", sug, ts=T0))
+    body = {"suggestion_id": "S1", "orders": [hold], "original": [hold, dim], "why": "dimmed"}
+    state.apply(mk.ev("suggestion.edited", body, ts=T0 + 1))
+    s1 = state.suggestions.get("S1")
+    assert s1 is not None and s1.status == "edited"
+    assert [dict(o) for o in s1.orders] == [hold, dim]  # proposed
+    assert [dict(o) for o in s1.issued] == [hold]  # what went out
+
+
 def test_header_grant_revocation_link_and_outbox(mk: EventMaker) -> None:
     state = IncidentState()
     state.header.me = "cmd"

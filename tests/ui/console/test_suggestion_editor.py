@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from command.drafts import EditedSuggestion, OrderDraft
@@ -22,6 +23,7 @@ from ui.console.composer import OrderComposer
 from ui.console.controller import ConsoleController
 from ui.console.suggestion_editor import SuggestionEditor, order_summary
 from ui.console.window import ConsoleWindow
+from ui.i18n import proposed_orders
 from ui.labels import tip_text
 
 SKIP = OrderDraft("metro", "skip", "plaza", {"minutes": 20}, Priority.URGENT, "Skip Plaza")
@@ -225,3 +227,33 @@ def test_cancel_in_the_composer_or_the_editor_changes_and_sends_nothing(
 def test_order_summary_names_unknown_things_by_id(incident: Incident) -> None:
     stray = OrderDraft("ferry", "halt", "pier")
     assert order_summary(stray, {}, {}) == "ferry: halt · pier"
+
+
+def test_the_table_shows_what_went_after_an_edit(
+    qtbot: QtBot, window: ConsoleWindow, mk: EventMaker
+) -> None:
+    model = window.suggestions_model
+    column = 3  # Orders
+    both, one = (
+        proposed_orders([SKIP.to_dict(), CLOSE.to_dict()]),
+        proposed_orders([SKIP.to_dict()]),
+    )
+    assert model.index(0, column).data() == both  # proposed
+    window.apply_events(
+        [
+            mk.ev(
+                "suggestion.edited",
+                {
+                    "suggestion_id": "S1",
+                    "orders": [SKIP.to_dict()],
+                    "original": [SKIP.to_dict(), CLOSE.to_dict()],
+                    "by": "cmd",
+                    "why": "road closed already",
+                },
+                ts=T0 + 5,
+            )
+        ]
+    )
+    assert model.index(0, column).data() == one  # what was issued, not the proposal
+    tip = tip_text(model.index(0, column).data(Qt.ItemDataRole.ToolTipRole))
+    assert tip == f"Proposed: {both}\nIssued after the edit: {one}"
