@@ -20,7 +20,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QEven
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -47,7 +46,7 @@ from protocols.centre_commands import (
     RevokeSiteGrant,
 )
 from ui.console.clock import zone_name, zone_of
-from ui.console.shortcuts import submit_on_ctrl_enter
+from ui.console.shortcuts import ok_cancel
 from ui.i18n import marked
 from ui.labels import plain_label, plain_tip
 
@@ -166,12 +165,7 @@ class _Dialog(QDialog):
         self.error.setObjectName("dialogError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.submit_keys = submit_on_ctrl_enter(self)
+        self.buttons, self.submit_keys = ok_cancel(self)
         self._labels: list[tuple[QLabel, str]] = []
         layout = QVBoxLayout(self)
         layout.addWidget(self.subject)

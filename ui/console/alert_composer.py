@@ -18,7 +18,6 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -34,7 +33,7 @@ from command.cap.export import RESPONSE_TYPES, AlertText, PublicAlert
 from command.cap.model import CATEGORIES, CERTAINTIES, SEVERITIES, STATUSES, URGENCIES
 from command.public_alerts import alert_identifier
 from ui.console.dialogs import text_box
-from ui.console.shortcuts import submit_on_ctrl_enter
+from ui.console.shortcuts import ok_cancel
 from ui.labels import error_label, plain_label
 
 Ring = tuple[tuple[float, float], ...]
@@ -160,12 +159,7 @@ class PublicAlertDialog(QDialog):
             label.setBuddy(field)
             self._zh_labels.append(label)
             zh_form.addRow(label, field)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.submit_keys = submit_on_ctrl_enter(self)
+        self.buttons, self.submit_keys = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.zh_box)

@@ -16,13 +16,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -31,8 +29,9 @@ from PySide6.QtWidgets import (
 from command.drafts import ComposedOrder, OrderDraft
 from command.errors import ValidationError
 from command.model import OrderKind, ParamSpec, Priority, Station, Zone
+from ui.console.dialogs import text_box
 from ui.console.qtmodels import PRIORITY_NAMES
-from ui.console.shortcuts import submit_on_ctrl_enter
+from ui.console.shortcuts import ok_cancel
 from ui.i18n import kind_title, local_name, order_text, param_title, param_value, zone_name
 from ui.labels import error_label, plain_label, plain_tip
 
@@ -180,9 +179,7 @@ class OrderComposer(QDialog):
         self.due_box = QSpinBox()
         self.due_box.setRange(1, 24 * 60)
         self.text_box = QLineEdit()
-        self.rationale_box = QPlainTextEdit()
-        self.rationale_box.setTabChangesFocus(True)
-        self.rationale_box.setFixedHeight(self.rationale_box.fontMetrics().lineSpacing() * 3 + 12)
+        self.rationale_box = text_box(3)
         self.params_group = QGroupBox()
         self.params_form = QFormLayout(self.params_group)
         self.error = error_label("composerError")
@@ -208,12 +205,7 @@ class OrderComposer(QDialog):
         for i in range(2, 7):
             bottom.addRow(self._labels[i], fields[i])
         bottom.setRowVisible(self.rationale_box, not in_suggestion)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.submit_keys = submit_on_ctrl_enter(self)  # Ctrl+Enter sends (validation applies)
+        self.buttons, self.submit_keys = ok_cancel(self)  # Ctrl+Enter sends (validation applies)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.params_group)

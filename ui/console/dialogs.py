@@ -8,7 +8,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from command.drafts import CorrectionDraft, DecisionDraft
 from command.fold import DecisionView
-from ui.console.shortcuts import submit_on_ctrl_enter
+from ui.console.shortcuts import ok_cancel
 from ui.labels import error_label, plain_label
 
 
@@ -88,12 +87,7 @@ class DecisionDialog(QDialog):
             ):
                 box.setPlainText(text)
             self.original.setText(d.decision)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.submit_keys = submit_on_ctrl_enter(self)  # Ctrl+Enter saves (validation applies)
+        self.buttons, self.submit_keys = ok_cancel(self)  # Ctrl+Enter saves (validation applies)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
@@ -179,12 +173,7 @@ class ReasonDialog(QDialog):
         self.error = error_label()
         self.label = plain_label()
         self.label.setBuddy(self.reason)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.submit_keys = submit_on_ctrl_enter(self)
+        buttons, self.submit_keys = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.subject)
         layout.addWidget(self.label)

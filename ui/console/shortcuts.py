@@ -115,6 +115,17 @@ def submit_on_ctrl_enter(dialog: QDialog) -> list[QShortcut]:
     return bound
 
 
+def ok_cancel(dialog: QDialog) -> tuple[QDialogButtonBox, list[QShortcut]]:
+    """OK and Cancel wired to `dialog`'s accept and reject, and Ctrl+Enter as OK
+    (`submit_on_ctrl_enter`; keep the shortcuts): how Baton's dialogs are confirmed."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, submit_on_ctrl_enter(dialog)
+
+
 class ShortcutsDialog(QDialog):
     """Help → Keyboard shortcuts: the table above, one row per binding."""
 

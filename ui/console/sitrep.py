@@ -9,14 +9,13 @@ from typing import Any
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from command.fold.sitreps import SitrepAsk
-from ui.console.shortcuts import submit_on_ctrl_enter
+from ui.console.shortcuts import ok_cancel
 from ui.labels import plain_label
 
 JSON = Any
@@ -60,12 +59,7 @@ class SitrepDialog(QDialog):
         self.remarks_edit = QPlainTextEdit()
         self.remarks_edit.setObjectName("sitrepRemarks")
         self.remarks_label.setBuddy(self.remarks_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.submit_keys = submit_on_ctrl_enter(self)
+        buttons, self.submit_keys = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.summary_view, 1)

@@ -16,11 +16,9 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QGroupBox,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -30,7 +28,8 @@ from command.drafts import EditedSuggestion, OrderDraft
 from command.errors import ValidationError
 from command.model import Station, Zone
 from ui.console.composer import OrderComposer
-from ui.console.shortcuts import submit_on_ctrl_enter
+from ui.console.dialogs import text_box
+from ui.console.shortcuts import ok_cancel
 from ui.i18n import kind_title, local, local_name, order_text, zone_name
 from ui.labels import error_label, plain_label, plain_tip
 
@@ -45,8 +44,11 @@ def order_summary(
     text" (ids where the incident does not know the station, kind or zone)."""
     station = stations.get(draft.station)
     name = local_name(f"station:{draft.station}", station.name if station else draft.station)
-    kind = next((k for k in station.catalogue if k.name == draft.kind), None) if station else None
-    title = kind_title(draft.station, draft.kind, kind.title if kind else draft.kind)
+    try:
+        en = station.kind(draft.kind).title if station else draft.kind
+    except ValidationError:  # a kind the station does not offer: its name
+        en = draft.kind
+    title = kind_title(draft.station, draft.kind, en)
     zone = zones.get(draft.zone)
     where = zone_name(draft.zone, zone.name if zone else draft.zone)
     line = f"{name}{local(': ', '：')}{title} · {where}"
@@ -121,18 +123,11 @@ class SuggestionEditor(QDialog):
             self.marks.append(mark)
             self.edit_buttons.append(button)
         self.why_label = plain_label()
-        self.why_box = QPlainTextEdit()
+        self.why_box = text_box(3)
         self.why_box.setObjectName("suggestionWhy")
-        self.why_box.setTabChangesFocus(True)
-        self.why_box.setFixedHeight(self.why_box.fontMetrics().lineSpacing() * 3 + 12)
         self.why_label.setBuddy(self.why_box)
         self.error = error_label("suggestionEditorError")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.submit_keys = submit_on_ctrl_enter(self)
+        self.buttons, self.submit_keys = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.reason)
         layout.addWidget(self.orders_group)
@@ -186,13 +181,22 @@ class SuggestionEditor(QDialog):
         composer.composed.connect(lambda composed: got.append(composed.order))
         if not self._run(composer) or not got or got[-1] == before:
             return False
-        # changed back to what was proposed: the proposed draft again
         proposed = self.proposed[at]
-        as_proposed = got[-1] == _reading(self._make_composer(proposed.to_dict()))
-        self.drafts[at] = proposed if as_proposed else got[-1]
+        if self.drafts[at] != proposed and got[-1] == self._reading_of(proposed):
+            self.drafts[at] = proposed  # changed back to what was proposed: that draft again
+        else:
+            self.drafts[at] = got[-1]
         self.keep[at].setChecked(True)
         self._refresh()
         return True
+
+    def _reading_of(self, draft: OrderDraft) -> OrderDraft | None:
+        """What a composer opened on `draft` would issue unchanged (a composer never shown)."""
+        scratch = self._make_composer(draft.to_dict())
+        try:
+            return _reading(scratch)
+        finally:
+            scratch.deleteLater()
 
     def accept(self) -> None:
         """Accept when `problem()` allows (emitting `edited`), else show what is wrong."""

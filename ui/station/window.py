@@ -56,7 +56,7 @@ from ui.console.qtmodels import (
     duration,
     state_text,
 )
-from ui.console.shortcuts import submit_on_ctrl_enter
+from ui.console.shortcuts import ok_cancel
 from ui.labels import plain_label, plain_tip
 from ui.viewmenu import ViewMenu, switch_language, switch_theme
 
@@ -210,17 +210,12 @@ class AnswerDialog(QDialog):
         else:
             self.text.setPlaceholderText(self.tr("Required: why, in a few words"))
             form.addRow(self.tr("Reason"), self.text)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.submit_keys = ok_cancel(self)
         self._ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         if not with_percent:
             self._ok.setEnabled(False)
             self.text.textChanged.connect(lambda t: self._ok.setEnabled(bool(t.strip())))
         form.addRow(buttons)
-        self.submit_keys = submit_on_ctrl_enter(self)
         # room for a reason in a few words (it was 200×74 px)
         self.text.setMinimumWidth(self.fontMetrics().averageCharWidth() * 48)
         self.setMinimumSize(440, 130)

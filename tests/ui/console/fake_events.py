@@ -62,6 +62,18 @@ class EventMaker:
         self.seq += 1
         return DemoEvent(self.seq, ts, actor or self.actor, kind, self.incident, body)
 
+    def open_grant(self, *, ts: float, delegate: str = "cmd") -> DemoEvent:
+        """A grant from "district" to `delegate` of every station, order kind and zone, for
+        two hours from `ts` (so the composer offers everything)."""
+        body = {
+            "id": "G1",
+            "issuer": "district",
+            "delegate": delegate,
+            "not_after": ts + 7200,
+            "scope": {"stations": ["*"], "order_kinds": ["*"], "zones": ["*"]},
+        }
+        return self.ev("grant.issued", body, ts=ts)
+
 
 def default_catalogue() -> dict[str, tuple[OrderKind, ...]]:
     """Order kinds per agency, for demos when the scenario brings none."""

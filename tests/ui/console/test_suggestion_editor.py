@@ -43,17 +43,7 @@ def window(qtbot: QtBot, incident: Incident, mk: EventMaker) -> ConsoleWindow:
     qtbot.addWidget(w)
     w.apply_events(
         [
-            mk.ev(
-                "grant.issued",
-                {
-                    "id": "G1",
-                    "issuer": "district",
-                    "delegate": "cmd",
-                    "not_after": T0 + 7200,
-                    "scope": {"stations": ["*"], "order_kinds": ["*"], "zones": ["*"]},
-                },
-                ts=T0,
-            ),
+            mk.open_grant(ts=T0),
             mk.ev(
                 "suggestion.proposed",
                 {

@@ -41,17 +41,7 @@ def window(qtbot: QtBot, incident: Incident) -> ConsoleWindow:
 def feed(w: ConsoleWindow, mk: EventMaker) -> None:
     w.apply_events(
         [
-            mk.ev(
-                "grant.issued",
-                {
-                    "id": "G1",
-                    "issuer": "district",
-                    "delegate": "cmd",
-                    "not_after": T0 + 7200,
-                    "scope": {"stations": ["*"], "order_kinds": ["*"], "zones": ["*"]},
-                },
-                ts=T0,
-            ),
+            mk.open_grant(ts=T0),
             mk.ev("station.online", {"station": "police"}, ts=T0),
             mk.ev("order.issued", {"order": order("O1").to_dict(), "msg_id": "m"}, ts=T0),
             mk.ev("decision.added", {"decision": decision("D1").to_dict()}, ts=T0),
