@@ -2,8 +2,9 @@
 
 Each suggestion a playbook proposes is approved `delay_s` scenario seconds after it was proposed,
 in the commander's name, through the `SuggestionBook` (so the approval is journaled as usual with
-who and why). The autopilot never sends anything: `step` returns the draft orders the caller (the
-console post) must issue. Deterministic under a `ManualClock`.
+who and why). The autopilot never sends anything: `step` returns the draft orders the caller
+must issue, and a console asks for the `due` suggestions and approves each itself, its orders in
+the same commit. Deterministic under a `ManualClock`.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Autopilot:
         self.delay_s = delay_s
         self.why = why
         self.approvals: list[Approval] = []
+        self._given_up: set[str] = set()
 
     def due_at(self, suggestion: Suggestion) -> float:
         """Scenario time at which `suggestion` is approved."""
@@ -66,13 +68,30 @@ class Autopilot:
         times = [self.due_at(s) for s in self.book.open()]
         return min(times) if times else None
 
-    def step(self, now: float | None = None) -> list[Approval]:
-        """Approve every open suggestion due by `now` (default: the clock); returns them."""
+    def due(self, now: float | None = None) -> list[Suggestion]:
+        """The open suggestions due by `now` (default: the clock), oldest first, except those
+        given up on (`give_up`)."""
         at = self.clock.now() if now is None else now
-        done: list[Approval] = []
-        for s in sorted(self.book.open(), key=lambda s: (self.due_at(s), s.ts)):
+        waiting = [s for s in self.book.open() if s.id not in self._given_up]
+        out: list[Suggestion] = []
+        for s in sorted(waiting, key=lambda s: (self.due_at(s), s.ts)):
             if self.due_at(s) > at:
                 break
+            out.append(s)
+        return out
+
+    def give_up(self, suggestion_id: str) -> None:
+        """Never approve `suggestion_id` again (its orders could not be issued: it stays open
+        for the commander, and the autopilot does not retry it every tick)."""
+        self._given_up.add(suggestion_id)
+
+    def step(self, now: float | None = None) -> list[Approval]:
+        """Approve every suggestion due by `now` (default: the clock) through the book, which
+        journals each approval; returns them. (A console approves `due` ones itself, with the
+        orders in the same commit.)"""
+        at = self.clock.now() if now is None else now
+        done: list[Approval] = []
+        for s in self.due(at):
             orders = self.book.approve(s.id, by=self.commander, why=self.why)
             done.append(Approval(s, at, self.commander, self.why, orders))
         self.approvals.extend(done)

@@ -25,7 +25,7 @@ from command.drafts import OrderDraft as OrderDraft  # the one draft type; also 
 from command.errors import IllegalTransition, ValidationError
 from command.fold.orders import REPLAY_REASONS
 from command.ids import new_id
-from command.journal import IssuedOrder, Journal, OrderRow
+from command.journal import Cause, IssuedOrder, Journal, OrderRow
 from command.lifecycle import (
     EXPIRY_REASON,
     TRANSITIONS,
@@ -110,17 +110,19 @@ class ConsolePost:
         self._watch([_times(issued.order)])
         return issued
 
-    def issue_orders(self, drafts: Sequence[OrderDraft], **decision: Any) -> list[IssuedOrder]:
+    def issue_orders(
+        self, drafts: Sequence[OrderDraft], *, cause: Cause | None = None, **decision: Any
+    ) -> list[IssuedOrder]:
         """Several drafts under ONE decision entry (the same decision fields; the entry lists
         every order and each order names it), journaled in ONE commit: all of them or, if any
-        is refused, none."""
+        is refused, none. `cause` (a suggestion's outcome) is journaled first in that commit."""
         if not drafts:
             return []
         now = self.clock.now()
         decision_id = new_id(now)
         orders = [self._order(d, now, decision_id) for d in drafts]
         entry = self._decision(decision_id, now, tuple(o.id for o in orders), **decision)
-        issued = self.journal.issue_orders([(order, entry) for order in orders])
+        issued = self.journal.issue_orders([(order, entry) for order in orders], cause=cause)
         self._watch(_times(i.order) for i in issued)
         return issued
 

@@ -13,14 +13,13 @@ import zmq
 from command.authority.orders import DEFAULT_MAX_SKEW_S
 from command.clock import Clock
 from command.console_post import ConsolePost
-from command.drafts import OrderDraft
 from command.errors import JournalError, ValidationError
-from command.journal import IssuedOrder, Journal, OrderRow
+from command.journal import Cause, IssuedOrder, Journal, OrderRow
 from command.journal.checkpoints import CheckpointPolicy, Origin
 from command.lifecycle import Step
-from command.model import Decision, DecisionKind, Incident, Observation, Signal
+from command.model import Decision, Incident, Observation, Signal
 from command.picture.engine import PictureEngine
-from command.picture.playbooks import SuggestionBook
+from command.picture.playbooks import Decided, SuggestionBook
 from command.signing import Signer
 from command.station_desk import OrderVerifier, PlanFn, PlannedOperator, StationDesk, TimedOperator
 from command.vocabulary import (
@@ -361,32 +360,31 @@ class ConsoleNode:
             raise ValidationError("this console has no picture engine: no suggestions to act on")
         return self.picture.book
 
-    def _issue_drafts(
-        self, suggestion_id: str, drafts: tuple[OrderDraft, ...], why: str
-    ) -> list[IssuedOrder]:
-        return [
-            self.issue_order(
-                IssueOrder(
-                    d,
-                    decision=f"suggestion {suggestion_id}: {d.kind} for {d.station} in {d.zone}",
-                    rationale=why,
-                    kind=DecisionKind.SUGGESTION,
-                )
-            )
-            for d in drafts
-        ]
+    def _issue_decided(self, decided: Decided) -> list[IssuedOrder]:
+        """Journal what was made of a suggestion, its one decision entry and its orders in ONE
+        commit (nothing of it if a draft is refused: the suggestion stays open), then send."""
+        issued = self.post.issue_orders(
+            decided.orders,
+            cause=Cause(decided.record, decided.by, decided.incident, decided.ts),
+            **decided.entry(),
+        )
+        self._book().settle(decided)
+        self.wire.send_issued(issued)
+        return issued
 
     def approve_suggestion(self, cmd: ApproveSuggestion) -> list[IssuedOrder]:
         """Approve a playbook suggestion as proposed and issue its orders."""
-        drafts = self._book().approve(cmd.suggestion_id, by=self.post.commander, why=cmd.why)
-        return self._issue_drafts(cmd.suggestion_id, drafts, cmd.why or "approved as proposed")
+        book = self._book()
+        return self._issue_decided(
+            book.decide_approve(cmd.suggestion_id, by=self.post.commander, why=cmd.why)
+        )
 
     def edit_suggestion(self, cmd: EditSuggestion) -> list[IssuedOrder]:
         """Approve with changes (`why` required) and issue the edited orders."""
-        drafts = self._book().edit(
-            cmd.suggestion_id, cmd.orders, by=self.post.commander, why=cmd.why
+        book = self._book()
+        return self._issue_decided(
+            book.decide_edit(cmd.suggestion_id, cmd.orders, by=self.post.commander, why=cmd.why)
         )
-        return self._issue_drafts(cmd.suggestion_id, drafts, cmd.why)
 
     def dismiss_suggestion(self, cmd: DismissSuggestion) -> None:
         """Turn a suggestion down (`why` required)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from command.journal.core import JournalCore, Role
 from command.journal.ledger import (
+    Cause,
     DecisionLog,
     Incoming,
     IssuedOrder,
@@ -21,7 +22,7 @@ from command.journal.ledger import (
 from command.journal.messages import Messages
 from command.journal.observations import Observations
 
-__all__ = ["Incoming", "IssuedOrder", "Journal", "JournalCore", "Role", "StepRequest"]
+__all__ = ["Cause", "Incoming", "IssuedOrder", "Journal", "JournalCore", "Role", "StepRequest"]
 
 
 class Journal(OrderLedger, DecisionLog, StationRoster, Messages, Observations):

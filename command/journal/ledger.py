@@ -30,6 +30,7 @@ from command.vocabulary import (
     DecisionCorrected,
     EscalationRaised,
     EscalationResolved,
+    EventBody,
     Kind,
     OrderIssued,
     OrderReceived,
@@ -46,6 +47,16 @@ class Incoming(NamedTuple):
     order: Order
     msg_id: str
     peer: str
+    ts: float | None = None
+
+
+class Cause(NamedTuple):
+    """An event journaled in the same commit as a batch of orders, before them: what made
+    them (a suggestion's outcome; see `issue_orders`)."""
+
+    body: EventBody
+    actor: str | None = None
+    incident: str | None = None
     ts: float | None = None
 
 
@@ -90,9 +101,12 @@ class OrderLedger(JournalCore):
         """
         return self.issue_orders([(order, decision)])[0]
 
-    def issue_orders(self, pairs: Sequence[tuple[Order, Decision]]) -> list[IssuedOrder]:
+    def issue_orders(
+        self, pairs: Sequence[tuple[Order, Decision]], *, cause: Cause | None = None
+    ) -> list[IssuedOrder]:
         """Journal many signed orders, each with its decision entry and outbox message, in ONE
-        commit (group commit): all of them or, if any is refused, none.
+        commit (group commit): all of them or, if any is refused, none. `cause` (a suggestion's
+        outcome) is journaled first in that commit: it stands or falls with the orders.
 
         The `IssuedOrder`s, needed to send, exist only after that commit. Runs its own
         transaction, so it cannot be called inside `transaction()`.
@@ -117,6 +131,8 @@ class OrderLedger(JournalCore):
         now = self.clock.now()
         done: list[tuple[Order, str, int]] = []
         with self.transaction():
+            if cause is not None:
+                self._record(cause.body, actor=cause.actor, incident=cause.incident, ts=cause.ts)
             for order, decision in pairs:
                 msg_id = new_id(now)
                 done.append((order, msg_id, self._issue(order, decision, msg_id, decisions)))

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from command.cap.semantics import may_trigger
 from command.clock import Clock
 from command.drafts import ZONE_PLACEHOLDER, OrderDraft
 from command.errors import BatonError
 from command.ids import new_id
-from command.model import JSON, RiskLevel, Signal, Station, Zone
+from command.model import JSON, DecisionKind, RiskLevel, Signal, Station, Zone
 from command.vocabulary import EventBody, SuggestionOutcome, SuggestionRecorded
 
 
@@ -110,6 +110,43 @@ class Suggestion:
             "zone": self.zone,
             "signal": self.signal,
             "trigger": dict(self.trigger),
+        }
+
+
+APPROVED_WHY = "approved as proposed"
+"""The reason journaled for an approval given without one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """What the commander made of a suggestion (approved, or approved with changes), checked
+    but not yet journaled: `record` is its journal body, `orders` the drafts to issue.
+
+    A console journals `record`, one decision entry (`entry`) and the orders in ONE commit
+    (`ConsolePost.issue_orders` with the record as its cause), then `SuggestionBook.settle`s
+    it: an order that cannot be issued leaves no outcome behind and the suggestion open.
+    """
+
+    suggestion: Suggestion
+    outcome: SuggestionOutcome
+    orders: tuple[OrderDraft, ...]
+    by: str
+    why: str
+    record: SuggestionRecorded
+    incident: str
+    ts: float
+
+    def entry(self) -> dict[str, Any]:
+        """The decision entry behind the orders, as `ConsolePost.issue_orders` keywords: what
+        was decided (the suggestion, its playbook, as proposed or changed), why (the
+        commander's reason) and on what information (the playbook's reason)."""
+        s = self.suggestion
+        how = "approved with changes" if self.outcome is SuggestionOutcome.EDITED else "approved"
+        return {
+            "decision": f"{s.title or s.playbook} (playbook {s.playbook}): {how}",
+            "rationale": self.why,
+            "information": s.reason,
+            "kind": DecisionKind.SUGGESTION,
         }
 
 
@@ -213,7 +250,9 @@ class PlaybookEngine:
 class SuggestionBook:
     """Open suggestions and their outcomes; every outcome is journaled with who and why.
 
-    Nothing is sent from here: `approve` and `edit` return the draft orders to issue.
+    Nothing is sent from here: `approve` and `edit` journal the outcome and return the draft
+    orders to issue; a console uses `decide_approve` / `decide_edit` instead, journals the
+    outcome with its orders in one commit, then `settle`s it.
     """
 
     def __init__(
@@ -257,32 +296,72 @@ class SuggestionBook:
         return self._status[self._get(suggestion_id).id]
 
     def approve(self, suggestion_id: str, *, by: str, why: str = "") -> tuple[OrderDraft, ...]:
-        """Accept the suggestion as proposed; returns its draft orders for the post to issue."""
-        s = self._take(suggestion_id)
-        why = why or "approved as proposed"
-        self._close(s, SuggestionOutcome.APPROVED, s.orders, by=by, why=why)
-        return s.orders
+        """Accept the suggestion as proposed, journaled at once; returns its draft orders for
+        the post to issue. (A console issues them in the same commit: `decide_approve`.)"""
+        return self._journal_and_settle(self.decide_approve(suggestion_id, by=by, why=why))
 
     def edit(
         self, suggestion_id: str, orders: Sequence[OrderDraft], *, by: str, why: str
     ) -> tuple[OrderDraft, ...]:
-        """Accept with changes; each edited order is checked against its station's catalogue.
+        """Accept with changes (see `decide_edit`), journaled at once; returns the orders."""
+        return self._journal_and_settle(self.decide_edit(suggestion_id, orders, by=by, why=why))
+
+    def decide_approve(self, suggestion_id: str, *, by: str, why: str = "") -> Decided:
+        """The suggestion accepted as proposed, checked but not journaled (see `Decided`)."""
+        s = self._take(suggestion_id)
+        return self._decided(SuggestionOutcome.APPROVED, s, s.orders, by, why or APPROVED_WHY)
+
+    def decide_edit(
+        self, suggestion_id: str, orders: Sequence[OrderDraft], *, by: str, why: str
+    ) -> Decided:
+        """The suggestion accepted with changes, checked but not journaled (see `Decided`);
+        each edited order is checked against its station's catalogue.
 
         Orders that are exactly the proposed ones (the same orders, in the same order, after
-        the same validation) are no edit: the suggestion is journaled as approved, with `why`
-        when one was given, so the log never calls an unchanged suggestion "edited"."""
+        the same validation) are no edit: the outcome is approved, with `why` when one was
+        given, so the log never calls an unchanged suggestion "edited"."""
         s = self._take(suggestion_id)
         if not orders:
             raise SuggestionError(f"suggestion {suggestion_id}: an edit keeps at least one order")
         checked = tuple(self._validated(o) for o in orders)
         if [o.to_dict() for o in checked] == [self._validated(o).to_dict() for o in s.orders]:
-            why = why.strip() or "approved as proposed"
-            self._close(s, SuggestionOutcome.APPROVED, s.orders, by=by, why=why)
-            return s.orders
+            outcome = SuggestionOutcome.APPROVED
+            return self._decided(outcome, s, s.orders, by, why.strip() or APPROVED_WHY)
         if not why.strip():
             raise SuggestionError(f"suggestion {suggestion_id}: say why it was edited")
-        self._close(s, SuggestionOutcome.EDITED, checked, by=by, why=why)
-        return checked
+        return self._decided(SuggestionOutcome.EDITED, s, checked, by, why)
+
+    def settle(self, decided: Decided) -> None:
+        """Mark `decided` as done once it is journaled (the suggestion is no longer open)."""
+        self._take(decided.suggestion.id)
+        self._status[decided.suggestion.id] = decided.outcome.value
+
+    def _journal_and_settle(self, decided: Decided) -> tuple[OrderDraft, ...]:
+        if self._journal is not None:
+            self._journal.record(
+                decided.record, actor=decided.by, incident=decided.incident, ts=decided.ts
+            )
+        self.settle(decided)
+        return decided.orders
+
+    def _decided(
+        self,
+        outcome: SuggestionOutcome,
+        s: Suggestion,
+        orders: tuple[OrderDraft, ...],
+        by: str,
+        why: str,
+    ) -> Decided:
+        return Decided(
+            s,
+            outcome,
+            orders,
+            by,
+            why,
+            self._body(outcome, s, orders, by=by, why=why),
+            self._incident,
+            self._clock.now(),
+        )
 
     def dismiss(self, suggestion_id: str, *, by: str, why: str) -> None:
         """Turn the suggestion down; a reason is required."""
@@ -334,8 +413,21 @@ class SuggestionBook:
     ) -> None:
         if self._journal is None:
             return
+        ts = s.ts if outcome is SuggestionOutcome.PROPOSED else self._clock.now()
+        body = self._body(outcome, s, orders, by=by, why=why)
+        self._journal.record(body, actor=by, incident=self._incident, ts=ts)
+
+    @staticmethod
+    def _body(
+        outcome: SuggestionOutcome,
+        s: Suggestion,
+        orders: Sequence[OrderDraft],
+        *,
+        by: str,
+        why: str,
+    ) -> SuggestionRecorded:
         proposed = outcome is SuggestionOutcome.PROPOSED
-        body = SuggestionRecorded(
+        return SuggestionRecorded(
             outcome,
             s.id,
             s.playbook,
@@ -351,5 +443,3 @@ class SuggestionBook:
             if outcome is SuggestionOutcome.EDITED
             else (),
         )
-        ts = s.ts if proposed else self._clock.now()
-        self._journal.record(body, actor=by, incident=self._incident, ts=ts)

@@ -38,7 +38,6 @@ from command.errors import BatonError, JournalError, ValidationError
 from command.fold import Counts, IncidentState, fold
 from command.journal import Journal, verify_journal
 from command.journal.checkpoints import CheckpointPolicy
-from command.model import DecisionKind
 from command.picture.engine import PictureEngine
 from command.scenarios.mqtt_mapping import MqttMapper, subscriptions
 from command.scenarios.scenario import Scenario
@@ -50,7 +49,6 @@ from protocols.commands import (
     ConsoleStatus,
     FeedRejected,
     Handlers,
-    IssueOrder,
     MetricHistory,
     MetricPoint,
     StatusChanged,
@@ -429,24 +427,16 @@ class RuntimeNode(ConsoleNode):
         if self.uplink is not None:
             self.uplink.tick(now)
         if self.autopilot is not None:
-            for approval in self.autopilot.step(now):
-                s = approval.suggestion
-                why = s.reason or s.title
-                for d in approval.orders:
-                    try:
-                        self.issue_order(
-                            IssueOrder(
-                                d,
-                                decision=f"{self._kind_title(d.station, d.kind)} "
-                                f"({d.station}, {d.zone}) — playbook {s.playbook}",
-                                rationale=f"{why} ({approval.why})",
-                                kind=DecisionKind.SUGGESTION,
-                            )
-                        )
-                    except JournalError:  # cannot journal: the engine stops the console
-                        raise
-                    except BatonError as err:  # one refused draft must not lose the others
-                        self.report(CommandFailed("autopilot", str(err)))
+            pilot = self.autopilot
+            for s in pilot.due(now):
+                try:
+                    decided = self._book().decide_approve(s.id, by=pilot.commander, why=pilot.why)
+                    self._issue_decided(decided)
+                except JournalError:  # cannot journal: the engine stops the console
+                    raise
+                except BatonError as err:  # refused whole: left open for the commander
+                    pilot.give_up(s.id)
+                    self.report(CommandFailed("autopilot", f"suggestion {s.id}: {err}"))
         status = self.status()
         if status != self._last_status:
             self._last_status = status
@@ -479,12 +469,6 @@ class RuntimeNode(ConsoleNode):
         if cmd.observations:
             self._on_feed(cmd.publisher, list(cmd.observations), [])
         return len(cmd.observations)
-
-    def _kind_title(self, station: str, kind: str) -> str:
-        try:
-            return self.settings.incident.station(station).kind(kind).title or kind
-        except BatonError:
-            return kind
 
 
 # -- the runtime ------------------------------------------------------------------------------

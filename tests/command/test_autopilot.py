@@ -95,6 +95,20 @@ def test_each_suggestion_waits_its_own_delay_and_they_come_out_oldest_first() ->
     assert [a.suggestion.id for a in pilot.approvals] == ["sg-1", "sg-2", "sg-3"]
 
 
+def test_due_approves_nothing_and_a_given_up_suggestion_is_never_due_again() -> None:
+    """A console approves the `due` suggestions itself (orders in the same commit); one whose
+    orders were refused is given up, not retried on every tick."""
+    clock, book, rec, pilot = _setup()
+    _propose(book, 1, T0)
+    _propose(book, 2, T0 + 1.0)
+    clock.set(T0 + 30.0)
+    assert [s.id for s in pilot.due()] == ["sg-1", "sg-2"] and _approved(rec) == []
+    pilot.give_up("sg-1")
+    assert [s.id for s in pilot.due()] == ["sg-2"]
+    assert [a.suggestion.id for a in pilot.step()] == ["sg-2"]
+    assert pilot.due() == [] and book.status("sg-1") == "open"
+
+
 def test_suggestions_the_commander_handled_are_left_alone() -> None:
     clock, book, _, pilot = _setup()
     _propose(book, 1, T0)

@@ -198,3 +198,25 @@ def test_draft_order_round_trip() -> None:
     assert "due_s" not in HOLD.to_dict()  # bodies carry deadlines only when set
     with pytest.raises(ValidationError):
         OrderDraft.from_dict({"station": "x"})
+
+
+def test_deciding_journals_nothing_until_the_caller_settles_it() -> None:
+    """A console journals the outcome with its orders in one commit: until it settles the
+    decision, the book has journaled nothing and the suggestion is still open."""
+    b, rec, sid = book(two_orders=True)
+    decided = b.decide_approve(sid, by="commander")
+    assert [e[0] for e in rec.events] == ["suggestion.proposed"] and b.status(sid) == "open"
+    assert decided.record.kind == "suggestion.approved" and decided.orders == b.open()[0].orders
+    assert decided.record.why == "approved as proposed" and decided.ts == 100.0
+    entry = decided.entry()
+    assert entry["decision"].endswith("(playbook hold): approved")
+    assert entry["information"] == decided.suggestion.reason and entry["kind"].value == (
+        "suggestion"
+    )
+    edit = b.decide_edit(sid, decided.orders[:1], by="commander", why="one is enough")
+    assert edit.record.kind == "suggestion.edited" and len(edit.record.original) == 2
+    assert edit.entry()["decision"].endswith("approved with changes")
+    b.settle(edit)
+    assert b.status(sid) == "edited" and [e[0] for e in rec.events] == ["suggestion.proposed"]
+    with pytest.raises(SuggestionError, match="already edited"):
+        b.settle(decided)  # a second outcome for one suggestion is refused

@@ -141,8 +141,13 @@ def test_autopilot_approves_a_signalled_suggestion_and_issues_its_order(tmp_path
     assert isinstance(issued, dict) and issued["kind"] == "skip_stop"
     decision = kinds(options.journal, "decision.added")[0]["decision"]
     assert isinstance(decision, dict)
-    assert "platform crowding" in str(decision["rationale"]) and decision["kind"] == "suggestion"
-    assert str(decision["decision"]).startswith("Trains skip a station (metro, nanjing_road)")
+    # the playbook's reason is what the decision was based on; the autopilot's is its rationale
+    assert "platform crowding" in str(decision["information"]) and decision["kind"] == "suggestion"
+    assert decision["rationale"] == "approved by autopilot (headless demo)"
+    assert decision["decision"] == (
+        "Metro platform crowding - skip East Nanjing Road (playbook metro_platform_crowding): "
+        "approved"
+    )
     approved = kinds(options.journal, "suggestion.approved")
     assert len(approved) == 1
     assert isinstance(signal, Signal)
