@@ -387,8 +387,16 @@ class ConsoleNode:
         )
 
     def dismiss_suggestion(self, cmd: DismissSuggestion) -> None:
-        """Turn a suggestion down (`why` required)."""
-        self._book().dismiss(cmd.suggestion_id, by=self.post.commander, why=cmd.why)
+        """Turn a suggestion down (`why` required): the outcome and its decision entry in one
+        commit."""
+        book = self._book()
+        decided = book.decide_dismiss(cmd.suggestion_id, by=self.post.commander, why=cmd.why)
+        with self.journal.transaction():
+            self.journal.record(
+                decided.record, actor=decided.by, incident=decided.incident, ts=decided.ts
+            )
+            self.post.add_decision(**decided.entry())
+        book.settle(decided)
 
     def send_handover(self, cmd: SendHandover) -> list[str]:
         """Ship a handover's documents and re-chained open orders (see ConsolePost)."""

@@ -119,12 +119,14 @@ APPROVED_WHY = "approved as proposed"
 
 @dataclass(frozen=True, slots=True)
 class Decided:
-    """What the commander made of a suggestion (approved, or approved with changes), checked
-    but not yet journaled: `record` is its journal body, `orders` the drafts to issue.
+    """What the commander made of a suggestion (approved, approved with changes, dismissed),
+    checked but not yet journaled: `record` is its journal body, `orders` the drafts to issue
+    (none for a dismissal).
 
     A console journals `record`, one decision entry (`entry`) and the orders in ONE commit
     (`ConsolePost.issue_orders` with the record as its cause), then `SuggestionBook.settle`s
-    it: an order that cannot be issued leaves no outcome behind and the suggestion open.
+    it: an order that cannot be issued leaves no outcome behind and the suggestion open. A
+    dismissal is a decision too: its entry, without orders, is journaled with it.
     """
 
     suggestion: Suggestion
@@ -137,11 +139,14 @@ class Decided:
     ts: float
 
     def entry(self) -> dict[str, Any]:
-        """The decision entry behind the orders, as `ConsolePost.issue_orders` keywords: what
-        was decided (the suggestion, its playbook, as proposed or changed), why (the
-        commander's reason) and on what information (the playbook's reason)."""
+        """The decision entry, as `ConsolePost.issue_orders` (or `add_decision`) keywords: what
+        was decided (the suggestion, its playbook, approved as proposed, changed or dismissed),
+        why (the commander's reason) and on what information (the playbook's reason)."""
         s = self.suggestion
-        how = "approved with changes" if self.outcome is SuggestionOutcome.EDITED else "approved"
+        how = {
+            SuggestionOutcome.EDITED: "approved with changes",
+            SuggestionOutcome.DISMISSED: "dismissed",
+        }.get(self.outcome, "approved")
         return {
             "decision": f"{s.title or s.playbook} (playbook {s.playbook}): {how}",
             "rationale": self.why,
@@ -251,8 +256,9 @@ class SuggestionBook:
     """Open suggestions and their outcomes; every outcome is journaled with who and why.
 
     Nothing is sent from here: `approve` and `edit` journal the outcome and return the draft
-    orders to issue; a console uses `decide_approve` / `decide_edit` instead, journals the
-    outcome with its orders in one commit, then `settle`s it.
+    orders to issue; a console uses `decide_approve` / `decide_edit` / `decide_dismiss`
+    instead, journals the outcome with its decision entry and orders in one commit, then
+    `settle`s it.
     """
 
     def __init__(
@@ -364,11 +370,16 @@ class SuggestionBook:
         )
 
     def dismiss(self, suggestion_id: str, *, by: str, why: str) -> None:
-        """Turn the suggestion down; a reason is required."""
+        """Turn the suggestion down (see `decide_dismiss`), journaled at once."""
+        self._journal_and_settle(self.decide_dismiss(suggestion_id, by=by, why=why))
+
+    def decide_dismiss(self, suggestion_id: str, *, by: str, why: str) -> Decided:
+        """The suggestion turned down, checked but not journaled (see `Decided`); a reason is
+        required."""
         s = self._take(suggestion_id)
         if not why.strip():
             raise SuggestionError(f"suggestion {suggestion_id}: say why it was dismissed")
-        self._close(s, SuggestionOutcome.DISMISSED, (), by=by, why=why)
+        return self._decided(SuggestionOutcome.DISMISSED, s, (), by, why)
 
     def _validated(self, order: OrderDraft) -> OrderDraft:
         station = self._stations.get(order.station)
@@ -389,18 +400,6 @@ class SuggestionBook:
         if status != "open":
             raise SuggestionError(f"suggestion {suggestion_id} was already {status}")
         return s
-
-    def _close(
-        self,
-        s: Suggestion,
-        outcome: SuggestionOutcome,
-        orders: Sequence[OrderDraft],
-        *,
-        by: str,
-        why: str,
-    ) -> None:
-        self._log(outcome, s, orders, by=by, why=why)
-        self._status[s.id] = outcome.value
 
     def _log(
         self,

@@ -20,9 +20,9 @@ from command.drafts import OrderDraft
 from command.errors import ValidationError
 from command.model import DecisionKind, Priority
 from command.picture.engine import PictureEngine
-from command.picture.playbooks import Suggestion
+from command.picture.playbooks import Suggestion, SuggestionError
 from command.scenarios.loader import load_scenario
-from protocols.commands import ApproveSuggestion, CommandFailed, EditSuggestion
+from protocols.commands import ApproveSuggestion, CommandFailed, DismissSuggestion, EditSuggestion
 from protocols.nodes import ConsoleNode, ConsoleSettings
 from protocols.runtime.console import RuntimeNode
 from protocols.security import CurveKeys
@@ -211,3 +211,23 @@ def test_the_autopilot_reports_a_refused_suggestion_once_and_leaves_it_open(
     finally:
         node.close()
         context.destroy(linger=0)
+
+
+def test_dismissing_is_a_decision_journaled_with_the_outcome(node: ConsoleNode) -> None:
+    """Turning a suggestion down is a decision a reviewer must find in the log, with its why."""
+    s = propose(node, HOLD, DIM)
+    with pytest.raises(SuggestionError, match="say why"):
+        node.dismiss_suggestion(DismissSuggestion(s.id, "  "))
+    assert journal_of(node) == (["suggestion.proposed"], [])
+    head = node.journal.head[0]
+    node.dismiss_suggestion(DismissSuggestion(s.id, "the crowd is already leaving"))
+    kinds, decisions = journal_of(node)
+    assert kinds == ["suggestion.proposed", "suggestion.dismissed", "decision.added"]
+    (decision,) = decisions
+    assert decision["kind"] == DecisionKind.SUGGESTION.value and decision["order_ids"] == []
+    assert decision["decision"].endswith("(playbook density_orange_hold_entry): dismissed")
+    assert decision["rationale"] == "the crowd is already leaving"
+    assert decision["information"] == s.reason
+    after = [e.kind for e in node.journal.events(after_seq=head) if e.kind != "picture.values"]
+    assert after == ["suggestion.dismissed", "decision.added"] and node.journal.orders() == []
+    assert node.picture is not None and node.picture.book.status(s.id) == "dismissed"
