@@ -119,6 +119,11 @@ class Crossing:
     at: float  # when the other end took it (its stated time)
 
 
+def params_text(params: Mapping[str, JSON]) -> str:
+    """An order's parameters for a sentence, by name: "fade s 60, level percent 30"."""
+    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(params.items()))
+
+
 @dataclass(frozen=True, slots=True)
 class OrderView:
     """An order and where it is now: one row of the console's table or the station's inbox."""
@@ -183,6 +188,12 @@ class OrderView:
     def text(self) -> str:
         """The commander's words."""
         return self.order.text
+
+    @property
+    def asks(self) -> str:
+        """What the order asks, for a log line: its text as signed, else its parameters
+        ("fade s 60, level percent 30"); empty only for an order with neither."""
+        return self.order.text or params_text(self.order.params)
 
     @property
     def commander(self) -> str:

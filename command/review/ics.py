@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from command.fold import IncidentState, OrderView
+from command.fold.orders import params_text
 from command.ids import short_id
 from command.lifecycle import OrderState, Step
 from command.model import Priority
@@ -338,7 +339,9 @@ def _activities(
         to = _station_name(state, o.station)
         subject = kind_title(state, o.station, o.kind)
         zone = zones.get(o.zone, o.zone)
-        words = f"{subject} ({priority_word(o.priority)}, zone {zone}): “{o.text}”"
+        words = f"{subject} ({priority_word(o.priority)}, zone {zone})"
+        if o.asks:  # the text as signed in quotes, else the parameters; never an empty quote
+            words += f": “{o.asks}”" if o.text else f": {o.asks}"
         if station_view:
             items.append(
                 (
@@ -497,10 +500,6 @@ def _reply(o: OrderView) -> tuple[str, float | None]:
     return "", None
 
 
-def _params_text(params: Mapping[str, JSON]) -> str:
-    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(params.items()))
-
-
 def ics213(state: IncidentState, who: Preparer) -> list[Ics213]:
     """One ICS 213 per order of the fold `state`, in journal order."""
     tz = _zone(state, who)
@@ -516,9 +515,11 @@ def ics213(state: IncidentState, who: Preparer) -> list[Ics213]:
         sender = who.name or info.commander or o.commander
         position = who.position or info.position or COMMANDER_POSITION
         zone = info.zones.get(o.zone, o.zone)
-        lines = [o.text, f"Zone: {zone}.", f"Priority: {priority_word(o.priority)}."]
+        lines = [f"Zone: {zone}.", f"Priority: {priority_word(o.priority)}."]
+        if o.text:
+            lines.insert(0, o.text)
         if o.params:
-            lines.append(f"Parameters: {_params_text(o.params)}.")
+            lines.append(f"Parameters: {params_text(o.params)}.")
         lines.append(f"Acknowledge by {form_time(o.ack_deadline, tz)}; due {form_time(o.due, tz)}.")
         sig = o.order.signature
         reply, when = _reply(o)

@@ -158,7 +158,9 @@ def build_report(
                 o.seq,
                 "Order",
                 html.escape(
-                    f"{o.kind} → {o.station} ({o.zone}): {o.text} — now {o.state.value}{late}"
+                    f"{o.kind} → {o.station} ({o.zone})"
+                    + (f": {o.asks}" if o.asks else "")
+                    + f" — now {o.state.value}{late}"
                 ),
             )
         )

@@ -139,3 +139,19 @@ def incident_events() -> list[Ev]:
         ),
     ]
     return [Ev(i + 1, ts, actor, kind, body) for i, (ts, actor, kind, body) in enumerate(raw)]
+
+
+def without_text(events: list[Ev], order_id: str, params: dict[str, Any]) -> list[Ev]:
+    """`events` with order `order_id` issued without a text, with `params` only."""
+    return [
+        Ev(
+            e.seq,
+            e.ts,
+            e.actor,
+            e.kind,
+            {**e.body, "order": {**e.body["order"], "text": "", "params": params}},
+        )
+        if e.kind == "order.issued" and e.body["order"]["id"] == order_id
+        else e
+        for e in events
+    ]

@@ -27,7 +27,7 @@ from command.review.ics import (
 )
 from command.review.report import incident_title
 from command.vocabulary import Kind
-from tests.command.review.events import T0, Ev, incident_events
+from tests.command.review.events import T0, Ev, incident_events, without_text
 
 # FEMA ICS 213 (General Message), v2: every block, with its sub-fields.
 FEMA_ICS213 = (
@@ -143,6 +143,16 @@ def test_ics214_field_by_field() -> None:
     assert "CST" not in text
 
 
+def test_an_order_without_text_reads_its_parameters_not_an_empty_quote() -> None:
+    events = without_text(incident_events(), "o2", {"level_percent": 30})
+    texts = [t for _w, t in ics214(fold(events), _who(), events).activities]
+    assert (
+        "Order o2 issued to Lighting control: Dim show (urgent, zone z-chenyi): level percent 30"
+        in texts
+    )
+    assert not any("“”" in t for t in texts)
+
+
 def test_ics214_delegation_rows_are_sentences() -> None:
     grant = {
         "id": "g1",
@@ -242,3 +252,10 @@ def test_unknown_form_is_refused_before_writing(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown ICS form"):
         export_ics(fold([]), tmp_path / "x.csv", "ics999", Preparer())
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_ics213_of_an_order_without_text_starts_with_what_it_asks() -> None:
+    events = without_text(incident_events(), "o2", {"level_percent": 30})
+    form = next(f for f in ics213(fold(events), _who()) if f.subject == "Dim show")
+    lines = form.message.split("\n")
+    assert lines[0] == "Zone: z-chenyi." and "Parameters: level percent 30." in lines

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from command.fold import DecisionView, fold
 from command.review.report import Plot, build_report, render_html, response_times
-from tests.command.review.events import incident_events
+from tests.command.review.events import incident_events, without_text
 
 PNG = b"\x89PNG\r\n\x1a\nfake"
 
@@ -50,3 +50,10 @@ def test_html_escapes_what_people_typed() -> None:
     page = render_html(build_report(state, integrity="ok", integrity_ok=True))
     assert "<b>x</b>" not in page
     assert "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_an_order_without_text_reads_its_parameters_in_the_timeline() -> None:
+    events = without_text(incident_events(), "o2", {"level_percent": 30, "fade_s": 60})
+    page = render_html(build_report(fold(events), integrity="ok", integrity_ok=True))
+    assert "dim_show → lighting (z-chenyi): fade s 60, level percent 30 — now declined" in page
+    assert "(z-chenyi):  —" not in page
