@@ -18,7 +18,7 @@ from command.fold.replayer import Replayer
 from command.fold.rows import RowListener, RowModel
 from command.fold.stations import StationsModel, StationView
 from command.fold.suggestions import SuggestionsModel, SuggestionView
-from command.fold.zones import MetricSeries, ZonesModel, ZoneView
+from command.fold.zones import MetricSeries, ZoneReading, ZonesModel, ZoneView, zone_reading
 
 __all__ = [
     "AlertView",
@@ -47,10 +47,12 @@ __all__ = [
     "SuggestionView",
     "SuggestionsModel",
     "WitnessMark",
+    "ZoneReading",
     "ZoneView",
     "ZonesModel",
     "chain_names",
     "fold",
     "fold_until",
     "journal_times",
+    "zone_reading",
 ]

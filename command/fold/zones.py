@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -49,6 +49,54 @@ class ZoneView:
     def level_name(self) -> str:
         """green … red."""
         return LEVEL_NAMES[self.level]
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneReading:
+    """How a zone reads on a map, the same in every view (console, centre, replay).
+
+    `level` None: no data yet (never a risk colour). `rated` False: it has values but none of
+    them has thresholds (never green). `indicator`, `value` and `unit`: the figure shown (the
+    indicator that set the level, else the first key metric it has, else its first indicator;
+    "" and None with no values). `stale`: that figure's feeds went silent (or the level's): the
+    last known value, not a fresh one.
+    """
+
+    level: int | None
+    rated: bool
+    indicator: str = ""
+    value: float | None = None
+    unit: str = ""
+    stale: bool = False
+
+
+def zone_reading(
+    row: ZoneView,
+    key_metrics: Sequence[Mapping[str, Any]],
+    rated_metrics: Sequence[str] = (),
+) -> ZoneReading:
+    """`row` as a map shows it. `key_metrics` are the incident's metrics with thresholds as
+    `incident.opened` lists them ({zone, metric, unit, ...}); `rated_metrics` names those
+    metrics when the view knows them otherwise (the console's thresholds), else they are read
+    from `key_metrics`. With no key metric at all every zone counts as rated."""
+    names = list(rated_metrics) or list(
+        dict.fromkeys(str(k.get("metric") or "") for k in key_metrics)
+    )
+    level = row.level if row.has_data else None
+    rated = not names or not row.values or any(m in names for m in row.values)
+    if not row.values:
+        return ZoneReading(level, rated, stale=bool(row.indicator) and row.indicator in row.stale)
+    indicator = next(n for n in (row.indicator, *names, *sorted(row.values)) if n in row.values)
+    unit = next(
+        (
+            str(k.get("unit") or "")
+            for k in key_metrics
+            if k.get("metric") == indicator and k.get("zone") in (row.zone, None)
+        ),
+        "",
+    )
+    stale = indicator in row.stale or (bool(row.indicator) and row.indicator in row.stale)
+    return ZoneReading(level, rated, indicator, row.values[indicator], unit, stale)
 
 
 @dataclass

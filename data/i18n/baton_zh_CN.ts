@@ -203,47 +203,47 @@
 <context>
     <name>CentreDialogs</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="292"/>
+        <location filename="../../ui/centre/dialogs.py" line="286"/>
         <source>&amp;Commander:</source>
         <translation>指挥员(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="293"/>
-        <location filename="../../ui/centre/dialogs.py" line="419"/>
+        <location filename="../../ui/centre/dialogs.py" line="287"/>
+        <location filename="../../ui/centre/dialogs.py" line="413"/>
         <source>Public &amp;key file:</source>
         <translation>公钥文件(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="295"/>
+        <location filename="../../ui/centre/dialogs.py" line="289"/>
         <source>Stations · order kinds · zones:</source>
         <translation>站点 · 指令类型 · 区域：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="297"/>
-        <location filename="../../ui/centre/dialogs.py" line="360"/>
+        <location filename="../../ui/centre/dialogs.py" line="291"/>
+        <location filename="../../ui/centre/dialogs.py" line="354"/>
         <source>&amp;Valid until:</source>
         <translation>有效期至(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="298"/>
-        <location filename="../../ui/centre/dialogs.py" line="361"/>
-        <location filename="../../ui/centre/dialogs.py" line="420"/>
-        <location filename="../../ui/centre/dialogs.py" line="463"/>
+        <location filename="../../ui/centre/dialogs.py" line="292"/>
+        <location filename="../../ui/centre/dialogs.py" line="355"/>
+        <location filename="../../ui/centre/dialogs.py" line="414"/>
+        <location filename="../../ui/centre/dialogs.py" line="457"/>
         <source>&amp;Note:</source>
         <translation>备注(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="390"/>
+        <location filename="../../ui/centre/dialogs.py" line="384"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="418"/>
+        <location filename="../../ui/centre/dialogs.py" line="412"/>
         <source>&amp;Successor:</source>
         <translation>接任者(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="462"/>
+        <location filename="../../ui/centre/dialogs.py" line="456"/>
         <source>&amp;Due in (minutes):</source>
         <translation>期限（分钟）(&amp;D)：</translation>
     </message>
@@ -549,92 +549,92 @@
         <translation>请在事件看板上选择一个事件</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="477"/>
+        <location filename="../../ui/centre/window.py" line="475"/>
         <source>Commander %1 · grant %2 · scope %3 · authority left %4</source>
         <translation>指挥员 %1 · 授权 %2 · 范围 %3 · 授权剩余 %4</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="484"/>
+        <location filename="../../ui/centre/window.py" line="482"/>
         <source>No grant known for this incident yet</source>
         <translation>尚无此事件的授权记录</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="487"/>
+        <location filename="../../ui/centre/window.py" line="485"/>
         <source>INTEGRITY ALARM: %1</source>
         <translation>完整性告警：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="499"/>
+        <location filename="../../ui/centre/window.py" line="497"/>
         <source>stations %1</source>
         <translation>站点 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="500"/>
+        <location filename="../../ui/centre/window.py" line="498"/>
         <source>kinds %1</source>
         <translation>指令类型 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="501"/>
+        <location filename="../../ui/centre/window.py" line="499"/>
         <source>zones %1</source>
         <translation>区域 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="513"/>
+        <location filename="../../ui/centre/window.py" line="511"/>
         <source>No SITREP requested yet.</source>
         <translation>尚未索取态势报告。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="518"/>
+        <location filename="../../ui/centre/window.py" line="516"/>
         <source>%1 · asked %2 by %3 · due %4 · %5</source>
         <translation>%1 · %2 由 %3 索取 · 期限 %4 · %5</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="526"/>
+        <location filename="../../ui/centre/window.py" line="524"/>
         <source>Asked: %1</source>
         <translation>要求：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="530"/>
+        <location filename="../../ui/centre/window.py" line="528"/>
         <source>Answer by %1: %2</source>
         <translation>%1 回复：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="559"/>
+        <location filename="../../ui/centre/window.py" line="557"/>
         <source>Operations centre %1</source>
         <translation>指挥中心 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="561"/>
+        <location filename="../../ui/centre/window.py" line="559"/>
         <source>Operations centre</source>
         <translation>指挥中心</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="564"/>
+        <location filename="../../ui/centre/window.py" line="562"/>
         <source>%1 incidents · %2 integrity alarms · %3 SITREPs overdue</source>
         <translation>%1 个事件 · %2 个完整性告警 · %3 份态势报告逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="649"/>
+        <location filename="../../ui/centre/window.py" line="647"/>
         <source>Revoke %1&apos;s authority over %2 now? Its stations will refuse every later order.</source>
         <translation>立即撤销 %1 对 %2 的指挥权？其站点将拒绝此后的所有指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="654"/>
+        <location filename="../../ui/centre/window.py" line="652"/>
         <source>Revoke the grant?</source>
         <translation>撤销授权？</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="688"/>
+        <location filename="../../ui/centre/window.py" line="686"/>
         <source>no engine: the window is read-only</source>
         <translation>未连接引擎：窗口为只读</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="713"/>
+        <location filename="../../ui/centre/window.py" line="711"/>
         <source>Done: %1 %2</source>
         <translation>已完成：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/window.py" line="722"/>
+        <location filename="../../ui/centre/window.py" line="720"/>
         <source>Could not %1: %2</source>
         <translation>无法执行 %1：%2</translation>
     </message>
@@ -882,87 +882,87 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../ui/console/window.py" line="385"/>
+        <location filename="../../ui/console/window.py" line="384"/>
         <source>Baton — command console</source>
         <translation>Baton — 现场指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="387"/>
+        <location filename="../../ui/console/window.py" line="386"/>
         <source>Stations</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="388"/>
+        <location filename="../../ui/console/window.py" line="387"/>
         <source>Orders</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="389"/>
+        <location filename="../../ui/console/window.py" line="388"/>
         <source>Suggestions</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="390"/>
+        <location filename="../../ui/console/window.py" line="389"/>
         <source>Decision log</source>
         <translation>决策日志</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="391"/>
+        <location filename="../../ui/console/window.py" line="390"/>
         <source>Live metrics</source>
         <translation>实时指标</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="392"/>
+        <location filename="../../ui/console/window.py" line="391"/>
         <source>Alert board</source>
         <translation>预警信息板</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="396"/>
+        <location filename="../../ui/console/window.py" line="395"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="397"/>
+        <location filename="../../ui/console/window.py" line="396"/>
         <source>&amp;Command</source>
         <translation>指挥(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="399"/>
+        <location filename="../../ui/console/window.py" line="398"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="400"/>
+        <location filename="../../ui/console/window.py" line="399"/>
         <source>&amp;Keyboard shortcuts…</source>
         <translation>快捷键(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="401"/>
+        <location filename="../../ui/console/window.py" line="400"/>
         <source>Next panel</source>
         <translation>下一个面板</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="402"/>
+        <location filename="../../ui/console/window.py" line="401"/>
         <source>Previous panel</source>
         <translation>上一个面板</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="410"/>
+        <location filename="../../ui/console/window.py" line="409"/>
         <source>Answer &amp;SITREP…</source>
         <translation>报送态势报告(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="589"/>
+        <location filename="../../ui/console/window.py" line="569"/>
         <source>Select one of your own issued alerts on the alert board first.</source>
         <translation>请先在预警信息板上选择一条本指挥台发布的预警。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="693"/>
+        <location filename="../../ui/console/window.py" line="673"/>
         <source>This suggestion was made %1. The picture may have changed. Approve it?</source>
         <translation>该建议生成于%1，态势可能已发生变化。仍要批准吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="701"/>
+        <location filename="../../ui/console/window.py" line="681"/>
         <source>Approve a stale suggestion?</source>
         <translation>批准过时的建议？</translation>
     </message>
@@ -992,42 +992,42 @@
         <translation>深色(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="403"/>
+        <location filename="../../ui/console/window.py" line="402"/>
         <source>New &amp;order…</source>
         <translation>新建指令(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="404"/>
+        <location filename="../../ui/console/window.py" line="403"/>
         <source>New &amp;decision…</source>
         <translation>新建决策(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="405"/>
+        <location filename="../../ui/console/window.py" line="404"/>
         <source>&amp;Approve selected suggestion</source>
         <translation>批准所选建议(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="406"/>
+        <location filename="../../ui/console/window.py" line="405"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="407"/>
+        <location filename="../../ui/console/window.py" line="406"/>
         <source>Ac&amp;knowledge (escalation or order)</source>
         <translation>确认（升级告警或指令）(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="408"/>
+        <location filename="../../ui/console/window.py" line="407"/>
         <source>&amp;Public alert…</source>
         <translation>公众预警(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="409"/>
+        <location filename="../../ui/console/window.py" line="408"/>
         <source>&amp;Update or cancel the selected alert…</source>
         <translation>更新或撤销所选预警(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/window.py" line="412"/>
+        <location filename="../../ui/console/window.py" line="411"/>
         <source>Focus zone %1</source>
         <translation>聚焦区域 %1</translation>
     </message>
@@ -1035,82 +1035,82 @@
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="107"/>
+        <location filename="../../ui/console/dialogs.py" line="101"/>
         <source>New decision</source>
         <translation>新建决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="109"/>
+        <location filename="../../ui/console/dialogs.py" line="103"/>
         <source>Correct decision</source>
         <translation>更正决策</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="111"/>
+        <location filename="../../ui/console/dialogs.py" line="105"/>
         <source>Entry corrected:</source>
         <translation>被更正条目：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="112"/>
+        <location filename="../../ui/console/dialogs.py" line="106"/>
         <source>Reason for &amp;correction:</source>
         <translation>更正原因(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="113"/>
+        <location filename="../../ui/console/dialogs.py" line="107"/>
         <source>&amp;Information:</source>
         <translation>信息(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="114"/>
+        <location filename="../../ui/console/dialogs.py" line="108"/>
         <source>&amp;Risk assessment:</source>
         <translation>风险评估(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="115"/>
+        <location filename="../../ui/console/dialogs.py" line="109"/>
         <source>&amp;Powers and policy:</source>
         <translation>权限与政策(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="116"/>
+        <location filename="../../ui/console/dialogs.py" line="110"/>
         <source>O&amp;ptions:</source>
         <translation>备选方案(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="117"/>
+        <location filename="../../ui/console/dialogs.py" line="111"/>
         <source>&amp;Decision:</source>
         <translation>决策(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="118"/>
+        <location filename="../../ui/console/dialogs.py" line="112"/>
         <source>Ra&amp;tionale:</source>
         <translation>理由(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="122"/>
+        <location filename="../../ui/console/dialogs.py" line="116"/>
         <source>What was decided</source>
         <translation>决定了什么</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="123"/>
+        <location filename="../../ui/console/dialogs.py" line="117"/>
         <source>Why, given what was known</source>
         <translation>依据当时掌握的信息，为何如此决定</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="124"/>
+        <location filename="../../ui/console/dialogs.py" line="118"/>
         <source>Why the earlier entry is corrected</source>
         <translation>为何更正先前的条目</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="135"/>
+        <location filename="../../ui/console/dialogs.py" line="129"/>
         <source>A correction needs a reason.</source>
         <translation>更正必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="137"/>
+        <location filename="../../ui/console/dialogs.py" line="131"/>
         <source>Write the decision.</source>
         <translation>请填写决策。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="139"/>
+        <location filename="../../ui/console/dialogs.py" line="133"/>
         <source>Write the rationale.</source>
         <translation>请填写理由。</translation>
     </message>
@@ -1212,12 +1212,12 @@
 <context>
     <name>ExtendDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="367"/>
+        <location filename="../../ui/centre/dialogs.py" line="361"/>
         <source>Extend the grant</source>
         <translation>延长授权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="372"/>
+        <location filename="../../ui/centre/dialogs.py" line="366"/>
         <source>Extending needs a later time than the current end.</source>
         <translation>延长须晚于当前截止时间。</translation>
     </message>
@@ -1225,42 +1225,42 @@
 <context>
     <name>GrantDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="306"/>
+        <location filename="../../ui/centre/dialogs.py" line="300"/>
         <source>Narrow the grant</source>
         <translation>收窄授权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="306"/>
+        <location filename="../../ui/centre/dialogs.py" line="300"/>
         <source>Issue a grant</source>
         <translation>授予指挥权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="308"/>
+        <location filename="../../ui/centre/dialogs.py" line="302"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="309"/>
+        <location filename="../../ui/centre/dialogs.py" line="303"/>
         <source>Who takes command on site</source>
         <translation>现场指挥员</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="318"/>
+        <location filename="../../ui/centre/dialogs.py" line="312"/>
         <source>Name the commander.</source>
         <translation>请填写指挥员。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="320"/>
+        <location filename="../../ui/centre/dialogs.py" line="314"/>
         <source>Tick at least one station, one order kind and one zone.</source>
         <translation>请至少勾选一个站点、一种指令类型和一个区域。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="322"/>
+        <location filename="../../ui/centre/dialogs.py" line="316"/>
         <source>Valid until must be in the future.</source>
         <translation>有效期须晚于当前时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="324"/>
+        <location filename="../../ui/centre/dialogs.py" line="318"/>
         <source>Narrowing cannot end later than the current grant.</source>
         <translation>收窄后的截止时间不能晚于当前授权。</translation>
     </message>
@@ -1268,17 +1268,17 @@
 <context>
     <name>HandoverDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="426"/>
+        <location filename="../../ui/centre/dialogs.py" line="420"/>
         <source>Hand over command</source>
         <translation>移交指挥权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="427"/>
+        <location filename="../../ui/centre/dialogs.py" line="421"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="432"/>
+        <location filename="../../ui/centre/dialogs.py" line="426"/>
         <source>Name the successor.</source>
         <translation>请填写接任者。</translation>
     </message>
@@ -1442,17 +1442,17 @@
 <context>
     <name>KeyFileField</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="237"/>
+        <location filename="../../ui/centre/dialogs.py" line="231"/>
         <source>Public key</source>
         <translation>公钥</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="237"/>
+        <location filename="../../ui/centre/dialogs.py" line="231"/>
         <source>Public keys (*.sign.pub);;All files (*)</source>
         <translation>公钥 (*.sign.pub);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="246"/>
+        <location filename="../../ui/centre/dialogs.py" line="240"/>
         <source>Choose the commander&apos;s public key file (NAME.sign.pub).</source>
         <translation>请选择指挥员的公钥文件（NAME.sign.pub）。</translation>
     </message>
@@ -1563,82 +1563,82 @@
 <context>
     <name>OrderComposer</name>
     <message>
-        <location filename="../../ui/console/composer.py" line="270"/>
+        <location filename="../../ui/console/composer.py" line="262"/>
         <source>This station offers nothing the delegation allows.</source>
         <translation>该站点没有授权范围内可下达的指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="379"/>
+        <location filename="../../ui/console/composer.py" line="371"/>
         <source>Choose a station and an order kind.</source>
         <translation>请选择站点和指令类型。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="381"/>
+        <location filename="../../ui/console/composer.py" line="373"/>
         <source>The delegation does not allow this order.</source>
         <translation>授权范围不允许此指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="387"/>
+        <location filename="../../ui/console/composer.py" line="379"/>
         <source>Choose a zone.</source>
         <translation>请选择区域。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="389"/>
+        <location filename="../../ui/console/composer.py" line="381"/>
         <source>Write the rationale: every order is logged with why it was given.</source>
         <translation>请填写理由：每条指令都会连同下达理由记入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="424"/>
+        <location filename="../../ui/console/composer.py" line="416"/>
         <source>Edit a suggested order</source>
         <translation>修改建议中的指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="426"/>
+        <location filename="../../ui/console/composer.py" line="418"/>
         <source>New order</source>
         <translation>新建指令</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="430"/>
+        <location filename="../../ui/console/composer.py" line="422"/>
         <source>&amp;Station:</source>
         <translation>站点(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="431"/>
+        <location filename="../../ui/console/composer.py" line="423"/>
         <source>&amp;Order:</source>
         <translation>指令(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="432"/>
+        <location filename="../../ui/console/composer.py" line="424"/>
         <source>&amp;Zone:</source>
         <translation>区域(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="433"/>
+        <location filename="../../ui/console/composer.py" line="425"/>
         <source>&amp;Priority:</source>
         <translation>优先级(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="434"/>
+        <location filename="../../ui/console/composer.py" line="426"/>
         <source>D&amp;ue in (min):</source>
         <translation>限时（分钟）(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="435"/>
+        <location filename="../../ui/console/composer.py" line="427"/>
         <source>&amp;Text:</source>
         <translation>说明(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="436"/>
+        <location filename="../../ui/console/composer.py" line="428"/>
         <source>&amp;Rationale:</source>
         <translation>理由(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="444"/>
+        <location filename="../../ui/console/composer.py" line="436"/>
         <source>Parameters</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../ui/console/composer.py" line="445"/>
+        <location filename="../../ui/console/composer.py" line="437"/>
         <source>Why this order, given what is known</source>
         <translation>依据当前信息，为何下达此指令</translation>
     </message>
@@ -1750,152 +1750,152 @@
 <context>
     <name>PublicAlertDialog</name>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="180"/>
+        <location filename="../../ui/console/alert_composer.py" line="174"/>
         <source>Public alert</source>
         <translation>公众预警</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="183"/>
+        <location filename="../../ui/console/alert_composer.py" line="177"/>
         <source>Update or cancel public alert %1</source>
         <translation>更新或撤销公众预警 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="188"/>
+        <location filename="../../ui/console/alert_composer.py" line="182"/>
         <source>Message &amp;type:</source>
         <translation>消息类型(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="189"/>
+        <location filename="../../ui/console/alert_composer.py" line="183"/>
         <source>&amp;Status:</source>
         <translation>状态(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="190"/>
+        <location filename="../../ui/console/alert_composer.py" line="184"/>
         <source>&amp;Area (zones):</source>
         <translation>区域(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="191"/>
+        <location filename="../../ui/console/alert_composer.py" line="185"/>
         <source>&amp;Event:</source>
         <translation>事件(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="192"/>
+        <location filename="../../ui/console/alert_composer.py" line="186"/>
         <source>&amp;Headline:</source>
         <translation>标题(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="193"/>
+        <location filename="../../ui/console/alert_composer.py" line="187"/>
         <source>&amp;Description:</source>
         <translation>详细描述(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="194"/>
+        <location filename="../../ui/console/alert_composer.py" line="188"/>
         <source>&amp;Instruction:</source>
         <translation>公众指引(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="195"/>
+        <location filename="../../ui/console/alert_composer.py" line="189"/>
         <source>Cate&amp;gory:</source>
         <translation>类别(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="196"/>
+        <location filename="../../ui/console/alert_composer.py" line="190"/>
         <source>&amp;Urgency:</source>
         <translation>紧急程度(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="197"/>
+        <location filename="../../ui/console/alert_composer.py" line="191"/>
         <source>Se&amp;verity:</source>
         <translation>严重程度(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="198"/>
+        <location filename="../../ui/console/alert_composer.py" line="192"/>
         <source>&amp;Certainty:</source>
         <translation>确定程度(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="199"/>
+        <location filename="../../ui/console/alert_composer.py" line="193"/>
         <source>&amp;Response:</source>
         <translation>应对措施(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="200"/>
+        <location filename="../../ui/console/alert_composer.py" line="194"/>
         <source>&amp;Web:</source>
         <translation>网址(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="201"/>
+        <location filename="../../ui/console/alert_composer.py" line="195"/>
         <source>C&amp;ontact:</source>
         <translation>联系方式(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="202"/>
+        <location filename="../../ui/console/alert_composer.py" line="196"/>
         <source>E&amp;xpires in (minutes):</source>
         <translation>有效时长（分钟）(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="203"/>
+        <location filename="../../ui/console/alert_composer.py" line="197"/>
         <source>Ra&amp;tionale:</source>
         <translation>理由(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="207"/>
+        <location filename="../../ui/console/alert_composer.py" line="201"/>
         <source>Chinese version (optional)</source>
         <translation>中文版本（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="211"/>
+        <location filename="../../ui/console/alert_composer.py" line="205"/>
         <source>Event:</source>
         <translation>事件：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="212"/>
+        <location filename="../../ui/console/alert_composer.py" line="206"/>
         <source>Headline:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="213"/>
+        <location filename="../../ui/console/alert_composer.py" line="207"/>
         <source>Description:</source>
         <translation>详细描述：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="214"/>
+        <location filename="../../ui/console/alert_composer.py" line="208"/>
         <source>Instruction:</source>
         <translation>公众指引：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="219"/>
+        <location filename="../../ui/console/alert_composer.py" line="213"/>
         <source>What the public must know, in one line</source>
         <translation>一句话说明公众必须知道的信息</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="220"/>
+        <location filename="../../ui/console/alert_composer.py" line="214"/>
         <source>Why the public is alerted (decision log)</source>
         <translation>发布公众预警的理由（记入决策日志）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="240"/>
+        <location filename="../../ui/console/alert_composer.py" line="234"/>
         <source>Pick at least one zone for the area.</source>
         <translation>请至少选择一个区域。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="242"/>
+        <location filename="../../ui/console/alert_composer.py" line="236"/>
         <source>Name the event.</source>
         <translation>请填写事件名称。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="244"/>
+        <location filename="../../ui/console/alert_composer.py" line="238"/>
         <source>Write the headline.</source>
         <translation>请填写标题。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="247"/>
+        <location filename="../../ui/console/alert_composer.py" line="241"/>
         <source>The Chinese version needs both a headline and a description.</source>
         <translation>中文版本须同时填写标题和详细描述。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/alert_composer.py" line="249"/>
+        <location filename="../../ui/console/alert_composer.py" line="243"/>
         <source>Write the rationale.</source>
         <translation>请填写理由。</translation>
     </message>
@@ -1903,17 +1903,17 @@
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="199"/>
+        <location filename="../../ui/console/dialogs.py" line="188"/>
         <source>Dismiss suggestion</source>
         <translation>驳回建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="200"/>
+        <location filename="../../ui/console/dialogs.py" line="189"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/dialogs.py" line="211"/>
+        <location filename="../../ui/console/dialogs.py" line="200"/>
         <source>Give a reason.</source>
         <translation>请填写原因。</translation>
     </message>
@@ -1922,186 +1922,186 @@
     <name>ReplayWindow</name>
     <message>
         <location filename="../../ui/review/window.py" line="214"/>
-        <location filename="../../ui/review/window.py" line="716"/>
+        <location filename="../../ui/review/window.py" line="719"/>
         <source>Escalations</source>
         <translation>升级告警</translation>
     </message>
     <message>
         <location filename="../../ui/review/window.py" line="215"/>
-        <location filename="../../ui/review/window.py" line="717"/>
+        <location filename="../../ui/review/window.py" line="720"/>
         <source>Decision snapshot</source>
         <translation>决策快照</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="520"/>
+        <location filename="../../ui/review/window.py" line="523"/>
         <source>open</source>
         <translation>未解除</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="548"/>
+        <location filename="../../ui/review/window.py" line="551"/>
         <source>Select a decision to see the picture it stored.</source>
         <translation>选择一条决策，查看其保存的态势快照。</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="553"/>
+        <location filename="../../ui/review/window.py" line="556"/>
         <source>“%1” at %2 by %3</source>
         <translation>“%1”，%2，%3</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="573"/>
+        <location filename="../../ui/review/window.py" line="576"/>
         <source>not stored</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="596"/>
+        <location filename="../../ui/review/window.py" line="599"/>
         <source>Integrity: checking…</source>
         <translation>完整性：校验中…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="621"/>
+        <location filename="../../ui/review/window.py" line="624"/>
         <source>checking…</source>
         <translation>校验中…</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="623"/>
+        <location filename="../../ui/review/window.py" line="626"/>
         <source>intact</source>
         <translation>完好</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="626"/>
+        <location filename="../../ui/review/window.py" line="629"/>
         <source>NOT intact — %1</source>
         <translation>已损坏 — %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/review/window.py" line="631"/>
+        <location filename="../../ui/review/window.py" line="634"/>
         <source>%n witness refusal(s), newest: %1 refused #%2 (%3)</source>
         <translation>
             <numerusform>%n 次拒绝见证，最近一次：%1 拒绝 #%2（%3）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="636"/>
+        <location filename="../../ui/review/window.py" line="639"/>
         <source>verify: %1</source>
         <translation>校验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="639"/>
+        <location filename="../../ui/review/window.py" line="642"/>
         <source>Integrity: %1</source>
         <translation>完整性：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="641"/>
+        <location filename="../../ui/review/window.py" line="644"/>
         <source>overall: %1</source>
         <translation>全程：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="642"/>
+        <location filename="../../ui/review/window.py" line="645"/>
         <source>At %1: %2</source>
         <translation>%1 时：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="682"/>
+        <location filename="../../ui/review/window.py" line="685"/>
         <source>not signed</source>
         <translation>未签名</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="684"/>
+        <location filename="../../ui/review/window.py" line="687"/>
         <source>signed to #%1 (%2 checkpoints) · unsigned tail %3</source>
         <translation>已签名至 #%1（%2 个检查点）· 未签名尾部 %3 条</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="690"/>
+        <location filename="../../ui/review/window.py" line="693"/>
         <source>closed</source>
         <translation>已封存</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="654"/>
-        <location filename="../../ui/review/window.py" line="704"/>
+        <location filename="../../ui/review/window.py" line="657"/>
+        <location filename="../../ui/review/window.py" line="707"/>
         <source>witnessed: %1</source>
         <translation>已见证：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="698"/>
+        <location filename="../../ui/review/window.py" line="701"/>
         <source>witnessed by %1 to #%2</source>
         <translation>%1 方已见证至 #%2</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="704"/>
+        <location filename="../../ui/review/window.py" line="707"/>
         <source>not witnessed</source>
         <translation>无见证</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="715"/>
+        <location filename="../../ui/review/window.py" line="718"/>
         <source>Baton — replay of %1</source>
         <translation>Baton — 回放：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="718"/>
+        <location filename="../../ui/review/window.py" line="721"/>
         <source>Key metrics</source>
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="719"/>
+        <location filename="../../ui/review/window.py" line="722"/>
         <source>Timeline</source>
         <translation>时间轴</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="720"/>
+        <location filename="../../ui/review/window.py" line="723"/>
         <source>Integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="721"/>
+        <location filename="../../ui/review/window.py" line="724"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="724"/>
+        <location filename="../../ui/review/window.py" line="727"/>
         <source>Raised</source>
         <translation>发出</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="725"/>
+        <location filename="../../ui/review/window.py" line="728"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="726"/>
+        <location filename="../../ui/review/window.py" line="729"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="727"/>
+        <location filename="../../ui/review/window.py" line="730"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="728"/>
+        <location filename="../../ui/review/window.py" line="731"/>
         <source>Resolved</source>
         <translation>解除</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="733"/>
+        <location filename="../../ui/review/window.py" line="736"/>
         <source>Zone</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="734"/>
+        <location filename="../../ui/review/window.py" line="737"/>
         <source>Seen</source>
         <translation>当时所见</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="735"/>
+        <location filename="../../ui/review/window.py" line="738"/>
         <source>Replay</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="736"/>
+        <location filename="../../ui/review/window.py" line="739"/>
         <source>Indicators seen</source>
         <translation>当时指标</translation>
     </message>
     <message>
-        <location filename="../../ui/review/window.py" line="737"/>
+        <location filename="../../ui/review/window.py" line="740"/>
         <source>Values in replay</source>
         <translation>回放数值</translation>
     </message>
@@ -2109,17 +2109,17 @@
 <context>
     <name>RevokeDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="396"/>
+        <location filename="../../ui/centre/dialogs.py" line="390"/>
         <source>Revoke the grant</source>
         <translation>撤销授权</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="397"/>
+        <location filename="../../ui/centre/dialogs.py" line="391"/>
         <source>Required: why, in a few words</source>
         <translation>必填：简述原因</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="401"/>
+        <location filename="../../ui/centre/dialogs.py" line="395"/>
         <source>Give a reason.</source>
         <translation>请填写原因。</translation>
     </message>
@@ -2127,39 +2127,44 @@
 <context>
     <name>RiskLevel</name>
     <message>
-        <location filename="../../ui/console/mapview.py" line="89"/>
+        <location filename="../../ui/console/mapview.py" line="91"/>
         <source>not rated</source>
         <translation>未评级</translation>
     </message>
     <message>
-        <location filename="../../ui/console/mapview.py" line="82"/>
+        <location filename="../../ui/console/mapview.py" line="84"/>
         <source>green</source>
         <translation>绿</translation>
     </message>
     <message>
-        <location filename="../../ui/console/mapview.py" line="83"/>
+        <location filename="../../ui/console/mapview.py" line="85"/>
         <source>blue</source>
         <translation>蓝</translation>
     </message>
     <message>
-        <location filename="../../ui/console/mapview.py" line="84"/>
+        <location filename="../../ui/console/mapview.py" line="86"/>
         <source>yellow</source>
         <translation>黄</translation>
     </message>
     <message>
-        <location filename="../../ui/console/mapview.py" line="85"/>
+        <location filename="../../ui/console/mapview.py" line="87"/>
         <source>orange</source>
         <translation>橙</translation>
     </message>
     <message>
-        <location filename="../../ui/console/mapview.py" line="86"/>
+        <location filename="../../ui/console/mapview.py" line="88"/>
         <source>red</source>
         <translation>红</translation>
     </message>
     <message>
-        <location filename="../../ui/console/mapview.py" line="88"/>
+        <location filename="../../ui/console/mapview.py" line="90"/>
         <source>no data</source>
         <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/console/mapview.py" line="92"/>
+        <source>stale</source>
+        <translation>数据中断</translation>
     </message>
 </context>
 <context>
@@ -2223,17 +2228,17 @@
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../ui/console/shortcuts.py" line="124"/>
+        <location filename="../../ui/console/shortcuts.py" line="135"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/console/shortcuts.py" line="127"/>
+        <location filename="../../ui/console/shortcuts.py" line="138"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../ui/console/shortcuts.py" line="127"/>
+        <location filename="../../ui/console/shortcuts.py" line="138"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
@@ -2241,32 +2246,32 @@
 <context>
     <name>SitrepDialog</name>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="469"/>
+        <location filename="../../ui/centre/dialogs.py" line="463"/>
         <source>Request a SITREP</source>
         <translation>索取态势报告</translation>
     </message>
     <message>
-        <location filename="../../ui/centre/dialogs.py" line="470"/>
+        <location filename="../../ui/centre/dialogs.py" line="464"/>
         <source>What the centre needs to know</source>
         <translation>指挥中心需要了解的情况</translation>
     </message>
     <message>
-        <location filename="../../ui/console/sitrep.py" line="84"/>
+        <location filename="../../ui/console/sitrep.py" line="78"/>
         <source>Answer SITREP</source>
         <translation>报送态势报告</translation>
     </message>
     <message>
-        <location filename="../../ui/console/sitrep.py" line="86"/>
+        <location filename="../../ui/console/sitrep.py" line="80"/>
         <source>SITREP requested by %1, due %2</source>
         <translation>%1 要求报送态势报告，截止 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/console/sitrep.py" line="92"/>
+        <location filename="../../ui/console/sitrep.py" line="86"/>
         <source>This summary will be sent:</source>
         <translation>将报送以下摘要：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/sitrep.py" line="93"/>
+        <location filename="../../ui/console/sitrep.py" line="87"/>
         <source>&amp;Remarks:</source>
         <translation>备注(&amp;R)：</translation>
     </message>
@@ -2327,142 +2332,142 @@
 <context>
     <name>StationWindow</name>
     <message>
-        <location filename="../../ui/station/window.py" line="391"/>
+        <location filename="../../ui/station/window.py" line="386"/>
         <source>Baton station — %1</source>
         <translation>Baton 站点 — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="398"/>
+        <location filename="../../ui/station/window.py" line="393"/>
         <source>&amp;Accept</source>
         <translation>接受(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="399"/>
+        <location filename="../../ui/station/window.py" line="394"/>
         <source>&amp;Decline…</source>
         <translation>拒绝(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="400"/>
+        <location filename="../../ui/station/window.py" line="395"/>
         <source>&amp;Progress…</source>
         <translation>进展(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="401"/>
+        <location filename="../../ui/station/window.py" line="396"/>
         <source>&amp;Complete</source>
         <translation>完成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="402"/>
+        <location filename="../../ui/station/window.py" line="397"/>
         <source>&amp;Fail…</source>
         <translation>失败(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="406"/>
+        <location filename="../../ui/station/window.py" line="401"/>
         <source>Station journal</source>
         <translation>站点日志</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="455"/>
+        <location filename="../../ui/station/window.py" line="450"/>
         <source>Order received: %1 (%2), authority verified</source>
         <translation>收到指令：%1（%2），授权已验证</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="463"/>
+        <location filename="../../ui/station/window.py" line="458"/>
         <source>Order refused: %1</source>
         <translation>已拒收指令：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="465"/>
+        <location filename="../../ui/station/window.py" line="460"/>
         <source>Connected to the console</source>
         <translation>已连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="467"/>
+        <location filename="../../ui/station/window.py" line="462"/>
         <source>Lost the console</source>
         <translation>与指挥台失去连接</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="469"/>
+        <location filename="../../ui/station/window.py" line="464"/>
         <source>Delegation documents received: %1</source>
         <translation>已收到授权文件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="476"/>
+        <location filename="../../ui/station/window.py" line="471"/>
         <source>%1: the console&apos;s withdrawal came after this station finished it</source>
         <translation>%1：指挥台撤回时本站点已完成该指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="542"/>
+        <location filename="../../ui/station/window.py" line="537"/>
         <source>Decline order</source>
         <translation>拒绝指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="543"/>
+        <location filename="../../ui/station/window.py" line="538"/>
         <source>Report failure</source>
         <translation>报告失败</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="544"/>
+        <location filename="../../ui/station/window.py" line="539"/>
         <source>Report progress</source>
         <translation>报告进展</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="576"/>
+        <location filename="../../ui/station/window.py" line="571"/>
         <source>connected to console</source>
         <translation>已连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="576"/>
+        <location filename="../../ui/station/window.py" line="571"/>
         <source>console unreachable</source>
         <translation>无法连接指挥台</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="578"/>
+        <location filename="../../ui/station/window.py" line="573"/>
         <source>reports waiting: %1</source>
         <translation>待发回报：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="589"/>
+        <location filename="../../ui/station/window.py" line="584"/>
         <source>No order selected</source>
         <translation>未选择指令</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="594"/>
+        <location filename="../../ui/station/window.py" line="589"/>
         <source>Orders from the commander appear on the left, most urgent first. Select one to answer it.</source>
         <translation>指挥员的指令显示在左侧，最紧急的在前。选择一条进行答复。</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="611"/>
+        <location filename="../../ui/station/window.py" line="606"/>
         <source>valid until %1 (%2 left)</source>
         <translation>有效至 %1（剩余 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="620"/>
+        <location filename="../../ui/station/window.py" line="615"/>
         <source>Within the delegated scope: %1 in %2 (hover for the whole scope)</source>
         <translation>在授权范围内：%1，%2（悬停查看完整范围）</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="625"/>
+        <location filename="../../ui/station/window.py" line="620"/>
         <source>Authority verified</source>
         <translation>授权已验证</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="631"/>
+        <location filename="../../ui/station/window.py" line="626"/>
         <source>Rejected: not executed</source>
         <translation>已拒收：未执行</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="652"/>
+        <location filename="../../ui/station/window.py" line="647"/>
         <source>Last report: %1</source>
         <translation>最新回报：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="663"/>
+        <location filename="../../ui/station/window.py" line="658"/>
         <source>From: %1 · State: %2</source>
         <translation>发令人：%1 · 状态：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/station/window.py" line="667"/>
+        <location filename="../../ui/station/window.py" line="662"/>
         <source>Accept by: %1 · Due: %2</source>
         <translation>接受截止：%1 · 完成期限：%2</translation>
     </message>
@@ -2470,57 +2475,57 @@
 <context>
     <name>SuggestionEditor</name>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="163"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="158"/>
         <source>Keep at least one order, or dismiss the suggestion instead.</source>
         <translation>请至少保留一条指令，否则请驳回该建议。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="165"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="160"/>
         <source>Write why you changed the suggestion: the change is logged with it.</source>
         <translation>请写明修改建议的理由：修改连同理由一并记入日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="215"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="219"/>
         <source>left out</source>
         <translation>不下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="217"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="221"/>
         <source>edited</source>
         <translation>已修改</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="219"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="223"/>
         <source>as proposed</source>
         <translation>按建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="226"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="230"/>
         <source>Edit suggestion</source>
         <translation>修改建议</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="227"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="231"/>
         <source>Orders proposed (ticked: issued)</source>
         <translation>建议的指令（勾选：下达）</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="229"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="233"/>
         <source>Edit…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="230"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="234"/>
         <source>Issue</source>
         <translation>下达</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="231"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="235"/>
         <source>&amp;Why the changes:</source>
         <translation>修改理由(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../ui/console/suggestion_editor.py" line="232"/>
+        <location filename="../../ui/console/suggestion_editor.py" line="236"/>
         <source>Needed when you change an order or leave one out</source>
         <translation>修改或不下达某条指令时必填</translation>
     </message>
@@ -2665,7 +2670,7 @@
 <context>
     <name>ZoneMap</name>
     <message>
-        <location filename="../../ui/console/mapview.py" line="90"/>
+        <location filename="../../ui/console/mapview.py" line="93"/>
         <source>N</source>
         <translation>北</translation>
     </message>

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from command.centre import BoardRow, CentreBoard, SiteFold
+from command.fold import zone_reading
 from command.vocabulary import EventLike
 from protocols.centre_commands import (
     CentreSites,
@@ -78,7 +79,6 @@ from ui.centre.qtmodels import (
 )
 from ui.console.clock import IncidentClock, clock_time, zone_of
 from ui.console.mapview import ZoneMap, ZoneShape, grid_zones, read_zones
-from ui.console.numbers import format_value
 from ui.console.panels import make_table
 from ui.console.qtmodels import (
     KEY_ROLE,
@@ -457,12 +457,10 @@ class CentreWindow(QMainWindow):
         )
         if reload_map or not self.map.zones():
             self.map.load(self._shapes_for(fold))
+        # the site's zones read as its own console draws them (no data, not rated, stale,
+        # units and state words), from the key metrics its journal opened with
         for z in fold.state.zones.rows:
-            self.map.set_level(z.zone, z.level if z.has_data else None)
-            value = z.values.get(z.indicator) if z.indicator else None
-            if value is None and z.values:
-                value = next(iter(z.values.values()))
-            self.map.set_figure(z.zone, "" if value is None else format_value(value, ""))
+            self.map.show_reading(z.zone, zone_reading(z, fold.state.info.key_metrics))
         self.sitreps_view.setPlainText(self._sitreps_text(row))
         self._show_authority()
         self._enable_actions(row)

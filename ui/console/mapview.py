@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from command.errors import BatonError
+from command.fold import ZoneReading
 from command.interop.cot import UnitPosition
 from ui import theme
 from ui.console.mapdata import (
@@ -63,6 +64,7 @@ from ui.console.mapdata import (
     read_units,
     read_zones,
 )
+from ui.console.numbers import format_metric
 from ui.i18n import local, marked
 from ui.labels import plain_tip
 
@@ -87,6 +89,7 @@ LEVEL_TITLES = (
 )
 NO_DATA = marked(QT_TRANSLATE_NOOP("RiskLevel", "no data"))
 NOT_RATED = marked(QT_TRANSLATE_NOOP("RiskLevel", "not rated"))
+STALE = marked(QT_TRANSLATE_NOOP("RiskLevel", "stale"))
 NORTH = marked(QT_TRANSLATE_NOOP("ZoneMap", "N"))
 M_PER_DEG = 111_320.0
 POINT_FRACTION = 0.06  # a zone smaller than this share of the map's extent is drawn as a marker
@@ -193,6 +196,7 @@ class ZoneMap(QGraphicsView):
         self._leaders: dict[str, QGraphicsLineItem] = {}
         self._levels: dict[str, int | None] = {}
         self._unrated: set[str] = set()  # zones with data but no thresholds: no risk colour
+        self._stale: set[str] = set()  # zones whose shown figure's feeds went silent
         self._figures: dict[str, str] = {}
         self._focused: str | None = None
         self._anchors: dict[str, QPointF] = {}
@@ -422,6 +426,38 @@ class ZoneMap(QGraphicsView):
     def is_rated(self, zone: str) -> bool:
         """False while `zone` is drawn "not rated" (see `set_rated`)."""
         return zone not in self._unrated
+
+    def show_reading(self, zone: str, reading: ZoneReading) -> None:
+        """Draw `zone` as `reading` says (`command.fold.zone_reading`, the one rule of every
+        view): its level, "no data", "not rated", its figure ("72 buses", "open to riders")
+        and, when its feeds went silent, "stale" with the last level cross-hatched, never a
+        solid fill that reads as fresh."""
+        level = None if reading.level is None else min(4, max(0, int(reading.level)))
+        figure = (
+            ""
+            if reading.value is None
+            else format_metric(zone, reading.indicator, reading.value, reading.unit)
+        )
+        same = (
+            zone in self._items
+            and zone in self._levels
+            and self._levels[zone] == level
+            and (zone not in self._unrated) == reading.rated
+            and (zone in self._stale) == reading.stale
+            and self._figures.get(zone, "") == figure
+        )
+        if same:
+            return
+        self._levels[zone] = level
+        (self._unrated.discard if reading.rated else self._unrated.add)(zone)
+        (self._stale.add if reading.stale else self._stale.discard)(zone)
+        self._figures[zone] = figure
+        self._style_zone(zone)
+        self.declutter()
+
+    def is_stale(self, zone: str) -> bool:
+        """True while `zone` is drawn "stale" (see `show_reading`)."""
+        return zone in self._stale
 
     def set_figure(self, zone: str, text: str) -> None:
         """Show `text` (the zone's key figure, e.g. "3.1 p/m²") under the zone's name."""
@@ -715,6 +751,7 @@ class ZoneMap(QGraphicsView):
         name = local(shape.name, shape.name_zh)
         item.setToolTip(plain_tip(name))
         unrated = zone in self._unrated and level is not None
+        stale = zone in self._stale and level is not None
         if level is None:
             item.setBrush(QBrush(th.color("muted"), Qt.BrushStyle.BDiagPattern))
         elif unrated:
@@ -724,7 +761,9 @@ class ZoneMap(QGraphicsView):
         else:
             fill = th.risk_color(level)
             fill.setAlpha(AREA_ALPHA)
-            item.setBrush(QBrush(fill))
+            # the last known level, cross-hatched: a silent feed never reads as a fresh fill
+            pattern = Qt.BrushStyle.DiagCrossPattern if stale else Qt.BrushStyle.SolidPattern
+            item.setBrush(QBrush(fill, pattern))
         pen = QPen(th.color("zone_outline"), 3.0 if zone == self._focused else 1.2)
         pen.setCosmetic(True)
         item.setPen(pen)
@@ -738,12 +777,17 @@ class ZoneMap(QGraphicsView):
                 marker.setBrush(QBrush(th.color("muted")))
                 ring = QPen(th.color("zone_outline"), 1.5)
             else:
-                marker.setBrush(QBrush(th.risk_color(level)))
+                pattern = Qt.BrushStyle.Dense4Pattern if stale else Qt.BrushStyle.SolidPattern
+                marker.setBrush(QBrush(th.risk_color(level), pattern))
                 ring = QPen(th.color("zone_outline"), 3.0 if zone == self._focused else 1.5)
+                if stale:
+                    ring.setStyle(Qt.PenStyle.DashLine)
             marker.setPen(ring)
         figure = self._figures.get(zone, "")
         rating = (
             QCoreApplication.translate("RiskLevel", NOT_RATED) if unrated else level_text(level)
         )
+        if stale:
+            rating += "  ·  " + QCoreApplication.translate("RiskLevel", STALE)
         lines: Sequence[str] = [name, f"{figure}  ·  {rating}" if figure else rating]
         self._labels[zone].set_text("\n".join(lines), th.color("text"), th.color("base"))

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from command.cap.export import PublicAlert
 from command.drafts import ComposedOrder, OrderDraft
 from command.errors import ValidationError
-from command.fold import EscalationView, IncidentState, OrderView, ZoneView
+from command.fold import EscalationView, IncidentState, OrderView, zone_reading
 from command.lifecycle import Step
 from command.model import Incident
 from command.vocabulary import EventLike
@@ -46,7 +46,6 @@ from ui.console.clock import IncidentClock, clock_time, zone_of
 from ui.console.composer import OrderComposer
 from ui.console.integrity import IntegrityBanner
 from ui.console.mapview import ZoneMap, ZoneShape
-from ui.console.numbers import format_metric
 from ui.console.panels import (
     AlertsPanel,
     DecisionsPanel,
@@ -477,31 +476,12 @@ class ConsoleWindow(QMainWindow):
         return dialog
 
     def _show_zones(self) -> None:
-        """Map colours and figures from the fold's zones ("no data" until a zone has some)."""
+        """The map from the fold's zones, read by `zone_reading` (the one rule of every view:
+        no data, not rated, stale, the figure with its unit or state word)."""
         for row in self.state.zones.rows:
-            self.map.set_level(row.zone, row.level if row.has_data else None)
-            # a zone none of whose metrics has thresholds is not rated: never drawn green
-            rated = not self.key_metrics or any(m in self.key_metrics for m in row.values)
-            self.map.set_rated(row.zone, rated or not row.values)
-            self.map.set_figure(row.zone, self.figure(row))
-
-    def figure(self, row: ZoneView) -> str:
-        """A zone's key figure ("3.1 p/m²"): the indicator that set its level, else the first
-        key metric it has, else its first indicator ("" with no values)."""
-        if not row.values:
-            return ""
-        names = [row.indicator, *self.key_metrics, *sorted(row.values)]
-        indicator = next(n for n in names if n in row.values)
-        unit = next(
-            (
-                str(km.get("unit") or "")
-                for km in self.state.info.key_metrics
-                if km.get("metric") == indicator and km.get("zone") in (row.zone, None)
-            ),
-            "",
-        )
-        # counts as integers ("24 riders"), states by their words ("open to riders")
-        return format_metric(row.zone, indicator, row.values[indicator], unit)
+            self.map.show_reading(
+                row.zone, zone_reading(row, self.state.info.key_metrics, self.key_metrics)
+            )
 
     def _plot_new_points(self) -> None:
         """Hand the fold's new series points to the plots (key metrics only, once any is set)."""

@@ -437,9 +437,7 @@ class ReplayWindow(ConsoleWindow):
             if listener is not None:
                 listener.about_to_reset()
                 listener.reset_done()
-        levels = {row.zone: row.level for row in self.state.zones.rows}
-        for zone in self.map.zones():
-            self.map.set_level(zone, levels.get(zone, 0))
+        self._show_levels()
         self.header.refresh()
         self.banner.refresh()
         self.integrity_banner.refresh()
@@ -468,9 +466,7 @@ class ReplayWindow(ConsoleWindow):
         self.integrity_banner.refresh()
         s.first_ts, s.last_ts, s.last_seq = fresh.first_ts, fresh.last_ts, fresh.last_seq
         s.events, s.actors = fresh.events, set(fresh.actors)
-        levels = {row.zone: row.level for row in s.zones.rows}
-        for zone in self.map.zones():
-            self.map.set_level(zone, levels.get(zone, 0))
+        self._show_levels()
         self.header.refresh()
         self.banner.refresh()
 
@@ -492,6 +488,13 @@ class ReplayWindow(ConsoleWindow):
             if ts:
                 self.plots.extend(s.zone, s.metric, ts, values)
         self._plot_t = t
+
+    def _show_levels(self) -> None:
+        """Each zone's level at T, "no data" for a zone nothing was journaled for yet (never
+        green by default); `_show_figures` then draws the whole reading where it can."""
+        levels = {row.zone: row.level for row in self.state.zones.rows if row.has_data}
+        for zone in self.map.zones():
+            self.map.set_level(zone, levels.get(zone))
 
     def _show_figures(self, t: float) -> None:
         """The map at T: from the fold's fused values as the console draws them (no data,

@@ -80,3 +80,32 @@ def test_fold_at_a_decision_equals_its_snapshot() -> None:
     chenyi = state.zones.get("chenyi")
     assert chenyi is not None and chenyi.values["crowd"] == 60_000.0
     journal.close()
+
+
+KEY_METRICS = (
+    {"zone": "north", "metric": "density", "unit": "persons/m²"},
+    {"zone": "gate", "metric": "queue", "unit": "persons"},
+)
+
+
+def test_a_zone_reads_the_same_rule_in_every_view() -> None:
+    """`zone_reading`: no data, not rated, the figure and its unit, stale (console, centre and
+    replay all draw it)."""
+    from command.fold import ZoneView, zone_reading
+
+    assert zone_reading(ZoneView("north"), KEY_METRICS) == zone_reading(ZoneView("north"), ())
+    blank = zone_reading(ZoneView("north"), KEY_METRICS)
+    assert blank.level is None and blank.value is None  # no data: never a colour
+    counted = zone_reading(ZoneView("park", values={"visitors": 1074.0}), KEY_METRICS)
+    assert not counted.rated and counted.level == 0 and counted.value == 1074.0  # not green
+    north = ZoneView("north", level=3, indicator="density", since=T0, values={"density": 2.1})
+    reading = zone_reading(north, KEY_METRICS)
+    assert reading.rated and reading.level == 3 and not reading.stale
+    assert (reading.indicator, reading.value, reading.unit) == ("density", 2.1, "persons/m²")
+    silent = zone_reading(replace(north, stale=frozenset({"density"})), KEY_METRICS)
+    assert silent.stale and silent.level == 3 and silent.value == 2.1  # the last known value
+    # a stale metric that is not the one shown leaves the figure fresh
+    both = replace(north, values={"density": 2.1, "inflow": 9.0}, stale=frozenset({"inflow"}))
+    assert not zone_reading(both, KEY_METRICS).stale
+    # the console's own thresholds decide what is rated when it has them
+    assert not zone_reading(north, KEY_METRICS, rated_metrics=("queue",)).rated

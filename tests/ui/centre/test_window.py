@@ -67,6 +67,39 @@ def test_the_board_shows_two_incidents_with_the_counts_of_their_folds(
     assert w.map.level("promenade") == 4
 
 
+def test_the_site_map_reads_as_the_site_console_draws_it(qtbot: Any, centre: Centre) -> None:
+    """The centre's map of a site follows the same rule as the site's console: a zone whose
+    metrics have no thresholds is "not rated" (it was drawn green), figures carry their unit,
+    and a zone whose feeds went silent reads "stale"."""
+    from command.journal import Journal
+    from command.vocabulary import IncidentOpened, PictureLevel, PictureValues
+    from tests.command.centre.sites import Site, opened
+
+    j = Journal.in_memory(clock=centre.clock, owner="park", role="console")
+    base = opened("INC-P", "park incident")
+    key_metrics = ({"zone": "promenade", "metric": "density", "unit": "persons/m²"},)
+    j.record(
+        IncidentOpened(base.incident, commander=base.commander, key_metrics=key_metrics),
+        actor="cmd",
+        incident="INC-P",
+    )
+    j.record(PictureLevel("promenade", "orange", indicator="density", value=2.4))
+    j.record(PictureValues({"promenade": {"density": 2.4}, "chenyi": {"visitors": 10480.0}}))
+    head = centre.journal.head[0]
+    mirror(centre.journal, Site("park", "baton/console/park", j))
+    w = window_of(qtbot, centre)
+    assert w.select("park")
+    qtbot.waitUntil(lambda: w.selected == "park")
+    assert w.map.label_text("promenade").endswith("2.40 persons/m²  ·  orange")
+    assert not w.map.is_rated("chenyi") and w.map.label_text("chenyi").endswith("not rated")
+    shipped = j.head[0]
+    j.record(PictureValues({}, ("promenade/density",)))
+    mirror(centre.journal, Site("park", "baton/console/park", j), after=shipped)
+    w.apply_events(list(centre.journal.events(after_seq=head)))
+    qtbot.waitUntil(lambda: w.map.is_stale("promenade"))
+    assert w.map.label_text("promenade").endswith("orange  ·  stale")
+
+
 def test_new_events_insert_rows_without_reset(qtbot: Any, centre: Centre) -> None:
     w = window_of(qtbot, centre)
     resets: list[int] = []

@@ -7,6 +7,7 @@ import json
 import math
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import combinations
 from pathlib import Path
 
@@ -267,17 +268,29 @@ def test_the_map_follows_the_units_file_baton_tak_writes(qtbot: QtBot, tmp_path:
     assert view.unit_label("u-7") == "Escort-7"
 
 
-def test_a_zone_without_thresholds_is_not_rated_never_green(
-    qtbot: QtBot, qapp: QApplication
-) -> None:
+@contextmanager
+def typhoon_console(
+    qtbot: QtBot, app: str
+) -> Iterator[tuple[Scenario, ConsoleWindow, dict[str, object]]]:
+    """A console window on typhoon and the `incident.opened` body its journal would start
+    with (the key metrics with their thresholds); its timers stopped afterwards."""
+    from protocols.runtime.console import key_metrics
+
     sc = load_scenario("typhoon")
-    window = ConsoleWindow(sc.incident, settings_org="BatonTest", settings_app="unrated")
+    window = ConsoleWindow(sc.incident, settings_org="BatonTest", settings_app=app)
     qtbot.addWidget(window)
     try:
         configure_window(window, sc)
-        from protocols.runtime.console import key_metrics
+        yield sc, window, {"incident": {"id": sc.incident.id}, "key_metrics": key_metrics(sc)}
+    finally:
+        window.timer.stop()
+        window.plots.timer.stop()
 
-        opened = {"incident": {"id": sc.incident.id}, "key_metrics": key_metrics(sc)}
+
+def test_a_zone_without_thresholds_is_not_rated_never_green(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    with typhoon_console(qtbot, "unrated") as (sc, window, opened):
         values = {
             "values": {"tunnel": {"lane_state": 1.0}, "ferry_jinling": {"riders_waiting": 20}},
             "stale": [],
@@ -294,9 +307,41 @@ def test_a_zone_without_thresholds_is_not_rated_never_green(
         assert window.map.label_text("ferry_jinling").endswith("20 riders  ·  green")
         i18n.set_language(qapp, "zh_CN")
         qtbot.waitUntil(lambda: window.map.label_text("tunnel").endswith("未评级"))
-    finally:
-        window.timer.stop()
-        window.plots.timer.stop()
+
+
+def test_a_zone_whose_feeds_went_silent_reads_stale_never_fresh(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    """The fold knows which indicators went silent: the map says "stale" and cross-hatches
+    the last known level instead of showing it as a fresh fill."""
+    from PySide6.QtCore import Qt
+
+    with typhoon_console(qtbot, "stale") as (sc, window, opened):
+        fresh = {"values": {"ferry_jinling": {"riders_waiting": 20}}, "stale": []}
+        silent = {"values": {}, "stale": ["ferry_jinling/riders_waiting"]}
+        events = [
+            Event(1, sc.start, "console", "incident.opened", "", opened, "", ""),
+            Event(2, sc.ts(60), "picture", "picture.values", "", fresh, "", ""),
+        ]
+        window.apply_events(events)
+        brush = window.map._items["ferry_jinling"].brush()
+        assert not window.map.is_stale("ferry_jinling")
+        assert brush.style() == Qt.BrushStyle.SolidPattern or window.map.is_marker("ferry_jinling")
+        window.apply_events([Event(3, sc.ts(65), "picture", "picture.values", "", silent, "", "")])
+        assert window.map.is_stale("ferry_jinling")
+        assert window.map.label_text("ferry_jinling").endswith("20 riders  ·  green  ·  stale")
+        item = window.map._items["ferry_jinling"]
+        marker = window.map._markers.get("ferry_jinling")
+        if marker is not None:
+            assert marker.pen().style() == Qt.PenStyle.DashLine
+        else:
+            assert item.brush().style() == Qt.BrushStyle.DiagCrossPattern
+        i18n.set_language(qapp, "zh_CN")
+        qtbot.waitUntil(lambda: window.map.label_text("ferry_jinling").endswith("数据中断"))
+        i18n.set_language(qapp, "en")
+        window.apply_events([Event(4, sc.ts(70), "picture", "picture.values", "", fresh, "", "")])
+        assert not window.map.is_stale("ferry_jinling")
+        assert window.map.label_text("ferry_jinling").endswith("20 riders  ·  green")
 
 
 def test_suggestions_name_their_playbook_by_its_title(qapp: QApplication) -> None:

@@ -134,6 +134,8 @@ def test_scrubbing_shows_orders_zone_levels_and_escalations_at_t(
     w.seek(START + 100)
     assert order_state(w) is None
     assert w.map.level("chenyi") == 0
+    # before its first level or value the zone has no data: never drawn green by default
+    assert not w.map.has_data("chenyi") and w.map.label_text("chenyi").endswith("no data")
     assert w.escalations_table.rowCount() == 0
     assert len(w.orders_model.source.rows) == 0
 
