@@ -74,11 +74,13 @@ def zone_reading(
     row: ZoneView,
     key_metrics: Sequence[Mapping[str, Any]],
     rated_metrics: Sequence[str] = (),
+    feeds: Sequence[Mapping[str, Any]] = (),
 ) -> ZoneReading:
     """`row` as a map shows it. `key_metrics` are the incident's metrics with thresholds as
     `incident.opened` lists them ({zone, metric, unit, ...}); `rated_metrics` names those
     metrics when the view knows them otherwise (the console's thresholds), else they are read
-    from `key_metrics`. With no key metric at all every zone counts as rated."""
+    from `key_metrics`. With no key metric at all every zone counts as rated. A figure's unit
+    is its key metric's, else its feed's (`incident.opened` feeds: {zone, metric, unit})."""
     names = list(rated_metrics) or list(
         dict.fromkeys(str(k.get("metric") or "") for k in key_metrics)
     )
@@ -90,8 +92,8 @@ def zone_reading(
     unit = next(
         (
             str(k.get("unit") or "")
-            for k in key_metrics
-            if k.get("metric") == indicator and k.get("zone") in (row.zone, None)
+            for k in (*key_metrics, *feeds)
+            if k.get("metric") == indicator and k.get("zone") in (row.zone, None) and k.get("unit")
         ),
         "",
     )

@@ -239,7 +239,8 @@ def incident_opened_body(options: ConsoleOptions) -> dict[str, JSON]:
         "speed": options.speed,
         "origin": options.origin,
         "feeds": [
-            {"zone": f.zone, "metric": f.metric, "interval_s": f.interval_s} for f in sc.feeds
+            {"zone": f.zone, "metric": f.metric, "interval_s": f.interval_s, "unit": f.unit}
+            for f in sc.feeds
         ],
         "key_metrics": key_metrics(sc),
     }

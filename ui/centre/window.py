@@ -458,9 +458,10 @@ class CentreWindow(QMainWindow):
         if reload_map or not self.map.zones():
             self.map.load(self._shapes_for(fold))
         # the site's zones read as its own console draws them (no data, not rated, stale,
-        # units and state words), from the key metrics its journal opened with
+        # units), from the key metrics and feeds its journal opened with
+        info = fold.state.info
         for z in fold.state.zones.rows:
-            self.map.show_reading(z.zone, zone_reading(z, fold.state.info.key_metrics))
+            self.map.show_reading(z.zone, zone_reading(z, info.key_metrics, feeds=info.feeds))
         self.sitreps_view.setPlainText(self._sitreps_text(row))
         self._show_authority()
         self._enable_actions(row)

@@ -478,10 +478,10 @@ class ConsoleWindow(QMainWindow):
     def _show_zones(self) -> None:
         """The map from the fold's zones, read by `zone_reading` (the one rule of every view:
         no data, not rated, stale, the figure with its unit or state word)."""
+        info = self.state.info
         for row in self.state.zones.rows:
-            self.map.show_reading(
-                row.zone, zone_reading(row, self.state.info.key_metrics, self.key_metrics)
-            )
+            reading = zone_reading(row, info.key_metrics, self.key_metrics, info.feeds)
+            self.map.show_reading(row.zone, reading)
 
     def _plot_new_points(self) -> None:
         """Hand the fold's new series points to the plots (key metrics only, once any is set)."""

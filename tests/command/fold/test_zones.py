@@ -107,5 +107,9 @@ def test_a_zone_reads_the_same_rule_in_every_view() -> None:
     # a stale metric that is not the one shown leaves the figure fresh
     both = replace(north, values={"density": 2.1, "inflow": 9.0}, stale=frozenset({"inflow"}))
     assert not zone_reading(both, KEY_METRICS).stale
+    # a metric without thresholds takes its unit from the feed that measures it
+    feeds = ({"zone": "park", "metric": "visitors", "unit": "persons"},)
+    park = ZoneView("park", values={"visitors": 1074.0})
+    assert zone_reading(park, KEY_METRICS, feeds=feeds).unit == "persons"
     # the console's own thresholds decide what is rated when it has them
     assert not zone_reading(north, KEY_METRICS, rated_metrics=("queue",)).rated

@@ -79,7 +79,12 @@ def test_the_site_map_reads_as_the_site_console_draws_it(qtbot: Any, centre: Cen
     base = opened("INC-P", "park incident")
     key_metrics = ({"zone": "promenade", "metric": "density", "unit": "persons/m²"},)
     j.record(
-        IncidentOpened(base.incident, commander=base.commander, key_metrics=key_metrics),
+        IncidentOpened(
+            base.incident,
+            commander=base.commander,
+            key_metrics=key_metrics,
+            feeds=({"zone": "chenyi", "metric": "visitors", "unit": "persons"},),
+        ),
         actor="cmd",
         incident="INC-P",
     )
@@ -91,7 +96,8 @@ def test_the_site_map_reads_as_the_site_console_draws_it(qtbot: Any, centre: Cen
     assert w.select("park")
     qtbot.waitUntil(lambda: w.selected == "park")
     assert w.map.label_text("promenade").endswith("2.40 persons/m²  ·  orange")
-    assert not w.map.is_rated("chenyi") and w.map.label_text("chenyi").endswith("not rated")
+    assert not w.map.is_rated("chenyi")
+    assert w.map.label_text("chenyi").endswith("10,480 persons  ·  not rated")
     shipped = j.head[0]
     j.record(PictureValues({}, ("promenade/density",)))
     mirror(centre.journal, Site("park", "baton/console/park", j), after=shipped)
