@@ -74,6 +74,18 @@ def scenario_path(name_or_path: str | Path) -> Path:
     return shipped
 
 
+def shipped_scenario(name: object) -> Scenario | None:
+    """The scenario a journal names (`incident.opened`'s `scenario`) when it is shipped here;
+    None when it names none, is not shipped here, or no longer loads (a view then draws from
+    the journal alone)."""
+    if not name:
+        return None
+    try:
+        return load_scenario(str(name))
+    except Exception:  # not shipped here, renamed, or changed since the journal was written
+        return None
+
+
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load, validate and cross-check a scenario; raises `ScenarioError` (one line) if bad."""
     path = scenario_path(name_or_path)

@@ -44,7 +44,7 @@ from command.picture.samples import number
 from command.review.replay import ReplayIndex
 from command.review.series import latest_values, plot_series, series_points
 from command.review.timefmt import local_time, zone_or_utc
-from command.scenarios.scenario import Scenario
+from command.scenarios.loader import shipped_scenario
 from command.vocabulary import EventLike, Kind
 from ui import i18n, theme
 from ui.console.controller import delegation_names
@@ -318,7 +318,7 @@ class ReplayWindow(ConsoleWindow):
         """The console's map of the journal's scenario when it is shipped here (outlines,
         context layers, Chinese names, units and state words: the replay looks like the run),
         else outlines from the journal alone."""
-        self.scenario = scenario = journal_scenario(self.opened)
+        self.scenario = scenario = shipped_scenario(self.opened.get("scenario"))
         if scenario is None:
             self.set_zone_shapes(zone_shapes(self.opened))
             return
@@ -819,20 +819,6 @@ def zone_shapes(opened: Mapping[str, Any]) -> list[ZoneShape]:
     if missing and not shapes:
         shapes = grid_zones(missing)
     return shapes
-
-
-def journal_scenario(opened: Mapping[str, Any]) -> Scenario | None:
-    """The scenario an incident.opened body names, when it is shipped here (None when it is
-    not, or no longer loads)."""
-    name = opened.get("scenario")
-    if not name:
-        return None
-    try:
-        from command.scenarios.loader import load_scenario
-
-        return load_scenario(str(name))
-    except Exception:  # not shipped here, or renamed
-        return None
 
 
 def snapshot_zones(snapshot: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
