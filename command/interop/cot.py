@@ -42,6 +42,9 @@ LEVEL_ARGB: Mapping[str, tuple[int, int, int]] = {
 }
 """The console's level colours (RGB); stroke is opaque, fill is translucent."""
 LEVELS = tuple(LEVEL_ARGB)
+NEUTRAL_RGB = (0x9E, 0x9E, 0x9E)
+"""A zone with no data yet, one not rated (no thresholds) or an unknown level: grey, never a
+risk colour."""
 FILL_ALPHA = 0x60
 
 
@@ -50,8 +53,9 @@ class CotError(ValueError):
 
 
 def argb(level: str, alpha: int = 0xFF) -> int:
-    """The level's colour as TAK's ARGB signed 32-bit integer (opaque red is -2676194)."""
-    r, g, b = LEVEL_ARGB.get(level, LEVEL_ARGB["green"])
+    """The level's colour as TAK's ARGB signed 32-bit integer (opaque red is -2676194); grey
+    for anything that is not a risk level ("no data", "not rated")."""
+    r, g, b = LEVEL_ARGB.get(level, NEUTRAL_RGB)
     value = (alpha << 24) | (r << 16) | (g << 8) | b
     return value - (1 << 32) if value >= 1 << 31 else value
 
@@ -145,8 +149,11 @@ def zone_shape(
     *,
     remarks: str = "",
     stale_s: float = 600.0,
+    label: str = "",
 ) -> bytes:
-    """The zone as a CoT drawn shape coloured by `level`; `CotError` without a polygon."""
+    """The zone as a CoT drawn shape coloured by `level` (grey when it is not a risk level),
+    its callsign "name (label)" (`label` defaults to the level); `CotError` without a
+    polygon."""
     ring = outer_ring(geometry)
     if len(ring) < 3:
         raise CotError(f"zone {zone!r} has no polygon to draw")
@@ -159,10 +166,10 @@ def zone_shape(
     etree.SubElement(detail, "strokeColor", value=str(argb(level)))
     etree.SubElement(detail, "strokeWeight", value="3.0")
     etree.SubElement(detail, "fillColor", value=str(argb(level, FILL_ALPHA)))
-    etree.SubElement(detail, "contact", callsign=f"{name} ({level})")
+    etree.SubElement(detail, "contact", callsign=f"{name} ({label or level})")
     etree.SubElement(detail, "labels_on", value="true")
     rem = etree.SubElement(detail, "remarks")
-    rem.text = remarks or f"Risk level {level}"
+    rem.text = remarks or f"Risk level {label or level}"
     return _bytes(ev)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from command.fold import IncidentState
+from command.fold import IncidentState, zone_reading
 from command.interop.cot import (
     CotError,
     centroid,
@@ -17,6 +17,7 @@ from command.interop.cot import (
     zone_shape,
 )
 from command.review.ics import kind_title
+from command.vocabulary import LEVEL_NAMES
 
 JSON = Any
 
@@ -62,14 +63,25 @@ class TakPublisher:
         out: list[bytes] = []
         incident = state.info.id or state.header.incident or "incident"
         for z in state.zones.rows:
-            level = z.level_name
+            # read as every map reads it: no data and not rated are grey, a silent feed stale
+            reading = zone_reading(z, state.info.key_metrics, feeds=state.info.feeds)
+            if reading.level is None:
+                colour = "no data"
+            elif not reading.rated:
+                colour = "not rated"
+            else:
+                colour = LEVEL_NAMES[reading.level]
+            label = f"{colour}, stale" if reading.stale else colour
             due = now - self._sent_at.get(z.zone, -1e18) >= self.refresh_s
-            if self._levels.get(z.zone) == level and not due:
+            if self._levels.get(z.zone) == label and not due:
                 continue
             geom = self.geometry.get(z.zone)
             if not geom:
                 continue
-            value = f" ({z.indicator} {z.value:g})" if z.indicator and z.value is not None else ""
+            value = ""
+            if reading.value is not None:
+                unit = f" {reading.unit}" if reading.unit else ""
+                value = f" ({reading.indicator} {reading.value:g}{unit})"
             try:
                 out.append(
                     zone_shape(
@@ -77,15 +89,16 @@ class TakPublisher:
                         z.zone,
                         z.name or z.zone,
                         geom,
-                        level,
+                        colour,
                         now,
-                        remarks=f"{z.name or z.zone}: risk level {level}{value}",
+                        remarks=f"{z.name or z.zone}: risk level {label}{value}",
                         stale_s=max(2 * self.refresh_s, 300.0),
+                        label=label,
                     )
                 )
             except CotError:
                 continue
-            self._levels[z.zone] = level
+            self._levels[z.zone] = label
             self._sent_at[z.zone] = now
         for o in sorted(state.orders.rows, key=lambda row: row.seq):
             st = o.state.value

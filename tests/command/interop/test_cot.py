@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
+from command.fold import fold
 from command.interop.cot import (
     CotError,
     UnitPosition,
@@ -17,14 +18,15 @@ from command.interop.cot import (
     zone_shape,
 )
 from command.interop.publish import TakPublisher
-from tests.command.interop.picture import GEOMETRY, PENTAGON, SQUARE, picture_state
-from tests.command.review.events import T0
+from command.vocabulary import Kind
+from tests.command.interop.picture import GEOMETRY, PENTAGON, SQUARE, picture_events, picture_state
+from tests.command.review.events import T0, Ev
 
 
 def test_argb_is_tak_signed_32_bit() -> None:
     assert argb("red") == (0xFFD7261E - (1 << 32))
     assert argb("green", 0x60) == 0x602EA043
-    assert argb("nonsense") == argb("green")
+    assert argb("nonsense") == argb("no data") == argb("not rated") != argb("green")  # grey
 
 
 def test_zone_shape_is_a_drawn_polygon_with_link_points_and_level_colours() -> None:
@@ -61,6 +63,40 @@ def test_publisher_sends_zones_orders_alerts_once_then_only_changes() -> None:
     assert any(c.startswith("ORDER o2 to Lighting control: Dim show") for c in chats)
     assert pub.changes(state, T0 + 510) == []  # nothing moved, refresh not due
     assert len(pub.changes(state, T0 + 561)) == 2  # the shapes' refresh
+
+
+ZONES_SENT = ("chenyi", "jinling", "new")
+
+
+def test_tak_maps_read_zones_as_the_console_does_never_green_by_default() -> None:
+    """A zone with values but no thresholds is grey "not rated" on TAK maps (it was sent green),
+    one whose feeds went silent says "stale" (and is sent again when it does), one with nothing
+    measured is grey "no data"."""
+    from command.vocabulary import PictureValues
+
+    events = picture_events()
+    opened = next(e for e in events if e.kind == Kind.INCIDENT_OPENED)
+    key_metrics = [{"zone": "z-chenyi", "metric": "density", "unit": "persons/m²"}]
+    body = {**opened.body, "key_metrics": key_metrics}
+    events[events.index(opened)] = Ev(opened.seq, opened.ts, opened.actor, opened.kind, body)
+    n = len(events)
+    counted = PictureValues({"z-chenyi": {"density": 2.1}, "z-jinling": {"visitors": 900.0}})
+    events.append(Ev(n + 1, T0 + 450, "console", Kind.PICTURE_VALUES, counted.to_body()))
+    state = fold(events)
+    state.zones.add_zone("z-new", "New zone")
+    pub = TakPublisher({**GEOMETRY, "z-new": SQUARE}, refresh_s=60)
+    shapes = {e.get("uid"): e for e in map(parse_event, pub.changes(state, T0 + 500))}
+    chenyi, jinling, new = (shapes[f"baton.zone.bund-2026.z-{z}"] for z in ZONES_SENT)
+    assert chenyi.find("detail/contact").get("callsign").endswith("(orange)")
+    assert "density 2.1 persons/m²" in chenyi.findtext("detail/remarks")
+    assert jinling.find("detail/contact").get("callsign").endswith("(not rated)")
+    assert jinling.find("detail/strokeColor").get("value") == str(argb("not rated"))
+    assert new.find("detail/strokeColor").get("value") == str(argb("no data"))
+    silent = PictureValues({}, ("z-chenyi/density",))
+    state.apply(Ev(n + 2, T0 + 505, "console", Kind.PICTURE_VALUES, silent.to_body()))
+    (again,) = map(parse_event, pub.changes(state, T0 + 506))  # only the zone that changed
+    assert again.find("detail/contact").get("callsign").endswith("(orange, stale)")
+    assert again.find("detail/strokeColor").get("value") == str(argb("orange"))
 
 
 def test_unit_positions_are_read_and_others_ignored() -> None:
