@@ -32,9 +32,10 @@ from typing import Any
 import zmq
 
 from command.clock import Clock
-from command.fold import IncidentState
+from command.fold import IncidentState, ZoneView, zone_reading
 from command.journal import Event, Journal
 from command.vocabulary import (
+    LEVEL_NAMES,
     GrantRevoked,
     GrantsReceived,
     Handover,
@@ -94,6 +95,23 @@ def event_row(event: Event) -> dict[str, JSON]:
     }
 
 
+def sitrep_zone(z: ZoneView, state: IncidentState) -> dict[str, JSON]:
+    """One zone of a SITREP as every map reads it (`zone_reading`): its level, or "no data" /
+    "not rated" (never "green" for a zone without data or thresholds), whether its feeds are
+    stale, and its figure (indicator, value, unit)."""
+    r = zone_reading(z, state.info.key_metrics, feeds=state.info.feeds)
+    level = "no data" if r.level is None else LEVEL_NAMES[r.level] if r.rated else "not rated"
+    return {
+        "zone": z.zone,
+        "name": z.name,
+        "level": level,
+        "stale": r.stale,
+        "indicator": r.indicator,
+        "value": r.value,
+        "unit": r.unit,
+    }
+
+
 def compose_sitrep(state: IncidentState, now: float) -> dict[str, JSON]:
     """A situation report from the fold: each zone's level, the order counts and the open
     escalations (the summary of `sitrep.sent`)."""
@@ -101,10 +119,7 @@ def compose_sitrep(state: IncidentState, now: float) -> dict[str, JSON]:
     return {
         "as_of": now,
         "incident": state.info.id,
-        "zones": [
-            {"zone": z.zone, "name": z.name, "level": z.level_name, "indicator": z.indicator}
-            for z in state.zones.rows
-        ],
+        "zones": [sitrep_zone(z, state) for z in state.zones.rows],
         "orders": counts.to_json(),
         "open_escalations": [
             {"id": e.id, "order_id": e.order_id, "station": e.station, "kind": e.kind}

@@ -464,3 +464,30 @@ def test_a_site_that_rewrites_its_cosigned_history_is_refused_with_evidence(worl
     world.pump(lambda: bool(list(world.centre.journal.events(kinds=[Kind.WITNESS_REFUSED]))))
     (refused,) = [decode(e) for e in world.centre.journal.events(kinds=[Kind.WITNESS_REFUSED])]
     assert isinstance(refused, WitnessRefused) and refused.offered.head_hash == "f" * 64
+
+
+def test_a_sitrep_reads_zones_as_the_map_does_never_green_by_default() -> None:
+    """`compose_sitrep`: a zone without thresholds is "not rated", one with nothing measured
+    "no data", one whose feeds went silent is stale; the figure travels with its unit."""
+    from command.fold import IncidentState
+    from command.vocabulary import IncidentOpened, PictureLevel, PictureValues
+    from protocols.uplink import compose_sitrep
+    from tests.command.fold.events import EventMaker
+
+    mk = EventMaker()
+    key_metrics = ({"zone": "chenyi", "metric": "density", "unit": "persons/m²"},)
+    state = IncidentState()
+    for body in (
+        IncidentOpened({"id": "INC"}, key_metrics=key_metrics),
+        PictureLevel("chenyi", "orange", indicator="density", value=2.1),
+        PictureValues(
+            {"chenyi": {"density": 2.1}, "park": {"visitors": 900.0}}, ("chenyi/density",)
+        ),
+    ):
+        state.apply(mk.ev(str(body.kind), body.to_body(), ts=1_760_000_000.0))
+    state.zones.add_zone("gate", "Gate")
+    zones = {z["zone"]: z for z in compose_sitrep(state, 0.0)["zones"]}
+    assert zones["chenyi"]["level"] == "orange" and zones["chenyi"]["stale"] is True
+    assert (zones["chenyi"]["value"], zones["chenyi"]["unit"]) == (2.1, "persons/m²")
+    assert zones["park"]["level"] == "not rated" and zones["park"]["stale"] is False
+    assert zones["gate"]["level"] == "no data" and zones["gate"]["value"] is None

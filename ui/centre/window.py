@@ -89,6 +89,7 @@ from ui.console.qtmodels import (
     OrdersTableModel,
     set_display_zone,
 )
+from ui.console.sitrep import summary_lines
 from ui.labels import plain_label
 from ui.viewmenu import ViewMenu, restore_look, save_look, switch_language, switch_theme
 
@@ -543,8 +544,7 @@ class CentreWindow(QMainWindow):
                     .replace("%1", s.by or "—")
                     .replace("%2", s.remarks or "—")
                 )
-                for key, value in sorted(s.summary.items()):
-                    lines.append(f"      {key}: {value}")
+                lines.extend("      " + line for line in summary_lines(s.summary))
         return "\n".join(lines)
 
     def _enable_actions(self, row: BoardRow | None) -> None:

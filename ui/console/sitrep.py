@@ -22,14 +22,19 @@ JSON = Any
 
 
 def summary_lines(summary: Mapping[str, JSON]) -> list[str]:
-    """The summary as plain lines: one per zone (name and level), the order counts, each open
-    escalation."""
+    """The summary as plain lines: one per zone (name and level, "stale" when its feeds went
+    silent), the order counts, each open escalation. The console shows them before sending and
+    the centre when it receives them: one rendering for both ends."""
     lines = []
     for z in summary.get("zones", []):
-        lines.append(f"{z.get('name') or z.get('zone')}: {z.get('level')}")
-    orders = summary.get("orders", {})
-    keys = ("issued", "open", "late", "completed", "declined", "rejected", "failed")
-    lines.append(" · ".join(f"{k} {orders.get(k, 0)}" for k in keys))
+        line = f"{z.get('name') or z.get('zone')}: {z.get('level')}"
+        if z.get("stale"):
+            line += ", stale"  # its feeds went silent: the level is the last known one
+        lines.append(line)
+    orders = summary.get("orders")
+    if isinstance(orders, Mapping):  # never zeros for counts a summary does not hold
+        keys = ("issued", "open", "late", "completed", "declined", "rejected", "failed")
+        lines.append(" · ".join(f"{k} {orders.get(k, 0)}" for k in keys))
     for e in summary.get("open_escalations", []):
         lines.append(f"! {e.get('station')}: {e.get('kind')} ({e.get('order_id')})")
     return lines

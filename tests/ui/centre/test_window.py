@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from command.centre import path_key
 from command.fold import fold
-from command.vocabulary import Checkpoint, SiteEvent, SitrepRequested, WitnessRefused
+from command.vocabulary import Checkpoint, SiteEvent, SitrepRequested, SitrepSent, WitnessRefused
 from protocols.centre_commands import (
     ExtendSiteGrant,
     IssueSiteGrant,
@@ -285,6 +285,20 @@ def test_a_sitrep_request_is_sent_and_an_overdue_one_turns_amber_then_red(
     assert cell(w, "ferry", "sitrep", Qt.ItemDataRole.BackgroundRole).color() == th.risk_color(4)
     assert "1 SITREPs overdue" in w.summary.text()
     assert "S1" in w.sitreps_view.toPlainText()
+    # the site's answer reads as its console showed it before sending, never as raw data
+    from protocols.uplink import compose_sitrep
+    from ui.console.sitrep import summary_lines
+
+    summary = compose_sitrep(fold(centre.ferry.journal.events()), centre.clock.now())
+    shipped = centre.ferry.journal.head[0]
+    centre.ferry.journal.record(SitrepSent("S1", summary, "holding", "chief-li"))
+    head = centre.journal.head[0]
+    mirror(centre.journal, centre.ferry, after=shipped)
+    w.apply_events(list(centre.journal.events(after_seq=head)))
+    text = w.sitreps_view.toPlainText()
+    assert "Answer by chief-li: holding" in text and "{" not in text
+    assert all(line in text for line in summary_lines(summary))
+    assert "Promenade: orange" in text
 
 
 def test_an_integrity_alarm_paints_the_row_red(qtbot: Any, centre: Centre) -> None:
