@@ -392,9 +392,7 @@ class ConsoleNode:
         book = self._book()
         decided = book.decide_dismiss(cmd.suggestion_id, by=self.post.commander, why=cmd.why)
         with self.journal.transaction():
-            self.journal.record(
-                decided.record, actor=decided.by, incident=decided.incident, ts=decided.ts
-            )
+            decided.record_in(self.journal)
             self.post.add_decision(**decided.entry())
         book.settle(decided)
 

@@ -35,7 +35,6 @@ from command.clock import Clock
 from command.fold import IncidentState, ZoneView, zone_reading
 from command.journal import Event, Journal
 from command.vocabulary import (
-    LEVEL_NAMES,
     GrantRevoked,
     GrantsReceived,
     Handover,
@@ -100,11 +99,10 @@ def sitrep_zone(z: ZoneView, state: IncidentState) -> dict[str, JSON]:
     "not rated" (never "green" for a zone without data or thresholds), whether its feeds are
     stale, and its figure (indicator, value, unit)."""
     r = zone_reading(z, state.info.key_metrics, feeds=state.info.feeds)
-    level = "no data" if r.level is None else LEVEL_NAMES[r.level] if r.rated else "not rated"
     return {
         "zone": z.zone,
         "name": z.name,
-        "level": level,
+        "level": r.rating,
         "stale": r.stale,
         "indicator": r.indicator,
         "value": r.value,

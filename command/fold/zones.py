@@ -69,6 +69,14 @@ class ZoneReading:
     unit: str = ""
     stale: bool = False
 
+    @property
+    def rating(self) -> str:
+        """The level in words for a message ("orange", "no data", "not rated"; never a risk
+        colour without data or thresholds). A map translates the same three cases itself."""
+        if self.level is None:
+            return "no data"
+        return LEVEL_NAMES[self.level] if self.rated else "not rated"
+
 
 def zone_reading(
     row: ZoneView,

@@ -17,7 +17,6 @@ from command.interop.cot import (
     zone_shape,
 )
 from command.review.ics import kind_title
-from command.vocabulary import LEVEL_NAMES
 
 JSON = Any
 
@@ -65,12 +64,7 @@ class TakPublisher:
         for z in state.zones.rows:
             # read as every map reads it: no data and not rated are grey, a silent feed stale
             reading = zone_reading(z, state.info.key_metrics, feeds=state.info.feeds)
-            if reading.level is None:
-                colour = "no data"
-            elif not reading.rated:
-                colour = "not rated"
-            else:
-                colour = LEVEL_NAMES[reading.level]
+            colour = reading.rating  # a risk level's colour, else grey (`cot.argb`)
             label = f"{colour}, stale" if reading.stale else colour
             due = now - self._sent_at.get(z.zone, -1e18) >= self.refresh_s
             if self._levels.get(z.zone) == label and not due:

@@ -138,6 +138,11 @@ class Decided:
     incident: str
     ts: float
 
+    def record_in(self, sink: EventSink) -> None:
+        """Journal the outcome (`record`) in `sink`, as `by`, at `ts` (inside the caller's
+        transaction when it has one open)."""
+        sink.record(self.record, actor=self.by, incident=self.incident, ts=self.ts)
+
     def entry(self) -> dict[str, Any]:
         """The decision entry, as `ConsolePost.issue_orders` (or `add_decision`) keywords: what
         was decided (the suggestion, its playbook, approved as proposed, changed or dismissed),
@@ -344,9 +349,7 @@ class SuggestionBook:
 
     def _journal_and_settle(self, decided: Decided) -> tuple[OrderDraft, ...]:
         if self._journal is not None:
-            self._journal.record(
-                decided.record, actor=decided.by, incident=decided.incident, ts=decided.ts
-            )
+            decided.record_in(self._journal)
         self.settle(decided)
         return decided.orders
 

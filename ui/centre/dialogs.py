@@ -48,9 +48,9 @@ from protocols.centre_commands import (
 from ui.console.clock import zone_name, zone_of
 from ui.console.shortcuts import ok_cancel
 from ui.i18n import marked
-from ui.labels import plain_label, plain_tip
+from ui.labels import ERROR_COLOUR, plain_label, plain_tip
 
-ERROR_STYLE = "color: #d9363e; font-weight: bold;"
+ERROR_STYLE = f"color: {ERROR_COLOUR}; font-weight: bold;"
 Choice = tuple[str, str]  # id, display name
 
 

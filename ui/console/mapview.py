@@ -411,20 +411,9 @@ class ZoneMap(QGraphicsView):
         self._style_zone(zone)
         self.declutter()
 
-    def set_rated(self, zone: str, rated: bool) -> None:
-        """Whether `zone` has a risk rating at all: a zone with data but no thresholds (the
-        tunnel lane) is drawn in a neutral fill labelled "not rated", never green."""
-        if (zone not in self._unrated) == rated:
-            return
-        if rated:
-            self._unrated.discard(zone)
-        else:
-            self._unrated.add(zone)
-        self._style_zone(zone)
-        self.declutter()
-
     def is_rated(self, zone: str) -> bool:
-        """False while `zone` is drawn "not rated" (see `set_rated`)."""
+        """False while `zone` is drawn "not rated": it has data but no thresholds (the tunnel
+        lane), so it has a neutral fill, never green (see `show_reading`)."""
         return zone not in self._unrated
 
     def show_reading(self, zone: str, reading: ZoneReading) -> None:
