@@ -431,7 +431,11 @@ class RuntimeNode(ConsoleNode):
             pilot = self.autopilot
             for s in pilot.due(now):
                 try:
-                    decided = self._book().decide_approve(s.id, by=pilot.commander, why=pilot.why)
+                    # in the name of whoever holds the post now (a handover changes it): the one
+                    # whose key signs the orders
+                    decided = self._book().decide_approve(
+                        s.id, by=self.post.commander, why=pilot.why
+                    )
                     self._issue_decided(decided)
                 except JournalError:  # cannot journal: the engine stops the console
                     raise

@@ -231,3 +231,35 @@ def test_dismissing_is_a_decision_journaled_with_the_outcome(node: ConsoleNode) 
     after = [e.kind for e in node.journal.events(after_seq=head) if e.kind != "picture.values"]
     assert after == ["suggestion.dismissed", "decision.added"] and node.journal.orders() == []
     assert node.picture is not None and node.picture.book.status(s.id) == "dismissed"
+
+
+def test_after_a_handover_the_autopilot_approves_in_the_new_commanders_name(
+    tmp_path: Path,
+) -> None:
+    """The decision entry, the suggestion's outcome and the orders all name the commander who
+    holds the post now (and signs the orders), not the one who held it when the pilot began."""
+    from command.signing import Signer
+    from protocols.commands import SendHandover
+
+    context: zmq.Context[Any] = zmq.Context()
+    node = runtime_node(tmp_path, context)
+    clock = node.settings.clock
+    assert isinstance(clock, ManualClock)
+    try:
+        before = node.post.commander
+        successor = Signer.generate("night_chief")
+        node.send_handover(SendHandover(documents=(), rechained=(), signer=successor))
+        propose(node, HOLD, DIM)
+        clock.advance(21.0)
+        node.tick(clock.now())
+        kinds, decisions = journal_of(node)
+        assert kinds == APPROVED_TWO_ORDERS
+        (decision,) = decisions
+        assert decision["author"] == "night_chief" != before
+        (outcome,) = node.journal.events(kinds=["suggestion.approved"])
+        assert outcome.actor == "night_chief"
+        orders = node.journal.orders()
+        assert {row.order.commander for row in orders} == {"night_chief"}
+    finally:
+        node.close()
+        context.destroy(linger=0)
