@@ -40,7 +40,7 @@ from command.journal import Journal, verify_journal
 from command.journal.checkpoints import CheckpointPolicy
 from command.picture.engine import PictureEngine
 from command.scenarios.mqtt_mapping import MqttMapper, subscriptions
-from command.scenarios.scenario import Scenario
+from command.scenarios.scenario import FeedSpec, Scenario
 from command.vocabulary import GrantRecorded, IncidentOpened, Kind, SitrepSent, SuggestionOutcome
 from protocols.centre_commands import SendSitrep, UplinkState
 from protocols.certs import load_curve_keys, load_curve_public
@@ -211,6 +211,25 @@ def key_metrics(scenario: Scenario) -> list[dict[str, JSON]]:
     return out
 
 
+def feed_entry(feed: FeedSpec) -> dict[str, JSON]:
+    """One feed as `incident.opened` records it: zone, metric, interval and unit, and how it
+    reads (a count; a state's words in English and Chinese) when the scenario says, so the
+    centre and a replay show "open to riders", never "1", from the journal alone."""
+    entry: dict[str, JSON] = {
+        "zone": feed.zone,
+        "metric": feed.metric,
+        "interval_s": feed.interval_s,
+        "unit": feed.unit,
+    }
+    if feed.integer:
+        entry["integer"] = True
+    if feed.labels:
+        entry["labels"] = [
+            {"value": lab.value, "en": lab.en, "zh_CN": lab.zh_CN} for lab in feed.labels
+        ]
+    return entry
+
+
 def incident_opened_body(options: ConsoleOptions) -> dict[str, JSON]:
     """The `incident.opened` event body (review, replay and exports read it)."""
     sc = options.scenario
@@ -238,10 +257,7 @@ def incident_opened_body(options: ConsoleOptions) -> dict[str, JSON]:
         "scenario": sc.name,
         "speed": options.speed,
         "origin": options.origin,
-        "feeds": [
-            {"zone": f.zone, "metric": f.metric, "interval_s": f.interval_s, "unit": f.unit}
-            for f in sc.feeds
-        ],
+        "feeds": [feed_entry(f) for f in sc.feeds],
         "key_metrics": key_metrics(sc),
     }
 

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from command.centre import BoardRow, CentreBoard, SiteFold
 from command.fold import zone_reading
+from command.fold.incident import IncidentInfo
 from command.scenarios.loader import shipped_scenario
 from command.vocabulary import EventLike
 from protocols.centre_commands import (
@@ -80,7 +81,7 @@ from ui.centre.qtmodels import (
 )
 from ui.console.clock import IncidentClock, clock_time, zone_of
 from ui.console.mapview import ZoneMap, ZoneShape, grid_zones, read_zones
-from ui.console.numbers import MetricFormat, metric_formats, set_metric_formats
+from ui.console.numbers import MetricFormat, journal_formats, metric_formats, set_metric_formats
 from ui.console.panels import make_table
 from ui.console.qtmodels import (
     KEY_ROLE,
@@ -445,12 +446,14 @@ class CentreWindow(QMainWindow):
             return [ZoneShape(s.zone, names.get(s.zone, s.name), s.rings) for s in shapes]
         return grid_zones(list(names.items()))
 
-    def _formats_for(self, scenario: str) -> dict[tuple[str, str], MetricFormat]:
-        formats = self.formats.get(scenario)
-        if formats is None:
-            shipped = shipped_scenario(scenario)
-            formats = self.formats[scenario] = metric_formats(shipped) if shipped else {}
-        return formats
+    def _formats_for(self, info: IncidentInfo) -> dict[tuple[str, str], MetricFormat]:
+        """The site's units and state words from its journal's `incident.opened`, what that
+        does not say from its scenario when that is shipped here."""
+        base = self.formats.get(info.scenario)
+        if base is None:
+            shipped = shipped_scenario(info.scenario)
+            base = self.formats[info.scenario] = metric_formats(shipped) if shipped else {}
+        return journal_formats(info.feeds, base)
 
     def _show_detail(self, *, reload_map: bool = False) -> None:
         fold = self.site()
@@ -469,8 +472,8 @@ class CentreWindow(QMainWindow):
         if reload_map or not self.map.zones():
             self.map.load(self._shapes_for(fold))
             # the selected site's units and state words ("open to riders", never "1"), as its
-            # console reads them, when its scenario is shipped here
-            set_metric_formats(self._formats_for(fold.state.info.scenario))
+            # console reads them
+            set_metric_formats(self._formats_for(fold.state.info))
         # the site's zones read as its own console draws them (no data, not rated, stale,
         # units), from the key metrics and feeds its journal opened with
         info = fold.state.info

@@ -198,6 +198,7 @@ class ZoneMap(QGraphicsView):
         self._unrated: set[str] = set()  # zones with data but no thresholds: no risk colour
         self._stale: set[str] = set()  # zones whose shown figure's feeds went silent
         self._figures: dict[str, str] = {}
+        self._readings: dict[str, ZoneReading] = {}  # figures worded again on a language switch
         self._focused: str | None = None
         self._anchors: dict[str, QPointF] = {}
         self._context: list[ContextFeature] = []
@@ -422,11 +423,8 @@ class ZoneMap(QGraphicsView):
         and, when its feeds went silent, "stale" with the last level cross-hatched, never a
         solid fill that reads as fresh."""
         level = None if reading.level is None else min(4, max(0, int(reading.level)))
-        figure = (
-            ""
-            if reading.value is None
-            else format_metric(zone, reading.indicator, reading.value, reading.unit)
-        )
+        self._readings[zone] = reading
+        figure = _figure_of(zone, reading)
         same = (
             zone in self._items
             and zone in self._levels
@@ -450,6 +448,7 @@ class ZoneMap(QGraphicsView):
 
     def set_figure(self, zone: str, text: str) -> None:
         """Show `text` (the zone's key figure, e.g. "3.1 p/m²") under the zone's name."""
+        self._readings.pop(zone, None)  # the caller words it (and words it again)
         if self._figures.get(zone) == text:
             return
         self._figures[zone] = text
@@ -725,6 +724,8 @@ class ZoneMap(QGraphicsView):
             tri.setBrush(QBrush(th.color("highlight")))
             tri.setPen(QPen(th.color("base"), 1.5))
             label.set_text(self._units[uid].callsign, th.color("highlight"), th.color("base"))
+        for zone, reading in self._readings.items():
+            self._figures[zone] = _figure_of(zone, reading)  # "开放通行", not "open to riders"
         for zone in self._items:
             self._style_zone(zone)
         self.declutter()
@@ -780,3 +781,10 @@ class ZoneMap(QGraphicsView):
             rating += "  ·  " + QCoreApplication.translate("RiskLevel", STALE)
         lines: Sequence[str] = [name, f"{figure}  ·  {rating}" if figure else rating]
         self._labels[zone].set_text("\n".join(lines), th.color("text"), th.color("base"))
+
+
+def _figure_of(zone: str, reading: ZoneReading) -> str:
+    """The figure under a zone's name in the current language ("" without a value)."""
+    if reading.value is None:
+        return ""
+    return format_metric(zone, reading.indicator, reading.value, reading.unit)

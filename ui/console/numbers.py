@@ -6,7 +6,7 @@ one short form of an order id for every view (the full id goes in tooltips and e
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -185,6 +185,44 @@ _formats: dict[tuple[str, str], MetricFormat] = {}
 def metric_formats(scenario: Scenario) -> dict[tuple[str, str], MetricFormat]:
     """Each fed (zone, metric) of `scenario` and how to show it."""
     return {(f.zone, f.metric): MetricFormat(f.unit, f.integer, f.labels) for f in scenario.feeds}
+
+
+def journal_formats(
+    feeds: Iterable[Mapping[str, object]],
+    base: Mapping[tuple[str, str], MetricFormat] | None = None,
+) -> dict[tuple[str, str], MetricFormat]:
+    """How each feed of a journal's `incident.opened` reads, as the site's console read it:
+    its unit, whether it counts, its state words. What an entry does not say (a journal
+    written before it said so) comes from `base` (the shipped scenario's formats, if any); a
+    malformed entry or label (a damaged or hostile journal) is left out, never raised."""
+    out = dict(base or {})
+    for feed in feeds:
+        zone, metric = feed.get("zone"), feed.get("metric")
+        if not isinstance(zone, str) or not isinstance(metric, str):
+            continue
+        was = out.get((zone, metric), MetricFormat())
+        unit = feed.get("unit", was.unit)
+        integer = feed.get("integer", was.integer)
+        labels = _labels(feed["labels"]) if "labels" in feed else was.labels
+        out[(zone, metric)] = MetricFormat(
+            unit if isinstance(unit, str) else was.unit,
+            integer if isinstance(integer, bool) else was.integer,
+            labels,
+        )
+    return out
+
+
+def _labels(items: object) -> tuple[StateLabel, ...]:
+    if not isinstance(items, list):
+        return ()
+    out: list[StateLabel] = []
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        value, en, zh = item.get("value"), item.get("en"), item.get("zh_CN", "")
+        if isinstance(value, int | float) and not isinstance(value, bool) and isinstance(en, str):
+            out.append(StateLabel(float(value), en, zh if isinstance(zh, str) else ""))
+    return tuple(out)
 
 
 def set_metric_formats(formats: Mapping[tuple[str, str], MetricFormat]) -> None:

@@ -52,6 +52,7 @@ from ui.console.mapdata import scenario_context, scenario_zones
 from ui.console.mapview import ZoneShape, grid_zones, level_text, read_zones
 from ui.console.numbers import (
     format_metric,
+    journal_formats,
     metric_formats,
     metric_title,
     set_metric_formats,
@@ -319,12 +320,15 @@ class ReplayWindow(ConsoleWindow):
         context layers, Chinese names, units and state words: the replay looks like the run),
         else outlines from the journal alone."""
         self.scenario = scenario = shipped_scenario(self.opened.get("scenario"))
+        feeds = self.opened.get("feeds")
+        feeds = [f for f in feeds if isinstance(f, dict)] if isinstance(feeds, list) else []
+        # units and state words as the journal recorded them, the rest from the scenario
+        set_metric_formats(journal_formats(feeds, metric_formats(scenario) if scenario else {}))
         if scenario is None:
             self.set_zone_shapes(zone_shapes(self.opened))
             return
         i18n.use_scenario_names(scenario)  # Chinese names, playbook titles
         self.header.names = delegation_names(scenario)  # "Delegated by <name>", not its key id
-        set_metric_formats(metric_formats(scenario))
         ids = [str(z["id"]) for z in self._incident.get("zones", [])]
         self.set_zone_shapes(scenario_zones(scenario, ids or None) or zone_shapes(self.opened))
         self.map.set_context(scenario_context(scenario))

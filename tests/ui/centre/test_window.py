@@ -106,6 +106,40 @@ def test_the_site_map_reads_as_the_site_console_draws_it(qtbot: Any, centre: Cen
     assert w.map.label_text("promenade").endswith("orange  ·  stale")
 
 
+def test_the_site_map_reads_state_words_the_journal_carries(qtbot: Any, centre: Centre) -> None:
+    """A site running a scenario the centre does not have reads as its console does: the
+    state words and the units come with its journal's incident.opened."""
+    from command.journal import Journal
+    from command.scenarios.loader import load_scenario
+    from command.vocabulary import IncidentOpened, PictureValues
+    from protocols.runtime.console import feed_entry, key_metrics
+    from tests.command.centre.sites import Site
+    from ui.console import numbers
+
+    sc = load_scenario("typhoon")
+    j = Journal.in_memory(clock=centre.clock, owner="river", role="console")
+    zones = [{"id": z.id, "name": z.name} for z in sc.incident.zones]
+    j.record(
+        IncidentOpened(
+            {"id": "INC-R", "name": "river", "zones": zones},
+            scenario="river-of-my-own",
+            feeds=tuple(feed_entry(f) for f in sc.feeds),
+            key_metrics=tuple(key_metrics(sc)),
+        ),
+        actor="cmd",
+        incident="INC-R",
+    )
+    j.record(PictureValues({"tunnel": {"lane_state": 1.0}}))
+    mirror(centre.journal, Site("river", "baton/console/river", j))
+    try:
+        w = window_of(qtbot, centre)
+        assert w.select("river")
+        qtbot.waitUntil(lambda: w.selected == "river")
+        assert w.map.label_text("tunnel").endswith("open to riders  ·  not rated")
+    finally:
+        numbers.set_metric_formats({})
+
+
 def test_the_site_map_reads_state_words_of_a_shipped_scenario(qtbot: Any, centre: Centre) -> None:
     """A typhoon site's tunnel lane reads "open to riders" on the centre too, never "1"."""
     from command.journal import Journal

@@ -6,8 +6,9 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from command.scenarios.scenario import StateLabel
 from ui import i18n
-from ui.console.numbers import duration, format_value, metric_title
+from ui.console.numbers import MetricFormat, duration, format_value, journal_formats, metric_title
 
 
 def test_counts_are_integers() -> None:
@@ -62,3 +63,59 @@ def test_short_id_is_command_ids_short_id(monkeypatch: pytest.MonkeyPatch) -> No
     assert numbers.short_id(full) == ids.short_id(full) == full[-ids.SHORT_ID :]
     monkeypatch.setattr(ids, "SHORT_ID", 8)  # one definition: the console follows it
     assert numbers.short_id(full) == full[-8:]
+
+
+def test_journal_formats_read_what_incident_opened_recorded() -> None:
+    feeds = [
+        {
+            "zone": "tunnel",
+            "metric": "lane_state",
+            "unit": "",
+            "labels": [
+                {"value": 0, "en": "closed", "zh_CN": "关闭"},
+                {"value": 1, "en": "open to riders"},
+            ],
+        },
+        {"zone": "pier", "metric": "queue", "unit": "riders", "integer": True},
+    ]
+    formats = journal_formats(feeds)
+    assert formats[("tunnel", "lane_state")].labels == (
+        StateLabel(0.0, "closed", "关闭"),
+        StateLabel(1.0, "open to riders", ""),
+    )
+    assert formats[("pier", "queue")] == MetricFormat("riders", True, ())
+
+
+def test_journal_formats_fill_an_older_journal_from_the_scenario() -> None:
+    """A journal written before feeds carried their words keeps the shipped scenario's."""
+    base = {("tunnel", "lane_state"): MetricFormat("", False, (StateLabel(1.0, "open"),))}
+    old = [{"zone": "tunnel", "metric": "lane_state", "interval_s": 10, "unit": "state"}]
+    assert journal_formats(old, base)[("tunnel", "lane_state")] == MetricFormat(
+        "state", False, (StateLabel(1.0, "open"),)
+    )
+    assert base[("tunnel", "lane_state")].unit == ""  # the base is not changed
+
+
+def test_journal_formats_skip_what_a_damaged_journal_holds() -> None:
+    hostile: list[dict[str, object]] = [
+        {"zone": 3, "metric": "x"},
+        {"metric": "x"},
+        {"zone": "a", "metric": "m", "unit": ["not", "text"], "integer": "yes"},
+        {"zone": "b", "metric": "m", "labels": "closed"},
+        {
+            "zone": "c",
+            "metric": "m",
+            "labels": [
+                7,
+                {"value": True, "en": "x"},
+                {"value": "1", "en": "x"},
+                {"value": 2, "en": None},
+                {"value": 1, "en": "ok", "zh_CN": 5},
+            ],
+        },
+    ]
+    formats = journal_formats(hostile)
+    assert set(formats) == {("a", "m"), ("b", "m"), ("c", "m")}
+    assert formats[("a", "m")] == MetricFormat()
+    assert formats[("b", "m")].labels == ()
+    assert formats[("c", "m")].labels == (StateLabel(1.0, "ok", ""),)

@@ -16,6 +16,7 @@ from command.journal import Journal
 from command.review.loading import load_journal
 from command.scenarios.loader import load_scenario
 from command.scenarios.scenario import Scenario
+from protocols.runtime.console import feed_entry
 from ui import i18n
 from ui.console import numbers
 from ui.console.controller import configure_window
@@ -36,8 +37,9 @@ def module_state_reset() -> Iterator[None]:
     set_display_zone(UTC)
 
 
-def typhoon_journal(path: Path, sc: Scenario, name: str = "") -> Path:
-    """A console journal of the typhoon scenario: its incident.opened and one zone's values."""
+def typhoon_journal(path: Path, sc: Scenario, name: str = "", *, feeds: bool = False) -> Path:
+    """A console journal of the typhoon scenario: its incident.opened (with `feeds`, the feeds
+    as a console records them) and one zone's values."""
     clock = ManualClock(sc.start)
     j = Journal.open(path, clock=clock, owner="commander", role="console")
     inc = sc.incident
@@ -52,6 +54,8 @@ def typhoon_journal(path: Path, sc: Scenario, name: str = "") -> Path:
         "commander": "commander",
         "scenario": name or sc.name,
     }
+    if feeds:
+        opened["feeds"] = [feed_entry(f) for f in sc.feeds]
     j.append("incident.opened", opened, actor="commander", incident=inc.id)
     clock.advance(60)
     values = {"values": {"tunnel": {"lane_state": 1.0}}, "stale": []}
@@ -119,6 +123,31 @@ def test_replay_of_an_unshipped_scenario_still_draws_its_zones(
         assert replay.map.context_items() == []
         replay.close()
     finally:
+        loaded.close()
+
+
+def test_replay_of_an_unshipped_scenario_reads_state_words_from_the_journal(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path
+) -> None:
+    """A reviewer without the site's scenario file reads the tunnel lane as the commander did
+    ("open to riders", in Chinese 开放通行), never "1": the journal carries the words."""
+    sc = load_scenario("typhoon")
+    path = typhoon_journal(tmp_path / "j.sqlite", sc, "not-shipped-here", feeds=True)
+    loaded = load_journal(path)
+    try:
+        replay = ReplayWindow(loaded.events, loaded.replay(), source="x", settings_org="BatonTest")
+        qtbot.addWidget(replay)
+        replay.timeline.pause()
+        replay.seek(sc.start + 120)
+        assert replay.map.has_data("tunnel")
+        assert "open to riders" in replay.map.label_text("tunnel")
+        (lane,) = [f for f in sc.feeds if f.metric == "lane_state"]
+        zh = {round(lab.value): lab.zh_CN for lab in lane.labels}[1]
+        i18n.set_language(qapp, "zh_CN")
+        qtbot.waitUntil(lambda: zh in replay.map.label_text("tunnel"))
+        replay.close()
+    finally:
+        i18n.set_language(qapp, "en")
         loaded.close()
 
 
