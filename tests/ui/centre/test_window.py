@@ -106,9 +106,9 @@ def test_the_site_map_reads_as_the_site_console_draws_it(qtbot: Any, centre: Cen
     assert w.map.label_text("promenade").endswith("orange  ·  stale")
 
 
-def test_the_site_map_reads_state_words_the_journal_carries(qtbot: Any, centre: Centre) -> None:
-    """A site running a scenario the centre does not have reads as its console does: the
-    state words and the units come with its journal's incident.opened."""
+def river_site_reads(qtbot: Any, centre: Centre, scenario: str, *, feeds: bool) -> str:
+    """The centre's label of the tunnel of a typhoon site whose journal names `scenario` (with
+    `feeds`: its feeds as a console records them), its lane open."""
     from command.journal import Journal
     from command.scenarios.loader import load_scenario
     from command.vocabulary import IncidentOpened, PictureValues
@@ -122,8 +122,8 @@ def test_the_site_map_reads_state_words_the_journal_carries(qtbot: Any, centre: 
     j.record(
         IncidentOpened(
             {"id": "INC-R", "name": "river", "zones": zones},
-            scenario="river-of-my-own",
-            feeds=tuple(feed_entry(f) for f in sc.feeds),
+            scenario=scenario,
+            feeds=tuple(feed_entry(f) for f in sc.feeds) if feeds else (),
             key_metrics=tuple(key_metrics(sc)),
         ),
         actor="cmd",
@@ -135,41 +135,23 @@ def test_the_site_map_reads_state_words_the_journal_carries(qtbot: Any, centre: 
         w = window_of(qtbot, centre)
         assert w.select("river")
         qtbot.waitUntil(lambda: w.selected == "river")
-        assert w.map.label_text("tunnel").endswith("open to riders  ·  not rated")
+        return w.map.label_text("tunnel")
     finally:
         numbers.set_metric_formats({})
+
+
+def test_the_site_map_reads_state_words_the_journal_carries(qtbot: Any, centre: Centre) -> None:
+    """A site running a scenario the centre does not have reads as its console does: the
+    state words and the units come with its journal's incident.opened."""
+    label = river_site_reads(qtbot, centre, "river-of-my-own", feeds=True)
+    assert label.endswith("open to riders  ·  not rated")
 
 
 def test_the_site_map_reads_state_words_of_a_shipped_scenario(qtbot: Any, centre: Centre) -> None:
-    """A typhoon site's tunnel lane reads "open to riders" on the centre too, never "1"."""
-    from command.journal import Journal
-    from command.scenarios.loader import load_scenario
-    from command.vocabulary import IncidentOpened, PictureValues
-    from protocols.runtime.console import key_metrics
-    from tests.command.centre.sites import Site
-    from ui.console import numbers
-
-    sc = load_scenario("typhoon")
-    j = Journal.in_memory(clock=centre.clock, owner="river", role="console")
-    zones = [{"id": z.id, "name": z.name} for z in sc.incident.zones]
-    j.record(
-        IncidentOpened(
-            {"id": "INC-R", "name": "river", "zones": zones},
-            scenario="typhoon",
-            key_metrics=tuple(key_metrics(sc)),
-        ),
-        actor="cmd",
-        incident="INC-R",
-    )
-    j.record(PictureValues({"tunnel": {"lane_state": 1.0}}))
-    mirror(centre.journal, Site("river", "baton/console/river", j))
-    try:
-        w = window_of(qtbot, centre)
-        assert w.select("river")
-        qtbot.waitUntil(lambda: w.selected == "river")
-        assert w.map.label_text("tunnel").endswith("open to riders  ·  not rated")
-    finally:
-        numbers.set_metric_formats({})
+    """A typhoon site's tunnel lane reads "open to riders" on the centre too, never "1" (a
+    journal written before feeds carried their words: from the shipped scenario)."""
+    label = river_site_reads(qtbot, centre, "typhoon", feeds=False)
+    assert label.endswith("open to riders  ·  not rated")
 
 
 def test_new_events_insert_rows_without_reset(qtbot: Any, centre: Centre) -> None:
